@@ -1,0 +1,41 @@
+# gnnc entry points. Each target installs what it needs, then builds.
+BUILD_DIR ?= build
+BUILD_TYPE ?= Release
+JOBS ?= $(shell nproc)
+DEMO_DIR ?= demo-data
+DEMO_VERTICES ?= 131072
+DEMO_EDGES ?= 1200000
+BIN := $(BUILD_DIR)/bin
+
+export CCACHE_BASEDIR := $(CURDIR)
+
+.PHONY: all deps build test demo clean
+
+all: build
+
+deps:
+	@scripts/install-deps
+
+$(BUILD_DIR)/build.ninja:
+	cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) \
+	  -DPython3_EXECUTABLE=/usr/bin/python3
+
+build: deps $(BUILD_DIR)/build.ninja
+	cmake --build $(BUILD_DIR) -j $(JOBS)
+
+test: build
+	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+
+# The main job: a 2-layer GCN over a generated RMAT graph, through the JIT.
+demo: build
+	@mkdir -p $(DEMO_DIR)
+	$(BIN)/gnn-graph generate --kind=rmat --vertices=$(DEMO_VERTICES) \
+	  --edges=$(DEMO_EDGES) --features=128 --seed=1 --out=$(DEMO_DIR)/rmat
+	$(BIN)/gnn-graph weights examples/models/gcn.gnn --seed=1 \
+	  --out=$(DEMO_DIR)/gcn.safetensors
+	$(BIN)/gnn-run examples/models/gcn.gnn --graph $(DEMO_DIR)/rmat.edges.npy \
+	  --features $(DEMO_DIR)/rmat.features.npy \
+	  --weights $(DEMO_DIR)/gcn.safetensors --output $(DEMO_DIR)/gcn.out.npy --stats
+
+clean:
+	rm -rf $(BUILD_DIR) $(DEMO_DIR)

@@ -1,0 +1,49 @@
+//===- GNNEnums.td - Enumerations of the gnn dialect -------*- tablegen -*-===//
+#ifndef GNN_ENUMS_TD
+#define GNN_ENUMS_TD
+
+include "mlir/IR/EnumAttr.td"
+include "dialect/GNNDialect.td"
+
+// How a message-passing stage combines the messages arriving at a vertex.
+// PyG's "sum" is the same reduction as "add"; the frontend maps it.
+def GNN_AggregationAdd  : I32EnumAttrCase<"Add", 0, "add">;
+def GNN_AggregationMean : I32EnumAttrCase<"Mean", 1, "mean">;
+def GNN_AggregationMax  : I32EnumAttrCase<"Max", 2, "max">;
+def GNN_AggregationMin  : I32EnumAttrCase<"Min", 3, "min">;
+def GNN_Aggregation : I32EnumAttr<"Aggregation", "message aggregation",
+    [GNN_AggregationAdd, GNN_AggregationMean, GNN_AggregationMax,
+     GNN_AggregationMin]> {
+  let genSpecializedAttr = 0;
+  let cppNamespace = "::gnn";
+}
+def GNN_AggregationAttr : EnumAttr<GNN_Dialect, GNN_Aggregation, "aggr"> {
+  let assemblyFormat = "$value";
+}
+
+// Which self loops a graph value has. `as_given` is the edge set of the
+// input file; `one_per_vertex` drops the given self loops and adds exactly
+// one per vertex (PyG's add_self_loops after remove_self_loops, and
+// add_remaining_self_loops for unweighted graphs). Kernels realise it
+// virtually: the stored graph is never copied.
+def GNN_SelfLoopsAsGiven : I32EnumAttrCase<"AsGiven", 0, "as_given">;
+def GNN_SelfLoopsOnePerVertex : I32EnumAttrCase<"OnePerVertex", 1, "one_per_vertex">;
+def GNN_SelfLoops : I32EnumAttr<"SelfLoops", "self-loop treatment of a graph",
+    [GNN_SelfLoopsAsGiven, GNN_SelfLoopsOnePerVertex]> {
+  let genSpecializedAttr = 0;
+  let cppNamespace = "::gnn";
+}
+
+// Which endpoint of an edge `gnn.get_vertex` reads (PyG's `_j` and `_i`).
+def GNN_SideSource : I32EnumAttrCase<"Source", 0, "source">;
+def GNN_SideTarget : I32EnumAttrCase<"Target", 1, "target">;
+def GNN_Side : I32EnumAttr<"Side", "edge endpoint",
+    [GNN_SideSource, GNN_SideTarget]> {
+  let genSpecializedAttr = 0;
+  let cppNamespace = "::gnn";
+}
+def GNN_SideAttr : EnumAttr<GNN_Dialect, GNN_Side, "side"> {
+  let assemblyFormat = "$value";
+}
+
+#endif // GNN_ENUMS_TD

@@ -1,0 +1,264 @@
+//===- GNNOps.cpp - Verifiers and folders of the gnn operations -----------===//
+#include "dialect/GNNOps.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/OpImplementation.h"
+
+using namespace mlir;
+using namespace gnn;
+
+//===----------------------------------------------------------------------===//
+// Domains: which rows a value has
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// Where a value lives: one row per vertex, per edge, a single row inside a
+/// stage region, or the same for all rows (parameters, scalars).
+enum class Domain { Vertex, Edge, Row, Uniform };
+} // namespace
+
+static Domain getDomain(Type t) {
+  if (isa<VertexType>(t))
+    return Domain::Vertex;
+  if (isa<EdgeType>(t))
+    return Domain::Edge;
+  if (isa<VectorType>(t))
+    return Domain::Row;
+  return Domain::Uniform;
+}
+
+static StringRef describeDomain(Domain d) {
+  switch (d) {
+  case Domain::Vertex:
+    return "vertex tensor";
+  case Domain::Edge:
+    return "edge tensor";
+  case Domain::Row:
+    return "row";
+  case Domain::Uniform:
+    return "parameter or scalar";
+  }
+  llvm_unreachable("unknown domain");
+}
+
+/// The type of a value in domain `d` with feature shape `shape`, or a null
+/// type for a scalar/parameter result that has no single natural type.
+static Type typeInDomain(Domain d, ArrayRef<int64_t> shape, Type like) {
+  Type f32 = Float32Type::get(like.getContext());
+  switch (d) {
+  case Domain::Vertex:
+    return VertexType::get(like.getContext(), shape, f32);
+  case Domain::Edge:
+    return EdgeType::get(like.getContext(), shape, f32);
+  case Domain::Row:
+    return VectorType::get(shape, f32);
+  case Domain::Uniform:
+    return shape.empty() ? f32 : Type(RankedTensorType::get(shape, f32));
+  }
+  llvm_unreachable("unknown domain");
+}
+
+//===----------------------------------------------------------------------===//
+// Graph structure
+//===----------------------------------------------------------------------===//
+
+LogicalResult AddSelfLoopsOp::verify() {
+  if (getResult().getType().getSelfLoops() != SelfLoops::OnePerVertex)
+    return emitOpError("result must be !gnn.graph<one_per_vertex>");
+  return success();
+}
+
+OpFoldResult AddSelfLoopsOp::fold(FoldAdaptor) {
+  if (getGraph().getType() == getResult().getType())
+    return getGraph();
+  return {};
+}
+
+LogicalResult DegreeOp::verify() {
+  if (getResult().getType().getShape() != ArrayRef<int64_t>{1})
+    return emitOpError("result must be !gnn.vertex<1xf32>, got ")
+           << getResult().getType();
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Dense work
+//===----------------------------------------------------------------------===//
+
+LogicalResult LinearOp::verify() {
+  auto weight = cast<RankedTensorType>(getWeight().getType());
+  if (weight.getRank() != 2 || weight.isDynamicDim(0) || weight.isDynamicDim(1))
+    return emitOpError("weight must be a static [out, in] tensor, got ")
+           << weight;
+  int64_t out = weight.getDimSize(0), in = weight.getDimSize(1);
+  ArrayRef<int64_t> inShape = getFeatureShape(getInput().getType());
+  if (inShape.back() != in)
+    return emitOpError("input has ")
+           << inShape.back() << " features but the weight expects " << in;
+  if (Value bias = getBias()) {
+    auto biasType = cast<RankedTensorType>(bias.getType());
+    if (biasType.getShape() != ArrayRef<int64_t>{out})
+      return emitOpError("bias must be tensor<") << out << "xf32>, got "
+                                                  << biasType;
+  }
+  SmallVector<int64_t> expected(inShape);
+  expected.back() = out;
+  Type want = typeInDomain(getDomain(getInput().getType()), expected,
+                           getInput().getType());
+  if (getResult().getType() != want)
+    return emitOpError("result type must be ") << want << ", got "
+                                                << getResult().getType();
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Elementwise
+//===----------------------------------------------------------------------===//
+
+/// The result type of a broadcasting binary op on `a` and `b`, or failure
+/// with a diagnostic.
+static FailureOr<Type> inferBinaryType(Operation *op, Type a, Type b) {
+  Domain da = getDomain(a), db = getDomain(b);
+  if (da != Domain::Uniform && db != Domain::Uniform && da != db)
+    return op->emitOpError("cannot combine a ")
+           << describeDomain(da) << " with a " << describeDomain(db);
+  Domain d = da != Domain::Uniform ? da : db;
+  auto shape = broadcastShapes(getFeatureShape(a), getFeatureShape(b));
+  if (!shape)
+    return op->emitOpError("feature shapes do not broadcast: ")
+           << a << " and " << b;
+  return typeInDomain(d, *shape, a);
+}
+
+#define GNN_BINARY_VERIFIER(OP)                                                \
+  LogicalResult OP::verify() {                                                 \
+    FailureOr<Type> want =                                                     \
+        inferBinaryType(*this, getLhs().getType(), getRhs().getType());        \
+    if (failed(want))                                                          \
+      return failure();                                                        \
+    if (*want != getResult().getType())                                        \
+      return emitOpError("result type must be ")                               \
+             << *want << ", got " << getResult().getType();                    \
+    return success();                                                          \
+  }
+
+GNN_BINARY_VERIFIER(AddOp)
+GNN_BINARY_VERIFIER(SubOp)
+GNN_BINARY_VERIFIER(MulOp)
+GNN_BINARY_VERIFIER(DivOp)
+GNN_BINARY_VERIFIER(PowOp)
+GNN_BINARY_VERIFIER(MaximumOp)
+GNN_BINARY_VERIFIER(MinimumOp)
+
+//===----------------------------------------------------------------------===//
+// Stages
+//===----------------------------------------------------------------------===//
+
+Type TransformOp::getRegionArgumentType(Type t) {
+  if (auto v = dyn_cast<VertexType>(t))
+    return v.getRowType();
+  if (auto e = dyn_cast<EdgeType>(t))
+    return e.getRowType();
+  return t;
+}
+
+static VectorType getRowTypeOf(Type featureTensor) {
+  if (auto v = dyn_cast<VertexType>(featureTensor))
+    return v.getRowType();
+  return cast<EdgeType>(featureTensor).getRowType();
+}
+
+/// Checks what every stage region shares: block arguments matching the
+/// inputs (through `argType`) and a yield of the result's row type.
+static LogicalResult verifyStageRegion(Operation *op, Region &body,
+                                       ValueRange inputs, Type result,
+                                       function_ref<Type(Type)> argType) {
+  Block &block = body.front();
+  if (block.getNumArguments() != inputs.size())
+    return op->emitOpError("region has ")
+           << block.getNumArguments() << " arguments but the stage has "
+           << inputs.size() << " inputs";
+  for (auto [i, arg, input] : llvm::enumerate(block.getArguments(), inputs)) {
+    Type want = argType(input.getType());
+    if (arg.getType() != want)
+      return op->emitOpError("region argument #")
+             << i << " must be " << want << ", got " << arg.getType();
+  }
+  auto yield = dyn_cast<YieldOp>(block.getTerminator());
+  if (!yield)
+    return op->emitOpError("region must end in gnn.yield");
+  VectorType row = getRowTypeOf(result);
+  if (yield.getValue().getType() != row)
+    return yield.emitOpError("yields ")
+           << yield.getValue().getType() << " but the stage produces rows of "
+           << row;
+  return success();
+}
+
+LogicalResult TransformOp::verifyRegions() {
+  Domain d = getDomain(getResult().getType());
+  for (Value input : getInputs()) {
+    Domain di = getDomain(input.getType());
+    if (di == Domain::Row)
+      return emitOpError("inputs must be whole tensors, not rows");
+    if (di != Domain::Uniform && di != d)
+      return emitOpError("a transform producing a ")
+             << describeDomain(d) << " cannot read a " << describeDomain(di);
+  }
+  return verifyStageRegion(*this, getBody(), getInputs(),
+                           getResult().getType(), getRegionArgumentType);
+}
+
+LogicalResult MessagePassingOp::verifyRegions() {
+  for (Value input : getInputs())
+    if (getDomain(input.getType()) == Domain::Row)
+      return emitOpError("inputs must be whole tensors, not rows");
+  return verifyStageRegion(*this, getBody(), getInputs(),
+                           getResult().getType(), [](Type t) { return t; });
+}
+
+SmallVector<unsigned> MessagePassingOp::getSourceGatheredInputs() {
+  SmallVector<unsigned> gathered;
+  for (BlockArgument arg : getBody().getArguments())
+    for (Operation *user : arg.getUsers())
+      if (auto get = dyn_cast<GetVertexOp>(user);
+          get && get.getSide() == Side::Source) {
+        gathered.push_back(arg.getArgNumber());
+        break;
+      }
+  return gathered;
+}
+
+/// The rows of `tensor` are reachable only from inside a message-passing
+/// region whose block argument it is.
+static LogicalResult verifyGather(Operation *op, Value tensor, Type row) {
+  auto arg = dyn_cast<BlockArgument>(tensor);
+  if (!arg || !isa<MessagePassingOp>(arg.getOwner()->getParentOp()))
+    return op->emitOpError(
+        "operand must be an argument of the enclosing gnn.message_passing");
+  if (getRowTypeOf(tensor.getType()) != row)
+    return op->emitOpError("result must be ")
+           << getRowTypeOf(tensor.getType()) << ", got " << row;
+  return success();
+}
+
+LogicalResult GetVertexOp::verify() {
+  return verifyGather(*this, getTensor(), getRow().getType());
+}
+
+LogicalResult GetEdgeOp::verify() {
+  return verifyGather(*this, getTensor(), getRow().getType());
+}
+
+//===----------------------------------------------------------------------===//
+// Schedule
+//===----------------------------------------------------------------------===//
+
+LogicalResult LaunchOp::verifySymbolUses(SymbolTableCollection &symbols) {
+  if (!symbols.lookupNearestSymbolFrom(*this, getKernelAttr()))
+    return emitOpError("kernel '") << getKernel() << "' is not defined";
+  return success();
+}
+
+#define GET_OP_CLASSES
+#include "dialect/GNNOps.cpp.inc"

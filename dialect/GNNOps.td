@@ -1,0 +1,229 @@
+//===- GNNOps.td - Operations of the gnn dialect -----------*- tablegen -*-===//
+#ifndef GNN_OPS_TD
+#define GNN_OPS_TD
+
+include "dialect/GNNDialect.td"
+include "dialect/GNNEnums.td"
+include "dialect/GNNTypes.td"
+include "mlir/IR/SymbolInterfaces.td"
+include "mlir/Interfaces/ControlFlowInterfaces.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+include "mlir/Interfaces/InferTypeOpInterface.td"
+
+//===----------------------------------------------------------------------===//
+// Value kinds
+//===----------------------------------------------------------------------===//
+
+def GNN_FeatureTensor : AnyTypeOf<[GNN_VertexType, GNN_EdgeType],
+                                  "vertex or edge tensor">;
+def GNN_Row : VectorOfAnyRankOf<[F32]>;
+// A parameter (weight) tensor: the same values for every row.
+def GNN_Param : TensorOf<[F32]>;
+// What an elementwise op takes: whole tensors outside stage regions, rows
+// inside them; parameters and f32 scalars broadcast against either.
+def GNN_Elementwise : AnyTypeOf<[GNN_VertexType, GNN_EdgeType, GNN_Row,
+                                 GNN_Param, F32], "gnn value">;
+
+//===----------------------------------------------------------------------===//
+// Graph structure
+//===----------------------------------------------------------------------===//
+
+def GNN_AddSelfLoopsOp : GNN_Op<"add_self_loops", [Pure]> {
+  let summary = "the graph with exactly one self loop per vertex";
+  let description = [{
+    PyG's `add_self_loops` as its layers use it: self loops present in the
+    input are dropped and one per vertex is added. Only the type changes;
+    kernels iterate the stored graph and add the loop virtually.
+  }];
+  let arguments = (ins GNN_GraphType:$graph);
+  let results = (outs GNN_GraphType:$result);
+  let assemblyFormat = "$graph attr-dict `:` type($graph) `->` type($result)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def GNN_DegreeOp : GNN_Op<"degree", [Pure]> {
+  let summary = "in-degree of every vertex, as f32";
+  let description = [{
+    PyG's `degree(edge_index[1], N)`: the number of in-edges of each target,
+    counting self loops as the graph type says.
+  }];
+  let arguments = (ins GNN_GraphType:$graph);
+  let results = (outs GNN_VertexType:$result);
+  let assemblyFormat = "$graph attr-dict `:` type($graph) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Dense work
+//===----------------------------------------------------------------------===//
+
+def GNN_LinearOp : GNN_Op<"linear", [Pure]> {
+  let summary = "y = x W^T + b on every row (torch.nn.Linear)";
+  let description = [{
+    `weight` has PyTorch's layout `[out, in]`; `bias` is `[out]`. Lowered to
+    one oneDNN matmul over all rows.
+  }];
+  let arguments = (ins GNN_FeatureTensor:$input, GNN_Param:$weight,
+                       Optional<GNN_Param>:$bias);
+  let results = (outs GNN_FeatureTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $weight (`,` $bias^)? attr-dict `:` type($input) `,`
+    type($weight) (`,` type($bias)^)? `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Elementwise math, with trailing-dimension broadcasting
+//===----------------------------------------------------------------------===//
+
+class GNN_BinaryOp<string mnemonic, string what>
+    : GNN_Op<mnemonic, [Pure]> {
+  let summary = what # ", elementwise with broadcasting";
+  let arguments = (ins GNN_Elementwise:$lhs, GNN_Elementwise:$rhs);
+  let results = (outs GNN_Elementwise:$result);
+  let assemblyFormat = [{
+    $lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def GNN_AddOp : GNN_BinaryOp<"add", "lhs + rhs">;
+def GNN_SubOp : GNN_BinaryOp<"sub", "lhs - rhs">;
+def GNN_MulOp : GNN_BinaryOp<"mul", "lhs * rhs">;
+def GNN_DivOp : GNN_BinaryOp<"div", "lhs / rhs">;
+def GNN_PowOp : GNN_BinaryOp<"pow", "lhs ** rhs">;
+def GNN_MaximumOp : GNN_BinaryOp<"maximum", "max(lhs, rhs)">;
+def GNN_MinimumOp : GNN_BinaryOp<"minimum", "min(lhs, rhs)">;
+
+class GNN_UnaryOp<string mnemonic, string what, dag attrs = (ins)>
+    : GNN_Op<mnemonic, [Pure, SameOperandsAndResultType]> {
+  let summary = what # ", elementwise";
+  let arguments = !con((ins GNN_Elementwise:$input), attrs);
+  let results = (outs GNN_Elementwise:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+}
+
+def GNN_NegOp : GNN_UnaryOp<"neg", "-x">;
+def GNN_ExpOp : GNN_UnaryOp<"exp", "e^x">;
+def GNN_LogOp : GNN_UnaryOp<"log", "natural logarithm">;
+def GNN_SqrtOp : GNN_UnaryOp<"sqrt", "square root">;
+def GNN_AbsOp : GNN_UnaryOp<"abs", "|x|">;
+def GNN_ReluOp : GNN_UnaryOp<"relu", "max(x, 0)">;
+def GNN_SigmoidOp : GNN_UnaryOp<"sigmoid", "1 / (1 + e^-x)">;
+def GNN_TanhOp : GNN_UnaryOp<"tanh", "hyperbolic tangent">;
+def GNN_GeluOp : GNN_UnaryOp<"gelu", "x * Phi(x), the exact (erf) form">;
+def GNN_EluOp : GNN_UnaryOp<"elu", "x if x > 0 else alpha * (e^x - 1)",
+                            (ins DefaultValuedAttr<F32Attr, "1.0">:$alpha)>;
+def GNN_LeakyReluOp : GNN_UnaryOp<"leaky_relu",
+    "x if x > 0 else negative_slope * x",
+    (ins DefaultValuedAttr<F32Attr, "0.01">:$negative_slope)>;
+
+//===----------------------------------------------------------------------===//
+// Stages (the paper's decomposition)
+//===----------------------------------------------------------------------===//
+
+def GNN_TransformOp : GNN_Op<"transform", [IsolatedFromAbove,
+    SingleBlock, RecursiveMemoryEffects]> {
+  let summary = "a vertex- or edge-local stage: the same function on every row";
+  let description = [{
+    The region runs once per row of the result's domain. Its block arguments
+    stand for the inputs: a vertex or edge tensor is seen as the current
+    row (a `vector`), a parameter tensor and a scalar as themselves. The
+    region yields the result row.
+
+    ```mlir
+    %y = gnn.transform (%x, %b) : (!gnn.vertex<64xf32>, tensor<64xf32>) -> !gnn.vertex<64xf32> {
+    ^bb0(%row: vector<64xf32>, %bias: tensor<64xf32>):
+      %s = gnn.add %row, %bias : vector<64xf32>, tensor<64xf32> -> vector<64xf32>
+      gnn.yield %s : vector<64xf32>
+    }
+    ```
+  }];
+  let arguments = (ins Variadic<GNN_Elementwise>:$inputs);
+  let results = (outs GNN_FeatureTensor:$result);
+  let regions = (region SizedRegion<1>:$body);
+  let assemblyFormat = [{
+    `(` $inputs `)` attr-dict `:` functional-type($inputs, $result) $body
+  }];
+  let hasRegionVerifier = 1;
+  let extraClassDeclaration = [{
+    /// The type a block argument has for an input of type `t`.
+    static ::mlir::Type getRegionArgumentType(::mlir::Type t);
+  }];
+}
+
+def GNN_MessagePassingOp : GNN_Op<"message_passing", [IsolatedFromAbove,
+    SingleBlock, RecursiveMemoryEffects]> {
+  let summary = "gather along in-edges, compute a message per edge, aggregate per target";
+  let description = [{
+    For every target vertex, the region runs once per in-edge (and once for
+    the virtual self loop when the graph type says so); its block arguments
+    mirror the inputs, which `gnn.get_vertex` (source or target row) and
+    `gnn.get_edge` read. The yielded message rows are combined with `aggr`;
+    a vertex without in-edges gets zeros (PyG's scatter semantics).
+  }];
+  let arguments = (ins GNN_GraphType:$graph, Variadic<GNN_Elementwise>:$inputs,
+                       GNN_AggregationAttr:$aggr);
+  let results = (outs GNN_VertexType:$result);
+  let regions = (region SizedRegion<1>:$body);
+  let assemblyFormat = [{
+    $graph `(` $inputs `)` `aggr` `=` $aggr attr-dict `:` type($graph) `,`
+    functional-type($inputs, $result) $body
+  }];
+  let hasRegionVerifier = 1;
+  let extraClassDeclaration = [{
+    /// The inputs some `gnn.get_vertex ... source` reads: what a
+    /// distributed run must fetch for vertices owned elsewhere.
+    ::llvm::SmallVector<unsigned> getSourceGatheredInputs();
+  }];
+}
+
+def GNN_GetVertexOp : GNN_Op<"get_vertex", [Pure]> {
+  let summary = "the row of a vertex tensor at an edge's source or target";
+  let arguments = (ins GNN_VertexType:$tensor, GNN_SideAttr:$side);
+  let results = (outs GNN_Row:$row);
+  let assemblyFormat = "$tensor $side attr-dict `:` type($tensor) `->` type($row)";
+  let hasVerifier = 1;
+}
+
+def GNN_GetEdgeOp : GNN_Op<"get_edge", [Pure]> {
+  let summary = "the row of an edge tensor at the current edge";
+  let arguments = (ins GNN_EdgeType:$tensor);
+  let results = (outs GNN_Row:$row);
+  let assemblyFormat = "$tensor attr-dict `:` type($tensor) `->` type($row)";
+  let hasVerifier = 1;
+}
+
+def GNN_YieldOp : GNN_Op<"yield", [Pure, Terminator, ReturnLike,
+    ParentOneOf<["TransformOp", "MessagePassingOp"]>]> {
+  let summary = "the row a stage region produces";
+  let arguments = (ins GNN_Row:$value);
+  let assemblyFormat = "$value attr-dict `:` type($value)";
+}
+
+//===----------------------------------------------------------------------===//
+// The schedule after outlining
+//===----------------------------------------------------------------------===//
+
+def GNN_LaunchOp : GNN_Op<"launch", [DeclareOpInterfaceMethods<SymbolUserOpInterface>]> {
+  let summary = "run an outlined kernel over a range of vertices";
+  let description = [{
+    The kernel is a `func.func (i64 lo, i64 hi, !llvm.ptr args)` that fills
+    the result rows `[lo, hi)`; `args` points to the data pointers of the
+    graph (in-edge offsets, then sources), the inputs in order, then the
+    result. The runtime splits `[0, N)` among threads; with
+    `edge_balanced` the ranges hold equal numbers of in-edges.
+  }];
+  let arguments = (ins FlatSymbolRefAttr:$kernel, GNN_GraphType:$graph,
+                       Variadic<GNN_Elementwise>:$inputs,
+                       UnitAttr:$edge_balanced);
+  let results = (outs GNN_FeatureTensor:$result);
+  let assemblyFormat = [{
+    $kernel `(` $graph (`,` $inputs^)? `)` attr-dict `:` type($graph)
+    (`,` type($inputs)^)? `->` type($result)
+  }];
+}
+
+#endif // GNN_OPS_TD

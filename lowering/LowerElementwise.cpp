@@ -1,0 +1,165 @@
+//===- LowerElementwise.cpp - Elementwise gnn ops on rows to arith/math ---===//
+#include "lowering/Passes.h"
+
+#include "mlir/Transforms/DialectConversion.h"
+
+namespace gnn {
+#define GEN_PASS_DEF_GNNLOWERELEMENTWISE
+#include "lowering/Passes.h.inc"
+} // namespace gnn
+
+using namespace mlir;
+using namespace gnn;
+
+/// `v` broadcast to `type` (NumPy rules; vector.broadcast stretches unit
+/// dimensions and prepends missing ones).
+static Value broadcastTo(OpBuilder &b, Location loc, Value v, Type type) {
+  if (v.getType() == type)
+    return v;
+  return b.create<vector::BroadcastOp>(loc, type, v);
+}
+
+static Value splat(OpBuilder &b, Location loc, Type type, float value) {
+  auto attr = b.getF32FloatAttr(value);
+  if (auto vec = dyn_cast<VectorType>(type))
+    return b.create<arith::ConstantOp>(loc, vec, DenseElementsAttr::get(vec, attr));
+  return b.create<arith::ConstantOp>(loc, attr);
+}
+
+namespace {
+
+/// Rows and scalars only: whole tensors are lowered elsewhere.
+static bool isRowValue(Type t) { return isa<VectorType, Float32Type>(t); }
+
+template <typename SourceOp>
+struct BinaryLowering : public OpConversionPattern<SourceOp> {
+  using OpConversionPattern<SourceOp>::OpConversionPattern;
+  using Emit = Value (*)(OpBuilder &, Location, Value, Value);
+
+  BinaryLowering(MLIRContext *ctx, Emit emit)
+      : OpConversionPattern<SourceOp>(ctx), emit(emit) {}
+
+  LogicalResult
+  matchAndRewrite(SourceOp op, typename SourceOp::Adaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Type type = op.getResult().getType();
+    if (!isRowValue(type))
+      return rewriter.notifyMatchFailure(op, "not a row");
+    Location loc = op.getLoc();
+    Value lhs = broadcastTo(rewriter, loc, adaptor.getLhs(), type);
+    Value rhs = broadcastTo(rewriter, loc, adaptor.getRhs(), type);
+    rewriter.replaceOp(op, emit(rewriter, loc, lhs, rhs));
+    return success();
+  }
+  Emit emit;
+};
+
+template <typename SourceOp>
+struct UnaryLowering : public OpConversionPattern<SourceOp> {
+  using OpConversionPattern<SourceOp>::OpConversionPattern;
+  using Emit = Value (*)(OpBuilder &, Location, SourceOp, Value);
+
+  UnaryLowering(MLIRContext *ctx, Emit emit)
+      : OpConversionPattern<SourceOp>(ctx), emit(emit) {}
+
+  LogicalResult
+  matchAndRewrite(SourceOp op, typename SourceOp::Adaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (!isRowValue(op.getResult().getType()))
+      return rewriter.notifyMatchFailure(op, "not a row");
+    rewriter.replaceOp(op, emit(rewriter, op.getLoc(), op, adaptor.getInput()));
+    return success();
+  }
+  Emit emit;
+};
+
+template <typename ArithOp>
+Value emitBinary(OpBuilder &b, Location loc, Value lhs, Value rhs) {
+  return b.create<ArithOp>(loc, lhs, rhs);
+}
+
+template <typename SourceOp, typename TargetOp>
+Value emitUnary(OpBuilder &b, Location loc, SourceOp, Value x) {
+  return b.create<TargetOp>(loc, x);
+}
+
+Value emitRelu(OpBuilder &b, Location loc, ReluOp, Value x) {
+  return b.create<arith::MaximumFOp>(loc, x, splat(b, loc, x.getType(), 0.0f));
+}
+
+Value emitSigmoid(OpBuilder &b, Location loc, SigmoidOp, Value x) {
+  Value one = splat(b, loc, x.getType(), 1.0f);
+  Value e = b.create<math::ExpOp>(loc, b.create<arith::NegFOp>(loc, x));
+  return b.create<arith::DivFOp>(loc, one, b.create<arith::AddFOp>(loc, one, e));
+}
+
+Value emitGelu(OpBuilder &b, Location loc, GeluOp, Value x) {
+  Type t = x.getType();
+  Value scaled = b.create<arith::MulFOp>(loc, x, splat(b, loc, t, float(M_SQRT1_2)));
+  Value erf = b.create<math::ErfOp>(loc, scaled);
+  Value onePlus = b.create<arith::AddFOp>(loc, splat(b, loc, t, 1.0f), erf);
+  Value half = b.create<arith::MulFOp>(loc, x, splat(b, loc, t, 0.5f));
+  return b.create<arith::MulFOp>(loc, half, onePlus);
+}
+
+/// select(x > 0, x, negative)
+Value selectPositive(OpBuilder &b, Location loc, Value x, Value negative) {
+  Value positive = b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OGT, x,
+                                           splat(b, loc, x.getType(), 0.0f));
+  return b.create<arith::SelectOp>(loc, positive, x, negative);
+}
+
+Value emitElu(OpBuilder &b, Location loc, EluOp op, Value x) {
+  Value em1 = b.create<math::ExpM1Op>(loc, x);
+  Value neg = b.create<arith::MulFOp>(
+      loc, em1, splat(b, loc, x.getType(), op.getAlpha().convertToFloat()));
+  return selectPositive(b, loc, x, neg);
+}
+
+Value emitLeakyRelu(OpBuilder &b, Location loc, LeakyReluOp op, Value x) {
+  Value neg = b.create<arith::MulFOp>(
+      loc, x, splat(b, loc, x.getType(), op.getNegativeSlope().convertToFloat()));
+  return selectPositive(b, loc, x, neg);
+}
+
+struct LowerElementwisePass
+    : public gnn::impl::GNNLowerElementwiseBase<LowerElementwisePass> {
+  void runOnOperation() override {
+    MLIRContext *ctx = &getContext();
+    RewritePatternSet patterns(ctx);
+    patterns.add<BinaryLowering<AddOp>>(ctx, emitBinary<arith::AddFOp>);
+    patterns.add<BinaryLowering<SubOp>>(ctx, emitBinary<arith::SubFOp>);
+    patterns.add<BinaryLowering<MulOp>>(ctx, emitBinary<arith::MulFOp>);
+    patterns.add<BinaryLowering<DivOp>>(ctx, emitBinary<arith::DivFOp>);
+    patterns.add<BinaryLowering<PowOp>>(ctx, emitBinary<math::PowFOp>);
+    patterns.add<BinaryLowering<MaximumOp>>(ctx, emitBinary<arith::MaximumFOp>);
+    patterns.add<BinaryLowering<MinimumOp>>(ctx, emitBinary<arith::MinimumFOp>);
+    patterns.add<UnaryLowering<NegOp>>(ctx, emitUnary<NegOp, arith::NegFOp>);
+    patterns.add<UnaryLowering<ExpOp>>(ctx, emitUnary<ExpOp, math::ExpOp>);
+    patterns.add<UnaryLowering<LogOp>>(ctx, emitUnary<LogOp, math::LogOp>);
+    patterns.add<UnaryLowering<SqrtOp>>(ctx, emitUnary<SqrtOp, math::SqrtOp>);
+    patterns.add<UnaryLowering<AbsOp>>(ctx, emitUnary<AbsOp, math::AbsFOp>);
+    patterns.add<UnaryLowering<TanhOp>>(ctx, emitUnary<TanhOp, math::TanhOp>);
+    patterns.add<UnaryLowering<ReluOp>>(ctx, emitRelu);
+    patterns.add<UnaryLowering<SigmoidOp>>(ctx, emitSigmoid);
+    patterns.add<UnaryLowering<GeluOp>>(ctx, emitGelu);
+    patterns.add<UnaryLowering<EluOp>>(ctx, emitElu);
+    patterns.add<UnaryLowering<LeakyReluOp>>(ctx, emitLeakyRelu);
+
+    ConversionTarget target(*ctx);
+    target.addLegalDialect<arith::ArithDialect, math::MathDialect,
+                           vector::VectorDialect>();
+    // Elementwise ops on whole tensors stay (they belong to the schedule).
+    target.markUnknownOpDynamicallyLegal([](Operation *op) {
+      if (op->getDialect() != op->getContext()->getLoadedDialect<GNNDialect>() ||
+          op->getNumResults() != 1)
+        return true;
+      if (isa<GetVertexOp, GetEdgeOp>(op))
+        return true;
+      return !isRowValue(op->getResult(0).getType());
+    });
+    if (failed(applyPartialConversion(getOperation(), target, std::move(patterns))))
+      signalPassFailure();
+  }
+};
+} // namespace

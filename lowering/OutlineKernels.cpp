@@ -1,0 +1,426 @@
+//===- OutlineKernels.cpp - Stages into kernel functions over vertex ranges ==//
+//
+// A kernel is `func.func @name(%lo: i64, %hi: i64, %args: !llvm.ptr)`; args
+// holds the data pointers [in-edge offsets (i64), sources (i32), inputs...,
+// result]. Feature rows are contiguous f32, so a row is one vector load.
+// Message kernels walk each destination's in-edges and accumulate in a
+// vector carried by the loop (registers); no per-edge tensor is written.
+//
+//===----------------------------------------------------------------------===//
+#include "lowering/Passes.h"
+
+#include "mlir/IR/IRMapping.h"
+#include "mlir/IR/SymbolTable.h"
+
+namespace gnn {
+#define GEN_PASS_DEF_GNNOUTLINEKERNELS
+#include "lowering/Passes.h.inc"
+} // namespace gnn
+
+using namespace mlir;
+using namespace gnn;
+
+namespace {
+
+/// Builds one kernel: the entry block with the argument pointers loaded,
+/// and helpers for row loads and stores.
+class KernelBuilder {
+public:
+  KernelBuilder(OpBuilder &b, Location loc, func::FuncOp kernel,
+                unsigned numPointers)
+      : b(b), loc(loc) {
+    Block *entry = kernel.addEntryBlock();
+    b.setInsertionPointToStart(entry);
+    lo = entry->getArgument(0);
+    hi = entry->getArgument(1);
+    Value args = entry->getArgument(2);
+    auto ptrType = LLVM::LLVMPointerType::get(b.getContext());
+    for (unsigned i = 0; i < numPointers; ++i) {
+      Value slot = b.create<LLVM::GEPOp>(loc, ptrType, ptrType, args,
+                                         ArrayRef<LLVM::GEPArg>{(int32_t)i});
+      pointers.push_back(b.create<LLVM::LoadOp>(loc, ptrType, slot));
+    }
+    b.create<func::ReturnOp>(loc);
+    b.setInsertionPoint(entry->getTerminator());
+  }
+
+  Value i64(int64_t v) {
+    return b.create<arith::ConstantIntOp>(loc, v, b.getI64Type());
+  }
+
+  /// The address of element `index` of an array of `elementType`.
+  Value address(Value base, Type elementType, Value index) {
+    auto ptrType = LLVM::LLVMPointerType::get(b.getContext());
+    return b.create<LLVM::GEPOp>(loc, ptrType, elementType, base,
+                                 ArrayRef<LLVM::GEPArg>{index});
+  }
+
+  Value loadScalar(Value base, Type type, Value index) {
+    return b.create<LLVM::LoadOp>(loc, type, address(base, type, index));
+  }
+
+  /// Row `index` of a tensor whose rows have type `row`.
+  Value loadRow(Value base, VectorType row, Value index) {
+    int64_t n = row.getNumElements();
+    auto flat = VectorType::get({n}, row.getElementType());
+    Value first = b.create<arith::MulIOp>(loc, index, i64(n));
+    Value v = b.create<LLVM::LoadOp>(
+        loc, flat, address(base, row.getElementType(), first), /*align=*/4);
+    if (row.getRank() != 1)
+      v = b.create<vector::ShapeCastOp>(loc, row, v);
+    return v;
+  }
+
+  void storeRow(Value base, Value value, Value index) {
+    auto row = cast<VectorType>(value.getType());
+    int64_t n = row.getNumElements();
+    if (row.getRank() != 1)
+      value = b.create<vector::ShapeCastOp>(
+          loc, VectorType::get({n}, row.getElementType()), value);
+    Value first = b.create<arith::MulIOp>(loc, index, i64(n));
+    b.create<LLVM::StoreOp>(loc, value,
+                            address(base, row.getElementType(), first),
+                            /*align=*/4);
+  }
+
+  Value offsets() { return pointers[0]; }
+  Value sources() { return pointers[1]; }
+  Value input(unsigned i) { return pointers[2 + i]; }
+  Value result() { return pointers.back(); }
+
+  OpBuilder &b;
+  Location loc;
+  Value lo, hi;
+  SmallVector<Value> pointers;
+};
+
+/// Clones the ops of a stage region (up to its yield) into the builder's
+/// insertion point and returns the yielded row. Parameter tensors were
+/// mapped to vectors, so results typed as tensors become vectors too.
+Value cloneRegionBody(OpBuilder &b, Block &block, IRMapping &map) {
+  for (Operation &op : block.without_terminator()) {
+    Operation *copy = b.clone(op, map);
+    for (OpResult r : copy->getResults())
+      if (auto t = dyn_cast<RankedTensorType>(r.getType()))
+        r.setType(VectorType::get(t.getShape(), t.getElementType()));
+  }
+  return map.lookup(cast<YieldOp>(block.getTerminator()).getValue());
+}
+
+class Outliner {
+public:
+  Outliner(ModuleOp module) : module(module), symbols(module) {}
+
+  LogicalResult run(func::FuncOp func) {
+    SmallVector<Operation *> stages;
+    func.walk([&](Operation *op) {
+      if (isa<TransformOp, MessagePassingOp, DegreeOp>(op))
+        stages.push_back(op);
+    });
+    for (Operation *op : stages) {
+      LogicalResult r = success();
+      if (auto t = dyn_cast<TransformOp>(op))
+        r = outlineTransform(func, t);
+      else if (auto m = dyn_cast<MessagePassingOp>(op))
+        r = outlineMessagePassing(func, m);
+      else
+        r = outlineDegree(func, cast<DegreeOp>(op));
+      if (failed(r))
+        return failure();
+    }
+    return success();
+  }
+
+private:
+  /// A new, empty kernel function next to `parent`.
+  func::FuncOp createKernel(func::FuncOp parent, Location loc) {
+    OpBuilder b(module.getBodyRegion());
+    b.setInsertionPointAfter(lastKernel ? lastKernel.getOperation()
+                                        : parent.getOperation());
+    auto ptrType = LLVM::LLVMPointerType::get(b.getContext());
+    auto type = b.getFunctionType({b.getI64Type(), b.getI64Type(), ptrType}, {});
+    auto kernel = b.create<func::FuncOp>(
+        loc, (parent.getSymName() + "_kernel" + Twine(counter++)).str(), type);
+    kernel->setAttr(kKernelAttrName, b.getUnitAttr());
+    symbols.insert(kernel);
+    lastKernel = kernel;
+    return kernel;
+  }
+
+  /// The graph a stage runs on: the function's graph argument, or the
+  /// add_self_loops result a message stage names.
+  static Value findGraph(func::FuncOp func) {
+    for (BlockArgument arg : func.getArguments())
+      if (isa<GraphType>(arg.getType()))
+        return arg;
+    return {};
+  }
+
+  /// Replaces `stage` by a gnn.launch of `kernel`.
+  void replaceWithLaunch(Operation *stage, func::FuncOp kernel, Value graph,
+                         ValueRange inputs, bool edgeBalanced) {
+    OpBuilder b(stage);
+    auto launch = b.create<LaunchOp>(stage->getLoc(),
+                                     stage->getResult(0).getType(),
+                                     kernel.getSymName(), graph, inputs);
+    if (edgeBalanced)
+      launch.setEdgeBalanced(true);
+    stage->getResult(0).replaceAllUsesWith(launch.getResult());
+    stage->erase();
+  }
+
+  /// Loads the value a uniform (parameter) input has in every row.
+  static Value loadUniform(KernelBuilder &kb, Value pointer, Type type) {
+    auto t = cast<RankedTensorType>(type);
+    auto row = VectorType::get(t.getShape(), t.getElementType());
+    return kb.loadRow(pointer, row, kb.i64(0));
+  }
+
+  LogicalResult outlineTransform(func::FuncOp func, TransformOp stage) {
+    Value graph = findGraph(func);
+    if (!graph)
+      return stage.emitOpError("needs a function with a !gnn.graph argument");
+    if (!isa<VertexType>(stage.getResult().getType()))
+      return stage.emitOpError("edge-domain transforms are not lowered yet");
+    func::FuncOp kernel = createKernel(func, stage.getLoc());
+    OpBuilder b(module.getContext());
+    KernelBuilder kb(b, stage.getLoc(), kernel, 3 + stage.getInputs().size());
+    Block &body = stage.getBody().front();
+
+    IRMapping map;
+    for (auto [i, input] : llvm::enumerate(stage.getInputs()))
+      if (isa<RankedTensorType>(input.getType()))
+        map.map(body.getArgument(i), loadUniform(kb, kb.input(i), input.getType()));
+      else if (!isFeatureTensor(input.getType()))
+        return stage.emitOpError("scalar inputs must be constants inside the region");
+
+    auto loop = b.create<scf::ForOp>(kb.loc, kb.lo, kb.hi, kb.i64(1));
+    b.setInsertionPointToStart(loop.getBody());
+    Value v = loop.getInductionVar();
+    for (auto [i, input] : llvm::enumerate(stage.getInputs()))
+      if (auto t = dyn_cast<VertexType>(input.getType()))
+        map.map(body.getArgument(i), kb.loadRow(kb.input(i), t.getRowType(), v));
+    kb.storeRow(kb.result(), cloneRegionBody(b, body, map), v);
+
+    replaceWithLaunch(stage, kernel, graph, stage.getInputs(), false);
+    return success();
+  }
+
+  /// The vector a message accumulator starts from.
+  static Value initialAccumulator(KernelBuilder &kb, Aggregation aggr,
+                                  VectorType row) {
+    float init = 0.0f;
+    if (aggr == Aggregation::Max)
+      init = -std::numeric_limits<float>::infinity();
+    else if (aggr == Aggregation::Min)
+      init = std::numeric_limits<float>::infinity();
+    return kb.b.create<arith::ConstantOp>(
+        kb.loc, row, DenseElementsAttr::get(row, kb.b.getF32FloatAttr(init)));
+  }
+
+  static Value combine(KernelBuilder &kb, Aggregation aggr, Value acc, Value msg) {
+    switch (aggr) {
+    case Aggregation::Add:
+    case Aggregation::Mean:
+      return kb.b.create<arith::AddFOp>(kb.loc, acc, msg);
+    case Aggregation::Max:
+      return kb.b.create<arith::MaximumFOp>(kb.loc, acc, msg);
+    case Aggregation::Min:
+      return kb.b.create<arith::MinimumFOp>(kb.loc, acc, msg);
+    }
+    llvm_unreachable("unknown aggregation");
+  }
+
+  LogicalResult outlineMessagePassing(func::FuncOp func, MessagePassingOp stage) {
+    Value graph = findGraph(func);
+    if (!graph)
+      return stage.emitOpError("needs a function with a !gnn.graph argument");
+    bool addLoops =
+        stage.getGraph().getType().getSelfLoops() == SelfLoops::OnePerVertex;
+    Block &body = stage.getBody().front();
+    for (Operation &op : body)
+      if (isa<GetEdgeOp>(op))
+        return op.emitOpError("edge features are not lowered yet");
+
+    func::FuncOp kernel = createKernel(func, stage.getLoc());
+    OpBuilder b(module.getContext());
+    KernelBuilder kb(b, stage.getLoc(), kernel, 3 + stage.getInputs().size());
+    Aggregation aggr = stage.getAggr();
+    VectorType row = stage.getResult().getType().getRowType();
+
+    IRMapping uniforms;
+    for (auto [i, input] : llvm::enumerate(stage.getInputs()))
+      if (isa<RankedTensorType>(input.getType()))
+        uniforms.map(body.getArgument(i),
+                     loadUniform(kb, kb.input(i), input.getType()));
+      else if (!isFeatureTensor(input.getType()))
+        return stage.emitOpError("scalar inputs must be constants inside the region");
+
+    auto vertexLoop = b.create<scf::ForOp>(kb.loc, kb.lo, kb.hi, kb.i64(1));
+    b.setInsertionPointToStart(vertexLoop.getBody());
+    Value v = vertexLoop.getInductionVar();
+    Value start = kb.loadScalar(kb.offsets(), b.getI64Type(), v);
+    Value next = b.create<arith::AddIOp>(kb.loc, v, kb.i64(1));
+    Value end = kb.loadScalar(kb.offsets(), b.getI64Type(), next);
+
+    // Target rows are the same for every in-edge: load them once.
+    IRMapping targetRows = uniforms;
+    for (Operation &op : body)
+      if (auto get = dyn_cast<GetVertexOp>(op); get && get.getSide() == Side::Target)
+        if (!targetRows.contains(get.getRow()))
+          targetRows.map(get.getRow(),
+                         kb.loadRow(kb.input(cast<BlockArgument>(get.getTensor())
+                                                 .getArgNumber()),
+                                    get.getRow().getType(), v));
+
+    // The message of the edge from `u`: the region with source rows of u.
+    auto emitMessage = [&](Value u) {
+      IRMapping map = targetRows;
+      for (Operation &op : body)
+        if (auto get = dyn_cast<GetVertexOp>(op); get && get.getSide() == Side::Source)
+          map.map(get.getRow(),
+                  kb.loadRow(kb.input(cast<BlockArgument>(get.getTensor())
+                                          .getArgNumber()),
+                             get.getRow().getType(), u));
+      for (Operation &op : body.without_terminator()) {
+        if (isa<GetVertexOp>(op))
+          continue;
+        Operation *copy = b.clone(op, map);
+        for (OpResult r : copy->getResults())
+          if (auto t = dyn_cast<RankedTensorType>(r.getType()))
+            r.setType(VectorType::get(t.getShape(), t.getElementType()));
+      }
+      return map.lookup(cast<YieldOp>(body.getTerminator()).getValue());
+    };
+
+    // Edge loop, carrying (accumulator, count of messages).
+    Value acc0 = initialAccumulator(kb, aggr, row);
+    auto edgeLoop = b.create<scf::ForOp>(kb.loc, start, end, kb.i64(1),
+                                         ValueRange{acc0, kb.i64(0)});
+    {
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(edgeLoop.getBody());
+      Value e = edgeLoop.getInductionVar();
+      Value acc = edgeLoop.getRegionIterArg(0);
+      Value count = edgeLoop.getRegionIterArg(1);
+      Value u32 = kb.loadScalar(kb.sources(), b.getI32Type(), e);
+      Value u = b.create<arith::ExtUIOp>(kb.loc, b.getI64Type(), u32);
+      // Emits the accumulation of u's message at b's insertion point.
+      auto step = [&]() -> SmallVector<Value> {
+        Value updated = combine(kb, aggr, acc, emitMessage(u));
+        Value counted = b.create<arith::AddIOp>(kb.loc, count, kb.i64(1));
+        return {updated, counted};
+      };
+      if (addLoops) {
+        // The stored self loops are replaced by the virtual one below.
+        Value isLoop = b.create<arith::CmpIOp>(kb.loc, arith::CmpIPredicate::eq, u, v);
+        auto branch = b.create<scf::IfOp>(
+            kb.loc, isLoop,
+            [&](OpBuilder &bb, Location l) {
+              bb.create<scf::YieldOp>(l, ValueRange{acc, count});
+            },
+            [&](OpBuilder &bb, Location l) {
+              OpBuilder::InsertionGuard inner(b);
+              b.setInsertionPoint(bb.getInsertionBlock(), bb.getInsertionPoint());
+              bb.create<scf::YieldOp>(l, step());
+            });
+        b.create<scf::YieldOp>(kb.loc, branch.getResults());
+      } else {
+        b.create<scf::YieldOp>(kb.loc, step());
+      }
+    }
+    Value acc = edgeLoop.getResult(0);
+    Value count = edgeLoop.getResult(1);
+    if (addLoops) {
+      acc = combine(kb, aggr, acc, emitMessage(v));
+      count = b.create<arith::AddIOp>(kb.loc, count, kb.i64(1));
+    }
+    if (aggr == Aggregation::Mean) {
+      Value one = kb.i64(1);
+      Value n = b.create<arith::MaxSIOp>(kb.loc, count, one);
+      Value nf = b.create<arith::SIToFPOp>(kb.loc, b.getF32Type(), n);
+      acc = b.create<arith::DivFOp>(kb.loc, acc,
+                                    b.create<vector::BroadcastOp>(kb.loc, row, nf));
+    } else if (aggr == Aggregation::Max || aggr == Aggregation::Min) {
+      // PyG's scatter max/min leave vertices without messages at zero.
+      Value none = b.create<arith::CmpIOp>(kb.loc, arith::CmpIPredicate::eq,
+                                           count, kb.i64(0));
+      Value zero = initialAccumulator(kb, Aggregation::Add, row);
+      acc = b.create<arith::SelectOp>(kb.loc, none, zero, acc);
+    }
+    kb.storeRow(kb.result(), acc, v);
+
+    replaceWithLaunch(stage, kernel, graph, stage.getInputs(), true);
+    return success();
+  }
+
+  LogicalResult outlineDegree(func::FuncOp func, DegreeOp stage) {
+    Value graph = findGraph(func);
+    if (!graph)
+      return stage.emitOpError("needs a function with a !gnn.graph argument");
+    bool addLoops =
+        stage.getGraph().getType().getSelfLoops() == SelfLoops::OnePerVertex;
+    func::FuncOp kernel = createKernel(func, stage.getLoc());
+    OpBuilder b(module.getContext());
+    KernelBuilder kb(b, stage.getLoc(), kernel, 3);
+
+    auto loop = b.create<scf::ForOp>(kb.loc, kb.lo, kb.hi, kb.i64(1));
+    b.setInsertionPointToStart(loop.getBody());
+    Value v = loop.getInductionVar();
+    Value start = kb.loadScalar(kb.offsets(), b.getI64Type(), v);
+    Value end = kb.loadScalar(kb.offsets(), b.getI64Type(),
+                              b.create<arith::AddIOp>(kb.loc, v, kb.i64(1)));
+    Value count = b.create<arith::SubIOp>(kb.loc, end, start);
+    if (addLoops) {
+      // Count only the in-edges that are not self loops, then add one.
+      auto edges = b.create<scf::ForOp>(kb.loc, start, end, kb.i64(1),
+                                        ValueRange{kb.i64(1)});
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(edges.getBody());
+      Value u = b.create<arith::ExtUIOp>(
+          kb.loc, b.getI64Type(),
+          kb.loadScalar(kb.sources(), b.getI32Type(), edges.getInductionVar()));
+      Value other = b.create<arith::CmpIOp>(kb.loc, arith::CmpIPredicate::ne, u, v);
+      Value inc = b.create<arith::ExtUIOp>(kb.loc, b.getI64Type(), other);
+      b.create<scf::YieldOp>(
+          kb.loc, ValueRange{b.create<arith::AddIOp>(
+                      kb.loc, edges.getRegionIterArg(0), inc)});
+      count = edges.getResult(0);
+    }
+    b.setInsertionPointAfterValue(count);
+    Value f = b.create<arith::SIToFPOp>(kb.loc, b.getF32Type(), count);
+    auto row = VectorType::get({1}, b.getF32Type());
+    kb.storeRow(kb.result(), b.create<vector::BroadcastOp>(kb.loc, row, f), v);
+
+    replaceWithLaunch(stage, kernel, graph, {}, addLoops);
+    return success();
+  }
+
+  ModuleOp module;
+  SymbolTable symbols;
+  unsigned counter = 0;
+  func::FuncOp lastKernel; // kernels follow their model in launch order
+};
+
+struct OutlineKernelsPass
+    : public gnn::impl::GNNOutlineKernelsBase<OutlineKernelsPass> {
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    Outliner outliner(module);
+    SmallVector<func::FuncOp> models;
+    for (auto func : module.getOps<func::FuncOp>())
+      if (!func->hasAttr(kKernelAttrName) && !func.isExternal())
+        models.push_back(func);
+    for (func::FuncOp func : models) {
+      if (failed(outliner.run(func)))
+        return signalPassFailure();
+      // Graph values now only feed launches; self-loop conversions are
+      // baked into the kernels.
+      func.walk([](AddSelfLoopsOp op) {
+        if (op->use_empty())
+          op->erase();
+      });
+    }
+  }
+};
+} // namespace

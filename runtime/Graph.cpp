@@ -1,0 +1,320 @@
+//===- Graph.cpp - Building the destination-grouped CSR from edge files ---===//
+//
+// Edge endpoints are read straight from the memory-mapped .npy file (no
+// widened copy of a possibly 100M-edge list), checked and counted in one
+// pass, then placed by a stable counting sort on the destination.
+//
+//===----------------------------------------------------------------------===//
+
+#include "gnn/Graph.h"
+#include "gnn/Npy.h"
+
+#include "llvm/Support/MemoryBuffer.h"
+
+#include <cassert>
+#include <cstring>
+#include <limits>
+#include <vector>
+
+using llvm::StringRef;
+
+namespace gnn {
+namespace {
+
+/// Ids are stored in 32 bits.
+constexpr int64_t kMaxVertices = int64_t(1) << 31;
+
+llvm::Error fail(const std::string &where, const llvm::Twine &msg) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                 where + ": " + msg.str());
+}
+
+/// Reads element `k` of a little-endian array that may be unaligned in a
+/// mapped file; compiles to a plain load.
+template <typename Id> inline int64_t loadId(const char *base, int64_t k) {
+  Id v;
+  std::memcpy(&v, base + size_t(k) * sizeof(Id), sizeof(Id));
+  return v;
+}
+
+/// The first edge with an endpoint outside [0, n), found by the counting
+/// pass; `valid` is false if there is one.
+struct BadEdge {
+  bool valid = true;
+  int64_t edge = 0, id = 0;
+  bool isTarget = false;
+};
+
+std::string describeBadId(const BadEdge &bad, int64_t n,
+                          const std::string &limitText) {
+  std::string which = bad.isTarget ? "target" : "source";
+  if (bad.id < 0)
+    return which + " id " + std::to_string(bad.id) + " is negative";
+  return which + " id " + std::to_string(bad.id) + " is not below " +
+         limitText;
+}
+
+/// Untrusted text from a file, made safe for a one-line message.
+std::string printable(StringRef s) {
+  std::string out;
+  for (char c : s.take_front(40))
+    out += (c >= 0x20 && c < 0x7f) ? c : '?';
+  if (s.size() > 40)
+    out += "...";
+  return out;
+}
+
+std::string vertexCountText(int64_t n) {
+  return "the vertex count " + std::to_string(n);
+}
+
+} // namespace
+
+/// Fills a Graph's arrays; a friend so the arrays stay private.
+struct GraphBuilder {
+  /// Builds the CSR of `numEdges` edges whose endpoints are the Id-typed
+  /// arrays at `src` and `dst`. With Check, stops at the first id outside
+  /// [0, n) and reports it in `bad`; without, ids are trusted.
+  template <typename Id, bool Check>
+  static Graph build(int64_t n, const char *src, const char *dst,
+                     int64_t numEdges, BadEdge &bad) {
+    Graph g;
+    g.numVertices_ = n;
+    g.numEdges_ = numEdges;
+    g.offsets_ = AlignedArray<int64_t>(n + 1);
+    int64_t *off = g.offsets_.data();
+    std::memset(off, 0, sizeof(int64_t) * (n + 1));
+
+    // Count in-degrees into off[d + 1], checking ids on the way.
+    for (int64_t k = 0; k < numEdges; ++k) {
+      int64_t s = loadId<Id>(src, k), d = loadId<Id>(dst, k);
+      if (Check) {
+        // One unsigned compare per endpoint also catches negative ids.
+        if (uint64_t(s) >= uint64_t(n) || uint64_t(d) >= uint64_t(n)) {
+          bad.valid = false;
+          bad.edge = k;
+          bad.isTarget = uint64_t(s) < uint64_t(n);
+          bad.id = bad.isTarget ? d : s;
+          return Graph();
+        }
+      } else {
+        assert(s >= 0 && s < n && d >= 0 && d < n && "unchecked id");
+        (void)s;
+      }
+      ++off[d + 1];
+    }
+    for (int64_t v = 0; v < n; ++v)
+      off[v + 1] += off[v];
+
+    // Stable scatter: edges are visited in input order, so each vertex's
+    // in-edges keep that order and edgeIds ascend within it.
+    g.sources_ = AlignedArray<int32_t>(numEdges);
+    g.edgeIds_ = AlignedArray<int64_t>(numEdges);
+    AlignedArray<int64_t> cursor(n);
+    std::memcpy(cursor.data(), off, sizeof(int64_t) * n);
+    int32_t *sources = g.sources_.data();
+    int64_t *edgeIds = g.edgeIds_.data();
+    int64_t *cur = cursor.data();
+    for (int64_t k = 0; k < numEdges; ++k) {
+      int64_t s = loadId<Id>(src, k), d = loadId<Id>(dst, k);
+      int64_t pos = cur[d]++;
+      sources[pos] = int32_t(s);
+      edgeIds[pos] = k;
+    }
+    return g;
+  }
+};
+
+Graph Graph::fromEdges(int64_t n, const int64_t *src, const int64_t *dst,
+                       int64_t numEdges) {
+  BadEdge unused;
+  return GraphBuilder::build<int64_t, false>(
+      n, reinterpret_cast<const char *>(src),
+      reinterpret_cast<const char *>(dst), numEdges, unused);
+}
+
+namespace {
+
+/// An opened edge_index .npy: endpoint rows, int32 or int64.
+struct NpyEdges {
+  NpyFile file;
+  bool is64 = true;
+  int64_t numEdges = 0;
+  const char *src() const { return file.data; }
+  const char *dst() const {
+    return file.data + size_t(numEdges) * file.itemSize;
+  }
+};
+
+llvm::Expected<NpyEdges> openEdgeIndex(const std::string &path) {
+  auto f = openNpy(path);
+  if (!f)
+    return f.takeError();
+  NpyEdges e;
+  if (f->descr == "<i4")
+    e.is64 = false;
+  else if (f->descr != "<i8")
+    return fail(path, "edge_index dtype is '" + f->descr +
+                          "', expected int64 ('<i8') or int32 ('<i4')");
+  if (f->shape.size() != 2 || f->shape[0] != 2)
+    return fail(path, "edge_index must have shape [2, E], found " +
+                          formatShape(f->shape));
+  e.numEdges = f->shape[1];
+  e.file = std::move(*f);
+  return std::move(e);
+}
+
+/// Reads the "src dst" pairs of a text edge list into `src` and `dst`. `limit` bounds the ids
+/// (exclusive) and `limitText` says what the bound is, for messages.
+/// Errors read "PATH:LINE: fault".
+llvm::Error parseEdgeList(const std::string &path, int64_t limit,
+                          const std::string &limitText,
+                          std::vector<int64_t> &src,
+                          std::vector<int64_t> &dst) {
+  auto bufOr = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
+                                           /*RequiresNullTerminator=*/false);
+  if (!bufOr)
+    return fail(path, "cannot read file: " + bufOr.getError().message());
+  StringRef rest = (*bufOr)->getBuffer();
+  auto isSpace = [](char c) {
+    return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+  };
+  for (int64_t lineNo = 1; !rest.empty(); ++lineNo) {
+    size_t eol = rest.find('\n');
+    StringRef line = rest.substr(0, eol);
+    rest = eol == StringRef::npos ? StringRef() : rest.drop_front(eol + 1);
+    StringRef content = line.substr(0, line.find('#'));
+    auto where = [&] { return path + ":" + std::to_string(lineNo); };
+
+    // Split first, so a wrong field count is reported as such rather
+    // than as a bad id.
+    StringRef fields[3];
+    size_t i = 0, count = 0;
+    while (count < 3) {
+      while (i < content.size() && isSpace(content[i]))
+        ++i;
+      if (i == content.size())
+        break;
+      size_t start = i;
+      while (i < content.size() && !isSpace(content[i]))
+        ++i;
+      fields[count++] = content.slice(start, i);
+    }
+    if (count == 0)
+      continue; // Blank or comment-only line.
+    if (count == 1)
+      return fail(where(), "expected 'src dst', found only one field");
+    if (count == 3)
+      return fail(where(), "expected 'src dst', found a third field '" +
+                               printable(fields[2]) + "'");
+
+    int64_t ids[2];
+    for (int f = 0; f < 2; ++f) {
+      const char *which = f == 0 ? "source" : "target";
+      StringRef tok = fields[f];
+      std::string text = printable(tok);
+      bool negative = tok.consume_front("-");
+      uint64_t v = 0;
+      bool digits = !tok.empty(), tooBig = false;
+      for (char c : tok) {
+        if (c < '0' || c > '9') {
+          digits = false;
+          break;
+        }
+        v = v * 10 + unsigned(c - '0');
+        if (v >= uint64_t(limit))
+          tooBig = true, v = uint64_t(limit); // Saturate: no overflow.
+      }
+      if (!digits)
+        return fail(where(), llvm::Twine(which) + " id '" + text +
+                                 "' is not an integer");
+      if (negative)
+        return fail(where(), llvm::Twine(which) + " id " + text +
+                                 " is negative");
+      if (tooBig)
+        return fail(where(), llvm::Twine(which) + " id " + text +
+                                 " is not below " + limitText);
+      ids[f] = int64_t(v);
+    }
+    src.push_back(ids[0]);
+    dst.push_back(ids[1]);
+  }
+  return llvm::Error::success();
+}
+
+bool looksLikeNpy(const std::string &path) {
+  if (StringRef(path).ends_with(".npy"))
+    return true;
+  // Also sniff the content so a PyG edge_index saved without the
+  // extension is not parsed as text.
+  auto bufOr = llvm::MemoryBuffer::getFileSlice(path, 6, 0,
+                                                /*IsVolatile=*/false);
+  return bufOr && hasNpyMagic((*bufOr)->getBuffer());
+}
+
+} // namespace
+
+llvm::Expected<Graph> loadGraph(const std::string &path,
+                                int64_t numVertices) {
+  if (numVertices < 0 || numVertices >= kMaxVertices)
+    return fail(path, "vertex count " + llvm::Twine(numVertices) +
+                          " is outside [0, 2^31)");
+  std::string limitText = vertexCountText(numVertices);
+  if (looksLikeNpy(path)) {
+    auto e = openEdgeIndex(path);
+    if (!e)
+      return e.takeError();
+    BadEdge bad;
+    Graph g = e->is64 ? GraphBuilder::build<int64_t, true>(
+                            numVertices, e->src(), e->dst(), e->numEdges, bad)
+                      : GraphBuilder::build<int32_t, true>(
+                            numVertices, e->src(), e->dst(), e->numEdges, bad);
+    if (!bad.valid)
+      return fail(path, "edge " + llvm::Twine(bad.edge) + ": " +
+                            describeBadId(bad, numVertices, limitText));
+    return std::move(g);
+  }
+  std::vector<int64_t> src, dst;
+  if (auto err = parseEdgeList(path, numVertices, limitText, src, dst))
+    return std::move(err);
+  return Graph::fromEdges(numVertices, src.data(), dst.data(),
+                          int64_t(src.size()));
+}
+
+llvm::Expected<int64_t> countVertices(const std::string &path) {
+  // The largest id must leave room for "+ 1" below 2^31.
+  std::string limitText = "2147483647 (ids must fit in 31 bits)";
+  int64_t limit = kMaxVertices - 1;
+  if (looksLikeNpy(path)) {
+    auto e = openEdgeIndex(path);
+    if (!e)
+      return e.takeError();
+    int64_t maxId = -1;
+    for (int64_t k = 0; k < e->numEdges; ++k) {
+      for (int r = 0; r < 2; ++r) {
+        const char *row = r == 0 ? e->src() : e->dst();
+        int64_t id = e->is64 ? loadId<int64_t>(row, k)
+                             : loadId<int32_t>(row, k);
+        if (uint64_t(id) >= uint64_t(limit)) {
+          BadEdge bad;
+          bad.edge = k;
+          bad.id = id;
+          bad.isTarget = r == 1;
+          return fail(path, "edge " + llvm::Twine(k) + ": " +
+                                describeBadId(bad, limit, limitText));
+        }
+        maxId = std::max(maxId, id);
+      }
+    }
+    return maxId + 1;
+  }
+  std::vector<int64_t> src, dst;
+  if (auto err = parseEdgeList(path, limit, limitText, src, dst))
+    return std::move(err);
+  int64_t maxId = -1;
+  for (size_t k = 0; k < src.size(); ++k)
+    maxId = std::max({maxId, src[k], dst[k]});
+  return maxId + 1;
+}
+
+} // namespace gnn

@@ -1,0 +1,272 @@
+//===- Safetensors.cpp - Reading and writing F32 safetensors files --------===//
+//
+// Layout: u64 little-endian header length N, N bytes of JSON, then the data
+// buffer. As in the format's specification, every tensor's byte range must
+// lie inside the buffer, match its shape exactly, and the ranges must tile
+// the buffer with no overlap and no hole: a file that breaks this was not
+// written by a safetensors writer and its contents cannot be trusted.
+//
+//===----------------------------------------------------------------------===//
+
+#include "gnn/Safetensors.h"
+#include "gnn/Npy.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/MemoryBuffer.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstring>
+#include <limits>
+#include <vector>
+
+using llvm::StringRef;
+
+namespace gnn {
+namespace {
+
+llvm::Error fail(const std::string &path, const llvm::Twine &msg) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                 path + ": " + msg.str());
+}
+
+/// A tensor name from the file, quoted for a one-line message.
+std::string quoteName(StringRef s) {
+  std::string out = "'";
+  for (char c : s.take_front(80))
+    out += std::isprint(static_cast<unsigned char>(c)) ? c : '?';
+  if (s.size() > 80)
+    out += "...";
+  return out + "'";
+}
+
+/// JSON parse errors may in principle span lines; keep messages one line.
+std::string oneLine(std::string s) {
+  for (char &c : s)
+    if (c == '\n' || c == '\r')
+      c = ' ';
+  return s;
+}
+
+/// One tensor entry of the header, validated.
+struct Entry {
+  std::string name;
+  std::vector<int64_t> shape;
+  uint64_t begin = 0, end = 0;
+};
+
+/// Checks one header entry; returns the fault ("" when valid).
+std::string parseEntry(const llvm::json::Value &v, uint64_t dataSize,
+                       Entry &e) {
+  std::string q = "tensor " + quoteName(e.name);
+  const llvm::json::Object *obj = v.getAsObject();
+  if (!obj)
+    return q + " is not a JSON object";
+  for (const auto &kv : *obj) {
+    StringRef k = kv.first;
+    if (k != "dtype" && k != "shape" && k != "data_offsets")
+      return q + " has an unexpected field " + quoteName(k);
+  }
+  const llvm::json::Value *dtype = obj->get("dtype");
+  const llvm::json::Value *shape = obj->get("shape");
+  const llvm::json::Value *offsets = obj->get("data_offsets");
+  if (!dtype)
+    return q + " has no 'dtype'";
+  if (!shape)
+    return q + " has no 'shape'";
+  if (!offsets)
+    return q + " has no 'data_offsets'";
+  std::optional<StringRef> dt = dtype->getAsString();
+  if (!dt)
+    return q + ": 'dtype' is not a string";
+  if (*dt != "F32")
+    return q + " has dtype " + quoteName(*dt) + "; only F32 is supported";
+
+  const llvm::json::Array *dims = shape->getAsArray();
+  if (!dims)
+    return q + ": 'shape' is not an array";
+  int64_t count = 1;
+  bool zero = false;
+  for (const llvm::json::Value &d : *dims) {
+    std::optional<int64_t> n = d.getAsInteger();
+    if (!n || *n < 0)
+      return q + ": 'shape' holds something other than a non-negative "
+                 "integer";
+    e.shape.push_back(*n);
+    // Zero dimensions are left out of the overflow check so the verdict
+    // does not depend on dimension order.
+    if (*n == 0) {
+      zero = true;
+      continue;
+    }
+    if (count > std::numeric_limits<int64_t>::max() / 4 / *n)
+      return q + ": shape " + formatShape(e.shape) + " has too many elements";
+    count *= *n;
+  }
+  if (zero)
+    count = 0;
+
+  const llvm::json::Array *offs = offsets->getAsArray();
+  if (!offs || offs->size() != 2)
+    return q + ": 'data_offsets' is not an array of two integers";
+  std::optional<int64_t> b = (*offs)[0].getAsInteger();
+  std::optional<int64_t> en = (*offs)[1].getAsInteger();
+  if (!b || !en || *b < 0 || *en < 0)
+    return q + ": 'data_offsets' is not an array of two non-negative integers";
+  e.begin = *b;
+  e.end = *en;
+  std::string range = "[" + std::to_string(e.begin) + ", " +
+                      std::to_string(e.end) + "]";
+  if (e.begin > e.end || e.end > dataSize)
+    return q + ": data_offsets " + range + " lie outside the data (" +
+           std::to_string(dataSize) + " bytes)";
+  if (e.end - e.begin != uint64_t(count) * 4)
+    return q + ": data_offsets " + range + " hold " +
+           std::to_string(e.end - e.begin) + " bytes, but shape " +
+           formatShape(e.shape) + " of F32 needs " +
+           std::to_string(uint64_t(count) * 4);
+  return "";
+}
+
+} // namespace
+
+llvm::Expected<WeightMap> readSafetensors(const std::string &path) {
+  auto bufOr = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
+                                           /*RequiresNullTerminator=*/false);
+  if (!bufOr)
+    return fail(path, "cannot read file: " + bufOr.getError().message());
+  StringRef bytes = (*bufOr)->getBuffer();
+  if (bytes.size() < 8)
+    return fail(path, "file is too short for a safetensors header (" +
+                          llvm::Twine(bytes.size()) + " bytes)");
+  uint64_t headerLen = 0;
+  for (int i = 0; i < 8; ++i)
+    headerLen |= uint64_t(uint8_t(bytes[i])) << (8 * i);
+  if (headerLen > bytes.size() - 8)
+    return fail(path, "header length " + llvm::Twine(headerLen) +
+                          " runs past the end of the file (" +
+                          llvm::Twine(bytes.size()) + " bytes)");
+  StringRef data = bytes.drop_front(8 + headerLen);
+
+  llvm::Expected<llvm::json::Value> json =
+      llvm::json::parse(bytes.substr(8, headerLen));
+  if (!json)
+    return fail(path, "header is not valid JSON: " +
+                          oneLine(llvm::toString(json.takeError())));
+  const llvm::json::Object *top = json->getAsObject();
+  if (!top)
+    return fail(path, "header is not a JSON object");
+
+  // Sorted by name so that errors and results do not depend on the JSON
+  // object's hash order.
+  std::vector<Entry> entries;
+  for (const auto &kv : *top) {
+    if (kv.first == "__metadata__") {
+      if (!kv.second.getAsObject())
+        return fail(path, "'__metadata__' is not a JSON object");
+      continue;
+    }
+    entries.emplace_back();
+    entries.back().name = kv.first.str();
+  }
+  llvm::sort(entries,
+             [](const Entry &a, const Entry &b) { return a.name < b.name; });
+  for (Entry &e : entries) {
+    std::string err = parseEntry(*top->get(e.name), data.size(), e);
+    if (!err.empty())
+      return fail(path, err);
+  }
+
+  std::vector<const Entry *> byOffset;
+  for (const Entry &e : entries)
+    byOffset.push_back(&e);
+  llvm::stable_sort(byOffset, [](const Entry *a, const Entry *b) {
+    return std::make_pair(a->begin, a->end) < std::make_pair(b->begin, b->end);
+  });
+  uint64_t covered = 0;
+  const Entry *prev = nullptr;
+  for (const Entry *e : byOffset) {
+    if (e->begin < covered)
+      return fail(path, "tensors " + quoteName(prev->name) + " and " +
+                            quoteName(e->name) + " overlap in the data");
+    if (e->begin > covered)
+      return fail(path, "data bytes [" + llvm::Twine(covered) + ", " +
+                            llvm::Twine(e->begin) +
+                            ") belong to no tensor");
+    covered = e->end;
+    prev = e;
+  }
+  if (covered != data.size())
+    return fail(path, "data bytes [" + llvm::Twine(covered) + ", " +
+                          llvm::Twine(data.size()) + ") belong to no tensor");
+
+  WeightMap weights;
+  for (Entry &e : entries) {
+    Tensor t(e.shape);
+    if (e.end > e.begin)
+      std::memcpy(t.data(), data.data() + e.begin, e.end - e.begin);
+    weights.emplace(e.name, std::move(t));
+  }
+  return std::move(weights);
+}
+
+llvm::Error writeSafetensors(const std::string &path,
+                             const WeightMap &weights) {
+  // Validate first: the JSON stream below must not be left half-open.
+  for (const auto &[name, t] : weights) {
+    for (int64_t d : t.shape)
+      if (d < 0)
+        return fail(path, "tensor " + quoteName(name) + " has shape " +
+                              formatShape(t.shape));
+    if (t.values.size() != t.numElements())
+      return fail(path, "tensor " + quoteName(name) + " holds " +
+                            llvm::Twine(t.values.size()) +
+                            " values, but its shape " + formatShape(t.shape) +
+                            " needs " + llvm::Twine(t.numElements()));
+  }
+
+  std::string header;
+  uint64_t offset = 0;
+  {
+    llvm::raw_string_ostream hs(header);
+    llvm::json::OStream j(hs);
+    j.objectBegin();
+    for (const auto &[name, t] : weights) {
+      uint64_t bytes = uint64_t(t.numElements()) * 4;
+      j.attributeBegin(name);
+      j.objectBegin();
+      j.attribute("dtype", "F32");
+      j.attributeArray("shape", [&] {
+        for (int64_t d : t.shape)
+          j.value(d);
+      });
+      j.attributeArray("data_offsets", [&] {
+        j.value(int64_t(offset));
+        j.value(int64_t(offset + bytes));
+      });
+      j.objectEnd();
+      j.attributeEnd();
+      offset += bytes;
+    }
+    j.objectEnd();
+  }
+  // The reference writer pads the header with spaces to 8 bytes so the
+  // data is aligned for readers that map it.
+  header.append((8 - header.size() % 8) % 8, ' ');
+
+  return writeFileAtomically(path, [&](llvm::raw_ostream &os) {
+    uint64_t n = header.size();
+    char le[8];
+    for (int i = 0; i < 8; ++i)
+      le[i] = char(n >> (8 * i));
+    os.write(le, 8);
+    os << header;
+    for (const auto &kv : weights)
+      os.write(reinterpret_cast<const char *>(kv.second.data()),
+               kv.second.numElements() * sizeof(float));
+    return llvm::Error::success();
+  });
+}
+
+} // namespace gnn

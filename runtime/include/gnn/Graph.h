@@ -1,0 +1,60 @@
+//===- Graph.h - A graph stored as CSR grouped by destination ---*- C++ -*-===//
+//
+// Message passing gathers over in-edges, so the runtime keeps, for each
+// destination vertex v, the sources of its in-edges in
+// sources[offsets[v] .. offsets[v+1]), in the order the edges appear in the
+// input file (stable), with edgeIds[k] the input position of CSR edge k
+// (needed to read per-edge features). Ids are 32-bit; existing self loops
+// and duplicate edges are kept as given: layers that replace self loops do
+// it virtually in their kernels.
+//
+//===----------------------------------------------------------------------===//
+#ifndef GNN_GRAPH_H
+#define GNN_GRAPH_H
+
+#include "gnn/Tensor.h"
+#include "llvm/Support/Error.h"
+
+#include <cstdint>
+#include <string>
+
+namespace gnn {
+
+class Graph {
+public:
+  int64_t numVertices() const { return numVertices_; }
+  int64_t numEdges() const { return numEdges_; }
+  const int64_t *offsets() const { return offsets_.data(); }
+  const int32_t *sources() const { return sources_.data(); }
+  const int64_t *edgeIds() const { return edgeIds_.data(); }
+  int64_t inDegree(int64_t v) const { return offsets_[v + 1] - offsets_[v]; }
+
+  /// Builds the CSR from parallel arrays of edge endpoints (edge k goes
+  /// from src[k] to dst[k]). Ids must already be checked to lie in [0, n).
+  static Graph fromEdges(int64_t n, const int64_t *src, const int64_t *dst,
+                         int64_t numEdges);
+
+private:
+  friend struct GraphBuilder; // Fills the arrays (Graph.cpp).
+
+  int64_t numVertices_ = 0, numEdges_ = 0;
+  AlignedArray<int64_t> offsets_; // numVertices + 1
+  AlignedArray<int32_t> sources_; // numEdges
+  AlignedArray<int64_t> edgeIds_; // numEdges
+};
+
+/// Loads a graph file: a PyG edge_index .npy (int64 or int32, shape [2, E],
+/// row 0 sources, row 1 targets) or a text edge list ("src dst" per line,
+/// '#' comments, blank lines allowed). `numVertices` is the vertex count
+/// (from --num-nodes or the feature rows); an id outside [0, numVertices)
+/// is an error naming the file, the edge and the id. numVertices must be
+/// below 2^31.
+llvm::Expected<Graph> loadGraph(const std::string &path, int64_t numVertices);
+
+/// The largest vertex id in a graph file plus one (for --num-nodes
+/// defaults when no features fix the count).
+llvm::Expected<int64_t> countVertices(const std::string &path);
+
+} // namespace gnn
+
+#endif // GNN_GRAPH_H

@@ -1,0 +1,69 @@
+//===- Tensor.h - A dense float32 array with its shape ----------*- C++ -*-===//
+//
+// The runtime's one container for feature matrices, weights and outputs:
+// contiguous, row-major (C order), 64-byte aligned so kernels can use
+// aligned vector loads on row starts whose byte width is a multiple of 64.
+//
+//===----------------------------------------------------------------------===//
+#ifndef GNN_TENSOR_H
+#define GNN_TENSOR_H
+
+#include <cstdint>
+#include <cstdlib>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace gnn {
+
+/// Frees memory from std::aligned_alloc.
+struct AlignedFree {
+  void operator()(void *p) const { std::free(p); }
+};
+
+/// An owned, 64-byte aligned, uninitialised array of T.
+template <typename T> class AlignedArray {
+public:
+  AlignedArray() = default;
+  explicit AlignedArray(size_t count) : count(count) {
+    size_t bytes = ((count * sizeof(T) + 63) / 64) * 64;
+    data_.reset(static_cast<T *>(std::aligned_alloc(64, bytes ? bytes : 64)));
+    if (!data_)
+      throw std::bad_alloc();
+  }
+  T *data() { return data_.get(); }
+  const T *data() const { return data_.get(); }
+  size_t size() const { return count; }
+  T &operator[](size_t i) { return data_.get()[i]; }
+  const T &operator[](size_t i) const { return data_.get()[i]; }
+
+private:
+  std::unique_ptr<T, AlignedFree> data_;
+  size_t count = 0;
+};
+
+/// A float32 tensor of any rank, row-major.
+struct Tensor {
+  std::vector<int64_t> shape;
+  AlignedArray<float> values;
+
+  Tensor() = default;
+  explicit Tensor(std::vector<int64_t> s) : shape(std::move(s)) {
+    values = AlignedArray<float>(numElements());
+  }
+  size_t numElements() const {
+    size_t n = 1;
+    for (int64_t d : shape)
+      n *= static_cast<size_t>(d);
+    return n;
+  }
+  float *data() { return values.data(); }
+  const float *data() const { return values.data(); }
+};
+
+/// "[2, 3]" for error messages.
+std::string formatShape(const std::vector<int64_t> &shape);
+
+} // namespace gnn
+
+#endif // GNN_TENSOR_H

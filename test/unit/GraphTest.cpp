@@ -1,0 +1,250 @@
+//===- GraphTest.cpp - CSR construction and graph file loading ------------===//
+
+#include "TestUtil.h"
+
+#include "gnn/Graph.h"
+
+#include <algorithm>
+#include <numeric>
+#include <random>
+
+using namespace gnn;
+using namespace gnn::test;
+
+namespace {
+
+class GraphTest : public TempDirTest {
+protected:
+  /// A PyG edge_index .npy of the given integer type, built by hand.
+  template <typename T>
+  std::string edgeIndex(const std::string &name, const std::vector<T> &src,
+                        const std::vector<T> &dst) {
+    std::string descr = sizeof(T) == 8 ? "<i8" : "<i4";
+    return write(name, npyBytes("{'descr': '" + descr +
+                                    "', 'fortran_order': False, 'shape': "
+                                    "(2, " +
+                                    std::to_string(src.size()) + "), }",
+                                raw(src) + raw(dst)));
+  }
+};
+
+std::vector<int64_t> offsetsOf(const Graph &g) {
+  return std::vector<int64_t>(g.offsets(), g.offsets() + g.numVertices() + 1);
+}
+std::vector<int32_t> sourcesOf(const Graph &g) {
+  return std::vector<int32_t>(g.sources(), g.sources() + g.numEdges());
+}
+std::vector<int64_t> edgeIdsOf(const Graph &g) {
+  return std::vector<int64_t>(g.edgeIds(), g.edgeIds() + g.numEdges());
+}
+
+// Six vertices; vertex 5 has no edges at all, vertex 4 only an out-edge.
+// Edge k:      0  1  2  3  4  5  6  7
+const std::vector<int64_t> kSrc = {0, 2, 3, 1, 4, 2, 0, 3};
+const std::vector<int64_t> kDst = {1, 1, 0, 1, 3, 1, 3, 3};
+// In-edges by target, in input order:
+//   0: {e2 from 3}   1: {e0 from 0, e1 from 2, e3 from 1, e5 from 2}
+//   2: {}            3: {e4 from 4, e6 from 0, e7 from 3}   4: {}  5: {}
+const std::vector<int64_t> kOffsets = {0, 1, 5, 5, 8, 8, 8};
+const std::vector<int32_t> kSources = {3, 0, 2, 1, 2, 4, 0, 3};
+const std::vector<int64_t> kEdgeIds = {2, 0, 1, 3, 5, 4, 6, 7};
+
+void expectHandGraph(const Graph &g) {
+  EXPECT_EQ(g.numVertices(), 6);
+  EXPECT_EQ(g.numEdges(), 8);
+  EXPECT_EQ(offsetsOf(g), kOffsets);
+  EXPECT_EQ(sourcesOf(g), kSources);
+  EXPECT_EQ(edgeIdsOf(g), kEdgeIds);
+}
+
+TEST(GraphCsr, FromEdgesMatchesHandComputedCsr) {
+  Graph g = Graph::fromEdges(6, kSrc.data(), kDst.data(), 8);
+  expectHandGraph(g);
+  EXPECT_EQ(g.inDegree(1), 4);
+  EXPECT_EQ(g.inDegree(2), 0); // Isolated as a target.
+  EXPECT_EQ(g.inDegree(5), 0); // Isolated entirely.
+}
+
+TEST(GraphCsr, KeepsSelfLoopsAndDuplicateEdges) {
+  std::vector<int64_t> src = {1, 1, 1, 0, 1};
+  std::vector<int64_t> dst = {1, 0, 1, 0, 0};
+  Graph g = Graph::fromEdges(2, src.data(), dst.data(), 5);
+  EXPECT_EQ(offsetsOf(g), (std::vector<int64_t>{0, 3, 5}));
+  EXPECT_EQ(sourcesOf(g), (std::vector<int32_t>{1, 0, 1, 1, 1}));
+  EXPECT_EQ(edgeIdsOf(g), (std::vector<int64_t>{1, 3, 4, 0, 2}));
+}
+
+TEST(GraphCsr, EmptyGraphs) {
+  Graph g = Graph::fromEdges(3, nullptr, nullptr, 0);
+  EXPECT_EQ(offsetsOf(g), (std::vector<int64_t>{0, 0, 0, 0}));
+  EXPECT_EQ(g.numEdges(), 0);
+  Graph none = Graph::fromEdges(0, nullptr, nullptr, 0);
+  EXPECT_EQ(none.numVertices(), 0);
+  EXPECT_EQ(none.offsets()[0], 0);
+}
+
+TEST(GraphCsr, MatchesStableSortOnRandomGraph) {
+  // The reference is a stable sort of edge positions by target: the CSR
+  // order the contract promises, computed a different way.
+  const int64_t n = 1000, e = 20000;
+  std::mt19937_64 rng(42);
+  std::vector<int64_t> src(e), dst(e);
+  for (int64_t k = 0; k < e; ++k) {
+    src[k] = rng() % n;
+    dst[k] = rng() % (n / 2); // Leaves vertices 500.. without in-edges.
+  }
+  std::vector<int64_t> order(e);
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](int64_t a, int64_t b) { return dst[a] < dst[b]; });
+  Graph g = Graph::fromEdges(n, src.data(), dst.data(), e);
+  EXPECT_EQ(edgeIdsOf(g), order);
+  for (int64_t p = 0; p < e; ++p)
+    ASSERT_EQ(g.sources()[p], src[order[p]]) << p;
+  for (int64_t v = 0; v < n; ++v)
+    for (int64_t p = g.offsets()[v]; p < g.offsets()[v + 1]; ++p)
+      ASSERT_EQ(dst[g.edgeIds()[p]], v);
+  EXPECT_EQ(g.offsets()[n], e);
+}
+
+TEST_F(GraphTest, LoadsInt64AndInt32EdgeIndex) {
+  auto g = loadGraph(edgeIndex("g64.npy", kSrc, kDst), 6);
+  ASSERT_TRUE(bool(g)) << llvm::toString(g.takeError());
+  expectHandGraph(*g);
+
+  std::vector<int32_t> s32(kSrc.begin(), kSrc.end()),
+      d32(kDst.begin(), kDst.end());
+  g = loadGraph(edgeIndex("g32.npy", s32, d32), 6);
+  ASSERT_TRUE(bool(g)) << llvm::toString(g.takeError());
+  expectHandGraph(*g);
+}
+
+TEST_F(GraphTest, SniffsNpyWithoutExtension) {
+  std::string p = edgeIndex("edges.bin", kSrc, kDst);
+  auto g = loadGraph(p, 6);
+  ASSERT_TRUE(bool(g)) << llvm::toString(g.takeError());
+  expectHandGraph(*g);
+}
+
+TEST_F(GraphTest, ReadsUnalignedNpyData) {
+  // No header padding: the int64 data starts at an odd-ish offset.
+  std::string dict =
+      "{'descr': '<i8', 'fortran_order': False, 'shape': (2, 8)}";
+  std::string p = write("u.npy", npyBytes(dict, raw(kSrc) + raw(kDst), 1,
+                                          /*pad=*/false));
+  auto g = loadGraph(p, 6);
+  ASSERT_TRUE(bool(g)) << llvm::toString(g.takeError());
+  expectHandGraph(*g);
+}
+
+TEST_F(GraphTest, RejectsTargetIdNotBelowVertexCount) {
+  std::vector<int64_t> src = {0, 1, 2}, dst = {1, 2, 99};
+  std::string p = edgeIndex("big.npy", src, dst);
+  expectError(loadGraph(p, 50), p + ": ",
+              "edge 2: target id 99 is not below the vertex count 50");
+  // Exactly N is out of range too.
+  p = edgeIndex("eq.npy", std::vector<int64_t>{3}, std::vector<int64_t>{0});
+  expectError(loadGraph(p, 3), p + ": ",
+              "edge 0: source id 3 is not below the vertex count 3");
+}
+
+TEST_F(GraphTest, RejectsNegativeIds) {
+  std::string p = edgeIndex("neg.npy", std::vector<int64_t>{0, -1},
+                            std::vector<int64_t>{1, 0});
+  expectError(loadGraph(p, 5), p + ": ", "edge 1: source id -1 is negative");
+  p = edgeIndex("neg32.npy", std::vector<int32_t>{0, 0},
+                std::vector<int32_t>{1, -7});
+  expectError(loadGraph(p, 5), p + ": ", "edge 1: target id -7 is negative");
+  expectError(countVertices(p), p + ": ", "edge 1: target id -7 is negative");
+}
+
+TEST_F(GraphTest, RejectsWrongEdgeIndexShapeOrDtype) {
+  std::string p = write(
+      "s3.npy", npyBytes("{'descr': '<i8', 'fortran_order': False, "
+                         "'shape': (3, 2), }",
+                         raw(std::vector<int64_t>(6, 0))));
+  expectError(loadGraph(p, 5), p + ": ",
+              "edge_index must have shape [2, E], found [3, 2]");
+  p = write("s1.npy", npyBytes("{'descr': '<i8', 'fortran_order': False, "
+                               "'shape': (4,), }",
+                               raw(std::vector<int64_t>(4, 0))));
+  expectError(loadGraph(p, 5), p + ": ", "found [4]");
+  p = write("f.npy", npyBytes("{'descr': '<f4', 'fortran_order': False, "
+                              "'shape': (2, 1), }",
+                              raw(std::vector<float>(2, 0))));
+  expectError(loadGraph(p, 5), p + ": ", "edge_index dtype is '<f4'");
+  p = write("bad.npy", "not numpy at all");
+  expectError(loadGraph(p, 5), p + ": ", "bad magic");
+}
+
+TEST_F(GraphTest, RejectsVertexCountsOutside32Bits) {
+  std::string p = edgeIndex("g.npy", kSrc, kDst);
+  expectError(loadGraph(p, int64_t(1) << 31), p + ": ", "outside [0, 2^31)");
+  expectError(loadGraph(p, -1), p + ": ", "outside [0, 2^31)");
+}
+
+TEST_F(GraphTest, ReadsTextEdgeListWithCommentsAndBlankLines) {
+  std::string text = "# a comment line\n"
+                     "\n"
+                     "0 1\n"
+                     "  2\t1   # trailing comment\n"
+                     "3 0\r\n"
+                     "1 1\n"
+                     "   \n"
+                     "4 3\n"
+                     "#\n"
+                     "2 1\n"
+                     "0 3\n"
+                     "3 3"; // No final newline.
+  std::string p = write("g.txt", text);
+  auto g = loadGraph(p, 6);
+  ASSERT_TRUE(bool(g)) << llvm::toString(g.takeError());
+  expectHandGraph(*g);
+  auto n = countVertices(p);
+  ASSERT_TRUE(bool(n)) << llvm::toString(n.takeError());
+  EXPECT_EQ(*n, 5); // Largest id 4; vertex 5 is only known from --num-nodes.
+}
+
+TEST_F(GraphTest, RejectsMalformedTextLines) {
+  struct Case {
+    std::string line, fragment;
+  };
+  std::vector<Case> cases = {
+      {"1 x", "target id 'x' is not an integer"},
+      {"1.5 2", "source id '1.5' is not an integer"},
+      {"7", "expected 'src dst', found only one field"},
+      {"1 2 3", "expected 'src dst', found a third field '3'"},
+      {"-1 2", "source id -1 is negative"},
+      {"1 9", "target id 9 is not below the vertex count 5"},
+      {"1 99999999999999999999999", "target id 99999999999999999999999 is "
+                                    "not below the vertex count 5"},
+  };
+  for (size_t i = 0; i < cases.size(); ++i) {
+    // The bad line is line 4, after a comment, a good line and a blank.
+    std::string p = write("bad" + std::to_string(i) + ".txt",
+                          "# header\n0 1\n\n" + cases[i].line + "\n2 3\n");
+    expectError(loadGraph(p, 5), p + ":4: ", cases[i].fragment);
+  }
+}
+
+TEST_F(GraphTest, CountVerticesOfNpy) {
+  auto n = countVertices(edgeIndex("c.npy", kSrc, kDst));
+  ASSERT_TRUE(bool(n)) << llvm::toString(n.takeError());
+  EXPECT_EQ(*n, 5);
+  n = countVertices(edgeIndex("e.npy", std::vector<int64_t>{},
+                              std::vector<int64_t>{}));
+  ASSERT_TRUE(bool(n)) << llvm::toString(n.takeError());
+  EXPECT_EQ(*n, 0);
+  std::string p = edgeIndex("h.npy", std::vector<int64_t>{int64_t(1) << 33},
+                            std::vector<int64_t>{0});
+  expectError(countVertices(p), p + ": ", "edge 0: source id 8589934592");
+}
+
+TEST_F(GraphTest, MissingFileNamesThePath) {
+  std::string p = path("absent.txt");
+  expectError(loadGraph(p, 3), p + ": ", "cannot read file");
+  std::string q = path("absent.npy");
+  expectError(loadGraph(q, 3), q + ": ", "cannot read file");
+}
+
+} // namespace

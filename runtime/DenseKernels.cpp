@@ -1,0 +1,63 @@
+//===- DenseKernels.cpp - Dense matmuls through oneDNN (2.x API) ----------===//
+#include "DenseKernels.h"
+
+#include <dnnl.hpp>
+
+#include <map>
+#include <tuple>
+
+using namespace gnn::detail;
+
+namespace {
+using Key = std::tuple<int64_t, int64_t, int64_t, bool>; // rows, in, out, bias
+} // namespace
+
+struct DenseLinear::Impl {
+  dnnl::engine engine{dnnl::engine::kind::cpu, 0};
+  dnnl::stream stream{engine};
+  std::map<Key, dnnl::matmul> primitives;
+
+  dnnl::matmul &get(int64_t rows, int64_t in, int64_t out, bool hasBias) {
+    Key key{rows, in, out, hasBias};
+    auto it = primitives.find(key);
+    if (it != primitives.end())
+      return it->second;
+    using tag = dnnl::memory::format_tag;
+    using dt = dnnl::memory::data_type;
+    dnnl::memory::desc src({rows, in}, dt::f32, tag::ab);
+    // W^T viewed as [in, out] is W [out, in] read column-major: tag "ba".
+    dnnl::memory::desc weights({in, out}, dt::f32, tag::ba);
+    dnnl::memory::desc dst({rows, out}, dt::f32, tag::ab);
+    dnnl::memory::desc bias = hasBias
+                                  ? dnnl::memory::desc({1, out}, dt::f32, tag::ab)
+                                  : dnnl::memory::desc();
+    dnnl::matmul::desc desc(src, weights, bias, dst);
+    dnnl::matmul::primitive_desc pd(desc, engine);
+    return primitives.emplace(key, dnnl::matmul(pd)).first->second;
+  }
+};
+
+DenseLinear::DenseLinear() : impl(std::make_unique<Impl>()) {}
+DenseLinear::~DenseLinear() = default;
+
+void DenseLinear::run(const float *x, int64_t rows, int64_t in,
+                      const float *weight, int64_t out, const float *bias,
+                      float *y) {
+  if (rows == 0)
+    return;
+  dnnl::matmul &mm = impl->get(rows, in, out, bias != nullptr);
+  using tag = dnnl::memory::format_tag;
+  using dt = dnnl::memory::data_type;
+  auto wrap = [&](const float *p, dnnl::memory::dims dims, tag t) {
+    return dnnl::memory({dims, dt::f32, t}, impl->engine,
+                        const_cast<float *>(p));
+  };
+  std::unordered_map<int, dnnl::memory> args{
+      {DNNL_ARG_SRC, wrap(x, {rows, in}, tag::ab)},
+      {DNNL_ARG_WEIGHTS, wrap(weight, {in, out}, tag::ba)},
+      {DNNL_ARG_DST, wrap(y, {rows, out}, tag::ab)}};
+  if (bias)
+    args.emplace(DNNL_ARG_BIAS, wrap(bias, {1, out}, tag::ab));
+  mm.execute(impl->stream, args);
+  impl->stream.wait();
+}

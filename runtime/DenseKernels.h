@@ -1,0 +1,28 @@
+//===- DenseKernels.h - Dense matmuls through oneDNN ------------*- C++ -*-===//
+#ifndef GNN_RUNTIME_DENSEKERNELS_H
+#define GNN_RUNTIME_DENSEKERNELS_H
+
+#include <cstdint>
+#include <memory>
+
+namespace gnn::detail {
+
+/// y[rows, out] = x[rows, in] * W^T + bias, with W in PyTorch's [out, in]
+/// layout. oneDNN primitives are created on first use of a shape and
+/// reused afterwards (creation costs milliseconds; a model calls each
+/// shape once per run).
+class DenseLinear {
+public:
+  DenseLinear();
+  ~DenseLinear();
+  void run(const float *x, int64_t rows, int64_t in, const float *weight,
+           int64_t out, const float *bias, float *y);
+
+private:
+  struct Impl;
+  std::unique_ptr<Impl> impl;
+};
+
+} // namespace gnn::detail
+
+#endif // GNN_RUNTIME_DENSEKERNELS_H

@@ -1,0 +1,207 @@
+//===- JIT.cpp - Compile a graph-level module into kernels and a schedule -===//
+//
+// Runs the one pipeline (lowering/Pipeline.cpp) on a clone of the module,
+// reads the schedule off the model function, lowers the kernels to LLVM and
+// JIT-compiles them at O3 for the host CPU.
+//
+//===----------------------------------------------------------------------===//
+#include "ModelImpl.h"
+#include "lowering/Passes.h"
+
+#include "mlir/ExecutionEngine/ExecutionEngine.h"
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <chrono>
+
+using namespace mlir;
+using namespace gnn;
+namespace rt = gnn::detail;
+
+static llvm::Error makeError(const llvm::Twine &message) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
+}
+
+static std::vector<int64_t> toVector(llvm::ArrayRef<int64_t> a) {
+  return std::vector<int64_t>(a.begin(), a.end());
+}
+
+/// Reads the schedule off the model function after gnn-to-kernels.
+static llvm::Expected<rt::Schedule> readSchedule(func::FuncOp func) {
+  rt::Schedule s;
+  llvm::DenseMap<Value, int> slotOf;
+  auto addSlot = [&](Value v, rt::Slot slot) {
+    slotOf[v] = s.slots.size();
+    s.slots.push_back(std::move(slot));
+  };
+  auto vertexSlot = [](rt::SlotKind kind, VertexType t) {
+    rt::Slot slot{kind, toVector(t.getShape())};
+    slot.rowSize = t.getRowSize();
+    return slot;
+  };
+
+  for (BlockArgument arg : func.getArguments()) {
+    Type t = arg.getType();
+    if (isa<GraphType>(t)) {
+      addSlot(arg, {rt::SlotKind::Graph, {}});
+    } else if (auto v = dyn_cast<VertexType>(t)) {
+      if (s.input >= 0)
+        return makeError("the model takes more than one vertex tensor");
+      s.input = s.slots.size();
+      addSlot(arg, vertexSlot(rt::SlotKind::Features, v));
+    } else if (auto p = dyn_cast<RankedTensorType>(t)) {
+      auto name = func.getArgAttrOfType<StringAttr>(arg.getArgNumber(),
+                                                    kParamAttrName);
+      if (!name)
+        return makeError("parameter argument #" + llvm::Twine(arg.getArgNumber()) +
+                         " has no gnn.param name");
+      rt::Slot slot{rt::SlotKind::Param, toVector(p.getShape())};
+      slot.param = s.params.size();
+      s.params.push_back({name.str(), toVector(p.getShape())});
+      addSlot(arg, std::move(slot));
+    } else {
+      return makeError("unsupported model argument type");
+    }
+  }
+  if (s.input < 0)
+    return makeError("the model takes no vertex features");
+
+  auto labelOf = [](Operation *op) {
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    op->getLoc().print(os);
+    return text;
+  };
+  for (Operation &op : func.getBody().front()) {
+    if (auto ret = dyn_cast<func::ReturnOp>(op)) {
+      if (ret.getNumOperands() != 1 || !slotOf.count(ret.getOperand(0)))
+        return makeError("the model must return one vertex tensor");
+      s.output = slotOf[ret.getOperand(0)];
+      if (s.slots[s.output].kind != rt::SlotKind::Buffer &&
+          s.slots[s.output].kind != rt::SlotKind::Features)
+        return makeError("the model must return a vertex tensor");
+      continue;
+    }
+    rt::Step step;
+    auto result = dyn_cast<VertexType>(op.getResult(0).getType());
+    if (op.getNumResults() != 1 || !result)
+      return makeError("unsupported operation in the schedule: " +
+                       op.getName().getStringRef() + " at " + labelOf(&op));
+    if (auto linear = dyn_cast<LinearOp>(op)) {
+      step.kind = rt::Step::Kind::Linear;
+      step.label = "linear";
+      for (Value v : linear->getOperands())
+        step.inputs.push_back(slotOf.lookup(v));
+    } else if (auto launch = dyn_cast<LaunchOp>(op)) {
+      step.kind = rt::Step::Kind::Launch;
+      step.kernel = launch.getKernel().str();
+      step.edgeBalanced = launch.getEdgeBalanced();
+      step.label = "kernel @" + step.kernel;
+      for (Value v : launch.getInputs())
+        step.inputs.push_back(slotOf.lookup(v));
+    } else {
+      return makeError("unsupported operation in the schedule: " +
+                       op.getName().getStringRef() + " at " + labelOf(&op));
+    }
+    step.label += " " + labelOf(&op);
+    step.result = s.slots.size();
+    addSlot(op.getResult(0), vertexSlot(rt::SlotKind::Buffer, result));
+    s.steps.push_back(std::move(step));
+  }
+  return s;
+}
+
+/// Runs `build` on `module`; diagnostics become the error text.
+static llvm::Error runPipeline(ModuleOp module,
+                               void (*build)(OpPassManager &)) {
+  std::string messages;
+  llvm::raw_string_ostream os(messages);
+  ScopedDiagnosticHandler handler(module.getContext(), [&](Diagnostic &d) {
+    os << d.getLocation() << ": " << d.str() << "; ";
+    return success();
+  });
+  PassManager pm(module.getContext());
+  build(pm);
+  if (failed(pm.run(module)))
+    return makeError("compilation failed: " + os.str());
+  return llvm::Error::success();
+}
+
+llvm::Expected<std::unique_ptr<CompiledModel>>
+CompiledModel::compile(ModuleOp source) {
+  auto start = std::chrono::steady_clock::now();
+  static bool targetsReady = [] {
+    llvm::InitializeNativeTarget();
+    llvm::InitializeNativeTargetAsmPrinter();
+    return true;
+  }();
+  (void)targetsReady;
+
+  MLIRContext *ctx = source.getContext();
+  DialectRegistry registry;
+  registerBuiltinDialectTranslation(registry);
+  registerLLVMDialectTranslation(registry);
+  ctx->appendDialectRegistry(registry);
+
+  OwningOpRef<ModuleOp> module(cast<ModuleOp>(source->clone()));
+  if (llvm::Error e = runPipeline(*module, buildKernelPipeline))
+    return std::move(e);
+
+  auto forward = module->lookupSymbol<func::FuncOp>("forward");
+  if (!forward)
+    return makeError("the module has no function @forward");
+  auto schedule = readSchedule(forward);
+  if (!schedule)
+    return schedule.takeError();
+
+  OwningOpRef<ModuleOp> kernels = extractKernels(*module);
+  if (llvm::Error e = runPipeline(*kernels, buildKernelsToLLVMPipeline))
+    return std::move(e);
+
+  auto tmBuilder = llvm::orc::JITTargetMachineBuilder::detectHost();
+  if (!tmBuilder)
+    return tmBuilder.takeError();
+  tmBuilder->setCodeGenOptLevel(llvm::CodeGenOptLevel::Aggressive);
+  auto tm = tmBuilder->createTargetMachine();
+  if (!tm)
+    return tm.takeError();
+
+  ExecutionEngineOptions options;
+  auto optimize = makeOptimizingTransformer(3, 0, tm->get());
+  options.transformer = [optimize](llvm::Module *m) -> llvm::Error {
+    // Rows are up to a few hundred floats: 512-bit vectors halve the
+    // instruction count of a row update on AVX-512 hosts.
+    for (llvm::Function &f : *m)
+      if (!f.isDeclaration())
+        f.addFnAttr("prefer-vector-width", "512");
+    return optimize(m);
+  };
+  options.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
+  auto engine = ExecutionEngine::create(*kernels, options, std::move(*tm));
+  if (!engine)
+    return engine.takeError();
+
+  for (rt::Step &step : schedule->steps) {
+    if (step.kind != rt::Step::Kind::Launch)
+      continue;
+    auto fn = (*engine)->lookup(step.kernel);
+    if (!fn)
+      return fn.takeError();
+    step.fn = reinterpret_cast<rt::KernelFn>(*fn);
+  }
+
+  auto impl = std::make_unique<Impl>();
+  impl->schedule = std::move(*schedule);
+  impl->jit = std::shared_ptr<ExecutionEngine>(std::move(*engine));
+  impl->compileSeconds = std::chrono::duration<double>(
+                             std::chrono::steady_clock::now() - start)
+                             .count();
+  return std::unique_ptr<CompiledModel>(new CompiledModel(std::move(impl)));
+}

@@ -1,0 +1,84 @@
+//===- CompiledModel.h - A model compiled to native kernels, ready to run ===//
+//
+// The runtime half of gnnc: takes the graph-level gnn module the frontend
+// produced, compiles it through the one pipeline (lowering/Pipeline.cpp)
+// into JIT kernels plus a schedule, binds weights and runs full-graph
+// inference, every vertex once per stage.
+//
+//===----------------------------------------------------------------------===//
+#ifndef GNN_COMPILEDMODEL_H
+#define GNN_COMPILEDMODEL_H
+
+#include "gnn/Graph.h"
+#include "gnn/Safetensors.h"
+#include "gnn/Tensor.h"
+#include "llvm/Support/Error.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace mlir {
+class ModuleOp;
+} // namespace mlir
+
+namespace gnn {
+
+/// A weight the model needs: its state_dict name and PyTorch shape.
+struct ParamInfo {
+  std::string name;
+  std::vector<int64_t> shape;
+};
+
+struct RunOptions {
+  /// Worker threads for kernels and oneDNN; 0 means all hardware threads.
+  int threads = 0;
+};
+
+/// Wall time of one schedule step.
+struct StageTiming {
+  std::string name; // "linear", "message_passing @forward_kernel2", ...
+  double seconds = 0;
+};
+
+struct RunStats {
+  std::vector<StageTiming> stages;
+  double totalSeconds = 0;
+};
+
+class CompiledModel {
+public:
+  /// Compiles the graph-level function `forward` of `module` (the module is
+  /// not modified). Fails with a message on IR the pipeline cannot lower.
+  static llvm::Expected<std::unique_ptr<CompiledModel>>
+  compile(mlir::ModuleOp module);
+  ~CompiledModel();
+
+  /// The weights `bindWeights` expects, in state_dict order.
+  const std::vector<ParamInfo> &parameters() const;
+  /// The feature shapes of the input and output rows.
+  const std::vector<int64_t> &inputShape() const;
+  const std::vector<int64_t> &outputShape() const;
+  /// Seconds spent in the pass pipeline and in LLVM code generation.
+  double compileSeconds() const;
+
+  /// Takes the model's weights from `weights`; `source` names the file for
+  /// messages ("W.safetensors: missing weight 'conv2.bias' (shape [16])").
+  /// Entries the model does not use are ignored, as torch's strict=False.
+  llvm::Error bindWeights(WeightMap weights, const std::string &source);
+
+  /// Full-graph inference: one output row per vertex.
+  llvm::Expected<Tensor> run(const Graph &graph, const Tensor &features,
+                             const RunOptions &options,
+                             RunStats *stats = nullptr);
+
+  struct Impl;
+
+private:
+  explicit CompiledModel(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl;
+};
+
+} // namespace gnn
+
+#endif // GNN_COMPILEDMODEL_H

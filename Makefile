@@ -31,8 +31,8 @@ demo: build
 	@mkdir -p $(DEMO_DIR)
 	$(BIN)/gnn-graph generate --kind=rmat --vertices=$(DEMO_VERTICES) \
 	  --edges=$(DEMO_EDGES) --features=128 --seed=1 --out=$(DEMO_DIR)/rmat
-	$(BIN)/gnn-graph weights examples/models/gcn.gnn --seed=1 \
-	  --out=$(DEMO_DIR)/gcn.safetensors
+	$(BIN)/gnnc examples/models/gcn.gnn --emit=params -o $(DEMO_DIR)/gcn.params
+	scripts/random-weights $(DEMO_DIR)/gcn.params $(DEMO_DIR)/gcn.safetensors --seed 1
 	$(BIN)/gnn-run examples/models/gcn.gnn --graph $(DEMO_DIR)/rmat.edges.npy \
 	  --features $(DEMO_DIR)/rmat.features.npy \
 	  --weights $(DEMO_DIR)/gcn.safetensors --output $(DEMO_DIR)/gcn.out.npy --stats

@@ -27,16 +27,17 @@ static Domain getDomain(Type t) {
   return Domain::Uniform;
 }
 
+/// The domain as a noun phrase with its article, for diagnostics.
 static StringRef describeDomain(Domain d) {
   switch (d) {
   case Domain::Vertex:
-    return "vertex tensor";
+    return "a vertex tensor";
   case Domain::Edge:
-    return "edge tensor";
+    return "an edge tensor";
   case Domain::Row:
-    return "row";
+    return "a row";
   case Domain::Uniform:
-    return "parameter or scalar";
+    return "a parameter or scalar";
   }
   llvm_unreachable("unknown domain");
 }
@@ -120,8 +121,8 @@ LogicalResult LinearOp::verify() {
 static FailureOr<Type> inferBinaryType(Operation *op, Type a, Type b) {
   Domain da = getDomain(a), db = getDomain(b);
   if (da != Domain::Uniform && db != Domain::Uniform && da != db)
-    return op->emitOpError("cannot combine a ")
-           << describeDomain(da) << " with a " << describeDomain(db);
+    return op->emitOpError("cannot combine ")
+           << describeDomain(da) << " with " << describeDomain(db);
   Domain d = da != Domain::Uniform ? da : db;
   auto shape = broadcastShapes(getFeatureShape(a), getFeatureShape(b));
   if (!shape)
@@ -202,8 +203,8 @@ LogicalResult TransformOp::verifyRegions() {
     if (di == Domain::Row)
       return emitOpError("inputs must be whole tensors, not rows");
     if (di != Domain::Uniform && di != d)
-      return emitOpError("a transform producing a ")
-             << describeDomain(d) << " cannot read a " << describeDomain(di);
+      return emitOpError("a transform producing ")
+             << describeDomain(d) << " cannot read " << describeDomain(di);
   }
   return verifyStageRegion(*this, getBody(), getInputs(),
                            getResult().getType(), getRegionArgumentType);
@@ -213,8 +214,21 @@ LogicalResult MessagePassingOp::verifyRegions() {
   for (Value input : getInputs())
     if (getDomain(input.getType()) == Domain::Row)
       return emitOpError("inputs must be whole tensors, not rows");
-  return verifyStageRegion(*this, getBody(), getInputs(),
-                           getResult().getType(), [](Type t) { return t; });
+  if (failed(verifyStageRegion(*this, getBody(), getInputs(),
+                               getResult().getType(), [](Type t) { return t; })))
+    return failure();
+  // The region runs per edge: a whole vertex or edge tensor has no meaning
+  // there, only its rows at the current edge (and kernels lower nothing else).
+  for (BlockArgument arg : getBody().getArguments()) {
+    if (!isFeatureTensor(arg.getType()))
+      continue;
+    for (Operation *user : arg.getUsers())
+      if (!isa<GetVertexOp, GetEdgeOp>(user))
+        return user->emitOpError("cannot use the whole tensor region argument #")
+               << arg.getArgNumber()
+               << "; read its rows with gnn.get_vertex or gnn.get_edge";
+  }
+  return success();
 }
 
 SmallVector<unsigned> MessagePassingOp::getSourceGatheredInputs() {

@@ -18,7 +18,7 @@ def GNN_FeatureTensor : AnyTypeOf<[GNN_VertexType, GNN_EdgeType],
                                   "vertex or edge tensor">;
 def GNN_Row : VectorOfAnyRankOf<[F32]>;
 // A parameter (weight) tensor: the same values for every row.
-def GNN_Param : TensorOf<[F32]>;
+def GNN_Param : StaticShapeTensorOf<[F32]>;
 // What an elementwise op takes: whole tensors outside stage regions, rows
 // inside them; parameters and f32 scalars broadcast against either.
 def GNN_Elementwise : AnyTypeOf<[GNN_VertexType, GNN_EdgeType, GNN_Row,
@@ -168,8 +168,9 @@ def GNN_MessagePassingOp : GNN_Op<"message_passing", [IsolatedFromAbove,
                        GNN_AggregationAttr:$aggr);
   let results = (outs GNN_VertexType:$result);
   let regions = (region SizedRegion<1>:$body);
+  // "``": the enum attribute prints its own leading space (`aggr = add`).
   let assemblyFormat = [{
-    $graph `(` $inputs `)` `aggr` `=` $aggr attr-dict `:` type($graph) `,`
+    $graph `(` $inputs `)` `aggr` `=` `` $aggr attr-dict `:` type($graph) `,`
     functional-type($inputs, $result) $body
   }];
   let hasRegionVerifier = 1;
@@ -184,7 +185,8 @@ def GNN_GetVertexOp : GNN_Op<"get_vertex", [Pure]> {
   let summary = "the row of a vertex tensor at an edge's source or target";
   let arguments = (ins GNN_VertexType:$tensor, GNN_SideAttr:$side);
   let results = (outs GNN_Row:$row);
-  let assemblyFormat = "$tensor $side attr-dict `:` type($tensor) `->` type($row)";
+  // "``": the enum attribute prints its own leading space.
+  let assemblyFormat = "$tensor `` $side attr-dict `:` type($tensor) `->` type($row)";
   let hasVerifier = 1;
 }
 

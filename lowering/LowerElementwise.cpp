@@ -31,6 +31,14 @@ namespace {
 /// Rows and scalars only: whole tensors are lowered elsewhere.
 static bool isRowValue(Type t) { return isa<VectorType, Float32Type>(t); }
 
+/// An op this pass lowers: rows and scalars in and out. A row op that still
+/// reads a parameter tensor sits in a stage region that was not outlined
+/// (kernels see parameters as vectors); it stays as it is.
+static bool isRowOp(Operation *op) {
+  return llvm::all_of(op->getOperandTypes(), isRowValue) &&
+         llvm::all_of(op->getResultTypes(), isRowValue);
+}
+
 template <typename SourceOp>
 struct BinaryLowering : public OpConversionPattern<SourceOp> {
   using OpConversionPattern<SourceOp>::OpConversionPattern;
@@ -43,7 +51,7 @@ struct BinaryLowering : public OpConversionPattern<SourceOp> {
   matchAndRewrite(SourceOp op, typename SourceOp::Adaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Type type = op.getResult().getType();
-    if (!isRowValue(type))
+    if (!isRowOp(op))
       return rewriter.notifyMatchFailure(op, "not a row");
     Location loc = op.getLoc();
     Value lhs = broadcastTo(rewriter, loc, adaptor.getLhs(), type);
@@ -65,7 +73,7 @@ struct UnaryLowering : public OpConversionPattern<SourceOp> {
   LogicalResult
   matchAndRewrite(SourceOp op, typename SourceOp::Adaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    if (!isRowValue(op.getResult().getType()))
+    if (!isRowOp(op))
       return rewriter.notifyMatchFailure(op, "not a row");
     rewriter.replaceOp(op, emit(rewriter, op.getLoc(), op, adaptor.getInput()));
     return success();
@@ -156,7 +164,7 @@ struct LowerElementwisePass
         return true;
       if (isa<GetVertexOp, GetEdgeOp>(op))
         return true;
-      return !isRowValue(op->getResult(0).getType());
+      return !isRowOp(op);
     });
     if (failed(applyPartialConversion(getOperation(), target, std::move(patterns))))
       signalPassFailure();

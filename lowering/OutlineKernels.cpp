@@ -94,16 +94,41 @@ public:
   SmallVector<Value> pointers;
 };
 
-/// Clones the ops of a stage region (up to its yield) into the builder's
-/// insertion point and returns the yielded row. Parameter tensors were
-/// mapped to vectors, so results typed as tensors become vectors too.
-Value cloneRegionBody(OpBuilder &b, Block &block, IRMapping &map) {
-  for (Operation &op : block.without_terminator()) {
-    Operation *copy = b.clone(op, map);
-    for (OpResult r : copy->getResults())
-      if (auto t = dyn_cast<RankedTensorType>(r.getType()))
-        r.setType(VectorType::get(t.getShape(), t.getElementType()));
+/// What a parameter tensor is inside a kernel: a vector of its shape, or a
+/// scalar for a 0-d tensor (0-d vectors have no LLVM load/store).
+Type kernelTypeOf(RankedTensorType t) {
+  if (t.getRank() == 0)
+    return t.getElementType();
+  return VectorType::get(t.getShape(), t.getElementType());
+}
+
+/// Clones one op of a stage region into the builder's insertion point.
+/// Parameter tensors were mapped to vectors, so results typed as tensors
+/// become vectors too; a tensor constant's value is retyped with it.
+void cloneAsRowOp(OpBuilder &b, Operation &op, IRMapping &map) {
+  auto constant = dyn_cast<arith::ConstantOp>(op);
+  if (auto t = constant ? dyn_cast<RankedTensorType>(constant.getType())
+                        : RankedTensorType()) {
+    auto value = cast<DenseElementsAttr>(constant.getValue());
+    Type type = kernelTypeOf(t);
+    TypedAttr attr = t.getRank() == 0
+                         ? cast<TypedAttr>(value.getSplatValue<Attribute>())
+                         : TypedAttr(value.reshape(cast<VectorType>(type)));
+    map.map(constant.getResult(),
+            b.create<arith::ConstantOp>(op.getLoc(), type, attr));
+    return;
   }
+  Operation *copy = b.clone(op, map);
+  for (OpResult r : copy->getResults())
+    if (auto t = dyn_cast<RankedTensorType>(r.getType()))
+      r.setType(kernelTypeOf(t));
+}
+
+/// Clones the ops of a stage region (up to its yield) into the builder's
+/// insertion point and returns the yielded row.
+Value cloneRegionBody(OpBuilder &b, Block &block, IRMapping &map) {
+  for (Operation &op : block.without_terminator())
+    cloneAsRowOp(b, op, map);
   return map.lookup(cast<YieldOp>(block.getTerminator()).getValue());
 }
 
@@ -112,6 +137,7 @@ public:
   Outliner(ModuleOp module) : module(module), symbols(module) {}
 
   LogicalResult run(func::FuncOp func) {
+    lastKernel = {}; // this model's kernels follow it, not the previous model's
     SmallVector<Operation *> stages;
     func.walk([&](Operation *op) {
       if (isa<TransformOp, MessagePassingOp, DegreeOp>(op))
@@ -147,9 +173,16 @@ private:
     return kernel;
   }
 
-  /// The graph a stage runs on: the function's graph argument, or the
-  /// add_self_loops result a message stage names.
-  static Value findGraph(func::FuncOp func) {
+  /// The stored graph a stage runs on: the graph a message or degree stage
+  /// names, with add_self_loops looked through (kernels add the loops
+  /// themselves); for a transform, which names none, the function's first
+  /// graph argument.
+  static Value findGraph(func::FuncOp func, Value named = {}) {
+    if (named) {
+      while (auto loops = named.getDefiningOp<AddSelfLoopsOp>())
+        named = loops.getGraph();
+      return named;
+    }
     for (BlockArgument arg : func.getArguments())
       if (isa<GraphType>(arg.getType()))
         return arg;
@@ -172,8 +205,21 @@ private:
   /// Loads the value a uniform (parameter) input has in every row.
   static Value loadUniform(KernelBuilder &kb, Value pointer, Type type) {
     auto t = cast<RankedTensorType>(type);
+    if (t.getRank() == 0)
+      return kb.loadScalar(pointer, t.getElementType(), kb.i64(0));
     auto row = VectorType::get(t.getShape(), t.getElementType());
     return kb.loadRow(pointer, row, kb.i64(0));
+  }
+
+  /// Kernels receive data pointers only: a scalar input has no pointer.
+  /// Checked before a kernel is created, so failure leaves none half-built.
+  static LogicalResult checkInputs(Operation *stage, ValueRange inputs) {
+    for (Value input : inputs)
+      if (!isa<RankedTensorType>(input.getType()) &&
+          !isFeatureTensor(input.getType()))
+        return stage->emitOpError(
+            "scalar inputs must be constants inside the region");
+    return success();
   }
 
   LogicalResult outlineTransform(func::FuncOp func, TransformOp stage) {
@@ -182,6 +228,8 @@ private:
       return stage.emitOpError("needs a function with a !gnn.graph argument");
     if (!isa<VertexType>(stage.getResult().getType()))
       return stage.emitOpError("edge-domain transforms are not lowered yet");
+    if (failed(checkInputs(stage, stage.getInputs())))
+      return failure();
     func::FuncOp kernel = createKernel(func, stage.getLoc());
     OpBuilder b(module.getContext());
     KernelBuilder kb(b, stage.getLoc(), kernel, 3 + stage.getInputs().size());
@@ -191,8 +239,6 @@ private:
     for (auto [i, input] : llvm::enumerate(stage.getInputs()))
       if (isa<RankedTensorType>(input.getType()))
         map.map(body.getArgument(i), loadUniform(kb, kb.input(i), input.getType()));
-      else if (!isFeatureTensor(input.getType()))
-        return stage.emitOpError("scalar inputs must be constants inside the region");
 
     auto loop = b.create<scf::ForOp>(kb.loc, kb.lo, kb.hi, kb.i64(1));
     b.setInsertionPointToStart(loop.getBody());
@@ -232,15 +278,15 @@ private:
   }
 
   LogicalResult outlineMessagePassing(func::FuncOp func, MessagePassingOp stage) {
-    Value graph = findGraph(func);
-    if (!graph)
-      return stage.emitOpError("needs a function with a !gnn.graph argument");
+    Value graph = findGraph(func, stage.getGraph());
     bool addLoops =
         stage.getGraph().getType().getSelfLoops() == SelfLoops::OnePerVertex;
     Block &body = stage.getBody().front();
     for (Operation &op : body)
       if (isa<GetEdgeOp>(op))
         return op.emitOpError("edge features are not lowered yet");
+    if (failed(checkInputs(stage, stage.getInputs())))
+      return failure();
 
     func::FuncOp kernel = createKernel(func, stage.getLoc());
     OpBuilder b(module.getContext());
@@ -253,8 +299,6 @@ private:
       if (isa<RankedTensorType>(input.getType()))
         uniforms.map(body.getArgument(i),
                      loadUniform(kb, kb.input(i), input.getType()));
-      else if (!isFeatureTensor(input.getType()))
-        return stage.emitOpError("scalar inputs must be constants inside the region");
 
     auto vertexLoop = b.create<scf::ForOp>(kb.loc, kb.lo, kb.hi, kb.i64(1));
     b.setInsertionPointToStart(vertexLoop.getBody());
@@ -282,14 +326,9 @@ private:
                   kb.loadRow(kb.input(cast<BlockArgument>(get.getTensor())
                                           .getArgNumber()),
                              get.getRow().getType(), u));
-      for (Operation &op : body.without_terminator()) {
-        if (isa<GetVertexOp>(op))
-          continue;
-        Operation *copy = b.clone(op, map);
-        for (OpResult r : copy->getResults())
-          if (auto t = dyn_cast<RankedTensorType>(r.getType()))
-            r.setType(VectorType::get(t.getShape(), t.getElementType()));
-      }
+      for (Operation &op : body.without_terminator())
+        if (!isa<GetVertexOp>(op))
+          cloneAsRowOp(b, op, map);
       return map.lookup(cast<YieldOp>(body.getTerminator()).getValue());
     };
 
@@ -355,9 +394,7 @@ private:
   }
 
   LogicalResult outlineDegree(func::FuncOp func, DegreeOp stage) {
-    Value graph = findGraph(func);
-    if (!graph)
-      return stage.emitOpError("needs a function with a !gnn.graph argument");
+    Value graph = findGraph(func, stage.getGraph());
     bool addLoops =
         stage.getGraph().getType().getSelfLoops() == SelfLoops::OnePerVertex;
     func::FuncOp kernel = createKernel(func, stage.getLoc());

@@ -9,10 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "dialect/GNNDialect.h"
-#if __has_include("frontend/Frontend.h")
 #include "frontend/Frontend.h"
-#define HAVE_FRONTEND 1
-#endif
 #include "gnn/CompiledModel.h"
 #include "gnn/Graph.h"
 #include "gnn/Npy.h"
@@ -22,7 +19,9 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/raw_ostream.h"
@@ -135,15 +134,12 @@ loadModel(const Flags &flags, mlir::MLIRContext &ctx, int64_t inputFeatures) {
            llvm::StringRef(os.str()).split('\n').first);
     return module;
   }
-#ifndef HAVE_FRONTEND
-  fail("no frontend");
-#else
   gnn::frontend::ModelOptions options;
   for (const std::string &s : flags.sets) {
     auto [name, value] = llvm::StringRef(s).split('=');
-    if (name.empty() || value.size() == 0 && !llvm::StringRef(s).contains('='))
+    if (name.empty() || !llvm::StringRef(s).contains('='))
       fail("--set expects name=value, got '" + s + "'");
-    options.setOverrides.emplace_back(name.str(), value.str());
+    options.overrides.emplace_back(name.str(), value.str());
   }
   options.inputFeatures = inputFeatures;
   if (!flags.modelName.empty())
@@ -153,7 +149,6 @@ loadModel(const Flags &flags, mlir::MLIRContext &ctx, int64_t inputFeatures) {
   if (!module)
     std::exit(1); // the frontend printed file:line:col diagnostics
   return module;
-#endif
 }
 
 int main(int argc, char **argv) {
@@ -166,6 +161,11 @@ int main(int argc, char **argv) {
     return std::chrono::duration<double>(clock::now() - since).count();
   };
   auto start = clock::now();
+
+  // Fail before the expensive part if the output cannot be written there.
+  llvm::StringRef outputDir = llvm::sys::path::parent_path(flags.outputPath);
+  if (!outputDir.empty() && !llvm::sys::fs::is_directory(outputDir))
+    fail(flags.outputPath + ": directory '" + outputDir + "' does not exist");
 
   gnn::Tensor features = check(gnn::readNpyF32(featuresPath, /*rank=*/2));
   int64_t n = features.shape[0];

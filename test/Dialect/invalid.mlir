@@ -1,0 +1,664 @@
+// Every diagnostic of the gnn types and op verifiers.
+// RUN: gnn-opt %s -split-input-file -verify-diagnostics
+
+//===----------------------------------------------------------------------===//
+// Types
+//===----------------------------------------------------------------------===//
+
+// expected-error @+1 {{feature shape must have at least one dimension}}
+func.func private @no_feature_dims(!gnn.vertex<f32>)
+
+// -----
+
+// expected-error @+1 {{feature dimensions must be positive, got 0}}
+func.func private @zero_feature_dim(!gnn.edge<4x0xf32>)
+
+// -----
+
+// expected-error @+1 {{element type must be f32, got 'f16'}}
+func.func private @f16_features(!gnn.vertex<4xf16>)
+
+// -----
+
+// expected-error @+1 {{element type must be f32, got 'i32'}}
+func.func private @i32_edge_features(!gnn.edge<4xi32>)
+
+// -----
+
+// expected-error @+1 {{expected static shape}}
+func.func private @dynamic_feature_dim(!gnn.vertex<4x?xf32>)
+
+// -----
+
+// expected-error @+1 {{expected 'x' in dimension list}}
+func.func private @missing_element_type(!gnn.edge<4x4>)
+
+// -----
+
+// expected-error @+2 {{expected ::gnn::SelfLoops to be one of: as_given, one_per_vertex}}
+// expected-error @+1 {{failed to parse GNN_GraphType parameter 'selfLoops'}}
+func.func private @bad_self_loops(!gnn.graph<twice>)
+
+// -----
+
+//===----------------------------------------------------------------------===//
+// Graph structure
+//===----------------------------------------------------------------------===//
+
+func.func @add_self_loops_result(%g: !gnn.graph<as_given>) {
+  // expected-error @+1 {{'gnn.add_self_loops' op result must be !gnn.graph<one_per_vertex>}}
+  %g1 = gnn.add_self_loops %g : !gnn.graph<as_given> -> !gnn.graph<as_given>
+  return
+}
+
+// -----
+
+func.func @degree_result(%g: !gnn.graph<as_given>) {
+  // expected-error @+1 {{'gnn.degree' op result must be !gnn.vertex<1xf32>, got '!gnn.vertex<4xf32>'}}
+  %d = gnn.degree %g : !gnn.graph<as_given> -> !gnn.vertex<4xf32>
+  return
+}
+
+// -----
+
+func.func @degree_result_2d(%g: !gnn.graph<one_per_vertex>) {
+  // expected-error @+1 {{'gnn.degree' op result must be !gnn.vertex<1xf32>, got '!gnn.vertex<1x1xf32>'}}
+  %d = gnn.degree %g : !gnn.graph<one_per_vertex> -> !gnn.vertex<1x1xf32>
+  return
+}
+
+// -----
+
+//===----------------------------------------------------------------------===//
+// Linear
+//===----------------------------------------------------------------------===//
+
+func.func @linear_weight_rank(%x: !gnn.vertex<8xf32>, %w: tensor<8xf32>) {
+  // expected-error @+1 {{'gnn.linear' op weight must be a static [out, in] tensor, got 'tensor<8xf32>'}}
+  %y = gnn.linear %x, %w : !gnn.vertex<8xf32>, tensor<8xf32> -> !gnn.vertex<8xf32>
+  return
+}
+
+// -----
+
+func.func @linear_dynamic_weight(%x: !gnn.vertex<8xf32>, %w: tensor<?x8xf32>) {
+  // expected-error @+1 {{'gnn.linear' op operand #1 must be statically shaped tensor of 32-bit float values, but got 'tensor<?x8xf32>'}}
+  %y = gnn.linear %x, %w : !gnn.vertex<8xf32>, tensor<?x8xf32> -> !gnn.vertex<4xf32>
+  return
+}
+
+// -----
+
+func.func @linear_unranked_weight(%x: !gnn.vertex<8xf32>, %w: tensor<*xf32>) {
+  // expected-error @+1 {{invalid kind of type specified}}
+  %y = gnn.linear %x, %w : !gnn.vertex<8xf32>, tensor<*xf32> -> !gnn.vertex<4xf32>
+  return
+}
+
+// -----
+
+func.func @linear_input_features(%x: !gnn.vertex<6xf32>, %w: tensor<4x8xf32>) {
+  // expected-error @+1 {{'gnn.linear' op input has 6 features but the weight expects 8}}
+  %y = gnn.linear %x, %w : !gnn.vertex<6xf32>, tensor<4x8xf32> -> !gnn.vertex<4xf32>
+  return
+}
+
+// -----
+
+func.func @linear_input_row(%x: vector<8xf32>, %w: tensor<4x8xf32>) {
+  // expected-error @+1 {{'gnn.linear' op operand #0 must be vertex or edge tensor, but got 'vector<8xf32>'}}
+  %y = gnn.linear %x, %w : vector<8xf32>, tensor<4x8xf32> -> !gnn.vertex<4xf32>
+  return
+}
+
+// -----
+
+func.func @linear_bias_shape(%x: !gnn.vertex<8xf32>, %w: tensor<4x8xf32>, %b: tensor<8xf32>) {
+  // expected-error @+1 {{'gnn.linear' op bias must be tensor<4xf32>, got 'tensor<8xf32>'}}
+  %y = gnn.linear %x, %w, %b : !gnn.vertex<8xf32>, tensor<4x8xf32>, tensor<8xf32> -> !gnn.vertex<4xf32>
+  return
+}
+
+// -----
+
+func.func @linear_bias_rank(%x: !gnn.vertex<8xf32>, %w: tensor<4x8xf32>, %b: tensor<1x4xf32>) {
+  // expected-error @+1 {{'gnn.linear' op bias must be tensor<4xf32>, got 'tensor<1x4xf32>'}}
+  %y = gnn.linear %x, %w, %b : !gnn.vertex<8xf32>, tensor<4x8xf32>, tensor<1x4xf32> -> !gnn.vertex<4xf32>
+  return
+}
+
+// -----
+
+func.func @linear_result_features(%x: !gnn.vertex<8xf32>, %w: tensor<4x8xf32>) {
+  // expected-error @+1 {{'gnn.linear' op result type must be '!gnn.vertex<4xf32>', got '!gnn.vertex<8xf32>'}}
+  %y = gnn.linear %x, %w : !gnn.vertex<8xf32>, tensor<4x8xf32> -> !gnn.vertex<8xf32>
+  return
+}
+
+// -----
+
+func.func @linear_result_domain(%x: !gnn.edge<8xf32>, %w: tensor<4x8xf32>) {
+  // expected-error @+1 {{'gnn.linear' op result type must be '!gnn.edge<4xf32>', got '!gnn.vertex<4xf32>'}}
+  %y = gnn.linear %x, %w : !gnn.edge<8xf32>, tensor<4x8xf32> -> !gnn.vertex<4xf32>
+  return
+}
+
+// -----
+
+func.func @linear_result_leading_dims(%x: !gnn.vertex<3x8xf32>, %w: tensor<4x8xf32>) {
+  // expected-error @+1 {{'gnn.linear' op result type must be '!gnn.vertex<3x4xf32>', got '!gnn.vertex<4xf32>'}}
+  %y = gnn.linear %x, %w : !gnn.vertex<3x8xf32>, tensor<4x8xf32> -> !gnn.vertex<4xf32>
+  return
+}
+
+// -----
+
+//===----------------------------------------------------------------------===//
+// Elementwise
+//===----------------------------------------------------------------------===//
+
+func.func @binary_vertex_edge(%v: !gnn.vertex<4xf32>, %e: !gnn.edge<4xf32>) {
+  // expected-error @+1 {{'gnn.add' op cannot combine a vertex tensor with an edge tensor}}
+  %r = gnn.add %v, %e : !gnn.vertex<4xf32>, !gnn.edge<4xf32> -> !gnn.vertex<4xf32>
+  return
+}
+
+// -----
+
+func.func @binary_edge_vertex(%v: !gnn.vertex<4xf32>, %e: !gnn.edge<4xf32>) {
+  // expected-error @+1 {{'gnn.mul' op cannot combine an edge tensor with a vertex tensor}}
+  %r = gnn.mul %e, %v : !gnn.edge<4xf32>, !gnn.vertex<4xf32> -> !gnn.edge<4xf32>
+  return
+}
+
+// -----
+
+func.func @binary_vertex_row(%v: !gnn.vertex<4xf32>, %r: vector<4xf32>) {
+  // expected-error @+1 {{'gnn.sub' op cannot combine a vertex tensor with a row}}
+  %s = gnn.sub %v, %r : !gnn.vertex<4xf32>, vector<4xf32> -> !gnn.vertex<4xf32>
+  return
+}
+
+// -----
+
+func.func @binary_row_edge(%e: !gnn.edge<4xf32>, %r: vector<4xf32>) {
+  // expected-error @+1 {{'gnn.div' op cannot combine a row with an edge tensor}}
+  %s = gnn.div %r, %e : vector<4xf32>, !gnn.edge<4xf32> -> vector<4xf32>
+  return
+}
+
+// -----
+
+func.func @binary_no_broadcast(%a: !gnn.vertex<4xf32>, %b: !gnn.vertex<3xf32>) {
+  // expected-error @+1 {{'gnn.maximum' op feature shapes do not broadcast: '!gnn.vertex<4xf32>' and '!gnn.vertex<3xf32>'}}
+  %r = gnn.maximum %a, %b : !gnn.vertex<4xf32>, !gnn.vertex<3xf32> -> !gnn.vertex<4xf32>
+  return
+}
+
+// -----
+
+func.func @binary_no_broadcast_param(%a: !gnn.vertex<8x4xf32>, %p: tensor<2x4xf32>) {
+  // expected-error @+1 {{'gnn.minimum' op feature shapes do not broadcast: '!gnn.vertex<8x4xf32>' and 'tensor<2x4xf32>'}}
+  %r = gnn.minimum %a, %p : !gnn.vertex<8x4xf32>, tensor<2x4xf32> -> !gnn.vertex<8x4xf32>
+  return
+}
+
+// -----
+
+func.func @binary_no_broadcast_rows(%a: vector<4xf32>, %b: vector<2xf32>) {
+  // expected-error @+1 {{'gnn.pow' op feature shapes do not broadcast: 'vector<4xf32>' and 'vector<2xf32>'}}
+  %r = gnn.pow %a, %b : vector<4xf32>, vector<2xf32> -> vector<4xf32>
+  return
+}
+
+// -----
+
+func.func @binary_result_shape(%a: !gnn.vertex<1xf32>, %b: !gnn.vertex<4xf32>) {
+  // expected-error @+1 {{'gnn.add' op result type must be '!gnn.vertex<4xf32>', got '!gnn.vertex<1xf32>'}}
+  %r = gnn.add %a, %b : !gnn.vertex<1xf32>, !gnn.vertex<4xf32> -> !gnn.vertex<1xf32>
+  return
+}
+
+// -----
+
+func.func @binary_result_domain(%a: !gnn.vertex<4xf32>, %p: tensor<4xf32>) {
+  // expected-error @+1 {{'gnn.mul' op result type must be '!gnn.vertex<4xf32>', got 'tensor<4xf32>'}}
+  %r = gnn.mul %p, %a : tensor<4xf32>, !gnn.vertex<4xf32> -> tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @binary_result_row(%a: vector<4xf32>, %s: f32) {
+  // expected-error @+1 {{'gnn.sub' op result type must be 'vector<4xf32>', got '!gnn.vertex<4xf32>'}}
+  %r = gnn.sub %a, %s : vector<4xf32>, f32 -> !gnn.vertex<4xf32>
+  return
+}
+
+// -----
+
+func.func @binary_result_scalar(%s: f32) {
+  // expected-error @+1 {{'gnn.div' op result type must be 'f32', got 'vector<1xf32>'}}
+  %r = gnn.div %s, %s : f32, f32 -> vector<1xf32>
+  return
+}
+
+// -----
+
+func.func @binary_integer(%a: !gnn.vertex<4xf32>, %i: i32) {
+  // expected-error @+1 {{'gnn.add' op operand #1 must be gnn value, but got 'i32'}}
+  %r = gnn.add %a, %i : !gnn.vertex<4xf32>, i32 -> !gnn.vertex<4xf32>
+  return
+}
+
+// -----
+
+func.func @binary_dynamic_param(%a: !gnn.vertex<1xf32>, %p: tensor<?xf32>) {
+  // expected-error @+1 {{'gnn.add' op operand #1 must be gnn value, but got 'tensor<?xf32>'}}
+  %r = gnn.add %a, %p : !gnn.vertex<1xf32>, tensor<?xf32> -> !gnn.vertex<4xf32>
+  return
+}
+
+// -----
+
+func.func @unary_result_type(%a: !gnn.vertex<4xf32>) {
+  // expected-error @+1 {{'gnn.relu' op requires the same type for all operands and results}}
+  %r = "gnn.relu"(%a) : (!gnn.vertex<4xf32>) -> !gnn.edge<4xf32>
+  return
+}
+
+// -----
+
+func.func @unary_f64(%a: f64) {
+  // expected-error @+1 {{'gnn.exp' op operand #0 must be gnn value, but got 'f64'}}
+  %r = gnn.exp %a : f64
+  return
+}
+
+// -----
+
+func.func @elu_alpha_type(%a: !gnn.vertex<4xf32>) {
+  // expected-error @+1 {{'gnn.elu' op attribute 'alpha' failed to satisfy constraint: 32-bit float attribute}}
+  %r = gnn.elu %a {alpha = 1.0 : f64} : !gnn.vertex<4xf32>
+  return
+}
+
+// -----
+
+//===----------------------------------------------------------------------===//
+// Transform
+//===----------------------------------------------------------------------===//
+
+func.func @transform_arg_count(%x: !gnn.vertex<4xf32>, %b: tensor<4xf32>) {
+  // expected-error @+1 {{'gnn.transform' op region has 1 arguments but the stage has 2 inputs}}
+  %y = gnn.transform (%x, %b) : (!gnn.vertex<4xf32>, tensor<4xf32>) -> !gnn.vertex<4xf32> {
+  ^bb0(%row: vector<4xf32>):
+    gnn.yield %row : vector<4xf32>
+  }
+  return
+}
+
+// -----
+
+func.func @transform_arg_type(%x: !gnn.vertex<4xf32>) {
+  // expected-error @+1 {{'gnn.transform' op region argument #0 must be 'vector<4xf32>', got '!gnn.vertex<4xf32>'}}
+  %y = gnn.transform (%x) : (!gnn.vertex<4xf32>) -> !gnn.vertex<4xf32> {
+  ^bb0(%row: !gnn.vertex<4xf32>):
+    %r = arith.constant dense<0.0> : vector<4xf32>
+    gnn.yield %r : vector<4xf32>
+  }
+  return
+}
+
+// -----
+
+func.func @transform_param_arg_type(%x: !gnn.vertex<4xf32>, %b: tensor<4xf32>) {
+  // expected-error @+1 {{'gnn.transform' op region argument #1 must be 'tensor<4xf32>', got 'vector<4xf32>'}}
+  %y = gnn.transform (%x, %b) : (!gnn.vertex<4xf32>, tensor<4xf32>) -> !gnn.vertex<4xf32> {
+  ^bb0(%row: vector<4xf32>, %bias: vector<4xf32>):
+    gnn.yield %row : vector<4xf32>
+  }
+  return
+}
+
+// -----
+
+func.func @transform_reads_edges(%x: !gnn.vertex<4xf32>, %e: !gnn.edge<4xf32>) {
+  // expected-error @+1 {{'gnn.transform' op a transform producing a vertex tensor cannot read an edge tensor}}
+  %y = gnn.transform (%x, %e) : (!gnn.vertex<4xf32>, !gnn.edge<4xf32>) -> !gnn.vertex<4xf32> {
+  ^bb0(%row: vector<4xf32>, %erow: vector<4xf32>):
+    gnn.yield %row : vector<4xf32>
+  }
+  return
+}
+
+// -----
+
+func.func @transform_reads_vertices(%x: !gnn.vertex<4xf32>) {
+  // expected-error @+1 {{'gnn.transform' op a transform producing an edge tensor cannot read a vertex tensor}}
+  %y = gnn.transform (%x) : (!gnn.vertex<4xf32>) -> !gnn.edge<4xf32> {
+  ^bb0(%row: vector<4xf32>):
+    gnn.yield %row : vector<4xf32>
+  }
+  return
+}
+
+// -----
+
+func.func @transform_row_input(%r: vector<4xf32>) {
+  // expected-error @+1 {{'gnn.transform' op inputs must be whole tensors, not rows}}
+  %y = gnn.transform (%r) : (vector<4xf32>) -> !gnn.vertex<4xf32> {
+  ^bb0(%row: vector<4xf32>):
+    gnn.yield %row : vector<4xf32>
+  }
+  return
+}
+
+// -----
+
+func.func @transform_row_result(%x: !gnn.vertex<4xf32>) {
+  // expected-error @+1 {{'gnn.transform' op result #0 must be vertex or edge tensor, but got 'vector<4xf32>'}}
+  %y = gnn.transform (%x) : (!gnn.vertex<4xf32>) -> vector<4xf32> {
+  ^bb0(%row: vector<4xf32>):
+    gnn.yield %row : vector<4xf32>
+  }
+  return
+}
+
+// -----
+
+func.func @transform_yield_type(%x: !gnn.vertex<8xf32>) {
+  %y = gnn.transform (%x) : (!gnn.vertex<8xf32>) -> !gnn.vertex<4xf32> {
+  ^bb0(%row: vector<8xf32>):
+    // expected-error @+1 {{'gnn.yield' op yields 'vector<8xf32>' but the stage produces rows of 'vector<4xf32>'}}
+    gnn.yield %row : vector<8xf32>
+  }
+  return
+}
+
+// -----
+
+func.func @transform_yield_shape(%x: !gnn.vertex<2x4xf32>) {
+  %y = gnn.transform (%x) : (!gnn.vertex<2x4xf32>) -> !gnn.vertex<2x4xf32> {
+  ^bb0(%row: vector<2x4xf32>):
+    %c = vector.shape_cast %row : vector<2x4xf32> to vector<8xf32>
+    // expected-error @+1 {{'gnn.yield' op yields 'vector<8xf32>' but the stage produces rows of 'vector<2x4xf32>'}}
+    gnn.yield %c : vector<8xf32>
+  }
+  return
+}
+
+// -----
+
+func.func @transform_terminator(%x: !gnn.vertex<4xf32>) {
+  // expected-error @+1 {{'gnn.transform' op region must end in gnn.yield}}
+  %y = gnn.transform (%x) : (!gnn.vertex<4xf32>) -> !gnn.vertex<4xf32> {
+  ^bb0(%row: vector<4xf32>):
+    llvm.unreachable
+  }
+  return
+}
+
+// -----
+
+func.func @transform_isolated(%x: !gnn.vertex<4xf32>, %b: tensor<4xf32>) {
+  // expected-note @+1 {{required by region isolation constraints}}
+  %y = gnn.transform (%x) : (!gnn.vertex<4xf32>) -> !gnn.vertex<4xf32> {
+  ^bb0(%row: vector<4xf32>):
+    // expected-error @+1 {{using value defined outside the region}}
+    %s = gnn.add %row, %b : vector<4xf32>, tensor<4xf32> -> vector<4xf32>
+    gnn.yield %s : vector<4xf32>
+  }
+  return
+}
+
+// -----
+
+func.func @yield_outside_stage(%r: vector<4xf32>) {
+  // expected-error @+1 {{'gnn.yield' op expects parent op to be one of 'gnn.transform, gnn.message_passing'}}
+  gnn.yield %r : vector<4xf32>
+}
+
+// -----
+
+//===----------------------------------------------------------------------===//
+// Message passing, get_vertex, get_edge
+//===----------------------------------------------------------------------===//
+
+func.func @message_row_input(%g: !gnn.graph<as_given>, %r: vector<4xf32>) {
+  // expected-error @+1 {{'gnn.message_passing' op inputs must be whole tensors, not rows}}
+  %m = gnn.message_passing %g (%r) aggr = add : !gnn.graph<as_given>, (vector<4xf32>) -> !gnn.vertex<4xf32> {
+  ^bb0(%a: vector<4xf32>):
+    gnn.yield %a : vector<4xf32>
+  }
+  return
+}
+
+// -----
+
+func.func @message_arg_type(%g: !gnn.graph<as_given>, %x: !gnn.vertex<4xf32>) {
+  // expected-error @+1 {{'gnn.message_passing' op region argument #0 must be '!gnn.vertex<4xf32>', got 'vector<4xf32>'}}
+  %m = gnn.message_passing %g (%x) aggr = add : !gnn.graph<as_given>, (!gnn.vertex<4xf32>) -> !gnn.vertex<4xf32> {
+  ^bb0(%a: vector<4xf32>):
+    gnn.yield %a : vector<4xf32>
+  }
+  return
+}
+
+// -----
+
+func.func @message_arg_count(%g: !gnn.graph<as_given>, %x: !gnn.vertex<4xf32>) {
+  // expected-error @+1 {{'gnn.message_passing' op region has 2 arguments but the stage has 1 inputs}}
+  %m = gnn.message_passing %g (%x) aggr = add : !gnn.graph<as_given>, (!gnn.vertex<4xf32>) -> !gnn.vertex<4xf32> {
+  ^bb0(%a: !gnn.vertex<4xf32>, %b: !gnn.vertex<4xf32>):
+    %xj = gnn.get_vertex %a source : !gnn.vertex<4xf32> -> vector<4xf32>
+    gnn.yield %xj : vector<4xf32>
+  }
+  return
+}
+
+// -----
+
+func.func @message_yield_type(%g: !gnn.graph<as_given>, %x: !gnn.vertex<4xf32>) {
+  %m = gnn.message_passing %g (%x) aggr = add : !gnn.graph<as_given>, (!gnn.vertex<4xf32>) -> !gnn.vertex<8xf32> {
+  ^bb0(%a: !gnn.vertex<4xf32>):
+    %xj = gnn.get_vertex %a source : !gnn.vertex<4xf32> -> vector<4xf32>
+    // expected-error @+1 {{'gnn.yield' op yields 'vector<4xf32>' but the stage produces rows of 'vector<8xf32>'}}
+    gnn.yield %xj : vector<4xf32>
+  }
+  return
+}
+
+// -----
+
+func.func @message_edge_result(%g: !gnn.graph<as_given>, %x: !gnn.vertex<4xf32>) {
+  // expected-error @+1 {{'gnn.message_passing' op result #0 must be a feature tensor with one row per vertex, but got '!gnn.edge<4xf32>'}}
+  %m = "gnn.message_passing"(%g, %x) <{aggr = #gnn<aggr add>}> ({
+  ^bb0(%a: !gnn.vertex<4xf32>):
+    %xj = gnn.get_vertex %a source : !gnn.vertex<4xf32> -> vector<4xf32>
+    gnn.yield %xj : vector<4xf32>
+  }) : (!gnn.graph<as_given>, !gnn.vertex<4xf32>) -> !gnn.edge<4xf32>
+  return
+}
+
+// -----
+
+func.func @message_bad_aggr(%g: !gnn.graph<as_given>, %x: !gnn.vertex<4xf32>) {
+  // expected-error @+2 {{expected ::gnn::Aggregation to be one of: add, mean, max, min}}
+  // expected-error @+1 {{failed to parse GNN_AggregationAttr parameter 'value'}}
+  %m = gnn.message_passing %g (%x) aggr = sum : !gnn.graph<as_given>, (!gnn.vertex<4xf32>) -> !gnn.vertex<4xf32> {
+  ^bb0(%a: !gnn.vertex<4xf32>):
+    %xj = gnn.get_vertex %a source : !gnn.vertex<4xf32> -> vector<4xf32>
+    gnn.yield %xj : vector<4xf32>
+  }
+  return
+}
+
+// -----
+
+func.func @message_whole_tensor_use(%g: !gnn.graph<as_given>, %x: !gnn.vertex<4xf32>) {
+  %m = gnn.message_passing %g (%x) aggr = add : !gnn.graph<as_given>, (!gnn.vertex<4xf32>) -> !gnn.vertex<4xf32> {
+  ^bb0(%a: !gnn.vertex<4xf32>):
+    // expected-error @+1 {{'gnn.relu' op cannot use the whole tensor region argument #0; read its rows with gnn.get_vertex or gnn.get_edge}}
+    %r = gnn.relu %a : !gnn.vertex<4xf32>
+    %xj = gnn.get_vertex %a source : !gnn.vertex<4xf32> -> vector<4xf32>
+    gnn.yield %xj : vector<4xf32>
+  }
+  return
+}
+
+// -----
+
+func.func @get_vertex_outside(%x: !gnn.vertex<4xf32>) {
+  // expected-error @+1 {{'gnn.get_vertex' op operand must be an argument of the enclosing gnn.message_passing}}
+  %r = gnn.get_vertex %x source : !gnn.vertex<4xf32> -> vector<4xf32>
+  return
+}
+
+// -----
+
+func.func @get_vertex_in_transform(%x: !gnn.vertex<4xf32>) {
+  %y = gnn.transform () : () -> !gnn.vertex<4xf32> {
+    %t = gnn.transform () : () -> !gnn.vertex<4xf32> {
+      %z = arith.constant dense<0.0> : vector<4xf32>
+      gnn.yield %z : vector<4xf32>
+    }
+    // expected-error @+1 {{'gnn.get_vertex' op operand must be an argument of the enclosing gnn.message_passing}}
+    %r = gnn.get_vertex %t target : !gnn.vertex<4xf32> -> vector<4xf32>
+    gnn.yield %r : vector<4xf32>
+  }
+  return
+}
+
+// -----
+
+func.func @get_vertex_non_argument(%g: !gnn.graph<as_given>, %x: !gnn.vertex<4xf32>) {
+  %m = gnn.message_passing %g (%x) aggr = add : !gnn.graph<as_given>, (!gnn.vertex<4xf32>) -> !gnn.vertex<4xf32> {
+  ^bb0(%a: !gnn.vertex<4xf32>):
+    %r = gnn.relu %a : !gnn.vertex<4xf32>
+    // expected-error @+1 {{'gnn.get_vertex' op operand must be an argument of the enclosing gnn.message_passing}}
+    %xj = gnn.get_vertex %r source : !gnn.vertex<4xf32> -> vector<4xf32>
+    gnn.yield %xj : vector<4xf32>
+  }
+  return
+}
+
+// -----
+
+func.func @get_vertex_row_type(%g: !gnn.graph<as_given>, %x: !gnn.vertex<4xf32>) {
+  %m = gnn.message_passing %g (%x) aggr = add : !gnn.graph<as_given>, (!gnn.vertex<4xf32>) -> !gnn.vertex<4xf32> {
+  ^bb0(%a: !gnn.vertex<4xf32>):
+    // expected-error @+1 {{'gnn.get_vertex' op result must be 'vector<4xf32>', got 'vector<8xf32>'}}
+    %xj = gnn.get_vertex %a target : !gnn.vertex<4xf32> -> vector<8xf32>
+    %z = arith.constant dense<0.0> : vector<4xf32>
+    gnn.yield %z : vector<4xf32>
+  }
+  return
+}
+
+// -----
+
+func.func @get_vertex_row_shape(%g: !gnn.graph<as_given>, %x: !gnn.vertex<2x2xf32>) {
+  %m = gnn.message_passing %g (%x) aggr = add : !gnn.graph<as_given>, (!gnn.vertex<2x2xf32>) -> !gnn.vertex<4xf32> {
+  ^bb0(%a: !gnn.vertex<2x2xf32>):
+    // expected-error @+1 {{'gnn.get_vertex' op result must be 'vector<2x2xf32>', got 'vector<4xf32>'}}
+    %xj = gnn.get_vertex %a source : !gnn.vertex<2x2xf32> -> vector<4xf32>
+    gnn.yield %xj : vector<4xf32>
+  }
+  return
+}
+
+// -----
+
+func.func @get_vertex_of_edge_tensor(%g: !gnn.graph<as_given>, %e: !gnn.edge<4xf32>) {
+  %m = gnn.message_passing %g (%e) aggr = add : !gnn.graph<as_given>, (!gnn.edge<4xf32>) -> !gnn.vertex<4xf32> {
+  ^bb0(%a: !gnn.edge<4xf32>):
+    // expected-error @+1 {{'gnn.get_vertex' op operand #0 must be a feature tensor with one row per vertex, but got '!gnn.edge<4xf32>'}}
+    %xj = "gnn.get_vertex"(%a) <{side = #gnn<side source>}> : (!gnn.edge<4xf32>) -> vector<4xf32>
+    gnn.yield %xj : vector<4xf32>
+  }
+  return
+}
+
+// -----
+
+func.func @get_vertex_bad_side(%g: !gnn.graph<as_given>, %x: !gnn.vertex<4xf32>) {
+  %m = gnn.message_passing %g (%x) aggr = add : !gnn.graph<as_given>, (!gnn.vertex<4xf32>) -> !gnn.vertex<4xf32> {
+  ^bb0(%a: !gnn.vertex<4xf32>):
+    // expected-error @+2 {{expected ::gnn::Side to be one of: source, target}}
+    // expected-error @+1 {{failed to parse GNN_SideAttr parameter 'value'}}
+    %xj = gnn.get_vertex %a neighbour : !gnn.vertex<4xf32> -> vector<4xf32>
+    gnn.yield %xj : vector<4xf32>
+  }
+  return
+}
+
+// -----
+
+func.func @get_edge_outside(%e: !gnn.edge<4xf32>) {
+  // expected-error @+1 {{'gnn.get_edge' op operand must be an argument of the enclosing gnn.message_passing}}
+  %r = gnn.get_edge %e : !gnn.edge<4xf32> -> vector<4xf32>
+  return
+}
+
+// -----
+
+func.func @get_edge_non_argument(%g: !gnn.graph<as_given>, %e: !gnn.edge<4xf32>) {
+  %m = gnn.message_passing %g (%e) aggr = add : !gnn.graph<as_given>, (!gnn.edge<4xf32>) -> !gnn.vertex<4xf32> {
+  ^bb0(%a: !gnn.edge<4xf32>):
+    %n = gnn.neg %a : !gnn.edge<4xf32>
+    // expected-error @+1 {{'gnn.get_edge' op operand must be an argument of the enclosing gnn.message_passing}}
+    %r = gnn.get_edge %n : !gnn.edge<4xf32> -> vector<4xf32>
+    gnn.yield %r : vector<4xf32>
+  }
+  return
+}
+
+// -----
+
+func.func @get_edge_row_type(%g: !gnn.graph<as_given>, %e: !gnn.edge<4xf32>) {
+  %m = gnn.message_passing %g (%e) aggr = add : !gnn.graph<as_given>, (!gnn.edge<4xf32>) -> !gnn.vertex<4xf32> {
+  ^bb0(%a: !gnn.edge<4xf32>):
+    // expected-error @+1 {{'gnn.get_edge' op result must be 'vector<4xf32>', got 'vector<1xf32>'}}
+    %r = gnn.get_edge %a : !gnn.edge<4xf32> -> vector<1xf32>
+    %z = arith.constant dense<0.0> : vector<4xf32>
+    gnn.yield %z : vector<4xf32>
+  }
+  return
+}
+
+// -----
+
+func.func @get_edge_of_vertex_tensor(%g: !gnn.graph<as_given>, %x: !gnn.vertex<4xf32>) {
+  %m = gnn.message_passing %g (%x) aggr = add : !gnn.graph<as_given>, (!gnn.vertex<4xf32>) -> !gnn.vertex<4xf32> {
+  ^bb0(%a: !gnn.vertex<4xf32>):
+    // expected-error @+1 {{'gnn.get_edge' op operand #0 must be a feature tensor with one row per edge, but got '!gnn.vertex<4xf32>'}}
+    %r = "gnn.get_edge"(%a) : (!gnn.vertex<4xf32>) -> vector<4xf32>
+    gnn.yield %r : vector<4xf32>
+  }
+  return
+}
+
+// -----
+
+//===----------------------------------------------------------------------===//
+// Launch
+//===----------------------------------------------------------------------===//
+
+func.func @launch_undefined(%g: !gnn.graph<as_given>, %x: !gnn.vertex<4xf32>) {
+  // expected-error @+1 {{'gnn.launch' op kernel 'missing' is not defined}}
+  %y = gnn.launch @missing(%g, %x) : !gnn.graph<as_given>, !gnn.vertex<4xf32> -> !gnn.vertex<4xf32>
+  return
+}
+
+// -----
+
+func.func @launch_row_result(%lo: i64, %hi: i64, %args: !llvm.ptr) {
+  return
+}
+
+func.func @launch_row(%g: !gnn.graph<as_given>) {
+  // expected-error @+1 {{'gnn.launch' op result #0 must be vertex or edge tensor, but got 'vector<4xf32>'}}
+  %y = gnn.launch @launch_row_result(%g) : !gnn.graph<as_given> -> vector<4xf32>
+  return
+}

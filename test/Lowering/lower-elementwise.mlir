@@ -1,0 +1,203 @@
+// RUN: gnn-opt %s -split-input-file --gnn-lower-elementwise | FileCheck %s
+
+// Binary ops on rows of one type map one to one onto arith and math.
+// CHECK-LABEL: func.func @binary
+// CHECK-SAME: (%[[A:.*]]: vector<4xf32>, %[[B:.*]]: vector<4xf32>)
+// CHECK-NOT: vector.broadcast
+// CHECK-NEXT: %[[ADD:.*]] = arith.addf %[[A]], %[[B]] : vector<4xf32>
+// CHECK-NEXT: %[[SUB:.*]] = arith.subf %[[A]], %[[B]] : vector<4xf32>
+// CHECK-NEXT: %[[MUL:.*]] = arith.mulf %[[A]], %[[B]] : vector<4xf32>
+// CHECK-NEXT: %[[DIV:.*]] = arith.divf %[[A]], %[[B]] : vector<4xf32>
+// CHECK-NEXT: %[[POW:.*]] = math.powf %[[A]], %[[B]] : vector<4xf32>
+// CHECK-NEXT: %[[MAX:.*]] = arith.maximumf %[[A]], %[[B]] : vector<4xf32>
+// CHECK-NEXT: %[[MIN:.*]] = arith.minimumf %[[A]], %[[B]] : vector<4xf32>
+// CHECK-NEXT: return %[[ADD]], %[[SUB]], %[[MUL]], %[[DIV]], %[[POW]], %[[MAX]], %[[MIN]]
+func.func @binary(%a: vector<4xf32>, %b: vector<4xf32>)
+    -> (vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>) {
+  %0 = gnn.add %a, %b : vector<4xf32>, vector<4xf32> -> vector<4xf32>
+  %1 = gnn.sub %a, %b : vector<4xf32>, vector<4xf32> -> vector<4xf32>
+  %2 = gnn.mul %a, %b : vector<4xf32>, vector<4xf32> -> vector<4xf32>
+  %3 = gnn.div %a, %b : vector<4xf32>, vector<4xf32> -> vector<4xf32>
+  %4 = gnn.pow %a, %b : vector<4xf32>, vector<4xf32> -> vector<4xf32>
+  %5 = gnn.maximum %a, %b : vector<4xf32>, vector<4xf32> -> vector<4xf32>
+  %6 = gnn.minimum %a, %b : vector<4xf32>, vector<4xf32> -> vector<4xf32>
+  return %0, %1, %2, %3, %4, %5, %6 : vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>
+}
+
+// -----
+
+// Broadcasting is explicit: a unit dimension is stretched, a scalar splat,
+// a missing leading dimension prepended; each operand on its own.
+// CHECK-LABEL: func.func @broadcast
+// CHECK-SAME: (%[[A:.*]]: vector<4xf32>, %[[ONE:.*]]: vector<1xf32>, %[[S:.*]]: f32, %[[COL:.*]]: vector<8x1xf32>, %[[ROW:.*]]: vector<8xf32>)
+// CHECK-NEXT: %[[B1:.*]] = vector.broadcast %[[ONE]] : vector<1xf32> to vector<4xf32>
+// CHECK-NEXT: %[[M:.*]] = arith.mulf %[[B1]], %[[A]] : vector<4xf32>
+// CHECK-NEXT: %[[B2:.*]] = vector.broadcast %[[S]] : f32 to vector<4xf32>
+// CHECK-NEXT: %[[P:.*]] = math.powf %[[A]], %[[B2]] : vector<4xf32>
+// CHECK-NEXT: %[[B3:.*]] = vector.broadcast %[[COL]] : vector<8x1xf32> to vector<8x8xf32>
+// CHECK-NEXT: %[[B4:.*]] = vector.broadcast %[[ROW]] : vector<8xf32> to vector<8x8xf32>
+// CHECK-NEXT: %[[D:.*]] = arith.subf %[[B3]], %[[B4]] : vector<8x8xf32>
+// CHECK-NEXT: %[[SS:.*]] = arith.addf %[[S]], %[[S]] : f32
+// CHECK-NEXT: return %[[M]], %[[P]], %[[D]], %[[SS]]
+func.func @broadcast(%a: vector<4xf32>, %one: vector<1xf32>, %s: f32, %col: vector<8x1xf32>, %row: vector<8xf32>)
+    -> (vector<4xf32>, vector<4xf32>, vector<8x8xf32>, f32) {
+  %0 = gnn.mul %one, %a : vector<1xf32>, vector<4xf32> -> vector<4xf32>
+  %1 = gnn.pow %a, %s : vector<4xf32>, f32 -> vector<4xf32>
+  %2 = gnn.sub %col, %row : vector<8x1xf32>, vector<8xf32> -> vector<8x8xf32>
+  %3 = gnn.add %s, %s : f32, f32 -> f32
+  return %0, %1, %2, %3 : vector<4xf32>, vector<4xf32>, vector<8x8xf32>, f32
+}
+
+// -----
+
+// Unary ops with a direct counterpart.
+// CHECK-LABEL: func.func @unary_direct
+// CHECK-SAME: (%[[X:.*]]: vector<2x3xf32>)
+// CHECK-NEXT: %[[NEG:.*]] = arith.negf %[[X]] : vector<2x3xf32>
+// CHECK-NEXT: %[[EXP:.*]] = math.exp %[[X]] : vector<2x3xf32>
+// CHECK-NEXT: %[[LOG:.*]] = math.log %[[X]] : vector<2x3xf32>
+// CHECK-NEXT: %[[SQRT:.*]] = math.sqrt %[[X]] : vector<2x3xf32>
+// CHECK-NEXT: %[[ABS:.*]] = math.absf %[[X]] : vector<2x3xf32>
+// CHECK-NEXT: %[[TANH:.*]] = math.tanh %[[X]] : vector<2x3xf32>
+// CHECK-NEXT: return %[[NEG]], %[[EXP]], %[[LOG]], %[[SQRT]], %[[ABS]], %[[TANH]]
+func.func @unary_direct(%x: vector<2x3xf32>)
+    -> (vector<2x3xf32>, vector<2x3xf32>, vector<2x3xf32>, vector<2x3xf32>, vector<2x3xf32>, vector<2x3xf32>) {
+  %0 = gnn.neg %x : vector<2x3xf32>
+  %1 = gnn.exp %x : vector<2x3xf32>
+  %2 = gnn.log %x : vector<2x3xf32>
+  %3 = gnn.sqrt %x : vector<2x3xf32>
+  %4 = gnn.abs %x : vector<2x3xf32>
+  %5 = gnn.tanh %x : vector<2x3xf32>
+  return %0, %1, %2, %3, %4, %5 : vector<2x3xf32>, vector<2x3xf32>, vector<2x3xf32>, vector<2x3xf32>, vector<2x3xf32>, vector<2x3xf32>
+}
+
+// -----
+
+// relu = max(x, 0)
+// CHECK-LABEL: func.func @relu
+// CHECK-SAME: (%[[X:.*]]: vector<4xf32>)
+// CHECK-NEXT: %[[Z:.*]] = arith.constant dense<0.000000e+00> : vector<4xf32>
+// CHECK-NEXT: %[[R:.*]] = arith.maximumf %[[X]], %[[Z]] : vector<4xf32>
+// CHECK-NEXT: return %[[R]]
+func.func @relu(%x: vector<4xf32>) -> vector<4xf32> {
+  %0 = gnn.relu %x : vector<4xf32>
+  return %0 : vector<4xf32>
+}
+
+// -----
+
+// sigmoid = 1 / (1 + exp(-x))
+// CHECK-LABEL: func.func @sigmoid
+// CHECK-SAME: (%[[X:.*]]: vector<4xf32>)
+// CHECK-NEXT: %[[ONE:.*]] = arith.constant dense<1.000000e+00> : vector<4xf32>
+// CHECK-NEXT: %[[N:.*]] = arith.negf %[[X]] : vector<4xf32>
+// CHECK-NEXT: %[[E:.*]] = math.exp %[[N]] : vector<4xf32>
+// CHECK-NEXT: %[[D:.*]] = arith.addf %[[ONE]], %[[E]] : vector<4xf32>
+// CHECK-NEXT: %[[R:.*]] = arith.divf %[[ONE]], %[[D]] : vector<4xf32>
+// CHECK-NEXT: return %[[R]]
+func.func @sigmoid(%x: vector<4xf32>) -> vector<4xf32> {
+  %0 = gnn.sigmoid %x : vector<4xf32>
+  return %0 : vector<4xf32>
+}
+
+// -----
+
+// gelu = 0.5 x (1 + erf(x / sqrt 2)), the exact form
+// CHECK-LABEL: func.func @gelu
+// CHECK-SAME: (%[[X:.*]]: vector<4xf32>)
+// CHECK-NEXT: %[[R2:.*]] = arith.constant dense<0.707106769> : vector<4xf32>
+// CHECK-NEXT: %[[S:.*]] = arith.mulf %[[X]], %[[R2]] : vector<4xf32>
+// CHECK-NEXT: %[[ERF:.*]] = math.erf %[[S]] : vector<4xf32>
+// CHECK-NEXT: %[[ONE:.*]] = arith.constant dense<1.000000e+00> : vector<4xf32>
+// CHECK-NEXT: %[[OP:.*]] = arith.addf %[[ONE]], %[[ERF]] : vector<4xf32>
+// CHECK-NEXT: %[[HALF:.*]] = arith.constant dense<5.000000e-01> : vector<4xf32>
+// CHECK-NEXT: %[[H:.*]] = arith.mulf %[[X]], %[[HALF]] : vector<4xf32>
+// CHECK-NEXT: %[[R:.*]] = arith.mulf %[[H]], %[[OP]] : vector<4xf32>
+// CHECK-NEXT: return %[[R]]
+func.func @gelu(%x: vector<4xf32>) -> vector<4xf32> {
+  %0 = gnn.gelu %x : vector<4xf32>
+  return %0 : vector<4xf32>
+}
+
+// -----
+
+// elu = x > 0 ? x : alpha * expm1(x); the default alpha is 1.
+// CHECK-LABEL: func.func @elu
+// CHECK-SAME: (%[[X:.*]]: vector<4xf32>)
+// CHECK-NEXT: %[[EM1:.*]] = math.expm1 %[[X]] : vector<4xf32>
+// CHECK-NEXT: %[[ALPHA:.*]] = arith.constant dense<2.500000e-01> : vector<4xf32>
+// CHECK-NEXT: %[[NEG:.*]] = arith.mulf %[[EM1]], %[[ALPHA]] : vector<4xf32>
+// CHECK-NEXT: %[[Z:.*]] = arith.constant dense<0.000000e+00> : vector<4xf32>
+// CHECK-NEXT: %[[POS:.*]] = arith.cmpf ogt, %[[X]], %[[Z]] : vector<4xf32>
+// CHECK-NEXT: %[[R:.*]] = arith.select %[[POS]], %[[X]], %[[NEG]] : vector<4xi1>, vector<4xf32>
+// CHECK-NEXT: math.expm1 %[[X]] : vector<4xf32>
+// CHECK-NEXT: arith.constant dense<1.000000e+00> : vector<4xf32>
+// CHECK: return %[[R]]
+func.func @elu(%x: vector<4xf32>) -> (vector<4xf32>, vector<4xf32>) {
+  %0 = gnn.elu %x {alpha = 0.25 : f32} : vector<4xf32>
+  %1 = gnn.elu %x : vector<4xf32>
+  return %0, %1 : vector<4xf32>, vector<4xf32>
+}
+
+// -----
+
+// leaky_relu = x > 0 ? x : slope * x; the default slope is 0.01.
+// CHECK-LABEL: func.func @leaky_relu
+// CHECK-SAME: (%[[X:.*]]: vector<4xf32>, %[[S:.*]]: f32)
+// CHECK-NEXT: %[[SLOPE:.*]] = arith.constant dense<2.000000e-01> : vector<4xf32>
+// CHECK-NEXT: %[[NEG:.*]] = arith.mulf %[[X]], %[[SLOPE]] : vector<4xf32>
+// CHECK-NEXT: %[[Z:.*]] = arith.constant dense<0.000000e+00> : vector<4xf32>
+// CHECK-NEXT: %[[POS:.*]] = arith.cmpf ogt, %[[X]], %[[Z]] : vector<4xf32>
+// CHECK-NEXT: %[[R:.*]] = arith.select %[[POS]], %[[X]], %[[NEG]] : vector<4xi1>, vector<4xf32>
+// On a scalar the constants are scalars.
+// CHECK-NEXT: %[[DEF:.*]] = arith.constant 0.00999999977 : f32
+// CHECK-NEXT: %[[SNEG:.*]] = arith.mulf %[[S]], %[[DEF]] : f32
+// CHECK-NEXT: %[[SZ:.*]] = arith.constant 0.000000e+00 : f32
+// CHECK-NEXT: %[[SPOS:.*]] = arith.cmpf ogt, %[[S]], %[[SZ]] : f32
+// CHECK-NEXT: %[[SR:.*]] = arith.select %[[SPOS]], %[[S]], %[[SNEG]] : f32
+// CHECK-NEXT: return %[[R]], %[[SR]]
+func.func @leaky_relu(%x: vector<4xf32>, %s: f32) -> (vector<4xf32>, f32) {
+  %0 = gnn.leaky_relu %x {negative_slope = 0.2 : f32} : vector<4xf32>
+  %1 = gnn.leaky_relu %s : f32
+  return %0, %1 : vector<4xf32>, f32
+}
+
+// -----
+
+// Whole tensors belong to the schedule, parameter tensors to the runtime,
+// and an op still reading a parameter tensor sits in a stage that was not
+// outlined: all stay as they are, and so do gathers.
+// CHECK-LABEL: func.func @untouched
+// CHECK-NEXT: gnn.relu %{{.*}} : !gnn.vertex<4xf32>
+// CHECK-NEXT: gnn.add %{{.*}}, %{{.*}} : !gnn.edge<4xf32>, tensor<4xf32> -> !gnn.edge<4xf32>
+// CHECK-NEXT: gnn.mul %{{.*}}, %{{.*}} : tensor<4xf32>, f32 -> tensor<4xf32>
+// CHECK-NEXT: gnn.transform
+// CHECK-NEXT: ^bb0
+// CHECK-NEXT: gnn.add %{{.*}}, %{{.*}} : vector<4xf32>, tensor<4xf32> -> vector<4xf32>
+// The row-only op in the same region is lowered.
+// CHECK-NEXT: arith.constant dense<0.000000e+00> : vector<4xf32>
+// CHECK-NEXT: arith.maximumf
+// CHECK-NEXT: gnn.yield
+// CHECK: gnn.message_passing
+// CHECK-NEXT: ^bb0
+// CHECK-NEXT: %[[XJ:.*]] = gnn.get_vertex %{{.*}} source
+// CHECK-NEXT: %[[N:.*]] = arith.negf %[[XJ]] : vector<4xf32>
+// CHECK-NEXT: gnn.yield %[[N]]
+func.func @untouched(%g: !gnn.graph<as_given>, %x: !gnn.vertex<4xf32>, %e: !gnn.edge<4xf32>, %p: tensor<4xf32>, %s: f32) {
+  %0 = gnn.relu %x : !gnn.vertex<4xf32>
+  %1 = gnn.add %e, %p : !gnn.edge<4xf32>, tensor<4xf32> -> !gnn.edge<4xf32>
+  %2 = gnn.mul %p, %s : tensor<4xf32>, f32 -> tensor<4xf32>
+  %3 = gnn.transform (%x, %p) : (!gnn.vertex<4xf32>, tensor<4xf32>) -> !gnn.vertex<4xf32> {
+  ^bb0(%r: vector<4xf32>, %q: tensor<4xf32>):
+    %a = gnn.add %r, %q : vector<4xf32>, tensor<4xf32> -> vector<4xf32>
+    %b = gnn.relu %a : vector<4xf32>
+    gnn.yield %b : vector<4xf32>
+  }
+  %4 = gnn.message_passing %g (%x) aggr = add : !gnn.graph<as_given>, (!gnn.vertex<4xf32>) -> !gnn.vertex<4xf32> {
+  ^bb0(%a: !gnn.vertex<4xf32>):
+    %xj = gnn.get_vertex %a source : !gnn.vertex<4xf32> -> vector<4xf32>
+    %n = gnn.neg %xj : vector<4xf32>
+    gnn.yield %n : vector<4xf32>
+  }
+  return
+}

@@ -1,0 +1,60 @@
+// What gnn-outline-kernels cannot lower yet is an error, not a crash.
+// RUN: gnn-opt %s -split-input-file --gnn-outline-kernels -verify-diagnostics
+
+func.func @edge_transform(%g: !gnn.graph<as_given>, %e: !gnn.edge<4xf32>) -> !gnn.edge<4xf32> {
+  // expected-error @+1 {{'gnn.transform' op edge-domain transforms are not lowered yet}}
+  %0 = gnn.transform (%e) : (!gnn.edge<4xf32>) -> !gnn.edge<4xf32> {
+  ^bb0(%r: vector<4xf32>):
+    gnn.yield %r : vector<4xf32>
+  }
+  return %0 : !gnn.edge<4xf32>
+}
+
+// -----
+
+func.func @edge_features(%g: !gnn.graph<as_given>, %e: !gnn.edge<4xf32>) -> !gnn.vertex<4xf32> {
+  %0 = gnn.message_passing %g (%e) aggr = add : !gnn.graph<as_given>, (!gnn.edge<4xf32>) -> !gnn.vertex<4xf32> {
+  ^bb0(%a: !gnn.edge<4xf32>):
+    // expected-error @+1 {{'gnn.get_edge' op edge features are not lowered yet}}
+    %r = gnn.get_edge %a : !gnn.edge<4xf32> -> vector<4xf32>
+    gnn.yield %r : vector<4xf32>
+  }
+  return %0 : !gnn.vertex<4xf32>
+}
+
+// -----
+
+func.func @scalar_transform_input(%g: !gnn.graph<as_given>, %x: !gnn.vertex<4xf32>, %s: f32) -> !gnn.vertex<4xf32> {
+  // expected-error @+1 {{'gnn.transform' op scalar inputs must be constants inside the region}}
+  %0 = gnn.transform (%x, %s) : (!gnn.vertex<4xf32>, f32) -> !gnn.vertex<4xf32> {
+  ^bb0(%r: vector<4xf32>, %a: f32):
+    %m = gnn.mul %r, %a : vector<4xf32>, f32 -> vector<4xf32>
+    gnn.yield %m : vector<4xf32>
+  }
+  return %0 : !gnn.vertex<4xf32>
+}
+
+// -----
+
+func.func @scalar_message_input(%g: !gnn.graph<as_given>, %x: !gnn.vertex<4xf32>, %s: f32) -> !gnn.vertex<4xf32> {
+  // expected-error @+1 {{'gnn.message_passing' op scalar inputs must be constants inside the region}}
+  %0 = gnn.message_passing %g (%x, %s) aggr = add : !gnn.graph<as_given>, (!gnn.vertex<4xf32>, f32) -> !gnn.vertex<4xf32> {
+  ^bb0(%a: !gnn.vertex<4xf32>, %b: f32):
+    %r = gnn.get_vertex %a source : !gnn.vertex<4xf32> -> vector<4xf32>
+    %m = gnn.mul %r, %b : vector<4xf32>, f32 -> vector<4xf32>
+    gnn.yield %m : vector<4xf32>
+  }
+  return %0 : !gnn.vertex<4xf32>
+}
+
+// -----
+
+func.func @no_graph(%x: !gnn.vertex<4xf32>) -> !gnn.vertex<4xf32> {
+  // expected-error @+1 {{'gnn.transform' op needs a function with a !gnn.graph argument}}
+  %0 = gnn.transform (%x) : (!gnn.vertex<4xf32>) -> !gnn.vertex<4xf32> {
+  ^bb0(%r: vector<4xf32>):
+    gnn.yield %r : vector<4xf32>
+  }
+  return %0 : !gnn.vertex<4xf32>
+}
+

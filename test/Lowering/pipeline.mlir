@@ -1,0 +1,154 @@
+// The registered pipelines on graph-level models (docs/gcn-graph-level.mlir).
+// RUN: gnn-opt %s -split-input-file --gnn-to-stages | FileCheck %s --check-prefix=STAGES
+// RUN: gnn-opt %s -split-input-file --gnn-to-kernels | FileCheck %s --check-prefix=KERNELS
+// RUN: gnn-opt %s -split-input-file --gnn-to-kernels | FileCheck %s --check-prefix=NOGNN
+
+// GCNConv: D^-1/2 (A + I) D^-1/2 X W^T + b, then relu.
+//
+// Stages: the normalisation and the epilogue become transforms (the
+// epilogue's add and relu fused); the dead top-level constant is gone.
+// STAGES-LABEL: func.func @gcn(
+// STAGES-SAME: %[[G:[^:]*]]: !gnn.graph<as_given>, %[[X:[^:]*]]: !gnn.vertex<8xf32>, %[[W:[^:]*]]: tensor<4x8xf32> {gnn.param = "conv1.lin.weight"}, %[[B:[^:]*]]: tensor<4xf32> {gnn.param = "conv1.bias"})
+// STAGES-NEXT: %[[G1:.*]] = gnn.add_self_loops %[[G]] : <as_given> -> <one_per_vertex>
+// STAGES-NEXT: %[[DEG:.*]] = gnn.degree %[[G1]] : <one_per_vertex> -> <1xf32>
+// STAGES-NEXT: %[[NORM:.*]] = gnn.transform(%[[DEG]]) : (!gnn.vertex<1xf32>) -> !gnn.vertex<1xf32> {
+// STAGES-NEXT: ^bb0(%[[D:.*]]: vector<1xf32>):
+// STAGES-NEXT: %[[C:.*]] = arith.constant -5.000000e-01 : f32
+// STAGES-NEXT: %[[P:.*]] = gnn.pow %[[D]], %[[C]] : vector<1xf32>, f32 -> vector<1xf32>
+// STAGES-NEXT: gnn.yield %[[P]] : vector<1xf32>
+// STAGES-NEXT: }
+// STAGES-NEXT: %[[H:.*]] = gnn.linear %[[X]], %[[W]] : !gnn.vertex<8xf32>, tensor<4x8xf32> -> !gnn.vertex<4xf32>
+// STAGES-NEXT: %[[M:.*]] = gnn.message_passing %[[G1]](%[[H]], %[[NORM]]) aggr = add : <one_per_vertex>, (!gnn.vertex<4xf32>, !gnn.vertex<1xf32>) -> !gnn.vertex<4xf32> {
+// STAGES-NEXT: ^bb0(%[[HA:.*]]: !gnn.vertex<4xf32>, %[[NA:.*]]: !gnn.vertex<1xf32>):
+// STAGES-NEXT: %[[XJ:.*]] = gnn.get_vertex %[[HA]] source
+// STAGES-NEXT: %[[NI:.*]] = gnn.get_vertex %[[NA]] target
+// STAGES-NEXT: %[[NJ:.*]] = gnn.get_vertex %[[NA]] source
+// STAGES-NEXT: %[[NN:.*]] = gnn.mul %[[NI]], %[[NJ]]
+// STAGES-NEXT: %[[MSG:.*]] = gnn.mul %[[NN]], %[[XJ]]
+// STAGES-NEXT: gnn.yield %[[MSG]] : vector<4xf32>
+// STAGES-NEXT: }
+// STAGES-NEXT: %[[OUT:.*]] = gnn.transform(%[[M]], %[[B]]) : (!gnn.vertex<4xf32>, tensor<4xf32>) -> !gnn.vertex<4xf32> {
+// STAGES-NEXT: ^bb0(%[[R:.*]]: vector<4xf32>, %[[BR:.*]]: tensor<4xf32>):
+// STAGES-NEXT: %[[S:.*]] = gnn.add %[[R]], %[[BR]] : vector<4xf32>, tensor<4xf32> -> vector<4xf32>
+// STAGES-NEXT: %[[Y:.*]] = gnn.relu %[[S]] : vector<4xf32>
+// STAGES-NEXT: gnn.yield %[[Y]] : vector<4xf32>
+// STAGES-NEXT: }
+// STAGES-NEXT: return %[[OUT]] : !gnn.vertex<4xf32>
+// STAGES-NEXT: }
+//
+// Kernels: the schedule is launches and the dense matmul; the graph with
+// self loops exists only inside the kernels; kernels hold no gnn ops.
+// KERNELS-LABEL: func.func @gcn(
+// KERNELS-SAME: %[[G:[^:]*]]: !gnn.graph<as_given>, %[[X:[^:]*]]: !gnn.vertex<8xf32>, %[[W:[^:]*]]: tensor<4x8xf32> {gnn.param = "conv1.lin.weight"}, %[[B:[^:]*]]: tensor<4xf32> {gnn.param = "conv1.bias"})
+// KERNELS-NEXT: %[[DEG:.*]] = gnn.launch @gcn_kernel0(%[[G]]) {edge_balanced} : <as_given> -> !gnn.vertex<1xf32>
+// KERNELS-NEXT: %[[NORM:.*]] = gnn.launch @gcn_kernel1(%[[G]], %[[DEG]]) : <as_given>, !gnn.vertex<1xf32> -> !gnn.vertex<1xf32>
+// KERNELS-NEXT: %[[H:.*]] = gnn.linear %[[X]], %[[W]] : !gnn.vertex<8xf32>, tensor<4x8xf32> -> !gnn.vertex<4xf32>
+// KERNELS-NEXT: %[[M:.*]] = gnn.launch @gcn_kernel2(%[[G]], %[[H]], %[[NORM]]) {edge_balanced} : <as_given>, !gnn.vertex<4xf32>, !gnn.vertex<1xf32> -> !gnn.vertex<4xf32>
+// KERNELS-NEXT: %[[OUT:.*]] = gnn.launch @gcn_kernel3(%[[G]], %[[M]], %[[B]]) : <as_given>, !gnn.vertex<4xf32>, tensor<4xf32> -> !gnn.vertex<4xf32>
+// KERNELS-NEXT: return %[[OUT]] : !gnn.vertex<4xf32>
+// KERNELS-NEXT: }
+// The degree of A + I: in-edges that are not self loops, plus one.
+// KERNELS-LABEL: func.func @gcn_kernel0(
+// KERNELS: scf.for
+// KERNELS: scf.for {{.*}} iter_args(%{{.*}} = %[[ONE:[^)]*]]) -> (i64)
+// KERNELS: arith.cmpi ne
+// KERNELS: arith.sitofp
+// KERNELS: llvm.store {{.*}} : vector<1xf32>, !llvm.ptr
+// deg^-1/2
+// KERNELS-LABEL: func.func @gcn_kernel1(
+// KERNELS: %[[EXP:.*]] = arith.constant dense<-5.000000e-01> : vector<1xf32>
+// KERNELS: math.powf %{{.*}}, %[[EXP]] : vector<1xf32>
+// The normalised aggregation with the virtual self loop.
+// KERNELS-LABEL: func.func @gcn_kernel2(
+// KERNELS: %[[NI:.*]] = llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr -> vector<1xf32>
+// KERNELS: scf.for
+// KERNELS: scf.if
+// KERNELS: } else {
+// KERNELS: %[[NJ:.*]] = llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr -> vector<1xf32>
+// KERNELS-NEXT: %[[NN:.*]] = arith.mulf %[[NI]], %[[NJ]] : vector<1xf32>
+// KERNELS-NEXT: %[[NB:.*]] = vector.broadcast %[[NN]] : vector<1xf32> to vector<4xf32>
+// KERNELS-NEXT: arith.mulf %[[NB]], %{{.*}} : vector<4xf32>
+// KERNELS: %[[SELF:.*]] = arith.mulf %[[NI]], %[[NI]] : vector<1xf32>
+// KERNELS: llvm.store
+// Nothing of the gnn dialect is left in any kernel.
+// NOGNN-LABEL: func.func @gcn_kernel0(
+// NOGNN-NOT: {{ gnn\.}}
+// NOGNN: func.func @sage(
+// Bias and relu in one loop.
+// KERNELS-LABEL: func.func @gcn_kernel3(
+// KERNELS: %[[BIAS:.*]] = llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr -> vector<4xf32>
+// KERNELS: scf.for
+// KERNELS: %[[S:.*]] = arith.addf %{{.*}}, %[[BIAS]] : vector<4xf32>
+// KERNELS-NEXT: %[[Y:.*]] = arith.maximumf %[[S]], %{{.*}} : vector<4xf32>
+// KERNELS: llvm.store %[[Y]]
+func.func @gcn(%g: !gnn.graph<as_given>, %x: !gnn.vertex<8xf32>,
+               %w: tensor<4x8xf32> {gnn.param = "conv1.lin.weight"},
+               %b: tensor<4xf32> {gnn.param = "conv1.bias"}) -> !gnn.vertex<4xf32> {
+  %g1 = gnn.add_self_loops %g : !gnn.graph<as_given> -> !gnn.graph<one_per_vertex>
+  %deg = gnn.degree %g1 : !gnn.graph<one_per_vertex> -> !gnn.vertex<1xf32>
+  %c = arith.constant -5.000000e-01 : f32
+  %norm = gnn.pow %deg, %c : !gnn.vertex<1xf32>, f32 -> !gnn.vertex<1xf32>
+  %h = gnn.linear %x, %w : !gnn.vertex<8xf32>, tensor<4x8xf32> -> !gnn.vertex<4xf32>
+  %m = gnn.message_passing %g1 (%h, %norm) aggr = add : !gnn.graph<one_per_vertex>, (!gnn.vertex<4xf32>, !gnn.vertex<1xf32>) -> !gnn.vertex<4xf32> {
+  ^bb0(%a: !gnn.vertex<4xf32>, %n: !gnn.vertex<1xf32>):
+    %xj = gnn.get_vertex %a source : !gnn.vertex<4xf32> -> vector<4xf32>
+    %ni = gnn.get_vertex %n target : !gnn.vertex<1xf32> -> vector<1xf32>
+    %nj = gnn.get_vertex %n source : !gnn.vertex<1xf32> -> vector<1xf32>
+    %nn = gnn.mul %ni, %nj : vector<1xf32>, vector<1xf32> -> vector<1xf32>
+    %msg = gnn.mul %nn, %xj : vector<1xf32>, vector<4xf32> -> vector<4xf32>
+    gnn.yield %msg : vector<4xf32>
+  }
+  %o = gnn.add %m, %b : !gnn.vertex<4xf32>, tensor<4xf32> -> !gnn.vertex<4xf32>
+  %r = gnn.relu %o : !gnn.vertex<4xf32>
+  return %r : !gnn.vertex<4xf32>
+}
+
+// -----
+
+// SAGEConv (mean): the two matmuls stay dense; the sum of their results and
+// elu become one transform.
+// STAGES-LABEL: func.func @sage(
+// STAGES: %[[M:.*]] = gnn.message_passing %{{.*}}(%{{.*}}) aggr = mean
+// STAGES: %[[L:.*]] = gnn.linear %[[M]], %{{.*}}, %{{.*}} : !gnn.vertex<8xf32>, tensor<4x8xf32>, tensor<4xf32> -> !gnn.vertex<4xf32>
+// STAGES-NEXT: %[[R:.*]] = gnn.linear
+// STAGES-NEXT: %[[T:.*]] = gnn.transform(%[[L]], %[[R]]) : (!gnn.vertex<4xf32>, !gnn.vertex<4xf32>) -> !gnn.vertex<4xf32> {
+// STAGES-NEXT: ^bb0
+// STAGES-NEXT: gnn.add
+// STAGES-NEXT: gnn.elu
+// STAGES-NEXT: gnn.yield
+// STAGES-NEXT: }
+// STAGES-NEXT: return %[[T]]
+// KERNELS-LABEL: func.func @sage(
+// KERNELS-NEXT: %[[M:.*]] = gnn.launch @sage_kernel0(%{{.*}}, %{{.*}}) {edge_balanced} : <as_given>, !gnn.vertex<8xf32> -> !gnn.vertex<8xf32>
+// KERNELS-NEXT: %[[L:.*]] = gnn.linear %[[M]]
+// KERNELS-NEXT: %[[R:.*]] = gnn.linear
+// KERNELS-NEXT: %[[T:.*]] = gnn.launch @sage_kernel1(%{{.*}}, %[[L]], %[[R]]) : <as_given>, !gnn.vertex<4xf32>, !gnn.vertex<4xf32> -> !gnn.vertex<4xf32>
+// KERNELS-NEXT: return %[[T]]
+// KERNELS-LABEL: func.func @sage_kernel0(
+// KERNELS-NOT: scf.if
+// KERNELS: arith.maxsi
+// KERNELS-NEXT: arith.sitofp
+// KERNELS-NEXT: vector.broadcast
+// KERNELS-NEXT: arith.divf
+// KERNELS-LABEL: func.func @sage_kernel1(
+// KERNELS: arith.addf
+// KERNELS-NEXT: math.expm1
+// KERNELS-NEXT: arith.cmpf ogt
+// KERNELS-NEXT: arith.select
+// NOGNN-LABEL: func.func @sage_kernel0(
+// NOGNN-NOT: {{ gnn\.}}
+func.func @sage(%g: !gnn.graph<as_given>, %x: !gnn.vertex<8xf32>,
+                %wl: tensor<4x8xf32> {gnn.param = "conv.lin_l.weight"},
+                %bl: tensor<4xf32> {gnn.param = "conv.lin_l.bias"},
+                %wr: tensor<4x8xf32> {gnn.param = "conv.lin_r.weight"}) -> !gnn.vertex<4xf32> {
+  %m = gnn.message_passing %g (%x) aggr = mean : !gnn.graph<as_given>, (!gnn.vertex<8xf32>) -> !gnn.vertex<8xf32> {
+  ^bb0(%a: !gnn.vertex<8xf32>):
+    %xj = gnn.get_vertex %a source : !gnn.vertex<8xf32> -> vector<8xf32>
+    gnn.yield %xj : vector<8xf32>
+  }
+  %l = gnn.linear %m, %wl, %bl : !gnn.vertex<8xf32>, tensor<4x8xf32>, tensor<4xf32> -> !gnn.vertex<4xf32>
+  %r = gnn.linear %x, %wr : !gnn.vertex<8xf32>, tensor<4x8xf32> -> !gnn.vertex<4xf32>
+  %s = gnn.add %l, %r : !gnn.vertex<4xf32>, !gnn.vertex<4xf32> -> !gnn.vertex<4xf32>
+  %e = gnn.elu %s : !gnn.vertex<4xf32>
+  return %e : !gnn.vertex<4xf32>
+}

@@ -1,13 +1,25 @@
 //===- gnnc.cpp - The gnnc model compiler driver --------------------------===//
 //
-// Parses a model file and prints or writes the stage selected by --emit.
+// Compiles a model file and prints or writes the stage selected by --emit:
+// the syntax tree, graph-level gnn IR, stages, LLVM IR, or the parameter
+// list. The work is done by the frontend and lowering libraries.
 //
 //===----------------------------------------------------------------------===//
 
 #include "frontend/AST.h"
 #include "frontend/Diagnostics.h"
+#include "frontend/Frontend.h"
 #include "frontend/Parser.h"
+#include "lowering/Passes.h"
 
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Export.h"
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/Module.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
@@ -20,7 +32,8 @@
 namespace cl = llvm::cl;
 using namespace gnn::frontend;
 
-// libLLVM registers hundreds of options of its own; --help shows ours only.
+// libLLVM registers hundreds of options of its own; --help shows ours only
+// (the --mlir-* printing options still work, see --help-hidden).
 static cl::OptionCategory gnncCategory("gnnc options");
 
 static cl::opt<std::string> inputFilename(cl::Positional, cl::Required,
@@ -34,7 +47,7 @@ static cl::opt<std::string> outputFilename("o", cl::desc("Output file"),
                                            cl::cat(gnncCategory));
 
 namespace {
-enum class Emit { AST, GNN, Stages, LLVM, Obj };
+enum class Emit { AST, GNN, Stages, LLVM, Params, Obj };
 } // namespace
 
 static cl::opt<Emit> emitAction(
@@ -44,51 +57,54 @@ static cl::opt<Emit> emitAction(
                clEnumValN(Emit::Stages, "stages",
                           "IR decomposed into transform and message_passing "
                           "stages"),
-               clEnumValN(Emit::LLVM, "llvm", "LLVM IR"),
+               clEnumValN(Emit::LLVM, "llvm", "LLVM IR of the kernels"),
+               clEnumValN(Emit::Params, "params",
+                          "the parameters (state_dict names and shapes)"),
                clEnumValN(Emit::Obj, "obj", "an object file")),
     cl::cat(gnncCategory));
 
-static llvm::StringRef getEmitName(Emit emit) {
-  switch (emit) {
-  case Emit::AST:
-    return "ast";
-  case Emit::GNN:
-    return "gnn";
-  case Emit::Stages:
-    return "stages";
-  case Emit::LLVM:
-    return "llvm";
-  case Emit::Obj:
-    return "obj";
-  }
-  return "?";
+static cl::list<std::string>
+    setOptions("set", cl::desc("Set a constructor argument of the model"),
+               cl::value_desc("name=value"), cl::cat(gnncCategory));
+
+static cl::opt<int64_t>
+    inputFeatures("input-features",
+                  cl::desc("Width of the input features (default: the model's "
+                           "in_channels)"),
+                  cl::value_desc("F"), cl::cat(gnncCategory));
+
+static cl::opt<std::string>
+    modelName("model",
+              cl::desc("The class to compile (default: the class deriving "
+                       "Model)"),
+              cl::value_desc("name"), cl::cat(gnncCategory));
+
+static cl::opt<std::string> layerLibrary(
+    "layer-library",
+    cl::desc("Read the gnn.nn layer library from this file instead of the "
+             "built-in copy"),
+    cl::value_desc("file"), cl::Hidden, cl::cat(gnncCategory));
+
+/// Runs `build`'s pipeline on `module`; MLIR reports its own diagnostics.
+static bool runPipeline(mlir::MLIRContext &context, mlir::ModuleOp module,
+                        void (*build)(mlir::OpPassManager &)) {
+  mlir::PassManager pm(&context);
+  if (mlir::failed(mlir::applyPassManagerCLOptions(pm)))
+    return false;
+  build(pm);
+  return mlir::succeeded(pm.run(module));
 }
 
-int main(int argc, char **argv) {
-  llvm::InitLLVM initLLVM(argc, argv);
-  cl::HideUnrelatedOptions(gnncCategory);
-  cl::ParseCommandLineOptions(argc, argv, "gnnc: GNN model compiler\n");
-
-  // Every stage starts from the syntax tree, so syntax errors are reported
-  // whatever --emit asks for.
-  DiagnosticEngine diag;
-  std::unique_ptr<ModuleAST> module = parseFile(inputFilename, diag);
-  if (!module)
-    return 1;
-
-  if (emitAction != Emit::AST) {
-    llvm::errs() << "gnnc: error: --emit=" << getEmitName(emitAction)
-                 << " is not available yet\n";
-    return 1;
-  }
-
+/// Writes what `print` produces to the -o file (or stdout).
+static int writeOutput(DiagnosticEngine &diag,
+                       llvm::function_ref<void(llvm::raw_ostream &)> print) {
   std::error_code ec;
   llvm::ToolOutputFile output(outputFilename, ec, llvm::sys::fs::OF_Text);
   if (ec) {
     diag.error(outputFilename, "cannot open output file: " + ec.message());
     return 1;
   }
-  dump(*module, output.os());
+  print(output.os());
   output.os().flush();
   if (output.os().has_error()) {
     diag.error(outputFilename,
@@ -98,4 +114,90 @@ int main(int argc, char **argv) {
   }
   output.keep();
   return 0;
+}
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM initLLVM(argc, argv);
+  mlir::registerAsmPrinterCLOptions();
+  mlir::registerMLIRContextCLOptions();
+  mlir::registerPassManagerCLOptions();
+  cl::HideUnrelatedOptions(gnncCategory);
+  cl::ParseCommandLineOptions(argc, argv, "gnnc: GNN model compiler\n");
+
+  DiagnosticEngine diag;
+  if (emitAction == Emit::Obj) {
+    // Parse first, so that syntax errors are reported whatever --emit asks.
+    if (!parseFile(inputFilename, diag))
+      return 1;
+    llvm::errs() << "gnnc: error: --emit=obj is not available yet\n";
+    return 1;
+  }
+  if (emitAction == Emit::AST) {
+    std::unique_ptr<ModuleAST> ast = parseFile(inputFilename, diag);
+    if (!ast)
+      return 1;
+    return writeOutput(diag, [&](llvm::raw_ostream &os) { dump(*ast, os); });
+  }
+
+  ModelOptions options;
+  for (const std::string &setting : setOptions) {
+    size_t eq = setting.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      llvm::errs() << "gnnc: error: --set expects NAME=VALUE, got '" << setting
+                   << "'\n";
+      return 1;
+    }
+    options.overrides.emplace_back(setting.substr(0, eq),
+                                   setting.substr(eq + 1));
+  }
+  if (inputFeatures.getNumOccurrences())
+    options.inputFeatures = inputFeatures;
+  if (modelName.getNumOccurrences())
+    options.modelName = modelName;
+  options.libraryPath = layerLibrary;
+
+  mlir::MLIRContext context;
+  mlir::OwningOpRef<mlir::ModuleOp> module =
+      compileModelFile(inputFilename, options, context, diag);
+  if (!module)
+    return 1;
+
+  switch (emitAction) {
+  case Emit::GNN:
+    break;
+  case Emit::Params:
+    return writeOutput(diag, [&](llvm::raw_ostream &os) {
+      for (const ModelParameter &p : getModelParameters(*module)) {
+        os << p.name << ' ';
+        llvm::interleave(p.shape, os, "x");
+        os << '\n';
+      }
+    });
+  case Emit::Stages:
+    if (!runPipeline(context, *module, gnn::buildStagePipeline))
+      return 1;
+    break;
+  case Emit::LLVM: {
+    if (!runPipeline(context, *module, gnn::buildKernelPipeline))
+      return 1;
+    mlir::OwningOpRef<mlir::ModuleOp> kernels = gnn::extractKernels(*module);
+    if (!runPipeline(context, *kernels, gnn::buildKernelsToLLVMPipeline))
+      return 1;
+    mlir::registerBuiltinDialectTranslation(context);
+    mlir::registerLLVMDialectTranslation(context);
+    llvm::LLVMContext llvmContext;
+    std::unique_ptr<llvm::Module> llvmModule =
+        mlir::translateModuleToLLVMIR(*kernels, llvmContext, "gnn_kernels");
+    if (!llvmModule) {
+      llvm::errs() << "gnnc: error: cannot translate the kernels to LLVM IR\n";
+      return 1;
+    }
+    return writeOutput(
+        diag, [&](llvm::raw_ostream &os) { llvmModule->print(os, nullptr); });
+  }
+  case Emit::AST:
+  case Emit::Obj:
+    break;
+  }
+  return writeOutput(diag, [&](llvm::raw_ostream &os) { module->print(os); });
 }

@@ -1,0 +1,863 @@
+//===- IRGen.cpp - Traces a model's forward pass into the gnn dialect -----===//
+//
+// The TensorOps the interpreter calls while it runs `forward`: each tensor
+// operation is shape-checked here, against the source location, before its
+// op is built, so that a fault in a model file is a frontend diagnostic and
+// never an MLIR verifier error. `propagate` builds a gnn.message_passing
+// whose region is the trace of `message` for one edge.
+//
+//===----------------------------------------------------------------------===//
+
+#include "frontend/Frontend.h"
+#include "frontend/Interpreter.h"
+#include "frontend/Parser.h"
+#include "frontend/Program.h"
+
+#include "dialect/GNNDialect.h"
+#include "dialect/GNNOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/Verifier.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/StringExtras.h"
+
+#include <variant>
+
+using namespace gnn::frontend;
+using llvm::StringRef;
+using llvm::Twine;
+
+namespace {
+
+/// Where a traced value lives (the verifier's notion, dialect/GNNOps.cpp):
+/// one row per vertex or per edge, one row inside a message region, or the
+/// same for all rows (parameters, scalars).
+enum class Domain { Vertex, Edge, Row, Uniform };
+
+Domain getDomain(mlir::Type t) {
+  if (llvm::isa<gnn::VertexType>(t))
+    return Domain::Vertex;
+  if (llvm::isa<gnn::EdgeType>(t))
+    return Domain::Edge;
+  if (llvm::isa<mlir::VectorType>(t))
+    return Domain::Row;
+  return Domain::Uniform;
+}
+
+std::string formatShape(llvm::ArrayRef<int64_t> shape) {
+  if (shape.empty())
+    return "a scalar";
+  return llvm::join(
+      llvm::map_range(shape, [](int64_t d) { return std::to_string(d); }), "x");
+}
+
+/// "a vertex tensor of 64 features", for messages.
+std::string describeType(mlir::Type t) {
+  auto features = [](llvm::ArrayRef<int64_t> shape) {
+    return formatShape(shape) +
+           (shape.size() == 1 && shape[0] == 1 ? " feature" : " features");
+  };
+  if (auto v = llvm::dyn_cast<gnn::VertexType>(t))
+    return "a vertex tensor of " + features(v.getShape());
+  if (auto e = llvm::dyn_cast<gnn::EdgeType>(t))
+    return "an edge tensor of " + features(e.getShape());
+  if (auto r = llvm::dyn_cast<mlir::VectorType>(t))
+    return "a per-edge value of " + features(r.getShape());
+  if (auto p = llvm::dyn_cast<mlir::RankedTensorType>(t))
+    return "a parameter of shape " + formatShape(p.getShape());
+  if (llvm::isa<gnn::GraphType>(t))
+    return "a graph";
+  return "a scalar";
+}
+
+class IRGen : public TensorOps {
+public:
+  IRGen(mlir::MLIRContext &context, Interpreter &interp)
+      : context(context), builder(&context), interp(interp) {}
+
+  /// Builds the module holding @forward for `model`, an instance of `cls`.
+  mlir::OwningOpRef<mlir::ModuleOp>
+  generate(const ClassInfo &cls, const Value &model,
+           const std::vector<NamedParam> &params, int64_t inputFeatures);
+
+  // TensorOps.
+  std::optional<Value> binary(BinaryOp op, const Arg &lhs, const Arg &rhs,
+                              const Location &loc) override;
+  std::optional<Value> negate(const Arg &operand, const Location &loc) override;
+  std::optional<Value> callBuiltin(StringRef name, llvm::ArrayRef<Arg> args,
+                                   const Location &loc) override;
+  std::optional<Value> linear(const ModuleObject &linear, const Arg &input,
+                              const Location &loc) override;
+  std::optional<Value> propagate(const Value &layer, const Arg &graph,
+                                 llvm::ArrayRef<KeywordArg> kwargs,
+                                 const Location &loc) override;
+  std::optional<Value> readParam(const ParamObject &param,
+                                 const Location &loc) override;
+
+private:
+  /// The message region being traced: its block, and the outer values
+  /// passed in as inputs (block argument i stands for inputs[i]).
+  struct MessageRegion {
+    mlir::Block *block = nullptr;
+    llvm::SmallVector<mlir::Value> inputs;
+    llvm::DenseMap<mlir::Value, mlir::Value> captured;
+  };
+
+  mlir::Location getLoc(const Location &loc) {
+    if (!loc.file)
+      return mlir::UnknownLoc::get(&context);
+    return mlir::FileLineColLoc::get(&context, *loc.file, loc.line, loc.col);
+  }
+  static mlir::Value unwrap(const Value &v) {
+    return mlir::Value::getFromOpaquePointer(v.getOpaque());
+  }
+  static Value wrap(mlir::Value v) {
+    if (llvm::isa<gnn::GraphType>(v.getType()))
+      return Value::graph(v.getAsOpaquePointer());
+    return Value::tensor(v.getAsOpaquePointer());
+  }
+  std::string describe(const Value &v) {
+    return v.isTraced() ? describeType(unwrap(v).getType()) : v.describe();
+  }
+
+  /// An outer value as seen inside the message region: its block argument,
+  /// added as a new input on first use.
+  mlir::Value capture(mlir::Value outer);
+  /// The operand an argument stands for: a traced tensor (captured into
+  /// the message region if need be) or a number as an f32 constant.
+  /// Reports an error for anything else.
+  std::optional<mlir::Value> operand(const Arg &arg, StringRef context);
+  /// A traced tensor operand (numbers rejected).
+  std::optional<mlir::Value> tensorOperand(const Arg &arg, StringRef context);
+  std::optional<mlir::Value> graphOperand(const Arg &arg, StringRef context);
+
+  template <typename OpT>
+  std::optional<Value> elementwise(StringRef spelling, const Arg &lhs,
+                                   const Arg &rhs, const Location &loc);
+  std::optional<Value> unary(StringRef name, llvm::ArrayRef<Arg> args,
+                             const Location &loc);
+
+  /// The value a `message` parameter is bound to.
+  std::optional<Value> bindMessageParam(const ParamAST &param,
+                                        const ClassInfo &definer,
+                                        llvm::ArrayRef<KeywordArg> kwargs,
+                                        const Location &propagateLoc);
+  std::optional<Value> traceUpdate(const Value &layer, Value aggregated,
+                                   llvm::ArrayRef<KeywordArg> kwargs,
+                                   const Location &loc);
+
+  mlir::MLIRContext &context;
+  mlir::OpBuilder builder;
+  Interpreter &interp;
+  llvm::DenseMap<const ParamObject *, mlir::Value> paramArgs;
+  MessageRegion *region = nullptr;
+};
+
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// Operands
+//===----------------------------------------------------------------------===//
+
+mlir::Value IRGen::capture(mlir::Value outer) {
+  if (!region || outer.getParentBlock() == region->block)
+    return outer;
+  auto it = region->captured.find(outer);
+  if (it != region->captured.end())
+    return it->second;
+  mlir::Value arg = region->block->addArgument(outer.getType(), outer.getLoc());
+  region->inputs.push_back(outer);
+  region->captured[outer] = arg;
+  return arg;
+}
+
+std::optional<mlir::Value> IRGen::operand(const Arg &arg, StringRef context) {
+  const Value &v = arg.value;
+  if (v.isNumber())
+    return builder
+        .create<mlir::arith::ConstantOp>(
+            getLoc(arg.loc),
+            builder.getF32FloatAttr(static_cast<float>(v.getNumber())))
+        .getResult();
+  if (v.is(Value::Kind::Param)) {
+    std::optional<Value> t = readParam(*v.getParam(), arg.loc);
+    if (!t)
+      return std::nullopt;
+    return operand({*t, arg.loc}, context);
+  }
+  if (v.is(Value::Kind::Tensor)) {
+    mlir::Value t = unwrap(v);
+    if (region && t.getParentBlock() != region->block &&
+        getDomain(t.getType()) != Domain::Uniform) {
+      interp.error(arg.loc, "message() cannot use " +
+                                describeType(t.getType()) +
+                                " directly; pass it to propagate() and read "
+                                "it as an _i or _j argument");
+      return std::nullopt;
+    }
+    return capture(t);
+  }
+  interp.error(arg.loc,
+               context + " expects a tensor or a number, got " + describe(v));
+  return std::nullopt;
+}
+
+std::optional<mlir::Value> IRGen::tensorOperand(const Arg &arg,
+                                                StringRef context) {
+  if (!arg.value.is(Value::Kind::Tensor) && !arg.value.is(Value::Kind::Param)) {
+    interp.error(arg.loc,
+                 context + " expects a tensor, got " + describe(arg.value));
+    return std::nullopt;
+  }
+  return operand(arg, context);
+}
+
+std::optional<mlir::Value> IRGen::graphOperand(const Arg &arg,
+                                               StringRef context) {
+  if (!arg.value.is(Value::Kind::Graph)) {
+    interp.error(arg.loc, context + " expects the graph (edge_index), got " +
+                              describe(arg.value));
+    return std::nullopt;
+  }
+  if (region) {
+    interp.error(arg.loc, context + " cannot be used inside message()");
+    return std::nullopt;
+  }
+  return unwrap(arg.value);
+}
+
+std::optional<Value> IRGen::readParam(const ParamObject &param,
+                                      const Location &loc) {
+  auto it = paramArgs.find(&param);
+  if (it == paramArgs.end()) {
+    // Only reachable for a parameter outside the module tree, which
+    // __init__ cannot create; kept as an error rather than a crash.
+    interp.error(loc, "this parameter is not part of the model's state_dict");
+    return std::nullopt;
+  }
+  return wrap(it->second);
+}
+
+//===----------------------------------------------------------------------===//
+// Elementwise operations
+//===----------------------------------------------------------------------===//
+
+/// The type `lhs OP rhs` has, or an error message: domains must agree
+/// (parameters and scalars go with anything) and feature shapes broadcast.
+static std::variant<mlir::Type, std::string> inferBinaryType(mlir::Type lhs,
+                                                             mlir::Type rhs) {
+  Domain dl = getDomain(lhs), dr = getDomain(rhs);
+  if (dl != Domain::Uniform && dr != Domain::Uniform && dl != dr)
+    return "cannot combine " + describeType(lhs) + " with " + describeType(rhs);
+  llvm::ArrayRef<int64_t> sl = gnn::getFeatureShape(lhs),
+                          sr = gnn::getFeatureShape(rhs);
+  std::optional<llvm::SmallVector<int64_t>> shape =
+      gnn::broadcastShapes(sl, sr);
+  if (!shape)
+    return "feature sizes do not match: " + formatShape(sl) + " and " +
+           formatShape(sr);
+  mlir::MLIRContext *ctx = lhs.getContext();
+  mlir::Type f32 = mlir::Float32Type::get(ctx);
+  switch (dl != Domain::Uniform ? dl : dr) {
+  case Domain::Vertex:
+    return mlir::Type(gnn::VertexType::get(ctx, *shape, f32));
+  case Domain::Edge:
+    return mlir::Type(gnn::EdgeType::get(ctx, *shape, f32));
+  case Domain::Row:
+    return mlir::Type(mlir::VectorType::get(*shape, f32));
+  case Domain::Uniform:
+    if (shape->empty())
+      return f32;
+    return mlir::Type(mlir::RankedTensorType::get(*shape, f32));
+  }
+  return f32;
+}
+
+template <typename OpT>
+std::optional<Value> IRGen::elementwise(StringRef spelling, const Arg &lhs,
+                                        const Arg &rhs, const Location &loc) {
+  if (!lhs.value.is(Value::Kind::Tensor) && !lhs.value.is(Value::Kind::Param) &&
+      !rhs.value.is(Value::Kind::Tensor) && !rhs.value.is(Value::Kind::Param)) {
+    interp.error(loc, spelling + " expects a tensor, got " +
+                          describe(lhs.value) + " and " + describe(rhs.value));
+    return std::nullopt;
+  }
+  std::optional<mlir::Value> l = operand(lhs, spelling);
+  if (!l)
+    return std::nullopt;
+  std::optional<mlir::Value> r = operand(rhs, spelling);
+  if (!r)
+    return std::nullopt;
+  std::variant<mlir::Type, std::string> type =
+      inferBinaryType(l->getType(), r->getType());
+  if (auto *message = std::get_if<std::string>(&type)) {
+    interp.error(loc, *message);
+    return std::nullopt;
+  }
+  return wrap(
+      builder.create<OpT>(getLoc(loc), std::get<mlir::Type>(type), *l, *r));
+}
+
+std::optional<Value> IRGen::binary(BinaryOp op, const Arg &lhs, const Arg &rhs,
+                                   const Location &loc) {
+  std::string spelling = ("'" + getBinaryOpSpelling(op) + "'").str();
+  if (lhs.value.is(Value::Kind::Graph) || rhs.value.is(Value::Kind::Graph)) {
+    interp.error(loc, "a graph cannot be used in arithmetic");
+    return std::nullopt;
+  }
+  switch (op) {
+  case BinaryOp::Add:
+    return elementwise<gnn::AddOp>(spelling, lhs, rhs, loc);
+  case BinaryOp::Sub:
+    return elementwise<gnn::SubOp>(spelling, lhs, rhs, loc);
+  case BinaryOp::Mul:
+    return elementwise<gnn::MulOp>(spelling, lhs, rhs, loc);
+  case BinaryOp::Div:
+    return elementwise<gnn::DivOp>(spelling, lhs, rhs, loc);
+  case BinaryOp::Pow:
+    return elementwise<gnn::PowOp>(spelling, lhs, rhs, loc);
+  default:
+    interp.error(loc, spelling + " is not supported on tensors");
+    return std::nullopt;
+  }
+}
+
+std::optional<Value> IRGen::negate(const Arg &operandArg, const Location &loc) {
+  return unary("neg", {operandArg}, loc);
+}
+
+std::optional<Value> IRGen::unary(StringRef name, llvm::ArrayRef<Arg> args,
+                                  const Location &loc) {
+  std::string context = (name + "()").str();
+  std::optional<mlir::Value> x = tensorOperand(args[0], context);
+  if (!x)
+    return std::nullopt;
+  mlir::Location l = getLoc(loc);
+  mlir::Type t = x->getType();
+  mlir::Value result;
+  if (name == "relu")
+    result = builder.create<gnn::ReluOp>(l, t, *x);
+  else if (name == "sigmoid")
+    result = builder.create<gnn::SigmoidOp>(l, t, *x);
+  else if (name == "tanh")
+    result = builder.create<gnn::TanhOp>(l, t, *x);
+  else if (name == "gelu")
+    result = builder.create<gnn::GeluOp>(l, t, *x);
+  else if (name == "exp")
+    result = builder.create<gnn::ExpOp>(l, t, *x);
+  else if (name == "log")
+    result = builder.create<gnn::LogOp>(l, t, *x);
+  else if (name == "sqrt")
+    result = builder.create<gnn::SqrtOp>(l, t, *x);
+  else if (name == "abs")
+    result = builder.create<gnn::AbsOp>(l, t, *x);
+  else if (name == "neg")
+    result = builder.create<gnn::NegOp>(l, t, *x);
+  else if (name == "elu" || name == "leaky_relu") {
+    const Arg &setting = args[1];
+    if (!setting.value.isNumber()) {
+      interp.error(setting.loc,
+                   context + " expects a number for '" +
+                       (name == "elu" ? "alpha" : "negative_slope") +
+                       "', got " + describe(setting.value));
+      return std::nullopt;
+    }
+    mlir::FloatAttr attr =
+        builder.getF32FloatAttr(static_cast<float>(setting.value.getNumber()));
+    if (name == "elu")
+      result = builder.create<gnn::EluOp>(l, t, *x, attr);
+    else
+      result = builder.create<gnn::LeakyReluOp>(l, t, *x, attr);
+  }
+  assert(result && "unknown unary builtin");
+  return wrap(result);
+}
+
+std::optional<Value> IRGen::callBuiltin(StringRef name,
+                                        llvm::ArrayRef<Arg> args,
+                                        const Location &loc) {
+  if (name == "pow")
+    return elementwise<gnn::PowOp>("pow()", args[0], args[1], loc);
+  if (name == "maximum")
+    return elementwise<gnn::MaximumOp>("maximum()", args[0], args[1], loc);
+  if (name == "minimum")
+    return elementwise<gnn::MinimumOp>("minimum()", args[0], args[1], loc);
+  if (name == "add_self_loops" || name == "degree") {
+    std::optional<mlir::Value> graph =
+        graphOperand(args[0], (name + "()").str());
+    if (!graph)
+      return std::nullopt;
+    mlir::Location l = getLoc(loc);
+    if (name == "degree") {
+      auto type = gnn::VertexType::get(&context, {1}, builder.getF32Type());
+      return wrap(builder.create<gnn::DegreeOp>(l, type, *graph));
+    }
+    auto type = gnn::GraphType::get(&context, gnn::SelfLoops::OnePerVertex);
+    return wrap(builder.create<gnn::AddSelfLoopsOp>(l, type, *graph));
+  }
+  return unary(name, args, loc);
+}
+
+//===----------------------------------------------------------------------===//
+// Layers
+//===----------------------------------------------------------------------===//
+
+std::optional<Value> IRGen::linear(const ModuleObject &lin, const Arg &input,
+                                   const Location &loc) {
+  std::optional<mlir::Value> x = tensorOperand(input, "Linear");
+  if (!x)
+    return std::nullopt;
+  mlir::Type type = x->getType();
+  Domain domain = getDomain(type);
+  if (domain == Domain::Row) {
+    interp.error(loc, "Linear cannot be applied inside message() yet");
+    return std::nullopt;
+  }
+  if (domain == Domain::Uniform) {
+    interp.error(input.loc,
+                 "Linear expects a vertex tensor, got " + describeType(type));
+    return std::nullopt;
+  }
+  int64_t in = lin.find("in_features")->getInt();
+  int64_t out = lin.find("out_features")->getInt();
+  llvm::SmallVector<int64_t> shape(gnn::getFeatureShape(type));
+  if (shape.back() != in) {
+    interp.error(loc, "Linear expects " + Twine(in) + " input features, got " +
+                          Twine(shape.back()));
+    return std::nullopt;
+  }
+  shape.back() = out;
+  mlir::Type f32 = builder.getF32Type();
+  mlir::Type resultType =
+      domain == Domain::Vertex
+          ? mlir::Type(gnn::VertexType::get(&context, shape, f32))
+          : mlir::Type(gnn::EdgeType::get(&context, shape, f32));
+  std::optional<Value> weight = readParam(*lin.find("weight")->getParam(), loc);
+  if (!weight)
+    return std::nullopt;
+  mlir::Value bias;
+  if (const Value *b = lin.find("bias")) {
+    std::optional<Value> biasValue = readParam(*b->getParam(), loc);
+    if (!biasValue)
+      return std::nullopt;
+    bias = unwrap(*biasValue);
+  }
+  return wrap(builder.create<gnn::LinearOp>(getLoc(loc), resultType, *x,
+                                            unwrap(*weight), bias));
+}
+
+static std::optional<gnn::Aggregation> toDialect(Aggregation aggr) {
+  switch (aggr) {
+  case Aggregation::Add:
+    return gnn::Aggregation::Add;
+  case Aggregation::Mean:
+    return gnn::Aggregation::Mean;
+  case Aggregation::Max:
+    return gnn::Aggregation::Max;
+  case Aggregation::Min:
+    return gnn::Aggregation::Min;
+  }
+  return std::nullopt;
+}
+
+std::optional<Value> IRGen::bindMessageParam(const ParamAST &param,
+                                             const ClassInfo &definer,
+                                             llvm::ArrayRef<KeywordArg> kwargs,
+                                             const Location &propagateLoc) {
+  StringRef name = param.name;
+  auto findKeyword = [&](StringRef key) -> const KeywordArg * {
+    for (const KeywordArg &kw : kwargs)
+      if (kw.name == key)
+        return &kw;
+    return nullptr;
+  };
+
+  // PyG's special arguments that gnnc does not provide yet.
+  if (llvm::is_contained({"index", "ptr", "size", "size_i", "size_j",
+                          "dim_size", "edge_index", "edge_index_i",
+                          "edge_index_j"},
+                         name)) {
+    interp.error(param.loc,
+                 "message() argument '" + name + "' is not supported yet");
+    return std::nullopt;
+  }
+
+  if (name.ends_with("_i") || name.ends_with("_j")) {
+    StringRef base = name.drop_back(2);
+    bool source = name.ends_with("_j");
+    const KeywordArg *kw = findKeyword(base);
+    if (!kw) {
+      if (param.defaultValue)
+        return interp.evalDefault(param, definer);
+      interp.error(param.loc,
+                   "message() argument '" + name + "' reads '" + base +
+                       "', which is not passed to propagate()",
+                   propagateLoc, "propagate() is called here");
+      return std::nullopt;
+    }
+    mlir::Value tensor =
+        kw->value.is(Value::Kind::Tensor) ? unwrap(kw->value) : mlir::Value();
+    if (!tensor || !llvm::isa<gnn::VertexType>(tensor.getType())) {
+      interp.error(param.loc,
+                   "message() argument '" + name + "' reads '" + base +
+                       "' at the " + (source ? "source" : "target") +
+                       " vertex, but '" + base + "' is " + describe(kw->value),
+                   kw->loc, "passed to propagate() here");
+      return std::nullopt;
+    }
+    auto vertexType = llvm::cast<gnn::VertexType>(tensor.getType());
+    mlir::Value row = builder.create<gnn::GetVertexOp>(
+        getLoc(param.loc), vertexType.getRowType(), capture(tensor),
+        source ? gnn::Side::Source : gnn::Side::Target);
+    return wrap(row);
+  }
+
+  if (const KeywordArg *kw = findKeyword(name)) {
+    if (!kw->value.is(Value::Kind::Tensor))
+      return kw->value; // plain values and parameters pass through
+    mlir::Value tensor = unwrap(kw->value);
+    if (auto edgeType = llvm::dyn_cast<gnn::EdgeType>(tensor.getType()))
+      return wrap(builder.create<gnn::GetEdgeOp>(
+          getLoc(param.loc), edgeType.getRowType(), capture(tensor)));
+    if (llvm::isa<gnn::VertexType>(tensor.getType())) {
+      interp.error(param.loc, "message() argument '" + name + "' is " +
+                                  describeType(tensor.getType()) +
+                                  "; read it per edge as '" + name +
+                                  "_i' (target) or '" + name + "_j' (source)");
+      return std::nullopt;
+    }
+    return kw->value;
+  }
+  if (param.defaultValue)
+    return interp.evalDefault(param, definer);
+  interp.error(param.loc,
+               "message() argument '" + name + "' is not passed to propagate()",
+               propagateLoc, "propagate() is called here");
+  return std::nullopt;
+}
+
+std::optional<Value> IRGen::propagate(const Value &layerValue,
+                                      const Arg &graphArg,
+                                      llvm::ArrayRef<KeywordArg> kwargs,
+                                      const Location &loc) {
+  if (region) {
+    interp.error(loc, "propagate() cannot be called inside message()");
+    return std::nullopt;
+  }
+  std::optional<mlir::Value> graph = graphOperand(graphArg, "propagate()");
+  if (!graph)
+    return std::nullopt;
+  const ModuleObject &layer = *layerValue.getModule();
+  const ClassInfo &cls = *layer.cls;
+
+  // Trace the message for one edge into a detached block; the op that
+  // owns it is built once its inputs (the captured values) are known.
+  auto block = std::make_unique<mlir::Block>();
+  MessageRegion messageRegion;
+  messageRegion.block = block.get();
+  std::optional<Value> row;
+  Location rowLoc = loc;
+  {
+    mlir::OpBuilder::InsertionGuard guard(builder);
+    builder.setInsertionPointToStart(block.get());
+    region = &messageRegion;
+    const ClassInfo *definer = nullptr;
+    if (const FunctionAST *message = cls.findMethod("message", &definer)) {
+      llvm::ArrayRef<ParamAST> params = message->getParams();
+      if (params.empty()) {
+        interp.error(message->loc(),
+                     "method 'message' must take 'self' as its first "
+                     "parameter");
+        region = nullptr;
+        return std::nullopt;
+      }
+      std::vector<Value> bound;
+      for (const ParamAST &param : params.drop_front()) {
+        std::optional<Value> v = bindMessageParam(param, *definer, kwargs, loc);
+        if (!v) {
+          region = nullptr;
+          return std::nullopt;
+        }
+        bound.push_back(*v);
+      }
+      row = interp.callBound(*message, *definer, layerValue, bound,
+                             definer->name + ".message()", loc);
+      rowLoc = interp.getLastReturnLoc();
+    } else {
+      // PyG's default message is x_j.
+      if (llvm::none_of(kwargs,
+                        [](const KeywordArg &kw) { return kw.name == "x"; })) {
+        interp.error(loc, "propagate() needs x=...: '" + cls.name +
+                              "' has no message() method, and the default "
+                              "message is x_j");
+        region = nullptr;
+        return std::nullopt;
+      }
+      ParamAST xj{loc, "x_j", nullptr};
+      row = bindMessageParam(xj, cls, kwargs, loc);
+    }
+    region = nullptr;
+    if (!row)
+      return std::nullopt;
+    mlir::Value rowValue =
+        row->is(Value::Kind::Tensor) ? unwrap(*row) : mlir::Value();
+    if (!rowValue || !llvm::isa<mlir::VectorType>(rowValue.getType()) ||
+        rowValue.getParentBlock() != block.get()) {
+      interp.error(rowLoc, "message() must return a per-edge value computed "
+                           "from its _i/_j arguments, got " +
+                               describe(*row));
+      return std::nullopt;
+    }
+    builder.create<gnn::YieldOp>(getLoc(rowLoc), rowValue);
+  }
+
+  auto rowType = llvm::cast<mlir::VectorType>(
+      block->getTerminator()->getOperand(0).getType());
+  auto resultType = gnn::VertexType::get(&context, rowType.getShape(),
+                                         rowType.getElementType());
+  auto op = builder.create<gnn::MessagePassingOp>(getLoc(loc), resultType,
+                                                  *graph, messageRegion.inputs,
+                                                  *toDialect(layer.aggr));
+  op.getBody().push_back(block.release());
+  return traceUpdate(layerValue, wrap(op.getResult()), kwargs, loc);
+}
+
+std::optional<Value> IRGen::traceUpdate(const Value &layerValue,
+                                        Value aggregated,
+                                        llvm::ArrayRef<KeywordArg> kwargs,
+                                        const Location &loc) {
+  const ClassInfo &cls = *layerValue.getModule()->cls;
+  const ClassInfo *definer = nullptr;
+  const FunctionAST *update = cls.findMethod("update", &definer);
+  if (!update)
+    return aggregated;
+  // update(self, aggr_out, **kwargs), as in PyG: the first argument is
+  // the aggregation, the others are propagate's keywords by name.
+  llvm::ArrayRef<ParamAST> params = update->getParams();
+  if (params.size() < 2) {
+    interp.error(update->loc(), "update() must take (self, aggr_out, ...)");
+    return std::nullopt;
+  }
+  std::vector<Value> bound = {aggregated};
+  for (const ParamAST &param : params.drop_front(2)) {
+    auto kw = llvm::find_if(
+        kwargs, [&](const KeywordArg &k) { return k.name == param.name; });
+    if (kw != kwargs.end()) {
+      bound.push_back(kw->value);
+      continue;
+    }
+    if (!param.defaultValue) {
+      interp.error(param.loc,
+                   "update() argument '" + param.name +
+                       "' is not passed to propagate()",
+                   loc, "propagate() is called here");
+      return std::nullopt;
+    }
+    std::optional<Value> def = interp.evalDefault(param, *definer);
+    if (!def)
+      return std::nullopt;
+    bound.push_back(*def);
+  }
+  return interp.callBound(*update, *definer, layerValue, bound,
+                          definer->name + ".update()", loc);
+}
+
+//===----------------------------------------------------------------------===//
+// The model function
+//===----------------------------------------------------------------------===//
+
+mlir::OwningOpRef<mlir::ModuleOp>
+IRGen::generate(const ClassInfo &cls, const Value &model,
+                const std::vector<NamedParam> &params, int64_t inputFeatures) {
+  const ClassInfo *definer = nullptr;
+  const FunctionAST *forward = cls.findMethod("forward", &definer);
+  if (!forward) {
+    interp.error(cls.ast->loc(),
+                 "model '" + cls.name + "' has no forward() method");
+    return nullptr;
+  }
+  llvm::ArrayRef<ParamAST> fwdParams = forward->getParams();
+  if (fwdParams.size() < 3) {
+    interp.error(forward->loc(),
+                 "the model's forward() must take (self, x, edge_index)");
+    return nullptr;
+  }
+  for (const ParamAST &extra : fwdParams.drop_front(3))
+    if (!extra.defaultValue) {
+      interp.error(extra.loc, "the model's forward() is given only x and "
+                              "edge_index; '" +
+                                  extra.name + "' needs a default");
+      return nullptr;
+    }
+
+  mlir::OwningOpRef<mlir::ModuleOp> module =
+      mlir::ModuleOp::create(getLoc(cls.ast->loc()));
+  mlir::Type f32 = builder.getF32Type();
+  llvm::SmallVector<mlir::Type> argTypes = {
+      gnn::GraphType::get(&context, gnn::SelfLoops::AsGiven),
+      gnn::VertexType::get(&context, {inputFeatures}, f32)};
+  llvm::SmallVector<mlir::Location> argLocs = {getLoc(fwdParams[2].loc),
+                                               getLoc(fwdParams[1].loc)};
+  for (const NamedParam &p : params) {
+    argTypes.push_back(mlir::RankedTensorType::get(p.param->shape, f32));
+    argLocs.push_back(getLoc(p.param->loc));
+  }
+  auto func = mlir::func::FuncOp::create(getLoc(forward->loc()), kForwardName,
+                                         builder.getFunctionType(argTypes, {}));
+  module->push_back(func);
+  mlir::Block *entry = func.addEntryBlock();
+  for (auto [arg, argLoc] : llvm::zip(entry->getArguments(), argLocs))
+    arg.setLoc(argLoc);
+  for (auto [i, p] : llvm::enumerate(params)) {
+    func.setArgAttr(i + 2, kParamAttrName, builder.getStringAttr(p.name));
+    paramArgs[p.param.get()] = entry->getArgument(i + 2);
+  }
+  builder.setInsertionPointToStart(entry);
+
+  std::vector<Value> bound = {wrap(entry->getArgument(1)),
+                              wrap(entry->getArgument(0))};
+  for (const ParamAST &extra : fwdParams.drop_front(3)) {
+    std::optional<Value> def = interp.evalDefault(extra, *definer);
+    if (!def)
+      return nullptr;
+    bound.push_back(*def);
+  }
+  interp.setTensorOps(this);
+  std::optional<Value> result = interp.callBound(
+      *forward, *definer, model, bound, cls.name + ".forward()", Location{});
+  interp.setTensorOps(nullptr);
+  if (!result)
+    return nullptr;
+  mlir::Value out =
+      result->is(Value::Kind::Tensor) ? unwrap(*result) : mlir::Value();
+  if (!out || !llvm::isa<gnn::VertexType>(out.getType())) {
+    interp.error(interp.getLastReturnLoc(),
+                 "the model's forward() must return a vertex tensor, got " +
+                     describe(*result));
+    return nullptr;
+  }
+  builder.create<mlir::func::ReturnOp>(getLoc(interp.getLastReturnLoc()), out);
+  func.setType(builder.getFunctionType(argTypes, {out.getType()}));
+  return module;
+}
+
+//===----------------------------------------------------------------------===//
+// Entry points
+//===----------------------------------------------------------------------===//
+
+static mlir::OwningOpRef<mlir::ModuleOp>
+compileModel(std::unique_ptr<ModuleAST> ast, const ModelOptions &options,
+             mlir::MLIRContext &context, DiagnosticEngine &diag) {
+  if (!ast)
+    return nullptr;
+  std::string file = *ast->loc().file;
+  std::unique_ptr<Program> program =
+      Program::load(std::move(ast), diag, options.libraryPath);
+  if (!program)
+    return nullptr;
+  std::optional<StringRef> modelName;
+  if (options.modelName)
+    modelName = *options.modelName;
+  const ClassInfo *cls = program->findModel(modelName, diag);
+  if (!cls)
+    return nullptr;
+
+  Interpreter interp(*program, diag);
+  std::optional<ElaboratedModel> model =
+      interp.elaborateModel(*cls, options.overrides);
+  if (!model)
+    return nullptr;
+
+  int64_t inputFeatures = 0;
+  if (options.inputFeatures) {
+    inputFeatures = *options.inputFeatures;
+    if (inputFeatures <= 0 || inputFeatures > (int64_t(1) << 31)) {
+      diag.error(file, "the input feature width must be a positive integer, "
+                       "got " +
+                           Twine(inputFeatures));
+      return nullptr;
+    }
+  } else {
+    auto inChannels = llvm::find_if(model->arguments, [](const auto &arg) {
+      return arg.first == "in_channels";
+    });
+    if (inChannels == model->arguments.end()) {
+      diag.error(file, "cannot tell the input feature width; pass "
+                       "--input-features");
+      return nullptr;
+    }
+    const Value &v = inChannels->second;
+    if (!v.is(Value::Kind::Int) || v.getInt() <= 0 ||
+        v.getInt() > (int64_t(1) << 31)) {
+      diag.error(file, "cannot tell the input feature width: in_channels is " +
+                           v.repr() + "; pass --input-features");
+      return nullptr;
+    }
+    inputFeatures = v.getInt();
+  }
+
+  context.loadDialect<gnn::GNNDialect, mlir::func::FuncDialect,
+                      mlir::arith::ArithDialect>();
+  IRGen gen(context, interp);
+  mlir::OwningOpRef<mlir::ModuleOp> module =
+      gen.generate(*cls, model->model,
+                   collectStateDict(*model->model.getModule()), inputFeatures);
+  if (!module)
+    return nullptr;
+
+  // The checks above should make this unreachable; a failure here is a bug
+  // in the compiler, reported as such rather than as the user's fault.
+  std::string messages;
+  {
+    mlir::ScopedDiagnosticHandler handler(&context, [&](mlir::Diagnostic &d) {
+      llvm::raw_string_ostream os(messages);
+      os << "\n  " << d.getLocation() << ": " << d;
+      return mlir::success();
+    });
+    if (mlir::failed(mlir::verify(*module))) {
+      diag.error(file, "internal compiler error: the generated IR does not "
+                       "verify:" +
+                           messages);
+      return nullptr;
+    }
+  }
+  return module;
+}
+
+mlir::OwningOpRef<mlir::ModuleOp>
+gnn::frontend::compileModelFile(StringRef path, const ModelOptions &options,
+                                mlir::MLIRContext &context,
+                                DiagnosticEngine &diag) {
+  return compileModel(parseFile(path, diag), options, context, diag);
+}
+
+mlir::OwningOpRef<mlir::ModuleOp> gnn::frontend::compileModelSource(
+    StringRef source, StringRef fileName, const ModelOptions &options,
+    mlir::MLIRContext &context, DiagnosticEngine &diag) {
+  return compileModel(parseModule(source, fileName, diag), options, context,
+                      diag);
+}
+
+std::vector<ModelParameter>
+gnn::frontend::getModelParameters(mlir::ModuleOp module) {
+  std::vector<ModelParameter> params;
+  auto func = module.lookupSymbol<mlir::func::FuncOp>(kForwardName);
+  if (!func)
+    return params;
+  for (unsigned i = 0; i < func.getNumArguments(); ++i) {
+    auto name = func.getArgAttrOfType<mlir::StringAttr>(i, kParamAttrName);
+    auto type =
+        llvm::dyn_cast<mlir::RankedTensorType>(func.getArgumentTypes()[i]);
+    if (!name || !type)
+      continue;
+    params.push_back(
+        {name.str(),
+         std::vector<int64_t>(type.getShape().begin(), type.getShape().end()),
+         i});
+  }
+  return params;
+}

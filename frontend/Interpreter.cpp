@@ -1,0 +1,1566 @@
+//===- Interpreter.cpp - Evaluates model code at compile time -------------===//
+//
+// Statements, expressions, Python's arithmetic on plain values, calls with
+// Python's argument binding, module construction and the builtin classes
+// and functions. Tensor operations are delegated to TensorOps.
+//
+//===----------------------------------------------------------------------===//
+
+#include "frontend/Interpreter.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
+
+#include <cmath>
+#include <limits>
+
+using namespace gnn::frontend;
+using llvm::StringRef;
+using llvm::Twine;
+
+TensorOps::~TensorOps() = default;
+
+/// Deep enough for any sensible model; shallow enough that a method calling
+/// itself is reported long before the C++ stack is at risk.
+static constexpr size_t kMaxCallDepth = 64;
+
+/// Every call is inlined into the trace, so a method that calls itself
+/// twice per level would grow the IR exponentially; this caps the total.
+static constexpr size_t kMaxCalls = 100000;
+
+/// Parameters beyond this many elements are surely a mistake (and their
+/// byte size must not overflow later).
+static constexpr int64_t kMaxDimension = int64_t(1) << 31;
+static constexpr int64_t kMaxParamElements = int64_t(1) << 40;
+
+//===----------------------------------------------------------------------===//
+// Builtins
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// A builtin function: its parameters and their defaults (std::nullopt for
+/// a required parameter). `plain` ones compute on plain values here; the
+/// others are tensor operations for TensorOps.
+struct BuiltinFunction {
+  std::string name;
+  std::vector<std::string> params;
+  std::vector<std::optional<Value>> defaults;
+  bool plain = false;
+};
+} // namespace
+
+static const std::vector<BuiltinFunction> &getBuiltinFunctions() {
+  static const std::vector<BuiltinFunction> table = [] {
+    std::vector<BuiltinFunction> t;
+    auto add =
+        [&](StringRef name,
+            std::vector<std::pair<std::string, std::optional<Value>>> params,
+            bool plain = false) {
+          BuiltinFunction fn;
+          fn.name = name.str();
+          fn.plain = plain;
+          for (auto &[param, def] : params) {
+            fn.params.push_back(param);
+            fn.defaults.push_back(def);
+          }
+          t.push_back(std::move(fn));
+        };
+    for (StringRef unary : {"relu", "sigmoid", "tanh", "gelu", "exp", "log",
+                            "sqrt", "abs", "neg"})
+      add(unary, {{"input", std::nullopt}});
+    add("elu", {{"input", std::nullopt}, {"alpha", Value::floating(1.0)}});
+    add("leaky_relu",
+        {{"input", std::nullopt}, {"negative_slope", Value::floating(0.01)}});
+    add("pow", {{"input", std::nullopt}, {"exponent", std::nullopt}});
+    add("maximum", {{"input", std::nullopt}, {"other", std::nullopt}});
+    add("minimum", {{"input", std::nullopt}, {"other", std::nullopt}});
+    // Inference only: dropout is the identity, and asking for training
+    // behaviour is an error rather than silently ignored.
+    add("dropout", {{"input", std::nullopt},
+                    {"p", Value::floating(0.5)},
+                    {"training", Value::boolean(false)}});
+    add("add_self_loops", {{"edge_index", std::nullopt}});
+    add("degree", {{"edge_index", std::nullopt}});
+    add("int", {{"x", std::nullopt}}, /*plain=*/true);
+    add("float", {{"x", std::nullopt}}, /*plain=*/true);
+    add("bool", {{"x", std::nullopt}}, /*plain=*/true);
+    add("len", {{"x", std::nullopt}}, /*plain=*/true);
+    add("min", {{"a", std::nullopt}, {"b", std::nullopt}}, /*plain=*/true);
+    add("max", {{"a", std::nullopt}, {"b", std::nullopt}}, /*plain=*/true);
+    return t;
+  }();
+  return table;
+}
+
+static const BuiltinFunction *lookupBuiltinFunction(StringRef name) {
+  for (const BuiltinFunction &fn : getBuiltinFunctions())
+    if (fn.name == name)
+      return &fn;
+  return nullptr;
+}
+
+/// Tensor methods (`x.relu()`, `x.pow(2)`) are the builtin functions of the
+/// same name with the tensor as first argument.
+static bool isTensorMethod(StringRef name) {
+  return llvm::is_contained(
+      {"relu", "sigmoid", "tanh", "exp", "log", "sqrt", "abs", "neg", "pow"},
+      name);
+}
+
+static bool isBuiltinClass(StringRef name) {
+  return llvm::is_contained({"Linear", "Parameter", "Dropout", "Identity",
+                             "ReLU", "Sigmoid", "Tanh", "GELU", "ELU",
+                             "LeakyReLU"},
+                            name);
+}
+
+static std::string callName(const BuiltinFunction &fn) {
+  return fn.name + "()";
+}
+
+//===----------------------------------------------------------------------===//
+// Errors
+//===----------------------------------------------------------------------===//
+
+void Interpreter::error(const Location &loc, const Twine &message) {
+  diag.error(loc, message);
+  printCallNotes();
+}
+
+void Interpreter::error(const Location &loc, const Twine &message,
+                        const Location &noteLoc, const Twine &note) {
+  diag.error(loc, message);
+  diag.note(noteLoc, note);
+  printCallNotes();
+}
+
+void Interpreter::printCallNotes() {
+  // Innermost call first; a run of identical calls (recursion) is one note.
+  auto same = [](const CallSite &a, const CallSite &b) {
+    return a.what == b.what && a.loc.file == b.loc.file &&
+           a.loc.line == b.loc.line && a.loc.col == b.loc.col;
+  };
+  for (size_t i = callStack.size(); i > 0;) {
+    const CallSite &site = callStack[i - 1];
+    size_t repeats = 1;
+    while (i - repeats > 0 && same(callStack[i - repeats - 1], site))
+      ++repeats;
+    i -= repeats;
+    if (!site.loc.file)
+      continue;
+    if (repeats == 1)
+      diag.note(site.loc, "in " + site.what + ", called from here");
+    else
+      diag.note(site.loc, "in " + site.what + ", called from here (" +
+                              Twine(repeats) + " times)");
+  }
+}
+
+std::string Interpreter::typeName(const Value &module) {
+  return module.getModule()->typeName;
+}
+
+//===----------------------------------------------------------------------===//
+// Statements
+//===----------------------------------------------------------------------===//
+
+Interpreter::Flow Interpreter::execBlock(llvm::ArrayRef<StmtPtr> body,
+                                         Frame &frame, Value &result) {
+  for (const StmtPtr &stmt : body) {
+    Flow flow = execStmt(*stmt, frame, result);
+    if (flow != Flow::Next)
+      return flow;
+  }
+  return Flow::Next;
+}
+
+Interpreter::Flow Interpreter::execStmt(const StmtAST &stmt, Frame &frame,
+                                        Value &result) {
+  switch (stmt.getKind()) {
+  case StmtAST::Stmt_Expr:
+    return eval(*llvm::cast<ExprStmtAST>(stmt).getExpr(), frame) ? Flow::Next
+                                                                 : Flow::Error;
+  case StmtAST::Stmt_Assign: {
+    const auto &assignStmt = llvm::cast<AssignStmtAST>(stmt);
+    std::optional<Value> value = eval(*assignStmt.getValue(), frame);
+    if (!value || !assign(*assignStmt.getTarget(), *value, frame, stmt.loc()))
+      return Flow::Error;
+    return Flow::Next;
+  }
+  case StmtAST::Stmt_AugAssign: {
+    const auto &aug = llvm::cast<AugAssignStmtAST>(stmt);
+    std::optional<Value> current = eval(*aug.getTarget(), frame);
+    if (!current)
+      return Flow::Error;
+    std::optional<Value> rhs = eval(*aug.getValue(), frame);
+    if (!rhs)
+      return Flow::Error;
+    std::optional<Value> value =
+        binary(aug.getOp(), {*current, aug.getTarget()->loc()},
+               {*rhs, aug.getValue()->loc()}, stmt.loc());
+    if (!value || !assign(*aug.getTarget(), *value, frame, stmt.loc()))
+      return Flow::Error;
+    return Flow::Next;
+  }
+  case StmtAST::Stmt_Return: {
+    const ExprAST *value = llvm::cast<ReturnStmtAST>(stmt).getValue();
+    if (!value) {
+      result = Value::none();
+      lastReturnLoc = stmt.loc();
+      return Flow::Return;
+    }
+    std::optional<Value> v = eval(*value, frame);
+    if (!v)
+      return Flow::Error;
+    result = *v;
+    lastReturnLoc = value->loc();
+    return Flow::Return;
+  }
+  case StmtAST::Stmt_If: {
+    const auto &ifStmt = llvm::cast<IfStmtAST>(stmt);
+    std::optional<Value> test = eval(*ifStmt.getTest(), frame);
+    if (!test)
+      return Flow::Error;
+    std::optional<bool> taken = truthy(*test, ifStmt.getTest()->loc());
+    if (!taken)
+      return Flow::Error;
+    return execBlock(*taken ? ifStmt.getThen() : ifStmt.getElse(), frame,
+                     result);
+  }
+  case StmtAST::Stmt_Pass:
+    return Flow::Next;
+  }
+  return Flow::Next;
+}
+
+/// Whether `value` holds a module or parameter inside a tuple or list,
+/// which PyTorch would not register (it needs ModuleList/ParameterList).
+static bool containsRegistrable(const Value &value) {
+  if (!value.is(Value::Kind::Tuple) && !value.is(Value::Kind::List))
+    return false;
+  for (const Value &element : value.getElements())
+    if (element.is(Value::Kind::Module) || element.is(Value::Kind::Param) ||
+        containsRegistrable(element))
+      return true;
+  return false;
+}
+
+bool Interpreter::assign(const ExprAST &target, Value value, Frame &frame,
+                         const Location &loc) {
+  if (const auto *name = llvm::dyn_cast<NameExprAST>(&target)) {
+    frame.locals[name->getName()] = std::move(value);
+    return true;
+  }
+  if (const auto *attr = llvm::dyn_cast<AttributeExprAST>(&target)) {
+    std::optional<Value> object = eval(*attr->getValue(), frame);
+    if (!object)
+      return false;
+    if (!object->is(Value::Kind::Module)) {
+      error(attr->loc(), "cannot set attribute '" + attr->getAttr() + "' of " +
+                             object->describe());
+      return false;
+    }
+    if (isTracing()) {
+      error(attr->loc(), "attributes of 'self' can only be assigned in "
+                         "__init__; use a local variable");
+      return false;
+    }
+    if (containsRegistrable(value)) {
+      error(attr->getValue()->loc(),
+            "layers and parameters inside a tuple or list are not "
+            "supported; assign each to an attribute of its own");
+      return false;
+    }
+    object->getModule()->set(attr->getAttr(), std::move(value));
+    return true;
+  }
+  const auto &tuple = llvm::cast<TupleExprAST>(target);
+  if (!value.is(Value::Kind::Tuple) && !value.is(Value::Kind::List)) {
+    error(loc, "cannot unpack " + value.describe() + " into " +
+                   Twine(tuple.getElements().size()) + " names");
+    return false;
+  }
+  llvm::ArrayRef<Value> elements = value.getElements();
+  if (elements.size() != tuple.getElements().size()) {
+    error(loc, "cannot unpack " + Twine(elements.size()) + " values into " +
+                   Twine(tuple.getElements().size()) + " names");
+    return false;
+  }
+  for (auto [element, name] : llvm::zip(elements, tuple.getElements()))
+    if (!assign(*name, element, frame, loc))
+      return false;
+  return true;
+}
+
+//===----------------------------------------------------------------------===//
+// Expressions
+//===----------------------------------------------------------------------===//
+
+std::optional<Value> Interpreter::eval(const ExprAST &expr, Frame &frame) {
+  switch (expr.getKind()) {
+  case ExprAST::Expr_Name:
+    return evalName(llvm::cast<NameExprAST>(expr), frame);
+  case ExprAST::Expr_Int:
+    return Value::integer(llvm::cast<IntExprAST>(expr).getValue());
+  case ExprAST::Expr_Float:
+    return Value::floating(llvm::cast<FloatExprAST>(expr).getValue());
+  case ExprAST::Expr_String:
+    return Value::string(llvm::cast<StringExprAST>(expr).getValue().str());
+  case ExprAST::Expr_Bool:
+    return Value::boolean(llvm::cast<BoolExprAST>(expr).getValue());
+  case ExprAST::Expr_None:
+    return Value::none();
+  case ExprAST::Expr_Tuple:
+  case ExprAST::Expr_List: {
+    llvm::ArrayRef<ExprPtr> elements =
+        expr.getKind() == ExprAST::Expr_Tuple
+            ? llvm::cast<TupleExprAST>(expr).getElements()
+            : llvm::cast<ListExprAST>(expr).getElements();
+    std::vector<Value> values;
+    for (const ExprPtr &element : elements) {
+      std::optional<Value> v = eval(*element, frame);
+      if (!v)
+        return std::nullopt;
+      values.push_back(*v);
+    }
+    return expr.getKind() == ExprAST::Expr_Tuple
+               ? Value::tuple(std::move(values))
+               : Value::list(std::move(values));
+  }
+  case ExprAST::Expr_Unary:
+    return evalUnary(llvm::cast<UnaryExprAST>(expr), frame);
+  case ExprAST::Expr_Binary:
+    return evalBinary(llvm::cast<BinaryExprAST>(expr), frame);
+  case ExprAST::Expr_IfExp: {
+    const auto &ifExp = llvm::cast<IfExpAST>(expr);
+    std::optional<Value> test = eval(*ifExp.getTest(), frame);
+    if (!test)
+      return std::nullopt;
+    std::optional<bool> taken = truthy(*test, ifExp.getTest()->loc());
+    if (!taken)
+      return std::nullopt;
+    return eval(*taken ? *ifExp.getBody() : *ifExp.getOrElse(), frame);
+  }
+  case ExprAST::Expr_Call:
+    return evalCall(llvm::cast<CallExprAST>(expr), frame);
+  case ExprAST::Expr_Attribute:
+    return evalAttribute(llvm::cast<AttributeExprAST>(expr), frame);
+  case ExprAST::Expr_Subscript:
+    return evalSubscript(llvm::cast<SubscriptExprAST>(expr), frame);
+  case ExprAST::Expr_Slice:
+    error(expr.loc(), "slices are not supported yet");
+    return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+std::optional<Value> Interpreter::evalName(const NameExprAST &expr,
+                                           Frame &frame) {
+  StringRef name = expr.getName();
+  auto it = frame.locals.find(name);
+  if (it != frame.locals.end())
+    return it->second;
+  if (frame.scope)
+    if (const ClassInfo *cls = frame.scope->lookup(name))
+      return Value::userClass(cls);
+  if (isBuiltinClass(name))
+    return Value::builtinClass(name);
+  if (lookupBuiltinFunction(name))
+    return Value::function(name);
+  if (name == "super") {
+    error(expr.loc(), "super must be called: super().method(...)");
+    return std::nullopt;
+  }
+  if (name == "Model" || name == "MessagePassing" || name == "Module") {
+    error(expr.loc(), "'" + name + "' can only be used as a base class");
+    return std::nullopt;
+  }
+  error(expr.loc(), "unknown name '" + name + "'");
+  return std::nullopt;
+}
+
+std::optional<bool> Interpreter::truthy(const Value &value,
+                                        const Location &loc) {
+  switch (value.getKind()) {
+  case Value::Kind::None:
+    return false;
+  case Value::Kind::Bool:
+    return value.getBool();
+  case Value::Kind::Int:
+    return value.getInt() != 0;
+  case Value::Kind::Float:
+    return value.getNumber() != 0;
+  case Value::Kind::Str:
+    return !value.getStr().empty();
+  case Value::Kind::Tuple:
+  case Value::Kind::List:
+    return !value.getElements().empty();
+  case Value::Kind::Tensor:
+  case Value::Kind::Param:
+    error(loc, "a tensor cannot be used as a condition: conditions are "
+               "evaluated at compile time (did you mean 'is not None'?)");
+    return std::nullopt;
+  case Value::Kind::Graph:
+    error(loc, "a graph cannot be used as a condition: conditions are "
+               "evaluated at compile time");
+    return std::nullopt;
+  default:
+    return true;
+  }
+}
+
+std::optional<Value> Interpreter::evalUnary(const UnaryExprAST &expr,
+                                            Frame &frame) {
+  std::optional<Value> operand = eval(*expr.getOperand(), frame);
+  if (!operand)
+    return std::nullopt;
+  const Value &v = *operand;
+  switch (expr.getOp()) {
+  case UnaryOp::Not: {
+    std::optional<bool> t = truthy(v, expr.getOperand()->loc());
+    if (!t)
+      return std::nullopt;
+    return Value::boolean(!*t);
+  }
+  case UnaryOp::Neg:
+    if (v.is(Value::Kind::Float))
+      return Value::floating(-v.getNumber());
+    if (v.isIntegral()) {
+      if (v.getInt() == std::numeric_limits<int64_t>::min()) {
+        error(expr.loc(), "integer overflow");
+        return std::nullopt;
+      }
+      return Value::integer(-v.getInt());
+    }
+    if (v.is(Value::Kind::Tensor) || v.is(Value::Kind::Param)) {
+      if (!tensorOps) {
+        error(expr.loc(), "parameters cannot be used in arithmetic in "
+                          "__init__");
+        return std::nullopt;
+      }
+      return tensorOps->negate({v, expr.getOperand()->loc()}, expr.loc());
+    }
+    break;
+  case UnaryOp::Pos:
+    if (v.is(Value::Kind::Bool))
+      return Value::integer(v.getInt());
+    if (v.isNumber() || v.is(Value::Kind::Tensor))
+      return v;
+    break;
+  }
+  error(expr.loc(), "bad operand for unary '" +
+                        getUnaryOpSpelling(expr.getOp()) +
+                        "': " + v.describe());
+  return std::nullopt;
+}
+
+std::optional<Value> Interpreter::evalBinary(const BinaryExprAST &expr,
+                                             Frame &frame) {
+  std::optional<Value> lhs = eval(*expr.getLHS(), frame);
+  if (!lhs)
+    return std::nullopt;
+  if (isLogical(expr.getOp())) {
+    // Python's short circuit: the result is one of the operands.
+    std::optional<bool> t = truthy(*lhs, expr.getLHS()->loc());
+    if (!t)
+      return std::nullopt;
+    if (*t == (expr.getOp() == BinaryOp::Or))
+      return lhs;
+    return eval(*expr.getRHS(), frame);
+  }
+  std::optional<Value> rhs = eval(*expr.getRHS(), frame);
+  if (!rhs)
+    return std::nullopt;
+  return binary(expr.getOp(), {*lhs, expr.getLHS()->loc()},
+                {*rhs, expr.getRHS()->loc()}, expr.loc());
+}
+
+static bool isTensorLike(const Value &v) {
+  return v.isTraced() || v.is(Value::Kind::Param);
+}
+
+std::optional<Value> Interpreter::binary(BinaryOp op, const Arg &lhs,
+                                         const Arg &rhs, const Location &loc) {
+  const Value &l = lhs.value, &r = rhs.value;
+  if (op == BinaryOp::Is || op == BinaryOp::IsNot)
+    return Value::boolean(identical(l, r) == (op == BinaryOp::Is));
+  if (op == BinaryOp::In || op == BinaryOp::NotIn) {
+    bool found = false;
+    if (r.is(Value::Kind::Str) && l.is(Value::Kind::Str)) {
+      found = r.getStr().contains(l.getStr());
+    } else if (r.is(Value::Kind::Tuple) || r.is(Value::Kind::List)) {
+      for (const Value &element : r.getElements()) {
+        std::optional<Value> eq = compare(BinaryOp::Eq, l, element, loc);
+        if (!eq)
+          return std::nullopt;
+        found |= eq->getBool();
+      }
+    } else {
+      error(loc, "'in' needs a tuple, list or string on its right, got " +
+                     r.describe());
+      return std::nullopt;
+    }
+    return Value::boolean(found == (op == BinaryOp::In));
+  }
+  if (isTensorLike(l) || isTensorLike(r)) {
+    if (isComparison(op)) {
+      error(loc, "tensors cannot be compared: conditions are evaluated at "
+                 "compile time");
+      return std::nullopt;
+    }
+    if (!tensorOps) {
+      error(loc, "parameters cannot be used in arithmetic in __init__");
+      return std::nullopt;
+    }
+    return tensorOps->binary(op, lhs, rhs, loc);
+  }
+  if (isComparison(op))
+    return compare(op, l, r, loc);
+  return plainArithmetic(op, l, r, loc);
+}
+
+/// Python's floor division and modulo on integers (rounding toward -inf).
+static int64_t floorDiv(int64_t a, int64_t b) {
+  int64_t q = a / b;
+  if ((a % b != 0) && ((a < 0) != (b < 0)))
+    --q;
+  return q;
+}
+
+static int64_t floorMod(int64_t a, int64_t b) {
+  int64_t m = a % b;
+  if (m != 0 && ((m < 0) != (b < 0)))
+    m += b;
+  return m;
+}
+
+std::optional<Value> Interpreter::plainArithmetic(BinaryOp op, const Value &l,
+                                                  const Value &r,
+                                                  const Location &loc) {
+  StringRef spelling = getBinaryOpSpelling(op);
+  if (l.isNumber() && r.isNumber()) {
+    if (l.isIntegral() && r.isIntegral() && op != BinaryOp::Div &&
+        !(op == BinaryOp::Pow && r.getInt() < 0)) {
+      int64_t a = l.getInt(), b = r.getInt(), out = 0;
+      bool overflow = false;
+      switch (op) {
+      case BinaryOp::Add:
+        overflow = __builtin_add_overflow(a, b, &out);
+        break;
+      case BinaryOp::Sub:
+        overflow = __builtin_sub_overflow(a, b, &out);
+        break;
+      case BinaryOp::Mul:
+        overflow = __builtin_mul_overflow(a, b, &out);
+        break;
+      case BinaryOp::FloorDiv:
+      case BinaryOp::Mod:
+        if (b == 0) {
+          error(loc, "integer division by zero");
+          return std::nullopt;
+        }
+        if (a == std::numeric_limits<int64_t>::min() && b == -1) {
+          overflow = op == BinaryOp::FloorDiv;
+          out = 0;
+          break;
+        }
+        out = op == BinaryOp::FloorDiv ? floorDiv(a, b) : floorMod(a, b);
+        break;
+      case BinaryOp::Pow:
+        out = 1;
+        for (int64_t n = 0; n < b && !overflow; ++n) {
+          overflow = __builtin_mul_overflow(out, a, &out);
+          if (out == 0 || out == 1)
+            break; // 0**n and 1**n stay put; no need to loop n times
+        }
+        if (!overflow && a == -1)
+          out = (b % 2) ? -1 : 1;
+        break;
+      default:
+        break;
+      }
+      if (overflow) {
+        error(loc, "integer overflow in '" + spelling + "'");
+        return std::nullopt;
+      }
+      return Value::integer(out);
+    }
+    double a = l.getNumber(), b = r.getNumber();
+    switch (op) {
+    case BinaryOp::Add:
+      return Value::floating(a + b);
+    case BinaryOp::Sub:
+      return Value::floating(a - b);
+    case BinaryOp::Mul:
+      return Value::floating(a * b);
+    case BinaryOp::Div:
+    case BinaryOp::FloorDiv:
+    case BinaryOp::Mod:
+      if (b == 0) {
+        error(loc, "division by zero");
+        return std::nullopt;
+      }
+      if (op == BinaryOp::Div)
+        return Value::floating(a / b);
+      if (op == BinaryOp::FloorDiv)
+        return Value::floating(std::floor(a / b));
+      {
+        double m = std::fmod(a, b);
+        if (m != 0 && ((m < 0) != (b < 0)))
+          m += b;
+        return Value::floating(m);
+      }
+    case BinaryOp::Pow:
+      if (a == 0 && b < 0) {
+        error(loc, "zero cannot be raised to a negative power");
+        return std::nullopt;
+      }
+      if (a < 0 && b != std::floor(b)) {
+        error(loc, "a negative number cannot be raised to a fractional power");
+        return std::nullopt;
+      }
+      return Value::floating(std::pow(a, b));
+    default:
+      break;
+    }
+  }
+  if (op == BinaryOp::Add) {
+    if (l.is(Value::Kind::Str) && r.is(Value::Kind::Str))
+      return Value::string(l.getStr().str() + r.getStr().str());
+    if ((l.is(Value::Kind::Tuple) && r.is(Value::Kind::Tuple)) ||
+        (l.is(Value::Kind::List) && r.is(Value::Kind::List))) {
+      std::vector<Value> elements(l.getElements().begin(),
+                                  l.getElements().end());
+      elements.insert(elements.end(), r.getElements().begin(),
+                      r.getElements().end());
+      return l.is(Value::Kind::Tuple) ? Value::tuple(std::move(elements))
+                                      : Value::list(std::move(elements));
+    }
+  }
+  if (l.is(Value::Kind::Graph) || r.is(Value::Kind::Graph)) {
+    error(loc, "a graph cannot be used in arithmetic");
+    return std::nullopt;
+  }
+  error(loc, "unsupported operand types for '" + spelling +
+                 "': " + l.describe() + " and " + r.describe());
+  return std::nullopt;
+}
+
+/// Python's == on plain values; values of different kinds are unequal.
+static bool equalValues(const Value &l, const Value &r) {
+  if (l.isNumber() && r.isNumber())
+    return l.getNumber() == r.getNumber() &&
+           (l.is(Value::Kind::Float) || r.is(Value::Kind::Float) ||
+            l.getInt() == r.getInt());
+  if (l.getKind() != r.getKind())
+    return false;
+  switch (l.getKind()) {
+  case Value::Kind::None:
+    return true;
+  case Value::Kind::Str:
+    return l.getStr() == r.getStr();
+  case Value::Kind::Tuple:
+  case Value::Kind::List: {
+    llvm::ArrayRef<Value> a = l.getElements(), b = r.getElements();
+    if (a.size() != b.size())
+      return false;
+    for (size_t i = 0; i < a.size(); ++i)
+      if (!equalValues(a[i], b[i]))
+        return false;
+    return true;
+  }
+  case Value::Kind::Module:
+    return l.getModule() == r.getModule();
+  case Value::Kind::Class:
+    return l.getClass() == r.getClass() && l.getName() == r.getName();
+  case Value::Kind::Function:
+    return l.getName() == r.getName();
+  default:
+    return false;
+  }
+}
+
+std::optional<Value> Interpreter::compare(BinaryOp op, const Value &l,
+                                          const Value &r, const Location &loc) {
+  if (isTensorLike(l) || isTensorLike(r)) {
+    error(loc, "tensors cannot be compared: conditions are evaluated at "
+               "compile time");
+    return std::nullopt;
+  }
+  if (op == BinaryOp::Eq || op == BinaryOp::NotEq)
+    return Value::boolean(equalValues(l, r) == (op == BinaryOp::Eq));
+  int order;
+  if (l.isNumber() && r.isNumber()) {
+    double a = l.getNumber(), b = r.getNumber();
+    order = a < b ? -1 : a > b ? 1 : 0;
+  } else if (l.is(Value::Kind::Str) && r.is(Value::Kind::Str)) {
+    order = l.getStr().compare(r.getStr());
+  } else {
+    error(loc, "'" + getBinaryOpSpelling(op) + "' is not supported between " +
+                   l.describe() + " and " + r.describe());
+    return std::nullopt;
+  }
+  switch (op) {
+  case BinaryOp::Less:
+    return Value::boolean(order < 0);
+  case BinaryOp::LessEq:
+    return Value::boolean(order <= 0);
+  case BinaryOp::Greater:
+    return Value::boolean(order > 0);
+  default:
+    return Value::boolean(order >= 0);
+  }
+}
+
+bool Interpreter::identical(const Value &l, const Value &r) {
+  if (l.getKind() != r.getKind())
+    return false;
+  switch (l.getKind()) {
+  case Value::Kind::Param:
+    return l.getParam() == r.getParam();
+  case Value::Kind::Tensor:
+  case Value::Kind::Graph:
+    return l.getOpaque() == r.getOpaque();
+  case Value::Kind::Tuple:
+  case Value::Kind::List:
+    return l.getElements().data() == r.getElements().data();
+  case Value::Kind::Super:
+    return false;
+  default:
+    return equalValues(l, r);
+  }
+}
+
+std::optional<Value> Interpreter::evalSubscript(const SubscriptExprAST &expr,
+                                                Frame &frame) {
+  std::optional<Value> value = eval(*expr.getValue(), frame);
+  if (!value)
+    return std::nullopt;
+  if (value->is(Value::Kind::Graph)) {
+    error(expr.loc(), "the graph cannot be indexed; degree(edge_index) gives "
+                      "the in-degrees");
+    return std::nullopt;
+  }
+  if (value->is(Value::Kind::Tensor) || value->is(Value::Kind::Param)) {
+    error(expr.loc(), "indexing tensors is not supported yet");
+    return std::nullopt;
+  }
+  if (!value->is(Value::Kind::Tuple) && !value->is(Value::Kind::List)) {
+    error(expr.loc(), value->describe() + " cannot be indexed");
+    return std::nullopt;
+  }
+  if (expr.getIndices().size() != 1 ||
+      llvm::isa<SliceExprAST>(expr.getIndices()[0].get())) {
+    error(expr.getIndices()[0]->loc(),
+          "only a single integer index is supported here");
+    return std::nullopt;
+  }
+  const ExprAST &indexExpr = *expr.getIndices()[0];
+  std::optional<Value> index = eval(indexExpr, frame);
+  if (!index)
+    return std::nullopt;
+  if (!index->isIntegral()) {
+    error(indexExpr.loc(),
+          "an index must be an integer, got " + index->describe());
+    return std::nullopt;
+  }
+  llvm::ArrayRef<Value> elements = value->getElements();
+  int64_t i = index->getInt();
+  int64_t n = int64_t(elements.size());
+  if (i < -n || i >= n) {
+    error(indexExpr.loc(), "index " + Twine(i) + " is out of range for " +
+                               value->describe() + " of " + Twine(n) +
+                               " elements");
+    return std::nullopt;
+  }
+  return elements[i < 0 ? i + n : i];
+}
+
+std::optional<Value> Interpreter::evalAttribute(const AttributeExprAST &expr,
+                                                Frame &frame) {
+  std::optional<Value> object = eval(*expr.getValue(), frame);
+  if (!object)
+    return std::nullopt;
+  return getAttribute(*object, expr.getAttr(), expr.loc());
+}
+
+std::optional<Value> Interpreter::getAttribute(const Value &object,
+                                               StringRef name,
+                                               const Location &loc) {
+  if (object.is(Value::Kind::Module)) {
+    const ModuleObject &m = *object.getModule();
+    if (const Value *attr = m.find(name)) {
+      if (attr->is(Value::Kind::Param) && tensorOps)
+        return tensorOps->readParam(*attr->getParam(), loc);
+      return *attr;
+    }
+    // What every torch.nn.Module and PyG layer answers: compiled models
+    // run in eval mode.
+    if (name == "training")
+      return Value::boolean(false);
+    if (name == "aggr" && m.cls && m.cls->isMessagePassing())
+      return Value::string(getAggregationName(m.aggr).str());
+    if (m.cls && m.cls->findMethod(name)) {
+      error(loc,
+            "method '" + name + "' of '" + m.typeName + "' must be called");
+      return std::nullopt;
+    }
+    error(loc, "'" + m.typeName + "' has no attribute '" + name + "'");
+    return std::nullopt;
+  }
+  error(loc, object.describe() + " has no attribute '" + name + "'");
+  return std::nullopt;
+}
+
+//===----------------------------------------------------------------------===//
+// Calls
+//===----------------------------------------------------------------------===//
+
+std::optional<std::vector<Arg>> Interpreter::bindArguments(
+    StringRef callee, llvm::ArrayRef<std::string> names,
+    llvm::function_ref<std::optional<Value>(size_t)> getDefault,
+    llvm::function_ref<bool(size_t)> hasDefault, llvm::ArrayRef<Arg> args,
+    llvm::ArrayRef<KeywordArg> kwargs, const Location &loc) {
+  if (args.size() > names.size()) {
+    error(args[names.size()].loc,
+          callee + " takes " +
+              (names.empty()
+                   ? Twine("no arguments")
+                   : Twine("at most ") + Twine(names.size()) +
+                         (names.size() == 1 ? " argument" : " arguments")) +
+              ", got " + Twine(args.size()));
+    return std::nullopt;
+  }
+  std::vector<std::optional<Arg>> slots(names.size());
+  for (size_t i = 0; i < args.size(); ++i)
+    slots[i] = args[i];
+  for (const KeywordArg &kw : kwargs) {
+    auto it = llvm::find(names, kw.name);
+    if (it == names.end()) {
+      error(kw.nameLoc, callee + " has no parameter named '" + kw.name + "'");
+      return std::nullopt;
+    }
+    size_t i = it - names.begin();
+    if (slots[i]) {
+      error(kw.nameLoc, callee + " got two values for '" + kw.name + "'");
+      return std::nullopt;
+    }
+    slots[i] = Arg{kw.value, kw.loc};
+  }
+  std::vector<Arg> bound;
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (slots[i]) {
+      bound.push_back(*slots[i]);
+      continue;
+    }
+    if (!hasDefault(i)) {
+      error(loc, callee + " is missing the argument '" + names[i] + "'");
+      return std::nullopt;
+    }
+    std::optional<Value> def = getDefault(i);
+    if (!def)
+      return std::nullopt;
+    bound.push_back({*def, loc});
+  }
+  return bound;
+}
+
+std::optional<Value> Interpreter::evalDefault(const ParamAST &param,
+                                              const ClassInfo &cls) {
+  Frame frame;
+  frame.scope = cls.scope;
+  return eval(*param.defaultValue, frame);
+}
+
+std::optional<Value> Interpreter::evalCall(const CallExprAST &expr,
+                                           Frame &frame) {
+  const ExprAST *callee = expr.getCallee();
+  if (const auto *name = llvm::dyn_cast<NameExprAST>(callee);
+      name && name->getName() == "super" && !frame.locals.count("super")) {
+    if (!expr.getArgs().empty() || !expr.getKeywords().empty()) {
+      error(expr.loc(), "super() takes no arguments in model files");
+      return std::nullopt;
+    }
+    if (!frame.definer || !frame.self.is(Value::Kind::Module)) {
+      error(expr.loc(), "super() can only be used in a method");
+      return std::nullopt;
+    }
+    return Value::super(frame.self.getModule(), frame.definer);
+  }
+
+  // Python evaluates the callee (or the receiver of a method) first.
+  std::optional<Value> receiver, calleeValue;
+  const auto *attr = llvm::dyn_cast<AttributeExprAST>(callee);
+  if (attr)
+    receiver = eval(*attr->getValue(), frame);
+  else
+    calleeValue = eval(*callee, frame);
+  if (!receiver && !calleeValue)
+    return std::nullopt;
+
+  std::vector<Arg> args;
+  for (const ExprPtr &argExpr : expr.getArgs()) {
+    std::optional<Value> v = eval(*argExpr, frame);
+    if (!v)
+      return std::nullopt;
+    args.push_back({*v, argExpr->loc()});
+  }
+  std::vector<KeywordArg> kwargs;
+  for (const KeywordArgAST &kw : expr.getKeywords()) {
+    std::optional<Value> v = eval(*kw.value, frame);
+    if (!v)
+      return std::nullopt;
+    kwargs.push_back({kw.name, *v, kw.value->loc(), kw.loc});
+  }
+
+  if (!attr)
+    return callValue(*calleeValue, args, kwargs, expr.loc());
+
+  StringRef method = attr->getAttr();
+  switch (receiver->getKind()) {
+  case Value::Kind::Module:
+    return callMethod(*receiver, method, args, kwargs, expr.loc());
+  case Value::Kind::Super:
+    return callSuper(*receiver, method, args, kwargs, expr.loc());
+  case Value::Kind::Tensor:
+  case Value::Kind::Param:
+    return callTensorMethod({*receiver, attr->getValue()->loc()}, method, args,
+                            kwargs, expr.loc());
+  default:
+    error(expr.loc(), receiver->describe() + " has no method '" + method + "'");
+    return std::nullopt;
+  }
+}
+
+std::optional<Value> Interpreter::callValue(const Value &callee,
+                                            llvm::ArrayRef<Arg> args,
+                                            llvm::ArrayRef<KeywordArg> kwargs,
+                                            const Location &loc) {
+  switch (callee.getKind()) {
+  case Value::Kind::Module:
+    return callModule(callee, args, kwargs, loc);
+  case Value::Kind::Class:
+    if (isTracing()) {
+      error(loc, "layers and parameters can only be created in __init__");
+      return std::nullopt;
+    }
+    if (const ClassInfo *cls = callee.getClass())
+      return construct(*cls, args, kwargs, loc);
+    return constructBuiltin(callee.getName(), args, kwargs, loc);
+  case Value::Kind::Function:
+    return callFunction(callee.getName(), args, kwargs, loc);
+  default:
+    error(loc, callee.describe() + " is not callable");
+    return std::nullopt;
+  }
+}
+
+std::optional<Value> Interpreter::callMethod(const Value &receiver,
+                                             StringRef name,
+                                             llvm::ArrayRef<Arg> args,
+                                             llvm::ArrayRef<KeywordArg> kwargs,
+                                             const Location &loc) {
+  const ModuleObject &m = *receiver.getModule();
+  // Instance attributes come first, as in Python: `self.conv1(x)` calls
+  // the module stored in conv1.
+  if (const Value *attr = m.find(name))
+    return callValue(*attr, args, kwargs, loc);
+  const ClassInfo *definer = nullptr;
+  if (m.cls)
+    if (const FunctionAST *fn = m.cls->findMethod(name, &definer))
+      return callUserMethod(*fn, *definer, receiver, args, kwargs, loc);
+  if (name == "propagate" && m.cls && m.cls->isMessagePassing())
+    return propagate(receiver, args, kwargs, loc);
+  if (name == "forward" && m.builtin != BuiltinModule::None)
+    return callModule(receiver, args, kwargs, loc);
+  error(loc, "'" + m.typeName + "' has no method '" + name + "'");
+  return std::nullopt;
+}
+
+std::optional<Value> Interpreter::callSuper(const Value &proxy, StringRef name,
+                                            llvm::ArrayRef<Arg> args,
+                                            llvm::ArrayRef<KeywordArg> kwargs,
+                                            const Location &loc) {
+  const ClassInfo *definer = proxy.getClass();
+  Value self = Value::module(proxy.getModule());
+  const ClassInfo *baseDefiner = nullptr;
+  if (definer->base)
+    if (const FunctionAST *fn = definer->base->findMethod(name, &baseDefiner))
+      return callUserMethod(*fn, *baseDefiner, self, args, kwargs, loc);
+  if (name == "__init__")
+    return initBuiltinBase(self, definer->root, args, kwargs, loc);
+  if (name == "propagate" && definer->isMessagePassing())
+    return propagate(self, args, kwargs, loc);
+  error(loc, "the base class of '" + definer->name + "' has no method '" +
+                 name + "'");
+  return std::nullopt;
+}
+
+std::optional<Value>
+Interpreter::callUserMethod(const FunctionAST &fn, const ClassInfo &definer,
+                            const Value &self, llvm::ArrayRef<Arg> args,
+                            llvm::ArrayRef<KeywordArg> kwargs,
+                            const Location &loc) {
+  llvm::ArrayRef<ParamAST> params = fn.getParams();
+  if (params.empty()) {
+    error(fn.loc(), "method '" + fn.getName() +
+                        "' must take 'self' as its first parameter");
+    return std::nullopt;
+  }
+  std::string what = fn.getName() == "__init__"
+                         ? definer.name + "()"
+                         : definer.name + "." + fn.getName().str() + "()";
+  std::vector<std::string> names;
+  for (const ParamAST &p : params.drop_front())
+    names.push_back(p.name);
+  std::optional<std::vector<Arg>> bound = bindArguments(
+      what, names,
+      [&](size_t i) { return evalDefault(params[i + 1], definer); },
+      [&](size_t i) { return params[i + 1].defaultValue != nullptr; }, args,
+      kwargs, loc);
+  if (!bound)
+    return std::nullopt;
+  std::vector<Value> values;
+  for (const Arg &arg : *bound)
+    values.push_back(arg.value);
+  return callBound(fn, definer, self, values, what, loc);
+}
+
+std::optional<Value>
+Interpreter::callBound(const FunctionAST &fn, const ClassInfo &definer,
+                       const Value &self, llvm::ArrayRef<Value> bound,
+                       const std::string &what, const Location &callLoc) {
+  if (callStack.size() >= kMaxCallDepth) {
+    error(callLoc, "calls are nested too deeply (more than " +
+                       Twine(kMaxCallDepth) + "); does a method call itself?");
+    return std::nullopt;
+  }
+  if (++numCalls > kMaxCalls) {
+    error(callLoc, "the model makes more than " + Twine(kMaxCalls) +
+                       " calls; is it unrolling a recursion?");
+    return std::nullopt;
+  }
+  llvm::ArrayRef<ParamAST> params = fn.getParams();
+  assert(!params.empty() && bound.size() + 1 == params.size());
+  Frame frame;
+  frame.definer = &definer;
+  frame.scope = definer.scope;
+  frame.self = self;
+  frame.locals[params[0].name] = self;
+  for (size_t i = 0; i < bound.size(); ++i)
+    frame.locals[params[i + 1].name] = bound[i];
+
+  callStack.push_back({what, callLoc});
+  Value result = Value::none();
+  Flow flow = execBlock(fn.getBody(), frame, result);
+  callStack.pop_back();
+  if (flow == Flow::Error)
+    return std::nullopt;
+  if (flow == Flow::Next)
+    lastReturnLoc = fn.loc();
+  return result;
+}
+
+std::optional<Value> Interpreter::construct(const ClassInfo &cls,
+                                            llvm::ArrayRef<Arg> args,
+                                            llvm::ArrayRef<KeywordArg> kwargs,
+                                            const Location &loc) {
+  auto object = std::make_shared<ModuleObject>();
+  object->cls = &cls;
+  object->typeName = cls.name;
+  object->loc = loc;
+  Value self = Value::module(object);
+  const ClassInfo *definer = nullptr;
+  std::optional<Value> result;
+  if (const FunctionAST *init = cls.findMethod("__init__", &definer))
+    result = callUserMethod(*init, *definer, self, args, kwargs, loc);
+  else
+    result = initBuiltinBase(self, cls.root, args, kwargs, loc);
+  if (!result)
+    return std::nullopt;
+  if (!result->isNone()) {
+    error(lastReturnLoc,
+          "__init__() must return None, not " + result->describe());
+    return std::nullopt;
+  }
+  return self;
+}
+
+std::optional<Value> Interpreter::initBuiltinBase(
+    const Value &self, RootKind root, llvm::ArrayRef<Arg> args,
+    llvm::ArrayRef<KeywordArg> kwargs, const Location &loc) {
+  if (root != RootKind::MessagePassing) {
+    StringRef base = root == RootKind::Model ? "Model" : "Module";
+    if (!bindArguments((base + ".__init__()").str(), {},
+                       [](size_t) { return std::nullopt; },
+                       [](size_t) { return false; }, args, kwargs, loc))
+      return std::nullopt;
+    return Value::none();
+  }
+  std::vector<std::string> names = {"aggr", "flow"};
+  Value defaults[] = {Value::string("add"), Value::string("source_to_target")};
+  std::optional<std::vector<Arg>> bound = bindArguments(
+      "MessagePassing.__init__()", names,
+      [&](size_t i) { return std::optional<Value>(defaults[i]); },
+      [](size_t) { return true; }, args, kwargs, loc);
+  if (!bound)
+    return std::nullopt;
+  const Arg &aggr = (*bound)[0], &flow = (*bound)[1];
+  static const std::pair<StringRef, Aggregation> aggregations[] = {
+      {"add", Aggregation::Add},
+      {"sum", Aggregation::Add},
+      {"mean", Aggregation::Mean},
+      {"max", Aggregation::Max},
+      {"min", Aggregation::Min}};
+  const Aggregation *chosen = nullptr;
+  if (aggr.value.is(Value::Kind::Str))
+    for (const auto &[name, kind] : aggregations)
+      if (aggr.value.getStr() == name)
+        chosen = &kind;
+  if (!chosen) {
+    error(aggr.loc, "aggr must be one of 'add', 'sum', 'mean', 'max', 'min'; "
+                    "got " +
+                        aggr.value.repr());
+    return std::nullopt;
+  }
+  if (!flow.value.is(Value::Kind::Str) ||
+      flow.value.getStr() != "source_to_target") {
+    error(flow.loc, "only flow='source_to_target' is supported; got " +
+                        flow.value.repr());
+    return std::nullopt;
+  }
+  self.getModule()->aggr = *chosen;
+  return Value::none();
+}
+
+std::optional<int64_t> Interpreter::getDimension(const Arg &arg,
+                                                 StringRef what) {
+  if (!arg.value.is(Value::Kind::Int) || arg.value.getInt() <= 0 ||
+      arg.value.getInt() > kMaxDimension) {
+    error(arg.loc,
+          what + " must be a positive integer, got " + arg.value.repr());
+    return std::nullopt;
+  }
+  return arg.value.getInt();
+}
+
+std::optional<bool> Interpreter::getBool(const Arg &arg, StringRef what) {
+  if (!arg.value.is(Value::Kind::Bool)) {
+    error(arg.loc, what + " must be True or False, got " + arg.value.repr());
+    return std::nullopt;
+  }
+  return arg.value.getBool();
+}
+
+std::optional<double> Interpreter::getFloat(const Arg &arg, StringRef what) {
+  if (!arg.value.isNumber()) {
+    error(arg.loc, what + " must be a number, got " + arg.value.repr());
+    return std::nullopt;
+  }
+  return arg.value.getNumber();
+}
+
+std::optional<Value>
+Interpreter::constructBuiltin(StringRef name, llvm::ArrayRef<Arg> args,
+                              llvm::ArrayRef<KeywordArg> kwargs,
+                              const Location &loc) {
+  if (name == "Parameter") {
+    // Parameter(d0, d1, ...) or Parameter((d0, d1, ...)).
+    if (!kwargs.empty()) {
+      error(kwargs[0].nameLoc, "Parameter() takes only its dimensions");
+      return std::nullopt;
+    }
+    std::vector<Arg> dims(args.begin(), args.end());
+    if (dims.size() == 1 && (dims[0].value.is(Value::Kind::Tuple) ||
+                             dims[0].value.is(Value::Kind::List))) {
+      Location at = dims[0].loc;
+      std::vector<Arg> unpacked;
+      for (const Value &v : dims[0].value.getElements())
+        unpacked.push_back({v, at});
+      dims = std::move(unpacked);
+    }
+    if (dims.empty()) {
+      error(loc, "Parameter() needs at least one dimension");
+      return std::nullopt;
+    }
+    auto param = std::make_shared<ParamObject>();
+    param->loc = loc;
+    int64_t elements = 1;
+    for (const Arg &dim : dims) {
+      std::optional<int64_t> d = getDimension(dim, "a Parameter() dimension");
+      if (!d)
+        return std::nullopt;
+      param->shape.push_back(*d);
+      if (__builtin_mul_overflow(elements, *d, &elements) ||
+          elements > kMaxParamElements) {
+        error(loc, "Parameter() is too large");
+        return std::nullopt;
+      }
+    }
+    return Value::param(std::move(param));
+  }
+
+  auto object = std::make_shared<ModuleObject>();
+  object->typeName = name.str();
+  object->loc = loc;
+  std::string callee = name.str() + "()";
+
+  if (name == "Linear") {
+    std::vector<std::string> names = {"in_features", "out_features", "bias"};
+    std::optional<std::vector<Arg>> bound = bindArguments(
+        callee, names,
+        [](size_t) { return std::optional<Value>(Value::boolean(true)); },
+        [](size_t i) { return i == 2; }, args, kwargs, loc);
+    if (!bound)
+      return std::nullopt;
+    std::optional<int64_t> in =
+        getDimension((*bound)[0], "Linear() argument 'in_features'");
+    if (!in)
+      return std::nullopt;
+    std::optional<int64_t> out =
+        getDimension((*bound)[1], "Linear() argument 'out_features'");
+    if (!out)
+      return std::nullopt;
+    std::optional<bool> bias = getBool((*bound)[2], "Linear() argument 'bias'");
+    if (!bias)
+      return std::nullopt;
+    if (*in * *out > kMaxParamElements) {
+      error(loc, "Linear() is too large");
+      return std::nullopt;
+    }
+    object->builtin = BuiltinModule::Linear;
+    object->set("weight", Value::param(std::make_shared<ParamObject>(
+                              ParamObject{{*out, *in}, loc})));
+    if (*bias)
+      object->set("bias", Value::param(std::make_shared<ParamObject>(
+                              ParamObject{{*out}, loc})));
+    object->set("in_features", Value::integer(*in));
+    object->set("out_features", Value::integer(*out));
+    return Value::module(std::move(object));
+  }
+
+  if (name == "Dropout") {
+    std::optional<std::vector<Arg>> bound = bindArguments(
+        callee, {"p"},
+        [](size_t) { return std::optional<Value>(Value::floating(0.5)); },
+        [](size_t) { return true; }, args, kwargs, loc);
+    if (!bound)
+      return std::nullopt;
+    std::optional<double> p = getFloat((*bound)[0], "p");
+    if (!p)
+      return std::nullopt;
+    if (*p < 0 || *p > 1) {
+      error((*bound)[0].loc, "dropout probability must be between 0 and 1");
+      return std::nullopt;
+    }
+    object->builtin = BuiltinModule::Dropout;
+    object->set("p", Value::floating(*p));
+    return Value::module(std::move(object));
+  }
+
+  // Activations as modules: ELU and LeakyReLU have one float setting.
+  struct Activation {
+    StringRef name;
+    BuiltinModule kind;
+    StringRef setting;
+    double def;
+  };
+  static const Activation activations[] = {
+      {"Identity", BuiltinModule::Identity, "", 0},
+      {"ReLU", BuiltinModule::ReLU, "", 0},
+      {"Sigmoid", BuiltinModule::Sigmoid, "", 0},
+      {"Tanh", BuiltinModule::Tanh, "", 0},
+      {"GELU", BuiltinModule::GELU, "", 0},
+      {"ELU", BuiltinModule::ELU, "alpha", 1.0},
+      {"LeakyReLU", BuiltinModule::LeakyReLU, "negative_slope", 0.01}};
+  for (const Activation &act : activations) {
+    if (act.name != name)
+      continue;
+    std::vector<std::string> names;
+    if (!act.setting.empty())
+      names.push_back(act.setting.str());
+    double def = act.def;
+    std::optional<std::vector<Arg>> bound = bindArguments(
+        callee, names,
+        [&](size_t) { return std::optional<Value>(Value::floating(def)); },
+        [](size_t) { return true; }, args, kwargs, loc);
+    if (!bound)
+      return std::nullopt;
+    object->builtin = act.kind;
+    if (!act.setting.empty()) {
+      std::optional<double> v = getFloat((*bound)[0], act.setting);
+      if (!v)
+        return std::nullopt;
+      object->set(act.setting, Value::floating(*v));
+    }
+    return Value::module(std::move(object));
+  }
+  error(loc, "unknown builtin class '" + name + "'");
+  return std::nullopt;
+}
+
+std::optional<Value> Interpreter::callModule(const Value &module,
+                                             llvm::ArrayRef<Arg> args,
+                                             llvm::ArrayRef<KeywordArg> kwargs,
+                                             const Location &loc) {
+  const ModuleObject &m = *module.getModule();
+  if (m.builtin == BuiltinModule::None) {
+    const ClassInfo *definer = nullptr;
+    const FunctionAST *forward = m.cls->findMethod("forward", &definer);
+    if (!forward) {
+      error(loc, "'" + m.typeName + "' has no forward() method");
+      return std::nullopt;
+    }
+    return callUserMethod(*forward, *definer, module, args, kwargs, loc);
+  }
+
+  std::optional<std::vector<Arg>> bound = bindArguments(
+      m.typeName + "()", {"input"}, [](size_t) { return std::nullopt; },
+      [](size_t) { return false; }, args, kwargs, loc);
+  if (!bound)
+    return std::nullopt;
+  const Arg &input = (*bound)[0];
+  auto setting = [&](StringRef name) { return Arg{*m.find(name), m.loc}; };
+  switch (m.builtin) {
+  case BuiltinModule::Linear:
+    if (!tensorOps) {
+      error(loc, "Linear can only be applied in forward()");
+      return std::nullopt;
+    }
+    return tensorOps->linear(m, input, loc);
+  case BuiltinModule::Dropout:
+  case BuiltinModule::Identity:
+    return input.value;
+  case BuiltinModule::ReLU:
+    return callFunction("relu", {input}, {}, loc);
+  case BuiltinModule::Sigmoid:
+    return callFunction("sigmoid", {input}, {}, loc);
+  case BuiltinModule::Tanh:
+    return callFunction("tanh", {input}, {}, loc);
+  case BuiltinModule::GELU:
+    return callFunction("gelu", {input}, {}, loc);
+  case BuiltinModule::ELU:
+    return callFunction("elu", {input, setting("alpha")}, {}, loc);
+  case BuiltinModule::LeakyReLU:
+    return callFunction("leaky_relu", {input, setting("negative_slope")}, {},
+                        loc);
+  case BuiltinModule::None:
+    break;
+  }
+  return std::nullopt;
+}
+
+std::optional<Value>
+Interpreter::callFunction(StringRef name, llvm::ArrayRef<Arg> args,
+                          llvm::ArrayRef<KeywordArg> kwargs,
+                          const Location &loc) {
+  const BuiltinFunction *fn = lookupBuiltinFunction(name);
+  assert(fn && "callFunction on an unknown builtin");
+  std::optional<std::vector<Arg>> bound = bindArguments(
+      callName(*fn), fn->params, [&](size_t i) { return fn->defaults[i]; },
+      [&](size_t i) { return fn->defaults[i].has_value(); }, args, kwargs, loc);
+  if (!bound)
+    return std::nullopt;
+  const Value &first = (*bound)[0].value;
+
+  // Python's own builtins on plain values, and abs/min/max of numbers.
+  bool anyTensor = llvm::any_of(
+      *bound, [](const Arg &arg) { return isTensorLike(arg.value); });
+  if (fn->plain && !anyTensor)
+    return callPlainBuiltin(name, *bound, loc);
+  if (name == "abs" && first.isNumber()) {
+    if (first.is(Value::Kind::Float))
+      return Value::floating(std::fabs(first.getNumber()));
+    if (first.getInt() == std::numeric_limits<int64_t>::min()) {
+      error(loc, "integer overflow in abs()");
+      return std::nullopt;
+    }
+    return Value::integer(std::abs(first.getInt()));
+  }
+  if (name == "min" || name == "max")
+    name = name == "min" ? "minimum" : "maximum";
+  if (name == "dropout") {
+    std::optional<bool> training = getBool((*bound)[2], "training");
+    if (!training)
+      return std::nullopt;
+    if (*training) {
+      error((*bound)[2].loc, "dropout(training=True) is not supported: "
+                             "gnnc compiles models for inference");
+      return std::nullopt;
+    }
+    return first;
+  }
+  if (fn->plain && name != "minimum" && name != "maximum") {
+    error(loc, callName(*fn) + " does not take tensors");
+    return std::nullopt;
+  }
+  if (!tensorOps) {
+    error(loc, "'" + name + "' can only be used in forward() and message()");
+    return std::nullopt;
+  }
+  return tensorOps->callBuiltin(name, *bound, loc);
+}
+
+std::optional<Value> Interpreter::callPlainBuiltin(StringRef name,
+                                                   llvm::ArrayRef<Arg> args,
+                                                   const Location &loc) {
+  const Value &x = args[0].value;
+  if (name == "int") {
+    if (x.isIntegral())
+      return Value::integer(x.getInt());
+    if (x.is(Value::Kind::Float) && std::isfinite(x.getNumber()) &&
+        std::fabs(x.getNumber()) < 9.2e18)
+      return Value::integer(int64_t(x.getNumber()));
+    int64_t parsed;
+    if (x.is(Value::Kind::Str) && !x.getStr().getAsInteger(10, parsed))
+      return Value::integer(parsed);
+  } else if (name == "float") {
+    if (x.isNumber())
+      return Value::floating(x.getNumber());
+    double parsed;
+    if (x.is(Value::Kind::Str) && !x.getStr().getAsDouble(parsed))
+      return Value::floating(parsed);
+  } else if (name == "bool") {
+    std::optional<bool> t = truthy(x, args[0].loc);
+    if (!t)
+      return std::nullopt;
+    return Value::boolean(*t);
+  } else if (name == "len") {
+    if (x.is(Value::Kind::Tuple) || x.is(Value::Kind::List))
+      return Value::integer(int64_t(x.getElements().size()));
+    if (x.is(Value::Kind::Str))
+      return Value::integer(int64_t(x.getStr().size()));
+  } else if (name == "min" || name == "max") {
+    std::optional<Value> less = compare(BinaryOp::Less, args[1].value, x, loc);
+    if (!less)
+      return std::nullopt;
+    return less->getBool() == (name == "min") ? args[1].value : x;
+  }
+  error(args[0].loc, name + "() cannot convert " + x.repr());
+  return std::nullopt;
+}
+
+std::optional<Value> Interpreter::callTensorMethod(
+    const Arg &receiver, StringRef name, llvm::ArrayRef<Arg> args,
+    llvm::ArrayRef<KeywordArg> kwargs, const Location &loc) {
+  if (!isTensorMethod(name)) {
+    error(loc, "tensors have no method '" + name + "' in model files");
+    return std::nullopt;
+  }
+  std::vector<Arg> all = {receiver};
+  all.insert(all.end(), args.begin(), args.end());
+  return callFunction(name, all, kwargs, loc);
+}
+
+std::optional<Value> Interpreter::propagate(const Value &layer,
+                                            llvm::ArrayRef<Arg> args,
+                                            llvm::ArrayRef<KeywordArg> kwargs,
+                                            const Location &loc) {
+  if (!tensorOps) {
+    error(loc, "propagate() can only be called in forward()");
+    return std::nullopt;
+  }
+  if (args.empty()) {
+    error(loc, "propagate() needs the graph (edge_index) as its first "
+               "argument");
+    return std::nullopt;
+  }
+  if (args.size() > 1) {
+    error(args[1].loc, "propagate() takes the graph as its only positional "
+                       "argument; pass tensors by keyword, e.g. x=x");
+    return std::nullopt;
+  }
+  std::vector<KeywordArg> tensors;
+  for (const KeywordArg &kw : kwargs) {
+    // PyG's `size` describes bipartite graphs; only the default is valid.
+    if (kw.name == "size") {
+      if (!kw.value.isNone()) {
+        error(kw.nameLoc, "propagate(size=...) is not supported yet");
+        return std::nullopt;
+      }
+      continue;
+    }
+    tensors.push_back(kw);
+  }
+  return tensorOps->propagate(layer, args[0], tensors, loc);
+}
+
+//===----------------------------------------------------------------------===//
+// The model
+//===----------------------------------------------------------------------===//
+
+/// Parses a --set value: an integer, a float, True, False or None.
+static std::optional<Value> parseSetValue(StringRef text) {
+  if (text == "True" || text == "False")
+    return Value::boolean(text == "True");
+  if (text == "None")
+    return Value::none();
+  int64_t i;
+  if (!text.getAsInteger(10, i))
+    return Value::integer(i);
+  double f;
+  // getAsDouble also accepts "inf" and "nan"; those are never meant.
+  if (!text.empty() && (llvm::isDigit(text.back()) || text.back() == '.') &&
+      !text.getAsDouble(f) && std::isfinite(f))
+    return Value::floating(f);
+  return std::nullopt;
+}
+
+std::optional<ElaboratedModel> Interpreter::elaborateModel(
+    const ClassInfo &cls,
+    llvm::ArrayRef<std::pair<std::string, std::string>> overrides) {
+  const ClassInfo *definer = nullptr;
+  const FunctionAST *init = cls.findMethod("__init__", &definer);
+  llvm::ArrayRef<ParamAST> params;
+  if (init && !init->getParams().empty())
+    params = init->getParams().drop_front();
+  const Location &initLoc = init ? init->loc() : cls.ast->loc();
+
+  // Later --set options of the same name win, as with most tools.
+  std::vector<KeywordArg> kwargs;
+  for (const auto &[name, text] : overrides) {
+    const ParamAST *param = llvm::find_if(
+        params, [&](const ParamAST &p) { return p.name == name; });
+    if (param == params.end()) {
+      error(initLoc, "'" + cls.name + "' has no constructor argument '" + name +
+                         "' (from --set " + name + "=" + text + ")");
+      return std::nullopt;
+    }
+    std::optional<Value> value = parseSetValue(text);
+    if (!value) {
+      error(param->loc, "invalid value '" + text + "' for --set " + name +
+                            ": expected an integer, a float, True, False or "
+                            "None");
+      return std::nullopt;
+    }
+    llvm::erase_if(kwargs,
+                   [&](const KeywordArg &kw) { return kw.name == name; });
+    kwargs.push_back({name, *value, param->loc, param->loc});
+  }
+
+  ElaboratedModel result;
+  for (const ParamAST &param : params) {
+    auto set = llvm::find_if(
+        kwargs, [&](const KeywordArg &kw) { return kw.name == param.name; });
+    if (set != kwargs.end()) {
+      result.arguments.emplace_back(param.name, set->value);
+      continue;
+    }
+    if (!param.defaultValue) {
+      error(param.loc, "constructor argument '" + param.name + "' of '" +
+                           cls.name + "' has no default; pass --set " +
+                           param.name + "=VALUE");
+      return std::nullopt;
+    }
+    std::optional<Value> def = evalDefault(param, *definer);
+    if (!def)
+      return std::nullopt;
+    result.arguments.emplace_back(param.name, *def);
+  }
+
+  std::optional<Value> model = construct(cls, {}, kwargs, Location{});
+  if (!model)
+    return std::nullopt;
+  result.model = *model;
+  return result;
+}

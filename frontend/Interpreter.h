@@ -1,0 +1,249 @@
+//===- Interpreter.h - Evaluates model code at compile time -----*- C++ -*-===//
+//
+// Runs the methods of model-language classes over Values: `__init__` with
+// plain values only (building the module tree and its parameters), and
+// `forward`/`message` with a TensorOps attached, which turns every
+// operation on traced tensors into IR. Control flow never depends on
+// tensors, so one pass over the statements is the whole trace.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef GNN_FRONTEND_INTERPRETER_H
+#define GNN_FRONTEND_INTERPRETER_H
+
+#include "frontend/AST.h"
+#include "frontend/Diagnostics.h"
+#include "frontend/Program.h"
+#include "frontend/Value.h"
+
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringRef.h"
+#include "llvm/ADT/Twine.h"
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace gnn {
+namespace frontend {
+
+/// An argument value with the location of the expression it came from.
+struct Arg {
+  Value value;
+  Location loc;
+};
+
+/// A keyword argument `name=value`: `loc` is the value's location,
+/// `nameLoc` the name's.
+struct KeywordArg {
+  std::string name;
+  Value value;
+  Location loc;
+  Location nameLoc;
+};
+
+class Interpreter;
+
+/// The operations on traced values, implemented by the IR generator. Each
+/// reports its own errors (through Interpreter::error) and returns
+/// std::nullopt after one.
+class TensorOps {
+public:
+  virtual ~TensorOps();
+  /// `lhs OP rhs` where at least one side is traced or a parameter.
+  virtual std::optional<Value> binary(BinaryOp op, const Arg &lhs,
+                                      const Arg &rhs, const Location &loc) = 0;
+  /// `-operand` on a traced value.
+  virtual std::optional<Value> negate(const Arg &operand,
+                                      const Location &loc) = 0;
+  /// A builtin function on traced values (relu, pow, degree, ...), its
+  /// arguments bound to the builtin's signature, in order.
+  virtual std::optional<Value> callBuiltin(llvm::StringRef name,
+                                           llvm::ArrayRef<Arg> args,
+                                           const Location &loc) = 0;
+  /// A builtin Linear module applied to `input`.
+  virtual std::optional<Value>
+  linear(const ModuleObject &linear, const Arg &input, const Location &loc) = 0;
+  /// `layer.propagate(graph, **kwargs)` of a MessagePassing layer.
+  virtual std::optional<Value> propagate(const Value &layer, const Arg &graph,
+                                         llvm::ArrayRef<KeywordArg> kwargs,
+                                         const Location &loc) = 0;
+  /// The traced tensor standing for a parameter read at `loc`.
+  virtual std::optional<Value> readParam(const ParamObject &param,
+                                         const Location &loc) = 0;
+};
+
+/// The model object after `__init__`, with the constructor arguments it
+/// was built with (defaults and --set overrides applied).
+struct ElaboratedModel {
+  Value model;
+  std::vector<std::pair<std::string, Value>> arguments;
+};
+
+class Interpreter {
+public:
+  Interpreter(const Program &program, DiagnosticEngine &diag)
+      : program(program), diag(diag) {}
+
+  /// Attaches the tracer; without one, tensor operations are errors (as
+  /// they are in `__init__`).
+  void setTensorOps(TensorOps *ops) { tensorOps = ops; }
+
+  /// Constructs `cls` with its constructor defaults, overridden by
+  /// `overrides` (NAME=VALUE strings from --set).
+  std::optional<ElaboratedModel>
+  elaborateModel(const ClassInfo &cls,
+                 llvm::ArrayRef<std::pair<std::string, std::string>> overrides);
+
+  /// Calls method `name` of `receiver` (a module), as `receiver.name(...)`
+  /// written at `loc`.
+  std::optional<Value> callMethod(const Value &receiver, llvm::StringRef name,
+                                  llvm::ArrayRef<Arg> args,
+                                  llvm::ArrayRef<KeywordArg> kwargs,
+                                  const Location &loc);
+
+  /// Runs `fn` (a method defined in `definer`) on `self` with one value per
+  /// parameter after `self`, already bound. `what` names the call in
+  /// "called from here" notes; `callLoc` is where it was called.
+  std::optional<Value> callBound(const FunctionAST &fn,
+                                 const ClassInfo &definer, const Value &self,
+                                 llvm::ArrayRef<Value> bound,
+                                 const std::string &what,
+                                 const Location &callLoc);
+
+  /// The default of a parameter of a method of `cls`.
+  std::optional<Value> evalDefault(const ParamAST &param, const ClassInfo &cls);
+
+  /// Reports an error, followed by a note for each enclosing call made from
+  /// model code, so an error inside a library layer points back to the
+  /// user's line.
+  void error(const Location &loc, const llvm::Twine &message);
+  /// Like error(), with one more note before the call-site notes.
+  void error(const Location &loc, const llvm::Twine &message,
+             const Location &noteLoc, const llvm::Twine &note);
+
+  /// Where the last `return` executed (the function's location if it fell
+  /// off the end): what a check of a method's result points at.
+  const Location &getLastReturnLoc() const { return lastReturnLoc; }
+
+  /// True while forward/message are traced.
+  bool isTracing() const { return tensorOps != nullptr; }
+
+private:
+  struct Frame {
+    llvm::StringMap<Value> locals;
+    const ClassInfo *definer = nullptr; // null for default-value frames
+    const Scope *scope = nullptr;
+    Value self;
+  };
+  enum class Flow { Next, Return, Error };
+  void printCallNotes();
+  struct CallSite {
+    std::string what;
+    Location loc;
+  };
+
+  // Statements.
+  Flow execBlock(llvm::ArrayRef<StmtPtr> body, Frame &frame, Value &result);
+  Flow execStmt(const StmtAST &stmt, Frame &frame, Value &result);
+  bool assign(const ExprAST &target, Value value, Frame &frame,
+              const Location &loc);
+
+  // Expressions.
+  std::optional<Value> eval(const ExprAST &expr, Frame &frame);
+  std::optional<Value> evalName(const NameExprAST &expr, Frame &frame);
+  std::optional<Value> evalUnary(const UnaryExprAST &expr, Frame &frame);
+  std::optional<Value> evalBinary(const BinaryExprAST &expr, Frame &frame);
+  std::optional<Value> evalCall(const CallExprAST &expr, Frame &frame);
+  std::optional<Value> evalAttribute(const AttributeExprAST &expr,
+                                     Frame &frame);
+  std::optional<Value> evalSubscript(const SubscriptExprAST &expr,
+                                     Frame &frame);
+  std::optional<Value> getAttribute(const Value &object, llvm::StringRef name,
+                                    const Location &loc);
+  std::optional<bool> truthy(const Value &value, const Location &loc);
+
+  // Operators on values.
+  std::optional<Value> binary(BinaryOp op, const Arg &lhs, const Arg &rhs,
+                              const Location &loc);
+  std::optional<Value> plainArithmetic(BinaryOp op, const Value &lhs,
+                                       const Value &rhs, const Location &loc);
+  std::optional<Value> compare(BinaryOp op, const Value &lhs, const Value &rhs,
+                               const Location &loc);
+  bool identical(const Value &lhs, const Value &rhs);
+
+  // Calls.
+  std::optional<Value> callValue(const Value &callee, llvm::ArrayRef<Arg> args,
+                                 llvm::ArrayRef<KeywordArg> kwargs,
+                                 const Location &loc);
+  std::optional<Value> callModule(const Value &module, llvm::ArrayRef<Arg> args,
+                                  llvm::ArrayRef<KeywordArg> kwargs,
+                                  const Location &loc);
+  std::optional<Value> callSuper(const Value &proxy, llvm::StringRef name,
+                                 llvm::ArrayRef<Arg> args,
+                                 llvm::ArrayRef<KeywordArg> kwargs,
+                                 const Location &loc);
+  std::optional<Value>
+  callUserMethod(const FunctionAST &fn, const ClassInfo &definer,
+                 const Value &self, llvm::ArrayRef<Arg> args,
+                 llvm::ArrayRef<KeywordArg> kwargs, const Location &loc);
+  std::optional<Value> construct(const ClassInfo &cls, llvm::ArrayRef<Arg> args,
+                                 llvm::ArrayRef<KeywordArg> kwargs,
+                                 const Location &loc);
+  std::optional<Value> initBuiltinBase(const Value &self, RootKind root,
+                                       llvm::ArrayRef<Arg> args,
+                                       llvm::ArrayRef<KeywordArg> kwargs,
+                                       const Location &loc);
+  std::optional<Value> constructBuiltin(llvm::StringRef name,
+                                        llvm::ArrayRef<Arg> args,
+                                        llvm::ArrayRef<KeywordArg> kwargs,
+                                        const Location &loc);
+  std::optional<Value> callFunction(llvm::StringRef name,
+                                    llvm::ArrayRef<Arg> args,
+                                    llvm::ArrayRef<KeywordArg> kwargs,
+                                    const Location &loc);
+  std::optional<Value> callPlainBuiltin(llvm::StringRef name,
+                                        llvm::ArrayRef<Arg> args,
+                                        const Location &loc);
+  std::optional<Value> callTensorMethod(const Arg &receiver,
+                                        llvm::StringRef name,
+                                        llvm::ArrayRef<Arg> args,
+                                        llvm::ArrayRef<KeywordArg> kwargs,
+                                        const Location &loc);
+  std::optional<Value> propagate(const Value &layer, llvm::ArrayRef<Arg> args,
+                                 llvm::ArrayRef<KeywordArg> kwargs,
+                                 const Location &loc);
+
+  /// Binds call arguments to parameters named `names` (`defaults[i]` is
+  /// the default of names[i], or null for none): one Arg per parameter.
+  /// Defaults are produced lazily by `getDefault(i)`.
+  std::optional<std::vector<Arg>>
+  bindArguments(llvm::StringRef callee, llvm::ArrayRef<std::string> names,
+                llvm::function_ref<std::optional<Value>(size_t)> getDefault,
+                llvm::function_ref<bool(size_t)> hasDefault,
+                llvm::ArrayRef<Arg> args, llvm::ArrayRef<KeywordArg> kwargs,
+                const Location &loc);
+
+  // Checked conversions of builtin arguments.
+  std::optional<int64_t> getDimension(const Arg &arg, llvm::StringRef what);
+  std::optional<bool> getBool(const Arg &arg, llvm::StringRef what);
+  std::optional<double> getFloat(const Arg &arg, llvm::StringRef what);
+
+  /// Describes a module's type for messages: its class name.
+  static std::string typeName(const Value &module);
+
+  const Program &program;
+  DiagnosticEngine &diag;
+  TensorOps *tensorOps = nullptr;
+  std::vector<CallSite> callStack;
+  size_t numCalls = 0;
+  Location lastReturnLoc;
+};
+
+} // namespace frontend
+} // namespace gnn
+
+#endif // GNN_FRONTEND_INTERPRETER_H

@@ -19,6 +19,9 @@
 using namespace mlir;
 
 void gnn::buildStagePipeline(OpPassManager &pm) {
+  // Layers each add self loops and compute degrees; merge the copies
+  // before they become stages of their own.
+  pm.addPass(createCSEPass());
   pm.addNestedPass<func::FuncOp>(createGNNDecompose());
   pm.addNestedPass<func::FuncOp>(createGNNFuseTransforms());
   pm.addPass(createCanonicalizerPass());

@@ -210,7 +210,7 @@ int main(int argc, char **argv) {
       sum += output.data()[i];
       sumAbs += std::fabs(output.data()[i]);
     }
-    llvm::outs() << llvm::format("inference: %.3f s, %.1f M edges/s per layer pass\n",
+    llvm::outs() << llvm::format("inference: %.3f s, %.1f M graph edges/s\n",
                                  stats.totalSeconds,
                                  graph.numEdges() / stats.totalSeconds / 1e6);
     llvm::outs() << "output: " << gnn::formatShape(output.shape)

@@ -39,3 +39,22 @@ demo: build
 
 clean:
 	rm -rf $(BUILD_DIR) $(DEMO_DIR)
+
+# Benchmarks against PyTorch and the machine's limits (bench/, docs/performance.md).
+# BENCH_FLAGS passes options to bench/bench.py (see bench/bench.py --help).
+BENCH_FLAGS ?=
+.PHONY: bench bench-quick bench-deps
+
+bench-deps:
+	@scripts/install-deps --bench
+
+$(BUILD_DIR)/bench/stream: bench/stream.cpp
+	@mkdir -p $(dir $@)
+	g++ -O3 -march=native -fopenmp -o $@ $<
+
+bench: build bench-deps $(BUILD_DIR)/bench/stream
+	/usr/bin/python3 bench/bench.py --build $(BUILD_DIR) $(BENCH_FLAGS)
+	/usr/bin/python3 bench/report.py bench/results/full.json
+
+bench-quick: build bench-deps $(BUILD_DIR)/bench/stream
+	/usr/bin/python3 bench/bench.py --quick --build $(BUILD_DIR) $(BENCH_FLAGS)

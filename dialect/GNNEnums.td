@@ -7,17 +7,36 @@ include "dialect/GNNDialect.td"
 
 // How a message-passing stage combines the messages arriving at a vertex.
 // PyG's "sum" is the same reduction as "add"; the frontend maps it.
+// `softmax_add` is PyG's `softmax(logits, index)` used as the weight of a
+// summed message: the region yields (value, logits) and the result is
+// sum_j softmax_j(logits) * value over the in-edges j of each target.
 def GNN_AggregationAdd  : I32EnumAttrCase<"Add", 0, "add">;
 def GNN_AggregationMean : I32EnumAttrCase<"Mean", 1, "mean">;
 def GNN_AggregationMax  : I32EnumAttrCase<"Max", 2, "max">;
 def GNN_AggregationMin  : I32EnumAttrCase<"Min", 3, "min">;
+def GNN_AggregationSoftmaxAdd : I32EnumAttrCase<"SoftmaxAdd", 4, "softmax_add">;
 def GNN_Aggregation : I32EnumAttr<"Aggregation", "message aggregation",
     [GNN_AggregationAdd, GNN_AggregationMean, GNN_AggregationMax,
-     GNN_AggregationMin]> {
+     GNN_AggregationMin, GNN_AggregationSoftmaxAdd]> {
   let genSpecializedAttr = 0;
   let cppNamespace = "::gnn";
 }
 def GNN_AggregationAttr : EnumAttr<GNN_Dialect, GNN_Aggregation, "aggr"> {
+  let assemblyFormat = "$value";
+}
+
+// How `gnn.reduce` combines the elements along one feature dimension
+// (PyTorch's sum, mean, amax and amin with a `dim`).
+def GNN_ReductionSum  : I32EnumAttrCase<"Sum", 0, "sum">;
+def GNN_ReductionMean : I32EnumAttrCase<"Mean", 1, "mean">;
+def GNN_ReductionMax  : I32EnumAttrCase<"Max", 2, "max">;
+def GNN_ReductionMin  : I32EnumAttrCase<"Min", 3, "min">;
+def GNN_Reduction : I32EnumAttr<"Reduction", "reduction over a feature dimension",
+    [GNN_ReductionSum, GNN_ReductionMean, GNN_ReductionMax, GNN_ReductionMin]> {
+  let genSpecializedAttr = 0;
+  let cppNamespace = "::gnn";
+}
+def GNN_ReductionAttr : EnumAttr<GNN_Dialect, GNN_Reduction, "reduction"> {
   let assemblyFormat = "$value";
 }
 

@@ -152,6 +152,65 @@ GNN_BINARY_VERIFIER(MaximumOp)
 GNN_BINARY_VERIFIER(MinimumOp)
 
 //===----------------------------------------------------------------------===//
+// Shapes and reductions
+//===----------------------------------------------------------------------===//
+
+static int64_t numElements(ArrayRef<int64_t> shape) {
+  int64_t n = 1;
+  for (int64_t d : shape)
+    n *= d;
+  return n;
+}
+
+LogicalResult ReshapeOp::verify() {
+  Type in = getInput().getType(), out = getResult().getType();
+  Domain di = getDomain(in), dout = getDomain(out);
+  if (di != dout)
+    return emitOpError("cannot reshape ")
+           << describeDomain(di) << " into " << describeDomain(dout);
+  int64_t from = numElements(getFeatureShape(in));
+  int64_t to = numElements(getFeatureShape(out));
+  if (from != to)
+    return emitOpError("changes the number of elements")
+           << (di == Domain::Vertex || di == Domain::Edge ? " per row" : "")
+           << " from " << from << " to " << to;
+  return success();
+}
+
+OpFoldResult ReshapeOp::fold(FoldAdaptor) {
+  if (getInput().getType() == getResult().getType())
+    return getInput();
+  // reshape(reshape(x)) is one reshape of x.
+  if (auto inner = getInput().getDefiningOp<ReshapeOp>()) {
+    getInputMutable().assign(inner.getInput());
+    return getResult();
+  }
+  return {};
+}
+
+LogicalResult ReduceOp::verify() {
+  Type in = getInput().getType();
+  Domain d = getDomain(in);
+  ArrayRef<int64_t> shape = getFeatureShape(in);
+  int64_t dim = getDim();
+  if (dim < 0 || dim >= int64_t(shape.size()))
+    return emitOpError("dimension ")
+           << dim << " is out of range for " << in << " (rank "
+           << shape.size() << ")";
+  SmallVector<int64_t> kept(shape);
+  kept.erase(kept.begin() + dim);
+  if (kept.empty() && (d == Domain::Vertex || d == Domain::Edge))
+    return emitOpError("cannot reduce the only feature dimension of ") << in;
+  // A row reduced to nothing is a scalar (a parameter inside a kernel).
+  Type want = kept.empty() ? Type(Float32Type::get(getContext()))
+                           : typeInDomain(d, kept, in);
+  if (getResult().getType() != want)
+    return emitOpError("result type must be ")
+           << want << ", got " << getResult().getType();
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
 // Stages
 //===----------------------------------------------------------------------===//
 
@@ -170,10 +229,12 @@ static VectorType getRowTypeOf(Type featureTensor) {
 }
 
 /// Checks what every stage region shares: block arguments matching the
-/// inputs (through `argType`) and a yield of the result's row type.
+/// inputs (through `argType`) and a yield of the result's row type (or,
+/// with `softmax`, of a value and logits that broadcast to it).
 static LogicalResult verifyStageRegion(Operation *op, Region &body,
                                        ValueRange inputs, Type result,
-                                       function_ref<Type(Type)> argType) {
+                                       function_ref<Type(Type)> argType,
+                                       bool softmax = false) {
   Block &block = body.front();
   if (block.getNumArguments() != inputs.size())
     return op->emitOpError("region has ")
@@ -189,6 +250,25 @@ static LogicalResult verifyStageRegion(Operation *op, Region &body,
   if (!yield)
     return op->emitOpError("region must end in gnn.yield");
   VectorType row = getRowTypeOf(result);
+  size_t want = softmax ? 2 : 1;
+  if (yield.getValues().size() != want) {
+    if (softmax)
+      return yield.emitOpError("must yield (value, logits) in a softmax_add "
+                               "stage, got ")
+             << yield.getValues().size() << " rows";
+    return yield.emitOpError("must yield one row, got ")
+           << yield.getValues().size();
+  }
+  if (softmax) {
+    Type value = yield.getValues()[0].getType();
+    Type logits = yield.getValues()[1].getType();
+    auto shape = broadcastShapes(getFeatureShape(value), getFeatureShape(logits));
+    if (!shape || *shape != row.getShape())
+      return yield.emitOpError("value ")
+             << value << " and logits " << logits
+             << " do not broadcast to the stage's rows " << row;
+    return success();
+  }
   if (yield.getValue().getType() != row)
     return yield.emitOpError("yields ")
            << yield.getValue().getType() << " but the stage produces rows of "
@@ -215,7 +295,8 @@ LogicalResult MessagePassingOp::verifyRegions() {
     if (getDomain(input.getType()) == Domain::Row)
       return emitOpError("inputs must be whole tensors, not rows");
   if (failed(verifyStageRegion(*this, getBody(), getInputs(),
-                               getResult().getType(), [](Type t) { return t; })))
+                               getResult().getType(), [](Type t) { return t; },
+                               getAggr() == Aggregation::SoftmaxAdd)))
     return failure();
   // The region runs per edge: a whole vertex or edge tensor has no meaning
   // there, only its rows at the current edge (and kernels lower nothing else).

@@ -23,6 +23,9 @@ def GNN_Param : StaticShapeTensorOf<[F32]>;
 // inside them; parameters and f32 scalars broadcast against either.
 def GNN_Elementwise : AnyTypeOf<[GNN_VertexType, GNN_EdgeType, GNN_Row,
                                  GNN_Param, F32], "gnn value">;
+// What has a feature shape: whole tensors, rows and parameters.
+def GNN_Shaped : AnyTypeOf<[GNN_VertexType, GNN_EdgeType, GNN_Row, GNN_Param],
+                           "vertex or edge tensor, row or parameter">;
 
 //===----------------------------------------------------------------------===//
 // Graph structure
@@ -121,6 +124,56 @@ def GNN_LeakyReluOp : GNN_UnaryOp<"leaky_relu",
     (ins DefaultValuedAttr<F32Attr, "0.01">:$negative_slope)>;
 
 //===----------------------------------------------------------------------===//
+// Shapes and reductions over feature dimensions
+//===----------------------------------------------------------------------===//
+
+def GNN_ReshapeOp : GNN_Op<"reshape", [Pure]> {
+  let summary = "the same values with another feature shape (view, reshape, unsqueeze)";
+  let description = [{
+    PyTorch's `x.view(-1, H, C)` on a tensor with one row per vertex or
+    edge: every row keeps its elements in row-major order and only the
+    feature shape changes, so the element count per row is the same. On a
+    row inside a stage region and on a parameter the whole shape changes.
+    Rows are flat vectors in kernels, so a reshape costs nothing there; at
+    the schedule level a reshaped vertex tensor is a view of the same
+    buffer.
+
+    ```mlir
+    %h = gnn.reshape %x : !gnn.vertex<64xf32> -> !gnn.vertex<8x8xf32>
+    ```
+  }];
+  let arguments = (ins GNN_Shaped:$input);
+  let results = (outs GNN_Shaped:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def GNN_ReduceOp : GNN_Op<"reduce", [Pure]> {
+  let summary = "sum, mean, max or min along one feature dimension";
+  let description = [{
+    PyTorch's `x.sum(dim=d)`, `mean`, `amax` and `amin` without keepdim:
+    the dimension `dim` (an index into the feature shape of a vertex or
+    edge tensor or row; into the whole shape of a parameter) disappears. A
+    vertex or edge tensor keeps at least one feature dimension. GAT's
+    per-head attention logits are `(x * att).sum(dim=-1)` on rows of
+    `[heads, channels]`:
+
+    ```mlir
+    %a = gnn.reduce sum %p dim = 1 : !gnn.vertex<8x8xf32> -> !gnn.vertex<8xf32>
+    ```
+  }];
+  let arguments = (ins GNN_Shaped:$input, GNN_ReductionAttr:$kind,
+                       I64Attr:$dim);
+  let results = (outs GNN_Elementwise:$result);
+  // "``": the enum attribute prints its own leading space.
+  let assemblyFormat = [{
+    `` $kind $input `dim` `=` $dim attr-dict `:` type($input) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
 // Stages (the paper's decomposition)
 //===----------------------------------------------------------------------===//
 
@@ -163,6 +216,26 @@ def GNN_MessagePassingOp : GNN_Op<"message_passing", [IsolatedFromAbove,
     mirror the inputs, which `gnn.get_vertex` (source or target row) and
     `gnn.get_edge` read. The yielded message rows are combined with `aggr`;
     a vertex without in-edges gets zeros (PyG's scatter semantics).
+
+    With `aggr = softmax_add` the region yields two rows, `(value, logits)`,
+    and the message is `value * softmax(logits, index)`: PyG's per-target
+    edge softmax (each element of the logits normalised separately over the
+    in-edges of the target) used as the weight of a summed message. Value
+    and logits broadcast (trailing dimensions aligned) to the result's row
+    shape; GAT yields `x_j` as `[heads, channels]` and its logits as
+    `[heads, 1]`. Kernels compute it in one pass over the in-edges with a
+    running maximum, sum and weighted sum per logit (online softmax); no
+    per-edge tensor exists.
+
+    ```mlir
+    %o = gnn.message_passing %g (%x, %a) aggr = softmax_add : !gnn.graph<one_per_vertex>,
+        (!gnn.vertex<8x8xf32>, !gnn.vertex<8x1xf32>) -> !gnn.vertex<8x8xf32> {
+    ^bb0(%xa: !gnn.vertex<8x8xf32>, %aa: !gnn.vertex<8x1xf32>):
+      %xj = gnn.get_vertex %xa source : !gnn.vertex<8x8xf32> -> vector<8x8xf32>
+      %aj = gnn.get_vertex %aa source : !gnn.vertex<8x1xf32> -> vector<8x1xf32>
+      gnn.yield %xj, %aj : vector<8x8xf32>, vector<8x1xf32>
+    }
+    ```
   }];
   let arguments = (ins GNN_GraphType:$graph, Variadic<GNN_Elementwise>:$inputs,
                        GNN_AggregationAttr:$aggr);
@@ -200,9 +273,17 @@ def GNN_GetEdgeOp : GNN_Op<"get_edge", [Pure]> {
 
 def GNN_YieldOp : GNN_Op<"yield", [Pure, Terminator, ReturnLike,
     ParentOneOf<["TransformOp", "MessagePassingOp"]>]> {
-  let summary = "the row a stage region produces";
-  let arguments = (ins GNN_Row:$value);
-  let assemblyFormat = "$value attr-dict `:` type($value)";
+  let summary = "the row (or rows) a stage region produces";
+  let description = [{
+    One row, except in a `softmax_add` message-passing stage, which yields
+    the message value and its softmax logits.
+  }];
+  let arguments = (ins Variadic<GNN_Row>:$values);
+  let assemblyFormat = "$values attr-dict `:` type($values)";
+  let extraClassDeclaration = [{
+    /// The (first) yielded row: the stage's row, or a softmax_add value.
+    ::mlir::Value getValue() { return getValues().front(); }
+  }];
 }
 
 //===----------------------------------------------------------------------===//

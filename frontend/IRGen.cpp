@@ -105,6 +105,9 @@ private:
     mlir::Block *block = nullptr;
     llvm::SmallVector<mlir::Value> inputs;
     llvm::DenseMap<mlir::Value, mlir::Value> captured;
+    /// The `softmax(src, index)` calls of the message: placeholder ops
+    /// (src -> weight) until the returned message shows how they are used.
+    llvm::SmallVector<std::pair<mlir::Operation *, Location>> softmaxes;
   };
 
   mlir::Location getLoc(const Location &loc) {
@@ -138,8 +141,40 @@ private:
   template <typename OpT>
   std::optional<Value> elementwise(StringRef spelling, const Arg &lhs,
                                    const Arg &rhs, const Location &loc);
+  /// Applies PyTorch's broadcasting to operands with one row per vertex or
+  /// edge: two such tensors need the same number of feature dimensions,
+  /// and a parameter with one dimension more has a leading 1 (standing
+  /// for the rows), which is dropped by a reshape. Reports an error.
+  bool alignRows(mlir::Value &lhs, mlir::Value &rhs, const Location &loc);
   std::optional<Value> unary(StringRef name, llvm::ArrayRef<Arg> args,
                              const Location &loc);
+
+  // Shapes, reductions and softmax.
+  /// `x` with feature shape `shape` (same domain), as a gnn.reshape.
+  mlir::Value reshapeTo(mlir::Value x, llvm::ArrayRef<int64_t> shape,
+                        const Location &loc);
+  /// The index into the feature shape of `x` that PyTorch dimension `dim`
+  /// names (a per-row tensor's dimension 0 is its rows), for `callee`;
+  /// `inserting` for unsqueeze, whose range is one larger.
+  std::optional<int64_t> featureDim(mlir::Type type, const Arg &dim,
+                                    bool inserting, StringRef callee);
+  mlir::Value reduceAlong(mlir::Value x, gnn::Reduction kind, int64_t dim,
+                          bool keepdim, const Location &loc);
+  template <typename OpT>
+  mlir::Value combineRows(mlir::Value a, mlir::Value b, const Location &loc);
+  std::optional<Value> view(StringRef name, llvm::ArrayRef<Arg> args,
+                            const Location &loc);
+  std::optional<Value> unsqueeze(StringRef name, llvm::ArrayRef<Arg> args,
+                                 const Location &loc);
+  std::optional<Value> reduce(StringRef name, llvm::ArrayRef<Arg> args,
+                              const Location &loc);
+  std::optional<Value> softmax(StringRef name, llvm::ArrayRef<Arg> args,
+                               const Location &loc);
+  /// Splits the traced message `row` = value * softmax(logits, index)
+  /// (the weight possibly reshaped) into what a softmax_add stage yields.
+  std::optional<std::pair<mlir::Value, mlir::Value>>
+  resolveSoftmax(MessageRegion &message, mlir::Value row,
+                 const ModuleObject &layer);
 
   /// The value a `message` parameter is bound to.
   std::optional<Value> bindMessageParam(const ParamAST &param,
@@ -292,6 +327,8 @@ std::optional<Value> IRGen::elementwise(StringRef spelling, const Arg &lhs,
   std::optional<mlir::Value> r = operand(rhs, spelling);
   if (!r)
     return std::nullopt;
+  if (!alignRows(*l, *r, loc))
+    return std::nullopt;
   std::variant<mlir::Type, std::string> type =
       inferBinaryType(l->getType(), r->getType());
   if (auto *message = std::get_if<std::string>(&type)) {
@@ -300,6 +337,44 @@ std::optional<Value> IRGen::elementwise(StringRef spelling, const Arg &lhs,
   }
   return wrap(
       builder.create<OpT>(getLoc(loc), std::get<mlir::Type>(type), *l, *r));
+}
+
+static bool isPerRow(mlir::Type t) {
+  Domain d = getDomain(t);
+  return d == Domain::Vertex || d == Domain::Edge || d == Domain::Row;
+}
+
+bool IRGen::alignRows(mlir::Value &lhs, mlir::Value &rhs, const Location &loc) {
+  auto shapeOf = [](mlir::Value v) { return gnn::getFeatureShape(v.getType()); };
+  if (isPerRow(lhs.getType()) && isPerRow(rhs.getType())) {
+    if (shapeOf(lhs).size() == shapeOf(rhs).size())
+      return true;
+    interp.error(loc, "feature shapes do not broadcast: " +
+                          formatShape(shapeOf(lhs)) + " and " +
+                          formatShape(shapeOf(rhs)) +
+                          " have different numbers of dimensions (the rows "
+                          "would be aligned with a feature dimension); use "
+                          "unsqueeze() or view()");
+    return false;
+  }
+  for (auto [row, uniform] : {std::pair<mlir::Value *, mlir::Value *>{&lhs, &rhs},
+                              std::pair<mlir::Value *, mlir::Value *>{&rhs, &lhs}}) {
+    if (!isPerRow(row->getType()) || getDomain(uniform->getType()) != Domain::Uniform)
+      continue;
+    llvm::ArrayRef<int64_t> features = shapeOf(*row), param = shapeOf(*uniform);
+    if (param.size() <= features.size())
+      return true;
+    if (param.size() > features.size() + 1 || param.front() != 1) {
+      interp.error(loc, "a parameter of shape " + formatShape(param) +
+                            " does not broadcast with " +
+                            describeType(row->getType()) +
+                            ": its leading dimensions would meet the rows");
+      return false;
+    }
+    *uniform = reshapeTo(*uniform, param.drop_front(), loc);
+    return true;
+  }
+  return true;
 }
 
 std::optional<Value> IRGen::binary(BinaryOp op, const Arg &lhs, const Arg &rhs,
@@ -380,6 +455,14 @@ std::optional<Value> IRGen::unary(StringRef name, llvm::ArrayRef<Arg> args,
 std::optional<Value> IRGen::callBuiltin(StringRef name,
                                         llvm::ArrayRef<Arg> args,
                                         const Location &loc) {
+  if (name == "view" || name == "reshape")
+    return view(name, args, loc);
+  if (name == "unsqueeze" || name == "squeeze")
+    return unsqueeze(name, args, loc);
+  if (name == "sum" || name == "mean" || name == "amax" || name == "amin")
+    return reduce(name, args, loc);
+  if (name == "softmax" || name == "log_softmax")
+    return softmax(name, args, loc);
   if (name == "pow")
     return elementwise<gnn::PowOp>("pow()", args[0], args[1], loc);
   if (name == "maximum")
@@ -400,6 +483,371 @@ std::optional<Value> IRGen::callBuiltin(StringRef name,
     return wrap(builder.create<gnn::AddSelfLoopsOp>(l, type, *graph));
   }
   return unary(name, args, loc);
+}
+
+//===----------------------------------------------------------------------===//
+// Shapes, reductions and softmax
+//===----------------------------------------------------------------------===//
+
+/// The type of a value of `like`'s domain with feature shape `shape`.
+static mlir::Type withShape(mlir::Type like, llvm::ArrayRef<int64_t> shape) {
+  mlir::MLIRContext *ctx = like.getContext();
+  mlir::Type f32 = mlir::Float32Type::get(ctx);
+  switch (getDomain(like)) {
+  case Domain::Vertex:
+    return gnn::VertexType::get(ctx, shape, f32);
+  case Domain::Edge:
+    return gnn::EdgeType::get(ctx, shape, f32);
+  case Domain::Row:
+    return mlir::VectorType::get(shape, f32);
+  case Domain::Uniform:
+    break;
+  }
+  if (shape.empty())
+    return f32;
+  return mlir::RankedTensorType::get(shape, f32);
+}
+
+static int64_t numElements(llvm::ArrayRef<int64_t> shape) {
+  int64_t n = 1;
+  for (int64_t d : shape)
+    n *= d;
+  return n;
+}
+
+/// "(-1, 8, 8)" for messages.
+static std::string formatDims(llvm::ArrayRef<int64_t> dims) {
+  return "(" +
+         llvm::join(llvm::map_range(dims,
+                                    [](int64_t d) { return std::to_string(d); }),
+                    ", ") +
+         (dims.size() == 1 ? ",)" : ")");
+}
+
+mlir::Value IRGen::reshapeTo(mlir::Value x, llvm::ArrayRef<int64_t> shape,
+                             const Location &loc) {
+  mlir::Type type = withShape(x.getType(), shape);
+  if (type == x.getType())
+    return x;
+  return builder.create<gnn::ReshapeOp>(getLoc(loc), type, x);
+}
+
+std::optional<Value> IRGen::view(StringRef name, llvm::ArrayRef<Arg> args,
+                                 const Location &loc) {
+  std::string callee = (name + "()").str();
+  std::optional<mlir::Value> x = tensorOperand(args[0], callee);
+  if (!x)
+    return std::nullopt;
+  llvm::SmallVector<int64_t> dims;
+  for (const Value &d : args[1].value.getElements())
+    dims.push_back(d.getInt());
+  mlir::Type type = x->getType();
+  llvm::ArrayRef<int64_t> shape = gnn::getFeatureShape(type);
+  int64_t elements = numElements(shape);
+  std::string spelled = (name + formatDims(dims)).str();
+
+  llvm::SmallVector<int64_t> result;
+  if (isPerRow(type)) {
+    // The first dimension is the rows, whose number the compiler does not
+    // know: it must be inferred (-1), and the rest must hold one row.
+    if (dims.front() != -1) {
+      interp.error(args[1].loc,
+                   spelled + ": the first dimension of " + describeType(type) +
+                       " is its rows, whose number is known only at run "
+                       "time; write -1 there");
+      return std::nullopt;
+    }
+    if (dims.size() == 1) {
+      interp.error(args[1].loc, spelled + " would leave " + describeType(type) +
+                                    " without a feature dimension");
+      return std::nullopt;
+    }
+    for (int64_t d : llvm::ArrayRef<int64_t>(dims).drop_front()) {
+      if (d <= 0) {
+        interp.error(args[1].loc, spelled + ": only the first dimension (the "
+                                            "rows) can be -1; the others "
+                                            "must be positive");
+        return std::nullopt;
+      }
+      result.push_back(d);
+    }
+    int64_t want = numElements(result);
+    if (want != elements) {
+      interp.error(args[1].loc, spelled + " needs " + Twine(want) +
+                                    " elements per row, but " +
+                                    describeType(type) + " has " +
+                                    Twine(elements));
+      return std::nullopt;
+    }
+  } else {
+    // A parameter: its whole shape, with at most one dimension inferred.
+    int64_t known = 1, inferred = -1;
+    for (auto [i, d] : llvm::enumerate(dims)) {
+      if (d == -1 && inferred < 0) {
+        inferred = i;
+        result.push_back(1);
+        continue;
+      }
+      if (d <= 0) {
+        interp.error(args[1].loc, spelled + ": dimensions must be positive, "
+                                            "with at most one -1");
+        return std::nullopt;
+      }
+      known *= d;
+      result.push_back(d);
+    }
+    if (inferred >= 0 && known > 0 && elements % known == 0)
+      result[inferred] = elements / known;
+    if (numElements(result) != elements) {
+      interp.error(args[1].loc, spelled + " needs " +
+                                    Twine(inferred >= 0 ? known : numElements(result)) +
+                                    (inferred >= 0 ? " times some size" : "") +
+                                    " elements, but " + describeType(type) +
+                                    " has " + Twine(elements));
+      return std::nullopt;
+    }
+  }
+  return wrap(reshapeTo(*x, result, loc));
+}
+
+std::optional<int64_t> IRGen::featureDim(mlir::Type type, const Arg &dimArg,
+                                         bool inserting, StringRef callee) {
+  bool perRow = isPerRow(type);
+  int64_t rank = gnn::getFeatureShape(type).size() + (perRow ? 1 : 0);
+  int64_t range = rank + (inserting ? 1 : 0);
+  int64_t dim = dimArg.value.getInt();
+  if (dim < -range || dim >= range) {
+    interp.error(dimArg.loc, callee + ": dimension " + Twine(dim) +
+                                 " is out of range for " + describeType(type) +
+                                 " (expected " + Twine(-range) + " to " +
+                                 Twine(range - 1) + ")");
+    return std::nullopt;
+  }
+  if (dim < 0)
+    dim += range;
+  if (!perRow)
+    return dim;
+  if (dim == 0) {
+    interp.error(dimArg.loc,
+                 callee + ": dimension 0 of " + describeType(type) +
+                     " is its rows (one per " +
+                     (getDomain(type) == Domain::Vertex ? "vertex" : "edge") +
+                     "), which each compute on their own; use a feature "
+                     "dimension (1 or more, or negative)");
+    return std::nullopt;
+  }
+  return dim - 1;
+}
+
+std::optional<Value> IRGen::unsqueeze(StringRef name, llvm::ArrayRef<Arg> args,
+                                      const Location &loc) {
+  std::string callee = (name + "()").str();
+  std::optional<mlir::Value> x = tensorOperand(args[0], callee);
+  if (!x)
+    return std::nullopt;
+  mlir::Type type = x->getType();
+  bool inserting = name == "unsqueeze";
+  if (args[1].value.isNone()) {
+    interp.error(loc, callee + " needs the dimension (dim=...)");
+    return std::nullopt;
+  }
+  std::optional<int64_t> dim =
+      featureDim(type, args[1], inserting, callee);
+  if (!dim)
+    return std::nullopt;
+  llvm::SmallVector<int64_t> shape(gnn::getFeatureShape(type));
+  if (inserting) {
+    shape.insert(shape.begin() + *dim, 1);
+  } else {
+    // PyTorch leaves a dimension of another size alone.
+    if (shape[*dim] != 1)
+      return wrap(*x);
+    shape.erase(shape.begin() + *dim);
+    if (shape.empty() && isPerRow(type)) {
+      interp.error(loc, callee + " would leave " + describeType(type) +
+                            " without a feature dimension");
+      return std::nullopt;
+    }
+  }
+  return wrap(reshapeTo(*x, shape, loc));
+}
+
+mlir::Value IRGen::reduceAlong(mlir::Value x, gnn::Reduction kind, int64_t dim,
+                               bool keepdim, const Location &loc) {
+  llvm::SmallVector<int64_t> shape(gnn::getFeatureShape(x.getType()));
+  if (keepdim && shape.size() == 1 && isPerRow(x.getType())) {
+    // A tensor with one row per vertex keeps a feature dimension: reduce
+    // [1, n] along its second dimension.
+    x = reshapeTo(x, {1, shape[0]}, loc);
+    return builder.create<gnn::ReduceOp>(getLoc(loc),
+                                         withShape(x.getType(), {1}), x, kind, 1);
+  }
+  llvm::SmallVector<int64_t> kept = shape;
+  kept.erase(kept.begin() + dim);
+  mlir::Value r = builder.create<gnn::ReduceOp>(
+      getLoc(loc), withShape(x.getType(), kept), x, kind, dim);
+  if (keepdim) {
+    kept.insert(kept.begin() + dim, 1);
+    r = reshapeTo(r, kept, loc);
+  }
+  return r;
+}
+
+std::optional<Value> IRGen::reduce(StringRef name, llvm::ArrayRef<Arg> args,
+                                   const Location &loc) {
+  std::string callee = (name + "()").str();
+  std::optional<mlir::Value> x = tensorOperand(args[0], callee);
+  if (!x)
+    return std::nullopt;
+  gnn::Reduction kind = name == "sum"    ? gnn::Reduction::Sum
+                        : name == "mean" ? gnn::Reduction::Mean
+                        : name == "amax" ? gnn::Reduction::Max
+                                         : gnn::Reduction::Min;
+  mlir::Type type = x->getType();
+  bool keepdim = args[2].value.getBool();
+  if (args[1].value.isNone()) {
+    // Over everything: only a parameter has no rows to keep apart.
+    if (isPerRow(type)) {
+      interp.error(loc, callee + " without 'dim' would also reduce over the "
+                                 "rows of " + describeType(type) +
+                                 "; pass dim=");
+      return std::nullopt;
+    }
+    mlir::Value r = *x;
+    while (!gnn::getFeatureShape(r.getType()).empty())
+      r = reduceAlong(r, kind, 0, false, loc);
+    if (keepdim)
+      r = reshapeTo(r, llvm::SmallVector<int64_t>(
+                           gnn::getFeatureShape(type).size(), 1), loc);
+    return wrap(r);
+  }
+  std::optional<int64_t> dim = featureDim(type, args[1], false, callee);
+  if (!dim)
+    return std::nullopt;
+  if (!keepdim && isPerRow(type) && gnn::getFeatureShape(type).size() == 1) {
+    interp.error(loc, callee + " over the only feature dimension of " +
+                          describeType(type) +
+                          " would leave one number per row, which gnnc keeps "
+                          "as a feature dimension of size 1; pass "
+                          "keepdim=True");
+    return std::nullopt;
+  }
+  return wrap(reduceAlong(*x, kind, *dim, keepdim, loc));
+}
+
+template <typename OpT>
+mlir::Value IRGen::combineRows(mlir::Value a, mlir::Value b,
+                               const Location &loc) {
+  mlir::Type type = std::get<mlir::Type>(inferBinaryType(a.getType(), b.getType()));
+  return builder.create<OpT>(getLoc(loc), type, a, b);
+}
+
+std::optional<Value> IRGen::softmax(StringRef name, llvm::ArrayRef<Arg> args,
+                                    const Location &loc) {
+  std::string callee = (name + "()").str();
+  bool edgeSoftmax = name == "softmax" && !args[1].value.isNone() &&
+                     !args[1].value.is(Value::Kind::Int);
+  if (edgeSoftmax) {
+    // PyG's softmax(src, index, ptr, num_nodes, dim=0): normalise over the
+    // edges that share a target.
+    if (!args[1].value.is(Value::Kind::Index)) {
+      interp.error(args[1].loc, "softmax(src, index) needs message()'s "
+                                "'index' argument as index, got " +
+                                    describe(args[1].value));
+      return std::nullopt;
+    }
+    if (!args[2].value.isNone()) {
+      interp.error(args[2].loc, "softmax(src, index, ptr): ptr must be None");
+      return std::nullopt;
+    }
+    if (!args[4].value.isNone() &&
+        !(args[4].value.is(Value::Kind::Int) && args[4].value.getInt() == 0)) {
+      interp.error(args[4].loc, "softmax(src, index) normalises over the "
+                                "edges (dim=0) only");
+      return std::nullopt;
+    }
+    std::optional<mlir::Value> src = tensorOperand(args[0], callee);
+    if (!src)
+      return std::nullopt;
+    if (!region || getDomain(src->getType()) != Domain::Row) {
+      interp.error(args[0].loc, "softmax(src, index) expects a per-edge value "
+                                "computed in message(), got " +
+                                    describe(args[0].value));
+      return std::nullopt;
+    }
+    // A placeholder until the returned message shows how it is used.
+    auto placeholder = builder.create<mlir::UnrealizedConversionCastOp>(
+        getLoc(loc), src->getType(), *src);
+    region->softmaxes.push_back({placeholder, loc});
+    return wrap(placeholder.getResult(0));
+  }
+
+  // torch's softmax(input, dim) over a feature dimension, composed from a
+  // maximum (for stability), exp and a sum.
+  const Arg &dimArg = name == "softmax"
+                          ? (args[1].value.is(Value::Kind::Int) ? args[1] : args[4])
+                          : args[1];
+  if (!dimArg.value.is(Value::Kind::Int)) {
+    interp.error(dimArg.value.isNone() ? loc : dimArg.loc,
+                 callee + " needs the feature dimension (dim=...), or "
+                          "softmax(src, index) in message()");
+    return std::nullopt;
+  }
+  std::optional<mlir::Value> x = tensorOperand(args[0], callee);
+  if (!x)
+    return std::nullopt;
+  std::optional<int64_t> dim =
+      featureDim(x->getType(), dimArg, false, callee);
+  if (!dim)
+    return std::nullopt;
+  mlir::Value max = reduceAlong(*x, gnn::Reduction::Max, *dim, true, loc);
+  mlir::Value shifted = combineRows<gnn::SubOp>(*x, max, loc);
+  mlir::Value e = builder.create<gnn::ExpOp>(getLoc(loc), shifted.getType(), shifted);
+  mlir::Value sum = reduceAlong(e, gnn::Reduction::Sum, *dim, true, loc);
+  if (name == "softmax")
+    return wrap(combineRows<gnn::DivOp>(e, sum, loc));
+  mlir::Value logSum = builder.create<gnn::LogOp>(getLoc(loc), sum.getType(), sum);
+  return wrap(combineRows<gnn::SubOp>(shifted, logSum, loc));
+}
+
+std::optional<std::pair<mlir::Value, mlir::Value>>
+IRGen::resolveSoftmax(MessageRegion &message, mlir::Value row,
+                      const ModuleObject &layer) {
+  auto misuse = [&](const Location &at) {
+    interp.error(at, "softmax(…, index) is supported only as a weight of the "
+                     "returned message, as in 'return x_j * "
+                     "softmax(alpha, index).unsqueeze(-1)'");
+    return std::nullopt;
+  };
+  if (message.softmaxes.size() > 1)
+    return misuse(message.softmaxes[1].second);
+  auto [placeholder, callLoc] = message.softmaxes.front();
+  // From the softmax to the product: reshapes only (unsqueeze, view),
+  // each used once.
+  mlir::Value weight = placeholder->getResult(0);
+  while (weight.hasOneUse() &&
+         llvm::isa<gnn::ReshapeOp>(*weight.getUsers().begin()))
+    weight = weight.getUsers().begin()->getResult(0);
+  auto mul = row.getDefiningOp<gnn::MulOp>();
+  if (!mul || !mul->use_empty() || !weight.hasOneUse() ||
+      *weight.getUsers().begin() != mul.getOperation())
+    return misuse(callLoc);
+  if (layer.aggr != Aggregation::Add) {
+    interp.error(callLoc, "softmax(…, index) weights a summed message, but '" +
+                              layer.typeName + "' aggregates with '" +
+                              getAggregationName(layer.aggr) +
+                              "'; use aggr='add'");
+    return std::nullopt;
+  }
+  mlir::Value value = mul.getLhs() == weight ? mul.getRhs() : mul.getLhs();
+  mlir::Value logits = placeholder->getOperand(0);
+  if (weight == placeholder->getResult(0))
+    weight = logits;
+  placeholder->getResult(0).replaceAllUsesWith(logits);
+  placeholder->erase();
+  mul->erase();
+  message.softmaxes.clear();
+  return std::make_pair(value, weight);
 }
 
 //===----------------------------------------------------------------------===//
@@ -476,10 +924,14 @@ std::optional<Value> IRGen::bindMessageParam(const ParamAST &param,
     return nullptr;
   };
 
-  // PyG's special arguments that gnnc does not provide yet.
-  if (llvm::is_contained({"index", "ptr", "size", "size_i", "size_j",
-                          "dim_size", "edge_index", "edge_index_i",
-                          "edge_index_j"},
+  // PyG's special arguments: `index` (each edge's target) serves
+  // softmax(src, index); `ptr` is None for an edge_index graph, as in PyG.
+  if (name == "index")
+    return Value::index();
+  if (name == "ptr")
+    return Value::none();
+  if (llvm::is_contained({"size", "size_i", "size_j", "dim_size",
+                          "edge_index", "edge_index_i", "edge_index_j"},
                          name)) {
     interp.error(param.loc,
                  "message() argument '" + name + "' is not supported yet");
@@ -499,13 +951,18 @@ std::optional<Value> IRGen::bindMessageParam(const ParamAST &param,
                    propagateLoc, "propagate() is called here");
       return std::nullopt;
     }
+    // PyG's pairs: x=(x_src, x_dst) gives x_j from the first and x_i from
+    // the second.
+    Value passed = kw->value;
+    if (passed.is(Value::Kind::Tuple) && passed.getElements().size() == 2)
+      passed = passed.getElements()[source ? 0 : 1];
     mlir::Value tensor =
-        kw->value.is(Value::Kind::Tensor) ? unwrap(kw->value) : mlir::Value();
+        passed.is(Value::Kind::Tensor) ? unwrap(passed) : mlir::Value();
     if (!tensor || !llvm::isa<gnn::VertexType>(tensor.getType())) {
       interp.error(param.loc,
                    "message() argument '" + name + "' reads '" + base +
                        "' at the " + (source ? "source" : "target") +
-                       " vertex, but '" + base + "' is " + describe(kw->value),
+                       " vertex, but '" + base + "' is " + describe(passed),
                    kw->loc, "passed to propagate() here");
       return std::nullopt;
     }
@@ -561,6 +1018,8 @@ std::optional<Value> IRGen::propagate(const Value &layerValue,
   messageRegion.block = block.get();
   std::optional<Value> row;
   Location rowLoc = loc;
+  mlir::VectorType rowType;
+  gnn::Aggregation aggr = *toDialect(layer.aggr);
   {
     mlir::OpBuilder::InsertionGuard guard(builder);
     builder.setInsertionPointToStart(block.get());
@@ -612,16 +1071,24 @@ std::optional<Value> IRGen::propagate(const Value &layerValue,
                                describe(*row));
       return std::nullopt;
     }
-    builder.create<gnn::YieldOp>(getLoc(rowLoc), rowValue);
+    rowType = llvm::cast<mlir::VectorType>(rowValue.getType());
+    llvm::SmallVector<mlir::Value, 2> yielded = {rowValue};
+    if (!messageRegion.softmaxes.empty()) {
+      // value * softmax(logits, index): one softmax_add stage.
+      auto split = resolveSoftmax(messageRegion, rowValue, layer);
+      if (!split)
+        return std::nullopt;
+      yielded = {split->first, split->second};
+      aggr = gnn::Aggregation::SoftmaxAdd;
+    }
+    builder.create<gnn::YieldOp>(getLoc(rowLoc), yielded);
   }
 
-  auto rowType = llvm::cast<mlir::VectorType>(
-      block->getTerminator()->getOperand(0).getType());
   auto resultType = gnn::VertexType::get(&context, rowType.getShape(),
                                          rowType.getElementType());
   auto op = builder.create<gnn::MessagePassingOp>(getLoc(loc), resultType,
                                                   *graph, messageRegion.inputs,
-                                                  *toDialect(layer.aggr));
+                                                  aggr);
   op.getBody().push_back(block.release());
   return traceUpdate(layerValue, wrap(op.getResult()), kwargs, loc);
 }

@@ -79,6 +79,15 @@ static const std::vector<BuiltinFunction> &getBuiltinFunctions() {
     add("dropout", {{"input", std::nullopt},
                     {"p", Value::floating(0.5)},
                     {"training", Value::boolean(false)}});
+    // PyG's softmax(src, index) (the per-target edge softmax, inside
+    // message()) and torch's softmax(input, dim) over a feature dimension
+    // share the name; the second argument tells them apart.
+    add("softmax", {{"src", std::nullopt},
+                    {"index", Value::none()},
+                    {"ptr", Value::none()},
+                    {"num_nodes", Value::none()},
+                    {"dim", Value::none()}});
+    add("log_softmax", {{"input", std::nullopt}, {"dim", std::nullopt}});
     add("add_self_loops", {{"edge_index", std::nullopt}});
     add("degree", {{"edge_index", std::nullopt}});
     add("int", {{"x", std::nullopt}}, /*plain=*/true);
@@ -102,15 +111,23 @@ static const BuiltinFunction *lookupBuiltinFunction(StringRef name) {
 /// Tensor methods (`x.relu()`, `x.pow(2)`) are the builtin functions of the
 /// same name with the tensor as first argument.
 static bool isTensorMethod(StringRef name) {
-  return llvm::is_contained(
-      {"relu", "sigmoid", "tanh", "exp", "log", "sqrt", "abs", "neg", "pow"},
-      name);
+  return llvm::is_contained({"relu", "sigmoid", "tanh", "exp", "log", "sqrt",
+                             "abs", "neg", "pow", "softmax", "log_softmax"},
+                            name);
+}
+
+/// Tensor methods on shapes and dimensions, which have no function form
+/// (Python's own sum() and max() mean something else).
+static bool isShapeMethod(StringRef name) {
+  return llvm::is_contained({"view", "reshape", "unsqueeze", "squeeze", "sum",
+                             "mean", "amax", "amin"},
+                            name);
 }
 
 static bool isBuiltinClass(StringRef name) {
   return llvm::is_contained({"Linear", "Parameter", "Dropout", "Identity",
                              "ReLU", "Sigmoid", "Tanh", "GELU", "ELU",
-                             "LeakyReLU"},
+                             "LeakyReLU", "Sequential", "BatchNorm1d"},
                             name);
 }
 
@@ -639,6 +656,11 @@ std::optional<Value> Interpreter::plainArithmetic(BinaryOp op, const Value &l,
   }
   if (l.is(Value::Kind::Graph) || r.is(Value::Kind::Graph)) {
     error(loc, "a graph cannot be used in arithmetic");
+    return std::nullopt;
+  }
+  if (l.is(Value::Kind::Index) || r.is(Value::Kind::Index)) {
+    error(loc, "'index' cannot be used in arithmetic; it can only be passed "
+               "to softmax(..., index)");
     return std::nullopt;
   }
   error(loc, "unsupported operand types for '" + spelling +
@@ -1239,6 +1261,79 @@ Interpreter::constructBuiltin(StringRef name, llvm::ArrayRef<Arg> args,
     return Value::module(std::move(object));
   }
 
+  if (name == "Sequential") {
+    // torch.nn.Sequential(m0, m1, ...): submodules named "0", "1", ...
+    // (every module counts, parameterless ones included, as in PyTorch).
+    if (!kwargs.empty()) {
+      error(kwargs[0].nameLoc, "Sequential() takes only modules");
+      return std::nullopt;
+    }
+    for (auto [i, arg] : llvm::enumerate(args)) {
+      if (!arg.value.is(Value::Kind::Module)) {
+        error(arg.loc, "Sequential() takes modules, got " +
+                           arg.value.describe());
+        return std::nullopt;
+      }
+      object->set(std::to_string(i), arg.value);
+    }
+    object->builtin = BuiltinModule::Sequential;
+    return Value::module(std::move(object));
+  }
+
+  if (name == "BatchNorm1d") {
+    std::vector<std::string> names = {"num_features", "eps", "momentum",
+                                      "affine", "track_running_stats"};
+    Value defaults[] = {Value::none(), Value::floating(1e-5),
+                        Value::floating(0.1), Value::boolean(true),
+                        Value::boolean(true)};
+    std::optional<std::vector<Arg>> bound = bindArguments(
+        callee, names,
+        [&](size_t i) { return std::optional<Value>(defaults[i]); },
+        [](size_t i) { return i > 0; }, args, kwargs, loc);
+    if (!bound)
+      return std::nullopt;
+    std::optional<int64_t> features =
+        getDimension((*bound)[0], "BatchNorm1d() argument 'num_features'");
+    std::optional<double> eps = features ? getFloat((*bound)[1], "eps")
+                                         : std::nullopt;
+    std::optional<bool> affine =
+        eps ? getBool((*bound)[3], "BatchNorm1d() argument 'affine'")
+            : std::nullopt;
+    std::optional<bool> tracked =
+        affine ? getBool((*bound)[4],
+                         "BatchNorm1d() argument 'track_running_stats'")
+               : std::nullopt;
+    if (!tracked)
+      return std::nullopt;
+    if (!*tracked) {
+      // Without running statistics, eval mode normalises with the batch's.
+      error((*bound)[4].loc, "BatchNorm1d(track_running_stats=False) is not "
+                             "supported: inference uses the running "
+                             "statistics");
+      return std::nullopt;
+    }
+    if (*eps <= 0) {
+      error((*bound)[1].loc, "BatchNorm1d() argument 'eps' must be positive");
+      return std::nullopt;
+    }
+    object->builtin = BuiltinModule::BatchNorm1d;
+    auto vector = [&] {
+      return Value::param(
+          std::make_shared<ParamObject>(ParamObject{{*features}, loc}));
+    };
+    // state_dict order: weight, bias, running_mean, running_var (and
+    // num_batches_tracked, an int64 counter inference does not read).
+    if (*affine) {
+      object->set("weight", vector());
+      object->set("bias", vector());
+    }
+    object->set("running_mean", vector());
+    object->set("running_var", vector());
+    object->set("num_features", Value::integer(*features));
+    object->set("eps", Value::floating(*eps));
+    return Value::module(std::move(object));
+  }
+
   if (name == "Dropout") {
     std::optional<std::vector<Arg>> bound = bindArguments(
         callee, {"p"},
@@ -1313,6 +1408,22 @@ std::optional<Value> Interpreter::callModule(const Value &module,
     }
     return callUserMethod(*forward, *definer, module, args, kwargs, loc);
   }
+  if (m.builtin == BuiltinModule::Sequential) {
+    // Each module's output is the next one's input.
+    std::optional<std::vector<Arg>> bound = bindArguments(
+        "Sequential()", {"input"}, [](size_t) { return std::nullopt; },
+        [](size_t) { return false; }, args, kwargs, loc);
+    if (!bound)
+      return std::nullopt;
+    Arg current = (*bound)[0];
+    for (const auto &[name, sub] : m.modules) {
+      std::optional<Value> out = callModule(sub, {current}, {}, loc);
+      if (!out)
+        return std::nullopt;
+      current = Arg{*out, loc};
+    }
+    return current.value;
+  }
 
   std::optional<std::vector<Arg>> bound = bindArguments(
       m.typeName + "()", {"input"}, [](size_t) { return std::nullopt; },
@@ -1344,10 +1455,43 @@ std::optional<Value> Interpreter::callModule(const Value &module,
   case BuiltinModule::LeakyReLU:
     return callFunction("leaky_relu", {input, setting("negative_slope")}, {},
                         loc);
+  case BuiltinModule::BatchNorm1d:
+    return batchNorm(m, input, loc);
+  case BuiltinModule::Sequential:
   case BuiltinModule::None:
     break;
   }
   return std::nullopt;
+}
+
+std::optional<Value> Interpreter::batchNorm(const ModuleObject &m,
+                                            const Arg &input,
+                                            const Location &loc) {
+  // Eval mode (torch.nn.functional.batch_norm with training=False):
+  // (x - running_mean) / sqrt(running_var + eps) * weight + bias.
+  if (!tensorOps) {
+    error(loc, "BatchNorm1d can only be applied in forward()");
+    return std::nullopt;
+  }
+  auto attr = [&](StringRef name) { return Arg{*m.find(name), m.loc}; };
+  std::optional<Value> x =
+      tensorOps->binary(BinaryOp::Sub, input, attr("running_mean"), loc);
+  if (!x)
+    return std::nullopt;
+  std::optional<Value> var =
+      tensorOps->binary(BinaryOp::Add, attr("running_var"), attr("eps"), loc);
+  if (!var)
+    return std::nullopt;
+  std::optional<Value> deviation =
+      tensorOps->callBuiltin("sqrt", {{*var, m.loc}}, loc);
+  if (!deviation)
+    return std::nullopt;
+  x = tensorOps->binary(BinaryOp::Div, {*x, loc}, {*deviation, m.loc}, loc);
+  if (x && m.find("weight"))
+    x = tensorOps->binary(BinaryOp::Mul, {*x, loc}, attr("weight"), loc);
+  if (x && m.find("bias"))
+    x = tensorOps->binary(BinaryOp::Add, {*x, loc}, attr("bias"), loc);
+  return x;
 }
 
 std::optional<Value>
@@ -1440,9 +1584,89 @@ std::optional<Value> Interpreter::callPlainBuiltin(StringRef name,
   return std::nullopt;
 }
 
+std::optional<Value> Interpreter::callShapeMethod(
+    const Arg &receiver, StringRef name, llvm::ArrayRef<Arg> args,
+    llvm::ArrayRef<KeywordArg> kwargs, const Location &loc) {
+  std::string callee = name.str() + "()";
+  if (name == "view" || name == "reshape") {
+    // x.view(d0, d1, ...) or x.view((d0, d1, ...)); dimensions go to the
+    // tracer as one tuple.
+    if (!kwargs.empty()) {
+      error(kwargs[0].nameLoc, callee + " takes only dimensions");
+      return std::nullopt;
+    }
+    std::vector<Arg> dims(args.begin(), args.end());
+    if (dims.size() == 1 && (dims[0].value.is(Value::Kind::Tuple) ||
+                             dims[0].value.is(Value::Kind::List))) {
+      Location at = dims[0].loc;
+      std::vector<Arg> unpacked;
+      for (const Value &v : dims[0].value.getElements())
+        unpacked.push_back({v, at});
+      dims = std::move(unpacked);
+    }
+    if (dims.empty()) {
+      error(loc, callee + " needs the new shape");
+      return std::nullopt;
+    }
+    std::vector<Value> shape;
+    for (const Arg &dim : dims) {
+      if (!dim.value.is(Value::Kind::Int)) {
+        error(dim.loc, callee + " dimensions must be integers, got " +
+                           dim.value.describe());
+        return std::nullopt;
+      }
+      shape.push_back(dim.value);
+    }
+    return tensorOps->callBuiltin(
+        name, {receiver, {Value::tuple(std::move(shape)), dims[0].loc}}, loc);
+  }
+
+  std::vector<std::string> names;
+  std::vector<Value> defaults;
+  if (name == "unsqueeze" || name == "squeeze") {
+    names = {"dim"};
+    defaults = {Value::none()};
+  } else {
+    names = {"dim", "keepdim"};
+    defaults = {Value::none(), Value::boolean(false)};
+  }
+  bool dimRequired = name != "sum" && name != "mean";
+  std::optional<std::vector<Arg>> bound = bindArguments(
+      callee, names, [&](size_t i) { return std::optional<Value>(defaults[i]); },
+      [&](size_t i) { return i > 0 || !dimRequired; }, args, kwargs, loc);
+  if (!bound)
+    return std::nullopt;
+  const Arg &dim = (*bound)[0];
+  if (!dim.value.is(Value::Kind::Int) && !(dim.value.isNone() && !dimRequired)) {
+    error(dim.loc, callee + " argument 'dim' must be an integer, got " +
+                       dim.value.repr());
+    return std::nullopt;
+  }
+  if (bound->size() > 1 && !getBool((*bound)[1], callee + " argument 'keepdim'"))
+    return std::nullopt;
+  std::vector<Arg> all = {receiver};
+  all.insert(all.end(), bound->begin(), bound->end());
+  return tensorOps->callBuiltin(name, all, loc);
+}
+
 std::optional<Value> Interpreter::callTensorMethod(
     const Arg &receiver, StringRef name, llvm::ArrayRef<Arg> args,
     llvm::ArrayRef<KeywordArg> kwargs, const Location &loc) {
+  if (isShapeMethod(name)) {
+    if (!tensorOps) {
+      error(loc, "'" + name + "()' can only be used in forward() and "
+                                "message()");
+      return std::nullopt;
+    }
+    return callShapeMethod(receiver, name, args, kwargs, loc);
+  }
+  if ((name == "max" || name == "min") &&
+      (!args.empty() || !kwargs.empty())) {
+    // torch returns (values, indices) here; indices have no place in gnnc.
+    error(loc, "x." + name + "(dim) returns values and indices in PyTorch; "
+                              "use x.a" + name + "(dim) for the values");
+    return std::nullopt;
+  }
   if (!isTensorMethod(name)) {
     error(loc, "tensors have no method '" + name + "' in model files");
     return std::nullopt;

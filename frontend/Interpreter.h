@@ -59,8 +59,11 @@ public:
   /// `-operand` on a traced value.
   virtual std::optional<Value> negate(const Arg &operand,
                                       const Location &loc) = 0;
-  /// A builtin function on traced values (relu, pow, degree, ...), its
-  /// arguments bound to the builtin's signature, in order.
+  /// A builtin function on traced values (relu, pow, degree, softmax,
+  /// ...), its arguments bound to the builtin's signature, in order; or a
+  /// shape method with the tensor first: view/reshape (then a tuple of
+  /// dimensions), unsqueeze/squeeze (then dim), sum/mean/amax/amin (then
+  /// dim, keepdim).
   virtual std::optional<Value> callBuiltin(llvm::StringRef name,
                                            llvm::ArrayRef<Arg> args,
                                            const Location &loc) = 0;
@@ -208,6 +211,13 @@ private:
   std::optional<Value> callPlainBuiltin(llvm::StringRef name,
                                         llvm::ArrayRef<Arg> args,
                                         const Location &loc);
+  std::optional<Value> callShapeMethod(const Arg &receiver,
+                                       llvm::StringRef name,
+                                       llvm::ArrayRef<Arg> args,
+                                       llvm::ArrayRef<KeywordArg> kwargs,
+                                       const Location &loc);
+  std::optional<Value> batchNorm(const ModuleObject &m, const Arg &input,
+                                 const Location &loc);
   std::optional<Value> callTensorMethod(const Arg &receiver,
                                         llvm::StringRef name,
                                         llvm::ArrayRef<Arg> args,

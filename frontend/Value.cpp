@@ -182,6 +182,8 @@ std::string Value::describe() const {
     return "a tensor";
   case Kind::Graph:
     return "a graph";
+  case Kind::Index:
+    return "the edge index 'index'";
   }
   return "a value";
 }

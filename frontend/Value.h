@@ -51,6 +51,8 @@ enum class BuiltinModule {
   GELU,
   ELU,
   LeakyReLU,
+  Sequential,
+  BatchNorm1d,
 };
 
 class Value {
@@ -70,6 +72,7 @@ public:
     Super,    // the proxy `super()` returns
     Tensor,   // a traced tensor (vertex/edge tensor, row, parameter, scalar)
     Graph,    // a traced graph (edge_index)
+    Index,    // message()'s `index`: the target of each edge, for softmax
   };
 
   Value() = default;
@@ -90,6 +93,7 @@ public:
                      const ClassInfo *definer);
   static Value tensor(const void *opaque);
   static Value graph(const void *opaque);
+  static Value index() { return Value(Kind::Index); }
 
   Kind getKind() const { return kind; }
   bool is(Kind k) const { return kind == k; }

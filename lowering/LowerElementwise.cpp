@@ -1,5 +1,13 @@
 //===- LowerElementwise.cpp - Elementwise gnn ops on rows to arith/math ---===//
+//
+// Rows of any feature shape are computed flat (lowering/Rows.h): every op
+// flattens its operands, broadcasts them with constant shuffles, computes
+// on 1-D vectors and shape-casts the result back; the canonicalizer then
+// folds the shape_cast pairs between ops away.
+//
+//===----------------------------------------------------------------------===//
 #include "lowering/Passes.h"
+#include "lowering/Rows.h"
 
 #include "mlir/Transforms/DialectConversion.h"
 
@@ -11,12 +19,20 @@ namespace gnn {
 using namespace mlir;
 using namespace gnn;
 
-/// `v` broadcast to `type` (NumPy rules; vector.broadcast stretches unit
-/// dimensions and prepends missing ones).
-static Value broadcastTo(OpBuilder &b, Location loc, Value v, Type type) {
-  if (v.getType() == type)
+/// `v` (a row or scalar) as the flat elements of a value of type `type`
+/// (a row type; a scalar type leaves `v` alone).
+static Value flatOperand(OpBuilder &b, Location loc, Value v, Type type) {
+  if (!isa<VectorType>(type))
     return v;
-  return b.create<vector::BroadcastOp>(loc, type, v);
+  return broadcastFlat(b, loc, flattenRow(b, loc, v), rowShape(v.getType()),
+                       rowShape(type));
+}
+
+/// The flat result `flat` as a value of `type`.
+static Value restore(OpBuilder &b, Location loc, Value flat, Type type) {
+  if (auto vec = dyn_cast<VectorType>(type))
+    return unflattenRow(b, loc, flat, vec);
+  return flat;
 }
 
 static Value splat(OpBuilder &b, Location loc, Type type, float value) {
@@ -54,9 +70,10 @@ struct BinaryLowering : public OpConversionPattern<SourceOp> {
     if (!isRowOp(op))
       return rewriter.notifyMatchFailure(op, "not a row");
     Location loc = op.getLoc();
-    Value lhs = broadcastTo(rewriter, loc, adaptor.getLhs(), type);
-    Value rhs = broadcastTo(rewriter, loc, adaptor.getRhs(), type);
-    rewriter.replaceOp(op, emit(rewriter, loc, lhs, rhs));
+    Value lhs = flatOperand(rewriter, loc, adaptor.getLhs(), type);
+    Value rhs = flatOperand(rewriter, loc, adaptor.getRhs(), type);
+    rewriter.replaceOp(op, restore(rewriter, loc, emit(rewriter, loc, lhs, rhs),
+                                   type));
     return success();
   }
   Emit emit;
@@ -75,10 +92,46 @@ struct UnaryLowering : public OpConversionPattern<SourceOp> {
                   ConversionPatternRewriter &rewriter) const override {
     if (!isRowOp(op))
       return rewriter.notifyMatchFailure(op, "not a row");
-    rewriter.replaceOp(op, emit(rewriter, op.getLoc(), op, adaptor.getInput()));
+    Location loc = op.getLoc();
+    Type type = op.getResult().getType();
+    Value x = flattenRow(rewriter, loc, adaptor.getInput());
+    rewriter.replaceOp(op, restore(rewriter, loc, emit(rewriter, loc, op, x),
+                                   type));
     return success();
   }
   Emit emit;
+};
+
+/// A reshape of a row changes nothing in the flat elements.
+struct ReshapeLowering : public OpConversionPattern<ReshapeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(ReshapeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (!isRowOp(op))
+      return rewriter.notifyMatchFailure(op, "not a row");
+    Location loc = op.getLoc();
+    Value flat = flattenRow(rewriter, loc, adaptor.getInput());
+    rewriter.replaceOp(op, restore(rewriter, loc, flat, op.getType()));
+    return success();
+  }
+};
+
+struct ReduceLowering : public OpConversionPattern<ReduceOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(ReduceOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (!isRowOp(op))
+      return rewriter.notifyMatchFailure(op, "not a row");
+    Location loc = op.getLoc();
+    Value flat = flattenRow(rewriter, loc, adaptor.getInput());
+    Value reduced =
+        reduceFlat(rewriter, loc, flat, rowShape(op.getInput().getType()),
+                   op.getDim(), op.getKind());
+    rewriter.replaceOp(op, restore(rewriter, loc, reduced, op.getType()));
+    return success();
+  }
 };
 
 template <typename ArithOp>
@@ -153,6 +206,7 @@ struct LowerElementwisePass
     patterns.add<UnaryLowering<GeluOp>>(ctx, emitGelu);
     patterns.add<UnaryLowering<EluOp>>(ctx, emitElu);
     patterns.add<UnaryLowering<LeakyReluOp>>(ctx, emitLeakyRelu);
+    patterns.add<ReshapeLowering, ReduceLowering>(ctx);
 
     ConversionTarget target(*ctx);
     target.addLegalDialect<arith::ArithDialect, math::MathDialect,

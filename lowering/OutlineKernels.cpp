@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "lowering/Passes.h"
+#include "lowering/Rows.h"
 
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/SymbolTable.h"
@@ -74,9 +75,7 @@ public:
   void storeRow(Value base, Value value, Value index) {
     auto row = cast<VectorType>(value.getType());
     int64_t n = row.getNumElements();
-    if (row.getRank() != 1)
-      value = b.create<vector::ShapeCastOp>(
-          loc, VectorType::get({n}, row.getElementType()), value);
+    value = flattenRow(b, loc, value);
     Value first = b.create<arith::MulIOp>(loc, index, i64(n));
     b.create<LLVM::StoreOp>(loc, value,
                             address(base, row.getElementType(), first),
@@ -252,6 +251,12 @@ private:
     return success();
   }
 
+  /// A splat f32 vector constant.
+  static Value splat(KernelBuilder &kb, VectorType type, float value) {
+    return kb.b.create<arith::ConstantOp>(
+        kb.loc, type, DenseElementsAttr::get(type, kb.b.getF32FloatAttr(value)));
+  }
+
   /// The vector a message accumulator starts from.
   static Value initialAccumulator(KernelBuilder &kb, Aggregation aggr,
                                   VectorType row) {
@@ -260,8 +265,7 @@ private:
       init = -std::numeric_limits<float>::infinity();
     else if (aggr == Aggregation::Min)
       init = std::numeric_limits<float>::infinity();
-    return kb.b.create<arith::ConstantOp>(
-        kb.loc, row, DenseElementsAttr::get(row, kb.b.getF32FloatAttr(init)));
+    return splat(kb, row, init);
   }
 
   static Value combine(KernelBuilder &kb, Aggregation aggr, Value acc, Value msg) {
@@ -273,8 +277,50 @@ private:
       return kb.b.create<arith::MaximumFOp>(kb.loc, acc, msg);
     case Aggregation::Min:
       return kb.b.create<arith::MinimumFOp>(kb.loc, acc, msg);
+    case Aggregation::SoftmaxAdd:
+      break;
     }
-    llvm_unreachable("unknown aggregation");
+    llvm_unreachable("softmax_add has its own update");
+  }
+
+  /// The state a softmax_add kernel carries along a target's in-edges: per
+  /// logit the running maximum and the running sum of exp(logit - max),
+  /// and per result element the running sum of exp(logit - max) * value.
+  struct SoftmaxState {
+    Value max, sum, acc;
+  };
+
+  /// One step of the online softmax: folds the edge with `logits` (flat,
+  /// of shape `logitShape`) and `value` (flat, of the result row's shape)
+  /// into `s`. When a logit exceeds its running maximum, the sums so far
+  /// are rescaled by exp(old - new); otherwise the edge's weight is
+  /// exp(logit - max). Both factors are exp(-|logit - max|), so one exp
+  /// per logit and edge suffices.
+  static SoftmaxState softmaxStep(KernelBuilder &kb, const SoftmaxState &s,
+                                  Value logits, ArrayRef<int64_t> logitShape,
+                                  Value value, ArrayRef<int64_t> rowShape) {
+    OpBuilder &b = kb.b;
+    Location loc = kb.loc;
+    auto logitType = cast<VectorType>(logits.getType());
+    Value diff = b.create<arith::SubFOp>(loc, logits, s.max);
+    Value exceeds =
+        b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OGT, diff,
+                                splat(kb, logitType, 0.0f));
+    Value e = b.create<math::ExpOp>(
+        loc, b.create<arith::NegFOp>(loc, b.create<math::AbsFOp>(loc, diff)));
+    Value one = splat(kb, logitType, 1.0f);
+    Value rescale = b.create<arith::SelectOp>(loc, exceeds, e, one);
+    Value weight = b.create<arith::SelectOp>(loc, exceeds, one, e);
+    SoftmaxState next;
+    next.max = b.create<arith::MaximumFOp>(loc, s.max, logits);
+    next.sum = b.create<arith::AddFOp>(
+        loc, b.create<arith::MulFOp>(loc, s.sum, rescale), weight);
+    Value rescaleRow = broadcastFlat(b, loc, rescale, logitShape, rowShape);
+    Value weightRow = broadcastFlat(b, loc, weight, logitShape, rowShape);
+    Value kept = b.create<arith::MulFOp>(loc, s.acc, rescaleRow);
+    Value added = b.create<arith::MulFOp>(loc, weightRow, value);
+    next.acc = b.create<arith::AddFOp>(loc, kept, added);
+    return next;
   }
 
   LogicalResult outlineMessagePassing(func::FuncOp func, MessagePassingOp stage) {
@@ -292,7 +338,20 @@ private:
     OpBuilder b(module.getContext());
     KernelBuilder kb(b, stage.getLoc(), kernel, 3 + stage.getInputs().size());
     Aggregation aggr = stage.getAggr();
-    VectorType row = stage.getResult().getType().getRowType();
+    bool softmax = aggr == Aggregation::SoftmaxAdd;
+    // Kernels compute on flat rows (lowering/Rows.h); the region's values
+    // keep their shapes and are flattened where they enter the state.
+    ArrayRef<int64_t> resultShape = stage.getResult().getType().getShape();
+    auto flatRow = VectorType::get({stage.getResult().getType().getRowSize()},
+                                   b.getF32Type());
+    auto yield = cast<YieldOp>(body.getTerminator());
+    ArrayRef<int64_t> logitShape;
+    VectorType flatLogits;
+    if (softmax) {
+      auto logits = cast<VectorType>(yield.getValues()[1].getType());
+      logitShape = logits.getShape();
+      flatLogits = VectorType::get({logits.getNumElements()}, b.getF32Type());
+    }
 
     IRMapping uniforms;
     for (auto [i, input] : llvm::enumerate(stage.getInputs()))
@@ -317,8 +376,10 @@ private:
                                                  .getArgNumber()),
                                     get.getRow().getType(), v));
 
-    // The message of the edge from `u`: the region with source rows of u.
-    auto emitMessage = [&](Value u) {
+    // The message of the edge from `u`: the region with source rows of u;
+    // returns the yielded rows, flattened (a softmax_add value broadcast to
+    // the result's shape).
+    auto emitMessage = [&](Value u) -> SmallVector<Value> {
       IRMapping map = targetRows;
       for (Operation &op : body)
         if (auto get = dyn_cast<GetVertexOp>(op); get && get.getSide() == Side::Source)
@@ -329,63 +390,91 @@ private:
       for (Operation &op : body.without_terminator())
         if (!isa<GetVertexOp>(op))
           cloneAsRowOp(b, op, map);
-      return map.lookup(cast<YieldOp>(body.getTerminator()).getValue());
+      SmallVector<Value> rows;
+      for (Value y : yield.getValues())
+        rows.push_back(flattenRow(b, kb.loc, map.lookup(y)));
+      if (softmax)
+        rows[0] = broadcastFlat(b, kb.loc, rows[0],
+                                rowShape(yield.getValues()[0].getType()),
+                                resultShape);
+      return rows;
     };
 
-    // Edge loop, carrying (accumulator, count of messages).
-    Value acc0 = initialAccumulator(kb, aggr, row);
-    auto edgeLoop = b.create<scf::ForOp>(kb.loc, start, end, kb.i64(1),
-                                         ValueRange{acc0, kb.i64(0)});
+    // The loop state: the accumulator(s), then the number of messages.
+    SmallVector<Value> init;
+    if (softmax) {
+      init.push_back(splat(kb, flatLogits, -std::numeric_limits<float>::infinity()));
+      init.push_back(splat(kb, flatLogits, 0.0f));
+      init.push_back(splat(kb, flatRow, 0.0f));
+    } else {
+      init.push_back(initialAccumulator(kb, aggr, flatRow));
+    }
+    init.push_back(kb.i64(0));
+    // Emits the accumulation of u's message into `state` at b's insertion
+    // point and returns the new state.
+    auto step = [&](ValueRange state, Value u) -> SmallVector<Value> {
+      SmallVector<Value> rows = emitMessage(u);
+      SmallVector<Value> updated;
+      if (softmax) {
+        SoftmaxState s = softmaxStep(kb, {state[0], state[1], state[2]}, rows[1],
+                                     logitShape, rows[0], resultShape);
+        updated = {s.max, s.sum, s.acc};
+      } else {
+        updated = {combine(kb, aggr, state[0], rows[0])};
+      }
+      updated.push_back(b.create<arith::AddIOp>(kb.loc, state.back(), kb.i64(1)));
+      return updated;
+    };
+
+    auto edgeLoop = b.create<scf::ForOp>(kb.loc, start, end, kb.i64(1), init);
     {
       OpBuilder::InsertionGuard guard(b);
       b.setInsertionPointToStart(edgeLoop.getBody());
       Value e = edgeLoop.getInductionVar();
-      Value acc = edgeLoop.getRegionIterArg(0);
-      Value count = edgeLoop.getRegionIterArg(1);
+      ValueRange state = edgeLoop.getRegionIterArgs();
       Value u32 = kb.loadScalar(kb.sources(), b.getI32Type(), e);
       Value u = b.create<arith::ExtUIOp>(kb.loc, b.getI64Type(), u32);
-      // Emits the accumulation of u's message at b's insertion point.
-      auto step = [&]() -> SmallVector<Value> {
-        Value updated = combine(kb, aggr, acc, emitMessage(u));
-        Value counted = b.create<arith::AddIOp>(kb.loc, count, kb.i64(1));
-        return {updated, counted};
-      };
       if (addLoops) {
         // The stored self loops are replaced by the virtual one below.
         Value isLoop = b.create<arith::CmpIOp>(kb.loc, arith::CmpIPredicate::eq, u, v);
         auto branch = b.create<scf::IfOp>(
             kb.loc, isLoop,
             [&](OpBuilder &bb, Location l) {
-              bb.create<scf::YieldOp>(l, ValueRange{acc, count});
+              bb.create<scf::YieldOp>(l, state);
             },
             [&](OpBuilder &bb, Location l) {
               OpBuilder::InsertionGuard inner(b);
               b.setInsertionPoint(bb.getInsertionBlock(), bb.getInsertionPoint());
-              bb.create<scf::YieldOp>(l, step());
+              bb.create<scf::YieldOp>(l, step(state, u));
             });
         b.create<scf::YieldOp>(kb.loc, branch.getResults());
       } else {
-        b.create<scf::YieldOp>(kb.loc, step());
+        b.create<scf::YieldOp>(kb.loc, step(state, u));
       }
     }
-    Value acc = edgeLoop.getResult(0);
-    Value count = edgeLoop.getResult(1);
-    if (addLoops) {
-      acc = combine(kb, aggr, acc, emitMessage(v));
-      count = b.create<arith::AddIOp>(kb.loc, count, kb.i64(1));
-    }
+    SmallVector<Value> state(edgeLoop.getResults());
+    if (addLoops)
+      state = step(state, v);
+    Value acc = softmax ? state[2] : state[0];
+    Value count = state.back();
     if (aggr == Aggregation::Mean) {
       Value one = kb.i64(1);
       Value n = b.create<arith::MaxSIOp>(kb.loc, count, one);
       Value nf = b.create<arith::SIToFPOp>(kb.loc, b.getF32Type(), n);
       acc = b.create<arith::DivFOp>(kb.loc, acc,
-                                    b.create<vector::BroadcastOp>(kb.loc, row, nf));
-    } else if (aggr == Aggregation::Max || aggr == Aggregation::Min) {
-      // PyG's scatter max/min leave vertices without messages at zero.
+                                    b.create<vector::BroadcastOp>(kb.loc, flatRow, nf));
+    } else if (softmax) {
+      Value sum = broadcastFlat(b, kb.loc, state[1], logitShape, resultShape);
+      acc = b.create<arith::DivFOp>(kb.loc, acc, sum);
+    }
+    if ((aggr == Aggregation::Max || aggr == Aggregation::Min || softmax) &&
+        !addLoops) {
+      // PyG's scatter leaves vertices without messages at zero (max and
+      // min would be -inf/+inf, the softmax 0/0). With a virtual self loop
+      // every vertex has a message.
       Value none = b.create<arith::CmpIOp>(kb.loc, arith::CmpIPredicate::eq,
                                            count, kb.i64(0));
-      Value zero = initialAccumulator(kb, Aggregation::Add, row);
-      acc = b.create<arith::SelectOp>(kb.loc, none, zero, acc);
+      acc = b.create<arith::SelectOp>(kb.loc, none, splat(kb, flatRow, 0.0f), acc);
     }
     kb.storeRow(kb.result(), acc, v);
 

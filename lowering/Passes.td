@@ -7,12 +7,15 @@ include "mlir/Pass/PassBase.td"
 def GNNDecompose : Pass<"gnn-decompose", "::mlir::func::FuncOp"> {
   let summary = "Split a graph-level model into transform and message-passing stages";
   let description = [{
-    The paper's decomposition. Every vertex- or edge-wise elementwise op at
-    the top of a function becomes a `gnn.transform` stage whose region
-    computes one row; `gnn.linear` (dense), `gnn.degree` and
-    `gnn.message_passing` already are stages. Scalar constants are moved
-    into the regions that use them. Run `gnn-fuse-transforms` afterwards to
-    merge the one-op stages into chains.
+    The paper's decomposition. Every vertex- or edge-wise elementwise op
+    and feature reduction (`gnn.reduce`) at the top of a function becomes a
+    `gnn.transform` stage whose region computes one row; `gnn.linear`
+    (dense), `gnn.degree` and `gnn.message_passing` already are stages, and
+    a `gnn.reshape` of a whole tensor stays as a view. Scalar constants and
+    computations on parameters alone (`1 + eps`, a reshaped parameter) are
+    moved into the stage regions that use them, so the schedule holds only
+    whole-tensor steps. Run `gnn-fuse-transforms` afterwards to merge the
+    one-op stages into chains.
   }];
   let dependentDialects = ["::gnn::GNNDialect", "::mlir::arith::ArithDialect"];
 }
@@ -34,12 +37,16 @@ def GNNOutlineKernels : Pass<"gnn-outline-kernels", "::mlir::ModuleOp"> {
     vertices (and their in-edges), rows loaded as vectors and messages
     accumulated in registers; the stage is replaced by a `gnn.launch` of
     it. Self loops of a `one_per_vertex` graph are added inside the loop,
-    never by copying the graph. What remains of the function is the
+    never by copying the graph. A `softmax_add` stage becomes one pass over
+    each target's in-edges carrying, per logit, a running maximum and sum
+    of exponentials and a running weighted sum of the values, rescaled when
+    the maximum grows (online softmax). Kernel state is kept in flat 1-D
+    vectors whatever the rows' shapes. What remains of the function is the
     schedule the runtime executes.
   }];
   let dependentDialects = ["::mlir::LLVM::LLVMDialect", "::mlir::scf::SCFDialect",
                            "::mlir::func::FuncDialect", "::mlir::vector::VectorDialect",
-                           "::mlir::arith::ArithDialect"];
+                           "::mlir::arith::ArithDialect", "::mlir::math::MathDialect"];
 }
 
 def GNNLowerElementwise : Pass<"gnn-lower-elementwise", "::mlir::ModuleOp"> {

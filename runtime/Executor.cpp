@@ -102,15 +102,20 @@ llvm::Expected<Tensor> CompiledModel::run(const Graph &graph,
   int threads = options.threads > 0 ? options.threads : omp_get_max_threads();
   omp_set_num_threads(threads);
 
+  // A view reads and keeps alive the buffer of the slot it shows.
+  auto owner = [&](int slot) {
+    return s.slots[slot].kind == SlotKind::View ? s.slots[slot].base : slot;
+  };
   // The last step reading each slot, so buffers die as early as possible.
   std::vector<int> lastUse(s.slots.size(), -1);
   for (size_t i = 0; i < s.steps.size(); ++i)
     for (int slot : s.steps[i].inputs)
-      lastUse[slot] = i;
-  lastUse[s.output] = s.steps.size();
+      lastUse[owner(slot)] = i;
+  lastUse[owner(s.output)] = s.steps.size();
 
   std::vector<AlignedArray<float>> buffers(s.slots.size());
-  auto dataOf = [&](int slot) -> float * {
+  auto dataOf = [&](int view) -> float * {
+    int slot = owner(view);
     switch (s.slots[slot].kind) {
     case SlotKind::Features:
       return const_cast<float *>(features.data());
@@ -119,6 +124,7 @@ llvm::Expected<Tensor> CompiledModel::run(const Graph &graph,
     case SlotKind::Buffer:
       return buffers[slot].data();
     case SlotKind::Graph:
+    case SlotKind::View:
       return nullptr;
     }
     return nullptr;
@@ -161,9 +167,11 @@ llvm::Expected<Tensor> CompiledModel::run(const Graph &graph,
           fn(bounds[c], bounds[c + 1], argv);
     }
 
-    for (int slot : step.inputs)
+    for (int input : step.inputs) {
+      int slot = owner(input);
       if (lastUse[slot] == int(i) && s.slots[slot].kind == SlotKind::Buffer)
         buffers[slot] = AlignedArray<float>();
+    }
     if (stats)
       stats->stages.push_back(
           {step.label, std::chrono::duration<double>(
@@ -179,12 +187,12 @@ llvm::Expected<Tensor> CompiledModel::run(const Graph &graph,
   output.shape = {n};
   for (int64_t d : s.slots[s.output].shape)
     output.shape.push_back(d);
-  if (s.slots[s.output].kind == SlotKind::Features) {
+  if (s.slots[owner(s.output)].kind == SlotKind::Features) {
     output = Tensor(output.shape);
     std::copy(features.data(), features.data() + features.numElements(),
               output.data());
   } else {
-    output.values = std::move(buffers[s.output]);
+    output.values = std::move(buffers[owner(s.output)]);
   }
   return output;
 }

@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "ModelImpl.h"
+#include "lowering/Codegen.h"
 #include "lowering/Passes.h"
 
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
@@ -84,9 +85,25 @@ static llvm::Expected<rt::Schedule> readSchedule(func::FuncOp func) {
       if (ret.getNumOperands() != 1 || !slotOf.count(ret.getOperand(0)))
         return makeError("the model must return one vertex tensor");
       s.output = slotOf[ret.getOperand(0)];
-      if (s.slots[s.output].kind != rt::SlotKind::Buffer &&
-          s.slots[s.output].kind != rt::SlotKind::Features)
+      const rt::Slot &out = s.slots[s.output];
+      rt::SlotKind kind =
+          out.kind == rt::SlotKind::View ? s.slots[out.base].kind : out.kind;
+      if (kind != rt::SlotKind::Buffer && kind != rt::SlotKind::Features)
         return makeError("the model must return a vertex tensor");
+      continue;
+    }
+    if (auto reshape = dyn_cast<ReshapeOp>(op)) {
+      // A view: the same buffer under another feature shape; no step.
+      auto result = dyn_cast<VertexType>(reshape.getType());
+      if (!result || !slotOf.count(reshape.getInput()))
+        return makeError("unsupported reshape in the schedule at " +
+                         labelOf(&op));
+      int base = slotOf[reshape.getInput()];
+      if (s.slots[base].kind == rt::SlotKind::View)
+        base = s.slots[base].base;
+      rt::Slot slot = vertexSlot(rt::SlotKind::View, result);
+      slot.base = base;
+      addSlot(reshape.getResult(), std::move(slot));
       continue;
     }
     rt::Step step;
@@ -165,24 +182,17 @@ CompiledModel::compile(ModuleOp source) {
   if (llvm::Error e = runPipeline(*kernels, buildKernelsToLLVMPipeline))
     return std::move(e);
 
-  auto tmBuilder = llvm::orc::JITTargetMachineBuilder::detectHost();
-  if (!tmBuilder)
-    return tmBuilder.takeError();
-  tmBuilder->setCodeGenOptLevel(llvm::CodeGenOptLevel::Aggressive);
-  auto tm = tmBuilder->createTargetMachine();
+  // The same target machine and optimisation as gnnc --emit=obj.
+  auto tm = createKernelTargetMachine();
   if (!tm)
     return tm.takeError();
 
   ExecutionEngineOptions options;
-  auto optimize = makeOptimizingTransformer(3, 0, tm->get());
-  options.transformer = [optimize](llvm::Module *m) -> llvm::Error {
-    // Rows are up to a few hundred floats: 512-bit vectors halve the
-    // instruction count of a row update on AVX-512 hosts.
-    for (llvm::Function &f : *m)
-      if (!f.isDeclaration())
-        f.addFnAttr("prefer-vector-width", "512");
-    return optimize(m);
-  };
+  // ExecutionEngineOptions::transformer is a function_ref: the function
+  // it refers to must live until create() returns.
+  std::function<llvm::Error(llvm::Module *)> optimizer =
+      makeKernelOptimizer(tm->get());
+  options.transformer = optimizer;
   options.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
   auto engine = ExecutionEngine::create(*kernels, options, std::move(*tm));
   if (!engine)

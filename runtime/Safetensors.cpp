@@ -54,6 +54,9 @@ struct Entry {
   std::string name;
   std::vector<int64_t> shape;
   uint64_t begin = 0, end = 0;
+  /// An integer counter inference never reads (BatchNorm's
+  /// num_batches_tracked, I64 in a PyTorch state_dict): checked, not kept.
+  bool skipped = false;
 };
 
 /// Checks one header entry; returns the fault ("" when valid).
@@ -80,8 +83,13 @@ std::string parseEntry(const llvm::json::Value &v, uint64_t dataSize,
   std::optional<StringRef> dt = dtype->getAsString();
   if (!dt)
     return q + ": 'dtype' is not a string";
-  if (*dt != "F32")
+  // PyTorch saves BatchNorm's num_batches_tracked as an int64 scalar; a
+  // real state_dict has one per BatchNorm, so it is accepted and dropped.
+  e.skipped = *dt == "I64" && (e.name == "num_batches_tracked" ||
+                               StringRef(e.name).ends_with(".num_batches_tracked"));
+  if (*dt != "F32" && !e.skipped)
     return q + " has dtype " + quoteName(*dt) + "; only F32 is supported";
+  const uint64_t elementSize = e.skipped ? 8 : 4;
 
   const llvm::json::Array *dims = shape->getAsArray();
   if (!dims)
@@ -121,11 +129,11 @@ std::string parseEntry(const llvm::json::Value &v, uint64_t dataSize,
   if (e.begin > e.end || e.end > dataSize)
     return q + ": data_offsets " + range + " lie outside the data (" +
            std::to_string(dataSize) + " bytes)";
-  if (e.end - e.begin != uint64_t(count) * 4)
+  if (e.end - e.begin != uint64_t(count) * elementSize)
     return q + ": data_offsets " + range + " hold " +
            std::to_string(e.end - e.begin) + " bytes, but shape " +
-           formatShape(e.shape) + " of F32 needs " +
-           std::to_string(uint64_t(count) * 4);
+           formatShape(e.shape) + " of " + dt->str() + " needs " +
+           std::to_string(uint64_t(count) * elementSize);
   return "";
 }
 
@@ -203,6 +211,8 @@ llvm::Expected<WeightMap> readSafetensors(const std::string &path) {
 
   WeightMap weights;
   for (Entry &e : entries) {
+    if (e.skipped)
+      continue;
     Tensor t(e.shape);
     if (e.end > e.begin)
       std::memcpy(t.data(), data.data() + e.begin, e.end - e.begin);

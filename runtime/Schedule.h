@@ -23,6 +23,7 @@ enum class SlotKind {
   Features, // the input vertex features
   Param,    // a bound weight
   Buffer,   // a vertex tensor a step produces
+  View,     // another slot's data with another feature shape (gnn.reshape)
 };
 
 struct Slot {
@@ -31,6 +32,7 @@ struct Slot {
                               // the full shape of a Param
   int64_t rowSize = 0;        // floats per row (Features/Buffer)
   int param = -1;             // index into Schedule::params
+  int base = -1;              // View: the slot (never a View) it shows
 };
 
 struct Step {

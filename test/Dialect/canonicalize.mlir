@@ -59,3 +59,18 @@ func.func @dead_stages(%g: !gnn.graph<as_given>, %x: !gnn.vertex<4xf32>) {
   }
   return
 }
+
+// -----
+
+// A reshape to the same type is its input; a reshape of a reshape is one
+// reshape of the original (the inner one dies if nothing else reads it).
+// CHECK-LABEL: func.func @fold_reshapes
+// CHECK-SAME: (%[[X:.*]]: !gnn.vertex<64xf32>)
+// CHECK-NEXT: %[[R:.*]] = gnn.reshape %[[X]] : !gnn.vertex<64xf32> -> !gnn.vertex<4x16xf32>
+// CHECK-NEXT: return %[[X]], %[[R]]
+func.func @fold_reshapes(%x: !gnn.vertex<64xf32>) -> (!gnn.vertex<64xf32>, !gnn.vertex<4x16xf32>) {
+  %0 = gnn.reshape %x : !gnn.vertex<64xf32> -> !gnn.vertex<64xf32>
+  %1 = gnn.reshape %0 : !gnn.vertex<64xf32> -> !gnn.vertex<8x8xf32>
+  %2 = gnn.reshape %1 : !gnn.vertex<8x8xf32> -> !gnn.vertex<4x16xf32>
+  return %0, %2 : !gnn.vertex<64xf32>, !gnn.vertex<4x16xf32>
+}

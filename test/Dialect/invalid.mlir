@@ -662,3 +662,145 @@ func.func @launch_row(%g: !gnn.graph<as_given>) {
   %y = gnn.launch @launch_row_result(%g) : !gnn.graph<as_given> -> vector<4xf32>
   return
 }
+
+// -----
+
+//===----------------------------------------------------------------------===//
+// Shapes and reductions
+//===----------------------------------------------------------------------===//
+
+func.func @reshape_count(%x: !gnn.vertex<64xf32>) {
+  // expected-error @+1 {{'gnn.reshape' op changes the number of elements per row from 64 to 56}}
+  %0 = gnn.reshape %x : !gnn.vertex<64xf32> -> !gnn.vertex<8x7xf32>
+  return
+}
+
+// -----
+
+func.func @reshape_param_count(%p: tensor<1x8x8xf32>) {
+  // expected-error @+1 {{'gnn.reshape' op changes the number of elements from 64 to 8}}
+  %0 = gnn.reshape %p : tensor<1x8x8xf32> -> tensor<8xf32>
+  return
+}
+
+// -----
+
+func.func @reshape_domain(%x: !gnn.vertex<8xf32>) {
+  // expected-error @+1 {{'gnn.reshape' op cannot reshape a vertex tensor into an edge tensor}}
+  %0 = gnn.reshape %x : !gnn.vertex<8xf32> -> !gnn.edge<8xf32>
+  return
+}
+
+// -----
+
+func.func @reshape_scalar(%s: f32) {
+  // expected-error @+1 {{'gnn.reshape' op operand #0 must be vertex or edge tensor, row or parameter, but got 'f32'}}
+  %0 = "gnn.reshape"(%s) : (f32) -> vector<1xf32>
+  return
+}
+
+// -----
+
+func.func @reduce_dim_range(%x: !gnn.vertex<8x8xf32>) {
+  // expected-error @+1 {{'gnn.reduce' op dimension 2 is out of range for '!gnn.vertex<8x8xf32>' (rank 2)}}
+  %0 = gnn.reduce sum %x dim = 2 : !gnn.vertex<8x8xf32> -> !gnn.vertex<8xf32>
+  return
+}
+
+// -----
+
+func.func @reduce_negative_dim(%x: !gnn.vertex<8x8xf32>) {
+  // expected-error @+1 {{'gnn.reduce' op dimension -1 is out of range}}
+  %0 = gnn.reduce sum %x dim = -1 : !gnn.vertex<8x8xf32> -> !gnn.vertex<8xf32>
+  return
+}
+
+// -----
+
+func.func @reduce_result(%x: !gnn.vertex<8x4xf32>) {
+  // expected-error @+1 {{'gnn.reduce' op result type must be '!gnn.vertex<8xf32>', got '!gnn.vertex<4xf32>'}}
+  %0 = gnn.reduce max %x dim = 1 : !gnn.vertex<8x4xf32> -> !gnn.vertex<4xf32>
+  return
+}
+
+// -----
+
+func.func @reduce_last_feature(%x: !gnn.vertex<8xf32>) {
+  // expected-error @+1 {{'gnn.reduce' op cannot reduce the only feature dimension of '!gnn.vertex<8xf32>'}}
+  %0 = "gnn.reduce"(%x) <{dim = 0 : i64, kind = #gnn<reduction sum>}> : (!gnn.vertex<8xf32>) -> f32
+  return
+}
+
+// -----
+
+func.func @reduce_bad_kind(%x: !gnn.vertex<8x2xf32>) {
+  // expected-error @+2 {{expected ::gnn::Reduction to be one of: sum, mean, max, min}}
+  // expected-error @+1 {{failed to parse GNN_ReductionAttr parameter 'value'}}
+  %0 = gnn.reduce prod %x dim = 1 : !gnn.vertex<8x2xf32> -> !gnn.vertex<8xf32>
+  return
+}
+
+// -----
+
+//===----------------------------------------------------------------------===//
+// softmax_add and the number of rows a stage yields
+//===----------------------------------------------------------------------===//
+
+func.func @softmax_one_yield(%g: !gnn.graph<as_given>, %x: !gnn.vertex<2x4xf32>) {
+  %0 = gnn.message_passing %g (%x) aggr = softmax_add : !gnn.graph<as_given>, (!gnn.vertex<2x4xf32>) -> !gnn.vertex<2x4xf32> {
+  ^bb0(%a: !gnn.vertex<2x4xf32>):
+    %xj = gnn.get_vertex %a source : !gnn.vertex<2x4xf32> -> vector<2x4xf32>
+    // expected-error @+1 {{'gnn.yield' op must yield (value, logits) in a softmax_add stage, got 1 rows}}
+    gnn.yield %xj : vector<2x4xf32>
+  }
+  return
+}
+
+// -----
+
+func.func @softmax_logits_shape(%g: !gnn.graph<as_given>, %x: !gnn.vertex<2x4xf32>, %l: !gnn.vertex<3x1xf32>) {
+  %0 = gnn.message_passing %g (%x, %l) aggr = softmax_add : !gnn.graph<as_given>, (!gnn.vertex<2x4xf32>, !gnn.vertex<3x1xf32>) -> !gnn.vertex<2x4xf32> {
+  ^bb0(%a: !gnn.vertex<2x4xf32>, %b: !gnn.vertex<3x1xf32>):
+    %xj = gnn.get_vertex %a source : !gnn.vertex<2x4xf32> -> vector<2x4xf32>
+    %lj = gnn.get_vertex %b source : !gnn.vertex<3x1xf32> -> vector<3x1xf32>
+    // expected-error @+1 {{'gnn.yield' op value 'vector<2x4xf32>' and logits 'vector<3x1xf32>' do not broadcast to the stage's rows 'vector<2x4xf32>'}}
+    gnn.yield %xj, %lj : vector<2x4xf32>, vector<3x1xf32>
+  }
+  return
+}
+
+// -----
+
+func.func @softmax_result_shape(%g: !gnn.graph<as_given>, %x: !gnn.vertex<4xf32>, %l: !gnn.vertex<2x1xf32>) {
+  %0 = gnn.message_passing %g (%x, %l) aggr = softmax_add : !gnn.graph<as_given>, (!gnn.vertex<4xf32>, !gnn.vertex<2x1xf32>) -> !gnn.vertex<4xf32> {
+  ^bb0(%a: !gnn.vertex<4xf32>, %b: !gnn.vertex<2x1xf32>):
+    %xj = gnn.get_vertex %a source : !gnn.vertex<4xf32> -> vector<4xf32>
+    %lj = gnn.get_vertex %b source : !gnn.vertex<2x1xf32> -> vector<2x1xf32>
+    // expected-error @+1 {{'gnn.yield' op value 'vector<4xf32>' and logits 'vector<2x1xf32>' do not broadcast to the stage's rows 'vector<4xf32>'}}
+    gnn.yield %xj, %lj : vector<4xf32>, vector<2x1xf32>
+  }
+  return
+}
+
+// -----
+
+func.func @add_two_yields(%g: !gnn.graph<as_given>, %x: !gnn.vertex<4xf32>) {
+  %0 = gnn.message_passing %g (%x) aggr = add : !gnn.graph<as_given>, (!gnn.vertex<4xf32>) -> !gnn.vertex<4xf32> {
+  ^bb0(%a: !gnn.vertex<4xf32>):
+    %xj = gnn.get_vertex %a source : !gnn.vertex<4xf32> -> vector<4xf32>
+    // expected-error @+1 {{'gnn.yield' op must yield one row, got 2}}
+    gnn.yield %xj, %xj : vector<4xf32>, vector<4xf32>
+  }
+  return
+}
+
+// -----
+
+func.func @transform_two_yields(%x: !gnn.vertex<4xf32>) {
+  %0 = gnn.transform (%x) : (!gnn.vertex<4xf32>) -> !gnn.vertex<4xf32> {
+  ^bb0(%r: vector<4xf32>):
+    // expected-error @+1 {{'gnn.yield' op must yield one row, got 2}}
+    gnn.yield %r, %r : vector<4xf32>, vector<4xf32>
+  }
+  return
+}

@@ -215,6 +215,40 @@ func.func @unary_on_rows_and_scalars(%r: vector<4xf32>, %s: f32, %p: tensor<4xf3
 }
 
 //===----------------------------------------------------------------------===//
+// Shapes and reductions
+//===----------------------------------------------------------------------===//
+
+// CHECK-LABEL: func.func @reshape_and_reduce
+// CHECK-SAME: (%[[X:.*]]: !gnn.vertex<64xf32>, %[[E:.*]]: !gnn.edge<6xf32>, %[[R:.*]]: vector<8xf32>, %[[P:.*]]: tensor<1x8x8xf32>)
+// CHECK: %[[H:.*]] = gnn.reshape %[[X]] : !gnn.vertex<64xf32> -> !gnn.vertex<8x8xf32>
+// CHECK: gnn.reshape %[[E]] : !gnn.edge<6xf32> -> !gnn.edge<2x3xf32>
+// CHECK: gnn.reshape %[[R]] : vector<8xf32> -> vector<8x1xf32>
+// CHECK: %[[Q:.*]] = gnn.reshape %[[P]] : tensor<1x8x8xf32> -> tensor<8x8xf32>
+// CHECK: gnn.reduce sum %[[H]] dim = 1 : !gnn.vertex<8x8xf32> -> !gnn.vertex<8xf32>
+// CHECK: gnn.reduce mean %[[H]] dim = 0 : !gnn.vertex<8x8xf32> -> !gnn.vertex<8xf32>
+// CHECK: gnn.reduce max %{{.*}} dim = 1 : !gnn.edge<2x3xf32> -> !gnn.edge<2xf32>
+// CHECK: gnn.reduce min %[[Q]] dim = 0 : tensor<8x8xf32> -> tensor<8xf32>
+// A row or a parameter may reduce to a scalar; a whole tensor may not.
+// CHECK: gnn.reduce sum %[[R]] dim = 0 : vector<8xf32> -> f32
+// CHECK: gnn.reduce sum %{{.*}} dim = 0 : tensor<8xf32> -> f32
+// GENERIC-LABEL: sym_name = "reshape_and_reduce"
+// GENERIC: "gnn.reshape"(%{{.*}}) : (!gnn.vertex<64xf32>) -> !gnn.vertex<8x8xf32>
+// GENERIC: "gnn.reduce"(%{{.*}}) <{dim = 1 : i64, kind = #gnn<reduction sum>}> : (!gnn.vertex<8x8xf32>) -> !gnn.vertex<8xf32>
+func.func @reshape_and_reduce(%x: !gnn.vertex<64xf32>, %e: !gnn.edge<6xf32>, %r: vector<8xf32>, %p: tensor<1x8x8xf32>) {
+  %h = gnn.reshape %x : !gnn.vertex<64xf32> -> !gnn.vertex<8x8xf32>
+  %e2 = gnn.reshape %e : !gnn.edge<6xf32> -> !gnn.edge<2x3xf32>
+  %r2 = gnn.reshape %r : vector<8xf32> -> vector<8x1xf32>
+  %q = gnn.reshape %p : tensor<1x8x8xf32> -> tensor<8x8xf32>
+  %0 = gnn.reduce sum %h dim = 1 : !gnn.vertex<8x8xf32> -> !gnn.vertex<8xf32>
+  %1 = gnn.reduce mean %h dim = 0 : !gnn.vertex<8x8xf32> -> !gnn.vertex<8xf32>
+  %2 = gnn.reduce max %e2 dim = 1 : !gnn.edge<2x3xf32> -> !gnn.edge<2xf32>
+  %3 = gnn.reduce min %q dim = 0 : tensor<8x8xf32> -> tensor<8xf32>
+  %4 = gnn.reduce sum %r dim = 0 : vector<8xf32> -> f32
+  %5 = gnn.reduce sum %3 dim = 0 : tensor<8xf32> -> f32
+  return
+}
+
+//===----------------------------------------------------------------------===//
 // Transform stages
 //===----------------------------------------------------------------------===//
 
@@ -329,6 +363,30 @@ func.func @message_passing_edges(%g: !gnn.graph<as_given>, %x: !gnn.vertex<2x4xf
     gnn.yield %m : vector<2x4xf32>
   }
   return %0 : !gnn.vertex<2x4xf32>
+}
+
+// softmax_add yields (value, logits): GAT's x_j as [heads, channels] and its
+// per-head logits as [heads, 1].
+// CHECK-LABEL: func.func @message_passing_softmax
+// CHECK: gnn.message_passing %{{.*}}(%{{.*}}, %{{.*}}) aggr = softmax_add : <one_per_vertex>, (!gnn.vertex<8x8xf32>, !gnn.vertex<8xf32>) -> !gnn.vertex<8x8xf32> {
+// CHECK: %[[L:.*]] = gnn.reshape %{{.*}} : vector<8xf32> -> vector<8x1xf32>
+// CHECK-NEXT: gnn.yield %{{.*}}, %[[L]] : vector<8x8xf32>, vector<8x1xf32>
+// GENERIC-LABEL: sym_name = "message_passing_softmax"
+// GENERIC: <{aggr = #gnn<aggr softmax_add>}>
+// GENERIC: "gnn.yield"(%{{.*}}, %{{.*}}) : (vector<8x8xf32>, vector<8x1xf32>) -> ()
+func.func @message_passing_softmax(%g: !gnn.graph<one_per_vertex>, %x: !gnn.vertex<8x8xf32>,
+                                   %a: !gnn.vertex<8xf32>) -> !gnn.vertex<8x8xf32> {
+  %0 = gnn.message_passing %g (%x, %a) aggr = softmax_add : !gnn.graph<one_per_vertex>, (!gnn.vertex<8x8xf32>, !gnn.vertex<8xf32>) -> !gnn.vertex<8x8xf32> {
+  ^bb0(%xa: !gnn.vertex<8x8xf32>, %aa: !gnn.vertex<8xf32>):
+    %xj = gnn.get_vertex %xa source : !gnn.vertex<8x8xf32> -> vector<8x8xf32>
+    %aj = gnn.get_vertex %aa source : !gnn.vertex<8xf32> -> vector<8xf32>
+    %ai = gnn.get_vertex %aa target : !gnn.vertex<8xf32> -> vector<8xf32>
+    %s = gnn.add %aj, %ai : vector<8xf32>, vector<8xf32> -> vector<8xf32>
+    %l = gnn.leaky_relu %s {negative_slope = 0.2 : f32} : vector<8xf32>
+    %l2 = gnn.reshape %l : vector<8xf32> -> vector<8x1xf32>
+    gnn.yield %xj, %l2 : vector<8x8xf32>, vector<8x1xf32>
+  }
+  return %0 : !gnn.vertex<8x8xf32>
 }
 
 //===----------------------------------------------------------------------===//

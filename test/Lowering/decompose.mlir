@@ -43,17 +43,22 @@ func.func @constants_sunk(%deg: !gnn.vertex<1xf32>) -> (!gnn.vertex<1xf32>, f32)
 
 // -----
 
-// Tensor constants are sunk too.
+// Tensor constants are sunk too, and so are computations on constants and
+// parameters alone: they are not a stage, but repeated in each that reads
+// them (the schedule holds only whole-tensor steps).
 // CHECK-LABEL: func.func @tensor_constant
 // CHECK: %[[C:.*]] = arith.constant dense<[1.000000e+00, 2.000000e+00]> : tensor<2xf32>
-// Parameters alone are not a stage.
-// CHECK-NEXT: %[[P:.*]] = gnn.maximum %[[C]], %[[C]] : tensor<2xf32>, tensor<2xf32> -> tensor<2xf32>
 // CHECK-NEXT: %[[T:.*]] = gnn.transform(%{{.*}}) : (!gnn.vertex<2xf32>) -> !gnn.vertex<2xf32> {
 // CHECK-NEXT: ^bb0(%[[ROW:.*]]: vector<2xf32>):
 // CHECK-NEXT: %[[CIN:.*]] = arith.constant dense<[1.000000e+00, 2.000000e+00]> : tensor<2xf32>
 // CHECK-NEXT: %[[M:.*]] = gnn.mul %[[ROW]], %[[CIN]] : vector<2xf32>, tensor<2xf32> -> vector<2xf32>
 // CHECK-NEXT: gnn.yield %[[M]]
-// CHECK: gnn.transform(%[[T]], %[[P]]) : (!gnn.vertex<2xf32>, tensor<2xf32>) -> !gnn.vertex<2xf32>
+// CHECK: gnn.transform(%[[T]]) : (!gnn.vertex<2xf32>) -> !gnn.vertex<2xf32> {
+// CHECK-NEXT: ^bb0(%[[ROW2:.*]]: vector<2xf32>):
+// CHECK-NEXT: %[[C2:.*]] = arith.constant dense<[1.000000e+00, 2.000000e+00]> : tensor<2xf32>
+// CHECK-NEXT: %[[P:.*]] = gnn.maximum %[[C2]], %[[C2]] : tensor<2xf32>, tensor<2xf32> -> tensor<2xf32>
+// CHECK-NEXT: gnn.add %[[ROW2]], %[[P]]
+// CHECK-NOT: gnn.maximum
 func.func @tensor_constant(%x: !gnn.vertex<2xf32>) -> !gnn.vertex<2xf32> {
   %c = arith.constant dense<[1.0, 2.0]> : tensor<2xf32>
   %p = gnn.maximum %c, %c : tensor<2xf32>, tensor<2xf32> -> tensor<2xf32>
@@ -159,16 +164,18 @@ func.func @edge_domain(%e: !gnn.edge<3xf32>) -> !gnn.edge<3xf32> {
 // -----
 
 // Non-elementwise ops already are stages; ops inside existing stage regions,
-// and elementwise ops on parameters and scalars alone, are left as they are.
+// and elementwise ops on parameters and scalars alone that no stage reads,
+// are left as they are. One that a stage reads moves into its region,
+// which reads its operands instead.
 // CHECK-LABEL: func.func @untouched
 // CHECK-SAME: (%[[G:.*]]: !gnn.graph<as_given>, %[[X:.*]]: !gnn.vertex<8xf32>, %[[W:.*]]: tensor<4x8xf32>, %[[P:.*]]: tensor<4xf32>, %[[S:.*]]: f32)
 // CHECK-NEXT: %[[G1:.*]] = gnn.add_self_loops %[[G]]
 // CHECK-NEXT: %[[D:.*]] = gnn.degree %[[G1]]
 // CHECK-NEXT: %[[H:.*]] = gnn.linear %[[X]], %[[W]]
-// CHECK-NEXT: %[[Q:.*]] = gnn.mul %[[P]], %[[S]] : tensor<4xf32>, f32 -> tensor<4xf32>
 // CHECK-NEXT: %[[S2:.*]] = gnn.exp %[[S]] : f32
-// CHECK-NEXT: %[[M:.*]] = gnn.message_passing %[[G1]](%[[H]], %[[Q]]) aggr = add
-// CHECK-NEXT: ^bb0(%[[A:.*]]: !gnn.vertex<4xf32>, %[[QA:.*]]: tensor<4xf32>):
+// CHECK-NEXT: %[[M:.*]] = gnn.message_passing %[[G1]](%[[H]], %[[P]], %[[S]]) aggr = add
+// CHECK-NEXT: ^bb0(%[[A:.*]]: !gnn.vertex<4xf32>, %[[PA:.*]]: tensor<4xf32>, %[[SA:.*]]: f32):
+// CHECK-NEXT: %[[QA:.*]] = gnn.mul %[[PA]], %[[SA]] : tensor<4xf32>, f32 -> tensor<4xf32>
 // CHECK-NEXT: %[[XJ:.*]] = gnn.get_vertex %[[A]] source
 // CHECK-NEXT: %[[MSG:.*]] = gnn.mul %[[XJ]], %[[QA]] : vector<4xf32>, tensor<4xf32> -> vector<4xf32>
 // CHECK-NEXT: gnn.yield %[[MSG]]

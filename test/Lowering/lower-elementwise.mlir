@@ -26,19 +26,24 @@ func.func @binary(%a: vector<4xf32>, %b: vector<4xf32>)
 
 // -----
 
-// Broadcasting is explicit: a unit dimension is stretched, a scalar splat,
-// a missing leading dimension prepended; each operand on its own.
+// Broadcasting is explicit: a scalar or one-element row is splat; rows of
+// several dimensions are computed flat (their row-major elements as one
+// 1-D vector, which LLVM keeps in registers), each operand broadcast by
+// one constant shuffle: a unit dimension stretched, a missing leading one
+// prepended.
 // CHECK-LABEL: func.func @broadcast
 // CHECK-SAME: (%[[A:.*]]: vector<4xf32>, %[[ONE:.*]]: vector<1xf32>, %[[S:.*]]: f32, %[[COL:.*]]: vector<8x1xf32>, %[[ROW:.*]]: vector<8xf32>)
 // CHECK-NEXT: %[[B1:.*]] = vector.broadcast %[[ONE]] : vector<1xf32> to vector<4xf32>
 // CHECK-NEXT: %[[M:.*]] = arith.mulf %[[B1]], %[[A]] : vector<4xf32>
 // CHECK-NEXT: %[[B2:.*]] = vector.broadcast %[[S]] : f32 to vector<4xf32>
 // CHECK-NEXT: %[[P:.*]] = math.powf %[[A]], %[[B2]] : vector<4xf32>
-// CHECK-NEXT: %[[B3:.*]] = vector.broadcast %[[COL]] : vector<8x1xf32> to vector<8x8xf32>
-// CHECK-NEXT: %[[B4:.*]] = vector.broadcast %[[ROW]] : vector<8xf32> to vector<8x8xf32>
-// CHECK-NEXT: %[[D:.*]] = arith.subf %[[B3]], %[[B4]] : vector<8x8xf32>
+// CHECK-NEXT: %[[FCOL:.*]] = vector.shape_cast %[[COL]] : vector<8x1xf32> to vector<8xf32>
+// CHECK-NEXT: %[[B3:.*]] = vector.shuffle %[[FCOL]], %[[FCOL]] [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4, 4, 4, 4, 4, 5, 5, 5, 5, 5, 5, 5, 5, 6, 6, 6, 6, 6, 6, 6, 6, 7, 7, 7, 7, 7, 7, 7, 7] : vector<8xf32>, vector<8xf32>
+// CHECK-NEXT: %[[B4:.*]] = vector.shuffle %[[ROW]], %[[ROW]] [0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7] : vector<8xf32>, vector<8xf32>
+// CHECK-NEXT: %[[D:.*]] = arith.subf %[[B3]], %[[B4]] : vector<64xf32>
+// CHECK-NEXT: %[[DS:.*]] = vector.shape_cast %[[D]] : vector<64xf32> to vector<8x8xf32>
 // CHECK-NEXT: %[[SS:.*]] = arith.addf %[[S]], %[[S]] : f32
-// CHECK-NEXT: return %[[M]], %[[P]], %[[D]], %[[SS]]
+// CHECK-NEXT: return %[[M]], %[[P]], %[[DS]], %[[SS]]
 func.func @broadcast(%a: vector<4xf32>, %one: vector<1xf32>, %s: f32, %col: vector<8x1xf32>, %row: vector<8xf32>)
     -> (vector<4xf32>, vector<4xf32>, vector<8x8xf32>, f32) {
   %0 = gnn.mul %one, %a : vector<1xf32>, vector<4xf32> -> vector<4xf32>
@@ -50,16 +55,45 @@ func.func @broadcast(%a: vector<4xf32>, %one: vector<1xf32>, %s: f32, %col: vect
 
 // -----
 
-// Unary ops with a direct counterpart.
+// A row broadcast along its middle dimension, and a dense n-D constant,
+// which is rebuilt flat rather than shape-cast.
+// CHECK-LABEL: func.func @broadcast_middle
+// CHECK-SAME: (%[[X:.*]]: vector<2x3x2xf32>, %[[Y:.*]]: vector<2x1x2xf32>)
+// CHECK-NEXT: %[[FX:.*]] = vector.shape_cast %[[X]] : vector<2x3x2xf32> to vector<12xf32>
+// CHECK-NEXT: %[[FY:.*]] = vector.shape_cast %[[Y]] : vector<2x1x2xf32> to vector<4xf32>
+// CHECK-NEXT: %[[BY:.*]] = vector.shuffle %[[FY]], %[[FY]] [0, 1, 0, 1, 0, 1, 2, 3, 2, 3, 2, 3] : vector<4xf32>, vector<4xf32>
+// CHECK-NEXT: %[[S:.*]] = arith.addf %[[FX]], %[[BY]] : vector<12xf32>
+// The sum's flat elements are used directly, not shape-cast back and forth.
+// CHECK-NEXT: vector.shape_cast %[[S]] : vector<12xf32> to vector<2x3x2xf32>
+// CHECK-NEXT: arith.constant dense<{{\[}}[1.000000e+00, 2.000000e+00]]> : vector<1x2xf32>
+// CHECK-NEXT: %[[C:.*]] = arith.constant dense<[1.000000e+00, 2.000000e+00]> : vector<2xf32>
+// CHECK-NEXT: %[[BC:.*]] = vector.shuffle %[[C]], %[[C]] [0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1] : vector<2xf32>, vector<2xf32>
+// CHECK-NEXT: arith.mulf %[[S]], %[[BC]] : vector<12xf32>
+func.func @broadcast_middle(%x: vector<2x3x2xf32>, %y: vector<2x1x2xf32>) -> vector<2x3x2xf32> {
+  %0 = gnn.add %x, %y : vector<2x3x2xf32>, vector<2x1x2xf32> -> vector<2x3x2xf32>
+  %c = arith.constant dense<[[1.0, 2.0]]> : vector<1x2xf32>
+  %1 = gnn.mul %0, %c : vector<2x3x2xf32>, vector<1x2xf32> -> vector<2x3x2xf32>
+  return %1 : vector<2x3x2xf32>
+}
+
+// -----
+
+// Unary ops with a direct counterpart, on a row of two dimensions: each is
+// computed on the flat elements (the shape_cast pairs between ops fold
+// away under -canonicalize).
 // CHECK-LABEL: func.func @unary_direct
 // CHECK-SAME: (%[[X:.*]]: vector<2x3xf32>)
-// CHECK-NEXT: %[[NEG:.*]] = arith.negf %[[X]] : vector<2x3xf32>
-// CHECK-NEXT: %[[EXP:.*]] = math.exp %[[X]] : vector<2x3xf32>
-// CHECK-NEXT: %[[LOG:.*]] = math.log %[[X]] : vector<2x3xf32>
-// CHECK-NEXT: %[[SQRT:.*]] = math.sqrt %[[X]] : vector<2x3xf32>
-// CHECK-NEXT: %[[ABS:.*]] = math.absf %[[X]] : vector<2x3xf32>
-// CHECK-NEXT: %[[TANH:.*]] = math.tanh %[[X]] : vector<2x3xf32>
-// CHECK-NEXT: return %[[NEG]], %[[EXP]], %[[LOG]], %[[SQRT]], %[[ABS]], %[[TANH]]
+// CHECK-NEXT: %[[F0:.*]] = vector.shape_cast %[[X]] : vector<2x3xf32> to vector<6xf32>
+// CHECK-NEXT: %[[NEG:.*]] = arith.negf %[[F0]] : vector<6xf32>
+// CHECK-NEXT: %[[R0:.*]] = vector.shape_cast %[[NEG]] : vector<6xf32> to vector<2x3xf32>
+// CHECK-NEXT: %[[F1:.*]] = vector.shape_cast %[[X]] : vector<2x3xf32> to vector<6xf32>
+// CHECK-NEXT: %[[EXP:.*]] = math.exp %[[F1]] : vector<6xf32>
+// CHECK-NEXT: %[[R1:.*]] = vector.shape_cast %[[EXP]] : vector<6xf32> to vector<2x3xf32>
+// CHECK: math.log %{{.*}} : vector<6xf32>
+// CHECK: math.sqrt %{{.*}} : vector<6xf32>
+// CHECK: math.absf %{{.*}} : vector<6xf32>
+// CHECK: math.tanh %{{.*}} : vector<6xf32>
+// CHECK: return %[[R0]], %[[R1]]
 func.func @unary_direct(%x: vector<2x3xf32>)
     -> (vector<2x3xf32>, vector<2x3xf32>, vector<2x3xf32>, vector<2x3xf32>, vector<2x3xf32>, vector<2x3xf32>) {
   %0 = gnn.neg %x : vector<2x3xf32>
@@ -69,6 +103,52 @@ func.func @unary_direct(%x: vector<2x3xf32>)
   %4 = gnn.abs %x : vector<2x3xf32>
   %5 = gnn.tanh %x : vector<2x3xf32>
   return %0, %1, %2, %3, %4, %5 : vector<2x3xf32>, vector<2x3xf32>, vector<2x3xf32>, vector<2x3xf32>, vector<2x3xf32>, vector<2x3xf32>
+}
+
+// -----
+
+// A reshape leaves the flat elements as they are: back to 1-D it is the
+// original vector itself.
+// CHECK-LABEL: func.func @reshape
+// CHECK-SAME: (%[[X:.*]]: vector<8xf32>)
+// CHECK-NEXT: %[[R:.*]] = vector.shape_cast %[[X]] : vector<8xf32> to vector<2x4xf32>
+// CHECK-NEXT: return %[[R]], %[[X]]
+func.func @reshape(%x: vector<8xf32>) -> (vector<2x4xf32>, vector<8xf32>) {
+  %0 = gnn.reshape %x : vector<8xf32> -> vector<2x4xf32>
+  %1 = gnn.reshape %0 : vector<2x4xf32> -> vector<8xf32>
+  return %0, %1 : vector<2x4xf32>, vector<8xf32>
+}
+
+// -----
+
+// Reductions along a dimension: one shuffle per position along it, picking
+// that position of every kept element, combined elementwise; the mean
+// scales by 1/n. A 1-D row reduces to a scalar with vector.reduction.
+// CHECK-LABEL: func.func @reduce
+// CHECK-SAME: (%[[X:.*]]: vector<2x3xf32>, %[[V:.*]]: vector<4xf32>)
+// CHECK-NEXT: %[[F:.*]] = vector.shape_cast %[[X]] : vector<2x3xf32> to vector<6xf32>
+// CHECK-NEXT: %[[K0:.*]] = vector.shuffle %[[F]], %[[F]] [0, 3] : vector<6xf32>, vector<6xf32>
+// CHECK-NEXT: %[[K1:.*]] = vector.shuffle %[[F]], %[[F]] [1, 4] : vector<6xf32>, vector<6xf32>
+// CHECK-NEXT: %[[S01:.*]] = arith.addf %[[K0]], %[[K1]] : vector<2xf32>
+// CHECK-NEXT: %[[K2:.*]] = vector.shuffle %[[F]], %[[F]] [2, 5] : vector<6xf32>, vector<6xf32>
+// CHECK-NEXT: %[[SUM:.*]] = arith.addf %[[S01]], %[[K2]] : vector<2xf32>
+// CHECK: %[[R0:.*]] = vector.shuffle %{{.*}}, %{{.*}} [0, 1, 2] : vector<6xf32>, vector<6xf32>
+// CHECK-NEXT: %[[R1:.*]] = vector.shuffle %{{.*}}, %{{.*}} [3, 4, 5] : vector<6xf32>, vector<6xf32>
+// CHECK-NEXT: %[[MS:.*]] = arith.addf %[[R0]], %[[R1]] : vector<3xf32>
+// CHECK-NEXT: %[[HALF:.*]] = arith.constant dense<5.000000e-01> : vector<3xf32>
+// CHECK-NEXT: %[[MEAN:.*]] = arith.mulf %[[MS]], %[[HALF]] : vector<3xf32>
+// CHECK: arith.maximumf %{{.*}}, %{{.*}} : vector<2xf32>
+// CHECK: arith.minimumf %{{.*}}, %{{.*}} : vector<2xf32>
+// CHECK: %[[ALL:.*]] = vector.reduction <add>, %[[V]] : vector<4xf32> into f32
+// CHECK: return %[[SUM]], %[[MEAN]], %{{.*}}, %{{.*}}, %[[ALL]]
+func.func @reduce(%x: vector<2x3xf32>, %v: vector<4xf32>)
+    -> (vector<2xf32>, vector<3xf32>, vector<2xf32>, vector<2xf32>, f32) {
+  %0 = gnn.reduce sum %x dim = 1 : vector<2x3xf32> -> vector<2xf32>
+  %1 = gnn.reduce mean %x dim = 0 : vector<2x3xf32> -> vector<3xf32>
+  %2 = gnn.reduce max %x dim = 1 : vector<2x3xf32> -> vector<2xf32>
+  %3 = gnn.reduce min %x dim = 1 : vector<2x3xf32> -> vector<2xf32>
+  %4 = gnn.reduce sum %v dim = 0 : vector<4xf32> -> f32
+  return %0, %1, %2, %3, %4 : vector<2xf32>, vector<3xf32>, vector<2xf32>, vector<2xf32>, f32
 }
 
 // -----

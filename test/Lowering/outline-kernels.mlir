@@ -338,20 +338,22 @@ func.func @message_mean_loops(%g: !gnn.graph<one_per_vertex>, %x: !gnn.vertex<4x
 // -----
 
 // max starts from -inf and combines with maximumf; min from +inf with
-// minimumf; a vertex that received no message gets zeros.
+// minimumf; a vertex that received no message gets zeros. The state of a
+// kernel is flat whatever the row shape: a 2x2 message is combined as the
+// vector<4xf32> it was loaded as.
 // CHECK-LABEL: func.func @message_max_kernel0(
-// CHECK: %[[NEGINF:.*]] = arith.constant dense<0xFF800000> : vector<2x2xf32>
+// CHECK: %[[NEGINF:.*]] = arith.constant dense<0xFF800000> : vector<4xf32>
 // CHECK-NEXT: %[[C0:.*]] = arith.constant 0 : i64
-// CHECK: %[[LOOP:.*]]:2 = scf.for %{{.*}} iter_args(%[[ACC:.*]] = %[[NEGINF]], %{{.*}} = %[[C0]]) -> (vector<2x2xf32>, i64)
-// CHECK: %[[XJ:.*]] = vector.shape_cast %{{.*}} : vector<4xf32> to vector<2x2xf32>
-// CHECK-NEXT: arith.maximumf %[[ACC]], %[[XJ]] : vector<2x2xf32>
+// CHECK: %[[LOOP:.*]]:2 = scf.for %{{.*}} iter_args(%[[ACC:.*]] = %[[NEGINF]], %{{.*}} = %[[C0]]) -> (vector<4xf32>, i64)
+// CHECK: %[[XJ:.*]] = llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr -> vector<4xf32>
+// CHECK-NEXT: vector.shape_cast %[[XJ]] : vector<4xf32> to vector<2x2xf32>
+// CHECK-NEXT: arith.maximumf %[[ACC]], %[[XJ]] : vector<4xf32>
 // CHECK: {{^ *}}}{{$}}
 // CHECK-NEXT: %[[Z:.*]] = arith.constant 0 : i64
 // CHECK-NEXT: %[[NONE:.*]] = arith.cmpi eq, %[[LOOP]]#1, %[[Z]] : i64
-// CHECK-NEXT: %[[ZERO:.*]] = arith.constant dense<0.000000e+00> : vector<2x2xf32>
-// CHECK-NEXT: %[[SEL:.*]] = arith.select %[[NONE]], %[[ZERO]], %[[LOOP]]#0 : vector<2x2xf32>
-// CHECK-NEXT: %[[FLAT:.*]] = vector.shape_cast %[[SEL]] : vector<2x2xf32> to vector<4xf32>
-// CHECK: llvm.store %[[FLAT]]
+// CHECK-NEXT: %[[ZERO:.*]] = arith.constant dense<0.000000e+00> : vector<4xf32>
+// CHECK-NEXT: %[[SEL:.*]] = arith.select %[[NONE]], %[[ZERO]], %[[LOOP]]#0 : vector<4xf32>
+// CHECK: llvm.store %[[SEL]]
 // CHECK-LABEL: func.func @message_min_kernel1(
 // CHECK: %[[POSINF:.*]] = arith.constant dense<0x7F800000> : vector<4xf32>
 // CHECK: %[[LOOP:.*]]:2 = scf.for %{{.*}} iter_args(%[[ACC:.*]] = %[[POSINF]], %{{.*}} = %{{.*}}) -> (vector<4xf32>, i64)
@@ -376,6 +378,103 @@ func.func @message_min(%g: !gnn.graph<as_given>, %x: !gnn.vertex<4xf32>) -> !gnn
     gnn.yield %xj : vector<4xf32>
   }
   return %0 : !gnn.vertex<4xf32>
+}
+
+// -----
+
+// softmax_add: one pass over the in-edges carrying, per logit, the running
+// maximum (from -inf) and sum of exponentials, per result element the
+// weighted sum, and the count. Each edge computes d = logit - max and one
+// exp(-|d|): when d > 0 the logit is the new maximum, the sums so far are
+// rescaled by it and the edge weighs 1; otherwise nothing is rescaled and
+// the edge weighs exp(d). The per-head factors reach their channels by a
+// constant shuffle. A vertex with no in-edges gets zeros instead of 0/0.
+// CHECK-LABEL: func.func @softmax_add(
+// CHECK-NEXT: gnn.launch @softmax_add_kernel0(%{{.*}}, %{{.*}}, %{{.*}}) {edge_balanced} : <as_given>, !gnn.vertex<2x3xf32>, !gnn.vertex<2xf32> -> !gnn.vertex<2x3xf32>
+// CHECK-LABEL: func.func @softmax_add_kernel0(
+// CHECK: scf.for %[[V:.*]] = %{{.*}} to %{{.*}} step %{{.*}} : i64 {
+// CHECK: %[[AI:.*]] = llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr -> vector<2xf32>
+// CHECK: %[[NEGINF:.*]] = arith.constant dense<0xFF800000> : vector<2xf32>
+// CHECK-NEXT: %[[ZL:.*]] = arith.constant dense<0.000000e+00> : vector<2xf32>
+// CHECK-NEXT: %[[ZR:.*]] = arith.constant dense<0.000000e+00> : vector<6xf32>
+// CHECK-NEXT: %[[C0:.*]] = arith.constant 0 : i64
+// CHECK: %[[LOOP:.*]]:4 = scf.for %{{.*}} iter_args(%[[MAX:.*]] = %[[NEGINF]], %[[SUM:.*]] = %[[ZL]], %[[ACC:.*]] = %[[ZR]], %[[CNT:.*]] = %[[C0]]) -> (vector<2xf32>, vector<2xf32>, vector<6xf32>, i64)
+// CHECK: %[[XJ:.*]] = llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr -> vector<6xf32>
+// CHECK-NEXT: %[[XJ2:.*]] = vector.shape_cast %[[XJ]] : vector<6xf32> to vector<2x3xf32>
+// CHECK: %[[AJ:.*]] = llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr -> vector<2xf32>
+// CHECK-NEXT: %[[L:.*]] = gnn.add %[[AJ]], %[[AI]] : vector<2xf32>, vector<2xf32> -> vector<2xf32>
+// CHECK-NEXT: %[[L2:.*]] = gnn.reshape %[[L]] : vector<2xf32> -> vector<2x1xf32>
+// CHECK-NEXT: %[[LF:.*]] = vector.shape_cast %[[L2]] : vector<2x1xf32> to vector<2xf32>
+// CHECK-NEXT: %[[D:.*]] = arith.subf %[[LF]], %[[MAX]] : vector<2xf32>
+// CHECK-NEXT: %[[Z:.*]] = arith.constant dense<0.000000e+00> : vector<2xf32>
+// CHECK-NEXT: %[[UP:.*]] = arith.cmpf ogt, %[[D]], %[[Z]] : vector<2xf32>
+// CHECK-NEXT: %[[ABS:.*]] = math.absf %[[D]] : vector<2xf32>
+// CHECK-NEXT: %[[NEG:.*]] = arith.negf %[[ABS]] : vector<2xf32>
+// CHECK-NEXT: %[[E:.*]] = math.exp %[[NEG]] : vector<2xf32>
+// CHECK-NEXT: %[[ONE:.*]] = arith.constant dense<1.000000e+00> : vector<2xf32>
+// CHECK-NEXT: %[[RESCALE:.*]] = arith.select %[[UP]], %[[E]], %[[ONE]] : vector<2xi1>, vector<2xf32>
+// CHECK-NEXT: %[[W:.*]] = arith.select %[[UP]], %[[ONE]], %[[E]] : vector<2xi1>, vector<2xf32>
+// CHECK-NEXT: %[[NMAX:.*]] = arith.maximumf %[[MAX]], %[[LF]] : vector<2xf32>
+// CHECK-NEXT: %[[SS:.*]] = arith.mulf %[[SUM]], %[[RESCALE]] : vector<2xf32>
+// CHECK-NEXT: %[[NSUM:.*]] = arith.addf %[[SS]], %[[W]] : vector<2xf32>
+// CHECK-NEXT: %[[RR:.*]] = vector.shuffle %[[RESCALE]], %[[RESCALE]] [0, 0, 0, 1, 1, 1] : vector<2xf32>, vector<2xf32>
+// CHECK-NEXT: %[[WR:.*]] = vector.shuffle %[[W]], %[[W]] [0, 0, 0, 1, 1, 1] : vector<2xf32>, vector<2xf32>
+// CHECK-NEXT: %[[AS:.*]] = arith.mulf %[[ACC]], %[[RR]] : vector<6xf32>
+// CHECK-NEXT: %[[WX:.*]] = arith.mulf %[[WR]], %[[XJ]] : vector<6xf32>
+// CHECK-NEXT: %[[NACC:.*]] = arith.addf %[[AS]], %[[WX]] : vector<6xf32>
+// CHECK-NEXT: %[[INC:.*]] = arith.constant 1 : i64
+// CHECK-NEXT: %[[NCNT:.*]] = arith.addi %[[CNT]], %[[INC]] : i64
+// CHECK-NEXT: scf.yield %[[NMAX]], %[[NSUM]], %[[NACC]], %[[NCNT]] : vector<2xf32>, vector<2xf32>, vector<6xf32>, i64
+// CHECK-NEXT: }
+// CHECK-NEXT: %[[SR:.*]] = vector.shuffle %[[LOOP]]#1, %[[LOOP]]#1 [0, 0, 0, 1, 1, 1] : vector<2xf32>, vector<2xf32>
+// CHECK-NEXT: %[[OUT:.*]] = arith.divf %[[LOOP]]#2, %[[SR]] : vector<6xf32>
+// CHECK-NEXT: %[[Z0:.*]] = arith.constant 0 : i64
+// CHECK-NEXT: %[[NONE:.*]] = arith.cmpi eq, %[[LOOP]]#3, %[[Z0]] : i64
+// CHECK-NEXT: %[[ZERO:.*]] = arith.constant dense<0.000000e+00> : vector<6xf32>
+// CHECK-NEXT: %[[SEL:.*]] = arith.select %[[NONE]], %[[ZERO]], %[[OUT]] : vector<6xf32>
+// CHECK: llvm.store %[[SEL]], %{{.*}} {alignment = 4 : i64} : vector<6xf32>, !llvm.ptr
+func.func @softmax_add(%g: !gnn.graph<as_given>, %x: !gnn.vertex<2x3xf32>, %a: !gnn.vertex<2xf32>) -> !gnn.vertex<2x3xf32> {
+  %0 = gnn.message_passing %g (%x, %a) aggr = softmax_add : !gnn.graph<as_given>, (!gnn.vertex<2x3xf32>, !gnn.vertex<2xf32>) -> !gnn.vertex<2x3xf32> {
+  ^bb0(%xa: !gnn.vertex<2x3xf32>, %aa: !gnn.vertex<2xf32>):
+    %xj = gnn.get_vertex %xa source : !gnn.vertex<2x3xf32> -> vector<2x3xf32>
+    %aj = gnn.get_vertex %aa source : !gnn.vertex<2xf32> -> vector<2xf32>
+    %ai = gnn.get_vertex %aa target : !gnn.vertex<2xf32> -> vector<2xf32>
+    %l = gnn.add %aj, %ai : vector<2xf32>, vector<2xf32> -> vector<2xf32>
+    %l2 = gnn.reshape %l : vector<2xf32> -> vector<2x1xf32>
+    gnn.yield %xj, %l2 : vector<2x3xf32>, vector<2x1xf32>
+  }
+  return %0 : !gnn.vertex<2x3xf32>
+}
+
+// -----
+
+// softmax_add on a one_per_vertex graph: stored self loops are skipped and
+// the virtual one is one more step of the same update after the loop; a
+// value of another shape than the result (here one row for all heads) is
+// broadcast to it; no zero select, since every vertex has its self loop.
+// CHECK-LABEL: func.func @softmax_add_loops_kernel0(
+// CHECK: %[[LOOP:.*]]:4 = scf.for
+// CHECK: scf.if
+// CHECK: vector.shuffle %{{.*}}, %{{.*}} [0, 1, 2, 0, 1, 2] : vector<3xf32>, vector<3xf32>
+// CHECK: scf.yield
+// CHECK: {{^ *}}}{{$}}
+// The virtual self loop: v's own rows, the same update.
+// CHECK: %[[XV:.*]] = llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr -> vector<3xf32>
+// CHECK: %[[XB:.*]] = vector.shuffle %[[XV]], %[[XV]] [0, 1, 2, 0, 1, 2] : vector<3xf32>, vector<3xf32>
+// CHECK: arith.subf %{{.*}}, %[[LOOP]]#0 : vector<2xf32>
+// CHECK: %[[LAST:.*]] = arith.addf %{{.*}}, %{{.*}} : vector<6xf32>
+// CHECK: %[[SUMS:.*]] = vector.shuffle %{{.*}}, %{{.*}} [0, 0, 0, 1, 1, 1] : vector<2xf32>, vector<2xf32>
+// CHECK-NEXT: %[[OUT:.*]] = arith.divf %[[LAST]], %[[SUMS]] : vector<6xf32>
+// CHECK-NOT: arith.select
+// CHECK: llvm.store %[[OUT]]
+func.func @softmax_add_loops(%g: !gnn.graph<one_per_vertex>, %x: !gnn.vertex<3xf32>, %a: !gnn.vertex<2x1xf32>) -> !gnn.vertex<2x3xf32> {
+  %0 = gnn.message_passing %g (%x, %a) aggr = softmax_add : !gnn.graph<one_per_vertex>, (!gnn.vertex<3xf32>, !gnn.vertex<2x1xf32>) -> !gnn.vertex<2x3xf32> {
+  ^bb0(%xa: !gnn.vertex<3xf32>, %aa: !gnn.vertex<2x1xf32>):
+    %xj = gnn.get_vertex %xa source : !gnn.vertex<3xf32> -> vector<3xf32>
+    %aj = gnn.get_vertex %aa source : !gnn.vertex<2x1xf32> -> vector<2x1xf32>
+    gnn.yield %xj, %aj : vector<3xf32>, vector<2x1xf32>
+  }
+  return %0 : !gnn.vertex<2x3xf32>
 }
 
 // -----

@@ -115,6 +115,37 @@ TEST_F(SafetensorsTest, RejectsNonF32) {
               "tensor 'conv1.bias' has dtype 'F16'; only F32 is supported");
 }
 
+TEST_F(SafetensorsTest, SkipsBatchNormCounters) {
+  // A PyTorch BatchNorm1d state_dict holds num_batches_tracked as an I64
+  // scalar: checked like any tensor, then left out.
+  std::string json =
+      "{\"bn.running_mean\": {\"dtype\": \"F32\", \"shape\": [2], "
+      "\"data_offsets\": [0, 8]}, \"bn.num_batches_tracked\": {\"dtype\": "
+      "\"I64\", \"shape\": [], \"data_offsets\": [8, 16]}}";
+  std::string p = file("bn.safetensors", json,
+                       raw(kBias) + le<uint64_t>(1000));
+  auto w = readSafetensors(p);
+  ASSERT_TRUE(bool(w)) << llvm::toString(w.takeError());
+  EXPECT_EQ(w->size(), 1u);
+  EXPECT_EQ(w->at("bn.running_mean").data()[1], 0.5f);
+
+  // The counter's bytes must still match its shape.
+  std::string bad =
+      "{\"bn.num_batches_tracked\": {\"dtype\": \"I64\", \"shape\": [], "
+      "\"data_offsets\": [0, 4]}}";
+  p = file("bn-size.safetensors", bad, raw(std::vector<float>{1}));
+  expectError(readSafetensors(p), p + ": ",
+              "tensor 'bn.num_batches_tracked': data_offsets [0, 4] hold 4 "
+              "bytes, but shape [] of I64 needs 8");
+  // Other integer tensors are still refused.
+  std::string other =
+      "{\"bn.count\": {\"dtype\": \"I64\", \"shape\": [], "
+      "\"data_offsets\": [0, 8]}}";
+  p = file("i64.safetensors", other, le<uint64_t>(3));
+  expectError(readSafetensors(p), p + ": ",
+              "tensor 'bn.count' has dtype 'I64'; only F32 is supported");
+}
+
 TEST_F(SafetensorsTest, RejectsOffsetsOutOfRangeOrWrongSize) {
   std::string data = raw(kWeight) + raw(kBias);
   std::string p = file("o1.safetensors", twoTensors("[24, 40]"), data);

@@ -1,8 +1,9 @@
 //===- gnnc.cpp - The gnnc model compiler driver --------------------------===//
 //
 // Compiles a model file and prints or writes the stage selected by --emit:
-// the syntax tree, graph-level gnn IR, stages, LLVM IR, or the parameter
-// list. The work is done by the frontend and lowering libraries.
+// the syntax tree, graph-level gnn IR, stages, LLVM IR, the parameter list,
+// or an object file of the kernels with its schedule beside it. The work is
+// done by the frontend and lowering libraries.
 //
 //===----------------------------------------------------------------------===//
 
@@ -10,19 +11,23 @@
 #include "frontend/Diagnostics.h"
 #include "frontend/Frontend.h"
 #include "frontend/Parser.h"
+#include "lowering/Codegen.h"
 #include "lowering/Passes.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Support/Timing.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Export.h"
+#include "mlir/Transforms/Passes.h"
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/Module.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -41,7 +46,10 @@ static cl::opt<std::string> inputFilename(cl::Positional, cl::Required,
                                           cl::value_desc("filename"),
                                           cl::cat(gnncCategory));
 
-static cl::opt<std::string> outputFilename("o", cl::desc("Output file"),
+static cl::opt<std::string> outputFilename(
+    "o",
+    cl::desc("Output file (--emit=obj: default MODEL.o; the schedule goes "
+             "to the same name with .schedule.mlir)"),
                                            cl::value_desc("filename"),
                                            cl::init("-"),
                                            cl::cat(gnncCategory));
@@ -79,6 +87,18 @@ static cl::opt<std::string>
                        "Model)"),
               cl::value_desc("name"), cl::cat(gnncCategory));
 
+static cl::opt<std::string>
+    targetCPU("target-cpu",
+              cl::desc("CPU to generate code for (--emit=obj; default: the "
+                       "host CPU)"),
+              cl::value_desc("name"), cl::cat(gnncCategory));
+
+static cl::opt<std::string> targetFeatures(
+    "target-features",
+    cl::desc("Target features to add or remove (--emit=obj), e.g. "
+             "-avx512f,+fma"),
+    cl::value_desc("+f,-g,..."), cl::cat(gnncCategory));
+
 static cl::opt<std::string> layerLibrary(
     "layer-library",
     cl::desc("Read the gnn.nn layer library from this file instead of the "
@@ -91,6 +111,7 @@ static bool runPipeline(mlir::MLIRContext &context, mlir::ModuleOp module,
   mlir::PassManager pm(&context);
   if (mlir::failed(mlir::applyPassManagerCLOptions(pm)))
     return false;
+  mlir::applyDefaultTimingPassManagerCLOptions(pm);
   build(pm);
   return mlir::succeeded(pm.run(module));
 }
@@ -116,22 +137,94 @@ static int writeOutput(DiagnosticEngine &diag,
   return 0;
 }
 
+/// --emit=obj: the kernels as an object file, and the schedule (the model
+/// function after gnn-to-kernels, kernels declared) as MLIR text beside it
+/// and embedded in the object as `gnn_schedule`.
+static int emitObject(mlir::MLIRContext &context, mlir::ModuleOp module,
+                      DiagnosticEngine &diag) {
+  std::string objectPath = outputFilename;
+  if (!outputFilename.getNumOccurrences())
+    objectPath = llvm::sys::path::stem(inputFilename).str() + ".o";
+  if (!runPipeline(context, module, gnn::buildKernelPipeline))
+    return 1;
+  mlir::OwningOpRef<mlir::ModuleOp> kernels = gnn::extractKernels(module);
+  gnn::declareKernels(module, *kernels);
+  std::string schedule;
+  {
+    llvm::raw_string_ostream os(schedule);
+    os << "// The schedule of " << llvm::sys::path::filename(inputFilename)
+       << "; its kernels are in the object file.\n";
+    module.print(os);
+  }
+  if (!runPipeline(context, *kernels, gnn::buildKernelsToLLVMPipeline))
+    return 1;
+
+  auto open = [&](const std::string &path, llvm::sys::fs::OpenFlags flags)
+      -> std::unique_ptr<llvm::ToolOutputFile> {
+    std::error_code ec;
+    auto file = std::make_unique<llvm::ToolOutputFile>(path, ec, flags);
+    if (ec) {
+      diag.error(path, "cannot open output file: " + ec.message());
+      return nullptr;
+    }
+    return file;
+  };
+  std::unique_ptr<llvm::ToolOutputFile> object =
+      open(objectPath, llvm::sys::fs::OF_None);
+  if (!object)
+    return 1;
+  // No schedule file beside an object written to stdout.
+  std::unique_ptr<llvm::ToolOutputFile> scheduleFile;
+  if (objectPath != "-") {
+    llvm::SmallString<128> schedulePath(objectPath);
+    llvm::sys::path::replace_extension(schedulePath, "schedule.mlir");
+    scheduleFile = open(schedulePath.str().str(), llvm::sys::fs::OF_Text);
+    if (!scheduleFile)
+      return 1;
+    scheduleFile->os() << schedule;
+  }
+
+  gnn::TargetOptions target;
+  target.cpu = targetCPU;
+  target.features = targetFeatures;
+  target.positionIndependent = true;
+  if (llvm::Error e =
+          gnn::emitObjectFile(*kernels, schedule, target, object->os())) {
+    llvm::errs() << "gnnc: error: " << llvm::toString(std::move(e)) << "\n";
+    return 1;
+  }
+  for (llvm::ToolOutputFile *file : {object.get(), scheduleFile.get()}) {
+    if (!file)
+      continue;
+    file->os().flush();
+    if (file->os().has_error()) {
+      diag.error(file->outputFilename(), "cannot write output file: " +
+                                          file->os().error().message());
+      file->os().clear_error();
+      return 1;
+    }
+  }
+  object->keep();
+  if (scheduleFile)
+    scheduleFile->keep();
+  return 0;
+}
+
 int main(int argc, char **argv) {
   llvm::InitLLVM initLLVM(argc, argv);
   mlir::registerAsmPrinterCLOptions();
   mlir::registerMLIRContextCLOptions();
+  // First, so that --mlir-print-ir-after=gnn-decompose and the like find
+  // the passes of the pipelines by name.
+  gnn::registerGNNPipelines();
+  mlir::registerCanonicalizerPass();
+  mlir::registerCSEPass();
   mlir::registerPassManagerCLOptions();
+  mlir::registerDefaultTimingManagerCLOptions();
   cl::HideUnrelatedOptions(gnncCategory);
   cl::ParseCommandLineOptions(argc, argv, "gnnc: GNN model compiler\n");
 
   DiagnosticEngine diag;
-  if (emitAction == Emit::Obj) {
-    // Parse first, so that syntax errors are reported whatever --emit asks.
-    if (!parseFile(inputFilename, diag))
-      return 1;
-    llvm::errs() << "gnnc: error: --emit=obj is not available yet\n";
-    return 1;
-  }
   if (emitAction == Emit::AST) {
     std::unique_ptr<ModuleAST> ast = parseFile(inputFilename, diag);
     if (!ast)
@@ -177,6 +270,8 @@ int main(int argc, char **argv) {
     if (!runPipeline(context, *module, gnn::buildStagePipeline))
       return 1;
     break;
+  case Emit::Obj:
+    return emitObject(context, *module, diag);
   case Emit::LLVM: {
     if (!runPipeline(context, *module, gnn::buildKernelPipeline))
       return 1;
@@ -196,7 +291,6 @@ int main(int argc, char **argv) {
         diag, [&](llvm::raw_ostream &os) { llvmModule->print(os, nullptr); });
   }
   case Emit::AST:
-  case Emit::Obj:
     break;
   }
   return writeOutput(diag, [&](llvm::raw_ostream &os) { module->print(os); });

@@ -2,7 +2,9 @@
 //
 // An 8-byte little-endian header length, a JSON header mapping tensor names
 // to {dtype, shape, data_offsets}, then the data. Only F32 tensors are
-// accepted; offsets, shapes and the header length are validated.
+// accepted, except the I64 `*.num_batches_tracked` counters of PyTorch's
+// BatchNorm, which are checked and dropped; offsets, shapes and the header
+// length are validated.
 //
 //===----------------------------------------------------------------------===//
 #ifndef GNN_SAFETENSORS_H

@@ -3,16 +3,17 @@
 //   gnn-reference MODEL --graph E.npy --features X.npy
 //                       --weights W.safetensors --output Y.npy
 //
-// Computes what PyTorch Geometric computes for MODEL (only "gcn" so far), in
-// double precision, with the most direct loops over the COO edge list. It
+// Computes what PyTorch Geometric computes for MODEL (gcn, gat or gin: the
+// models of examples/models/), in double precision, with the most direct
+// loops over the COO edge list. It
 // shares nothing with the compiler or the runtime's CSR graph: only the file
 // loaders (GNNFormats, unit-tested on their own) are reused, so that an
 // end-to-end test comparing gnn-run against it checks the whole compiled
 // path against an independent statement of PyG's semantics.
 //
-// Another model (sage, gin, gat) is added as one function
-// `Matrix runX(const Inputs &)` and one row of kModels; faults in the inputs
-// are thrown as Failure and reported as one line.
+// Another model is added as one function `Matrix runX(const Inputs &)` and
+// one row of kModels; faults in the inputs are thrown as Failure and
+// reported as one line.
 //
 //===----------------------------------------------------------------------===//
 
@@ -72,9 +73,12 @@ Matrix weight(const Inputs &in, const std::string &name,
     throw Failure{in.weightsPath + ": weight '" + name + "' has shape " +
                   gnn::formatShape(t.shape) + ", expected " +
                   gnn::formatShape(shape)};
-  // Vectors become [1, n] so the helpers below see one kind of thing.
-  int64_t rows = t.shape.size() == 2 ? t.shape[0] : 1;
+  // Vectors become [1, n] and higher ranks [d0 * ... , last], so the
+  // helpers below see one kind of thing (elements stay in row-major order).
   int64_t cols = t.shape.empty() ? 1 : t.shape.back();
+  int64_t rows = 1;
+  for (size_t d = 0; d + 1 < t.shape.size(); ++d)
+    rows *= t.shape[d];
   Matrix m(rows, cols);
   for (size_t i = 0; i < m.v.size(); ++i)
     m.v[i] = t.data()[i];
@@ -198,12 +202,163 @@ Matrix runGCN(const Inputs &in) {
   return gcnConv(in, h, w2, b2);
 }
 
+//===----------------------------------------------------------------------===//
+// GAT (torch_geometric.nn.GATConv with its defaults)
+//===----------------------------------------------------------------------===//
+
+void elu(Matrix &y) {
+  for (double &e : y.v)
+    e = e > 0 ? e : std::expm1(e);
+}
+
+/// One GATConv(in, C, heads=H, concat) with PyG's other defaults
+/// (negative_slope=0.2, add_self_loops=True, bias=True, dropout inactive
+/// in eval mode), in PyG 2.5's naming: lin.weight [H*C, in], att_src and
+/// att_dst [1, H, C], bias [H*C] (concat) or [C]. PyG's forward is
+///   x = lin(x).view(-1, H, C)
+///   alpha_src = (x * att_src).sum(-1); alpha_dst = (x * att_dst).sum(-1)
+///   edge_index = remove_self_loops(edge_index); add_self_loops(edge_index)
+///   alpha[k] = leaky_relu(alpha_src[row[k]] + alpha_dst[col[k]], 0.2)
+///   alpha = softmax(alpha, col)      # per target and head
+///   out[col[k]] += alpha[k] * x[row[k]]         (per head)
+///   out = out.view(-1, H * C) if concat else out.mean(dim=1); out + bias
+/// softmax (torch_geometric/utils/softmax.py) subtracts the per-target
+/// maximum, exponentiates, and divides by the per-target sum plus 1e-16.
+/// This computes it in the textbook two passes (maximum first, then the
+/// sum of exponentials), not the kernel's single online pass.
+Matrix gatConv(const Inputs &in, const Matrix &x, const std::string &prefix,
+               bool concat) {
+  const int64_t n = in.numNodes;
+  const int64_t heads = weightDim(in, prefix + "att_src", 1);
+  const int64_t c = weightDim(in, prefix + "att_src", 2);
+  Matrix w = weight(in, prefix + "lin.weight", {heads * c, x.cols});
+  Matrix attSrc = weight(in, prefix + "att_src", {1, heads, c});
+  Matrix attDst = weight(in, prefix + "att_dst", {1, heads, c});
+  Matrix bias = weight(in, prefix + "bias", {concat ? heads * c : c});
+
+  Matrix h = linear(x, w); // [N, H*C]: head hd's channels at hd*C ...
+  // att_src[0, hd, k] is attSrc.v[hd * C + k].
+  Matrix aSrc(n, heads), aDst(n, heads);
+  for (int64_t v = 0; v < n; ++v)
+    for (int64_t hd = 0; hd < heads; ++hd)
+      for (int64_t k = 0; k < c; ++k) {
+        aSrc.at(v, hd) += h.at(v, hd * c + k) * attSrc.v[size_t(hd * c + k)];
+        aDst.at(v, hd) += h.at(v, hd * c + k) * attDst.v[size_t(hd * c + k)];
+      }
+
+  // remove_self_loops, then add_self_loops: every vertex exactly one loop.
+  std::vector<int64_t> row, col;
+  for (size_t k = 0; k < in.src.size(); ++k)
+    if (in.src[k] != in.dst[k]) {
+      row.push_back(in.src[k]);
+      col.push_back(in.dst[k]);
+    }
+  for (int64_t v = 0; v < n; ++v) {
+    row.push_back(v);
+    col.push_back(v);
+  }
+  const size_t e = row.size();
+
+  Matrix logit(int64_t(e), heads);
+  for (size_t k = 0; k < e; ++k)
+    for (int64_t hd = 0; hd < heads; ++hd) {
+      double a = aSrc.at(row[k], hd) + aDst.at(col[k], hd);
+      logit.at(int64_t(k), hd) = a > 0 ? a : 0.2 * a;
+    }
+  // Pass 1: the maximum per target and head. Pass 2: the sum of exps.
+  Matrix max(n, heads), sum(n, heads);
+  for (double &m : max.v)
+    m = -INFINITY;
+  for (size_t k = 0; k < e; ++k)
+    for (int64_t hd = 0; hd < heads; ++hd)
+      max.at(col[k], hd) = std::max(max.at(col[k], hd), logit.at(int64_t(k), hd));
+  for (size_t k = 0; k < e; ++k)
+    for (int64_t hd = 0; hd < heads; ++hd)
+      sum.at(col[k], hd) +=
+          std::exp(logit.at(int64_t(k), hd) - max.at(col[k], hd));
+
+  Matrix out(n, heads * c);
+  for (size_t k = 0; k < e; ++k)
+    for (int64_t hd = 0; hd < heads; ++hd) {
+      double a = std::exp(logit.at(int64_t(k), hd) - max.at(col[k], hd)) /
+                 (sum.at(col[k], hd) + 1e-16);
+      for (int64_t j = 0; j < c; ++j)
+        out.at(col[k], hd * c + j) += a * h.at(row[k], hd * c + j);
+    }
+  if (!concat) {
+    Matrix mean(n, c);
+    for (int64_t v = 0; v < n; ++v)
+      for (int64_t j = 0; j < c; ++j) {
+        for (int64_t hd = 0; hd < heads; ++hd)
+          mean.at(v, j) += out.at(v, hd * c + j);
+        mean.at(v, j) /= double(heads);
+      }
+    out = std::move(mean);
+  }
+  addBias(out, bias);
+  return out;
+}
+
+/// The 2-layer GAT of examples/models/gat.gnn:
+///   h = elu(conv1(x, edge_index))       # heads concatenated
+///   return conv2(h, edge_index)         # concat=False: heads averaged
+/// Heads and channels come from the att_src shapes.
+Matrix runGAT(const Inputs &in) {
+  Matrix h = gatConv(in, in.x, "conv1.", /*concat=*/true);
+  elu(h);
+  return gatConv(in, h, "conv2.", /*concat=*/false);
+}
+
+//===----------------------------------------------------------------------===//
+// GIN (torch_geometric.nn.GINConv with its defaults)
+//===----------------------------------------------------------------------===//
+
+/// One GINConv(Sequential(Linear, ReLU, Linear)) with eps from the
+/// state_dict (a buffer of shape [1] in PyG when train_eps=False):
+///   out = nn((1 + eps) * x + sum_{k : col[k] == i} x[row[k]])
+/// over the edges exactly as given: no self loops are added or removed,
+/// and a duplicated edge sends its message twice.
+Matrix ginConv(const Inputs &in, const Matrix &x, const std::string &prefix) {
+  const int64_t n = in.numNodes;
+  const int64_t hidden = weightDim(in, prefix + "nn.0.weight", 0);
+  const int64_t out = weightDim(in, prefix + "nn.2.weight", 0);
+  double eps = weight(in, prefix + "eps", {1}).v[0];
+  Matrix w0 = weight(in, prefix + "nn.0.weight", {hidden, x.cols});
+  Matrix b0 = weight(in, prefix + "nn.0.bias", {hidden});
+  Matrix w2 = weight(in, prefix + "nn.2.weight", {out, hidden});
+  Matrix b2 = weight(in, prefix + "nn.2.bias", {out});
+
+  Matrix agg(n, x.cols);
+  for (int64_t v = 0; v < n; ++v)
+    for (int64_t j = 0; j < x.cols; ++j)
+      agg.at(v, j) = (1 + eps) * x.at(v, j);
+  for (size_t k = 0; k < in.src.size(); ++k)
+    for (int64_t j = 0; j < x.cols; ++j)
+      agg.at(in.dst[k], j) += x.at(in.src[k], j);
+  Matrix h = linear(agg, w0);
+  addBias(h, b0);
+  relu(h);
+  Matrix y = linear(h, w2);
+  addBias(y, b2);
+  return y;
+}
+
+/// The 2-layer GIN of examples/models/gin.gnn:
+///   h = relu(conv1(x, edge_index)); return conv2(h, edge_index)
+Matrix runGIN(const Inputs &in) {
+  Matrix h = ginConv(in, in.x, "conv1.");
+  relu(h);
+  return ginConv(in, h, "conv2.");
+}
+
 struct ModelEntry {
   const char *name;
   Matrix (*run)(const Inputs &);
 };
 const ModelEntry kModels[] = {
     {"gcn", runGCN},
+    {"gat", runGAT},
+    {"gin", runGIN},
 };
 
 //===----------------------------------------------------------------------===//

@@ -1,0 +1,154 @@
+//===- Codegen.cpp - Kernels to machine code: JIT setup and object files --===//
+#include "lowering/Codegen.h"
+#include "lowering/Passes.h"
+
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Export.h"
+#include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
+#include "llvm/IR/Constants.h"
+#include "llvm/IR/GlobalVariable.h"
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/LegacyPassManager.h"
+#include "llvm/IR/Module.h"
+#include "llvm/MC/MCSubtargetInfo.h"
+#include "llvm/MC/TargetRegistry.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Target/TargetMachine.h"
+
+using namespace mlir;
+
+static llvm::Error makeError(const llvm::Twine &message) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
+}
+
+/// Checks names a user typed before LLVM sees them: LLVM only warns about
+/// an unknown CPU or feature on stderr and carries on.
+static llvm::Error checkTargetNames(const llvm::Target &target,
+                                    const llvm::Triple &triple,
+                                    const gnn::TargetOptions &options,
+                                    llvm::ArrayRef<std::string> features) {
+  std::unique_ptr<llvm::MCSubtargetInfo> info(
+      target.createMCSubtargetInfo(triple.str(), "", ""));
+  if (!info)
+    return makeError("no subtarget information for " + triple.str());
+  if (!options.cpu.empty() && options.cpu != "native" &&
+      !info->isCPUStringValid(options.cpu))
+    return makeError("unknown target CPU '" + options.cpu + "'");
+  for (llvm::StringRef feature : features) {
+    if (!feature.consume_front("+") && !feature.consume_front("-"))
+      return makeError("target feature '" + feature +
+                       "' must start with '+' or '-'");
+    if (llvm::none_of(info->getAllProcessorFeatures(),
+                      [&](const llvm::SubtargetFeatureKV &kv) {
+                        return feature == kv.Key;
+                      }))
+      return makeError("unknown target feature '" + feature + "'");
+  }
+  return llvm::Error::success();
+}
+
+llvm::Expected<std::unique_ptr<llvm::TargetMachine>>
+gnn::createKernelTargetMachine(const TargetOptions &options) {
+  static bool targetsReady = [] {
+    llvm::InitializeNativeTarget();
+    llvm::InitializeNativeTargetAsmPrinter();
+    return true;
+  }();
+  (void)targetsReady;
+
+  auto builder = llvm::orc::JITTargetMachineBuilder::detectHost();
+  if (!builder)
+    return builder.takeError();
+
+  std::vector<std::string> features;
+  for (llvm::StringRef f : llvm::split(options.features, ','))
+    if (!f.trim().empty())
+      features.push_back(f.trim().str());
+  std::string error;
+  const llvm::Target *target = llvm::TargetRegistry::lookupTarget(
+      builder->getTargetTriple().str(), error);
+  if (!target)
+    return makeError(error);
+  if (llvm::Error e = checkTargetNames(*target, builder->getTargetTriple(),
+                                       options, features))
+    return std::move(e);
+
+  if (!options.cpu.empty() && options.cpu != "native") {
+    // The named CPU's own features, not the host's.
+    builder->setCPU(options.cpu);
+    builder->getFeatures() = llvm::SubtargetFeatures();
+  }
+  builder->addFeatures(features);
+  builder->setCodeGenOptLevel(llvm::CodeGenOptLevel::Aggressive);
+  if (options.positionIndependent) {
+    // The JIT default is the large code model without PIC (absolute
+    // R_X86_64_64 relocations in .ltext), which makes a PIE's text
+    // writable at load time.
+    builder->setRelocationModel(llvm::Reloc::PIC_);
+    builder->setCodeModel(llvm::CodeModel::Small);
+  }
+  return builder->createTargetMachine();
+}
+
+std::function<llvm::Error(llvm::Module *)>
+gnn::makeKernelOptimizer(llvm::TargetMachine *tm) {
+  auto optimize = makeOptimizingTransformer(/*optLevel=*/3, /*sizeLevel=*/0, tm);
+  return [optimize](llvm::Module *m) -> llvm::Error {
+    // Rows are up to a few hundred floats: 512-bit vectors halve the
+    // instruction count of a row update on AVX-512 hosts.
+    for (llvm::Function &f : *m)
+      if (!f.isDeclaration())
+        f.addFnAttr("prefer-vector-width", "512");
+    return optimize(m);
+  };
+}
+
+void gnn::declareKernels(ModuleOp schedule, ModuleOp kernels) {
+  OpBuilder b = OpBuilder::atBlockEnd(schedule.getBody());
+  for (auto kernel : kernels.getOps<func::FuncOp>()) {
+    auto declaration = b.create<func::FuncOp>(
+        kernel.getLoc(), kernel.getSymName(), kernel.getFunctionType());
+    declaration.setPrivate();
+    declaration->setAttr(kKernelAttrName, b.getUnitAttr());
+  }
+}
+
+llvm::Error gnn::emitObjectFile(ModuleOp kernels, llvm::StringRef schedule,
+                                const TargetOptions &options,
+                                llvm::raw_pwrite_stream &os) {
+  auto tm = createKernelTargetMachine(options);
+  if (!tm)
+    return tm.takeError();
+
+  MLIRContext *ctx = kernels.getContext();
+  registerBuiltinDialectTranslation(*ctx);
+  registerLLVMDialectTranslation(*ctx);
+  llvm::LLVMContext llvmContext;
+  std::unique_ptr<llvm::Module> module =
+      translateModuleToLLVMIR(kernels, llvmContext, "gnn_kernels");
+  if (!module)
+    return makeError("cannot translate the kernels to LLVM IR");
+  module->setDataLayout((*tm)->createDataLayout());
+  module->setTargetTriple((*tm)->getTargetTriple().str());
+
+  if (!schedule.empty()) {
+    llvm::Constant *text = llvm::ConstantDataArray::getString(
+        llvmContext, schedule, /*AddNull=*/true);
+    auto *global = new llvm::GlobalVariable(
+        *module, text->getType(), /*isConstant=*/true,
+        llvm::GlobalValue::ExternalLinkage, text, kScheduleSymbol);
+    global->setAlignment(llvm::Align(1));
+  }
+
+  if (llvm::Error e = makeKernelOptimizer(tm->get())(module.get()))
+    return e;
+
+  llvm::legacy::PassManager codegen;
+  if ((*tm)->addPassesToEmitFile(codegen, os, nullptr,
+                                 llvm::CodeGenFileType::ObjectFile))
+    return makeError("the target cannot emit object files");
+  codegen.run(*module);
+  return llvm::Error::success();
+}

@@ -1,0 +1,72 @@
+//===- Codegen.h - Kernels to machine code: JIT, object files -*- C++ -*-===//
+//
+// The last step of the pipeline, shared by the JIT (runtime/JIT.cpp) and
+// ahead-of-time compilation (gnnc --emit=obj): one target-machine recipe
+// and one LLVM optimisation recipe, so that both produce the same code.
+//
+//===----------------------------------------------------------------------===//
+#ifndef GNN_LOWERING_CODEGEN_H
+#define GNN_LOWERING_CODEGEN_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/Support/Error.h"
+
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace llvm {
+class Module;
+class TargetMachine;
+class raw_pwrite_stream;
+} // namespace llvm
+
+namespace gnn {
+
+/// What the kernels are compiled for. The defaults are the host CPU with
+/// all its features, optimised at O3.
+struct TargetOptions {
+  /// A CPU name as `llc -mcpu` takes it (`skylake-avx512`, `x86-64-v3`…);
+  /// empty or "native" means the host CPU with its detected features.
+  std::string cpu;
+  /// Comma-separated `+feature,-feature` list applied on top of the CPU's
+  /// (`-avx512f` on an AVX-512 host gives AVX2 code).
+  std::string features;
+  /// PIC and the small code model, so that an object file links into
+  /// position-independent executables and shared libraries. The JIT does
+  /// not need it.
+  bool positionIndependent = false;
+};
+
+/// Creates the target machine kernels are compiled with; checks the CPU
+/// and feature names against the host's target.
+llvm::Expected<std::unique_ptr<llvm::TargetMachine>>
+createKernelTargetMachine(const TargetOptions &options = {});
+
+/// The LLVM-IR optimisation applied to kernels (O3 with 512-bit vectors
+/// preferred), as an ExecutionEngine transformer. `tm` must outlive it, and
+/// it must outlive ExecutionEngine::create (whose options hold only a
+/// function_ref to it).
+std::function<llvm::Error(llvm::Module *)>
+makeKernelOptimizer(llvm::TargetMachine *tm);
+
+/// Adds private declarations of the kernels of `kernels` to `schedule`, so
+/// that the schedule left by extractKernels verifies on its own (its
+/// gnn.launch ops name the kernels).
+void declareKernels(mlir::ModuleOp schedule, mlir::ModuleOp kernels);
+
+/// The symbol under which emitObjectFile embeds the schedule text.
+constexpr const char *kScheduleSymbol = "gnn_schedule";
+
+/// Translates `kernels` (LLVM dialect, after gnn-kernels-to-llvm) to LLVM
+/// IR, optimises it like the JIT does and writes a relocatable object to
+/// `os`. Each kernel is a global function of the C ABI
+/// `void kernel(int64_t lo, int64_t hi, void **args)`. If `schedule` is
+/// not empty it is embedded as the NUL-terminated string `gnn_schedule`.
+llvm::Error emitObjectFile(mlir::ModuleOp kernels, llvm::StringRef schedule,
+                           const TargetOptions &options,
+                           llvm::raw_pwrite_stream &os);
+
+} // namespace gnn
+
+#endif // GNN_LOWERING_CODEGEN_H

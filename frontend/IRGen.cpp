@@ -596,14 +596,20 @@ std::optional<Value> IRGen::view(StringRef name, llvm::ArrayRef<Arg> args,
       known *= d;
       result.push_back(d);
     }
-    if (inferred >= 0 && known > 0 && elements % known == 0)
+    if (inferred >= 0 && elements % known == 0)
       result[inferred] = elements / known;
     if (numElements(result) != elements) {
-      interp.error(args[1].loc, spelled + " needs " +
-                                    Twine(inferred >= 0 ? known : numElements(result)) +
-                                    (inferred >= 0 ? " times some size" : "") +
-                                    " elements, but " + describeType(type) +
-                                    " has " + Twine(elements));
+      if (inferred >= 0)
+        interp.error(args[1].loc, spelled + " cannot hold the " +
+                                      Twine(elements) + " elements of " +
+                                      describeType(type) + ": " +
+                                      Twine(elements) + " is not a multiple of " +
+                                      Twine(known));
+      else
+        interp.error(args[1].loc, spelled + " needs " +
+                                      Twine(numElements(result)) +
+                                      " elements, but " + describeType(type) +
+                                      " has " + Twine(elements));
       return std::nullopt;
     }
   }
@@ -675,9 +681,9 @@ std::optional<Value> IRGen::unsqueeze(StringRef name, llvm::ArrayRef<Arg> args,
 mlir::Value IRGen::reduceAlong(mlir::Value x, gnn::Reduction kind, int64_t dim,
                                bool keepdim, const Location &loc) {
   llvm::SmallVector<int64_t> shape(gnn::getFeatureShape(x.getType()));
-  if (keepdim && shape.size() == 1 && isPerRow(x.getType())) {
-    // A tensor with one row per vertex keeps a feature dimension: reduce
-    // [1, n] along its second dimension.
+  if (keepdim && shape.size() == 1) {
+    // The result keeps a dimension (and a tensor with one row per vertex
+    // must): reduce [1, n] along its second dimension.
     x = reshapeTo(x, {1, shape[0]}, loc);
     return builder.create<gnn::ReduceOp>(getLoc(loc),
                                          withShape(x.getType(), {1}), x, kind, 1);

@@ -133,7 +133,8 @@ Value cloneRegionBody(OpBuilder &b, Block &block, IRMapping &map) {
 
 class Outliner {
 public:
-  Outliner(ModuleOp module) : module(module), symbols(module) {}
+  Outliner(ModuleOp module, int64_t prefetchDistance)
+      : module(module), prefetchDistance(prefetchDistance), symbols(module) {}
 
   LogicalResult run(func::FuncOp func) {
     lastKernel = {}; // this model's kernels follow it, not the previous model's
@@ -292,35 +293,91 @@ private:
 
   /// One step of the online softmax: folds the edge with `logits` (flat,
   /// of shape `logitShape`) and `value` (flat, of the result row's shape)
-  /// into `s`. When a logit exceeds its running maximum, the sums so far
-  /// are rescaled by exp(old - new); otherwise the edge's weight is
-  /// exp(logit - max). Both factors are exp(-|logit - max|), so one exp
-  /// per logit and edge suffices.
+  /// into `s`. Usually no logit exceeds its running maximum (new maxima get
+  /// rare along a vertex's in-edges) and the edge simply adds with weight
+  /// exp(logit - max). Otherwise the maximum moves: the sums so far are
+  /// rescaled by exp(old - new) where a logit exceeds it, and the edge
+  /// weighs exp(logit - new) = 1 there; both factors are exp(-|logit -
+  /// max|), so one exp per logit serves either way.
   static SoftmaxState softmaxStep(KernelBuilder &kb, const SoftmaxState &s,
                                   Value logits, ArrayRef<int64_t> logitShape,
                                   Value value, ArrayRef<int64_t> rowShape) {
     OpBuilder &b = kb.b;
     Location loc = kb.loc;
     auto logitType = cast<VectorType>(logits.getType());
+    // Products feed sums directly: let LLVM fuse them (FMA).
+    auto contract = arith::FastMathFlagsAttr::get(b.getContext(),
+                                                  arith::FastMathFlags::contract);
     Value diff = b.create<arith::SubFOp>(loc, logits, s.max);
     Value exceeds =
         b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OGT, diff,
                                 splat(kb, logitType, 0.0f));
-    Value e = b.create<math::ExpOp>(
-        loc, b.create<arith::NegFOp>(loc, b.create<math::AbsFOp>(loc, diff)));
-    Value one = splat(kb, logitType, 1.0f);
-    Value rescale = b.create<arith::SelectOp>(loc, exceeds, e, one);
-    Value weight = b.create<arith::SelectOp>(loc, exceeds, one, e);
-    SoftmaxState next;
-    next.max = b.create<arith::MaximumFOp>(loc, s.max, logits);
-    next.sum = b.create<arith::AddFOp>(
-        loc, b.create<arith::MulFOp>(loc, s.sum, rescale), weight);
-    Value rescaleRow = broadcastFlat(b, loc, rescale, logitShape, rowShape);
-    Value weightRow = broadcastFlat(b, loc, weight, logitShape, rowShape);
-    Value kept = b.create<arith::MulFOp>(loc, s.acc, rescaleRow);
-    Value added = b.create<arith::MulFOp>(loc, weightRow, value);
-    next.acc = b.create<arith::AddFOp>(loc, kept, added);
-    return next;
+    Value anyExceeds = b.create<vector::ReductionOp>(
+        loc, vector::CombiningKind::OR, exceeds);
+    auto step = b.create<scf::IfOp>(
+        loc, TypeRange{s.max.getType(), s.sum.getType(), s.acc.getType()},
+        anyExceeds, /*withElseRegion=*/true);
+    {
+      // A new maximum for some logits.
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(&step.getThenRegion().front());
+      Value e = b.create<math::ExpOp>(
+          loc, b.create<arith::NegFOp>(loc, b.create<math::AbsFOp>(loc, diff)));
+      Value one = splat(kb, logitType, 1.0f);
+      Value rescale = b.create<arith::SelectOp>(loc, exceeds, e, one);
+      Value weight = b.create<arith::SelectOp>(loc, exceeds, one, e);
+      Value max = b.create<arith::SelectOp>(loc, exceeds, logits, s.max);
+      Value scaled = b.create<arith::MulFOp>(loc, s.sum, rescale, contract);
+      Value sum = b.create<arith::AddFOp>(loc, scaled, weight, contract);
+      Value rescaleRow = broadcastFlat(b, loc, rescale, logitShape, rowShape);
+      Value weightRow = broadcastFlat(b, loc, weight, logitShape, rowShape);
+      Value kept = b.create<arith::MulFOp>(loc, s.acc, rescaleRow, contract);
+      Value added = b.create<arith::MulFOp>(loc, weightRow, value, contract);
+      Value acc = b.create<arith::AddFOp>(loc, kept, added, contract);
+      b.create<scf::YieldOp>(loc, ValueRange{max, sum, acc});
+    }
+    {
+      // The common case: the maxima stay.
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(&step.getElseRegion().front());
+      Value weight = b.create<math::ExpOp>(loc, diff);
+      Value sum = b.create<arith::AddFOp>(loc, s.sum, weight);
+      Value weightRow = broadcastFlat(b, loc, weight, logitShape, rowShape);
+      Value added = b.create<arith::MulFOp>(loc, weightRow, value, contract);
+      Value acc = b.create<arith::AddFOp>(loc, s.acc, added, contract);
+      b.create<scf::YieldOp>(loc, ValueRange{s.max, sum, acc});
+    }
+    return {step.getResult(0), step.getResult(1), step.getResult(2)};
+  }
+
+  /// Prefetches the source rows of the in-edge `prefetchDistance` edges
+  /// after `e` (clamped to `lastEdge`): gathers from random sources are
+  /// latency-bound, and the hardware prefetcher cannot guess them.
+  void prefetchSourceRows(KernelBuilder &kb, Block &body, Value e,
+                          Value lastEdge) {
+    OpBuilder &b = kb.b;
+    Value ahead = b.create<arith::AddIOp>(kb.loc, e, kb.i64(prefetchDistance));
+    ahead = b.create<arith::MinSIOp>(kb.loc, ahead, lastEdge);
+    Value u32 = kb.loadScalar(kb.sources(), b.getI32Type(), ahead);
+    Value u = b.create<arith::ExtUIOp>(kb.loc, b.getI64Type(), u32);
+    llvm::SmallDenseSet<unsigned> done;
+    for (Operation &op : body) {
+      auto get = dyn_cast<GetVertexOp>(op);
+      if (!get || get.getSide() != Side::Source)
+        continue;
+      unsigned input = cast<BlockArgument>(get.getTensor()).getArgNumber();
+      if (!done.insert(input).second)
+        continue;
+      int64_t n = cast<VectorType>(get.getRow().getType()).getNumElements();
+      Value first = b.create<arith::MulIOp>(kb.loc, u, kb.i64(n));
+      // One prefetch per 64-byte line of the row.
+      for (int64_t offset = 0; offset < n; offset += 16) {
+        Value index = b.create<arith::AddIOp>(kb.loc, first, kb.i64(offset));
+        Value line = kb.address(kb.input(input), b.getF32Type(), index);
+        b.create<LLVM::Prefetch>(kb.loc, line, /*rw=*/0, /*hint=*/3,
+                                 /*cache=*/1);
+      }
+    }
   }
 
   LogicalResult outlineMessagePassing(func::FuncOp func, MessagePassingOp stage) {
@@ -358,6 +415,13 @@ private:
       if (isa<RankedTensorType>(input.getType()))
         uniforms.map(body.getArgument(i),
                      loadUniform(kb, kb.input(i), input.getType()));
+
+    // The last in-edge of the range: how far ahead prefetches may look.
+    Value lastEdge;
+    if (prefetchDistance > 0) {
+      Value edges = kb.loadScalar(kb.offsets(), b.getI64Type(), kb.hi);
+      lastEdge = b.create<arith::SubIOp>(kb.loc, edges, kb.i64(1));
+    }
 
     auto vertexLoop = b.create<scf::ForOp>(kb.loc, kb.lo, kb.hi, kb.i64(1));
     b.setInsertionPointToStart(vertexLoop.getBody());
@@ -434,6 +498,8 @@ private:
       ValueRange state = edgeLoop.getRegionIterArgs();
       Value u32 = kb.loadScalar(kb.sources(), b.getI32Type(), e);
       Value u = b.create<arith::ExtUIOp>(kb.loc, b.getI64Type(), u32);
+      if (prefetchDistance > 0)
+        prefetchSourceRows(kb, body, e, lastEdge);
       if (addLoops) {
         // The stored self loops are replaced by the virtual one below.
         Value isLoop = b.create<arith::CmpIOp>(kb.loc, arith::CmpIPredicate::eq, u, v);
@@ -523,6 +589,7 @@ private:
   }
 
   ModuleOp module;
+  int64_t prefetchDistance; // in edges; 0: none
   SymbolTable symbols;
   unsigned counter = 0;
   func::FuncOp lastKernel; // kernels follow their model in launch order
@@ -530,9 +597,11 @@ private:
 
 struct OutlineKernelsPass
     : public gnn::impl::GNNOutlineKernelsBase<OutlineKernelsPass> {
+  using GNNOutlineKernelsBase::GNNOutlineKernelsBase;
+
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    Outliner outliner(module);
+    Outliner outliner(module, prefetchDistance);
     SmallVector<func::FuncOp> models;
     for (auto func : module.getOps<func::FuncOp>())
       if (!func->hasAttr(kKernelAttrName) && !func.isExternal())

@@ -44,6 +44,11 @@ def GNNOutlineKernels : Pass<"gnn-outline-kernels", "::mlir::ModuleOp"> {
     vectors whatever the rows' shapes. What remains of the function is the
     schedule the runtime executes.
   }];
+  let options = [
+    Option<"prefetchDistance", "prefetch-distance", "int64_t", /*default=*/"32",
+           "Prefetch the source rows of the in-edge this many edges ahead in "
+           "message kernels (0: no prefetches)">,
+  ];
   let dependentDialects = ["::mlir::LLVM::LLVMDialect", "::mlir::scf::SCFDialect",
                            "::mlir::func::FuncDialect", "::mlir::vector::VectorDialect",
                            "::mlir::arith::ArithDialect", "::mlir::math::MathDialect"];

@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "ModelImpl.h"
+#include "ScheduleReader.h"
 #include "lowering/Codegen.h"
 #include "lowering/Passes.h"
 
@@ -35,7 +36,7 @@ static std::vector<int64_t> toVector(llvm::ArrayRef<int64_t> a) {
 }
 
 /// Reads the schedule off the model function after gnn-to-kernels.
-static llvm::Expected<rt::Schedule> readSchedule(func::FuncOp func) {
+llvm::Expected<rt::Schedule> rt::readSchedule(func::FuncOp func) {
   rt::Schedule s;
   llvm::DenseMap<Value, int> slotOf;
   auto addSlot = [&](Value v, rt::Slot slot) {
@@ -174,7 +175,7 @@ CompiledModel::compile(ModuleOp source) {
   auto forward = module->lookupSymbol<func::FuncOp>("forward");
   if (!forward)
     return makeError("the module has no function @forward");
-  auto schedule = readSchedule(forward);
+  auto schedule = rt::readSchedule(forward);
   if (!schedule)
     return schedule.takeError();
 

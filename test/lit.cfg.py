@@ -11,6 +11,9 @@ config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.gnn_obj_root, "test")
 config.environment["PATH"] = os.pathsep.join(
     [config.gnn_tools_dir, config.llvm_tools_dir, config.environment.get("PATH", "")])
+# Tests compile afresh and leave nothing in ~/.cache; the kernel cache's own
+# tests turn it on with a directory under %t.
+config.environment["GNNC_CACHE"] = "0"
 # Debian's python3 has numpy (and torch, for golden scripts); the first
 # python3 on PATH may not.
 config.substitutions.append(("%python", "/usr/bin/python3"))

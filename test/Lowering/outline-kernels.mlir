@@ -1,4 +1,4 @@
-// RUN: gnn-opt %s -split-input-file --gnn-outline-kernels | FileCheck %s
+// RUN: gnn-opt %s -split-input-file --gnn-outline-kernels="prefetch-distance=0" | FileCheck %s
 
 // A transform becomes a kernel with one loop over [lo, hi): the argument
 // block holds [offsets, sources, x, b, result]; the parameter row is loaded
@@ -384,11 +384,12 @@ func.func @message_min(%g: !gnn.graph<as_given>, %x: !gnn.vertex<4xf32>) -> !gnn
 
 // softmax_add: one pass over the in-edges carrying, per logit, the running
 // maximum (from -inf) and sum of exponentials, per result element the
-// weighted sum, and the count. Each edge computes d = logit - max and one
-// exp(-|d|): when d > 0 the logit is the new maximum, the sums so far are
-// rescaled by it and the edge weighs 1; otherwise nothing is rescaled and
-// the edge weighs exp(d). The per-head factors reach their channels by a
-// constant shuffle. A vertex with no in-edges gets zeros instead of 0/0.
+// weighted sum, and the count. Each edge computes d = logit - max. Usually
+// no d is positive: the edge adds with weight exp(d). Otherwise the maximum
+// moves where d > 0: one exp(-|d|) rescales the sums there (and the edge
+// weighs 1) or weighs the edge elsewhere. The per-head factors reach their
+// channels by a constant shuffle; products and sums may fuse (contract). A
+// vertex with no in-edges gets zeros instead of 0/0.
 // CHECK-LABEL: func.func @softmax_add(
 // CHECK-NEXT: gnn.launch @softmax_add_kernel0(%{{.*}}, %{{.*}}, %{{.*}}) {edge_balanced} : <as_given>, !gnn.vertex<2x3xf32>, !gnn.vertex<2xf32> -> !gnn.vertex<2x3xf32>
 // CHECK-LABEL: func.func @softmax_add_kernel0(
@@ -408,23 +409,34 @@ func.func @message_min(%g: !gnn.graph<as_given>, %x: !gnn.vertex<4xf32>) -> !gnn
 // CHECK-NEXT: %[[D:.*]] = arith.subf %[[LF]], %[[MAX]] : vector<2xf32>
 // CHECK-NEXT: %[[Z:.*]] = arith.constant dense<0.000000e+00> : vector<2xf32>
 // CHECK-NEXT: %[[UP:.*]] = arith.cmpf ogt, %[[D]], %[[Z]] : vector<2xf32>
+// CHECK-NEXT: %[[ANY:.*]] = vector.reduction <or>, %[[UP]] : vector<2xi1> into i1
+// CHECK-NEXT: %[[STEP:.*]]:3 = scf.if %[[ANY]] -> (vector<2xf32>, vector<2xf32>, vector<6xf32>) {
 // CHECK-NEXT: %[[ABS:.*]] = math.absf %[[D]] : vector<2xf32>
 // CHECK-NEXT: %[[NEG:.*]] = arith.negf %[[ABS]] : vector<2xf32>
 // CHECK-NEXT: %[[E:.*]] = math.exp %[[NEG]] : vector<2xf32>
 // CHECK-NEXT: %[[ONE:.*]] = arith.constant dense<1.000000e+00> : vector<2xf32>
 // CHECK-NEXT: %[[RESCALE:.*]] = arith.select %[[UP]], %[[E]], %[[ONE]] : vector<2xi1>, vector<2xf32>
 // CHECK-NEXT: %[[W:.*]] = arith.select %[[UP]], %[[ONE]], %[[E]] : vector<2xi1>, vector<2xf32>
-// CHECK-NEXT: %[[NMAX:.*]] = arith.maximumf %[[MAX]], %[[LF]] : vector<2xf32>
-// CHECK-NEXT: %[[SS:.*]] = arith.mulf %[[SUM]], %[[RESCALE]] : vector<2xf32>
-// CHECK-NEXT: %[[NSUM:.*]] = arith.addf %[[SS]], %[[W]] : vector<2xf32>
+// CHECK-NEXT: %[[NMAX:.*]] = arith.select %[[UP]], %[[LF]], %[[MAX]] : vector<2xi1>, vector<2xf32>
+// CHECK-NEXT: %[[SS:.*]] = arith.mulf %[[SUM]], %[[RESCALE]] fastmath<contract> : vector<2xf32>
+// CHECK-NEXT: %[[NSUM:.*]] = arith.addf %[[SS]], %[[W]] fastmath<contract> : vector<2xf32>
 // CHECK-NEXT: %[[RR:.*]] = vector.shuffle %[[RESCALE]], %[[RESCALE]] [0, 0, 0, 1, 1, 1] : vector<2xf32>, vector<2xf32>
 // CHECK-NEXT: %[[WR:.*]] = vector.shuffle %[[W]], %[[W]] [0, 0, 0, 1, 1, 1] : vector<2xf32>, vector<2xf32>
-// CHECK-NEXT: %[[AS:.*]] = arith.mulf %[[ACC]], %[[RR]] : vector<6xf32>
-// CHECK-NEXT: %[[WX:.*]] = arith.mulf %[[WR]], %[[XJ]] : vector<6xf32>
-// CHECK-NEXT: %[[NACC:.*]] = arith.addf %[[AS]], %[[WX]] : vector<6xf32>
+// CHECK-NEXT: %[[AS:.*]] = arith.mulf %[[ACC]], %[[RR]] fastmath<contract> : vector<6xf32>
+// CHECK-NEXT: %[[WX:.*]] = arith.mulf %[[WR]], %[[XJ]] fastmath<contract> : vector<6xf32>
+// CHECK-NEXT: %[[NACC:.*]] = arith.addf %[[AS]], %[[WX]] fastmath<contract> : vector<6xf32>
+// CHECK-NEXT: scf.yield %[[NMAX]], %[[NSUM]], %[[NACC]] : vector<2xf32>, vector<2xf32>, vector<6xf32>
+// CHECK-NEXT: } else {
+// CHECK-NEXT: %[[E2:.*]] = math.exp %[[D]] : vector<2xf32>
+// CHECK-NEXT: %[[SUM2:.*]] = arith.addf %[[SUM]], %[[E2]] : vector<2xf32>
+// CHECK-NEXT: %[[WR2:.*]] = vector.shuffle %[[E2]], %[[E2]] [0, 0, 0, 1, 1, 1] : vector<2xf32>, vector<2xf32>
+// CHECK-NEXT: %[[WX2:.*]] = arith.mulf %[[WR2]], %[[XJ]] fastmath<contract> : vector<6xf32>
+// CHECK-NEXT: %[[ACC2:.*]] = arith.addf %[[ACC]], %[[WX2]] fastmath<contract> : vector<6xf32>
+// CHECK-NEXT: scf.yield %[[MAX]], %[[SUM2]], %[[ACC2]] : vector<2xf32>, vector<2xf32>, vector<6xf32>
+// CHECK-NEXT: }
 // CHECK-NEXT: %[[INC:.*]] = arith.constant 1 : i64
 // CHECK-NEXT: %[[NCNT:.*]] = arith.addi %[[CNT]], %[[INC]] : i64
-// CHECK-NEXT: scf.yield %[[NMAX]], %[[NSUM]], %[[NACC]], %[[NCNT]] : vector<2xf32>, vector<2xf32>, vector<6xf32>, i64
+// CHECK-NEXT: scf.yield %[[STEP]]#0, %[[STEP]]#1, %[[STEP]]#2, %[[NCNT]] : vector<2xf32>, vector<2xf32>, vector<6xf32>, i64
 // CHECK-NEXT: }
 // CHECK-NEXT: %[[SR:.*]] = vector.shuffle %[[LOOP]]#1, %[[LOOP]]#1 [0, 0, 0, 1, 1, 1] : vector<2xf32>, vector<2xf32>
 // CHECK-NEXT: %[[OUT:.*]] = arith.divf %[[LOOP]]#2, %[[SR]] : vector<6xf32>
@@ -462,9 +474,9 @@ func.func @softmax_add(%g: !gnn.graph<as_given>, %x: !gnn.vertex<2x3xf32>, %a: !
 // CHECK: %[[XV:.*]] = llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr -> vector<3xf32>
 // CHECK: %[[XB:.*]] = vector.shuffle %[[XV]], %[[XV]] [0, 1, 2, 0, 1, 2] : vector<3xf32>, vector<3xf32>
 // CHECK: arith.subf %{{.*}}, %[[LOOP]]#0 : vector<2xf32>
-// CHECK: %[[LAST:.*]] = arith.addf %{{.*}}, %{{.*}} : vector<6xf32>
-// CHECK: %[[SUMS:.*]] = vector.shuffle %{{.*}}, %{{.*}} [0, 0, 0, 1, 1, 1] : vector<2xf32>, vector<2xf32>
-// CHECK-NEXT: %[[OUT:.*]] = arith.divf %[[LAST]], %[[SUMS]] : vector<6xf32>
+// CHECK: %[[LAST:.*]]:3 = scf.if
+// CHECK: %[[SUMS:.*]] = vector.shuffle %[[LAST]]#1, %[[LAST]]#1 [0, 0, 0, 1, 1, 1] : vector<2xf32>, vector<2xf32>
+// CHECK-NEXT: %[[OUT:.*]] = arith.divf %[[LAST]]#2, %[[SUMS]] : vector<6xf32>
 // CHECK-NOT: arith.select
 // CHECK: llvm.store %[[OUT]]
 func.func @softmax_add_loops(%g: !gnn.graph<one_per_vertex>, %x: !gnn.vertex<3xf32>, %a: !gnn.vertex<2x1xf32>) -> !gnn.vertex<2x3xf32> {

@@ -4,26 +4,20 @@
 //           --output Y.npy [--threads N] [--set k=v]... [--stats]
 //
 // MODEL may also be graph-level gnn IR (.mlir), for passes under test.
+// A thin host program over gnn/Engine.h, like examples/embed. Compiled
+// kernels are cached on disk (--no-cache, GNNC_CACHE=0 turn that off).
 // Every fault is reported as one line naming the file; the output file is
 // written (atomically) only after everything else succeeded.
 //
 //===----------------------------------------------------------------------===//
-#include "dialect/GNNDialect.h"
-#include "frontend/Frontend.h"
-#include "gnn/CompiledModel.h"
+#include "gnn/Engine.h"
 #include "gnn/Graph.h"
 #include "gnn/Npy.h"
-#include "gnn/Safetensors.h"
 
-#include "mlir/Dialect/Func/IR/FuncOps.h"
-#include "mlir/IR/BuiltinOps.h"
-#include "mlir/IR/MLIRContext.h"
-#include "mlir/Parser/Parser.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
-#include "llvm/Support/Path.h"
 #include "llvm/Support/InitLLVM.h"
-#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <chrono>
@@ -38,6 +32,7 @@ struct Flags {
   int64_t numNodes = -1;
   int threads = 0;
   bool stats = false;
+  bool cache = true;
   std::vector<std::string> sets;
 };
 } // namespace
@@ -45,7 +40,8 @@ struct Flags {
 static const char *kUsage =
     "usage: gnn-run MODEL.gnn|MODEL.mlir --graph G --features X.npy\n"
     "               [--weights W.safetensors] --output Y.npy [--num-nodes N]\n"
-    "               [--threads N] [--set name=value]... [--model NAME] [--stats]\n";
+    "               [--threads N] [--set name=value]... [--model NAME] [--stats]\n"
+    "               [--no-cache]\n";
 
 [[noreturn]] static void fail(const llvm::Twine &message) {
   llvm::errs() << "gnn-run: error: " << message << "\n";
@@ -93,6 +89,10 @@ static Flags parseFlags(int argc, char **argv) {
       f.stats = true;
       continue;
     }
+    if (name == "no-cache") {
+      f.cache = false;
+      continue;
+    }
     auto value = [&]() -> std::string {
       if (hasInline)
         return inlineValue.str();
@@ -119,22 +119,11 @@ static Flags parseFlags(int argc, char **argv) {
   return f;
 }
 
-/// The graph-level module, from a model file or from gnn IR.
-static mlir::OwningOpRef<mlir::ModuleOp>
-loadModel(const Flags &flags, mlir::MLIRContext &ctx, int64_t inputFeatures) {
-  const std::string &modelPath = flags.modelPath;
-  if (llvm::StringRef(modelPath).ends_with(".mlir")) {
-    llvm::SourceMgr sources;
-    std::string parseErrors;
-    llvm::raw_string_ostream os(parseErrors);
-    mlir::SourceMgrDiagnosticHandler handler(sources, &ctx, os);
-    auto module = mlir::parseSourceFile<mlir::ModuleOp>(modelPath, &ctx);
-    if (!module)
-      fail(modelPath + ": invalid gnn IR: " +
-           llvm::StringRef(os.str()).split('\n').first);
-    return module;
-  }
-  gnn::frontend::ModelOptions options;
+/// The model's compile options from the flags; the input width is the
+/// features'.
+static gnn::CompileOptions compileOptions(const Flags &flags,
+                                          int64_t inputFeatures) {
+  gnn::CompileOptions options;
   for (const std::string &s : flags.sets) {
     auto [name, value] = llvm::StringRef(s).split('=');
     if (name.empty() || !llvm::StringRef(s).contains('='))
@@ -142,13 +131,8 @@ loadModel(const Flags &flags, mlir::MLIRContext &ctx, int64_t inputFeatures) {
     options.overrides.emplace_back(name.str(), value.str());
   }
   options.inputFeatures = inputFeatures;
-  if (!flags.modelName.empty())
-    options.modelName = flags.modelName;
-  gnn::frontend::DiagnosticEngine diag;
-  auto module = gnn::frontend::compileModelFile(modelPath, options, ctx, diag);
-  if (!module)
-    std::exit(1); // the frontend printed file:line:col diagnostics
-  return module;
+  options.modelName = flags.modelName;
+  return options;
 }
 
 int main(int argc, char **argv) {
@@ -176,10 +160,23 @@ int main(int argc, char **argv) {
   gnn::Graph graph = check(gnn::loadGraph(flags.graphPath, n));
   double loadSeconds = seconds(loadStart);
 
-  mlir::MLIRContext ctx;
-  ctx.loadDialect<gnn::GNNDialect, mlir::func::FuncDialect>();
-  mlir::OwningOpRef<mlir::ModuleOp> module = loadModel(flags, ctx, features.shape[1]);
-  auto model = check(gnn::CompiledModel::compile(*module));
+  gnn::EngineOptions engineOptions;
+  engineOptions.threads = flags.threads;
+  engineOptions.cache = flags.cache;
+  gnn::Engine engine(engineOptions);
+  auto compiled = engine.compileFile(
+      flags.modelPath, compileOptions(flags, features.shape[1]));
+  if (!compiled) {
+    // Compiler diagnostics come formatted (file:line:col: error: ..., the
+    // line and a caret): print them as they are.
+    std::string message = llvm::toString(compiled.takeError());
+    if (llvm::StringRef(message).split('\n').first.contains(": error: ")) {
+      llvm::errs() << message << "\n";
+      std::exit(1);
+    }
+    fail(message);
+  }
+  std::unique_ptr<gnn::Model> model = std::move(*compiled);
   const std::vector<int64_t> &inShape = model->inputShape();
   if (inShape.size() != 1 || inShape[0] != features.shape[1])
     fail(featuresPath + ": has " + llvm::Twine(features.shape[1]) +
@@ -189,20 +186,28 @@ int main(int argc, char **argv) {
   if (!model->parameters().empty()) {
     if (flags.weightsPath.empty())
       fail(flags.modelPath + ": the model has parameters; pass --weights");
-    check(model->bindWeights(check(gnn::readSafetensors(flags.weightsPath)),
-                             flags.weightsPath));
+    check(model->loadWeights(flags.weightsPath));
   }
 
-  gnn::RunOptions options;
-  options.threads = flags.threads;
   gnn::RunStats stats;
-  gnn::Tensor output = check(model->run(graph, features, options, &stats));
+  gnn::Tensor output = check(model->run(graph, features, &stats));
   check(gnn::writeNpyF32(flags.outputPath, output.data(), output.shape));
 
   if (flags.stats) {
     llvm::outs() << llvm::format("graph: %lld vertices, %lld edges (loaded in %.3f s)\n",
                                  (long long)n, (long long)graph.numEdges(), loadSeconds);
-    llvm::outs() << llvm::format("compile: %.3f s\n", model->compileSeconds());
+    const gnn::CompileStats &c = model->compileStats();
+    llvm::outs() << llvm::format("compile: %.3f s (frontend %.3f s, lowering "
+                                 "%.3f s, codegen %.3f s, load %.3f s)\n",
+                                 c.totalSeconds, c.frontendSeconds,
+                                 c.lowerSeconds, c.codegenSeconds,
+                                 c.loadSeconds);
+    if (c.cacheHit)
+      llvm::outs() << "kernel cache: hit " << c.cacheFile << "\n";
+    else if (!c.cacheFile.empty())
+      llvm::outs() << "kernel cache: stored " << c.cacheFile << "\n";
+    else
+      llvm::outs() << "kernel cache: off (" << c.cacheMessage << ")\n";
     for (const gnn::StageTiming &t : stats.stages)
       llvm::outs() << llvm::format("  %9.3f ms  ", t.seconds * 1e3) << t.name << "\n";
     double sum = 0, sumAbs = 0;

@@ -18,7 +18,12 @@
 #include <string>
 #include <vector>
 
+namespace llvm {
+class MemoryBuffer;
+} // namespace llvm
+
 namespace mlir {
+class MLIRContext;
 class ModuleOp;
 } // namespace mlir
 
@@ -52,6 +57,13 @@ public:
   /// not modified). Fails with a message on IR the pipeline cannot lower.
   static llvm::Expected<std::unique_ptr<CompiledModel>>
   compile(mlir::ModuleOp module);
+  /// Loads a model compiled ahead of time: an object file as
+  /// `gnnc --emit=obj` writes it (for the host CPU), holding the kernels
+  /// and the schedule as the string `gnn_schedule`, which is parsed in
+  /// `context`. The kernel cache of gnn::Engine stores these files.
+  static llvm::Expected<std::unique_ptr<CompiledModel>>
+  loadObject(std::unique_ptr<llvm::MemoryBuffer> object,
+             mlir::MLIRContext &context);
   ~CompiledModel();
 
   /// The weights `bindWeights` expects, in state_dict order.

@@ -1,0 +1,232 @@
+//===- KernelCache.cpp - Compiled kernels on disk, keyed by IR and CPU ---===//
+//
+// The key must change whenever the bytes of an entry could: a new pass, a
+// fixed lowering or another LLVM all change the compiler binary, so the
+// binary's identity (its ELF build id, a hash of its contents that the
+// linker writes) is part of the key; a version number bumped by hand
+// would be forgotten.
+//
+//===----------------------------------------------------------------------===//
+#include "KernelCache.h"
+#include "lowering/Codegen.h"
+#include "lowering/Passes.h"
+
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/OperationSupport.h"
+#include "mlir/Pass/PassManager.h"
+#include "llvm/Config/llvm-config.h"
+#include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
+#include "llvm/Support/SHA256.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+
+#include <dlfcn.h>
+#include <elf.h>
+#include <link.h>
+
+using namespace mlir;
+
+/// Bumped when the layout of an entry changes (not for compiler changes:
+/// the build id covers those).
+static constexpr const char *kCacheFormat = "gnnc-kernel-cache-1";
+
+static llvm::Error makeError(const llvm::Twine &message) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
+}
+
+static std::string getEnv(const char *name) {
+  const char *value = std::getenv(name);
+  return value ? value : "";
+}
+
+std::string gnn::detail::resolveCacheDir(bool enabled,
+                                         const std::string &requested,
+                                         std::string &why) {
+  if (getEnv("GNNC_CACHE") == "0") {
+    why = "disabled by GNNC_CACHE=0";
+    return "";
+  }
+  if (!enabled) {
+    why = "disabled by the program";
+    return "";
+  }
+  if (!requested.empty())
+    return requested;
+  if (std::string dir = getEnv("GNNC_CACHE_DIR"); !dir.empty())
+    return dir;
+  llvm::SmallString<128> dir;
+  if (std::string xdg = getEnv("XDG_CACHE_HOME"); !xdg.empty()) {
+    dir = xdg;
+  } else if (llvm::sys::path::home_directory(dir)) {
+    llvm::sys::path::append(dir, ".cache");
+  } else {
+    why = "no cache directory: set GNNC_CACHE_DIR";
+    return "";
+  }
+  llvm::sys::path::append(dir, "gnnc");
+  return dir.str().str();
+}
+
+namespace {
+struct ImageSearch {
+  uintptr_t address; // an address inside the image we want
+  std::string buildId;
+  bool found = false;
+};
+} // namespace
+
+/// Reads the NT_GNU_BUILD_ID note of the loaded image that contains this
+/// code (the executable, or a shared library the compiler is linked into).
+static int findBuildId(dl_phdr_info *info, size_t, void *data) {
+  auto *search = static_cast<ImageSearch *>(data);
+  bool contains = false;
+  for (int i = 0; i < info->dlpi_phnum && !contains; ++i) {
+    const ElfW(Phdr) &ph = info->dlpi_phdr[i];
+    uintptr_t start = info->dlpi_addr + ph.p_vaddr;
+    contains = ph.p_type == PT_LOAD && search->address >= start &&
+               search->address < start + ph.p_memsz;
+  }
+  if (!contains)
+    return 0;
+  search->found = true;
+  for (int i = 0; i < info->dlpi_phnum; ++i) {
+    const ElfW(Phdr) &ph = info->dlpi_phdr[i];
+    if (ph.p_type != PT_NOTE)
+      continue;
+    auto *p = reinterpret_cast<const char *>(info->dlpi_addr + ph.p_vaddr);
+    const char *end = p + ph.p_memsz;
+    auto align4 = [](size_t n) { return (n + 3) & ~size_t(3); };
+    while (p + sizeof(ElfW(Nhdr)) <= end) {
+      ElfW(Nhdr) note;
+      std::memcpy(&note, p, sizeof(note));
+      const char *name = p + sizeof(note);
+      const char *desc = name + align4(note.n_namesz);
+      p = desc + align4(note.n_descsz);
+      if (p > end)
+        break;
+      if (note.n_type == NT_GNU_BUILD_ID && note.n_namesz == 4 &&
+          std::memcmp(name, "GNU", 4) == 0) {
+        search->buildId = llvm::toHex(llvm::StringRef(desc, note.n_descsz),
+                                      /*LowerCase=*/true);
+        return 1;
+      }
+    }
+  }
+  return 1;
+}
+
+/// What identifies the compiler that produces entries: its build id, or
+/// failing that the path, size and time of the file it was loaded from.
+static std::string compilerIdentity() {
+  static const std::string identity = [] {
+    ImageSearch search{reinterpret_cast<uintptr_t>(&findBuildId), {}};
+    dl_iterate_phdr(findBuildId, &search);
+    if (!search.buildId.empty())
+      return "build-id " + search.buildId;
+    Dl_info info;
+    llvm::sys::fs::file_status status;
+    if (dladdr(reinterpret_cast<void *>(&findBuildId), &info) &&
+        info.dli_fname && !llvm::sys::fs::status(info.dli_fname, status)) {
+      auto time = status.getLastModificationTime().time_since_epoch();
+      return "file " + std::string(info.dli_fname) + " " +
+             std::to_string(status.getSize()) + " " +
+             std::to_string(time.count());
+    }
+    return std::string();
+  }();
+  return identity;
+}
+
+std::string gnn::detail::computeCacheKey(ModuleOp graphLevel,
+                                         std::string &why) {
+  std::string identity = compilerIdentity();
+  if (identity.empty()) {
+    why = "the compiler binary has no build id";
+    return "";
+  }
+  auto host = llvm::orc::JITTargetMachineBuilder::detectHost();
+  if (!host) {
+    why = llvm::toString(host.takeError());
+    return "";
+  }
+
+  llvm::SHA256 hash;
+  auto add = [&](llvm::StringRef part) {
+    hash.update(part);
+    hash.update(llvm::StringRef("\n", 1));
+  };
+  add(kCacheFormat);
+  add(identity);
+  add(LLVM_VERSION_STRING);
+  add(host->getTargetTriple().str());
+  add(host->getCPU());
+  add(host->getFeatures().getString());
+  // With locations: the schedule's step labels (--stats) carry them.
+  std::string ir;
+  llvm::raw_string_ostream os(ir);
+  graphLevel->print(os, OpPrintingFlags().enableDebugInfo());
+  add(os.str());
+  std::array<uint8_t, 32> digest = hash.final();
+  return llvm::toHex(llvm::ArrayRef<uint8_t>(digest), /*LowerCase=*/true);
+}
+
+std::string gnn::detail::cacheKeyLine(const std::string &key) {
+  return std::string("// ") + kCacheFormat + " " + key + "\n";
+}
+
+/// Runs `build` on `module`; diagnostics become the error text.
+static llvm::Error runPipeline(ModuleOp module,
+                               void (*build)(OpPassManager &)) {
+  std::string messages;
+  llvm::raw_string_ostream os(messages);
+  ScopedDiagnosticHandler handler(module.getContext(), [&](Diagnostic &d) {
+    os << d.getLocation() << ": " << d.str() << "; ";
+    return success();
+  });
+  PassManager pm(module.getContext());
+  build(pm);
+  if (failed(pm.run(module)))
+    return makeError("compilation failed: " + os.str());
+  return llvm::Error::success();
+}
+
+llvm::Expected<llvm::SmallVector<char, 0>>
+gnn::detail::compileToObject(ModuleOp graphLevel, const std::string &header,
+                             CodegenTimes &times) {
+  using clock = std::chrono::steady_clock;
+  auto start = clock::now();
+  // The same steps as gnnc --emit=obj: the schedule (the model function
+  // after gnn-to-kernels, with its kernels declared) and the kernels.
+  OwningOpRef<ModuleOp> module(cast<ModuleOp>(graphLevel->clone()));
+  if (llvm::Error e = runPipeline(*module, buildKernelPipeline))
+    return std::move(e);
+  if (!module->lookupSymbol("forward"))
+    return makeError("the module has no function @forward");
+  OwningOpRef<ModuleOp> kernels = extractKernels(*module);
+  declareKernels(*module, *kernels);
+  std::string schedule = header;
+  {
+    llvm::raw_string_ostream os(schedule);
+    module->print(os, OpPrintingFlags().enableDebugInfo());
+  }
+  if (llvm::Error e = runPipeline(*kernels, buildKernelsToLLVMPipeline))
+    return std::move(e);
+  auto lowered = clock::now();
+  times.lowerSeconds = std::chrono::duration<double>(lowered - start).count();
+
+  llvm::SmallVector<char, 0> object;
+  llvm::raw_svector_ostream os(object);
+  TargetOptions target;
+  target.positionIndependent = true; // as gnnc --emit=obj
+  if (llvm::Error e = emitObjectFile(*kernels, schedule, target, os))
+    return std::move(e);
+  times.codegenSeconds =
+      std::chrono::duration<double>(clock::now() - lowered).count();
+  return object;
+}

@@ -1,0 +1,49 @@
+//===- KernelCache.h - Compiled kernels on disk, keyed by IR and CPU -----===//
+//
+// gnn::Engine's disk cache. An entry is one object file, exactly what
+// `gnnc --emit=obj` writes (kernels plus the schedule embedded as
+// `gnn_schedule`), named by a SHA-256 over everything that determines its
+// bytes: the graph-level IR with its locations, the compiler's build id,
+// the LLVM version and the host's target triple, CPU and features.
+//
+//===----------------------------------------------------------------------===//
+#ifndef GNN_RUNTIME_KERNELCACHE_H
+#define GNN_RUNTIME_KERNELCACHE_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/Support/Error.h"
+
+#include <string>
+
+namespace gnn::detail {
+
+/// The cache directory for `requested` (empty: the default locations), or
+/// empty with `why` set when caching is off.
+std::string resolveCacheDir(bool enabled, const std::string &requested,
+                            std::string &why);
+
+/// The hex SHA-256 key of `graphLevel`'s compiled code on this host, or
+/// empty (with `why` set) when the compiler's identity is unknown, in
+/// which case nothing may be cached.
+std::string computeCacheKey(mlir::ModuleOp graphLevel, std::string &why);
+
+/// The first line of the schedule embedded in an entry; checked on load so
+/// that a file renamed or overwritten by something else is not used.
+std::string cacheKeyLine(const std::string &key);
+
+/// Seconds spent in each half of compileToObject.
+struct CodegenTimes {
+  double lowerSeconds = 0, codegenSeconds = 0;
+};
+
+/// Lowers `graphLevel` (not modified) through the one pipeline to an
+/// object file for the host CPU with the schedule embedded, preceded by
+/// the comment line `header` (may be empty).
+llvm::Expected<llvm::SmallVector<char, 0>>
+compileToObject(mlir::ModuleOp graphLevel, const std::string &header,
+                CodegenTimes &times);
+
+} // namespace gnn::detail
+
+#endif // GNN_RUNTIME_KERNELCACHE_H

@@ -1,0 +1,53 @@
+// RUN: gnn-opt %s --gnn-outline-kernels | FileCheck %s
+// RUN: gnn-opt %s --gnn-outline-kernels="prefetch-distance=4" | FileCheck %s --check-prefix=FOUR
+// RUN: gnn-opt %s --gnn-outline-kernels="prefetch-distance=0" | FileCheck %s --check-prefix=NONE
+
+// Message kernels prefetch the source rows of the in-edge 32 edges ahead
+// (clamped to the last in-edge of the kernel's range, offsets[hi] - 1, so
+// no read leaves the sources array): one prefetch per 64-byte line of each
+// gathered row (24 floats: two lines), none for the target's rows.
+// CHECK-LABEL: func.func @gather_kernel0(
+// CHECK-SAME: %{{.*}}: i64, %[[HI:.*]]: i64, %{{.*}}: !llvm.ptr)
+// CHECK: %[[OFFS:.*]] = llvm.load %{{.*}} : !llvm.ptr -> !llvm.ptr
+// CHECK: %[[SRCS:.*]] = llvm.load %{{.*}} : !llvm.ptr -> !llvm.ptr
+// CHECK-NEXT: llvm.getelementptr
+// CHECK-NEXT: %[[X:.*]] = llvm.load %{{.*}} : !llvm.ptr -> !llvm.ptr
+// CHECK: %[[EA:.*]] = llvm.getelementptr %[[OFFS]][%[[HI]]] : (!llvm.ptr, i64) -> !llvm.ptr, i64
+// CHECK-NEXT: %[[END:.*]] = llvm.load %[[EA]] : !llvm.ptr -> i64
+// CHECK-NEXT: %[[ONE:.*]] = arith.constant 1 : i64
+// CHECK-NEXT: %[[LAST:.*]] = arith.subi %[[END]], %[[ONE]] : i64
+// CHECK: scf.for %[[E:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args
+// CHECK: arith.extui
+// CHECK-NEXT: %[[D:.*]] = arith.constant 32 : i64
+// CHECK-NEXT: %[[AHEAD:.*]] = arith.addi %[[E]], %[[D]] : i64
+// CHECK-NEXT: %[[CLAMPED:.*]] = arith.minsi %[[AHEAD]], %[[LAST]] : i64
+// CHECK-NEXT: %[[UA:.*]] = llvm.getelementptr %[[SRCS]][%[[CLAMPED]]] : (!llvm.ptr, i64) -> !llvm.ptr, i32
+// CHECK-NEXT: %[[U32:.*]] = llvm.load %[[UA]] : !llvm.ptr -> i32
+// CHECK-NEXT: %[[U:.*]] = arith.extui %[[U32]] : i32 to i64
+// CHECK-NEXT: %[[N:.*]] = arith.constant 24 : i64
+// CHECK-NEXT: %[[FIRST:.*]] = arith.muli %[[U]], %[[N]] : i64
+// CHECK-NEXT: %[[Z:.*]] = arith.constant 0 : i64
+// CHECK-NEXT: %[[I0:.*]] = arith.addi %[[FIRST]], %[[Z]] : i64
+// CHECK-NEXT: %[[P0:.*]] = llvm.getelementptr %[[X]][%[[I0]]] : (!llvm.ptr, i64) -> !llvm.ptr, f32
+// CHECK-NEXT: "llvm.intr.prefetch"(%[[P0]]) <{cache = 1 : i32, hint = 3 : i32, rw = 0 : i32}> : (!llvm.ptr) -> ()
+// CHECK-NEXT: %[[L1:.*]] = arith.constant 16 : i64
+// CHECK-NEXT: %[[I1:.*]] = arith.addi %[[FIRST]], %[[L1]] : i64
+// CHECK-NEXT: %[[P1:.*]] = llvm.getelementptr %[[X]][%[[I1]]] : (!llvm.ptr, i64) -> !llvm.ptr, f32
+// CHECK-NEXT: "llvm.intr.prefetch"(%[[P1]])
+// CHECK-NOT: llvm.intr.prefetch
+// CHECK: scf.yield
+// FOUR: arith.constant 4 : i64
+// FOUR-NEXT: arith.addi
+// FOUR-NEXT: arith.minsi
+// NONE-NOT: prefetch
+// NONE-NOT: arith.minsi
+func.func @gather(%g: !gnn.graph<as_given>, %x: !gnn.vertex<24xf32>, %y: !gnn.vertex<24xf32>) -> !gnn.vertex<24xf32> {
+  %0 = gnn.message_passing %g (%x, %y) aggr = add : !gnn.graph<as_given>, (!gnn.vertex<24xf32>, !gnn.vertex<24xf32>) -> !gnn.vertex<24xf32> {
+  ^bb0(%a: !gnn.vertex<24xf32>, %b: !gnn.vertex<24xf32>):
+    %xj = gnn.get_vertex %a source : !gnn.vertex<24xf32> -> vector<24xf32>
+    %yi = gnn.get_vertex %b target : !gnn.vertex<24xf32> -> vector<24xf32>
+    %m = gnn.mul %xj, %yi : vector<24xf32>, vector<24xf32> -> vector<24xf32>
+    gnn.yield %m : vector<24xf32>
+  }
+  return %0 : !gnn.vertex<24xf32>
+}

@@ -115,6 +115,20 @@ void gnn::declareKernels(ModuleOp schedule, ModuleOp kernels) {
   }
 }
 
+llvm::Expected<OwningOpRef<ModuleOp>>
+gnn::lowerModelToKernels(ModuleOp module, PipelineRunner run) {
+  if (llvm::Error e = run(module, buildKernelPipeline))
+    return std::move(e);
+  if (!module.lookupSymbol("forward"))
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "the module has no function @forward");
+  OwningOpRef<ModuleOp> kernels = extractKernels(module);
+  declareKernels(module, *kernels);
+  if (llvm::Error e = run(*kernels, buildKernelsToLLVMPipeline))
+    return std::move(e);
+  return kernels;
+}
+
 llvm::Error gnn::emitObjectFile(ModuleOp kernels, llvm::StringRef schedule,
                                 const TargetOptions &options,
                                 llvm::raw_pwrite_stream &os) {

@@ -1,6 +1,6 @@
 //===- Codegen.h - Kernels to machine code: JIT, object files -*- C++ -*-===//
 //
-// The last step of the pipeline, shared by the JIT (runtime/JIT.cpp) and
+// The last step of the pipeline, shared by the runtime (runtime/ObjectLoader.cpp, KernelCache.cpp) and
 // ahead-of-time compilation (gnnc --emit=obj): one target-machine recipe
 // and one LLVM optimisation recipe, so that both produce the same code.
 //
@@ -9,6 +9,9 @@
 #define GNN_LOWERING_CODEGEN_H
 
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/OwningOpRef.h"
+#include "mlir/Pass/PassManager.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/Support/Error.h"
 
 #include <functional>
@@ -54,6 +57,18 @@ makeKernelOptimizer(llvm::TargetMachine *tm);
 /// that the schedule left by extractKernels verifies on its own (its
 /// gnn.launch ops name the kernels).
 void declareKernels(mlir::ModuleOp schedule, mlir::ModuleOp kernels);
+
+/// Runs one pipeline on a module, reporting failures its own way (gnnc
+/// prints MLIR diagnostics; the runtime turns them into an llvm::Error).
+using PipelineRunner =
+    llvm::function_ref<llvm::Error(mlir::ModuleOp, void (*)(mlir::OpPassManager &))>;
+
+/// The one lowering of a graph-level model for code generation, shared by
+/// gnnc --emit=obj, the kernel cache and the JIT: runs gnn-to-kernels on
+/// `module` in place (it becomes the schedule, its kernels declared so it
+/// verifies alone) and returns the kernels lowered to the LLVM dialect.
+llvm::Expected<mlir::OwningOpRef<mlir::ModuleOp>>
+lowerModelToKernels(mlir::ModuleOp module, PipelineRunner run);
 
 /// The symbol under which emitObjectFile embeds the schedule text.
 constexpr const char *kScheduleSymbol = "gnn_schedule";

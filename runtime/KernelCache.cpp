@@ -204,19 +204,14 @@ gnn::detail::compileToObject(ModuleOp graphLevel, const std::string &header,
   // The same steps as gnnc --emit=obj: the schedule (the model function
   // after gnn-to-kernels, with its kernels declared) and the kernels.
   OwningOpRef<ModuleOp> module(cast<ModuleOp>(graphLevel->clone()));
-  if (llvm::Error e = runPipeline(*module, buildKernelPipeline))
-    return std::move(e);
-  if (!module->lookupSymbol("forward"))
-    return makeError("the module has no function @forward");
-  OwningOpRef<ModuleOp> kernels = extractKernels(*module);
-  declareKernels(*module, *kernels);
+  auto kernels = lowerModelToKernels(*module, runPipeline);
+  if (!kernels)
+    return kernels.takeError();
   std::string schedule = header;
   {
     llvm::raw_string_ostream os(schedule);
     module->print(os, OpPrintingFlags().enableDebugInfo());
   }
-  if (llvm::Error e = runPipeline(*kernels, buildKernelsToLLVMPipeline))
-    return std::move(e);
   auto lowered = clock::now();
   times.lowerSeconds = std::chrono::duration<double>(lowered - start).count();
 
@@ -224,7 +219,7 @@ gnn::detail::compileToObject(ModuleOp graphLevel, const std::string &header,
   llvm::raw_svector_ostream os(object);
   TargetOptions target;
   target.positionIndependent = true; // as gnnc --emit=obj
-  if (llvm::Error e = emitObjectFile(*kernels, schedule, target, os))
+  if (llvm::Error e = emitObjectFile(**kernels, schedule, target, os))
     return std::move(e);
   times.codegenSeconds =
       std::chrono::duration<double>(clock::now() - lowered).count();

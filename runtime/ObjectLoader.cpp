@@ -1,11 +1,12 @@
 //===- ObjectLoader.cpp - A model from an object file of its kernels ------===//
 //
-// The other way to get a runnable model besides JIT.cpp: link an object
-// file (gnnc --emit=obj, or an entry of gnn::Engine's kernel cache) into
-// memory with ORC, parse the schedule it embeds and look its kernels up.
-// No pass pipeline and no LLVM code generation run here.
+// Every runnable model comes from an object file of its kernels: one
+// compiled just now (CompiledModel::compile, a kernel-cache miss), one from
+// the cache, or one from gnnc --emit=obj. It is linked into memory with
+// ORC, its embedded schedule parsed and its kernels looked up.
 //
 //===----------------------------------------------------------------------===//
+#include "KernelCache.h"
 #include "ModelImpl.h"
 #include "ScheduleReader.h"
 #include "dialect/GNNDialect.h"
@@ -102,4 +103,24 @@ CompiledModel::loadObject(std::unique_ptr<llvm::MemoryBuffer> object,
                              std::chrono::steady_clock::now() - start)
                              .count();
   return std::unique_ptr<CompiledModel>(new CompiledModel(std::move(impl)));
+}
+
+llvm::Expected<std::unique_ptr<CompiledModel>>
+CompiledModel::compile(mlir::ModuleOp module) {
+  // The same path as a kernel-cache miss, without the cache: one way of
+  // turning a model into machine code.
+  auto start = std::chrono::steady_clock::now();
+  detail::CodegenTimes times;
+  auto object = detail::compileToObject(module, /*header=*/"", times);
+  if (!object)
+    return object.takeError();
+  auto model = loadObject(llvm::MemoryBuffer::getMemBufferCopy(
+                              llvm::StringRef(object->data(), object->size()),
+                              "gnn_kernels.o"),
+                          *module.getContext());
+  if (model)
+    (*model)->impl->compileSeconds = std::chrono::duration<double>(
+                                         std::chrono::steady_clock::now() - start)
+                                         .count();
+  return model;
 }

@@ -1,6 +1,6 @@
 //===- Schedule.h - The stage schedule the executor runs -------*- C++ -*-===//
 //
-// Plain data, no MLIR: what JIT.cpp reads off the compiled module and
+// Plain data, no MLIR: what ScheduleReader.cpp reads off the compiled module and
 // Executor.cpp runs. Values live in numbered slots.
 //
 //===----------------------------------------------------------------------===//

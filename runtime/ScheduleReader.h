@@ -1,7 +1,6 @@
 //===- ScheduleReader.h - The schedule read off a lowered model function ===//
 //
-// Shared by the two ways a model gets its kernels: JIT-compiled in memory
-// (JIT.cpp) or loaded from an object file (ObjectLoader.cpp).
+// Used by ObjectLoader.cpp on the schedule embedded in a kernel object.
 //
 //===----------------------------------------------------------------------===//
 #ifndef GNN_RUNTIME_SCHEDULEREADER_H

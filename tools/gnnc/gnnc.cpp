@@ -116,6 +116,28 @@ static bool runPipeline(mlir::MLIRContext &context, mlir::ModuleOp module,
   return mlir::succeeded(pm.run(module));
 }
 
+/// The model's kernels lowered to the LLVM dialect (the module becomes the
+/// schedule), or null after MLIR printed why not.
+static mlir::OwningOpRef<mlir::ModuleOp>
+lowerKernels(mlir::MLIRContext &context, mlir::ModuleOp module) {
+  auto kernels = gnn::lowerModelToKernels(
+      module,
+      [&](mlir::ModuleOp m, void (*build)(mlir::OpPassManager &)) -> llvm::Error {
+        if (runPipeline(context, m, build))
+          return llvm::Error::success();
+        // MLIR has printed the diagnostics; the error only signals failure.
+        return llvm::createStringError(llvm::inconvertibleErrorCode(), "");
+      });
+  if (!kernels) {
+    llvm::Error e = kernels.takeError();
+    std::string message = llvm::toString(std::move(e));
+    if (!message.empty())
+      llvm::errs() << "gnnc: error: " << message << "\n";
+    return nullptr;
+  }
+  return std::move(*kernels);
+}
+
 /// Writes what `print` produces to the -o file (or stdout).
 static int writeOutput(DiagnosticEngine &diag,
                        llvm::function_ref<void(llvm::raw_ostream &)> print) {
@@ -145,10 +167,9 @@ static int emitObject(mlir::MLIRContext &context, mlir::ModuleOp module,
   std::string objectPath = outputFilename;
   if (!outputFilename.getNumOccurrences())
     objectPath = llvm::sys::path::stem(inputFilename).str() + ".o";
-  if (!runPipeline(context, module, gnn::buildKernelPipeline))
+  mlir::OwningOpRef<mlir::ModuleOp> kernels = lowerKernels(context, module);
+  if (!kernels)
     return 1;
-  mlir::OwningOpRef<mlir::ModuleOp> kernels = gnn::extractKernels(module);
-  gnn::declareKernels(module, *kernels);
   std::string schedule;
   {
     llvm::raw_string_ostream os(schedule);
@@ -156,8 +177,6 @@ static int emitObject(mlir::MLIRContext &context, mlir::ModuleOp module,
        << "; its kernels are in the object file.\n";
     module.print(os);
   }
-  if (!runPipeline(context, *kernels, gnn::buildKernelsToLLVMPipeline))
-    return 1;
 
   auto open = [&](const std::string &path, llvm::sys::fs::OpenFlags flags)
       -> std::unique_ptr<llvm::ToolOutputFile> {
@@ -273,10 +292,8 @@ int main(int argc, char **argv) {
   case Emit::Obj:
     return emitObject(context, *module, diag);
   case Emit::LLVM: {
-    if (!runPipeline(context, *module, gnn::buildKernelPipeline))
-      return 1;
-    mlir::OwningOpRef<mlir::ModuleOp> kernels = gnn::extractKernels(*module);
-    if (!runPipeline(context, *kernels, gnn::buildKernelsToLLVMPipeline))
+    mlir::OwningOpRef<mlir::ModuleOp> kernels = lowerKernels(context, *module);
+    if (!kernels)
       return 1;
     mlir::registerBuiltinDialectTranslation(context);
     mlir::registerLLVMDialectTranslation(context);

@@ -1,27 +1,17 @@
-//===- JIT.cpp - Compile a graph-level module into kernels and a schedule -===//
+//===- ScheduleReader.cpp - The schedule read off a lowered model ---------===//
 //
-// Runs the one pipeline (lowering/Pipeline.cpp) on a clone of the module,
-// reads the schedule off the model function, lowers the kernels to LLVM and
-// JIT-compiles them at O3 for the host CPU.
+// After gnn-to-kernels the model function is a list of gnn.linear,
+// gnn.launch and gnn.reshape steps over numbered values; this turns it into
+// the plain Schedule the executor runs.
 //
 //===----------------------------------------------------------------------===//
 #include "ModelImpl.h"
 #include "ScheduleReader.h"
-#include "lowering/Codegen.h"
 #include "lowering/Passes.h"
 
-#include "mlir/ExecutionEngine/ExecutionEngine.h"
-#include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/BuiltinOps.h"
-#include "mlir/IR/Diagnostics.h"
-#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
-#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
-#include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
-#include "llvm/IR/Module.h"
-#include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/raw_ostream.h"
 
-#include <chrono>
 
 using namespace mlir;
 using namespace gnn;
@@ -134,85 +124,4 @@ llvm::Expected<rt::Schedule> rt::readSchedule(func::FuncOp func) {
     s.steps.push_back(std::move(step));
   }
   return s;
-}
-
-/// Runs `build` on `module`; diagnostics become the error text.
-static llvm::Error runPipeline(ModuleOp module,
-                               void (*build)(OpPassManager &)) {
-  std::string messages;
-  llvm::raw_string_ostream os(messages);
-  ScopedDiagnosticHandler handler(module.getContext(), [&](Diagnostic &d) {
-    os << d.getLocation() << ": " << d.str() << "; ";
-    return success();
-  });
-  PassManager pm(module.getContext());
-  build(pm);
-  if (failed(pm.run(module)))
-    return makeError("compilation failed: " + os.str());
-  return llvm::Error::success();
-}
-
-llvm::Expected<std::unique_ptr<CompiledModel>>
-CompiledModel::compile(ModuleOp source) {
-  auto start = std::chrono::steady_clock::now();
-  static bool targetsReady = [] {
-    llvm::InitializeNativeTarget();
-    llvm::InitializeNativeTargetAsmPrinter();
-    return true;
-  }();
-  (void)targetsReady;
-
-  MLIRContext *ctx = source.getContext();
-  DialectRegistry registry;
-  registerBuiltinDialectTranslation(registry);
-  registerLLVMDialectTranslation(registry);
-  ctx->appendDialectRegistry(registry);
-
-  OwningOpRef<ModuleOp> module(cast<ModuleOp>(source->clone()));
-  if (llvm::Error e = runPipeline(*module, buildKernelPipeline))
-    return std::move(e);
-
-  auto forward = module->lookupSymbol<func::FuncOp>("forward");
-  if (!forward)
-    return makeError("the module has no function @forward");
-  auto schedule = rt::readSchedule(forward);
-  if (!schedule)
-    return schedule.takeError();
-
-  OwningOpRef<ModuleOp> kernels = extractKernels(*module);
-  if (llvm::Error e = runPipeline(*kernels, buildKernelsToLLVMPipeline))
-    return std::move(e);
-
-  // The same target machine and optimisation as gnnc --emit=obj.
-  auto tm = createKernelTargetMachine();
-  if (!tm)
-    return tm.takeError();
-
-  ExecutionEngineOptions options;
-  // ExecutionEngineOptions::transformer is a function_ref: the function
-  // it refers to must live until create() returns.
-  std::function<llvm::Error(llvm::Module *)> optimizer =
-      makeKernelOptimizer(tm->get());
-  options.transformer = optimizer;
-  options.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
-  auto engine = ExecutionEngine::create(*kernels, options, std::move(*tm));
-  if (!engine)
-    return engine.takeError();
-
-  for (rt::Step &step : schedule->steps) {
-    if (step.kind != rt::Step::Kind::Launch)
-      continue;
-    auto fn = (*engine)->lookup(step.kernel);
-    if (!fn)
-      return fn.takeError();
-    step.fn = reinterpret_cast<rt::KernelFn>(*fn);
-  }
-
-  auto impl = std::make_unique<Impl>();
-  impl->schedule = std::move(*schedule);
-  impl->jit = std::shared_ptr<ExecutionEngine>(std::move(*engine));
-  impl->compileSeconds = std::chrono::duration<double>(
-                             std::chrono::steady_clock::now() - start)
-                             .count();
-  return std::unique_ptr<CompiledModel>(new CompiledModel(std::move(impl)));
 }

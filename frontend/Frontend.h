@@ -45,6 +45,10 @@ struct ModelOptions {
   /// The width F of the input features; defaults to the model's
   /// `in_channels` constructor argument.
   std::optional<int64_t> inputFeatures;
+  /// The width D of the edge features, for a model whose forward() takes
+  /// (self, x, edge_index, edge_attr); defaults to the model's `edge_dim`
+  /// constructor argument.
+  std::optional<int64_t> edgeFeatures;
   /// The class to compile; defaults to the unique class deriving Model.
   std::optional<std::string> modelName;
   /// Reads the layer library from this file instead of the embedded copy

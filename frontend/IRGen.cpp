@@ -82,7 +82,8 @@ public:
   /// Builds the module holding @forward for `model`, an instance of `cls`.
   mlir::OwningOpRef<mlir::ModuleOp>
   generate(const ClassInfo &cls, const Value &model,
-           const std::vector<NamedParam> &params, int64_t inputFeatures);
+           const std::vector<NamedParam> &params, int64_t inputFeatures,
+           std::optional<int64_t> edgeFeatures);
 
   // TensorOps.
   std::optional<Value> binary(BinaryOp op, const Arg &lhs, const Arg &rhs,
@@ -1090,6 +1091,18 @@ std::optional<Value> IRGen::propagate(const Value &layerValue,
     builder.create<gnn::YieldOp>(getLoc(rowLoc), yielded);
   }
 
+  // The self loops add_self_loops adds have no edge rows (PyG fills them
+  // in, e.g. GATConv's fill_value='mean'; not supported yet).
+  if (llvm::cast<gnn::GraphType>(graph->getType()).getSelfLoops() ==
+          gnn::SelfLoops::OnePerVertex &&
+      llvm::any_of(*block, [](mlir::Operation &op) {
+        return llvm::isa<gnn::GetEdgeOp>(op);
+      })) {
+    interp.error(loc, "message() reads edge features, but the graph has self "
+                      "loops added (add_self_loops), which have no edge rows; "
+                      "not supported yet");
+    return std::nullopt;
+  }
   auto resultType = gnn::VertexType::get(&context, rowType.getShape(),
                                          rowType.getElementType());
   auto op = builder.create<gnn::MessagePassingOp>(getLoc(loc), resultType,
@@ -1145,7 +1158,8 @@ std::optional<Value> IRGen::traceUpdate(const Value &layerValue,
 
 mlir::OwningOpRef<mlir::ModuleOp>
 IRGen::generate(const ClassInfo &cls, const Value &model,
-                const std::vector<NamedParam> &params, int64_t inputFeatures) {
+                const std::vector<NamedParam> &params, int64_t inputFeatures,
+                std::optional<int64_t> edgeFeatures) {
   const ClassInfo *definer = nullptr;
   const FunctionAST *forward = cls.findMethod("forward", &definer);
   if (!forward) {
@@ -1159,13 +1173,25 @@ IRGen::generate(const ClassInfo &cls, const Value &model,
                  "the model's forward() must take (self, x, edge_index)");
     return nullptr;
   }
-  for (const ParamAST &extra : fwdParams.drop_front(3))
+  // A fourth parameter without a default is the edge features, PyG's
+  // edge_attr ([E, D] in the edge order of the graph file).
+  bool takesEdges = fwdParams.size() > 3 && !fwdParams[3].defaultValue;
+  for (const ParamAST &extra : fwdParams.drop_front(takesEdges ? 4 : 3))
     if (!extra.defaultValue) {
-      interp.error(extra.loc, "the model's forward() is given only x and "
-                              "edge_index; '" +
+      interp.error(extra.loc, "the model's forward() is given only x, "
+                              "edge_index and edge_attr; '" +
                                   extra.name + "' needs a default");
       return nullptr;
     }
+  if (takesEdges && !edgeFeatures) {
+    interp.error(fwdParams[3].loc,
+                 "cannot tell the width of the edge features '" +
+                     fwdParams[3].name +
+                     "'; give the model an edge_dim argument, or pass the "
+                     "edge features (gnn-run --edge-attr, gnnc "
+                     "--edge-features)");
+    return nullptr;
+  }
 
   mlir::OwningOpRef<mlir::ModuleOp> module =
       mlir::ModuleOp::create(getLoc(cls.ast->loc()));
@@ -1175,6 +1201,12 @@ IRGen::generate(const ClassInfo &cls, const Value &model,
       gnn::VertexType::get(&context, {inputFeatures}, f32)};
   llvm::SmallVector<mlir::Location> argLocs = {getLoc(fwdParams[2].loc),
                                                getLoc(fwdParams[1].loc)};
+  unsigned firstParam = 2;
+  if (takesEdges) {
+    argTypes.push_back(gnn::EdgeType::get(&context, {*edgeFeatures}, f32));
+    argLocs.push_back(getLoc(fwdParams[3].loc));
+    firstParam = 3;
+  }
   for (const NamedParam &p : params) {
     argTypes.push_back(mlir::RankedTensorType::get(p.param->shape, f32));
     argLocs.push_back(getLoc(p.param->loc));
@@ -1186,14 +1218,17 @@ IRGen::generate(const ClassInfo &cls, const Value &model,
   for (auto [arg, argLoc] : llvm::zip(entry->getArguments(), argLocs))
     arg.setLoc(argLoc);
   for (auto [i, p] : llvm::enumerate(params)) {
-    func.setArgAttr(i + 2, kParamAttrName, builder.getStringAttr(p.name));
-    paramArgs[p.param.get()] = entry->getArgument(i + 2);
+    func.setArgAttr(i + firstParam, kParamAttrName,
+                    builder.getStringAttr(p.name));
+    paramArgs[p.param.get()] = entry->getArgument(i + firstParam);
   }
   builder.setInsertionPointToStart(entry);
 
   std::vector<Value> bound = {wrap(entry->getArgument(1)),
                               wrap(entry->getArgument(0))};
-  for (const ParamAST &extra : fwdParams.drop_front(3)) {
+  if (takesEdges)
+    bound.push_back(wrap(entry->getArgument(2)));
+  for (const ParamAST &extra : fwdParams.drop_front(takesEdges ? 4 : 3)) {
     std::optional<Value> def = interp.evalDefault(extra, *definer);
     if (!def)
       return nullptr;
@@ -1272,13 +1307,31 @@ compileModel(std::unique_ptr<ModuleAST> ast, const ModelOptions &options,
     }
     inputFeatures = v.getInt();
   }
+  // The edge feature width: --edge-features, else the model's edge_dim
+  // (used only if forward() takes edge_attr).
+  std::optional<int64_t> edgeFeatures = options.edgeFeatures;
+  if (!edgeFeatures) {
+    auto edgeDim = llvm::find_if(model->arguments, [](const auto &arg) {
+      return arg.first == "edge_dim";
+    });
+    if (edgeDim != model->arguments.end() &&
+        edgeDim->second.is(Value::Kind::Int))
+      edgeFeatures = edgeDim->second.getInt();
+  }
+  if (edgeFeatures && (*edgeFeatures <= 0 || *edgeFeatures > (int64_t(1) << 31))) {
+    diag.error(file, "the edge feature width must be a positive integer, "
+                     "got " +
+                         Twine(*edgeFeatures));
+    return nullptr;
+  }
 
   context.loadDialect<gnn::GNNDialect, mlir::func::FuncDialect,
                       mlir::arith::ArithDialect>();
   IRGen gen(context, interp);
   mlir::OwningOpRef<mlir::ModuleOp> module =
       gen.generate(*cls, model->model,
-                   collectStateDict(*model->model.getModule()), inputFeatures);
+                   collectStateDict(*model->model.getModule()), inputFeatures,
+                   edgeFeatures);
   if (!module)
     return nullptr;
 

@@ -767,7 +767,10 @@ std::optional<Value> Interpreter::evalSubscript(const SubscriptExprAST &expr,
     error(expr.loc(), "indexing tensors is not supported yet");
     return std::nullopt;
   }
-  if (!value->is(Value::Kind::Tuple) && !value->is(Value::Kind::List)) {
+  bool sequential = value->is(Value::Kind::Module) &&
+                    value->getModule()->builtin == BuiltinModule::Sequential;
+  if (!sequential && !value->is(Value::Kind::Tuple) &&
+      !value->is(Value::Kind::List)) {
     error(expr.loc(), value->describe() + " cannot be indexed");
     return std::nullopt;
   }
@@ -786,7 +789,13 @@ std::optional<Value> Interpreter::evalSubscript(const SubscriptExprAST &expr,
           "an index must be an integer, got " + index->describe());
     return std::nullopt;
   }
-  llvm::ArrayRef<Value> elements = value->getElements();
+  // Sequential(m0, m1, ...)[i]: its i-th module, as in PyTorch.
+  std::vector<Value> modules;
+  if (sequential)
+    for (const auto &[name, module] : value->getModule()->modules)
+      modules.push_back(module);
+  llvm::ArrayRef<Value> elements =
+      sequential ? llvm::ArrayRef<Value>(modules) : value->getElements();
   int64_t i = index->getInt();
   int64_t n = int64_t(elements.size());
   if (i < -n || i >= n) {

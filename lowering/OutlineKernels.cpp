@@ -5,6 +5,9 @@
 // result]. Feature rows are contiguous f32, so a row is one vector load.
 // Message kernels walk each destination's in-edges and accumulate in a
 // vector carried by the loop (registers); no per-edge tensor is written.
+// Edge tensors (inputs like vertex tensors) are stored in CSR order, so
+// gnn.get_edge reads row e at in-edge position e. Edge-domain transforms
+// run over edge ranges [lo, hi) instead of vertex ranges.
 //
 //===----------------------------------------------------------------------===//
 #include "lowering/Passes.h"
@@ -226,8 +229,11 @@ private:
     Value graph = findGraph(func);
     if (!graph)
       return stage.emitOpError("needs a function with a !gnn.graph argument");
-    if (!isa<VertexType>(stage.getResult().getType()))
-      return stage.emitOpError("edge-domain transforms are not lowered yet");
+    bool edges = isa<EdgeType>(stage.getResult().getType());
+    for (Value input : stage.getInputs())
+      if (isFeatureTensor(input.getType()) &&
+          isa<EdgeType>(input.getType()) != edges)
+        return stage.emitOpError("mixes vertex and edge tensors");
     if (failed(checkInputs(stage, stage.getInputs())))
       return failure();
     func::FuncOp kernel = createKernel(func, stage.getLoc());
@@ -243,9 +249,12 @@ private:
     auto loop = b.create<scf::ForOp>(kb.loc, kb.lo, kb.hi, kb.i64(1));
     b.setInsertionPointToStart(loop.getBody());
     Value v = loop.getInductionVar();
-    for (auto [i, input] : llvm::enumerate(stage.getInputs()))
+    for (auto [i, input] : llvm::enumerate(stage.getInputs())) {
       if (auto t = dyn_cast<VertexType>(input.getType()))
         map.map(body.getArgument(i), kb.loadRow(kb.input(i), t.getRowType(), v));
+      else if (auto t = dyn_cast<EdgeType>(input.getType()))
+        map.map(body.getArgument(i), kb.loadRow(kb.input(i), t.getRowType(), v));
+    }
     kb.storeRow(kb.result(), cloneRegionBody(b, body, map), v);
 
     replaceWithLaunch(stage, kernel, graph, stage.getInputs(), false);
@@ -385,9 +394,16 @@ private:
     bool addLoops =
         stage.getGraph().getType().getSelfLoops() == SelfLoops::OnePerVertex;
     Block &body = stage.getBody().front();
-    for (Operation &op : body)
-      if (isa<GetEdgeOp>(op))
-        return op.emitOpError("edge features are not lowered yet");
+    // Edge rows exist for the stored edges only: a virtual self loop has
+    // none (PyG's add_self_loops would fill one in, e.g. GAT's
+    // fill_value='mean'; not supported yet).
+    if (addLoops)
+      for (Operation &op : body)
+        if (isa<GetEdgeOp>(op))
+          return op.emitOpError(
+              "reads edge features on a graph with self loops added "
+              "(add_self_loops): the added loops have no edge rows; not "
+              "supported yet");
     if (failed(checkInputs(stage, stage.getInputs())))
       return failure();
 
@@ -443,16 +459,23 @@ private:
     // The message of the edge from `u`: the region with source rows of u;
     // returns the yielded rows, flattened (a softmax_add value broadcast to
     // the result's shape).
-    auto emitMessage = [&](Value u) -> SmallVector<Value> {
+    auto emitMessage = [&](Value u, Value e) -> SmallVector<Value> {
       IRMapping map = targetRows;
-      for (Operation &op : body)
+      for (Operation &op : body) {
         if (auto get = dyn_cast<GetVertexOp>(op); get && get.getSide() == Side::Source)
           map.map(get.getRow(),
                   kb.loadRow(kb.input(cast<BlockArgument>(get.getTensor())
                                           .getArgNumber()),
                              get.getRow().getType(), u));
+        // The edge's row: edge tensors are in CSR order.
+        if (auto get = dyn_cast<GetEdgeOp>(op))
+          map.map(get.getRow(),
+                  kb.loadRow(kb.input(cast<BlockArgument>(get.getTensor())
+                                          .getArgNumber()),
+                             cast<VectorType>(get.getRow().getType()), e));
+      }
       for (Operation &op : body.without_terminator())
-        if (!isa<GetVertexOp>(op))
+        if (!isa<GetVertexOp, GetEdgeOp>(op))
           cloneAsRowOp(b, op, map);
       SmallVector<Value> rows;
       for (Value y : yield.getValues())
@@ -476,8 +499,8 @@ private:
     init.push_back(kb.i64(0));
     // Emits the accumulation of u's message into `state` at b's insertion
     // point and returns the new state.
-    auto step = [&](ValueRange state, Value u) -> SmallVector<Value> {
-      SmallVector<Value> rows = emitMessage(u);
+    auto step = [&](ValueRange state, Value u, Value e) -> SmallVector<Value> {
+      SmallVector<Value> rows = emitMessage(u, e);
       SmallVector<Value> updated;
       if (softmax) {
         SoftmaxState s = softmaxStep(kb, {state[0], state[1], state[2]}, rows[1],
@@ -511,16 +534,16 @@ private:
             [&](OpBuilder &bb, Location l) {
               OpBuilder::InsertionGuard inner(b);
               b.setInsertionPoint(bb.getInsertionBlock(), bb.getInsertionPoint());
-              bb.create<scf::YieldOp>(l, step(state, u));
+              bb.create<scf::YieldOp>(l, step(state, u, e));
             });
         b.create<scf::YieldOp>(kb.loc, branch.getResults());
       } else {
-        b.create<scf::YieldOp>(kb.loc, step(state, u));
+        b.create<scf::YieldOp>(kb.loc, step(state, u, e));
       }
     }
     SmallVector<Value> state(edgeLoop.getResults());
     if (addLoops)
-      state = step(state, v);
+      state = step(state, v, Value()); // no edge row (checked above)
     Value acc = softmax ? state[2] : state[0];
     Value count = state.back();
     if (aggr == Aggregation::Mean) {

@@ -57,6 +57,10 @@ const std::vector<int64_t> &Model::inputShape() const {
 const std::vector<int64_t> &Model::outputShape() const {
   return compiled->outputShape();
 }
+bool Model::takesEdgeFeatures() const { return compiled->takesEdgeFeatures(); }
+const std::vector<int64_t> &Model::edgeInputShape() const {
+  return compiled->edgeInputShape();
+}
 
 llvm::Error Model::bindWeights(WeightMap weights, const std::string &source) {
   std::lock_guard<std::mutex> lock(runMutex);
@@ -75,7 +79,16 @@ llvm::Expected<Tensor> Model::run(const Graph &graph, const Tensor &features,
   std::lock_guard<std::mutex> lock(runMutex);
   RunOptions options;
   options.threads = threads;
-  return compiled->run(graph, features, options, stats);
+  return compiled->run(graph, features, nullptr, options, stats);
+}
+
+llvm::Expected<Tensor> Model::run(const Graph &graph, const Tensor &features,
+                                  const Tensor &edgeFeaturesCsr,
+                                  RunStats *stats) {
+  std::lock_guard<std::mutex> lock(runMutex);
+  RunOptions options;
+  options.threads = threads;
+  return compiled->run(graph, features, &edgeFeaturesCsr, options, stats);
 }
 
 //===----------------------------------------------------------------------===//
@@ -203,6 +216,7 @@ static frontend::ModelOptions toModelOptions(const CompileOptions &options) {
   frontend::ModelOptions m;
   m.overrides = options.overrides;
   m.inputFeatures = options.inputFeatures;
+  m.edgeFeatures = options.edgeFeatures;
   if (!options.modelName.empty())
     m.modelName = options.modelName;
   return m;

@@ -34,6 +34,14 @@ const std::vector<int64_t> &CompiledModel::inputShape() const {
 const std::vector<int64_t> &CompiledModel::outputShape() const {
   return impl->schedule.slots[impl->schedule.output].shape;
 }
+bool CompiledModel::takesEdgeFeatures() const {
+  return impl->schedule.edgeInput >= 0;
+}
+const std::vector<int64_t> &CompiledModel::edgeInputShape() const {
+  static const std::vector<int64_t> none;
+  const Schedule &s = impl->schedule;
+  return s.edgeInput >= 0 ? s.slots[s.edgeInput].shape : none;
+}
 double CompiledModel::compileSeconds() const { return impl->compileSeconds; }
 
 llvm::Error CompiledModel::bindWeights(WeightMap weights,
@@ -84,8 +92,25 @@ static std::vector<int64_t> splitRange(const Graph &g, int chunks, bool byEdges)
   return bounds;
 }
 
+/// Chunk boundaries over [0, count): equal row counts (edge-domain steps).
+static std::vector<int64_t> splitRows(int64_t count, int chunks) {
+  std::vector<int64_t> bounds{0};
+  for (int c = 1; c < chunks; ++c)
+    bounds.push_back(count * c / chunks);
+  bounds.push_back(count);
+  return bounds;
+}
+
 llvm::Expected<Tensor> CompiledModel::run(const Graph &graph,
                                           const Tensor &features,
+                                          const RunOptions &options,
+                                          RunStats *stats) {
+  return run(graph, features, nullptr, options, stats);
+}
+
+llvm::Expected<Tensor> CompiledModel::run(const Graph &graph,
+                                          const Tensor &features,
+                                          const Tensor *edgeFeatures,
                                           const RunOptions &options,
                                           RunStats *stats) {
   const Schedule &s = impl->schedule;
@@ -98,6 +123,23 @@ llvm::Expected<Tensor> CompiledModel::run(const Graph &graph,
     return makeError("features have shape " + formatShape(features.shape) +
                      ", expected [" + llvm::Twine(n) + ", " +
                      llvm::Twine(in.rowSize) + "]");
+  int64_t numEdges = graph.numEdges();
+  if (s.edgeInput >= 0) {
+    const Slot &ein = s.slots[s.edgeInput];
+    if (!edgeFeatures)
+      return makeError("the model takes edge features (edge_attr, [" +
+                       llvm::Twine(numEdges) + ", " + llvm::Twine(ein.rowSize) +
+                       "]) but none were given");
+    if (edgeFeatures->shape.size() != 2 ||
+        edgeFeatures->shape[0] != numEdges ||
+        edgeFeatures->shape[1] != ein.rowSize)
+      return makeError("edge features have shape " +
+                       formatShape(edgeFeatures->shape) + ", expected [" +
+                       llvm::Twine(numEdges) + ", " + llvm::Twine(ein.rowSize) +
+                       "]");
+  }
+  // Rows of a slot's tensor: one per vertex or one per edge.
+  auto rowsOf = [&](int slot) { return s.slots[slot].edges ? numEdges : n; };
 
   int threads = options.threads > 0 ? options.threads : omp_get_max_threads();
   omp_set_num_threads(threads);
@@ -119,6 +161,8 @@ llvm::Expected<Tensor> CompiledModel::run(const Graph &graph,
     switch (s.slots[slot].kind) {
     case SlotKind::Features:
       return const_cast<float *>(features.data());
+    case SlotKind::EdgeFeatures:
+      return const_cast<float *>(edgeFeatures->data());
     case SlotKind::Param:
       return impl->weights[s.slots[slot].param].data();
     case SlotKind::Buffer:
@@ -134,20 +178,24 @@ llvm::Expected<Tensor> CompiledModel::run(const Graph &graph,
   int chunks = std::max<int64_t>(1, std::min<int64_t>(n, threads * 16));
   std::vector<int64_t> vertexChunks = splitRange(graph, chunks, false);
   std::vector<int64_t> edgeChunks = splitRange(graph, chunks, true);
+  std::vector<int64_t> edgeRowChunks = splitRows(
+      numEdges, std::max<int64_t>(1, std::min<int64_t>(numEdges, threads * 16)));
 
   auto runStart = std::chrono::steady_clock::now();
   for (size_t i = 0; i < s.steps.size(); ++i) {
     const Step &step = s.steps[i];
     auto stepStart = std::chrono::steady_clock::now();
     const Slot &result = s.slots[step.result];
-    buffers[step.result] = AlignedArray<float>(size_t(n) * result.rowSize);
+    buffers[step.result] =
+        AlignedArray<float>(size_t(rowsOf(step.result)) * result.rowSize);
     float *out = buffers[step.result].data();
 
     if (step.kind == Step::Kind::Linear) {
       const Slot &x = s.slots[step.inputs[0]];
       const Slot &w = s.slots[step.inputs[1]];
       const float *bias = step.inputs.size() > 2 ? dataOf(step.inputs[2]) : nullptr;
-      impl->dense.run(dataOf(step.inputs[0]), n * (x.rowSize / w.shape[1]),
+      impl->dense.run(dataOf(step.inputs[0]),
+                      rowsOf(step.inputs[0]) * (x.rowSize / w.shape[1]),
                       w.shape[1], dataOf(step.inputs[1]), w.shape[0], bias, out);
     } else {
       std::vector<void *> args;
@@ -157,7 +205,8 @@ llvm::Expected<Tensor> CompiledModel::run(const Graph &graph,
         args.push_back(dataOf(slot));
       args.push_back(out);
       const std::vector<int64_t> &bounds =
-          step.edgeBalanced ? edgeChunks : vertexChunks;
+          result.edges ? edgeRowChunks
+                       : step.edgeBalanced ? edgeChunks : vertexChunks;
       KernelFn fn = step.fn;
       void **argv = args.data();
       int64_t numChunks = bounds.size() - 1;

@@ -317,4 +317,27 @@ llvm::Expected<int64_t> countVertices(const std::string &path) {
   return maxId + 1;
 }
 
+llvm::Expected<Tensor> edgeFeaturesToCsr(const Graph &graph, const Tensor &rows,
+                                         const std::string &source) {
+  if (rows.shape.size() != 2)
+    return llvm::createStringError(
+        llvm::inconvertibleErrorCode(),
+        source + ": edge features must be [E, D], got shape " +
+            formatShape(rows.shape));
+  if (rows.shape[0] != graph.numEdges())
+    return llvm::createStringError(
+        llvm::inconvertibleErrorCode(),
+        source + ": has " + std::to_string(rows.shape[0]) +
+            " rows of edge features but the graph has " +
+            std::to_string(graph.numEdges()) + " edges");
+  int64_t d = rows.shape[1];
+  Tensor out(rows.shape);
+  const int64_t *ids = graph.edgeIds();
+  const float *in = rows.data();
+  float *o = out.data();
+  for (int64_t k = 0; k < graph.numEdges(); ++k)
+    std::copy(in + ids[k] * d, in + (ids[k] + 1) * d, o + k * d);
+  return out;
+}
+
 } // namespace gnn

@@ -21,6 +21,7 @@ using KernelFn = void (*)(int64_t lo, int64_t hi, void **args);
 enum class SlotKind {
   Graph,    // the graph (its CSR arrays go first in kernel arguments)
   Features, // the input vertex features
+  EdgeFeatures, // the input edge features, rows in CSR order
   Param,    // a bound weight
   Buffer,   // a vertex tensor a step produces
   View,     // another slot's data with another feature shape (gnn.reshape)
@@ -33,6 +34,7 @@ struct Slot {
   int64_t rowSize = 0;        // floats per row (Features/Buffer)
   int param = -1;             // index into Schedule::params
   int base = -1;              // View: the slot (never a View) it shows
+  bool edges = false;         // one row per edge (else per vertex)
 };
 
 struct Step {
@@ -50,6 +52,7 @@ struct Schedule {
   std::vector<Step> steps;
   std::vector<ParamInfo> params;
   int input = -1, output = -1;
+  int edgeInput = -1; // the EdgeFeatures slot, if the model takes them
 };
 
 } // namespace gnn::detail

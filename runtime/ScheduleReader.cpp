@@ -38,6 +38,20 @@ llvm::Expected<rt::Schedule> rt::readSchedule(func::FuncOp func) {
     slot.rowSize = t.getRowSize();
     return slot;
   };
+  auto edgeSlot = [](rt::SlotKind kind, EdgeType t) {
+    rt::Slot slot{kind, toVector(t.getShape())};
+    slot.rowSize = t.getRowSize();
+    slot.edges = true;
+    return slot;
+  };
+  // A vertex or edge tensor a step produces.
+  auto featureSlot = [&](rt::SlotKind kind, Type t) -> std::optional<rt::Slot> {
+    if (auto v = dyn_cast<VertexType>(t))
+      return vertexSlot(kind, v);
+    if (auto e = dyn_cast<EdgeType>(t))
+      return edgeSlot(kind, e);
+    return std::nullopt;
+  };
 
   for (BlockArgument arg : func.getArguments()) {
     Type t = arg.getType();
@@ -48,6 +62,11 @@ llvm::Expected<rt::Schedule> rt::readSchedule(func::FuncOp func) {
         return makeError("the model takes more than one vertex tensor");
       s.input = s.slots.size();
       addSlot(arg, vertexSlot(rt::SlotKind::Features, v));
+    } else if (auto e = dyn_cast<EdgeType>(t)) {
+      if (s.edgeInput >= 0)
+        return makeError("the model takes more than one edge tensor");
+      s.edgeInput = s.slots.size();
+      addSlot(arg, edgeSlot(rt::SlotKind::EdgeFeatures, e));
     } else if (auto p = dyn_cast<RankedTensorType>(t)) {
       auto name = func.getArgAttrOfType<StringAttr>(arg.getArgNumber(),
                                                     kParamAttrName);
@@ -79,27 +98,31 @@ llvm::Expected<rt::Schedule> rt::readSchedule(func::FuncOp func) {
       const rt::Slot &out = s.slots[s.output];
       rt::SlotKind kind =
           out.kind == rt::SlotKind::View ? s.slots[out.base].kind : out.kind;
-      if (kind != rt::SlotKind::Buffer && kind != rt::SlotKind::Features)
+      if ((kind != rt::SlotKind::Buffer && kind != rt::SlotKind::Features) ||
+          out.edges)
         return makeError("the model must return a vertex tensor");
       continue;
     }
     if (auto reshape = dyn_cast<ReshapeOp>(op)) {
       // A view: the same buffer under another feature shape; no step.
-      auto result = dyn_cast<VertexType>(reshape.getType());
-      if (!result || !slotOf.count(reshape.getInput()))
+      std::optional<rt::Slot> slot =
+          featureSlot(rt::SlotKind::View, reshape.getType());
+      if (!slot || !slotOf.count(reshape.getInput()))
         return makeError("unsupported reshape in the schedule at " +
                          labelOf(&op));
       int base = slotOf[reshape.getInput()];
       if (s.slots[base].kind == rt::SlotKind::View)
         base = s.slots[base].base;
-      rt::Slot slot = vertexSlot(rt::SlotKind::View, result);
-      slot.base = base;
-      addSlot(reshape.getResult(), std::move(slot));
+      slot->base = base;
+      addSlot(reshape.getResult(), std::move(*slot));
       continue;
     }
     rt::Step step;
-    auto result = dyn_cast<VertexType>(op.getResult(0).getType());
-    if (op.getNumResults() != 1 || !result)
+    std::optional<rt::Slot> result =
+        op.getNumResults() == 1
+            ? featureSlot(rt::SlotKind::Buffer, op.getResult(0).getType())
+            : std::nullopt;
+    if (!result)
       return makeError("unsupported operation in the schedule: " +
                        op.getName().getStringRef() + " at " + labelOf(&op));
     if (auto linear = dyn_cast<LinearOp>(op)) {
@@ -120,7 +143,7 @@ llvm::Expected<rt::Schedule> rt::readSchedule(func::FuncOp func) {
     }
     step.label += " " + labelOf(&op);
     step.result = s.slots.size();
-    addSlot(op.getResult(0), vertexSlot(rt::SlotKind::Buffer, result));
+    addSlot(op.getResult(0), std::move(*result));
     s.steps.push_back(std::move(step));
   }
   return s;

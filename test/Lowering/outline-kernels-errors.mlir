@@ -1,21 +1,12 @@
 // What gnn-outline-kernels cannot lower yet is an error, not a crash.
 // RUN: gnn-opt %s -split-input-file --gnn-outline-kernels -verify-diagnostics
 
-func.func @edge_transform(%g: !gnn.graph<as_given>, %e: !gnn.edge<4xf32>) -> !gnn.edge<4xf32> {
-  // expected-error @+1 {{'gnn.transform' op edge-domain transforms are not lowered yet}}
-  %0 = gnn.transform (%e) : (!gnn.edge<4xf32>) -> !gnn.edge<4xf32> {
-  ^bb0(%r: vector<4xf32>):
-    gnn.yield %r : vector<4xf32>
-  }
-  return %0 : !gnn.edge<4xf32>
-}
-
-// -----
-
-func.func @edge_features(%g: !gnn.graph<as_given>, %e: !gnn.edge<4xf32>) -> !gnn.vertex<4xf32> {
-  %0 = gnn.message_passing %g (%e) aggr = add : !gnn.graph<as_given>, (!gnn.edge<4xf32>) -> !gnn.vertex<4xf32> {
+// The virtual self loops of add_self_loops have no stored edge row.
+func.func @edge_features_with_added_loops(%g: !gnn.graph<as_given>, %e: !gnn.edge<4xf32>) -> !gnn.vertex<4xf32> {
+  %l = gnn.add_self_loops %g : !gnn.graph<as_given> -> !gnn.graph<one_per_vertex>
+  %0 = gnn.message_passing %l (%e) aggr = add : !gnn.graph<one_per_vertex>, (!gnn.edge<4xf32>) -> !gnn.vertex<4xf32> {
   ^bb0(%a: !gnn.edge<4xf32>):
-    // expected-error @+1 {{'gnn.get_edge' op edge features are not lowered yet}}
+    // expected-error @+1 {{'gnn.get_edge' op reads edge features on a graph with self loops added (add_self_loops): the added loops have no edge rows; not supported yet}}
     %r = gnn.get_edge %a : !gnn.edge<4xf32> -> vector<4xf32>
     gnn.yield %r : vector<4xf32>
   }

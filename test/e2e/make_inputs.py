@@ -2,10 +2,11 @@
 
   make_inputs.py --vertices N --edges E [--features F] [--seed S] --out PREFIX
                  [--params conv1.lin.weight:8x16,conv1.bias:8,...]
-                 [--isolated K]
+                 [--isolated K] [--edge-features D]
 
 writes PREFIX.edges.npy (int64 edge_index [2, E]), PREFIX.features.npy
-(float32 [N, F], when F > 0) and PREFIX.weights.safetensors (when --params
+(float32 [N, F], when F > 0), PREFIX.edge_attr.npy (float32 [E, D] in the
+edge order of PREFIX.edges.npy, when D > 0) and PREFIX.weights.safetensors (when --params
 is given), and prints a one-line summary of the graph.
 
 The graph is made to hit the cases GCN-style normalisation gets wrong:
@@ -73,6 +74,8 @@ def main():
     p.add_argument("--params", default="", help="name:AxB,name:C,...")
     p.add_argument("--isolated", type=int, default=None,
                    help="vertices that touch no edge (default N // 5)")
+    p.add_argument("--edge-features", type=int, default=0,
+                   help="write D features per edge (PREFIX.edge_attr.npy)")
     args = p.parse_args()
 
     rng = np.random.default_rng(args.seed)
@@ -81,6 +84,11 @@ def main():
     if args.features > 0:
         x = rng.uniform(-1, 1, size=(args.vertices, args.features))
         np.save(args.out + ".features.npy", x.astype(np.float32))
+    if args.edge_features > 0:
+        # From their own generator: the other files stay as they were.
+        erng = np.random.default_rng(args.seed + 1000)
+        ea = erng.uniform(-1, 1, size=(edges.shape[1], args.edge_features))
+        np.save(args.out + ".edge_attr.npy", ea.astype(np.float32))
     if args.params:
         weights = gnnweights.random_params(parse_params(args.params), args.seed + 1)
         gnnweights.write_safetensors(args.out + ".weights.safetensors", weights)

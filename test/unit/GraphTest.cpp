@@ -74,6 +74,27 @@ TEST(GraphCsr, KeepsSelfLoopsAndDuplicateEdges) {
   EXPECT_EQ(edgeIdsOf(g), (std::vector<int64_t>{1, 3, 4, 0, 2}));
 }
 
+TEST(GraphCsr, EdgeFeaturesFollowTheCsrOrder) {
+  Graph g = Graph::fromEdges(6, kSrc.data(), kDst.data(), 8);
+  Tensor rows({8, 2});
+  for (int64_t k = 0; k < 8; ++k) {
+    rows.data()[2 * k] = float(k);
+    rows.data()[2 * k + 1] = float(100 + k);
+  }
+  auto csr = edgeFeaturesToCsr(g, rows, "e.npy");
+  ASSERT_TRUE(bool(csr)) << llvm::toString(csr.takeError());
+  EXPECT_EQ(csr->shape, (std::vector<int64_t>{8, 2}));
+  for (int64_t k = 0; k < 8; ++k) {
+    EXPECT_EQ(csr->data()[2 * k], float(kEdgeIds[k]));
+    EXPECT_EQ(csr->data()[2 * k + 1], float(100 + kEdgeIds[k]));
+  }
+  Tensor wrong({7, 2});
+  auto bad = edgeFeaturesToCsr(g, wrong, "e.npy");
+  ASSERT_FALSE(bool(bad));
+  EXPECT_EQ(llvm::toString(bad.takeError()),
+            "e.npy: has 7 rows of edge features but the graph has 8 edges");
+}
+
 TEST(GraphCsr, EmptyGraphs) {
   Graph g = Graph::fromEdges(3, nullptr, nullptr, 0);
   EXPECT_EQ(offsetsOf(g), (std::vector<int64_t>{0, 0, 0, 0}));

@@ -28,6 +28,7 @@ namespace {
 /// because libLLVM already registers a global `-threads` option.
 struct Flags {
   std::string modelPath, graphPath, featuresPath, weightsPath, outputPath;
+  std::string edgeAttrPath;
   std::string modelName;
   int64_t numNodes = -1;
   int threads = 0;
@@ -40,6 +41,7 @@ struct Flags {
 static const char *kUsage =
     "usage: gnn-run MODEL.gnn|MODEL.mlir --graph G --features X.npy\n"
     "               [--weights W.safetensors] --output Y.npy [--num-nodes N]\n"
+    "               [--edge-attr E.npy]\n"
     "               [--threads N] [--set name=value]... [--model NAME] [--stats]\n"
     "               [--no-cache]\n";
 
@@ -103,6 +105,7 @@ static Flags parseFlags(int argc, char **argv) {
     if (name == "graph") f.graphPath = value();
     else if (name == "features") f.featuresPath = value();
     else if (name == "weights") f.weightsPath = value();
+    else if (name == "edge-attr") f.edgeAttrPath = value();
     else if (name == "output") f.outputPath = value();
     else if (name == "model") f.modelName = value();
     else if (name == "set") f.sets.push_back(value());
@@ -122,7 +125,8 @@ static Flags parseFlags(int argc, char **argv) {
 /// The model's compile options from the flags; the input width is the
 /// features'.
 static gnn::CompileOptions compileOptions(const Flags &flags,
-                                          int64_t inputFeatures) {
+                                          int64_t inputFeatures,
+                                          std::optional<int64_t> edgeFeatures) {
   gnn::CompileOptions options;
   for (const std::string &s : flags.sets) {
     auto [name, value] = llvm::StringRef(s).split('=');
@@ -131,6 +135,7 @@ static gnn::CompileOptions compileOptions(const Flags &flags,
     options.overrides.emplace_back(name.str(), value.str());
   }
   options.inputFeatures = inputFeatures;
+  options.edgeFeatures = edgeFeatures;
   options.modelName = flags.modelName;
   return options;
 }
@@ -158,14 +163,35 @@ int main(int argc, char **argv) {
          llvm::Twine(flags.numNodes));
   auto loadStart = clock::now();
   gnn::Graph graph = check(gnn::loadGraph(flags.graphPath, n));
+  // Edge features, in the graph file's edge order: reordered into CSR
+  // order once, here.
+  std::optional<gnn::Tensor> edgeAttr;
+  if (!flags.edgeAttrPath.empty()) {
+    gnn::Tensor rows = check(gnn::readNpyF32(flags.edgeAttrPath, /*rank=*/2));
+    edgeAttr = check(gnn::edgeFeaturesToCsr(graph, rows, flags.edgeAttrPath));
+  }
   double loadSeconds = seconds(loadStart);
 
   gnn::EngineOptions engineOptions;
   engineOptions.threads = flags.threads;
   engineOptions.cache = flags.cache;
   gnn::Engine engine(engineOptions);
+  // The edge feature width is the model's edge_dim where it has one (a
+  // file of another width is then reported below, naming the file), else
+  // the width of --edge-attr.
   auto compiled = engine.compileFile(
-      flags.modelPath, compileOptions(flags, features.shape[1]));
+      flags.modelPath, compileOptions(flags, features.shape[1], std::nullopt));
+  if (!compiled && edgeAttr) {
+    std::string message = llvm::toString(compiled.takeError());
+    if (!llvm::StringRef(message).contains(
+            "cannot tell the width of the edge features"))
+      compiled = llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                         message);
+    else
+      compiled = engine.compileFile(
+          flags.modelPath,
+          compileOptions(flags, features.shape[1], edgeAttr->shape[1]));
+  }
   if (!compiled) {
     // Compiler diagnostics come formatted (file:line:col: error: ..., the
     // line and a caret): print them as they are.
@@ -183,6 +209,20 @@ int main(int argc, char **argv) {
          " features per vertex but the model expects " +
          gnn::formatShape(inShape));
 
+  if (model->takesEdgeFeatures() && !edgeAttr)
+    fail(flags.modelPath + ": the model's forward() takes edge features "
+         "(edge_attr); pass --edge-attr E.npy (float32 [" +
+         llvm::Twine(graph.numEdges()) + ", " +
+         llvm::Twine(model->edgeInputShape().front()) + "])");
+  if (!model->takesEdgeFeatures() && edgeAttr)
+    fail(flags.edgeAttrPath + ": --edge-attr given, but the model's forward() "
+         "takes no edge features (edge_attr)");
+  if (edgeAttr && model->edgeInputShape() !=
+                      std::vector<int64_t>{edgeAttr->shape[1]})
+    fail(flags.edgeAttrPath + ": has " + llvm::Twine(edgeAttr->shape[1]) +
+         " features per edge but the model expects " +
+         gnn::formatShape(model->edgeInputShape()));
+
   if (!model->parameters().empty()) {
     if (flags.weightsPath.empty())
       fail(flags.modelPath + ": the model has parameters; pass --weights");
@@ -190,7 +230,9 @@ int main(int argc, char **argv) {
   }
 
   gnn::RunStats stats;
-  gnn::Tensor output = check(model->run(graph, features, &stats));
+  gnn::Tensor output =
+      check(edgeAttr ? model->run(graph, features, *edgeAttr, &stats)
+                     : model->run(graph, features, &stats));
   check(gnn::writeNpyF32(flags.outputPath, output.data(), output.shape));
 
   if (flags.stats) {

@@ -81,6 +81,12 @@ static cl::opt<int64_t>
                            "in_channels)"),
                   cl::value_desc("F"), cl::cat(gnncCategory));
 
+static cl::opt<int64_t>
+    edgeFeatures("edge-features",
+                 cl::desc("Width of the edge features of a forward() taking "
+                          "edge_attr (default: the model's edge_dim)"),
+                 cl::value_desc("D"), cl::cat(gnncCategory));
+
 static cl::opt<std::string>
     modelName("model",
               cl::desc("The class to compile (default: the class deriving "
@@ -264,6 +270,8 @@ int main(int argc, char **argv) {
   }
   if (inputFeatures.getNumOccurrences())
     options.inputFeatures = inputFeatures;
+  if (edgeFeatures.getNumOccurrences())
+    options.edgeFeatures = edgeFeatures;
   if (modelName.getNumOccurrences())
     options.modelName = modelName;
   options.libraryPath = layerLibrary;

@@ -71,6 +71,10 @@ public:
   /// The feature shapes of the input and output rows.
   const std::vector<int64_t> &inputShape() const;
   const std::vector<int64_t> &outputShape() const;
+  /// Whether forward() takes edge features (edge_attr), and the feature
+  /// shape of one edge row ({D}; empty when it takes none).
+  bool takesEdgeFeatures() const;
+  const std::vector<int64_t> &edgeInputShape() const;
   /// Seconds spent in the pass pipeline and in LLVM code generation.
   double compileSeconds() const;
 
@@ -81,6 +85,13 @@ public:
 
   /// Full-graph inference: one output row per vertex.
   llvm::Expected<Tensor> run(const Graph &graph, const Tensor &features,
+                             const RunOptions &options,
+                             RunStats *stats = nullptr);
+  /// The same for a model that takes edge features: `edgeFeatures` is
+  /// [E, D] with its rows in the graph's CSR order (edgeFeaturesToCsr in
+  /// gnn/Graph.h); null for a model that takes none.
+  llvm::Expected<Tensor> run(const Graph &graph, const Tensor &features,
+                             const Tensor *edgeFeatures,
                              const RunOptions &options,
                              RunStats *stats = nullptr);
 

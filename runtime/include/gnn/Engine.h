@@ -71,6 +71,10 @@ struct CompileOptions {
   /// not change that argument (a model built for 128 inputs rejects 16:
   /// override `in_channels` too).
   std::optional<int64_t> inputFeatures;
+  /// The width D of the edge features, for a model whose forward() takes
+  /// (self, x, edge_index, edge_attr): pass edgeFeatures.shape[1]. Defaults
+  /// to the model's `edge_dim` constructor argument.
+  std::optional<int64_t> edgeFeatures;
   /// The class to compile; empty means the one class deriving Model.
   std::string modelName;
 };
@@ -109,6 +113,10 @@ public:
   /// The feature shape of one input row ({F}) and of one output row ({C}).
   const std::vector<int64_t> &inputShape() const;
   const std::vector<int64_t> &outputShape() const;
+  /// Whether forward() takes (self, x, edge_index, edge_attr), and the
+  /// feature shape of one edge row ({D}; empty when it takes none).
+  bool takesEdgeFeatures() const;
+  const std::vector<int64_t> &edgeInputShape() const;
   const CompileStats &compileStats() const { return stats; }
 
   /// Takes the weights by state_dict name; entries the model does not use
@@ -129,6 +137,13 @@ public:
   /// are only read, and not kept. Fails if weights are unbound or the
   /// features have the wrong shape.
   llvm::Expected<Tensor> run(const Graph &graph, const Tensor &features,
+                             RunStats *stats = nullptr);
+  /// The same for a model that takes edge features: `edgeFeaturesCsr` is
+  /// [E, D] with rows in the graph's CSR order; edgeFeaturesToCsr
+  /// (gnn/Graph.h) reorders rows given in the graph file's edge order,
+  /// once, so that many runs can share the result.
+  llvm::Expected<Tensor> run(const Graph &graph, const Tensor &features,
+                             const Tensor &edgeFeaturesCsr,
                              RunStats *stats = nullptr);
 
 private:

@@ -43,6 +43,13 @@ private:
   AlignedArray<int64_t> edgeIds_; // numEdges
 };
 
+/// Edge features [E, D] given in the edge order of the graph file,
+/// reordered into the graph's CSR order (row k is input row edgeIds[k]):
+/// what kernels read at in-edge position k. Fails, naming `source`, unless
+/// `rows` is [numEdges, D].
+llvm::Expected<Tensor> edgeFeaturesToCsr(const Graph &graph, const Tensor &rows,
+                                         const std::string &source);
+
 /// Loads a graph file: a PyG edge_index .npy (int64 or int32, shape [2, E],
 /// row 0 sources, row 1 targets) or a text edge list ("src dst" per line,
 /// '#' comments, blank lines allowed). `numVertices` is the vertex count

@@ -3,8 +3,9 @@
 //   gnn-reference MODEL --graph E.npy --features X.npy
 //                       --weights W.safetensors --output Y.npy
 //
-// Computes what PyTorch Geometric computes for MODEL (gcn, gat or gin: the
-// models of examples/models/), in double precision, with the most direct
+// Computes what PyTorch Geometric computes for MODEL (gcn, gat, gin, sage,
+// graphconv or custom: the models of examples/models/; sage takes
+// --aggr max etc., mean by default), in double precision, with the most direct
 // loops over the COO edge list. It
 // shares nothing with the compiler or the runtime's CSR graph: only the file
 // loaders (GNNFormats, unit-tested on their own) are reused, so that an
@@ -351,6 +352,201 @@ Matrix runGIN(const Inputs &in) {
   return ginConv(in, h, "conv2.");
 }
 
+//===----------------------------------------------------------------------===//
+// Neighbour aggregation over the stored edges (SAGE, GraphConv, custom)
+//===----------------------------------------------------------------------===//
+
+/// The aggregation named by --aggr (SAGE only; "mean" unless given).
+std::string gAggr = "mean";
+
+/// PyG's aggregation of per-edge messages msg[k] (row k of an [E, C]
+/// matrix) at dst[k], over the edges exactly as given: no self loops added
+/// or removed, a duplicated edge counted twice. A vertex with no in-edges
+/// gets zeros for every aggregation (PyG's scatter: sum over nothing is 0,
+/// mean divides by count.clamp(min=1), max/min leave the zero fill).
+Matrix aggregate(const Inputs &in, const Matrix &msg,
+                 const std::string &aggr) {
+  const int64_t n = in.numNodes;
+  Matrix out(n, msg.cols);
+  std::vector<int64_t> count(size_t(n), 0);
+  bool isMax = aggr == "max", isMin = aggr == "min";
+  if (!(aggr == "add" || aggr == "sum" || aggr == "mean" || isMax || isMin))
+    throw Failure{"unknown aggregation '" + aggr + "'"};
+  for (size_t k = 0; k < in.dst.size(); ++k) {
+    int64_t i = in.dst[k];
+    for (int64_t c = 0; c < msg.cols; ++c) {
+      double m = msg.at(int64_t(k), c);
+      double &o = out.at(i, c);
+      if (count[size_t(i)] == 0 && (isMax || isMin))
+        o = m;
+      else if (isMax)
+        o = std::max(o, m);
+      else if (isMin)
+        o = std::min(o, m);
+      else
+        o += m;
+    }
+    ++count[size_t(i)];
+  }
+  if (aggr == "mean")
+    for (int64_t v = 0; v < n; ++v)
+      for (int64_t c = 0; c < msg.cols; ++c)
+        out.at(v, c) /= double(std::max<int64_t>(count[size_t(v)], 1));
+  return out;
+}
+
+/// The message x_j of every edge, as an [E, C] matrix.
+Matrix gatherSources(const Inputs &in, const Matrix &x) {
+  Matrix msg(int64_t(in.src.size()), x.cols);
+  for (size_t k = 0; k < in.src.size(); ++k)
+    for (int64_t c = 0; c < x.cols; ++c)
+      msg.at(int64_t(k), c) = x.at(in.src[k], c);
+  return msg;
+}
+
+/// Elementwise a + b of two matrices of the same shape.
+Matrix plus(Matrix a, const Matrix &b) {
+  for (size_t i = 0; i < a.v.size(); ++i)
+    a.v[i] += b.v[i];
+  return a;
+}
+
+/// One PyG SAGEConv(in, out, aggr) with its other defaults (normalize=False,
+/// root_weight=True, project=False, bias=True). PyG's forward is
+///   x = (x, x); out = propagate(edge_index, x=x)   # message x_j, aggr
+///   out = lin_l(out)                                # lin_l has the bias
+///   out = out + lin_r(x[1])                         # lin_r bias=False
+Matrix sageConv(const Inputs &in, const Matrix &x, const std::string &prefix) {
+  const int64_t out = weightDim(in, prefix + "lin_l.weight", 0);
+  Matrix wl = weight(in, prefix + "lin_l.weight", {out, x.cols});
+  Matrix bl = weight(in, prefix + "lin_l.bias", {out});
+  Matrix wr = weight(in, prefix + "lin_r.weight", {out, x.cols});
+  Matrix y = linear(aggregate(in, gatherSources(in, x), gAggr), wl);
+  addBias(y, bl);
+  return plus(std::move(y), linear(x, wr));
+}
+
+/// The 2-layer GraphSAGE of examples/models/sage.gnn (aggr from --aggr):
+///   h = relu(conv1(x, edge_index)); return conv2(h, edge_index)
+Matrix runSAGE(const Inputs &in) {
+  Matrix h = sageConv(in, in.x, "conv1.");
+  relu(h);
+  return sageConv(in, h, "conv2.");
+}
+
+/// One PyG GraphConv(in, out) with its defaults (aggr="add", bias=True),
+/// no edge weights:
+///   out = propagate(edge_index, x=(x, x))   # sum of x_j over in-edges
+///   out = lin_rel(out) + lin_root(x[1])     # lin_root has no bias
+Matrix graphConv(const Inputs &in, const Matrix &x, const std::string &prefix) {
+  const int64_t out = weightDim(in, prefix + "lin_rel.weight", 0);
+  Matrix wrel = weight(in, prefix + "lin_rel.weight", {out, x.cols});
+  Matrix brel = weight(in, prefix + "lin_rel.bias", {out});
+  Matrix wroot = weight(in, prefix + "lin_root.weight", {out, x.cols});
+  Matrix y = linear(aggregate(in, gatherSources(in, x), "add"), wrel);
+  addBias(y, brel);
+  return plus(std::move(y), linear(x, wroot));
+}
+
+/// The 2-layer GraphConv network of examples/models/graphconv.gnn.
+Matrix runGraphConv(const Inputs &in) {
+  Matrix h = graphConv(in, in.x, "conv1.");
+  relu(h);
+  return graphConv(in, h, "conv2.");
+}
+
+/// The layer defined in examples/models/custom.gnn (EdgeGatedMean):
+///   message(x_i, x_j) = sigmoid(x_i - x_j) * x_j, aggr "mean",
+///   out = lin(aggregated) + root(x)   # lin.bias, root without bias
+Matrix edgeGatedMean(const Inputs &in, const Matrix &x,
+                     const std::string &prefix) {
+  const int64_t out = weightDim(in, prefix + "lin.weight", 0);
+  Matrix w = weight(in, prefix + "lin.weight", {out, x.cols});
+  Matrix b = weight(in, prefix + "lin.bias", {out});
+  Matrix wroot = weight(in, prefix + "root.weight", {out, x.cols});
+  Matrix msg(int64_t(in.src.size()), x.cols);
+  for (size_t k = 0; k < in.src.size(); ++k)
+    for (int64_t c = 0; c < x.cols; ++c) {
+      double xi = x.at(in.dst[k], c), xj = x.at(in.src[k], c);
+      msg.at(int64_t(k), c) = xj / (1.0 + std::exp(-(xi - xj)));
+    }
+  Matrix y = linear(aggregate(in, msg, "mean"), w);
+  addBias(y, b);
+  return plus(std::move(y), linear(x, wroot));
+}
+
+/// The 2-layer model of examples/models/custom.gnn.
+Matrix runCustom(const Inputs &in) {
+  Matrix h = edgeGatedMean(in, in.x, "conv1.");
+  relu(h);
+  return edgeGatedMean(in, h, "conv2.");
+}
+
+//===----------------------------------------------------------------------===//
+// GINE (torch_geometric.nn.GINEConv with edge_dim given)
+//===----------------------------------------------------------------------===//
+
+/// --edge-attr: float32 [E, D] in the edge order of --graph (gine only).
+std::string gEdgeAttrPath;
+
+/// One GINEConv(Sequential(Linear, ReLU, Linear), edge_dim=D), eps from the
+/// state_dict, as PyG computes it:
+///   e_k = lin(edge_attr[k])                       # Linear(D, in)
+///   out = nn((1 + eps) * x + sum_{k : col[k] == i} relu(x[row[k]] + e_k))
+/// over the edges exactly as given (no self loops added or removed).
+Matrix gineConv(const Inputs &in, const Matrix &x, const Matrix &edgeAttr,
+                const std::string &prefix) {
+  const int64_t n = in.numNodes;
+  const int64_t hidden = weightDim(in, prefix + "nn.0.weight", 0);
+  const int64_t out = weightDim(in, prefix + "nn.2.weight", 0);
+  double eps = weight(in, prefix + "eps", {1}).v[0];
+  Matrix w0 = weight(in, prefix + "nn.0.weight", {hidden, x.cols});
+  Matrix b0 = weight(in, prefix + "nn.0.bias", {hidden});
+  Matrix w2 = weight(in, prefix + "nn.2.weight", {out, hidden});
+  Matrix b2 = weight(in, prefix + "nn.2.bias", {out});
+  Matrix wl = weight(in, prefix + "lin.weight", {x.cols, edgeAttr.cols});
+  Matrix bl = weight(in, prefix + "lin.bias", {x.cols});
+
+  Matrix agg(n, x.cols);
+  for (int64_t v = 0; v < n; ++v)
+    for (int64_t j = 0; j < x.cols; ++j)
+      agg.at(v, j) = (1 + eps) * x.at(v, j);
+  for (size_t k = 0; k < in.src.size(); ++k)
+    for (int64_t j = 0; j < x.cols; ++j) {
+      double e = bl.at(0, j);
+      for (int64_t d = 0; d < edgeAttr.cols; ++d)
+        e += edgeAttr.at(int64_t(k), d) * wl.at(j, d);
+      agg.at(in.dst[k], j) += std::max(0.0, x.at(in.src[k], j) + e);
+    }
+  Matrix h = linear(agg, w0);
+  addBias(h, b0);
+  relu(h);
+  Matrix y = linear(h, w2);
+  addBias(y, b2);
+  return y;
+}
+
+/// The 2-layer GINE of examples/models/gine.gnn:
+///   h = relu(conv1(x, edge_index, edge_attr))
+///   return conv2(h, edge_index, edge_attr)
+Matrix runGINE(const Inputs &in) {
+  if (gEdgeAttrPath.empty())
+    throw Failure{"gine needs --edge-attr E.npy"};
+  auto attr = gnn::readNpyF32(gEdgeAttrPath, 2);
+  if (!attr)
+    throw Failure{llvm::toString(attr.takeError())};
+  if (attr->shape[0] != int64_t(in.src.size()))
+    throw Failure{gEdgeAttrPath + ": has " + std::to_string(attr->shape[0]) +
+                  " rows, the graph " + std::to_string(in.src.size()) +
+                  " edges"};
+  Matrix e(attr->shape[0], attr->shape[1]);
+  for (size_t i = 0; i < e.v.size(); ++i)
+    e.v[i] = attr->data()[i];
+  Matrix h = gineConv(in, in.x, e, "conv1.");
+  relu(h);
+  return gineConv(in, h, e, "conv2.");
+}
+
 struct ModelEntry {
   const char *name;
   Matrix (*run)(const Inputs &);
@@ -359,6 +555,10 @@ const ModelEntry kModels[] = {
     {"gcn", runGCN},
     {"gat", runGAT},
     {"gin", runGIN},
+    {"gine", runGINE},
+    {"sage", runSAGE},
+    {"graphconv", runGraphConv},
+    {"custom", runCustom},
 };
 
 //===----------------------------------------------------------------------===//
@@ -376,7 +576,8 @@ int usage() {
     names += std::string(names.empty() ? "" : "|") + m.name;
   llvm::errs() << "usage: gnn-reference " << names
                << " --graph E.npy --features X.npy --weights W.safetensors "
-                  "--output Y.npy\n";
+                  "--output Y.npy [--aggr mean|max|min|add] "
+                  "[--edge-attr E.npy]\n";
   return 1;
 }
 
@@ -433,6 +634,7 @@ int main(int argc, char **argv) {
   // "--name value" or "--name=value"; every flag is required.
   std::map<std::string, std::string> flags;
   const char *known[] = {"graph", "features", "weights", "output"};
+  const char *optional[] = {"aggr", "edge-attr"}; // sage only: mean (default), max, ...
   for (int i = 2; i < argc; ++i) {
     llvm::StringRef arg = argv[i];
     if (!arg.consume_front("--"))
@@ -440,6 +642,8 @@ int main(int argc, char **argv) {
     auto [name, value] = arg.split('=');
     bool isKnown = false;
     for (const char *k : known)
+      isKnown |= name == k;
+    for (const char *k : optional)
       isKnown |= name == k;
     if (!isKnown)
       return fail("unknown flag '--" + name.str() + "'");
@@ -453,6 +657,11 @@ int main(int argc, char **argv) {
   for (const char *k : known)
     if (!flags.count(k))
       return fail(std::string("--") + k + " must be given");
+
+  if (flags.count("aggr"))
+    gAggr = flags["aggr"];
+  if (flags.count("edge-attr"))
+    gEdgeAttrPath = flags["edge-attr"];
 
   Matrix y;
   try {

@@ -1,0 +1,73 @@
+// RUN: gnn-opt %s -split-input-file --gnn-outline-kernels="prefetch-distance=0" | FileCheck %s
+
+// Edge tensors are kernel inputs like vertex tensors (args = [offsets,
+// sources, x, e, result]); their rows are stored in CSR order, so
+// gnn.get_edge loads row e * 4 at the in-edge position e, next to the
+// source row loaded at sources[e] * 4.
+// CHECK-LABEL: func.func @edge_message(
+// CHECK-SAME: %[[G:.*]]: !gnn.graph<as_given>, %[[X:.*]]: !gnn.vertex<4xf32>, %[[E:.*]]: !gnn.edge<4xf32>)
+// CHECK-NEXT: %[[R:.*]] = gnn.launch @edge_message_kernel0(%[[G]], %[[X]], %[[E]]) {edge_balanced} : <as_given>, !gnn.vertex<4xf32>, !gnn.edge<4xf32> -> !gnn.vertex<4xf32>
+// CHECK-LABEL: func.func @edge_message_kernel0(
+// CHECK: %[[S1:.*]] = llvm.getelementptr %{{.*}}[1] : (!llvm.ptr) -> !llvm.ptr, !llvm.ptr
+// CHECK-NEXT: %[[SRC:.*]] = llvm.load %[[S1]] : !llvm.ptr -> !llvm.ptr
+// CHECK-NEXT: %[[S2:.*]] = llvm.getelementptr %{{.*}}[2] : (!llvm.ptr) -> !llvm.ptr, !llvm.ptr
+// CHECK-NEXT: %[[XP:.*]] = llvm.load %[[S2]] : !llvm.ptr -> !llvm.ptr
+// CHECK-NEXT: %[[S3:.*]] = llvm.getelementptr %{{.*}}[3] : (!llvm.ptr) -> !llvm.ptr, !llvm.ptr
+// CHECK-NEXT: %[[EP:.*]] = llvm.load %[[S3]] : !llvm.ptr -> !llvm.ptr
+// CHECK: scf.for %[[K:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[ACC:.*]] = %{{.*}}, %{{.*}} = %{{.*}}) -> (vector<4xf32>, i64)  : i64 {
+// CHECK-NEXT: %[[UA:.*]] = llvm.getelementptr %[[SRC]][%[[K]]] : (!llvm.ptr, i64) -> !llvm.ptr, i32
+// CHECK-NEXT: %[[U32:.*]] = llvm.load %[[UA]] : !llvm.ptr -> i32
+// CHECK-NEXT: %[[U:.*]] = arith.extui %[[U32]] : i32 to i64
+// CHECK-NEXT: %[[C4:.*]] = arith.constant 4 : i64
+// CHECK-NEXT: %[[XI:.*]] = arith.muli %[[U]], %[[C4]] : i64
+// CHECK-NEXT: %[[XA:.*]] = llvm.getelementptr %[[XP]][%[[XI]]] : (!llvm.ptr, i64) -> !llvm.ptr, f32
+// CHECK-NEXT: %[[XJ:.*]] = llvm.load %[[XA]] {alignment = 4 : i64} : !llvm.ptr -> vector<4xf32>
+// CHECK-NEXT: %[[C4E:.*]] = arith.constant 4 : i64
+// CHECK-NEXT: %[[EI:.*]] = arith.muli %[[K]], %[[C4E]] : i64
+// CHECK-NEXT: %[[EA:.*]] = llvm.getelementptr %[[EP]][%[[EI]]] : (!llvm.ptr, i64) -> !llvm.ptr, f32
+// CHECK-NEXT: %[[EK:.*]] = llvm.load %[[EA]] {alignment = 4 : i64} : !llvm.ptr -> vector<4xf32>
+// CHECK-NEXT: %[[M:.*]] = gnn.add %[[XJ]], %[[EK]] : vector<4xf32>, vector<4xf32> -> vector<4xf32>
+// CHECK-NEXT: %[[RELU:.*]] = gnn.relu %[[M]] : vector<4xf32>
+// CHECK-NEXT: arith.addf %[[ACC]], %[[RELU]] : vector<4xf32>
+func.func @edge_message(%g: !gnn.graph<as_given>, %x: !gnn.vertex<4xf32>, %e: !gnn.edge<4xf32>) -> !gnn.vertex<4xf32> {
+  %0 = gnn.message_passing %g (%x, %e) aggr = add : !gnn.graph<as_given>, (!gnn.vertex<4xf32>, !gnn.edge<4xf32>) -> !gnn.vertex<4xf32> {
+  ^bb0(%a: !gnn.vertex<4xf32>, %b: !gnn.edge<4xf32>):
+    %xj = gnn.get_vertex %a source : !gnn.vertex<4xf32> -> vector<4xf32>
+    %ek = gnn.get_edge %b : !gnn.edge<4xf32> -> vector<4xf32>
+    %s = gnn.add %xj, %ek : vector<4xf32>, vector<4xf32> -> vector<4xf32>
+    %r = gnn.relu %s : vector<4xf32>
+    gnn.yield %r : vector<4xf32>
+  }
+  return %0 : !gnn.vertex<4xf32>
+}
+
+// -----
+
+// An edge-domain transform is a kernel over a range of edge rows: the
+// launch returns an edge tensor (the executor runs it over [0, E)) and the
+// loop loads and stores row k * 3.
+// CHECK-LABEL: func.func @edge_transform(
+// CHECK-SAME: %[[G:.*]]: !gnn.graph<as_given>, %[[E:.*]]: !gnn.edge<3xf32>)
+// CHECK-NEXT: %[[R:.*]] = gnn.launch @edge_transform_kernel0(%[[G]], %[[E]]) : <as_given>, !gnn.edge<3xf32> -> !gnn.edge<3xf32>
+// CHECK-NEXT: return %[[R]]
+// CHECK-LABEL: func.func @edge_transform_kernel0(
+// CHECK-SAME: %[[LO:.*]]: i64, %[[HI:.*]]: i64, %{{.*}}: !llvm.ptr)
+// CHECK: llvm.getelementptr %{{.*}}[2] : (!llvm.ptr) -> !llvm.ptr, !llvm.ptr
+// CHECK-NEXT: %[[EP:.*]] = llvm.load %{{.*}} : !llvm.ptr -> !llvm.ptr
+// CHECK-NEXT: %{{.*}} = llvm.getelementptr %{{.*}}[3] : (!llvm.ptr) -> !llvm.ptr, !llvm.ptr
+// CHECK-NEXT: %[[OUT:.*]] = llvm.load %{{.*}} : !llvm.ptr -> !llvm.ptr
+// CHECK: scf.for %[[K:.*]] = %[[LO]] to %[[HI]] step %{{.*}} : i64 {
+// CHECK-NEXT: %[[C3:.*]] = arith.constant 3 : i64
+// CHECK-NEXT: %[[I:.*]] = arith.muli %[[K]], %[[C3]] : i64
+// CHECK-NEXT: %[[A:.*]] = llvm.getelementptr %[[EP]][%[[I]]] : (!llvm.ptr, i64) -> !llvm.ptr, f32
+// CHECK-NEXT: %[[ROW:.*]] = llvm.load %[[A]] {alignment = 4 : i64} : !llvm.ptr -> vector<3xf32>
+// CHECK-NEXT: %[[Y:.*]] = gnn.sigmoid %[[ROW]] : vector<3xf32>
+// CHECK: llvm.store %[[Y]], %{{.*}} {alignment = 4 : i64} : vector<3xf32>, !llvm.ptr
+func.func @edge_transform(%g: !gnn.graph<as_given>, %e: !gnn.edge<3xf32>) -> !gnn.edge<3xf32> {
+  %0 = gnn.transform (%e) : (!gnn.edge<3xf32>) -> !gnn.edge<3xf32> {
+  ^bb0(%r: vector<3xf32>):
+    %y = gnn.sigmoid %r : vector<3xf32>
+    gnn.yield %y : vector<3xf32>
+  }
+  return %0 : !gnn.edge<3xf32>
+}

@@ -1,0 +1,562 @@
+#!/usr/bin/python3
+"""gnnc against PyTorch and against the machine's limits.
+
+  bench.py [--quick] [--models gcn,sage,...] [--systems gnnc,eager,...]
+           [--graphs rmat-18,...] [--runs 5] [--threads 2] [--out FILE]
+
+For each graph (generated once by gnn-graph, kept in --data) and each model
+of MODELS that exists, in this order: gnnc (gnn-run, one process per run),
+then the PyTorch peers (bench/peer.py, one process per peer, so each peak
+RSS is its own): eager, torch.jit.script, neighbour-sampled mini-batches.
+Every peer's first full-graph result is checked against gnnc's output
+(rtol 1e-4) before anything of it is timed. Times are medians of --runs
+runs; everyone gets --threads threads. The machine's limits (STREAM-like
+bandwidth, sgemm rate) are measured in the same run, and each model's
+lower-bound time follows from the bytes and flops it must move.
+
+Results go to one JSON file (bench/results/full.json, or quick.json with
+--quick); bench/report.py turns full.json into docs/performance.md.
+
+A peer on a graph is skipped, with the reason recorded, when its time on
+the previous graph scaled by the edge count predicts more than
+--cell-budget seconds for all its runs, or its peak RSS scaled likewise
+predicts more than --memory-fraction of the machine's memory.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.realpath(__file__))
+ROOT = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+import schedule  # noqa: E402
+import tensors  # noqa: E402
+
+# The benchmark's models: the first file that exists is used; a model with
+# none is skipped with a note. Widths: 128 -> 64 -> 16 (GAT: 8 heads x 8).
+MODELS = [
+    {"name": "gcn", "title": "GCN", "files": ["examples/models/gcn.gnn", "bench/models/gcn.gnn"]},
+    {"name": "sage", "title": "GraphSAGE (mean)", "files": ["examples/models/sage.gnn", "bench/models/sage.gnn"]},
+    {"name": "gin", "title": "GIN", "files": ["examples/models/gin.gnn", "bench/models/gin.gnn"]},
+    {"name": "gat", "title": "GAT (8 heads)", "files": ["examples/models/gat.gnn", "bench/models/gat.gnn"]},
+]
+
+# RMAT graphs (name, vertices, edges as generated; GCN and GAT add one self
+# loop per vertex). rmat-18 is the reference point of issue 4.
+GRAPHS = {
+    "rmat-16": (65536, 1_000_000),
+    "rmat-17": (131072, 2_000_000),
+    "rmat-18": (262144, 4_000_000),
+    "rmat-20": (1048576, 16_000_000),
+    "rmat-22": (4194304, 100_000_000),
+}
+FULL = {"graphs": ["rmat-17", "rmat-18", "rmat-20", "rmat-22"],
+        "systems": ["gnnc", "eager", "script", "sampled"],
+        # Past the reference graph only what the plots need, so that `make
+        # bench` stays near 30 minutes: eager PyTorch up to 16M edges (jit.script
+        # tracks it within noise; sampling costs minutes there), gnnc alone at
+        # 100M edges (PyTorch's E x F message tensors do not fit in memory).
+        "graph_systems": {"rmat-20": ["gnnc", "eager"], "rmat-22": ["gnnc"]}}
+QUICK = {"graphs": ["rmat-16"], "systems": ["gnnc", "eager"], "models": ["gcn"]}
+FEATURES = 128
+SEED = 1
+PEERS = ("eager", "script", "sampled")
+REFERENCE_GRAPH = "rmat-18"  # issue 4's N = 262,144, E = 4M (+ self loops), F = 128
+
+
+START = time.time()
+
+
+def log(message):
+    elapsed = time.time() - START
+    print(f"[{int(elapsed // 60):3d}:{int(elapsed % 60):02d}] {message}", file=sys.stderr, flush=True)
+
+
+def run_measured(cmd, env=None, timeout=None):
+    """Runs CMD; returns (exit code, stdout, stderr, wall s, peak RSS KiB)
+    with the peak RSS of that child alone (wait4)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.time()
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err, env=env)
+        deadline = None if timeout is None else start + timeout
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if deadline and time.time() > deadline:
+                proc.kill()
+            time.sleep(0.005)
+        wall = time.time() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return (proc.returncode, out.read().decode(errors="replace"),
+                err.read().decode(errors="replace"), wall, usage.ru_maxrss)
+
+
+def child_env(threads):
+    env = dict(os.environ)
+    env.update(OMP_NUM_THREADS=str(threads), OPENBLAS_NUM_THREADS=str(threads),
+               MKL_NUM_THREADS=str(threads), PYTHONWARNINGS="ignore")
+    return env
+
+
+# --------------------------------------------------------------------------
+# The machine
+
+
+def machine_description(python, threads):
+    info = {"platform": platform.platform(), "python": sys.version.split()[0]}
+    try:
+        lscpu = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
+        fields = dict(line.split(":", 1) for line in lscpu.splitlines() if ":" in line)
+        fields = {k.strip(): v.strip() for k, v in fields.items()}
+        for key in ("Model name", "CPU(s)", "Thread(s) per core", "Core(s) per socket",
+                    "Socket(s)", "L2 cache", "L3 cache", "CPU max MHz", "Hypervisor vendor"):
+            if key in fields:
+                info[key] = fields[key]
+        flags = fields.get("Flags", "").split()
+        info["vector ISA"] = " ".join(f for f in ("avx2", "fma", "avx512f", "avx512_bf16") if f in flags)
+    except OSError:
+        pass
+    with open("/proc/meminfo") as f:
+        mem = dict(line.split(":", 1) for line in f)
+    info["memory_gib"] = round(int(mem["MemTotal"].split()[0]) / 2**20, 1)
+    for pkg in ("python3-torch", "python3-numpy", "libopenblas0-pthread", "libdnnl-dev", "llvm-19"):
+        r = subprocess.run(["dpkg-query", "-W", "-f=${Version}", pkg], capture_output=True, text=True)
+        info["pkg " + pkg] = r.stdout.strip() if r.returncode == 0 else "not installed"
+    r = subprocess.run(["update-alternatives", "--query", "libblas.so.3-x86_64-linux-gnu"],
+                       capture_output=True, text=True)
+    m = re.search(r"^Value:\s*(\S+)", r.stdout, re.M)
+    info["libblas.so.3 alternative"] = m.group(1) if m else "unknown"
+    rc, out, err, _, _ = run_measured([python, os.path.join(HERE, "peer.py"), "info",
+                                       "--threads", str(threads)], env=child_env(threads))
+    info["torch"] = json.loads(out.splitlines()[-1]) if rc == 0 else {"error": err[-2000:]}
+    libs = info["torch"].get("loaded_libraries", []) if rc == 0 else []
+    blas = [l for l in libs if "blas" in os.path.basename(l)]
+    info["blas_in_torch"] = ", ".join(blas) or "none found"
+    info["blas_is_openblas"] = any("openblas" in l for l in blas)
+    info["env"] = {k: v for k, v in os.environ.items()
+                   if k.startswith(("OPENBLAS", "OMP_", "MKL", "GOMP", "KMP"))}
+    return info
+
+
+def git_state():
+    def git(*args):
+        r = subprocess.run(["git", "-C", ROOT, *args], capture_output=True, text=True)
+        return r.stdout.strip()
+    return {"commit": git("rev-parse", "HEAD"), "dirty": bool(git("status", "--porcelain", "--untracked-files=no"))}
+
+
+def measure_limits(args):
+    stream = args.stream
+    if not os.path.exists(stream):
+        os.makedirs(os.path.dirname(stream), exist_ok=True)
+        log(f"bench: building {stream}")
+        subprocess.run(["g++", "-O3", "-march=native", "-fopenmp", "-o", stream,
+                        os.path.join(HERE, "stream.cpp")], check=True)
+    limits = {}
+    rc, out, err, _, _ = run_measured([stream, "--mib", str(args.stream_mib)], env=child_env(args.threads))
+    if rc != 0:
+        raise SystemExit(f"bench: {stream} failed: {err}")
+    limits["stream"] = json.loads(out)
+    rc, out, err, _, _ = run_measured([args.python, os.path.join(HERE, "peer.py"), "sgemm",
+                                       "--threads", str(args.threads)], env=child_env(args.threads))
+    if rc != 0:
+        raise SystemExit(f"bench: sgemm failed: {err}")
+    limits["sgemm"] = json.loads(out.splitlines()[-1])
+    # The roofs used for lower bounds: the median triad rate (this machine's
+    # best-of-N swings with its neighbours' load, its median far less) and
+    # the best square sgemm rate.
+    limits["bandwidth_gbs"] = limits["stream"]["triad_median_gbs"]
+    limits["bandwidth_source"] = f"triad, median of {limits['stream']['reps']}"
+    limits["gflops"] = limits["sgemm"]["square_2048_gflops"]
+    return limits
+
+
+# --------------------------------------------------------------------------
+# Inputs
+
+
+def prepare_graph(args, name):
+    n, e = GRAPHS[name]
+    prefix = os.path.join(args.data, name)
+    edges, features = prefix + ".edges.npy", prefix + ".features.npy"
+    graph = {"name": name, "vertices": n, "edges": e, "features": FEATURES,
+             "edges_path": edges, "features_path": features}
+    if not (os.path.exists(edges) and os.path.exists(features)):
+        log(f"bench: generating {name} ({n} vertices, {e} edges)")
+        t = time.time()
+        subprocess.run([os.path.join(args.bin, "gnn-graph"), "generate", "--kind=rmat",
+                        f"--vertices={n}", f"--edges={e}", f"--features={FEATURES}",
+                        f"--seed={SEED}", f"--out={prefix}"], check=True,
+                       stdout=subprocess.DEVNULL)
+        graph["generate_s"] = time.time() - t
+    stats = subprocess.run([os.path.join(args.bin, "gnn-graph"), "stats", f"--graph={edges}",
+                            f"--num_nodes={n}"], capture_output=True, text=True).stdout
+    for line in stats.splitlines():
+        key, _, value = line.partition(":")
+        try:
+            graph["stat " + key.strip()] = float(value) if "." in value else int(value)
+        except ValueError:
+            pass
+    return graph
+
+
+def prepare_model(args, spec):
+    path = next((os.path.join(ROOT, f) for f in spec["files"] if os.path.exists(os.path.join(ROOT, f))), None)
+    model = {"name": spec["name"], "title": spec["title"]}
+    if path is None:
+        model["skipped"] = "no model file (" + " or ".join(spec["files"]) + ")"
+        return model
+    model["file"] = os.path.relpath(path, ROOT)
+    params = os.path.join(args.data, spec["name"] + ".params")
+    weights = os.path.join(args.data, spec["name"] + ".safetensors")
+    r = subprocess.run([os.path.join(args.bin, "gnnc"), path, "--emit=params", "-o", params],
+                       capture_output=True, text=True)
+    if r.returncode != 0:
+        model["skipped"] = "gnnc --emit=params failed: " + r.stderr.strip()[-500:]
+        return model
+    subprocess.run([os.path.join(ROOT, "scripts", "random-weights"), params, weights,
+                    "--seed", str(SEED)], check=True)
+    model["weights"] = weights
+    model["params"] = [[n, list(s)] for n, s in tensors.read_params(params)]
+    try:
+        model["schedule"] = schedule.compile_schedule(os.path.join(args.bin, "gnnc"),
+                                                      os.path.join(args.bin, "gnn-opt"), path)
+    except subprocess.CalledProcessError as e:
+        model["schedule"] = []
+        model["schedule_error"] = (e.stderr or "")[-500:]
+    except OSError as e:
+        model["schedule"] = []
+        model["schedule_error"] = str(e)
+    try:
+        model["layers"] = schedule.layers_of(spec["name"], dict(tensors.read_params(params)))
+    except (KeyError, IndexError) as e:
+        model["layers"] = []
+        model["layers_error"] = f"parameter {e} not found"
+    return model
+
+
+# --------------------------------------------------------------------------
+# gnnc
+
+
+_STAGE = re.compile(r"^\s*([0-9.]+) ms\s+(kernel @(\S+)|linear)\b(.*)$")
+
+
+def parse_stats(text):
+    out = {"stages": []}
+    for line in text.splitlines():
+        if m := re.match(r"compile: ([0-9.]+) s", line):
+            out["compile_s"] = float(m.group(1))
+            for part, value in re.findall(r"(\w+) ([0-9.]+) s", line[m.end():]):
+                out[f"compile_{part}_s"] = float(value)
+        elif m := re.match(r"kernel cache: (\w+)", line):
+            out["cache"] = m.group(1)  # hit, stored or off
+        elif m := re.match(r"inference: ([0-9.]+) s", line):
+            out["inference_s"] = float(m.group(1))
+        elif m := re.match(r"graph: .*loaded in ([0-9.]+) s", line):
+            out["graph_load_s"] = float(m.group(1))
+        elif m := re.match(r"output: .*checksum sum=(\S+) sum\|x\|=(\S+)", line):
+            out["checksum"] = [float(m.group(1)), float(m.group(2))]
+        elif m := re.match(r"total wall time: ([0-9.]+) s", line):
+            out["total_wall_s"] = float(m.group(1))
+        elif m := _STAGE.match(line):
+            out["stages"].append({"ms": float(m.group(1)), "kernel": m.group(3),
+                                  "what": m.group(2).split()[0]})
+    return out
+
+
+def run_gnnc(args, graph, model, out_path):
+    """One cold run (the model's kernel cache emptied first: the compile is
+    a cold one) and --runs runs with the kernels cached, each a process of
+    its own. The inference median is over the cached runs."""
+    cmd = [os.path.join(args.bin, "gnn-run"), os.path.join(ROOT, model["file"]),
+           "--graph", graph["edges_path"], "--features", graph["features_path"],
+           "--weights", model["weights"], "--threads", str(args.threads), "--stats"]
+    env = child_env(args.threads)
+    cache = os.path.join(args.data, "kernel-cache", model["name"])
+    shutil.rmtree(cache, ignore_errors=True)
+    env["GNNC_CACHE_DIR"] = cache
+    runs = []
+    for i in range(1 + args.runs):
+        target = out_path if i == 0 else out_path + ".again.npy"
+        rc, out, err, wall, rss = run_measured(cmd + ["--output", target], env=env)
+        if rc != 0:
+            return {"status": "failed", "note": (err or out).strip()[-800:]}
+        stats = parse_stats(out)
+        stats.update(wall_s=wall, peak_rss_kib=rss)
+        runs.append(stats)
+    if os.path.exists(out_path + ".again.npy"):
+        os.unlink(out_path + ".again.npy")
+    cold, warm = runs[0], runs[1:]
+    result = {"status": "ok", "cold": cold, "runs": warm}
+    result["runs_s"] = [r["inference_s"] for r in warm]
+    result["median_s"] = statistics.median(result["runs_s"])
+    result["first_run_s"] = cold["inference_s"]
+    result["peak_rss_kib"] = max(r["peak_rss_kib"] for r in runs)
+    result["compile_cold_s"] = cold.get("compile_s")
+    result["compile_cached_s"] = statistics.median(r.get("compile_s", 0.0) for r in warm)
+    result["cache_states"] = [r.get("cache", "unknown") for r in runs]
+    result["time_to_first_result_s"] = cold["wall_s"]
+    result["time_to_first_result_cached_s"] = statistics.median(r["wall_s"] for r in warm)
+    result["deterministic"] = len({tuple(r.get("checksum", ())) for r in runs}) == 1
+    # Per stage: the median over the cached runs, in schedule order.
+    stage_lists = [r["stages"] for r in warm]
+    if stage_lists and all(len(s) == len(stage_lists[0]) for s in stage_lists):
+        result["stages"] = [{"what": s["what"], "kernel": s["kernel"],
+                             "ms": statistics.median(run[i]["ms"] for run in stage_lists)}
+                            for i, s in enumerate(stage_lists[0])]
+    return result
+
+
+def efficiency(args, graph, model, gnnc, limits):
+    """Lower bounds for this model and graph, and gnnc against them."""
+    n, e = graph["vertices"], graph["edges"]
+    bw, gf = limits["bandwidth_gbs"], limits["gflops"]
+    out = {}
+    if model.get("layers"):
+        out["model_bound"] = schedule.model_bound(model["layers"], n, e, bw, gf)
+    steps = model.get("schedule") or []
+    if steps:
+        rows = schedule.costs(steps, n, e, bw, gf)
+        out["schedule_bound_s"] = sum(r["bound_s"] for r in rows)
+        out["schedule_bytes"] = sum(r["bytes"] for r in rows)
+        stages = gnnc.get("stages") if gnnc else None
+        names = [r["step"] for r in rows]
+        if stages and names == [s["kernel"] or s["what"] for s in stages]:
+            for r, s in zip(rows, stages):
+                r["ms"] = s["ms"]
+                r["gbs"] = r["bytes"] / (s["ms"] / 1e3) / 1e9 if s["ms"] > 0 else None
+            mp = [r for r in rows if r["kind"] == "message"]
+            if mp:
+                b = sum(r["bytes"] for r in mp)
+                t = sum(r["ms"] for r in mp) / 1e3
+                out["message_passing"] = {"bytes": b, "seconds": t, "gbs": b / t,
+                                          "fraction_of_triad": b / t / 1e9 / bw}
+        out["steps"] = rows
+    if gnnc and gnnc.get("status") == "ok" and "model_bound" in out:
+        out["gnnc_efficiency"] = out["model_bound"]["bound_s"] / gnnc["median_s"]
+    return out
+
+
+# --------------------------------------------------------------------------
+# Peers
+
+
+def run_peer(args, system, graph, model, expect):
+    cmd = [args.python, os.path.join(HERE, "peer.py"), "run", "--system", system,
+           "--model", model["name"], "--graph", graph["edges_path"],
+           "--features", graph["features_path"], "--weights", model["weights"],
+           "--runs", str(args.runs), "--threads", str(args.threads), "--t0", str(time.time())]
+    if system != "sampled":
+        cmd += ["--expect", expect]
+    if system == "script":
+        cmd += ["--warmup", "2"]
+    env = child_env(args.threads)
+    # OpenBLAS's pthreads spin after each call and fight torch's OpenMP
+    # threads for the cores; on the many small matmuls of mini-batches that
+    # costs the sampled peer about 2x, so it gets a single-threaded BLAS
+    # (its other ops keep their threads). Full-graph peers are faster with
+    # a BLAS thread per core.
+    if system == "sampled":
+        env["OPENBLAS_NUM_THREADS"] = "1"
+    rc, out, err, wall, rss = run_measured(cmd, env=env)
+    if rc != 0:
+        return {"status": "failed", "note": err.strip()[-800:], "peak_rss_kib": rss}
+    result = json.loads(out.splitlines()[-1])
+    result["blas_threads"] = int(env["OPENBLAS_NUM_THREADS"])
+    result["peak_rss_kib"] = rss
+    result["process_wall_s"] = wall
+    if result.get("verified") is False:
+        result["status"] = "unverified"
+        result["note"] = (f"output differs from gnnc's: max abs error {result['max_abs_err']:.3g}, "
+                          f"max rel error {result['max_rel_err']:.3g}; not timed")
+    else:
+        result["status"] = "ok"
+    return result
+
+
+def predict(results, system, model, graph, args, mem_total_kib):
+    """A reason to skip (system, model) on GRAPH, from its last result on a
+    smaller graph, or None."""
+    previous = [r for r in results if r["system"] == system and r["model"] == model
+                and r.get("status") == "ok" and r["edges"] < graph["edges"]]
+    if not previous:
+        return None
+    last = max(previous, key=lambda r: r["edges"])
+    scale = max(graph["edges"] / last["edges"], graph["vertices"] / last["vertices"])
+    per_run = last["median_s"] * scale
+    passes = args.runs + 1 + (2 if system == "script" else 0)
+    # The reference graph is measured whatever it takes: the ratios quoted
+    # against issue 4's targets come from it.
+    if per_run * passes > args.cell_budget and graph["name"] != REFERENCE_GRAPH:
+        return (f"predicted {per_run:.0f} s per run ({per_run * passes:.0f} s for all runs) from "
+                f"{last['graph']}, over the {args.cell_budget:.0f} s budget")
+    rss = last["peak_rss_kib"] * scale
+    if rss > args.memory_fraction * mem_total_kib:
+        return (f"predicted peak RSS {rss / 2**20:.1f} GiB from {last['graph']}, over "
+                f"{args.memory_fraction:.0%} of {mem_total_kib / 2**20:.0f} GiB")
+    return None
+
+
+# --------------------------------------------------------------------------
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--quick", action="store_true", help="one small graph, GCN, gnnc and eager PyTorch")
+    p.add_argument("--graphs", help="comma-separated, from: " + ", ".join(GRAPHS))
+    p.add_argument("--models", help="comma-separated, from: " + ", ".join(m["name"] for m in MODELS))
+    p.add_argument("--systems", help="comma-separated, from: gnnc, " + ", ".join(PEERS))
+    p.add_argument("--runs", type=int, default=5)
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--build", default=os.path.join(ROOT, "build"))
+    p.add_argument("--data", help="graphs and weights (default BUILD/bench-data)")
+    p.add_argument("--stream", help="the stream binary (default BUILD/bench/stream; built if missing)")
+    p.add_argument("--stream-mib", type=int, default=512, help="MiB per STREAM array")
+    p.add_argument("--python", default="/usr/bin/python3")
+    p.add_argument("--cell-budget", type=float, default=150.0,
+                   help="seconds one peer may be predicted to take on one graph")
+    p.add_argument("--memory-fraction", type=float, default=0.6)
+    p.add_argument("--out", help="results JSON (default bench/results/full.json or quick.json)")
+    args = p.parse_args()
+
+    config = dict(FULL)
+    if args.quick:
+        config.update(QUICK)
+    graphs = args.graphs.split(",") if args.graphs else config["graphs"]
+    systems = args.systems.split(",") if args.systems else config["systems"]
+    wanted = args.models.split(",") if args.models else config.get("models")
+    specs = [m for m in MODELS if wanted is None or m["name"] in wanted]
+    for g in graphs:
+        if g not in GRAPHS:
+            raise SystemExit(f"bench: unknown graph '{g}'")
+    args.bin = os.path.join(args.build, "bin")
+    args.data = args.data or os.path.join(args.build, "bench-data")
+    args.stream = args.stream or os.path.join(args.build, "bench", "stream")
+    args.out = args.out or os.path.join(HERE, "results", "quick.json" if args.quick else "full.json")
+    os.makedirs(args.data, exist_ok=True)
+    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
+    for tool in ("gnnc", "gnn-run", "gnn-graph", "gnn-opt"):
+        if not os.access(os.path.join(args.bin, tool), os.X_OK):
+            raise SystemExit(f"bench: {args.bin}/{tool} not found; run `make build` first")
+    with open("/proc/meminfo") as f:
+        mem_total_kib = int(next(l for l in f if l.startswith("MemTotal")).split()[1])
+
+    doc = {"mode": "quick" if args.quick else "full",
+           "started": datetime.datetime.now().isoformat(timespec="seconds"),
+           "load_start": list(os.getloadavg()), "threads": args.threads, "runs": args.runs,
+           "command": " ".join(sys.argv), "git": git_state(),
+           "gnnc_steady_state": "gnn-run infers once per process, so each of gnnc's timed runs is "
+           "the first inference of a fresh process (its allocations and page faults included)"}
+    doc["gnnc_binaries"] = {t: datetime.datetime.fromtimestamp(
+        os.path.getmtime(os.path.join(args.bin, t))).isoformat(timespec="seconds")
+        for t in ("gnnc", "gnn-run", "gnn-opt")}
+    log("bench: machine description")
+    doc["machine"] = machine_description(args.python, args.threads)
+    if not doc["machine"]["blas_is_openblas"]:
+        log("bench: warning: PyTorch is not using OpenBLAS: " + doc["machine"]["blas_in_torch"])
+    log("bench: machine limits (STREAM, sgemm)")
+    doc["limits"] = measure_limits(args)
+    log(f"bench: triad {doc['limits']['bandwidth_gbs']:.1f} GB/s, sgemm {doc['limits']['gflops']:.0f} GFLOP/s")
+    if "sampled" in systems:
+        rc, out, err, _, _ = run_measured([args.python, os.path.join(HERE, "peer.py"), "selfcheck"],
+                                          env=child_env(args.threads))
+        doc["sampler_selfcheck"] = json.loads(out.splitlines()[-1]) if rc == 0 else {"ok": False, "error": err[-800:]}
+        if not doc["sampler_selfcheck"].get("ok"):
+            log("bench: sampler self-check FAILED; sampled results are not trustworthy")
+
+    doc["models"] = [prepare_model(args, s) for s in specs]
+    for m in doc["models"]:
+        if "skipped" in m:
+            log(f"bench: {m['name']}: skipped: {m['skipped']}")
+    doc["graphs"] = []
+    results, bounds = [], []
+    doc["results"], doc["bounds"] = results, bounds
+
+    def save():
+        doc["finished"] = datetime.datetime.now().isoformat(timespec="seconds")
+        doc["load_end"] = list(os.getloadavg())
+        tmp = args.out + ".tmp"
+        with open(tmp, "w") as f:
+            json.dump(doc, f, indent=1)
+        os.replace(tmp, args.out)
+
+    for gname in graphs:
+        graph_systems = systems
+        if not args.systems and gname in config.get("graph_systems", {}):
+            graph_systems = config["graph_systems"][gname]
+            doc.setdefault("graph_systems", {})[gname] = graph_systems
+        graph = prepare_graph(args, gname)
+        doc["graphs"].append({k: v for k, v in graph.items() if not k.endswith("_path")})
+        for model in doc["models"]:
+            if "skipped" in model:
+                continue
+            key = {"graph": gname, "model": model["name"], "vertices": graph["vertices"],
+                   "edges": graph["edges"]}
+            out_path = os.path.join(args.data, f"{gname}.{model['name']}.gnnc.npy")
+            gnnc = None
+            if "gnnc" in graph_systems:
+                log(f"bench: {gname} {model['name']} gnnc")
+                gnnc = run_gnnc(args, graph, model, out_path)
+                results.append({**key, "system": "gnnc", **gnnc})
+                if gnnc["status"] != "ok":
+                    log(f"bench:   failed: {gnnc['note']}")
+                else:
+                    log(f"bench:   {gnnc['median_s']:.3f} s, {gnnc['peak_rss_kib'] / 2**20:.2f} GiB")
+                bounds.append({**key, **efficiency(args, graph, model, gnnc, doc["limits"])})
+                save()
+            for system in PEERS:
+                if system not in graph_systems:
+                    continue
+                if system != "sampled" and (gnnc is None or gnnc["status"] != "ok"):
+                    results.append({**key, "system": system, "status": "skipped",
+                                    "note": "no gnnc output to check against"})
+                    continue
+                reason = predict(results, system, model["name"], graph, args, mem_total_kib)
+                if reason:
+                    log(f"bench: {gname} {model['name']} {system}: skipped: {reason}")
+                    results.append({**key, "system": system, "status": "skipped", "note": reason})
+                    continue
+                log(f"bench: {gname} {model['name']} {system}")
+                r = run_peer(args, system, graph, model, out_path)
+                results.append({**key, "system": system, **r})
+                if r["status"] == "ok":
+                    log(f"bench:   {r['median_s']:.3f} s, {r['peak_rss_kib'] / 2**20:.2f} GiB")
+                else:
+                    log(f"bench:   {r['status']}: {r.get('note', '')}")
+                save()
+    save()
+    print_summary(doc)
+    log(f"bench: results in {os.path.relpath(args.out)}")
+
+
+def print_summary(doc):
+    ok = {(r["graph"], r["model"], r["system"]): r for r in doc["results"] if r.get("status") == "ok"}
+    print(f"{'graph':9} {'model':5} {'system':8} {'median s':>9} {'RSS GiB':>8} "
+          f"{'gnnc speedup':>12} {'RSS ratio':>9}")
+    for r in doc["results"]:
+        g = ok.get((r["graph"], r["model"], "gnnc"))
+        if r.get("status") != "ok":
+            print(f"{r['graph']:9} {r['model']:5} {r['system']:8} {r['status']}: {r.get('note', '')}")
+            continue
+        speed = f"{r['median_s'] / g['median_s']:.1f}x" if g and r["system"] != "gnnc" else ""
+        mem = f"{g['peak_rss_kib'] / r['peak_rss_kib']:.2f}" if g and r["system"] != "gnnc" else ""
+        print(f"{r['graph']:9} {r['model']:5} {r['system']:8} {r['median_s']:9.3f} "
+              f"{r['peak_rss_kib'] / 2**20:8.2f} {speed:>12} {mem:>9}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,142 @@
+"""What gnnc's compiled schedule must move: the steps of a model after the
+`gnn-to-kernels` pipeline (the pipeline gnn-run JIT-compiles), the bytes
+and flops of each step on a given graph, and the lower-bound times they
+imply on a machine with a given bandwidth and sgemm rate.
+
+A step is a dense `gnn.linear` (one matmul over all rows) or a
+`gnn.launch` of a JIT kernel; `{edge_balanced}` kernels loop over in-edges
+(message passing). Compulsory bytes: every vertex tensor a step reads is
+read once, its result written once, a message-passing step reads the CSR
+(offsets and 32-bit sources) once; weights once. Gathers that miss the
+caches can move more than that; the bound is what no schedule can beat.
+"""
+
+import re
+import subprocess
+
+_STEP = re.compile(r"^\s*(%[\w#:]+(?:\s*,\s*%[\w#:]+)*)\s*=\s*gnn\.(\w+)\s*(.*)$")
+_VERTEX = re.compile(r"!gnn\.vertex<([0-9x]+)x(?:f32|f16|bf16|i32)>")
+_TENSOR = re.compile(r"tensor<([0-9x]+)x(?:f32)>")
+
+
+def _width(dims):
+    w = 1
+    for d in dims.split("x"):
+        w *= int(d)
+    return w
+
+
+def parse(text):
+    """[{op, kernel, edge_balanced, inputs: [widths], params: [sizes],
+    outputs: [widths]}] from the @forward function of a gnn-to-kernels
+    module."""
+    steps = []
+    inside = False
+    for line in text.splitlines():
+        if "func.func @forward(" in line:
+            inside = True
+            continue
+        if not inside:
+            continue
+        if line.strip().startswith("return") or line.strip() == "}":
+            break
+        m = _STEP.match(line)
+        if not m:
+            continue
+        op, rest = m.group(2), m.group(3)
+        body, _, types = rest.rpartition(" : ")
+        lhs, _, rhs = types.partition(" -> ")
+        kernel = re.match(r"@([\w$.]+)", body)
+        steps.append({
+            "op": op,
+            "kernel": kernel.group(1) if op == "launch" and kernel else None,
+            "edge_balanced": "edge_balanced" in body,
+            "inputs": [_width(d) for d in _VERTEX.findall(lhs)],
+            "params": [_width(d) for d in _TENSOR.findall(lhs)],
+            "outputs": [_width(d) for d in _VERTEX.findall(rhs)],
+        })
+    return steps
+
+
+def compile_schedule(gnnc, gnn_opt, model_path):
+    """The schedule of MODEL as gnn-run would compile it."""
+    gnn = subprocess.run([gnnc, model_path, "--emit=gnn"], check=True,
+                         capture_output=True, text=True).stdout
+    kernels = subprocess.run([gnn_opt, "--gnn-to-kernels"], input=gnn, check=True,
+                             capture_output=True, text=True).stdout
+    return parse(kernels)
+
+
+def step_cost(step, n, e):
+    """(compulsory bytes, flops, kind) of one step on N vertices, E edges."""
+    f32 = 4
+    reads = sum(step["inputs"]) * n * f32 + sum(step["params"]) * f32
+    writes = sum(step["outputs"]) * n * f32
+    out = sum(step["outputs"])
+    if step["op"] == "linear":
+        k = step["inputs"][0] if step["inputs"] else 0
+        return reads + writes, 2.0 * n * k * out, "dense"
+    if step["edge_balanced"]:
+        csr = (n + 1) * 8 + e * 4
+        return reads + writes + csr, 2.0 * (e + n) * out, "message"
+    return reads + writes, float(n * max(out, 1) * max(len(step["inputs"]), 1)), "vertex"
+
+
+def bound_seconds(bytes_, flops, bandwidth_gbs, gflops):
+    return max(bytes_ / (bandwidth_gbs * 1e9), flops / (gflops * 1e9))
+
+
+def timed(steps):
+    """The steps gnn-run runs and times (`gnn-run --stats` prints one line
+    each, in order): linears and kernel launches. The rest (reshape) are
+    views of a buffer and cost nothing."""
+    return [s for s in steps if s["op"] in ("linear", "launch")]
+
+
+def costs(steps, n, e, bandwidth_gbs, gflops):
+    """Per timed step: bytes, flops, kind and bound."""
+    rows = []
+    for s in timed(steps):
+        b, f, kind = step_cost(s, n, e)
+        rows.append({"step": s["kernel"] or s["op"], "kind": kind, "bytes": b, "flops": f,
+                     "bound_s": bound_seconds(b, f, bandwidth_gbs, gflops)})
+    return rows
+
+
+def model_bound(layers, n, e, bandwidth_gbs, gflops):
+    """The fused-model bound: per layer, read its input rows once, the CSR
+    once, write its output rows once; dense and per-edge flops.
+    layers: [(in_width, out_width, dense_flops_per_vertex, flops_per_edge)]."""
+    total_bytes = total_flops = seconds = 0.0
+    for fin, fout, dense, sparse in layers:
+        b = 4.0 * n * (fin + fout) + (n + 1) * 8 + 4.0 * e
+        f = dense * n + sparse * (e + n)
+        total_bytes += b
+        total_flops += f
+        seconds += bound_seconds(b, f, bandwidth_gbs, gflops)
+    return {"bytes": total_bytes, "flops": total_flops, "bound_s": seconds}
+
+
+def layers_of(model, shapes):
+    """The per-layer widths and flops of MODEL from its parameter shapes
+    ({name: shape}), for model_bound."""
+    layers = []
+    for i in (1, 2):
+        p = f"conv{i}."
+        if model == "gcn":
+            out, fin = shapes[p + "lin.weight"]
+            layers.append((fin, out, 2 * fin * out, 2 * out))
+        elif model == "sage":
+            out, fin = shapes[p + "lin_l.weight"]
+            layers.append((fin, out, 4 * fin * out, fin))
+        elif model == "gin":
+            mats = [shapes[k] for k in sorted(shapes) if k.startswith(p + "nn.") and k.endswith(".weight")]
+            fin, out = mats[0][1], mats[-1][0]
+            layers.append((fin, out, sum(2 * a * b for a, b in mats), fin))
+        elif model == "gat":
+            name = p + "lin.weight" if p + "lin.weight" in shapes else p + "lin_src.weight"
+            hc, fin = shapes[name]
+            heads = shapes[p + "att_src"][-2]
+            out = shapes[p + "bias"][0]
+            layers.append((fin, out, 2 * fin * hc + 4 * hc, 2 * hc + 6 * heads))
+    return layers

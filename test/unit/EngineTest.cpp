@@ -11,6 +11,7 @@
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
+#include "RandomTensor.h"
 #include "gtest/gtest.h"
 
 #include <cmath>
@@ -59,13 +60,7 @@ struct SmallGraph {
   }
 };
 
-Tensor randomTensor(std::vector<int64_t> shape, unsigned seed) {
-  Tensor t(std::move(shape));
-  std::mt19937 rng(seed);
-  for (size_t i = 0; i < t.numElements(); ++i)
-    t.data()[i] = float(int(rng() % 2001) - 1000) / 500.0f; // [-2, 2]
-  return t;
-}
+using test::randomTensor;
 
 WeightMap sageWeights(int64_t in, int64_t out) {
   WeightMap w;

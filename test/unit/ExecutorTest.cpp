@@ -12,6 +12,7 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
+#include "RandomTensor.h"
 #include "gtest/gtest.h"
 
 #include <cmath>
@@ -33,13 +34,7 @@ struct SmallGraph {
   }
 };
 
-Tensor randomTensor(std::vector<int64_t> shape, unsigned seed) {
-  Tensor t(std::move(shape));
-  std::mt19937 rng(seed);
-  for (size_t i = 0; i < t.numElements(); ++i)
-    t.data()[i] = float(int(rng() % 2001) - 1000) / 500.0f; // [-2, 2]
-  return t;
-}
+using test::randomTensor;
 
 class ExecutorTest : public ::testing::Test {
 protected:

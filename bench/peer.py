@@ -72,7 +72,19 @@ def cmd_info(args):
     a = torch.randn(256, 256)
     a @ a  # make sure the BLAS has been loaded and used
     np.ones((64, 64), dtype=np.float32) @ np.ones((64, 64), dtype=np.float32)
-    return {"torch": torch.__version__, "numpy": np.__version__,
+    core = None
+    for lib in loaded_blas():
+        if "openblas" in os.path.basename(lib):
+            try:
+                import ctypes
+                handle = ctypes.CDLL(lib)
+                handle.openblas_get_corename.restype = ctypes.c_char_p
+                core = handle.openblas_get_corename().decode()
+                handle.openblas_get_config.restype = ctypes.c_char_p
+                core += " (" + handle.openblas_get_config().decode().strip() + ")"
+            except (OSError, AttributeError):
+                pass
+    return {"torch": torch.__version__, "numpy": np.__version__, "openblas_core": core,
             "torch_config": torch.__config__.show(),
             "torch_parallel": torch.__config__.parallel_info(),
             "loaded_libraries": loaded_blas()}
@@ -93,6 +105,22 @@ def cmd_sgemm(args):
                 rates.append(2.0 * m * k * n / (time.perf_counter() - t) / 1e9)
             out[label + "_gflops"] = max(rates)
             out[label + "_median_gflops"] = statistics.median(rates)
+        # oneDNN, which PyTorch also ships (and gnnc's dense stages use): on
+        # some CPUs faster than the BLAS, and then the machine's flop roof.
+        try:
+            from torch.utils import mkldnn
+            lin = mkldnn.to_mkldnn(torch.nn.Linear(2048, 2048, bias=False).eval())
+            a = torch.randn(2048, 2048).to_mkldnn()
+            lin(a)
+            rates = []
+            for _ in range(args.reps):
+                t = time.perf_counter()
+                lin(a)
+                rates.append(2.0 * 2048**3 / (time.perf_counter() - t) / 1e9)
+            out["onednn_square_2048_gflops"] = max(rates)
+            out["onednn_square_2048_median_gflops"] = statistics.median(rates)
+        except (RuntimeError, AttributeError) as e:
+            out["onednn_error"] = str(e)
     return out
 
 

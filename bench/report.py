@@ -345,13 +345,14 @@ def write_page(results, doc_path, plot_dir, results_path):
                      fmt_s(g.get("time_to_first_result_s")) if g else "–",
                      fmt_s(g.get("time_to_first_result_cached_s")) if g else "–",
                      fmt_s(g["median_s"]) if g else "–",
+                     fmt_s(g.get("process_median_s")) if g else "–",
                      fmt_s(e.get("time_to_first_result_s")) if e else "–",
                      fmt_s(e["median_s"]) if e else "–",
                      fmt_s(s.get("script_s")) if s else "–",
                      fmt_s(s.get("time_to_first_result_s")) if s else "–",
                      fmt_s(s["median_s"]) if s else "–"])
     L.append(table(["model", "gnnc compile, cold", "cached", "cold, all graphs",
-                    "gnnc first result, cold", "cached", "gnnc steady",
+                    "gnnc first result, cold", "cached", "gnnc steady", "gnnc, one run per process",
                     "eager first result", "eager steady", "jit.script compile",
                     "script first result", "script steady"], rows))
     L.append("")
@@ -395,12 +396,18 @@ def write_page(results, doc_path, plot_dir, results_path):
     # Machine
     L.append("## The machine\n")
     keys = ["Model name", "CPU(s)", "Core(s) per socket", "Thread(s) per core", "L2 cache", "L3 cache",
-            "vector ISA", "Hypervisor vendor", "memory_gib", "platform"]
+            "vector ISA", "Hypervisor vendor", "memory_gib", "platform",
+            "transparent huge pages enabled", "transparent huge pages defrag",
+            "virtio-balloon free page reporting", "DAMON"]
     rows = [[k.replace("_gib", " (GiB)"), machine[k]] for k in keys if k in machine]
     rows += [[k, v] for k, v in machine.items() if k.startswith("pkg ")]
     rows.append(["libblas.so.3 alternative", machine.get("libblas.so.3 alternative")])
     rows.append(["BLAS mapped into the PyTorch process (/proc/self/maps)", machine.get("blas_in_torch")])
+    rows.append(["OpenBLAS kernels in use (openblas_get_corename)", machine.get("openblas_core") or "unknown"])
     rows.append(["BLAS/OpenMP-related environment", ", ".join(f"{k}={v}" for k, v in machine.get("env", {}).items()) or "none"])
+    if machine.get("env_dropped_for_children"):
+        rows.append(["removed for every measured process", ", ".join(machine["env_dropped_for_children"])
+                     + " (OpenBLAS detects the CPU itself, as on a fresh install)"])
     rows.append(["threads, every system", f"{doc['threads']} (gnn-run --threads, torch.set_num_threads, "
                  "OMP_NUM_THREADS, OPENBLAS_NUM_THREADS)"])
     rows.append(["load average at start / end", f"{doc['load_start'][0]:.2f} / {doc.get('load_end', [0])[0]:.2f}"])
@@ -409,6 +416,13 @@ def write_page(results, doc_path, plot_dir, results_path):
     if max(doc["load_start"][0], doc.get("load_end", [0])[0]) > 0.5 * int(machine.get("CPU(s)", 2)):
         L.append("**The machine was shared with other work during this run** (load average above); "
                  "absolute times are noisier than they should be, ratios measured back to back less so.\n")
+    if machine.get("virtio-balloon free page reporting") == "on" or "pageout" in machine.get("DAMON", ""):
+        L.append("This is a virtual machine that hands memory the guest frees back to its host "
+                 "(virtio-balloon free page reporting) and pages out memory that looks cold (DAMON): "
+                 "the first touch of memory after a second or so of idleness costs faults on the host, "
+                 "tens to hundreds of milliseconds per GiB. Timings of a fresh process (each `gnn-run`, "
+                 "each first result) carry that; the medians, taken in one warm process for every "
+                 "system, mostly do not.\n")
     torch_info = machine.get("torch", {})
     if "torch_config" in torch_info:
         L.append("<details><summary>torch.__config__.show() and parallel_info()</summary>\n\n```\n"
@@ -426,11 +440,22 @@ def write_page(results, doc_path, plot_dir, results_path):
          "uniform random rows of a huge-page table, software prefetch"],
         ["sgemm 2048³", f"{sg['square_2048_gflops']:.0f} GFLOP/s", f"{sg['square_2048_median_gflops']:.0f} GFLOP/s",
          f"torch.mm, {sg['threads']} threads (OpenBLAS)"],
+        ["sgemm 2048³, oneDNN", f"{sg.get('onednn_square_2048_gflops', 0):.0f} GFLOP/s",
+         f"{sg.get('onednn_square_2048_median_gflops', 0):.0f} GFLOP/s",
+         "torch.utils.mkldnn Linear (the library gnnc's dense stages use)"],
         ["sgemm 262144×128 · 128×64", f"{sg['skinny_262144x128x64_gflops']:.0f} GFLOP/s",
          f"{sg['skinny_262144x128x64_median_gflops']:.0f} GFLOP/s", "a GCN layer's shape, torch.mm"],
     ]))
+    end = limits.get("at_end")
+    if end:
+        L.append(f"\nMeasured again at the end of the run: triad {end['stream']['triad_gbs']:.1f} GB/s best, "
+                 f"{end['stream']['triad_median_gbs']:.1f} GB/s median; read "
+                 f"{end['stream']['read_median_gbs']:.1f}, gather {end['stream']['gather256_median_gbs']:.1f} GB/s "
+                 f"median; sgemm {end['sgemm']['square_2048_gflops']:.0f} GFLOP/s. The host is shared: "
+                 "its bandwidth moves with its other tenants.")
     L.append(f"\nRoofs used for the bounds: bandwidth {limits['bandwidth_gbs']:.1f} GB/s "
-             f"({limits.get('bandwidth_source', 'triad')}), {limits['gflops']:.0f} GFLOP/s (sgemm 2048³, best).\n")
+             f"({limits.get('bandwidth_source', 'triad')}), {limits['gflops']:.0f} GFLOP/s (sgemm 2048³, the best of "
+             "OpenBLAS and oneDNN).\n")
     L.append("**Lower bound** of a model on a graph: per layer, the larger of (bytes ÷ bandwidth) and "
              "(flops ÷ sgemm rate), summed over layers, where a layer must read its input rows "
              "(N × F_in × 4 B) and the CSR (E × 4 B + N × 8 B) once and write its output rows once; "
@@ -449,16 +474,30 @@ def write_page(results, doc_path, plot_dir, results_path):
 
     L.append("## Method\n")
     L.append(
-        "- **gnnc**: `gnn-run MODEL --graph --features --weights --output --threads T --stats`, one "
-        "process per run; the time is its `inference` figure, the output of the first run is the "
-        "reference every peer is checked against.\n"
+        "- **gnnc**: `gnn-run MODEL --graph --features --weights --output --threads T --stats`, "
+        f"one process per run, {doc['runs'] + 1} runs (the first with an empty kernel cache): compile "
+        "times, first result, peak RSS; the output of the first run is the reference every peer is "
+        "checked against. The timed median comes from `bench/gnnc-repeat` (the embedding API, "
+        "`gnn/Engine.h`): one process, a first run, then the timed runs, exactly as the PyTorch peers "
+        "are timed; its output must have gnn-run's checksum. (Without that runner the median is "
+        "gnn-run's `inference` figure over the processes.)\n"
         "- **PyTorch eager**: bench/reference.py, PyG's semantics in plain torch ops "
         "(index_select gathers, index_add_ scatters, per-call self loops and GCN normalisation "
         "as PyG does with its defaults), same weights read from the same safetensors file. "
         "**torch.jit.script**: the same modules scripted. Both are checked against gnnc's output "
         "(|a − b| ≤ 1e-5 + 1e-4·|b| everywhere) before anything is timed.\n"
         "- **Sampled mini-batches**: bench/sampling.py (above).\n"
-        f"- Times are medians of {doc['runs']} runs after the first; peak RSS is the process's "
+        f"- Threads: {doc['threads']} for everyone: `gnn-run --threads`, `torch.set_num_threads`, "
+        "`OMP_NUM_THREADS` and `OPENBLAS_NUM_THREADS`; the sampled baseline alone gets a "
+        "one-thread OpenBLAS (its other ops keep their threads), because OpenBLAS's spinning "
+        "threads fight torch's OpenMP threads over the cores on its thousands of small matmuls, "
+        "which cost it about 2×; full-graph PyTorch is faster with the two-thread BLAS. Settings "
+        "of the calling environment that pin OpenBLAS's kernels (`OPENBLAS_CORETYPE`, "
+        "`OPENBLAS_L2_SIZE`) are removed, so OpenBLAS picks its kernels for this CPU as on a fresh "
+        "install.\n"
+        f"- Times are medians of {doc['runs']} runs after the first (gnnc: of up to 25, about "
+        "10 s worth, because its runs are short enough for one noisy moment of the shared host to "
+        "move one of them); peak RSS is the process's "
         "`ru_maxrss` from wait4 (one process per system, model and graph: graph, features and "
         "PyTorch's own libraries included).\n"
         "- Graphs: `gnn-graph generate --kind=rmat --seed=1`, features 128 uniform floats; weights "

@@ -360,7 +360,7 @@ def run_gnnc(args, graph, model, out_path):
     return result
 
 
-def run_gnnc_repeat(args, graph, model, gnnc_first_s):
+def run_gnnc_repeat(args, graph, model, gnnc_first_s, extra_env=None):
     """gnnc's steady state in one process (bench/gnnc-repeat, the embedding
     API): a first run, then --runs timed runs, as the PyTorch peers are
     timed. Its output must have gnn-run's checksum."""
@@ -374,6 +374,7 @@ def run_gnnc_repeat(args, graph, model, gnnc_first_s):
            graph["features_path"], model["weights"], str(args.threads), str(runs)]
     env = child_env(args.threads)
     env["GNNC_CACHE_DIR"] = os.path.join(args.data, "kernel-cache", model["name"])
+    env.update(extra_env or {})
     rc, out, err, wall, rss = run_measured(cmd, env=env)
     if rc != 0:
         return {"status": "failed", "note": (err or out).strip()[-800:]}
@@ -387,6 +388,25 @@ def run_gnnc_repeat(args, graph, model, gnnc_first_s):
             "first_run_s": r["first"]["seconds"], "stages_ms": stages,
             "time_to_first_result_s": r["time_to_first_result_s"], "peak_rss_kib": rss,
             "checksum": r["checksum"], "wall_s": wall}
+
+
+def compare_isa(args, graph, model, gnnc, avx512):
+    """gnnc's kernels compiled for AVX2 (GNNC_TARGET_FEATURES=-avx512f)
+    against the default AVX-512 ones, in one process each, on the same
+    inputs; oneDNN's dense steps pick their own ISA either way. Returns the
+    medians of the kernel (launch) steps and of the whole run."""
+    log(f"bench:   {model['name']} kernels as AVX2")
+    avx2 = run_gnnc_repeat(args, graph, model, gnnc["first_run_s"],
+                           extra_env={"GNNC_TARGET_FEATURES": "-avx512f"})
+    if avx2["status"] != "ok":
+        return {"status": "failed", "note": avx2.get("note")}
+    kernels = [i for i, st in enumerate(gnnc.get("stages", [])) if st.get("kernel")]
+    def kernel_ms(r):
+        return sum(r["stages_ms"][i] for i in kernels) if r.get("stages_ms") else None
+    return {"status": "ok", "avx512_s": avx512["median_s"], "avx2_s": avx2["median_s"],
+            "avx512_kernels_ms": kernel_ms(avx512), "avx2_kernels_ms": kernel_ms(avx2),
+            "avx512_stages_ms": avx512.get("stages_ms"), "avx2_stages_ms": avx2.get("stages_ms"),
+            "same_checksum": avx2.get("checksum") == avx512.get("checksum")}
 
 
 def efficiency(args, graph, model, gnnc, limits):
@@ -413,6 +433,15 @@ def efficiency(args, graph, model, gnnc, limits):
                 t = sum(r["ms"] for r in mp) / 1e3
                 out["message_passing"] = {"bytes": b, "seconds": t, "gbs": b / t,
                                           "fraction_of_triad": b / t / 1e9 / bw}
+                # The other reading of "the bytes they must move": every
+                # in-edge reads its source rows (no cache reuse), against
+                # triad and against the machine's random-gather rate.
+                if all(r.get("edge_bytes") for r in mp):
+                    eb = sum(r["edge_bytes"] for r in mp)
+                    gather = limits.get("stream", {}).get("gather256_median_gbs")
+                    out["message_passing"].update(
+                        edge_bytes=eb, edge_gbs=eb / t, edge_fraction_of_triad=eb / t / 1e9 / bw,
+                        edge_fraction_of_gather=(eb / t / 1e9 / gather) if gather else None)
         out["steps"] = rows
     if gnnc and gnnc.get("status") == "ok" and "model_bound" in out:
         out["gnnc_efficiency"] = out["model_bound"]["bound_s"] / gnnc["median_s"]
@@ -606,6 +635,9 @@ def main():
                     else:
                         steady["note"] = steady.get("note") or "checksum differs from gnn-run's"
                         log(f"bench:   in-process runner not used: {steady['note']}")
+                    if (gname == REFERENCE_GRAPH and steady["status"] == "ok"
+                            and "avx512f" in doc["machine"].get("vector ISA", "")):
+                        gnnc["isa"] = compare_isa(args, graph, model, gnnc, steady)
                 results.append({**key, "system": "gnnc", **gnnc})
                 if gnnc["status"] != "ok":
                     log(f"bench:   failed: {gnnc['note']}")

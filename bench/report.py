@@ -183,6 +183,10 @@ def x(v):
     return "–" if v is None else f"{v:.1f}×"
 
 
+def pct(v):
+    return "–" if v is None else f"{100 * v:.0f}%"
+
+
 def write_page(results, doc_path, plot_dir, results_path):
     doc = results.doc
     rel = lambda p: os.path.relpath(p, os.path.dirname(doc_path))  # noqa: E731
@@ -230,10 +234,12 @@ def write_page(results, doc_path, plot_dir, results_path):
         row.append(" / ".join("–" if v is None else f"{v:.2f}" for v in rr))
         row.append(f"{100 * b['gnnc_efficiency']:.0f}%" if b.get("gnnc_efficiency") else "–")
         mp = b.get("message_passing")
-        row.append(f"{100 * mp['fraction_of_triad']:.0f}%" if mp else "–")
+        row.append(f"{100 * mp['fraction_of_triad']:.0f}% / {pct(mp.get('edge_fraction_of_triad'))}"
+                   if mp else "–")
         rows.append(row)
     L.append(table(["model", "gnnc", "eager (×)", "jit.script (×)", "sampled (×)", "gnnc RSS GiB",
-                    "RSS ratio vs eager / script", "efficiency", "message passing, % of triad BW"], rows))
+                    "RSS ratio vs eager / script", "efficiency",
+                    "message passing, % of triad BW: compulsory / per-edge bytes"], rows))
     L.append("")
     skipped_models = [m for m in doc["models"] if "skipped" in m]
     if skipped_models:
@@ -243,19 +249,31 @@ def write_page(results, doc_path, plot_dir, results_path):
     L.append("### Against the targets (issue 4)\n")
     L.append("At least 10× faster than eager and than torch.jit.script; peak RSS at most one third of "
              "PyTorch's; message-passing kernels at ≥ 50% of the measured (triad) bandwidth for the "
-             "bytes they must move.\n")
+             "bytes they must move. Those bytes are counted two ways. **Compulsory**: every vertex "
+             "tensor read once and written once, the CSR once — what a kernel with a perfect cache "
+             "moves, a bound no kernel reaches on a graph whose gathered rows do not fit in cache. "
+             "**Per edge**: every in-edge (and self loop) reads its source rows, in whole 64-byte "
+             "lines, plus the compulsory bytes — what the kernel must move when nothing it "
+             "gathers is still cached (the issue's own estimate of ~0.15 s for the layers counts "
+             "this way); RMAT's hubs are reused from cache, so kernels can exceed 100% of it. "
+             "The per-edge rate is also given against the measured random-gather rate "
+             "(`gather256`, the roof for gathers).\n")
     rows = []
     for m in results.models:
         b = results.bounds.get((ref, m["name"]), {})
         e, s = results.ratio(ref, m["name"], "eager"), results.ratio(ref, m["name"], "script")
         r1, r2 = results.rss_ratio(ref, m["name"], "eager"), results.rss_ratio(ref, m["name"], "script")
-        mp = b.get("message_passing", {}).get("fraction_of_triad")
+        mpd = b.get("message_passing", {})
+        mp, mpe = mpd.get("fraction_of_triad"), mpd.get("edge_fraction_of_triad")
         mark = lambda ok: "–" if ok is None else ("met" if ok else "**not met**")  # noqa: E731
         rows.append([m["title"],
                      mark(None if e is None or s is None else min(e, s) >= 10),
                      mark(None if r1 is None or r2 is None else max(r1, r2) <= 1 / 3),
-                     mark(None if mp is None else mp >= 0.5)])
-    L.append(table(["model", "≥ 10× eager and script", "RSS ≤ ⅓", "MP ≥ 50% BW"], rows))
+                     f"{mark(None if mp is None else mp >= 0.5)} ({pct(mp)})",
+                     f"{mark(None if mpe is None else mpe >= 0.5)} ({pct(mpe)}; "
+                     f"{pct(mpd.get('edge_fraction_of_gather'))} of gather)"])
+    L.append(table(["model", "≥ 10× eager and script", "RSS ≤ ⅓", "MP ≥ 50% BW, compulsory bytes",
+                    "MP ≥ 50% BW, per-edge bytes"], rows))
     L.append("")
 
     # Plots
@@ -315,9 +333,34 @@ def write_page(results, doc_path, plot_dir, results_path):
                  f"gnnc's schedule as it stands ({b['schedule_bytes'] / 1e6:.0f} MB).\n")
         rows = [[s["step"], s["kind"], f"{s['ms']:.2f}", f"{s['bytes'] / 1e6:.1f}",
                  f"{s['flops'] / 1e9:.2f}", f"{s['gbs']:.1f}" if s.get("gbs") else "–",
-                 f"{100 * s['gbs'] / limits['bandwidth_gbs']:.0f}%" if s.get("gbs") else "–"]
+                 f"{100 * s['gbs'] / limits['bandwidth_gbs']:.0f}%" if s.get("gbs") else "–",
+                 f"{s['edge_bytes'] / 1e6:.0f} MB, {s['edge_bytes'] / (s['ms'] / 1e3) / 1e9:.1f} GB/s"
+                 if s.get("edge_bytes") and s.get("ms") else "–"]
                 for s in steps]
-        L.append(table(["step", "kind", "ms", "MB", "GFLOP", "GB/s", "% of triad"], rows))
+        L.append(table(["step", "kind", "ms", "MB", "GFLOP", "GB/s", "% of triad",
+                        "per-edge bytes, rate"], rows))
+        L.append("")
+
+    # AVX-512 against AVX2
+    isa_rows = []
+    for m in results.models:
+        g = results.get(ref, m["name"], "gnnc")
+        isa = (g or {}).get("isa")
+        if not isa or isa.get("status") != "ok":
+            continue
+        k512, k2 = isa.get("avx512_kernels_ms"), isa.get("avx2_kernels_ms")
+        isa_rows.append([m["title"], fmt_s(isa["avx512_s"]), fmt_s(isa["avx2_s"]),
+                         f"{k512:.1f} ms" if k512 else "–", f"{k2:.1f} ms" if k2 else "–",
+                         f"{k2 / k512:.2f}" if k512 and k2 else "–",
+                         "yes" if isa.get("same_checksum") else "no (rounding)"])
+    if isa_rows:
+        L.append(f"## Kernels for AVX-512 or AVX2 ({ref})\n")
+        L.append("The same model with its JIT kernels compiled for the host's AVX-512 (the "
+                 "default: 512-bit vectors preferred) and for AVX2 (`GNNC_TARGET_FEATURES=-avx512f`), "
+                 "each in one process (medians); oneDNN's dense steps choose their own ISA both "
+                 "times. Kernel time is the sum of the kernel (launch) steps.\n")
+        L.append(table(["model", "AVX-512 run", "AVX2 run", "AVX-512 kernels", "AVX2 kernels",
+                        "AVX2 ÷ AVX-512 (kernels)", "same output bits"], isa_rows))
         L.append("")
 
     # Compile time and first result

@@ -58,13 +58,50 @@ def parse(text):
     return steps
 
 
+_MESSAGE = re.compile(r"=\s*gnn\.message_passing\s.*:\s*<(\w+)>")
+_SOURCE_ROW = re.compile(r"gnn\.get_vertex\s+(%\w+)\s+source\b.*->\s*vector<([0-9x]+)xf32>")
+
+
+def gathered(stages_text):
+    """Per message-passing stage of the @forward function, in order: the
+    floats each in-edge gathers from its source (the widths of the inputs
+    the message reads at the source) and whether the stage adds a self loop
+    per vertex."""
+    stages = []
+    current = None
+    for line in stages_text.splitlines():
+        m = _MESSAGE.search(line)
+        if m:
+            current = {"widths": {}, "self_loops": m.group(1) == "one_per_vertex"}
+            stages.append(current)
+            continue
+        if current is None:
+            continue
+        if "} update {" in line or "gnn.yield" in line:
+            current = None  # the update reads targets only
+            continue
+        g = _SOURCE_ROW.search(line)
+        if g:
+            current["widths"][g.group(1)] = _width(g.group(2))
+    return [{"gathered": list(s["widths"].values()), "self_loops": s["self_loops"]}
+            for s in stages]
+
+
 def compile_schedule(gnnc, gnn_opt, model_path):
-    """The schedule of MODEL as gnn-run would compile it."""
+    """The schedule of MODEL as gnn-run would compile it; each message step
+    also says how many floats an in-edge gathers (from the stages)."""
     gnn = subprocess.run([gnnc, model_path, "--emit=gnn"], check=True,
                          capture_output=True, text=True).stdout
     kernels = subprocess.run([gnn_opt, "--gnn-to-kernels"], input=gnn, check=True,
                              capture_output=True, text=True).stdout
-    return parse(kernels)
+    stages = subprocess.run([gnn_opt, "--gnn-to-stages"], input=gnn, check=True,
+                            capture_output=True, text=True).stdout
+    steps = parse(kernels)
+    # Outlining keeps the stages' order; degree launches take no inputs.
+    messages = [s for s in steps if s["edge_balanced"] and s["inputs"]]
+    for step, info in zip(messages, gathered(stages)):
+        step.update(info)
+    return steps
 
 
 def step_cost(step, n, e):
@@ -78,8 +115,25 @@ def step_cost(step, n, e):
         return reads + writes, 2.0 * n * k * out, "dense"
     if step["edge_balanced"]:
         csr = (n + 1) * 8 + e * 4
-        return reads + writes + csr, 2.0 * (e + n) * out, "message"
+        # A degree kernel reads the CSR alone.
+        kind = "message" if step["inputs"] else "degree"
+        return reads + writes + csr, 2.0 * (e + n) * out, kind
     return reads + writes, float(n * max(out, 1) * max(len(step["inputs"]), 1)), "vertex"
+
+
+def edge_traffic(step, n, e):
+    """The bytes a message step moves when no gathered row is found in a
+    cache: every in-edge (and self loop) reads its source rows, plus the
+    step's compulsory bytes. What a random graph without reuse costs; a
+    skewed one (RMAT hubs) reuses rows and moves less."""
+    if not step.get("gathered"):
+        return None
+    compulsory, _, _ = step_cost(step, n, e)
+    edges = e + (n if step.get("self_loops") else 0)
+    # Memory moves whole 64-byte lines: a gathered scalar (GCN's norm_j)
+    # costs a line.
+    per_edge = sum(-(-w * 4 // 64) * 64 for w in step["gathered"])
+    return compulsory + edges * per_edge
 
 
 def bound_seconds(bytes_, flops, bandwidth_gbs, gflops):
@@ -99,6 +153,7 @@ def costs(steps, n, e, bandwidth_gbs, gflops):
     for s in timed(steps):
         b, f, kind = step_cost(s, n, e)
         rows.append({"step": s["kernel"] or s["op"], "kind": kind, "bytes": b, "flops": f,
+                     "edge_bytes": edge_traffic(s, n, e) if kind == "message" else None,
                      "bound_s": bound_seconds(b, f, bandwidth_gbs, gflops)})
     return rows
 

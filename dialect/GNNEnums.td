@@ -43,12 +43,14 @@ def GNN_ReductionAttr : EnumAttr<GNN_Dialect, GNN_Reduction, "reduction"> {
 // Which self loops a graph value has. `as_given` is the edge set of the
 // input file; `one_per_vertex` drops the given self loops and adds exactly
 // one per vertex (PyG's add_self_loops after remove_self_loops, and
-// add_remaining_self_loops for unweighted graphs). Kernels realise it
-// virtually: the stored graph is never copied.
+// add_remaining_self_loops for unweighted graphs); `none` drops them and
+// adds none (PyG's remove_self_loops). Kernels realise both virtually: the
+// stored graph is never copied.
 def GNN_SelfLoopsAsGiven : I32EnumAttrCase<"AsGiven", 0, "as_given">;
 def GNN_SelfLoopsOnePerVertex : I32EnumAttrCase<"OnePerVertex", 1, "one_per_vertex">;
+def GNN_SelfLoopsNone : I32EnumAttrCase<"None", 2, "none">;
 def GNN_SelfLoops : I32EnumAttr<"SelfLoops", "self-loop treatment of a graph",
-    [GNN_SelfLoopsAsGiven, GNN_SelfLoopsOnePerVertex]> {
+    [GNN_SelfLoopsAsGiven, GNN_SelfLoopsOnePerVertex, GNN_SelfLoopsNone]> {
   let genSpecializedAttr = 0;
   let cppNamespace = "::gnn";
 }
@@ -62,6 +64,28 @@ def GNN_Side : I32EnumAttr<"Side", "edge endpoint",
   let cppNamespace = "::gnn";
 }
 def GNN_SideAttr : EnumAttr<GNN_Dialect, GNN_Side, "side"> {
+  let assemblyFormat = "$value";
+}
+
+// The activation a dense stage (`gnn.linear`) applies to its rows after the
+// bias (and the accumulated tensor): the elementwise ops of the same names.
+// `elu` and `leaky_relu` take the op's `alpha` (elu's alpha, leaky_relu's
+// negative_slope); `gelu` is the exact (erf) form.
+def GNN_ActivationRelu      : I32EnumAttrCase<"Relu", 0, "relu">;
+def GNN_ActivationLeakyRelu : I32EnumAttrCase<"LeakyRelu", 1, "leaky_relu">;
+def GNN_ActivationElu       : I32EnumAttrCase<"Elu", 2, "elu">;
+def GNN_ActivationSigmoid   : I32EnumAttrCase<"Sigmoid", 3, "sigmoid">;
+def GNN_ActivationTanh      : I32EnumAttrCase<"Tanh", 4, "tanh">;
+def GNN_ActivationGelu      : I32EnumAttrCase<"Gelu", 5, "gelu">;
+def GNN_ActivationExp       : I32EnumAttrCase<"Exp", 6, "exp">;
+def GNN_Activation : I32EnumAttr<"Activation", "activation of a dense stage",
+    [GNN_ActivationRelu, GNN_ActivationLeakyRelu, GNN_ActivationElu,
+     GNN_ActivationSigmoid, GNN_ActivationTanh, GNN_ActivationGelu,
+     GNN_ActivationExp]> {
+  let genSpecializedAttr = 0;
+  let cppNamespace = "::gnn";
+}
+def GNN_ActivationAttr : EnumAttr<GNN_Dialect, GNN_Activation, "activation"> {
   let assemblyFormat = "$value";
 }
 

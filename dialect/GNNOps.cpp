@@ -75,6 +75,18 @@ OpFoldResult AddSelfLoopsOp::fold(FoldAdaptor) {
   return {};
 }
 
+LogicalResult RemoveSelfLoopsOp::verify() {
+  if (getResult().getType().getSelfLoops() != SelfLoops::None)
+    return emitOpError("result must be !gnn.graph<none>");
+  return success();
+}
+
+OpFoldResult RemoveSelfLoopsOp::fold(FoldAdaptor) {
+  if (getGraph().getType() == getResult().getType())
+    return getGraph();
+  return {};
+}
+
 LogicalResult DegreeOp::verify() {
   if (getResult().getType().getShape() != ArrayRef<int64_t>{1})
     return emitOpError("result must be !gnn.vertex<1xf32>, got ")
@@ -109,6 +121,18 @@ LogicalResult LinearOp::verify() {
   if (getResult().getType() != want)
     return emitOpError("result type must be ") << want << ", got "
                                                 << getResult().getType();
+  if (Value acc = getAccumulate(); acc && acc.getType() != want)
+    return emitOpError("accumulate must have the result type ")
+           << want << ", got " << acc.getType();
+  // Only elu and leaky_relu have a parameter, and they need it.
+  std::optional<Activation> act = getActivation();
+  bool takesAlpha =
+      act && (*act == Activation::Elu || *act == Activation::LeakyRelu);
+  if (takesAlpha && !getAlpha())
+    return emitOpError("activation ")
+           << stringifyActivation(*act) << " needs alpha";
+  if (!takesAlpha && getAlpha())
+    return emitOpError("alpha is only for the elu and leaky_relu activations");
   return success();
 }
 
@@ -234,13 +258,15 @@ static VectorType getRowTypeOf(Type featureTensor) {
 static LogicalResult verifyStageRegion(Operation *op, Region &body,
                                        ValueRange inputs, Type result,
                                        function_ref<Type(Type)> argType,
-                                       bool softmax = false) {
+                                       bool softmax = false,
+                                       unsigned trailingArgs = 0) {
   Block &block = body.front();
-  if (block.getNumArguments() != inputs.size())
+  if (block.getNumArguments() != inputs.size() + trailingArgs)
     return op->emitOpError("region has ")
            << block.getNumArguments() << " arguments but the stage has "
            << inputs.size() << " inputs";
-  for (auto [i, arg, input] : llvm::enumerate(block.getArguments(), inputs)) {
+  for (auto [i, arg, input] : llvm::enumerate(
+           block.getArguments().take_front(inputs.size()), inputs)) {
     Type want = argType(input.getType());
     if (arg.getType() != want)
       return op->emitOpError("region argument #")
@@ -294,22 +320,62 @@ LogicalResult MessagePassingOp::verifyRegions() {
   for (Value input : getInputs())
     if (getDomain(input.getType()) == Domain::Row)
       return emitOpError("inputs must be whole tensors, not rows");
-  if (failed(verifyStageRegion(*this, getBody(), getInputs(),
-                               getResult().getType(), [](Type t) { return t; },
+  // The body produces the aggregated rows; with an update region, those
+  // are the region's last argument and the update yields the result's.
+  Type aggregate = getResult().getType();
+  if (hasUpdate()) {
+    Block &update = getUpdate().front();
+    if (update.getNumArguments() != getInputs().size() + 1)
+      return emitOpError("update region has ")
+             << update.getNumArguments() << " arguments but must have "
+             << getInputs().size() + 1 << " (the inputs, then the aggregated row)";
+    auto row = dyn_cast<VectorType>(update.getArguments().back().getType());
+    if (!row || !row.getElementType().isF32())
+      return emitOpError("the update region's last argument must be the "
+                         "aggregated row (a vector of f32), got ")
+             << update.getArguments().back().getType();
+    aggregate = VertexType::get(getContext(), row.getShape(), row.getElementType());
+  }
+  if (failed(verifyStageRegion(*this, getBody(), getInputs(), aggregate,
+                               [](Type t) { return t; },
                                getAggr() == Aggregation::SoftmaxAdd)))
     return failure();
+  if (hasUpdate()) {
+    Region &update = getUpdate();
+    if (failed(verifyStageRegion(*this, update, getInputs(), getResult().getType(),
+                                 [](Type t) { return t; }, /*softmax=*/false,
+                                 /*trailingArgs=*/1)))
+      return failure();
+    // Once per target: only target rows exist there.
+    for (Operation &op : update.front()) {
+      if (isa<GetEdgeOp>(op))
+        return op.emitOpError("cannot read edge rows in an update region");
+      if (auto get = dyn_cast<GetVertexOp>(op); get && get.getSide() != Side::Target)
+        return op.emitOpError("must read the target row in an update region");
+    }
+  }
   // The region runs per edge: a whole vertex or edge tensor has no meaning
   // there, only its rows at the current edge (and kernels lower nothing else).
-  for (BlockArgument arg : getBody().getArguments()) {
-    if (!isFeatureTensor(arg.getType()))
+  for (Region *region : getRegions()) {
+    if (region->empty())
       continue;
-    for (Operation *user : arg.getUsers())
-      if (!isa<GetVertexOp, GetEdgeOp>(user))
-        return user->emitOpError("cannot use the whole tensor region argument #")
-               << arg.getArgNumber()
-               << "; read its rows with gnn.get_vertex or gnn.get_edge";
+    for (BlockArgument arg : region->getArguments()) {
+      if (!isFeatureTensor(arg.getType()))
+        continue;
+      for (Operation *user : arg.getUsers())
+        if (!isa<GetVertexOp, GetEdgeOp>(user))
+          return user->emitOpError("cannot use the whole tensor region argument #")
+                 << arg.getArgNumber()
+                 << "; read its rows with gnn.get_vertex or gnn.get_edge";
+    }
   }
   return success();
+}
+
+VectorType MessagePassingOp::getAggregateRowType() {
+  if (hasUpdate())
+    return cast<VectorType>(getUpdate().front().getArguments().back().getType());
+  return getResult().getType().getRowType();
 }
 
 SmallVector<unsigned> MessagePassingOp::getSourceGatheredInputs() {
@@ -342,7 +408,17 @@ LogicalResult GetVertexOp::verify() {
 }
 
 LogicalResult GetEdgeOp::verify() {
-  return verifyGather(*this, getTensor(), getRow().getType());
+  if (failed(verifyGather(*this, getTensor(), getRow().getType())))
+    return failure();
+  if (!getLoop())
+    return success();
+  if (failed(verifyGather(*this, getLoop(), getRow().getType())))
+    return failure();
+  auto stage = cast<MessagePassingOp>(
+      cast<BlockArgument>(getTensor()).getOwner()->getParentOp());
+  if (stage.getGraph().getType().getSelfLoops() != SelfLoops::OnePerVertex)
+    return emitOpError("has loop rows, but the graph adds no self loops");
+  return success();
 }
 
 //===----------------------------------------------------------------------===//
@@ -352,6 +428,57 @@ LogicalResult GetEdgeOp::verify() {
 LogicalResult LaunchOp::verifySymbolUses(SymbolTableCollection &symbols) {
   if (!symbols.lookupNearestSymbolFrom(*this, getKernelAttr()))
     return emitOpError("kernel '") << getKernel() << "' is not defined";
+  return success();
+}
+
+/// Same shape but for the last dimension, which adds up.
+LogicalResult ConcatOp::verify() {
+  if (getInputs().empty())
+    return emitOpError("needs at least one input");
+  for (Value input : getInputs())
+    if (cast<VectorType>(input.getType()).getRank() == 0)
+      return emitOpError("inputs must have a dimension to join along");
+  auto first = cast<VectorType>(getInputs().front().getType());
+  SmallVector<int64_t> shape(first.getShape());
+  shape.back() = 0;
+  for (Value input : getInputs()) {
+    auto type = cast<VectorType>(input.getType());
+    if (type.getRank() != first.getRank() ||
+        type.getShape().drop_back() != first.getShape().drop_back())
+      return emitOpError("inputs must agree on all but the last dimension: ")
+             << first << " and " << type;
+    shape.back() += type.getShape().back();
+  }
+  auto result = cast<VectorType>(getResult().getType());
+  if (result.getShape() != ArrayRef<int64_t>(shape))
+    return emitOpError("result must be ")
+           << VectorType::get(shape, first.getElementType()) << ", not "
+           << result;
+  return success();
+}
+
+/// Every selected element lies inside the input.
+LogicalResult SliceOp::verify() {
+  auto in = cast<VectorType>(getInput().getType());
+  auto out = cast<VectorType>(getResult().getType());
+  ArrayRef<int64_t> offsets = getOffsets(), strides = getStrides();
+  if (in.getRank() == 0 || out.getRank() != in.getRank() ||
+      int64_t(offsets.size()) != in.getRank() ||
+      int64_t(strides.size()) != in.getRank())
+    return emitOpError("needs one offset and one stride per dimension of ")
+           << in << ", and a result of the same rank";
+  for (int64_t d = 0; d < in.getRank(); ++d) {
+    if (offsets[d] < 0 || strides[d] <= 0)
+      return emitOpError("offsets must be non-negative and strides "
+                         "positive, got offset ")
+             << offsets[d] << " and stride " << strides[d] << " in dimension "
+             << d;
+    if (offsets[d] + (out.getDimSize(d) - 1) * strides[d] >= in.getDimSize(d))
+      return emitOpError("dimension ")
+             << d << " reads past the end of " << in << ": "
+             << out.getDimSize(d) << " elements from " << offsets[d]
+             << " in steps of " << strides[d];
+  }
   return success();
 }
 

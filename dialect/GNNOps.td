@@ -45,6 +45,20 @@ def GNN_AddSelfLoopsOp : GNN_Op<"add_self_loops", [Pure]> {
   let hasFolder = 1;
 }
 
+def GNN_RemoveSelfLoopsOp : GNN_Op<"remove_self_loops", [Pure]> {
+  let summary = "the graph without its self loops";
+  let description = [{
+    PyG's `remove_self_loops`: edges from a vertex to itself are dropped.
+    Only the type changes (`!gnn.graph<none>`); kernels skip such edges as
+    they iterate the stored graph.
+  }];
+  let arguments = (ins GNN_GraphType:$graph);
+  let results = (outs GNN_GraphType:$result);
+  let assemblyFormat = "$graph attr-dict `:` type($graph) `->` type($result)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
 def GNN_DegreeOp : GNN_Op<"degree", [Pure]> {
   let summary = "in-degree of every vertex, as f32";
   let description = [{
@@ -61,19 +75,46 @@ def GNN_DegreeOp : GNN_Op<"degree", [Pure]> {
 // Dense work
 //===----------------------------------------------------------------------===//
 
-def GNN_LinearOp : GNN_Op<"linear", [Pure]> {
-  let summary = "y = x W^T + b on every row (torch.nn.Linear)";
+def GNN_LinearOp : GNN_Op<"linear", [Pure, AttrSizedOperandSegments]> {
+  let summary = "y = act(x W^T + b + acc) on every row (torch.nn.Linear)";
   let description = [{
     `weight` has PyTorch's layout `[out, in]`; `bias` is `[out]`. Lowered to
-    one oneDNN matmul over all rows.
+    one oneDNN matmul over all rows, with what follows it as post-ops:
+    `accumulate`, a tensor of the result's type, is added to the product
+    (SAGE's `lin_l(aggr) + lin_r(x)` as one matmul summing into the
+    other's result), then `activation` is applied (`alpha`: elu's alpha or
+    leaky_relu's negative slope). `gnn-fuse-dense-epilogue` folds them in
+    from the transform that follows a linear.
+
+    ```mlir
+    %y = gnn.linear %x, %w, %b accumulate(%a : !gnn.vertex<16xf32>)
+        activation = leaky_relu alpha = 2.000000e-01
+        : !gnn.vertex<64xf32>, tensor<16x64xf32>, tensor<16xf32> -> !gnn.vertex<16xf32>
+    ```
   }];
   let arguments = (ins GNN_FeatureTensor:$input, GNN_Param:$weight,
-                       Optional<GNN_Param>:$bias);
+                       Optional<GNN_Param>:$bias,
+                       Optional<GNN_FeatureTensor>:$accumulate,
+                       OptionalAttr<GNN_ActivationAttr>:$activation,
+                       OptionalAttr<F32Attr>:$alpha);
   let results = (outs GNN_FeatureTensor:$result);
+  // "``": the enum attribute prints its own leading space.
   let assemblyFormat = [{
-    $input `,` $weight (`,` $bias^)? attr-dict `:` type($input) `,`
-    type($weight) (`,` type($bias)^)? `->` type($result)
+    $input `,` $weight (`,` $bias^)?
+    (`accumulate` `(` $accumulate^ `:` type($accumulate) `)`)?
+    (`activation` `=` `` $activation^)? (`alpha` `=` $alpha^)?
+    attr-dict `:` type($input) `,` type($weight) (`,` type($bias)^)?
+    `->` type($result)
   }];
+  let builders = [
+    // A plain torch.nn.Linear.
+    OpBuilder<(ins "::mlir::Type":$result, "::mlir::Value":$input,
+                   "::mlir::Value":$weight, "::mlir::Value":$bias), [{
+      build($_builder, $_state, result, input, weight, bias,
+            /*accumulate=*/::mlir::Value(), /*activation=*/nullptr,
+            /*alpha=*/nullptr);
+    }]>,
+  ];
   let hasVerifier = 1;
 }
 
@@ -236,21 +277,47 @@ def GNN_MessagePassingOp : GNN_Op<"message_passing", [IsolatedFromAbove,
       gnn.yield %xj, %aj : vector<8x8xf32>, vector<8x1xf32>
     }
     ```
+
+    An optional second region, `update`, is PyG's `update(aggr_out, ...)`:
+    it runs once per target after aggregation. Its block arguments mirror
+    the inputs, then the aggregated row; it reads other vertex tensors only
+    at the target (`gnn.get_vertex ... target`) and yields the result row.
+    Without it the result is the aggregated row. `gnn-fuse-update` moves the
+    transform that follows a stage here, so its rows are never stored
+    between the two.
+
+    ```mlir
+    %o = gnn.message_passing %g (%x, %b) aggr = add : !gnn.graph<as_given>,
+        (!gnn.vertex<16xf32>, tensor<16xf32>) -> !gnn.vertex<16xf32> {
+    ^bb0(%xa: !gnn.vertex<16xf32>, %ba: tensor<16xf32>):
+      %xj = gnn.get_vertex %xa source : !gnn.vertex<16xf32> -> vector<16xf32>
+      gnn.yield %xj : vector<16xf32>
+    } update {
+    ^bb0(%xa: !gnn.vertex<16xf32>, %ba: tensor<16xf32>, %aggr: vector<16xf32>):
+      %y = gnn.add %aggr, %ba : vector<16xf32>, tensor<16xf32> -> vector<16xf32>
+      gnn.yield %y : vector<16xf32>
+    }
+    ```
   }];
   let arguments = (ins GNN_GraphType:$graph, Variadic<GNN_Elementwise>:$inputs,
                        GNN_AggregationAttr:$aggr);
   let results = (outs GNN_VertexType:$result);
-  let regions = (region SizedRegion<1>:$body);
+  let regions = (region SizedRegion<1>:$body, MaxSizedRegion<1>:$update);
   // "``": the enum attribute prints its own leading space (`aggr = add`).
   let assemblyFormat = [{
     $graph `(` $inputs `)` `aggr` `=` `` $aggr attr-dict `:` type($graph) `,`
-    functional-type($inputs, $result) $body
+    functional-type($inputs, $result) $body (`update` $update^)?
   }];
   let hasRegionVerifier = 1;
   let extraClassDeclaration = [{
     /// The inputs some `gnn.get_vertex ... source` reads: what a
     /// distributed run must fetch for vertices owned elsewhere.
     ::llvm::SmallVector<unsigned> getSourceGatheredInputs();
+    /// Whether an update region follows the aggregation.
+    bool hasUpdate() { return !getUpdate().empty(); }
+    /// The aggregated row: the update region's last argument, or the
+    /// result's row when there is no update.
+    ::mlir::VectorType getAggregateRowType();
   }];
 }
 
@@ -265,9 +332,22 @@ def GNN_GetVertexOp : GNN_Op<"get_vertex", [Pure]> {
 
 def GNN_GetEdgeOp : GNN_Op<"get_edge", [Pure]> {
   let summary = "the row of an edge tensor at the current edge";
-  let arguments = (ins GNN_EdgeType:$tensor);
+  let description = [{
+    Edge rows exist for the stored edges. On a graph with one self loop per
+    vertex the added loops have none; `loop` names a vertex tensor whose
+    row at the target stands for the loop's (PyG's `add_self_loops` with a
+    `fill_value`, GAT's mean of the in-edges' attributes).
+
+    ```mlir
+    %a = gnn.get_edge %e loop %l : !gnn.edge<4xf32>, !gnn.vertex<4xf32> -> vector<4xf32>
+    ```
+  }];
+  let arguments = (ins GNN_EdgeType:$tensor, Optional<GNN_VertexType>:$loop);
   let results = (outs GNN_Row:$row);
-  let assemblyFormat = "$tensor attr-dict `:` type($tensor) `->` type($row)";
+  let assemblyFormat = [{
+    $tensor (`loop` $loop^)? attr-dict `:` type($tensor) (`,` type($loop)^)?
+    `->` type($row)
+  }];
   let hasVerifier = 1;
 }
 
@@ -307,6 +387,55 @@ def GNN_LaunchOp : GNN_Op<"launch", [DeclareOpInterfaceMethods<SymbolUserOpInter
     $kernel `(` $graph (`,` $inputs^)? `)` attr-dict `:` type($graph)
     (`,` type($inputs)^)? `->` type($result)
   }];
+}
+
+//===----------------------------------------------------------------------===//
+// Joining rows
+//===----------------------------------------------------------------------===//
+
+def GNN_ConcatOp : GNN_Op<"concat", [Pure]> {
+  let summary = "rows joined along their last feature dimension (torch.cat)";
+  let description = [{
+    `torch.cat([a, b, ...], dim=-1)` on rows inside a stage region: every
+    input has the same feature shape but for the last dimension, and the
+    result's last dimension is the sum of theirs, the inputs' elements in
+    order. At graph level the frontend puts it in a `gnn.transform` of its
+    own, so that it runs row by row like any elementwise op. Lowered to
+    constant shuffles of the flat rows.
+
+    ```mlir
+    %c = gnn.concat %xi, %d : vector<16xf32>, vector<16xf32> -> vector<32xf32>
+    ```
+  }];
+  let arguments = (ins Variadic<GNN_Row>:$inputs);
+  let results = (outs GNN_Row:$result);
+  let assemblyFormat = [{
+    $inputs attr-dict `:` type($inputs) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def GNN_SliceOp : GNN_Op<"slice", [Pure]> {
+  let summary = "a strided box of a row (x[:, a:b], x[:, :, ::2])";
+  let description = [{
+    PyTorch's basic slicing of the feature dimensions, on a row inside a
+    stage region: along dimension d the result takes the elements
+    `offsets[d] + i * strides[d]` for i below the result's size there. At
+    graph level the frontend puts it in a `gnn.transform` of its own.
+    Lowered to one constant shuffle of the flat row.
+
+    ```mlir
+    %h = gnn.slice %x offsets = [0] strides = [1] : vector<32xf32> -> vector<16xf32>
+    ```
+  }];
+  let arguments = (ins GNN_Row:$input, DenseI64ArrayAttr:$offsets,
+                       DenseI64ArrayAttr:$strides);
+  let results = (outs GNN_Row:$result);
+  let assemblyFormat = [{
+    $input `offsets` `=` $offsets `strides` `=` $strides attr-dict `:`
+    type($input) `->` type($result)
+  }];
+  let hasVerifier = 1;
 }
 
 #endif // GNN_OPS_TD

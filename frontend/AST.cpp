@@ -337,6 +337,18 @@ void Dumper::dumpStmt(const StmtAST *stmt) {
     }
     return;
   }
+  case StmtAST::Stmt_For: {
+    auto *forStmt = llvm::cast<ForStmtAST>(stmt);
+    out << "For";
+    printLoc(stmt->loc());
+    Nest nest(*this);
+    dumpExpr(forStmt->getTarget(), "target");
+    dumpExpr(forStmt->getIter(), "iter");
+    line() << "Body\n";
+    Nest bodyNest(*this);
+    dumpBody(forStmt->getBody());
+    return;
+  }
   case StmtAST::Stmt_Pass:
     out << "Pass";
     printLoc(stmt->loc());

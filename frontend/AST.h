@@ -321,6 +321,7 @@ public:
     Stmt_AugAssign,
     Stmt_Return,
     Stmt_If,
+    Stmt_For,
     Stmt_Pass,
   };
 
@@ -418,6 +419,24 @@ private:
   ExprPtr test;
   StmtList thenBody, elseBody;
   bool elif;
+};
+
+/// `for target in iter: body`: a compile-time loop over a list, tuple,
+/// range() or ModuleList, unrolled as it runs. `target` is a name or a
+/// tuple of names.
+class ForStmtAST : public StmtAST {
+public:
+  ForStmtAST(Location loc, ExprPtr target, ExprPtr iter, StmtList body)
+      : StmtAST(Stmt_For, std::move(loc)), target(std::move(target)),
+        iter(std::move(iter)), body(std::move(body)) {}
+  const ExprAST *getTarget() const { return target.get(); }
+  const ExprAST *getIter() const { return iter.get(); }
+  llvm::ArrayRef<StmtPtr> getBody() const { return body; }
+  static bool classof(const StmtAST *s) { return s->getKind() == Stmt_For; }
+
+private:
+  ExprPtr target, iter;
+  StmtList body;
 };
 
 class PassStmtAST : public StmtAST {

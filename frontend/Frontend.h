@@ -23,6 +23,7 @@
 #include "llvm/ADT/StringRef.h"
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -54,6 +55,13 @@ struct ModelOptions {
   /// Reads the layer library from this file instead of the embedded copy
   /// (for working on the library without rebuilding).
   std::string libraryPath;
+  /// The shapes of the tensors of a weights file, by state_dict name. The
+  /// model's integer constructor arguments that --set does not give are
+  /// inferred from them (and `in_channels` from inputFeatures, `edge_dim`
+  /// from edgeFeatures); see docs/language.md.
+  std::map<std::string, std::vector<int64_t>> weightShapes;
+  /// What messages about the weights call them (the file's path).
+  std::string weightsName = "weights";
 };
 
 /// Compiles the model file at `path` ("-" for stdin) into graph-level IR.

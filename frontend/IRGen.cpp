@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "frontend/Frontend.h"
+#include "frontend/Inference.h"
 #include "frontend/Interpreter.h"
 #include "frontend/Parser.h"
 #include "frontend/Program.h"
@@ -171,6 +172,16 @@ private:
                               const Location &loc);
   std::optional<Value> softmax(StringRef name, llvm::ArrayRef<Arg> args,
                                const Location &loc);
+  std::optional<Value> cat(llvm::ArrayRef<Arg> args, const Location &loc);
+  std::optional<Value> getItem(llvm::ArrayRef<Arg> args, const Location &loc);
+  /// `build` applied row by row to `parts` (all of one domain) with result
+  /// type `result`: directly on rows, or in a gnn.transform of its own for
+  /// whole tensors. `build` gets the rows and the result's row type.
+  mlir::Value rowwise(
+      mlir::Type result, llvm::ArrayRef<mlir::Value> parts,
+      llvm::function_ref<mlir::Value(llvm::ArrayRef<mlir::Value>, mlir::Type)>
+          build,
+      const Location &loc);
   /// Splits the traced message `row` = value * softmax(logits, index)
   /// (the weight possibly reshaped) into what a softmax_add stage yields.
   std::optional<std::pair<mlir::Value, mlir::Value>>
@@ -190,6 +201,14 @@ private:
   mlir::OpBuilder builder;
   Interpreter &interp;
   llvm::DenseMap<const ParamObject *, mlir::Value> paramArgs;
+  /// Graphs with self loops added whose loops' edge rows are the mean of
+  /// their target's other in-edges' (add_self_loops with
+  /// fill_value='mean'): graph -> the edge tensor that was filled.
+  llvm::DenseMap<mlir::Value, mlir::Value> meanFilledEdges;
+  /// The rows the added self loops have for edge tensor `edges`, read in a
+  /// message on `graph`; reports an error at `loc` if there are none.
+  std::optional<mlir::Value> selfLoopRows(mlir::Value graph, mlir::Value edges,
+                                          const Location &loc);
   MessageRegion *region = nullptr;
 };
 
@@ -464,13 +483,18 @@ std::optional<Value> IRGen::callBuiltin(StringRef name,
     return reduce(name, args, loc);
   if (name == "softmax" || name == "log_softmax")
     return softmax(name, args, loc);
+  if (name == "cat")
+    return cat(args, loc);
+  if (name == "__getitem__")
+    return getItem(args, loc);
   if (name == "pow")
     return elementwise<gnn::PowOp>("pow()", args[0], args[1], loc);
   if (name == "maximum")
     return elementwise<gnn::MaximumOp>("maximum()", args[0], args[1], loc);
   if (name == "minimum")
     return elementwise<gnn::MinimumOp>("minimum()", args[0], args[1], loc);
-  if (name == "add_self_loops" || name == "degree") {
+  if (name == "add_self_loops" || name == "remove_self_loops" ||
+      name == "degree") {
     std::optional<mlir::Value> graph =
         graphOperand(args[0], (name + "()").str());
     if (!graph)
@@ -480,8 +504,41 @@ std::optional<Value> IRGen::callBuiltin(StringRef name,
       auto type = gnn::VertexType::get(&context, {1}, builder.getF32Type());
       return wrap(builder.create<gnn::DegreeOp>(l, type, *graph));
     }
-    auto type = gnn::GraphType::get(&context, gnn::SelfLoops::OnePerVertex);
-    return wrap(builder.create<gnn::AddSelfLoopsOp>(l, type, *graph));
+    bool adding = name == "add_self_loops";
+    mlir::Value result;
+    if (adding)
+      result = builder.create<gnn::AddSelfLoopsOp>(
+          l, gnn::GraphType::get(&context, gnn::SelfLoops::OnePerVertex), *graph);
+    else
+      result = builder.create<gnn::RemoveSelfLoopsOp>(
+          l, gnn::GraphType::get(&context, gnn::SelfLoops::None), *graph);
+    if (args.size() < 2 || args[1].value.is(Value::Kind::None))
+      return wrap(result);
+    // With edge_attr, PyG returns (edge_index, edge_attr): the removed
+    // loops' rows are skipped by the kernels; the added loops' rows are
+    // the fill value.
+    std::optional<mlir::Value> edges =
+        tensorOperand(args[1], (name + "() edge_attr").str());
+    if (!edges)
+      return std::nullopt;
+    if (!llvm::isa<gnn::EdgeType>(edges->getType())) {
+      interp.error(args[1].loc, name + "() expects edge_attr to be a per-edge "
+                                "tensor, got " + describe(args[1].value));
+      return std::nullopt;
+    }
+    if (adding) {
+      const Value &fill = args.size() > 2 ? args[2].value : Value::none();
+      if (!fill.is(Value::Kind::Str) || fill.getStr() != "mean") {
+        interp.error(args.size() > 2 ? args[2].loc : loc,
+                     "add_self_loops() with edge_attr supports "
+                     "fill_value='mean' (the mean of each target's in-edge "
+                     "attributes, as GATConv uses), got " +
+                         describe(fill));
+        return std::nullopt;
+      }
+      meanFilledEdges[result] = *edges;
+    }
+    return Value::tuple({wrap(result), args[1].value});
   }
   return unary(name, args, loc);
 }
@@ -857,6 +914,216 @@ IRGen::resolveSoftmax(MessageRegion &message, mlir::Value row,
   return std::make_pair(value, weight);
 }
 
+std::optional<Value> IRGen::cat(llvm::ArrayRef<Arg> args,
+                                const Location &loc) {
+  const Arg &list = args[0];
+  if (!list.value.is(Value::Kind::List) && !list.value.is(Value::Kind::Tuple)) {
+    interp.error(list.loc, "cat() expects a list of tensors, got " +
+                               describe(list.value));
+    return std::nullopt;
+  }
+  if (list.value.getElements().empty()) {
+    interp.error(list.loc, "cat() needs at least one tensor");
+    return std::nullopt;
+  }
+  llvm::SmallVector<mlir::Value> parts;
+  for (const Value &element : list.value.getElements()) {
+    std::optional<mlir::Value> part = tensorOperand({element, list.loc}, "cat()");
+    if (!part)
+      return std::nullopt;
+    if (!isPerRow(part->getType())) {
+      interp.error(list.loc, "cat() joins tensors with one row per vertex or "
+                             "edge (or rows in message()), got " +
+                                 describeType(part->getType()));
+      return std::nullopt;
+    }
+    parts.push_back(*part);
+  }
+  mlir::Type first = parts.front().getType();
+  if (!args[1].value.is(Value::Kind::Int)) {
+    interp.error(args[1].loc, "cat() argument 'dim' must be an integer, got " +
+                                  args[1].value.repr());
+    return std::nullopt;
+  }
+  std::optional<int64_t> dim = featureDim(first, args[1], false, "cat()");
+  if (!dim)
+    return std::nullopt;
+  llvm::ArrayRef<int64_t> firstShape = gnn::getFeatureShape(first);
+  if (*dim != int64_t(firstShape.size()) - 1) {
+    interp.error(args[1].loc, "cat() joins along the last dimension only "
+                              "(dim=-1)");
+    return std::nullopt;
+  }
+  // Every part: the same domain and feature shape but for the last
+  // dimension, which adds up.
+  llvm::SmallVector<int64_t> shape(firstShape);
+  shape.back() = 0;
+  for (mlir::Value part : parts) {
+    llvm::ArrayRef<int64_t> partShape = gnn::getFeatureShape(part.getType());
+    if (getDomain(part.getType()) != getDomain(first) ||
+        partShape.size() != firstShape.size() ||
+        partShape.drop_back() != firstShape.drop_back()) {
+      interp.error(list.loc, "cat() cannot join " + describeType(first) +
+                                 " and " + describeType(part.getType()));
+      return std::nullopt;
+    }
+    shape.back() += partShape.back();
+  }
+  if (parts.size() == 1)
+    return wrap(parts.front());
+  mlir::Location l = getLoc(loc);
+  return wrap(rowwise(
+      withShape(first, shape), parts,
+      [&](llvm::ArrayRef<mlir::Value> rows, mlir::Type rowType) {
+        return builder.create<gnn::ConcatOp>(l, rowType, rows).getResult();
+      },
+      loc));
+}
+
+mlir::Value IRGen::rowwise(
+    mlir::Type result, llvm::ArrayRef<mlir::Value> parts,
+    llvm::function_ref<mlir::Value(llvm::ArrayRef<mlir::Value>, mlir::Type)>
+        build,
+    const Location &loc) {
+  if (getDomain(result) == Domain::Row)
+    return build(parts, result);
+  // Whole tensors: a transform of its own runs `build` row by row (the
+  // decomposition then fuses it with its neighbours).
+  mlir::Location l = getLoc(loc);
+  llvm::SmallVector<mlir::Value> inputs;
+  for (mlir::Value part : parts)
+    if (!llvm::is_contained(inputs, part))
+      inputs.push_back(part);
+  auto stage = builder.create<gnn::TransformOp>(l, result, inputs);
+  mlir::OpBuilder::InsertionGuard guard(builder);
+  mlir::Block *body = builder.createBlock(&stage.getBody());
+  llvm::DenseMap<mlir::Value, mlir::Value> rows;
+  for (mlir::Value input : inputs)
+    rows[input] = body->addArgument(
+        gnn::TransformOp::getRegionArgumentType(input.getType()), l);
+  llvm::SmallVector<mlir::Value> rowParts;
+  for (mlir::Value part : parts)
+    rowParts.push_back(rows[part]);
+  mlir::Value row =
+      build(rowParts, gnn::TransformOp::getRegionArgumentType(result));
+  builder.create<gnn::YieldOp>(l, row);
+  return stage.getResult();
+}
+
+std::optional<Value> IRGen::getItem(llvm::ArrayRef<Arg> args,
+                                    const Location &loc) {
+  std::optional<mlir::Value> x = tensorOperand(args[0], "indexing");
+  if (!x)
+    return std::nullopt;
+  mlir::Type type = x->getType();
+  if (!isPerRow(type)) {
+    interp.error(args[0].loc, "only tensors with one row per vertex or edge "
+                              "(or rows in message()) can be indexed, not " +
+                                  describeType(type));
+    return std::nullopt;
+  }
+  llvm::ArrayRef<int64_t> shape = gnn::getFeatureShape(type);
+  llvm::ArrayRef<Arg> indices = args.drop_front();
+  auto isSlice = [](const Value &v) { return v.is(Value::Kind::List); };
+  // Index 0 is the rows, which each compute on their own: all of them.
+  const Arg &rows = indices.front();
+  if (!isSlice(rows.value) ||
+      !llvm::all_of(rows.value.getElements(),
+                    [](const Value &v) { return v.isNone(); })) {
+    interp.error(rows.loc, "the first index of " + describeType(type) +
+                               " is its rows, which each compute on their "
+                               "own; select them all with ':'");
+    return std::nullopt;
+  }
+  if (indices.size() - 1 > shape.size()) {
+    interp.error(indices[shape.size() + 1].loc,
+                 "too many indices for " + describeType(type));
+    return std::nullopt;
+  }
+  llvm::SmallVector<int64_t> offsets, strides, sizes, kept;
+  for (size_t d = 0; d < shape.size(); ++d) {
+    int64_t n = shape[d];
+    if (d + 1 >= indices.size()) {
+      offsets.push_back(0), strides.push_back(1), sizes.push_back(n);
+      kept.push_back(n);
+      continue;
+    }
+    const Arg &index = indices[d + 1];
+    if (index.value.is(Value::Kind::Int)) {
+      // An integer picks one position and drops the dimension.
+      int64_t i = index.value.getInt();
+      if (i < -n || i >= n) {
+        interp.error(index.loc, "index " + Twine(i) + " is out of range for "
+                                    "a dimension of size " + Twine(n));
+        return std::nullopt;
+      }
+      offsets.push_back(i < 0 ? i + n : i), strides.push_back(1);
+      sizes.push_back(1);
+      continue;
+    }
+    if (!isSlice(index.value)) {
+      interp.error(index.loc, "a tensor index must be an integer or a slice, "
+                              "got " +
+                                  describe(index.value));
+      return std::nullopt;
+    }
+    llvm::ArrayRef<Value> bounds = index.value.getElements();
+    for (const Value &bound : bounds)
+      if (!bound.isNone() && !bound.is(Value::Kind::Int)) {
+        interp.error(index.loc, "slice bounds must be integers, got " +
+                                    bound.repr());
+        return std::nullopt;
+      }
+    int64_t step = bounds[2].isNone() ? 1 : bounds[2].getInt();
+    if (step <= 0) {
+      interp.error(index.loc, "slice steps must be positive, got " +
+                                  Twine(step));
+      return std::nullopt;
+    }
+    // Python's rules: negative bounds count from the end, then clamp.
+    auto clamp = [&](const Value &bound, int64_t def) {
+      if (bound.isNone())
+        return def;
+      int64_t b = bound.getInt();
+      if (b < 0)
+        b = std::max<int64_t>(b + n, 0);
+      return std::min(b, n);
+    };
+    int64_t start = clamp(bounds[0], 0), stop = clamp(bounds[1], n);
+    int64_t size = stop > start ? (stop - start + step - 1) / step : 0;
+    if (size == 0) {
+      interp.error(index.loc, "the slice selects nothing of a dimension of "
+                              "size " +
+                                  Twine(n));
+      return std::nullopt;
+    }
+    offsets.push_back(start), strides.push_back(step), sizes.push_back(size);
+    kept.push_back(size);
+  }
+  if (kept.empty()) {
+    interp.error(loc, "indexing would leave " + describeType(type) +
+                          " without a feature dimension; keep one with a "
+                          "slice (x[:, i:i + 1])");
+    return std::nullopt;
+  }
+  mlir::Location l = getLoc(loc);
+  mlir::Value picked = *x;
+  if (llvm::ArrayRef<int64_t>(sizes) != shape)
+    picked = rowwise(
+      withShape(type, sizes), {*x},
+      [&](llvm::ArrayRef<mlir::Value> rows, mlir::Type rowType) {
+        return builder
+            .create<gnn::SliceOp>(l, rowType, rows.front(),
+                                  builder.getDenseI64ArrayAttr(offsets),
+                                  builder.getDenseI64ArrayAttr(strides))
+            .getResult();
+      },
+      loc);
+  if (kept.size() != sizes.size())
+    picked = reshapeTo(picked, kept, loc);
+  return wrap(picked);
+}
+
 //===----------------------------------------------------------------------===//
 // Layers
 //===----------------------------------------------------------------------===//
@@ -986,7 +1253,8 @@ std::optional<Value> IRGen::bindMessageParam(const ParamAST &param,
     mlir::Value tensor = unwrap(kw->value);
     if (auto edgeType = llvm::dyn_cast<gnn::EdgeType>(tensor.getType()))
       return wrap(builder.create<gnn::GetEdgeOp>(
-          getLoc(param.loc), edgeType.getRowType(), capture(tensor)));
+          getLoc(param.loc), edgeType.getRowType(), capture(tensor),
+          mlir::Value()));
     if (llvm::isa<gnn::VertexType>(tensor.getType())) {
       interp.error(param.loc, "message() argument '" + name + "' is " +
                                   describeType(tensor.getType()) +
@@ -1091,17 +1359,23 @@ std::optional<Value> IRGen::propagate(const Value &layerValue,
     builder.create<gnn::YieldOp>(getLoc(rowLoc), yielded);
   }
 
-  // The self loops add_self_loops adds have no edge rows (PyG fills them
-  // in, e.g. GATConv's fill_value='mean'; not supported yet).
+  // The self loops add_self_loops adds have no stored edge rows: each
+  // edge tensor the message reads gets the rows of the fill value.
   if (llvm::cast<gnn::GraphType>(graph->getType()).getSelfLoops() ==
-          gnn::SelfLoops::OnePerVertex &&
-      llvm::any_of(*block, [](mlir::Operation &op) {
-        return llvm::isa<gnn::GetEdgeOp>(op);
-      })) {
-    interp.error(loc, "message() reads edge features, but the graph has self "
-                      "loops added (add_self_loops), which have no edge rows; "
-                      "not supported yet");
-    return std::nullopt;
+      gnn::SelfLoops::OnePerVertex) {
+    for (mlir::Operation &op : llvm::make_early_inc_range(*block)) {
+      auto get = llvm::dyn_cast<gnn::GetEdgeOp>(op);
+      if (!get)
+        continue;
+      unsigned i = llvm::cast<mlir::BlockArgument>(get.getTensor()).getArgNumber();
+      std::optional<mlir::Value> loops =
+          selfLoopRows(*graph, messageRegion.inputs[i], loc);
+      if (!loops)
+        return std::nullopt;
+      messageRegion.inputs.push_back(*loops);
+      get.getLoopMutable().assign(
+          block->addArgument(loops->getType(), loops->getLoc()));
+    }
   }
   auto resultType = gnn::VertexType::get(&context, rowType.getShape(),
                                          rowType.getElementType());
@@ -1110,6 +1384,85 @@ std::optional<Value> IRGen::propagate(const Value &layerValue,
                                                   aggr);
   op.getBody().push_back(block.release());
   return traceUpdate(layerValue, wrap(op.getResult()), kwargs, loc);
+}
+
+/// Whether `v` is computed from `source` by operations that commute with a
+/// mean over edges: linear maps without bias, views, sums, scaling by
+/// parameters or constants, sums and differences of such values.
+static bool isLinearIn(mlir::Value v, mlir::Value source) {
+  if (v == source)
+    return true;
+  mlir::Operation *op = v.getDefiningOp();
+  if (!op)
+    return false;
+  auto perEdge = [](mlir::Value x) {
+    return llvm::isa<gnn::EdgeType>(x.getType());
+  };
+  if (auto lin = llvm::dyn_cast<gnn::LinearOp>(op))
+    return !lin.getBias() && lin->getNumOperands() == 2 &&
+           !lin->hasAttr("activation") && isLinearIn(lin.getInput(), source);
+  if (auto r = llvm::dyn_cast<gnn::ReshapeOp>(op))
+    return isLinearIn(r.getInput(), source);
+  if (auto r = llvm::dyn_cast<gnn::ReduceOp>(op))
+    return (r.getKind() == gnn::Reduction::Sum ||
+            r.getKind() == gnn::Reduction::Mean) &&
+           isLinearIn(r.getInput(), source);
+  if (llvm::isa<gnn::NegOp>(op))
+    return isLinearIn(op->getOperand(0), source);
+  if (llvm::isa<gnn::AddOp, gnn::SubOp>(op))
+    return isLinearIn(op->getOperand(0), source) &&
+           isLinearIn(op->getOperand(1), source);
+  if (llvm::isa<gnn::MulOp>(op)) {
+    mlir::Value a = op->getOperand(0), b = op->getOperand(1);
+    return (perEdge(a) && !perEdge(b) && isLinearIn(a, source)) ||
+           (perEdge(b) && !perEdge(a) && isLinearIn(b, source));
+  }
+  if (llvm::isa<gnn::DivOp>(op))
+    return !perEdge(op->getOperand(1)) && isLinearIn(op->getOperand(0), source);
+  return false;
+}
+
+std::optional<mlir::Value> IRGen::selfLoopRows(mlir::Value graph,
+                                               mlir::Value edges,
+                                               const Location &loc) {
+  auto filled = meanFilledEdges.find(graph);
+  if (filled == meanFilledEdges.end()) {
+    interp.error(loc, "message() reads edge features, but the graph has self "
+                      "loops added (add_self_loops), which have no edge rows: "
+                      "pass edge_attr and fill_value='mean' to "
+                      "add_self_loops()");
+    return std::nullopt;
+  }
+  // The mean commutes with linear maps, so the loops' rows of a linear
+  // function of the filled edge_attr are that function's mean over the
+  // target's in-edges (self loops excluded, as PyG removes them first).
+  if (!isLinearIn(edges, filled->second)) {
+    interp.error(loc, "message() reads " + describeType(edges.getType()) +
+                          " computed from the edge_attr given to "
+                          "add_self_loops() by a non-linear operation; the "
+                          "self loops' rows are defined for edge_attr (read "
+                          "it in message() and compute there) or linear "
+                          "functions of it");
+    return std::nullopt;
+  }
+  auto loops = graph.getDefiningOp<gnn::AddSelfLoopsOp>();
+  mlir::Location l = getLoc(loc);
+  mlir::Value withoutLoops = builder.create<gnn::RemoveSelfLoopsOp>(
+      l, gnn::GraphType::get(&context, gnn::SelfLoops::None), loops.getGraph());
+  auto edgeType = llvm::cast<gnn::EdgeType>(edges.getType());
+  auto rowsType = gnn::VertexType::get(&context, edgeType.getShape(),
+                                       edgeType.getElementType());
+  auto mean = builder.create<gnn::MessagePassingOp>(
+      l, rowsType, withoutLoops, mlir::ValueRange{edges}, gnn::Aggregation::Mean);
+  mlir::Block *body = new mlir::Block();
+  mean.getBody().push_back(body);
+  mlir::Value arg = body->addArgument(edgeType, l);
+  mlir::OpBuilder::InsertionGuard guard(builder);
+  builder.setInsertionPointToStart(body);
+  mlir::Value row = builder.create<gnn::GetEdgeOp>(l, edgeType.getRowType(), arg,
+                                                   mlir::Value());
+  builder.create<gnn::YieldOp>(l, mlir::ValueRange{row});
+  return mean.getResult();
 }
 
 std::optional<Value> IRGen::traceUpdate(const Value &layerValue,
@@ -1276,7 +1629,7 @@ compileModel(std::unique_ptr<ModuleAST> ast, const ModelOptions &options,
 
   Interpreter interp(*program, diag);
   std::optional<ElaboratedModel> model =
-      interp.elaborateModel(*cls, options.overrides);
+      elaborateInferring(interp, *cls, options, diag);
   if (!model)
     return nullptr;
 

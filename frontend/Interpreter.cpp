@@ -33,6 +33,14 @@ static constexpr size_t kMaxCalls = 100000;
 static constexpr int64_t kMaxDimension = int64_t(1) << 31;
 static constexpr int64_t kMaxParamElements = int64_t(1) << 40;
 
+/// range() builds its list at compile time; a longer one is surely a
+/// mistake in a model file.
+static constexpr size_t kMaxRangeLength = 100000;
+
+/// Loops are unrolled as they run; nested ones multiply, so their total
+/// is capped too.
+static constexpr size_t kMaxIterations = 1000000;
+
 //===----------------------------------------------------------------------===//
 // Builtins
 //===----------------------------------------------------------------------===//
@@ -88,12 +96,28 @@ static const std::vector<BuiltinFunction> &getBuiltinFunctions() {
                     {"num_nodes", Value::none()},
                     {"dim", Value::none()}});
     add("log_softmax", {{"input", std::nullopt}, {"dim", std::nullopt}});
-    add("add_self_loops", {{"edge_index", std::nullopt}});
+    // torch.cat: dim 0 would join the rows, which gnnc never does; the
+    // tracer says so.
+    add("cat", {{"tensors", std::nullopt}, {"dim", Value::integer(0)}});
+    // PyG's torch_geometric.utils functions: with edge_attr they return
+    // (edge_index, edge_attr).
+    add("add_self_loops", {{"edge_index", std::nullopt},
+                           {"edge_attr", Value::none()},
+                           {"fill_value", Value::none()},
+                           {"num_nodes", Value::none()}});
+    add("remove_self_loops", {{"edge_index", std::nullopt},
+                              {"edge_attr", Value::none()}});
     add("degree", {{"edge_index", std::nullopt}});
     add("int", {{"x", std::nullopt}}, /*plain=*/true);
     add("float", {{"x", std::nullopt}}, /*plain=*/true);
     add("bool", {{"x", std::nullopt}}, /*plain=*/true);
     add("len", {{"x", std::nullopt}}, /*plain=*/true);
+    add("range", {{"start", std::nullopt},
+                  {"stop", Value::none()},
+                  {"step", Value::integer(1)}},
+        /*plain=*/true);
+    add("enumerate", {{"iterable", std::nullopt}, {"start", Value::integer(0)}},
+        /*plain=*/true);
     add("min", {{"a", std::nullopt}, {"b", std::nullopt}}, /*plain=*/true);
     add("max", {{"a", std::nullopt}, {"b", std::nullopt}}, /*plain=*/true);
     return t;
@@ -127,7 +151,8 @@ static bool isShapeMethod(StringRef name) {
 static bool isBuiltinClass(StringRef name) {
   return llvm::is_contained({"Linear", "Parameter", "Dropout", "Identity",
                              "ReLU", "Sigmoid", "Tanh", "GELU", "ELU",
-                             "LeakyReLU", "Sequential", "BatchNorm1d"},
+                             "LeakyReLU", "Sequential", "ModuleList",
+                             "BatchNorm1d"},
                             name);
 }
 
@@ -244,10 +269,67 @@ Interpreter::Flow Interpreter::execStmt(const StmtAST &stmt, Frame &frame,
     return execBlock(*taken ? ifStmt.getThen() : ifStmt.getElse(), frame,
                      result);
   }
+  case StmtAST::Stmt_For: {
+    // Loops run at compile time (in forward() too: the trace unrolls them).
+    const auto &forStmt = llvm::cast<ForStmtAST>(stmt);
+    std::optional<Value> iterable = eval(*forStmt.getIter(), frame);
+    if (!iterable)
+      return Flow::Error;
+    std::optional<std::vector<Value>> items =
+        iterate(*iterable, forStmt.getIter()->loc());
+    if (!items)
+      return Flow::Error;
+    for (const Value &item : *items) {
+      if (++numIterations > kMaxIterations) {
+        error(forStmt.loc(), "the model runs more than " +
+                                 Twine(kMaxIterations) +
+                                 " loop iterations at compile time");
+        return Flow::Error;
+      }
+      if (!assign(*forStmt.getTarget(), item, frame,
+                  forStmt.getTarget()->loc()))
+        return Flow::Error;
+      Flow flow = execBlock(forStmt.getBody(), frame, result);
+      if (flow != Flow::Next)
+        return flow;
+    }
+    return Flow::Next;
+  }
   case StmtAST::Stmt_Pass:
     return Flow::Next;
   }
   return Flow::Next;
+}
+
+/// The submodules of a Sequential or ModuleList, in order.
+static std::vector<Value> listedModules(const ModuleObject &m) {
+  std::vector<Value> modules;
+  for (const auto &[name, module] : m.modules)
+    modules.push_back(module);
+  return modules;
+}
+
+static bool isModuleSequence(const Value &v) {
+  return v.is(Value::Kind::Module) &&
+         (v.getModule()->builtin == BuiltinModule::Sequential ||
+          v.getModule()->builtin == BuiltinModule::ModuleList);
+}
+
+std::optional<std::vector<Value>> Interpreter::iterate(const Value &iterable,
+                                                       const Location &loc) {
+  if (iterable.is(Value::Kind::Tuple) || iterable.is(Value::Kind::List))
+    return std::vector<Value>(iterable.getElements().begin(),
+                              iterable.getElements().end());
+  if (isModuleSequence(iterable))
+    return listedModules(*iterable.getModule());
+  if (iterable.isTraced() || iterable.is(Value::Kind::Param)) {
+    error(loc, "cannot iterate over " + iterable.describe() +
+                   ": loops run at compile time, over lists, tuples, "
+                   "range() and ModuleList");
+    return std::nullopt;
+  }
+  error(loc, "cannot iterate over " + iterable.describe());
+  return std::nullopt;
 }
 
 /// Whether `value` holds a module or parameter inside a tuple or list,
@@ -285,7 +367,8 @@ bool Interpreter::assign(const ExprAST &target, Value value, Frame &frame,
     if (containsRegistrable(value)) {
       error(attr->getValue()->loc(),
             "layers and parameters inside a tuple or list are not "
-            "supported; assign each to an attribute of its own");
+            "registered; use ModuleList([...]), or assign each to an "
+            "attribute of its own");
       return false;
     }
     object->getModule()->set(attr->getAttr(), std::move(value));
@@ -447,7 +530,13 @@ std::optional<Value> Interpreter::evalUnary(const UnaryExprAST &expr,
         error(expr.loc(), "integer overflow");
         return std::nullopt;
       }
-      return Value::integer(-v.getInt());
+      std::optional<IntOrigin> origin = v.getOrigin();
+      if (origin && (__builtin_mul_overflow(origin->scale, int64_t(-1),
+                                            &origin->scale) ||
+                     __builtin_mul_overflow(origin->offset, int64_t(-1),
+                                            &origin->offset)))
+        origin.reset();
+      return Value::integer(-v.getInt(), origin);
     }
     if (v.is(Value::Kind::Tensor) || v.is(Value::Kind::Param)) {
       if (!tensorOps) {
@@ -536,6 +625,42 @@ std::optional<Value> Interpreter::binary(BinaryOp op, const Arg &lhs,
   return plainArithmetic(op, l, r, loc);
 }
 
+/// The origin of `l OP r` on integers when it stays an affine function of
+/// one model argument (`2 * hidden`, `in_channels + 1`); none otherwise.
+static std::optional<IntOrigin> affineOrigin(BinaryOp op, const Value &l,
+                                             const Value &r) {
+  const std::optional<IntOrigin> &lo = l.getOrigin(), &ro = r.getOrigin();
+  if (lo.has_value() == ro.has_value())
+    return std::nullopt; // plain, or a product/sum of two arguments
+  IntOrigin o = lo ? *lo : *ro;
+  int64_t c = lo ? r.getInt() : l.getInt();
+  bool overflow = false;
+  switch (op) {
+  case BinaryOp::Add:
+    overflow = __builtin_add_overflow(o.offset, c, &o.offset);
+    break;
+  case BinaryOp::Sub:
+    if (lo) {
+      overflow = __builtin_sub_overflow(o.offset, c, &o.offset);
+    } else { // c - (a x + b)
+      overflow = __builtin_sub_overflow(c, o.offset, &o.offset) ||
+                 __builtin_mul_overflow(o.scale, int64_t(-1), &o.scale);
+    }
+    break;
+  case BinaryOp::Mul:
+    if (c == 0)
+      return std::nullopt;
+    overflow = __builtin_mul_overflow(o.scale, c, &o.scale) ||
+               __builtin_mul_overflow(o.offset, c, &o.offset);
+    break;
+  default:
+    return std::nullopt;
+  }
+  if (overflow)
+    return std::nullopt;
+  return o;
+}
+
 /// Python's floor division and modulo on integers (rounding toward -inf).
 static int64_t floorDiv(int64_t a, int64_t b) {
   int64_t q = a / b;
@@ -600,7 +725,7 @@ std::optional<Value> Interpreter::plainArithmetic(BinaryOp op, const Value &l,
         error(loc, "integer overflow in '" + spelling + "'");
         return std::nullopt;
       }
-      return Value::integer(out);
+      return Value::integer(out, affineOrigin(op, l, r));
     }
     double a = l.getNumber(), b = r.getNumber();
     switch (op) {
@@ -764,11 +889,36 @@ std::optional<Value> Interpreter::evalSubscript(const SubscriptExprAST &expr,
     return std::nullopt;
   }
   if (value->is(Value::Kind::Tensor) || value->is(Value::Kind::Param)) {
-    error(expr.loc(), "indexing tensors is not supported yet");
-    return std::nullopt;
+    // x[:, a:b, ...]: for the tracer, the tensor and then per index an
+    // integer, or a slice as the list [start, stop, step] (None if absent).
+    if (!tensorOps) {
+      error(expr.loc(), "tensors can only be indexed in forward() and "
+                        "message()");
+      return std::nullopt;
+    }
+    std::vector<Arg> args = {{*value, expr.getValue()->loc()}};
+    for (const ExprPtr &index : expr.getIndices()) {
+      if (const auto *slice = llvm::dyn_cast<SliceExprAST>(index.get())) {
+        std::vector<Value> bounds;
+        for (const ExprAST *bound :
+             {slice->getLower(), slice->getUpper(), slice->getStep()}) {
+          std::optional<Value> v =
+              bound ? eval(*bound, frame) : std::optional<Value>(Value::none());
+          if (!v)
+            return std::nullopt;
+          bounds.push_back(*v);
+        }
+        args.push_back({Value::list(std::move(bounds)), index->loc()});
+        continue;
+      }
+      std::optional<Value> v = eval(*index, frame);
+      if (!v)
+        return std::nullopt;
+      args.push_back({*v, index->loc()});
+    }
+    return tensorOps->callBuiltin("__getitem__", args, expr.loc());
   }
-  bool sequential = value->is(Value::Kind::Module) &&
-                    value->getModule()->builtin == BuiltinModule::Sequential;
+  bool sequential = isModuleSequence(*value);
   if (!sequential && !value->is(Value::Kind::Tuple) &&
       !value->is(Value::Kind::List)) {
     error(expr.loc(), value->describe() + " cannot be indexed");
@@ -789,11 +939,11 @@ std::optional<Value> Interpreter::evalSubscript(const SubscriptExprAST &expr,
           "an index must be an integer, got " + index->describe());
     return std::nullopt;
   }
-  // Sequential(m0, m1, ...)[i]: its i-th module, as in PyTorch.
+  // Sequential(m0, m1, ...)[i], ModuleList([...])[i]: its i-th module,
+  // as in PyTorch.
   std::vector<Value> modules;
   if (sequential)
-    for (const auto &[name, module] : value->getModule()->modules)
-      modules.push_back(module);
+    modules = listedModules(*value->getModule());
   llvm::ArrayRef<Value> elements =
       sequential ? llvm::ArrayRef<Value>(modules) : value->getElements();
   int64_t i = index->getInt();
@@ -1002,10 +1152,35 @@ std::optional<Value> Interpreter::callMethod(const Value &receiver,
       return callUserMethod(*fn, *definer, receiver, args, kwargs, loc);
   if (name == "propagate" && m.cls && m.cls->isMessagePassing())
     return propagate(receiver, args, kwargs, loc);
+  if (name == "append" && m.builtin == BuiltinModule::ModuleList)
+    return appendModule(receiver, args, kwargs, loc);
   if (name == "forward" && m.builtin != BuiltinModule::None)
     return callModule(receiver, args, kwargs, loc);
   error(loc, "'" + m.typeName + "' has no method '" + name + "'");
   return std::nullopt;
+}
+
+std::optional<Value> Interpreter::appendModule(
+    const Value &list, llvm::ArrayRef<Arg> args,
+    llvm::ArrayRef<KeywordArg> kwargs, const Location &loc) {
+  std::optional<std::vector<Arg>> bound = bindArguments(
+      "ModuleList.append()", {"module"}, [](size_t) { return std::nullopt; },
+      [](size_t) { return false; }, args, kwargs, loc);
+  if (!bound)
+    return std::nullopt;
+  if (isTracing()) {
+    error(loc, "a ModuleList can only be changed in __init__");
+    return std::nullopt;
+  }
+  const Arg &module = (*bound)[0];
+  if (!module.value.is(Value::Kind::Module)) {
+    error(module.loc,
+          "ModuleList.append() takes a module, got " + module.value.describe());
+    return std::nullopt;
+  }
+  ModuleObject &m = *list.getModule();
+  m.set(std::to_string(m.modules.size()), module.value);
+  return list;
 }
 
 std::optional<Value> Interpreter::callSuper(const Value &proxy, StringRef name,
@@ -1222,6 +1397,7 @@ Interpreter::constructBuiltin(StringRef name, llvm::ArrayRef<Arg> args,
       if (!d)
         return std::nullopt;
       param->shape.push_back(*d);
+      param->origins.push_back(dim.value.getOrigin());
       if (__builtin_mul_overflow(elements, *d, &elements) ||
           elements > kMaxParamElements) {
         error(loc, "Parameter() is too large");
@@ -1260,13 +1436,15 @@ Interpreter::constructBuiltin(StringRef name, llvm::ArrayRef<Arg> args,
       return std::nullopt;
     }
     object->builtin = BuiltinModule::Linear;
+    std::optional<IntOrigin> inOrigin = (*bound)[0].value.getOrigin(),
+                             outOrigin = (*bound)[1].value.getOrigin();
     object->set("weight", Value::param(std::make_shared<ParamObject>(
-                              ParamObject{{*out, *in}, loc})));
+                              ParamObject{{*out, *in}, loc, {outOrigin, inOrigin}})));
     if (*bias)
       object->set("bias", Value::param(std::make_shared<ParamObject>(
-                              ParamObject{{*out}, loc})));
-    object->set("in_features", Value::integer(*in));
-    object->set("out_features", Value::integer(*out));
+                              ParamObject{{*out}, loc, {outOrigin}})));
+    object->set("in_features", Value::integer(*in, inOrigin));
+    object->set("out_features", Value::integer(*out, outOrigin));
     return Value::module(std::move(object));
   }
 
@@ -1286,6 +1464,33 @@ Interpreter::constructBuiltin(StringRef name, llvm::ArrayRef<Arg> args,
       object->set(std::to_string(i), arg.value);
     }
     object->builtin = BuiltinModule::Sequential;
+    return Value::module(std::move(object));
+  }
+
+  if (name == "ModuleList") {
+    // torch.nn.ModuleList(modules=None): submodules "0", "1", ...; more
+    // come with append() in __init__.
+    std::optional<std::vector<Arg>> bound = bindArguments(
+        callee, {"modules"},
+        [](size_t) { return std::optional<Value>(Value::none()); },
+        [](size_t) { return true; }, args, kwargs, loc);
+    if (!bound)
+      return std::nullopt;
+    const Arg &modules = (*bound)[0];
+    object->builtin = BuiltinModule::ModuleList;
+    if (modules.value.isNone())
+      return Value::module(std::move(object));
+    std::optional<std::vector<Value>> items = iterate(modules.value, modules.loc);
+    if (!items)
+      return std::nullopt;
+    for (auto [i, item] : llvm::enumerate(*items)) {
+      if (!item.is(Value::Kind::Module)) {
+        error(modules.loc, "ModuleList() takes modules, got " +
+                               item.describe());
+        return std::nullopt;
+      }
+      object->set(std::to_string(i), item);
+    }
     return Value::module(std::move(object));
   }
 
@@ -1328,7 +1533,8 @@ Interpreter::constructBuiltin(StringRef name, llvm::ArrayRef<Arg> args,
     object->builtin = BuiltinModule::BatchNorm1d;
     auto vector = [&] {
       return Value::param(
-          std::make_shared<ParamObject>(ParamObject{{*features}, loc}));
+          std::make_shared<ParamObject>(ParamObject{
+              {*features}, loc, {(*bound)[0].value.getOrigin()}}));
     };
     // state_dict order: weight, bias, running_mean, running_var (and
     // num_batches_tracked, an int64 counter inference does not read).
@@ -1338,7 +1544,7 @@ Interpreter::constructBuiltin(StringRef name, llvm::ArrayRef<Arg> args,
     }
     object->set("running_mean", vector());
     object->set("running_var", vector());
-    object->set("num_features", Value::integer(*features));
+    object->set("num_features", Value::integer(*features, (*bound)[0].value.getOrigin()));
     object->set("eps", Value::floating(*eps));
     return Value::module(std::move(object));
   }
@@ -1417,6 +1623,11 @@ std::optional<Value> Interpreter::callModule(const Value &module,
     }
     return callUserMethod(*forward, *definer, module, args, kwargs, loc);
   }
+  if (m.builtin == BuiltinModule::ModuleList) {
+    error(loc, "a ModuleList cannot be called; iterate over it (for layer "
+               "in self.layers:) or index it");
+    return std::nullopt;
+  }
   if (m.builtin == BuiltinModule::Sequential) {
     // Each module's output is the next one's input.
     std::optional<std::vector<Arg>> bound = bindArguments(
@@ -1467,6 +1678,7 @@ std::optional<Value> Interpreter::callModule(const Value &module,
   case BuiltinModule::BatchNorm1d:
     return batchNorm(m, input, loc);
   case BuiltinModule::Sequential:
+  case BuiltinModule::ModuleList:
   case BuiltinModule::None:
     break;
   }
@@ -1560,7 +1772,7 @@ std::optional<Value> Interpreter::callPlainBuiltin(StringRef name,
   const Value &x = args[0].value;
   if (name == "int") {
     if (x.isIntegral())
-      return Value::integer(x.getInt());
+      return Value::integer(x.getInt(), x.getOrigin());
     if (x.is(Value::Kind::Float) && std::isfinite(x.getNumber()) &&
         std::fabs(x.getNumber()) < 9.2e18)
       return Value::integer(int64_t(x.getNumber()));
@@ -1581,8 +1793,53 @@ std::optional<Value> Interpreter::callPlainBuiltin(StringRef name,
   } else if (name == "len") {
     if (x.is(Value::Kind::Tuple) || x.is(Value::Kind::List))
       return Value::integer(int64_t(x.getElements().size()));
+    if (isModuleSequence(x))
+      return Value::integer(int64_t(x.getModule()->modules.size()));
     if (x.is(Value::Kind::Str))
       return Value::integer(int64_t(x.getStr().size()));
+  } else if (name == "range") {
+    // range(stop) or range(start, stop[, step]), as a list.
+    for (const Arg &arg : args)
+      if (!arg.value.isIntegral() && !(&arg == &args[1] && arg.value.isNone())) {
+        error(arg.loc, "range() takes integers, got " + arg.value.repr());
+        return std::nullopt;
+      }
+    int64_t start = 0, stop = x.getInt(), step = args[2].value.getInt();
+    if (!args[1].value.isNone()) {
+      start = x.getInt();
+      stop = args[1].value.getInt();
+    }
+    if (step == 0) {
+      error(args[2].loc, "range() step must not be zero");
+      return std::nullopt;
+    }
+    std::vector<Value> values;
+    for (int64_t i = start; step > 0 ? i < stop : i > stop; i += step) {
+      if (values.size() >= kMaxRangeLength) {
+        error(loc, "range() is too long for a compile-time loop (more than " +
+                       Twine(kMaxRangeLength) + " values)");
+        return std::nullopt;
+      }
+      values.push_back(Value::integer(i));
+      if ((step > 0 && i > std::numeric_limits<int64_t>::max() - step) ||
+          (step < 0 && i < std::numeric_limits<int64_t>::min() - step))
+        break;
+    }
+    return Value::list(std::move(values));
+  } else if (name == "enumerate") {
+    std::optional<std::vector<Value>> items = iterate(x, args[0].loc);
+    if (!items)
+      return std::nullopt;
+    if (!args[1].value.isIntegral()) {
+      error(args[1].loc,
+            "enumerate() start must be an integer, got " + args[1].value.repr());
+      return std::nullopt;
+    }
+    std::vector<Value> pairs;
+    int64_t i = args[1].value.getInt();
+    for (const Value &item : *items)
+      pairs.push_back(Value::tuple({Value::integer(i++), item}));
+    return Value::list(std::move(pairs));
   } else if (name == "min" || name == "max") {
     std::optional<Value> less = compare(BinaryOp::Less, args[1].value, x, loc);
     if (!less)
@@ -1741,7 +1998,8 @@ static std::optional<Value> parseSetValue(StringRef text) {
 
 std::optional<ElaboratedModel> Interpreter::elaborateModel(
     const ClassInfo &cls,
-    llvm::ArrayRef<std::pair<std::string, std::string>> overrides) {
+    llvm::ArrayRef<std::pair<std::string, std::string>> overrides,
+    llvm::ArrayRef<std::pair<std::string, Value>> inferred) {
   const ClassInfo *definer = nullptr;
   const FunctionAST *init = cls.findMethod("__init__", &definer);
   llvm::ArrayRef<ParamAST> params;
@@ -1777,6 +2035,14 @@ std::optional<ElaboratedModel> Interpreter::elaborateModel(
         kwargs, [&](const KeywordArg &kw) { return kw.name == param.name; });
     if (set != kwargs.end()) {
       result.arguments.emplace_back(param.name, set->value);
+      result.given.push_back(true);
+      continue;
+    }
+    result.given.push_back(false);
+    auto guess = llvm::find_if(
+        inferred, [&](const auto &arg) { return arg.first == param.name; });
+    if (guess != inferred.end()) {
+      result.arguments.emplace_back(param.name, guess->second);
       continue;
     }
     if (!param.defaultValue) {
@@ -1791,6 +2057,14 @@ std::optional<ElaboratedModel> Interpreter::elaborateModel(
     result.arguments.emplace_back(param.name, *def);
   }
 
+  // Every argument is passed by keyword; each integer carries its origin,
+  // so the parameters' dimensions say which argument they came from.
+  kwargs.clear();
+  for (auto [i, arg] : llvm::enumerate(result.arguments)) {
+    if (arg.second.is(Value::Kind::Int))
+      arg.second = Value::integer(arg.second.getInt(), IntOrigin{unsigned(i)});
+    kwargs.push_back({arg.first, arg.second, params[i].loc, params[i].loc});
+  }
   std::optional<Value> model = construct(cls, {}, kwargs, Location{});
   if (!model)
     return std::nullopt;

@@ -83,7 +83,11 @@ public:
 /// was built with (defaults and --set overrides applied).
 struct ElaboratedModel {
   Value model;
+  /// Every constructor argument, in order; an integer's origin is its own
+  /// index here.
   std::vector<std::pair<std::string, Value>> arguments;
+  /// Per argument, whether --set gave it.
+  std::vector<bool> given;
 };
 
 class Interpreter {
@@ -96,10 +100,12 @@ public:
   void setTensorOps(TensorOps *ops) { tensorOps = ops; }
 
   /// Constructs `cls` with its constructor defaults, overridden by
-  /// `overrides` (NAME=VALUE strings from --set).
+  /// `inferred` values, and those by `overrides` (NAME=VALUE strings from
+  /// --set).
   std::optional<ElaboratedModel>
   elaborateModel(const ClassInfo &cls,
-                 llvm::ArrayRef<std::pair<std::string, std::string>> overrides);
+                 llvm::ArrayRef<std::pair<std::string, std::string>> overrides,
+                 llvm::ArrayRef<std::pair<std::string, Value>> inferred = {});
 
   /// Calls method `name` of `receiver` (a module), as `receiver.name(...)`
   /// written at `loc`.
@@ -185,6 +191,13 @@ private:
   std::optional<Value> callModule(const Value &module, llvm::ArrayRef<Arg> args,
                                   llvm::ArrayRef<KeywordArg> kwargs,
                                   const Location &loc);
+  /// The elements a `for` loop (or ModuleList()) visits: those of a tuple
+  /// or list, or the submodules of a Sequential or ModuleList.
+  std::optional<std::vector<Value>> iterate(const Value &iterable,
+                                            const Location &loc);
+  std::optional<Value> appendModule(const Value &list, llvm::ArrayRef<Arg> args,
+                                    llvm::ArrayRef<KeywordArg> kwargs,
+                                    const Location &loc);
   std::optional<Value> callSuper(const Value &proxy, llvm::StringRef name,
                                  llvm::ArrayRef<Arg> args,
                                  llvm::ArrayRef<KeywordArg> kwargs,
@@ -250,6 +263,7 @@ private:
   TensorOps *tensorOps = nullptr;
   std::vector<CallSite> callStack;
   size_t numCalls = 0;
+  size_t numIterations = 0;
   Location lastReturnLoc;
 };
 

@@ -86,9 +86,6 @@ bool Parser::rejectUnsupported(const Token &tok) {
   case TokenKind::KwWhile:
     message = "'while' loops are not supported in model files";
     break;
-  case TokenKind::KwFor:
-    message = "'for' loops are not supported in model files";
-    break;
   case TokenKind::KwLambda:
     message = "'lambda' expressions are not supported in model files";
     break;
@@ -125,7 +122,7 @@ bool Parser::rejectUnsupported(const Token &tok) {
   case TokenKind::KwBreak:
   case TokenKind::KwContinue:
     message = "'break' and 'continue' are not supported in model files "
-              "(there are no loops)";
+              "(loops run to the end of what they iterate)";
     break;
   case TokenKind::KwAsync:
     message = "'async' is not supported in model files";
@@ -598,6 +595,8 @@ StmtPtr Parser::parseStatement() {
   switch (tok.kind) {
   case TokenKind::KwIf:
     return parseIf(/*isElif=*/false);
+  case TokenKind::KwFor:
+    return parseFor();
   case TokenKind::KwDef:
     return error(tok.loc, "nested function definitions are not supported in "
                           "model files");
@@ -677,6 +676,43 @@ StmtPtr Parser::parseIf(bool isElif) {
   return std::make_unique<IfStmtAST>(std::move(loc), std::move(test),
                                      std::move(*thenBody), std::move(elseBody),
                                      isElif);
+}
+
+StmtPtr Parser::parseFor() {
+  Location loc = consume().loc; // 'for'
+  if (!enterNesting(loc)) {
+    leaveNesting();
+    return nullptr;
+  }
+  auto restore = llvm::make_scope_exit([&] { leaveNesting(); });
+  // The target: `name` or `name, name, ...` (what enumerate() and tuples
+  // unpack into).
+  ExprList names;
+  Location targetLoc = peek().loc;
+  do {
+    if (!is(TokenKind::Identifier))
+      return errorExpected(peek(), "a name after 'for'");
+    const Token &name = consume();
+    names.push_back(std::make_unique<NameExprAST>(name.loc, name.spelling));
+  } while (consumeIf(TokenKind::Comma));
+  ExprPtr target = names.size() == 1
+                       ? std::move(names.front())
+                       : std::make_unique<TupleExprAST>(std::move(targetLoc),
+                                                        std::move(names));
+  if (!expect(TokenKind::KwIn, "after the 'for' target"))
+    return nullptr;
+  ExprPtr iter = parseExpression();
+  if (!iter)
+    return nullptr;
+  if (!expect(TokenKind::Colon, "after the 'for' iterable"))
+    return nullptr;
+  std::optional<StmtList> body = parseSuite("'for' statement", nullptr);
+  if (!body)
+    return nullptr;
+  if (is(TokenKind::KwElse))
+    return error(peek().loc, "'for ... else' is not supported in model files");
+  return std::make_unique<ForStmtAST>(std::move(loc), std::move(target),
+                                      std::move(iter), std::move(*body));
 }
 
 StmtPtr Parser::parseReturn() {

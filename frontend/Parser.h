@@ -51,6 +51,7 @@ private:
   StmtPtr parseStatement();
   StmtPtr parseSimpleStatement();
   StmtPtr parseIf(bool isElif);
+  StmtPtr parseFor();
   StmtPtr parseReturn();
   StmtPtr parseExprOrAssign();
   /// Checks that `target` may be assigned to; errors about the target as a

@@ -47,6 +47,12 @@ Value Value::integer(int64_t i) {
   return v;
 }
 
+Value Value::integer(int64_t i, std::optional<IntOrigin> origin) {
+  Value v = integer(i);
+  v.origin = origin;
+  return v;
+}
+
 Value Value::floating(double f) {
   Value v(Kind::Float);
   v.f = f;

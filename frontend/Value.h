@@ -18,6 +18,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -28,11 +29,25 @@ namespace frontend {
 struct ClassInfo;
 struct ModuleObject;
 
+/// Where a compile-time integer came from: `scale * arg + offset`, with
+/// `arg` the index of a constructor argument of the model. Kept through
+/// assignments, calls and affine arithmetic on plain integers, so that a
+/// parameter's dimensions can be traced back to the model's arguments
+/// (which is how those arguments are inferred from a weights file).
+struct IntOrigin {
+  unsigned arg = 0;
+  int64_t scale = 1;
+  int64_t offset = 0;
+};
+
 /// A learnable tensor created by `Parameter(...)` or a builtin layer. Its
 /// state_dict name is only known once the module tree is complete.
 struct ParamObject {
   std::vector<int64_t> shape;
   Location loc;
+  /// Per dimension, the model argument it was computed from, if any
+  /// (empty, or as long as `shape`).
+  std::vector<std::optional<IntOrigin>> origins = {};
 };
 
 /// PyG's aggregation schemes ("sum" is folded into Add).
@@ -52,6 +67,7 @@ enum class BuiltinModule {
   ELU,
   LeakyReLU,
   Sequential,
+  ModuleList,
   BatchNorm1d,
 };
 
@@ -79,6 +95,8 @@ public:
   static Value none() { return Value(Kind::None); }
   static Value boolean(bool b);
   static Value integer(int64_t i);
+  /// An integer computed from a model constructor argument.
+  static Value integer(int64_t i, std::optional<IntOrigin> origin);
   static Value floating(double f);
   static Value string(std::string s);
   static Value tuple(std::vector<Value> elements);
@@ -110,6 +128,8 @@ public:
   bool getBool() const { return b; }
   /// The value of a Bool or Int.
   int64_t getInt() const { return kind == Kind::Bool ? int64_t(b) : i; }
+  /// For an Int, the model argument it derives from, if known.
+  const std::optional<IntOrigin> &getOrigin() const { return origin; }
   /// The value of any number as a double.
   double getNumber() const;
   llvm::StringRef getStr() const { return str; }
@@ -133,6 +153,7 @@ private:
   Kind kind = Kind::None;
   bool b = false;
   int64_t i = 0;
+  std::optional<IntOrigin> origin;
   double f = 0;
   std::string str;
   std::shared_ptr<std::vector<Value>> elements;

@@ -134,9 +134,84 @@ struct ReduceLowering : public OpConversionPattern<ReduceOp> {
   }
 };
 
+/// Rows joined along their last dimension: one constant shuffle per input
+/// after the first, interleaving the blocks of the last dimension.
+struct ConcatLowering : public OpConversionPattern<ConcatOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(ConcatOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    ArrayRef<int64_t> shape = rowShape(op.getType());
+    int64_t outer = 1;
+    for (int64_t d : shape.drop_back())
+      outer *= d;
+    Value acc = flattenRow(rewriter, loc, adaptor.getInputs().front());
+    int64_t accWidth = rowShape(op.getInputs().front().getType()).back();
+    for (auto [input, flatInput] :
+         llvm::zip(op.getInputs().drop_front(), adaptor.getInputs().drop_front())) {
+      int64_t width = rowShape(input.getType()).back();
+      SmallVector<int64_t> mask;
+      for (int64_t o = 0; o < outer; ++o) {
+        for (int64_t k = 0; k < accWidth; ++k)
+          mask.push_back(o * accWidth + k);
+        for (int64_t k = 0; k < width; ++k)
+          mask.push_back(outer * accWidth + o * width + k);
+      }
+      acc = rewriter.create<vector::ShuffleOp>(
+          loc, acc, flattenRow(rewriter, loc, flatInput), mask);
+      accWidth += width;
+    }
+    rewriter.replaceOp(op, restore(rewriter, loc, acc, op.getType()));
+    return success();
+  }
+};
+
+/// A strided box of a row: one constant shuffle picking its elements.
+struct SliceLowering : public OpConversionPattern<SliceOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(SliceOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    ArrayRef<int64_t> in = rowShape(op.getInput().getType());
+    ArrayRef<int64_t> out = rowShape(op.getType());
+    ArrayRef<int64_t> offsets = op.getOffsets(), strides = op.getStrides();
+    SmallVector<int64_t> mask, index(out.size(), 0);
+    int64_t count = 1;
+    for (int64_t d : out)
+      count *= d;
+    for (int64_t n = 0; n < count; ++n) {
+      int64_t flat = 0;
+      for (size_t d = 0; d < out.size(); ++d)
+        flat = flat * in[d] + offsets[d] + index[d] * strides[d];
+      mask.push_back(flat);
+      for (size_t d = out.size(); d-- > 0;) { // the next index, row-major
+        if (++index[d] < out[d])
+          break;
+        index[d] = 0;
+      }
+    }
+    Value flat = flattenRow(rewriter, loc, adaptor.getInput());
+    Value picked = rewriter.create<vector::ShuffleOp>(loc, flat, flat, mask);
+    rewriter.replaceOp(op, restore(rewriter, loc, picked, op.getType()));
+    return success();
+  }
+};
+
 template <typename ArithOp>
 Value emitBinary(OpBuilder &b, Location loc, Value lhs, Value rhs) {
   return b.create<ArithOp>(loc, lhs, rhs);
+}
+
+/// Products and sums may fuse into FMAs (`contract`): a message scaled by
+/// a norm and added to the accumulator becomes one instruction per vector,
+/// with one rounding instead of two.
+template <typename ArithOp>
+Value emitContractible(OpBuilder &b, Location loc, Value lhs, Value rhs) {
+  return b.create<ArithOp>(
+      loc, lhs, rhs,
+      arith::FastMathFlagsAttr::get(b.getContext(), arith::FastMathFlags::contract));
 }
 
 template <typename SourceOp, typename TargetOp>
@@ -183,16 +258,71 @@ Value emitLeakyRelu(OpBuilder &b, Location loc, LeakyReluOp op, Value x) {
   return selectPositive(b, loc, x, neg);
 }
 
+/// x^c for a constant c: the common exponents without a libm call per
+/// lane (GCN's deg^-1/2 would otherwise be a scalar powf per vertex). With
+/// x + 0 under the square roots, -0 becomes +0 and the results agree with
+/// powf's, except pow(-inf, +-0.5), NaN here as sqrt(-inf) is.
+struct PowLowering : public OpConversionPattern<PowOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  static std::optional<double> constantExponent(Value v) {
+    auto constant = v.getDefiningOp<arith::ConstantOp>();
+    if (!constant)
+      return std::nullopt;
+    if (auto f = dyn_cast<FloatAttr>(constant.getValue()))
+      return f.getValueAsDouble();
+    if (auto dense = dyn_cast<DenseElementsAttr>(constant.getValue());
+        dense && dense.isSplat() && isa<FloatType>(dense.getElementType()))
+      return dense.getSplatValue<APFloat>().convertToDouble();
+    return std::nullopt;
+  }
+
+  LogicalResult
+  matchAndRewrite(PowOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (!isRowOp(op))
+      return rewriter.notifyMatchFailure(op, "not a row");
+    Location loc = op.getLoc();
+    Type type = op.getResult().getType();
+    Value x = flatOperand(rewriter, loc, adaptor.getLhs(), type);
+    Type flat = x.getType();
+    auto sqrtOf = [&](Value v) {
+      Value plusZero = rewriter.create<arith::AddFOp>(loc, v, splat(rewriter, loc, flat, 0.0f));
+      return rewriter.create<math::SqrtOp>(loc, plusZero);
+    };
+    auto reciprocal = [&](Value v) -> Value {
+      return rewriter.create<arith::DivFOp>(loc, splat(rewriter, loc, flat, 1.0f), v);
+    };
+    Value result;
+    std::optional<double> c = constantExponent(adaptor.getRhs());
+    if (c == 1.0)
+      result = x;
+    else if (c == 2.0)
+      result = rewriter.create<arith::MulFOp>(loc, x, x);
+    else if (c == -1.0)
+      result = reciprocal(x);
+    else if (c == 0.5)
+      result = sqrtOf(x);
+    else if (c == -0.5)
+      result = reciprocal(sqrtOf(x));
+    else
+      result = rewriter.create<math::PowFOp>(
+          loc, x, flatOperand(rewriter, loc, adaptor.getRhs(), type));
+    rewriter.replaceOp(op, restore(rewriter, loc, result, type));
+    return success();
+  }
+};
+
 struct LowerElementwisePass
     : public gnn::impl::GNNLowerElementwiseBase<LowerElementwisePass> {
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
     RewritePatternSet patterns(ctx);
-    patterns.add<BinaryLowering<AddOp>>(ctx, emitBinary<arith::AddFOp>);
-    patterns.add<BinaryLowering<SubOp>>(ctx, emitBinary<arith::SubFOp>);
-    patterns.add<BinaryLowering<MulOp>>(ctx, emitBinary<arith::MulFOp>);
+    patterns.add<BinaryLowering<AddOp>>(ctx, emitContractible<arith::AddFOp>);
+    patterns.add<BinaryLowering<SubOp>>(ctx, emitContractible<arith::SubFOp>);
+    patterns.add<BinaryLowering<MulOp>>(ctx, emitContractible<arith::MulFOp>);
     patterns.add<BinaryLowering<DivOp>>(ctx, emitBinary<arith::DivFOp>);
-    patterns.add<BinaryLowering<PowOp>>(ctx, emitBinary<math::PowFOp>);
+    patterns.add<PowLowering>(ctx);
     patterns.add<BinaryLowering<MaximumOp>>(ctx, emitBinary<arith::MaximumFOp>);
     patterns.add<BinaryLowering<MinimumOp>>(ctx, emitBinary<arith::MinimumFOp>);
     patterns.add<UnaryLowering<NegOp>>(ctx, emitUnary<NegOp, arith::NegFOp>);
@@ -206,7 +336,8 @@ struct LowerElementwisePass
     patterns.add<UnaryLowering<GeluOp>>(ctx, emitGelu);
     patterns.add<UnaryLowering<EluOp>>(ctx, emitElu);
     patterns.add<UnaryLowering<LeakyReluOp>>(ctx, emitLeakyRelu);
-    patterns.add<ReshapeLowering, ReduceLowering>(ctx);
+    patterns.add<ReshapeLowering, ReduceLowering, ConcatLowering, SliceLowering>(
+        ctx);
 
     ConversionTarget target(*ctx);
     target.addLegalDialect<arith::ArithDialect, math::MathDialect,

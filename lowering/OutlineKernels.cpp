@@ -182,8 +182,11 @@ private:
   /// graph argument.
   static Value findGraph(func::FuncOp func, Value named = {}) {
     if (named) {
-      while (auto loops = named.getDefiningOp<AddSelfLoopsOp>())
-        named = loops.getGraph();
+      while (Operation *def = named.getDefiningOp()) {
+        if (!isa<AddSelfLoopsOp, RemoveSelfLoopsOp>(def))
+          break;
+        named = def->getOperand(0);
+      }
       return named;
     }
     for (BlockArgument arg : func.getArguments())
@@ -282,7 +285,11 @@ private:
     switch (aggr) {
     case Aggregation::Add:
     case Aggregation::Mean:
-      return kb.b.create<arith::AddFOp>(kb.loc, acc, msg);
+      // `contract`: a scaled message and this sum become one FMA.
+      return kb.b.create<arith::AddFOp>(
+          kb.loc, acc, msg,
+          arith::FastMathFlagsAttr::get(kb.b.getContext(),
+                                        arith::FastMathFlags::contract));
     case Aggregation::Max:
       return kb.b.create<arith::MaximumFOp>(kb.loc, acc, msg);
     case Aggregation::Min:
@@ -391,19 +398,19 @@ private:
 
   LogicalResult outlineMessagePassing(func::FuncOp func, MessagePassingOp stage) {
     Value graph = findGraph(func, stage.getGraph());
-    bool addLoops =
-        stage.getGraph().getType().getSelfLoops() == SelfLoops::OnePerVertex;
+    SelfLoops loops = stage.getGraph().getType().getSelfLoops();
+    bool addLoops = loops == SelfLoops::OnePerVertex;
+    bool skipStoredLoops = loops != SelfLoops::AsGiven;
     Block &body = stage.getBody().front();
-    // Edge rows exist for the stored edges only: a virtual self loop has
-    // none (PyG's add_self_loops would fill one in, e.g. GAT's
-    // fill_value='mean'; not supported yet).
+    // Edge rows exist for the stored edges only: a virtual self loop reads
+    // the row its get_edge names as the loop's, or has none.
     if (addLoops)
       for (Operation &op : body)
-        if (isa<GetEdgeOp>(op))
+        if (auto get = dyn_cast<GetEdgeOp>(op); get && !get.getLoop())
           return op.emitOpError(
               "reads edge features on a graph with self loops added "
-              "(add_self_loops): the added loops have no edge rows; not "
-              "supported yet");
+              "(add_self_loops) but names no rows for the added loops "
+              "(a `loop` vertex tensor, PyG's fill_value)");
     if (failed(checkInputs(stage, stage.getInputs())))
       return failure();
 
@@ -414,9 +421,10 @@ private:
     bool softmax = aggr == Aggregation::SoftmaxAdd;
     // Kernels compute on flat rows (lowering/Rows.h); the region's values
     // keep their shapes and are flattened where they enter the state.
-    ArrayRef<int64_t> resultShape = stage.getResult().getType().getShape();
-    auto flatRow = VectorType::get({stage.getResult().getType().getRowSize()},
-                                   b.getF32Type());
+    // The aggregated rows (the result's, unless an update region follows).
+    VectorType aggregateRow = stage.getAggregateRowType();
+    ArrayRef<int64_t> resultShape = aggregateRow.getShape();
+    auto flatRow = VectorType::get({aggregateRow.getNumElements()}, b.getF32Type());
     auto yield = cast<YieldOp>(body.getTerminator());
     ArrayRef<int64_t> logitShape;
     VectorType flatLogits;
@@ -427,10 +435,12 @@ private:
     }
 
     IRMapping uniforms;
+    SmallVector<Value> uniformValues(stage.getInputs().size());
     for (auto [i, input] : llvm::enumerate(stage.getInputs()))
-      if (isa<RankedTensorType>(input.getType()))
-        uniforms.map(body.getArgument(i),
-                     loadUniform(kb, kb.input(i), input.getType()));
+      if (isa<RankedTensorType>(input.getType())) {
+        uniformValues[i] = loadUniform(kb, kb.input(i), input.getType());
+        uniforms.map(body.getArgument(i), uniformValues[i]);
+      }
 
     // The last in-edge of the range: how far ahead prefetches may look.
     Value lastEdge;
@@ -467,12 +477,14 @@ private:
                   kb.loadRow(kb.input(cast<BlockArgument>(get.getTensor())
                                           .getArgNumber()),
                              get.getRow().getType(), u));
-        // The edge's row: edge tensors are in CSR order.
-        if (auto get = dyn_cast<GetEdgeOp>(op))
+        // The edge's row: edge tensors are in CSR order. The virtual self
+        // loop (no edge position) reads the loop rows at the target.
+        if (auto get = dyn_cast<GetEdgeOp>(op)) {
+          Value tensor = e ? get.getTensor() : get.getLoop();
           map.map(get.getRow(),
-                  kb.loadRow(kb.input(cast<BlockArgument>(get.getTensor())
-                                          .getArgNumber()),
-                             cast<VectorType>(get.getRow().getType()), e));
+                  kb.loadRow(kb.input(cast<BlockArgument>(tensor).getArgNumber()),
+                             cast<VectorType>(get.getRow().getType()), e ? e : v));
+        }
       }
       for (Operation &op : body.without_terminator())
         if (!isa<GetVertexOp, GetEdgeOp>(op))
@@ -523,8 +535,9 @@ private:
       Value u = b.create<arith::ExtUIOp>(kb.loc, b.getI64Type(), u32);
       if (prefetchDistance > 0)
         prefetchSourceRows(kb, body, e, lastEdge);
-      if (addLoops) {
-        // The stored self loops are replaced by the virtual one below.
+      if (skipStoredLoops) {
+        // The stored self loops are dropped (and replaced by the virtual
+        // one below, when the graph adds one).
         Value isLoop = b.create<arith::CmpIOp>(kb.loc, arith::CmpIPredicate::eq, u, v);
         auto branch = b.create<scf::IfOp>(
             kb.loc, isLoop,
@@ -543,7 +556,7 @@ private:
     }
     SmallVector<Value> state(edgeLoop.getResults());
     if (addLoops)
-      state = step(state, v, Value()); // no edge row (checked above)
+      state = step(state, v, Value()); // edge rows from `loop` (checked above)
     Value acc = softmax ? state[2] : state[0];
     Value count = state.back();
     if (aggr == Aggregation::Mean) {
@@ -565,16 +578,44 @@ private:
                                            count, kb.i64(0));
       acc = b.create<arith::SelectOp>(kb.loc, none, splat(kb, flatRow, 0.0f), acc);
     }
+    if (stage.hasUpdate())
+      acc = emitUpdate(kb, stage, uniformValues, acc, v);
     kb.storeRow(kb.result(), acc, v);
 
     replaceWithLaunch(stage, kernel, graph, stage.getInputs(), true);
     return success();
   }
 
+  /// The update region applied to the aggregated row `aggregate` (flat) of
+  /// target `v`; returns the result row, flat.
+  static Value emitUpdate(KernelBuilder &kb, MessagePassingOp stage,
+                          ArrayRef<Value> uniformValues, Value aggregate,
+                          Value v) {
+    Block &update = stage.getUpdate().front();
+    IRMapping map;
+    for (auto [i, value] : llvm::enumerate(uniformValues))
+      if (value)
+        map.map(update.getArgument(i), value);
+    map.map(update.getArguments().back(),
+            unflattenRow(kb.b, kb.loc, aggregate, stage.getAggregateRowType()));
+    for (Operation &op : update.without_terminator()) {
+      if (auto get = dyn_cast<GetVertexOp>(op))
+        map.map(get.getRow(),
+                kb.loadRow(kb.input(cast<BlockArgument>(get.getTensor())
+                                        .getArgNumber()),
+                           get.getRow().getType(), v));
+      else
+        cloneAsRowOp(kb.b, op, map);
+    }
+    return flattenRow(kb.b, kb.loc,
+                      map.lookup(cast<YieldOp>(update.getTerminator()).getValue()));
+  }
+
   LogicalResult outlineDegree(func::FuncOp func, DegreeOp stage) {
     Value graph = findGraph(func, stage.getGraph());
-    bool addLoops =
-        stage.getGraph().getType().getSelfLoops() == SelfLoops::OnePerVertex;
+    SelfLoops loops = stage.getGraph().getType().getSelfLoops();
+    bool addLoops = loops == SelfLoops::OnePerVertex;
+    bool skipStoredLoops = loops != SelfLoops::AsGiven;
     func::FuncOp kernel = createKernel(func, stage.getLoc());
     OpBuilder b(module.getContext());
     KernelBuilder kb(b, stage.getLoc(), kernel, 3);
@@ -586,10 +627,11 @@ private:
     Value end = kb.loadScalar(kb.offsets(), b.getI64Type(),
                               b.create<arith::AddIOp>(kb.loc, v, kb.i64(1)));
     Value count = b.create<arith::SubIOp>(kb.loc, end, start);
-    if (addLoops) {
-      // Count only the in-edges that are not self loops, then add one.
+    if (skipStoredLoops) {
+      // Count only the in-edges that are not self loops (from one, for the
+      // added loop).
       auto edges = b.create<scf::ForOp>(kb.loc, start, end, kb.i64(1),
-                                        ValueRange{kb.i64(1)});
+                                        ValueRange{kb.i64(addLoops ? 1 : 0)});
       OpBuilder::InsertionGuard guard(b);
       b.setInsertionPointToStart(edges.getBody());
       Value u = b.create<arith::ExtUIOp>(
@@ -607,7 +649,7 @@ private:
     auto row = VectorType::get({1}, b.getF32Type());
     kb.storeRow(kb.result(), b.create<vector::BroadcastOp>(kb.loc, row, f), v);
 
-    replaceWithLaunch(stage, kernel, graph, {}, addLoops);
+    replaceWithLaunch(stage, kernel, graph, {}, skipStoredLoops);
     return success();
   }
 
@@ -634,10 +676,16 @@ struct OutlineKernelsPass
         return signalPassFailure();
       // Graph values now only feed launches; self-loop conversions are
       // baked into the kernels.
-      func.walk([](AddSelfLoopsOp op) {
+      // Users follow their operands: erasing in reverse order frees a
+      // conversion's input before it is visited.
+      SmallVector<Operation *> conversions;
+      func.walk([&](Operation *op) {
+        if (isa<AddSelfLoopsOp, RemoveSelfLoopsOp>(op))
+          conversions.push_back(op);
+      });
+      for (Operation *op : llvm::reverse(conversions))
         if (op->use_empty())
           op->erase();
-      });
     }
   }
 };

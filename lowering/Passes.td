@@ -29,6 +29,49 @@ def GNNFuseTransforms : Pass<"gnn-fuse-transforms", "::mlir::func::FuncOp"> {
   }];
 }
 
+def GNNFuseUpdate : Pass<"gnn-fuse-update", "::mlir::func::FuncOp"> {
+  let summary = "Move the transform after a message-passing stage into its update region";
+  let description = [{
+    When the only user of a `gnn.message_passing` result is a vertex
+    `gnn.transform` (a layer's bias and activation, GIN's `(1 + eps) * x +
+    aggr`), the transform's body becomes the stage's `update` region: its
+    other vertex inputs are read at the target, its parameters passed
+    through. The kernel then applies it to each aggregated row while the
+    row is still in registers, instead of storing the aggregate and
+    reading it back in another pass over all vertices.
+  }];
+}
+
+def GNNFuseDenseEpilogue : Pass<"gnn-fuse-dense-epilogue", "::mlir::func::FuncOp"> {
+  let summary = "Fold a bias, a sum of two linears and an activation into gnn.linear";
+  let description = [{
+    A `gnn.transform` that only adds a bias (`tensor<Fxf32>`) to the rows
+    of a `gnn.linear` and then applies one activation (relu, leaky_relu,
+    elu, sigmoid, tanh, gelu, exp) becomes the linear's bias and
+    `activation`; one that adds the rows of two linears (SAGE's and
+    GraphConv's `lin_l(aggr) + lin_r(x)`) makes the later linear
+    `accumulate` into the earlier one's result. Each linear folded must
+    have the transform as its only user. oneDNN then applies the epilogue
+    to each output tile as a post-op, instead of a kernel reading and
+    writing every row again.
+  }];
+}
+
+def GNNLinearBeforeAggregation : Pass<"gnn-linear-before-aggregation", "::mlir::func::FuncOp"> {
+  let summary = "Apply a narrowing linear layer before the aggregation it follows";
+  let description = [{
+    `linear(message_passing(x))` becomes `message_passing(linear(x))` when
+    the stage is linear in `x` (messages `x_j` or `x_i` scaled by scalars,
+    `add` or `mean` aggregation, an update that adds such terms) and the
+    linear layer narrows the rows: the stage then gathers `out` floats per
+    edge instead of `in`. The linear's bias is added in the update. SAGE's
+    `lin_l(mean(x_j))` and GIN's first MLP layer after `(1 + eps) x + sum`
+    are the cases that matter. Exact in real arithmetic; in floating point
+    the sums are associated differently (as PyG's own GCNConv, which
+    transforms before propagating, does).
+  }];
+}
+
 def GNNOutlineKernels : Pass<"gnn-outline-kernels", "::mlir::ModuleOp"> {
   let summary = "Turn each stage into a kernel function over a vertex range";
   let description = [{

@@ -24,6 +24,13 @@ void gnn::buildStagePipeline(OpPassManager &pm) {
   pm.addPass(createCSEPass());
   pm.addNestedPass<func::FuncOp>(createGNNDecompose());
   pm.addNestedPass<func::FuncOp>(createGNNFuseTransforms());
+  pm.addNestedPass<func::FuncOp>(createGNNFuseUpdate());
+  // Narrowing linears move before the stages they follow; the transforms
+  // after those stages then join their updates.
+  pm.addNestedPass<func::FuncOp>(createGNNLinearBeforeAggregation());
+  pm.addNestedPass<func::FuncOp>(createGNNFuseUpdate());
+  // What is left after a linear becomes its oneDNN post-ops.
+  pm.addNestedPass<func::FuncOp>(createGNNFuseDenseEpilogue());
   pm.addPass(createCanonicalizerPass());
 }
 

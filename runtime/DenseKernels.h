@@ -7,16 +7,30 @@
 
 namespace gnn::detail {
 
-/// y[rows, out] = x[rows, in] * W^T + bias, with W in PyTorch's [out, in]
-/// layout. oneDNN primitives are created on first use of a shape and
-/// reused afterwards (creation costs milliseconds; a model calls each
-/// shape once per run).
+/// gnn.linear's `activation` (the dialect's Activation enum), kept free of
+/// MLIR for the runtime.
+enum class DenseActivation { None, Relu, LeakyRelu, Elu, Sigmoid, Tanh, Gelu, Exp };
+
+/// What oneDNN applies to the product before storing it (post-ops): the
+/// sum of what `y` holds, then the activation (`alpha`: elu's alpha or
+/// leaky_relu's negative slope).
+struct DenseEpilogue {
+  bool accumulate = false;
+  DenseActivation activation = DenseActivation::None;
+  float alpha = 0;
+};
+
+/// y[rows, out] = act(x[rows, in] * W^T + bias [+ y]), with W in
+/// PyTorch's [out, in] layout. oneDNN primitives are created on first use
+/// of a shape and epilogue and reused afterwards (creation costs
+/// milliseconds; a model calls each once per run).
 class DenseLinear {
 public:
   DenseLinear();
   ~DenseLinear();
   void run(const float *x, int64_t rows, int64_t in, const float *weight,
-           int64_t out, const float *bias, float *y);
+           int64_t out, const float *bias, float *y,
+           const DenseEpilogue &epilogue = {});
 
 private:
   struct Impl;

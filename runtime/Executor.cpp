@@ -3,8 +3,9 @@
 // Steps run in order. A kernel launch splits the destination range [0, N)
 // into chunks (by in-edge count for message kernels, so hubs don't stall a
 // thread) that OpenMP threads take dynamically; dense steps call oneDNN,
-// which uses the same OpenMP runtime. Buffers are freed after their last
-// reader, so peak memory is the widest live set, not the sum of stages.
+// which uses the same OpenMP runtime. Step results live in one arena,
+// planned from the buffers' live ranges (planMemory) and kept with the
+// model for the next run on a graph of the same size.
 //
 //===----------------------------------------------------------------------===//
 #include "ModelImpl.h"
@@ -13,6 +14,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <limits>
 
 using namespace gnn;
 using namespace gnn::detail;
@@ -61,6 +63,124 @@ llvm::Error CompiledModel::bindWeights(WeightMap weights,
   impl->weights = std::move(bound);
   impl->weightsBound = true;
   return llvm::Error::success();
+}
+
+MemoryPlan detail::planMemory(const Schedule &s, int64_t vertices,
+                              int64_t edges) {
+  MemoryPlan plan;
+  plan.vertices = vertices;
+  plan.edges = edges;
+  size_t numSlots = s.slots.size();
+  plan.offsets.assign(numSlots, -1);
+  plan.bytes.assign(numSlots, 0);
+  plan.live.assign(numSlots, {-1, -1});
+  plan.storage.resize(numSlots);
+  for (size_t slot = 0; slot < numSlots; ++slot)
+    plan.storage[slot] =
+        s.slots[slot].kind == SlotKind::View ? s.slots[slot].base : slot;
+  auto roundUp = [](int64_t b) {
+    return (b + MemoryPlan::kAlignment - 1) / MemoryPlan::kAlignment *
+           MemoryPlan::kAlignment;
+  };
+  // The last step reading each buffer, directly or through a view.
+  std::vector<int> lastRead(numSlots, -1);
+  for (size_t i = 0; i < s.steps.size(); ++i)
+    for (int input : s.steps[i].inputs)
+      lastRead[plan.storage[input]] = i;
+  int output = plan.storage[s.output];
+  if (s.slots[output].kind == SlotKind::Buffer)
+    lastRead[output] = s.steps.size();
+
+  for (size_t i = 0; i < s.steps.size(); ++i) {
+    const Step &step = s.steps[i];
+    int r = step.result;
+    const Slot &slot = s.slots[r];
+    int64_t rows = slot.edges ? edges : vertices;
+    plan.bytes[r] = roundUp(rows * slot.rowSize * int64_t(sizeof(float)));
+    int root = r;
+    if (step.accumulate >= 0) {
+      int acc = plan.storage[plan.storage[step.accumulate]];
+      if (s.slots[acc].kind == SlotKind::Buffer && plan.live[acc].second == int(i) &&
+          plan.bytes[acc] == plan.bytes[r])
+        root = acc; // nothing reads the accumulated buffer later
+    }
+    plan.live[root].second = std::max(lastRead[r], int(i));
+    if (root == r)
+      plan.live[r].first = i;
+    else
+      plan.storage[r] = root;
+  }
+  // Views of a result that shares its bytes share them too.
+  for (size_t slot = 0; slot < numSlots; ++slot)
+    plan.storage[slot] = plan.storage[plan.storage[slot]];
+  output = plan.storage[output];
+  if (s.slots[output].kind == SlotKind::Buffer)
+    plan.outputBytes = plan.bytes[output];
+
+  for (size_t slot = 0; slot < numSlots; ++slot)
+    plan.bufferBytes += plan.bytes[slot];
+  // The least any plan needs: the widest set of buffers alive at a step.
+  for (size_t i = 0; i < s.steps.size(); ++i) {
+    int64_t alive = 0;
+    for (size_t slot = 0; slot < numSlots; ++slot)
+      if (plan.live[slot].first >= 0 && plan.live[slot].first <= int(i) &&
+          int(i) <= plan.live[slot].second)
+        alive += plan.bytes[slot];
+    plan.peakLiveBytes = std::max(plan.peakLiveBytes, alive);
+  }
+
+  // One address space: the returned buffer at [0, outputBytes), then the
+  // arena. Buffers dead before the output is written may use its bytes
+  // (fresh memory each run, but the output touches those pages anyway);
+  // none straddles the two.
+  int64_t fence = plan.outputBytes;
+  std::vector<int> placed; // kept sorted by offset
+  if (s.slots[output].kind == SlotKind::Buffer) {
+    plan.offsets[output] = 0;
+    placed.push_back(output);
+  }
+  std::vector<int> order;
+  for (size_t slot = 0; slot < numSlots; ++slot)
+    if (plan.live[slot].first >= 0 && int(slot) != output)
+      order.push_back(slot);
+  std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
+    return plan.bytes[a] > plan.bytes[b];
+  });
+  for (int slot : order) {
+    auto [first, last] = plan.live[slot];
+    int64_t size = plan.bytes[slot];
+    int64_t best = -1, bestGap = std::numeric_limits<int64_t>::max();
+    // The free range [lo, hi), split at the fence.
+    auto consider = [&](int64_t lo, int64_t hi) {
+      for (auto [a, b] : {std::make_pair(lo, std::min(hi, fence)),
+                          std::make_pair(std::max(lo, fence), hi)})
+        if (b - a >= size && b - a < bestGap) {
+          best = a;
+          bestGap = b - a;
+        }
+    };
+    int64_t end = 0; // the end of the overlapping buffers seen so far
+    for (int other : placed) {
+      if (plan.live[other].second < first || last < plan.live[other].first)
+        continue;
+      consider(end, plan.offsets[other]);
+      end = std::max(end, plan.offsets[other] + plan.bytes[other]);
+    }
+    if (best < 0)
+      best = end < fence && end + size > fence ? fence : end;
+    plan.offsets[slot] = best;
+    if (best >= fence)
+      plan.arenaBytes = std::max(plan.arenaBytes, best + size - fence);
+    placed.insert(std::upper_bound(placed.begin(), placed.end(), slot,
+                                   [&](int a, int b) {
+                                     return plan.offsets[a] < plan.offsets[b];
+                                   }),
+                  slot);
+  }
+  for (size_t slot = 0; slot < numSlots; ++slot)
+    if (s.slots[slot].kind == SlotKind::Buffer)
+      plan.offsets[slot] = plan.offsets[plan.storage[slot]];
+  return plan;
 }
 
 /// Chunk boundaries over [0, n): equal vertex counts, or, when
@@ -141,23 +261,25 @@ llvm::Expected<Tensor> CompiledModel::run(const Graph &graph,
   // Rows of a slot's tensor: one per vertex or one per edge.
   auto rowsOf = [&](int slot) { return s.slots[slot].edges ? numEdges : n; };
 
+  std::lock_guard<std::mutex> lock(impl->runMutex);
   int threads = options.threads > 0 ? options.threads : omp_get_max_threads();
   omp_set_num_threads(threads);
 
-  // A view reads and keeps alive the buffer of the slot it shows.
-  auto owner = [&](int slot) {
-    return s.slots[slot].kind == SlotKind::View ? s.slots[slot].base : slot;
-  };
-  // The last step reading each slot, so buffers die as early as possible.
-  std::vector<int> lastUse(s.slots.size(), -1);
-  for (size_t i = 0; i < s.steps.size(); ++i)
-    for (int slot : s.steps[i].inputs)
-      lastUse[owner(slot)] = i;
-  lastUse[owner(s.output)] = s.steps.size();
+  MemoryPlan &plan = impl->plan;
+  if (plan.vertices != n || plan.edges != numEdges) {
+    impl->arena = AlignedArray<float>(); // the old one goes first
+    plan = planMemory(s, n, numEdges);
+    impl->arena = AlignedArray<float>(plan.arenaBytes / sizeof(float));
+  }
+  char *arena = reinterpret_cast<char *>(impl->arena.data());
 
-  std::vector<AlignedArray<float>> buffers(s.slots.size());
+  // The returned buffer is the caller's, so it is not in the arena.
+  int outputSlot = plan.storage[s.output];
+  AlignedArray<float> outputBuffer;
+  if (s.slots[outputSlot].kind == SlotKind::Buffer)
+    outputBuffer = AlignedArray<float>(plan.outputBytes / sizeof(float));
   auto dataOf = [&](int view) -> float * {
-    int slot = owner(view);
+    int slot = plan.storage[view];
     switch (s.slots[slot].kind) {
     case SlotKind::Features:
       return const_cast<float *>(features.data());
@@ -165,8 +287,13 @@ llvm::Expected<Tensor> CompiledModel::run(const Graph &graph,
       return const_cast<float *>(edgeFeatures->data());
     case SlotKind::Param:
       return impl->weights[s.slots[slot].param].data();
-    case SlotKind::Buffer:
-      return buffers[slot].data();
+    case SlotKind::Buffer: {
+      int64_t at = plan.offsets[slot];
+      return reinterpret_cast<float *>(
+          at < plan.outputBytes
+              ? reinterpret_cast<char *>(outputBuffer.data()) + at
+              : arena + (at - plan.outputBytes));
+    }
     case SlotKind::Graph:
     case SlotKind::View:
       return nullptr;
@@ -186,17 +313,21 @@ llvm::Expected<Tensor> CompiledModel::run(const Graph &graph,
     const Step &step = s.steps[i];
     auto stepStart = std::chrono::steady_clock::now();
     const Slot &result = s.slots[step.result];
-    buffers[step.result] =
-        AlignedArray<float>(size_t(rowsOf(step.result)) * result.rowSize);
-    float *out = buffers[step.result].data();
+    float *out = dataOf(step.result);
 
     if (step.kind == Step::Kind::Linear) {
       const Slot &x = s.slots[step.inputs[0]];
       const Slot &w = s.slots[step.inputs[1]];
-      const float *bias = step.inputs.size() > 2 ? dataOf(step.inputs[2]) : nullptr;
+      const float *bias = step.bias >= 0 ? dataOf(step.bias) : nullptr;
+      if (step.accumulate >= 0 && dataOf(step.accumulate) != out) {
+        // Not planned in place (the accumulated tensor is read later).
+        const float *acc = dataOf(step.accumulate);
+        std::copy(acc, acc + rowsOf(step.result) * result.rowSize, out);
+      }
       impl->dense.run(dataOf(step.inputs[0]),
                       rowsOf(step.inputs[0]) * (x.rowSize / w.shape[1]),
-                      w.shape[1], dataOf(step.inputs[1]), w.shape[0], bias, out);
+                      w.shape[1], dataOf(step.inputs[1]), w.shape[0], bias, out,
+                      step.epilogue);
     } else {
       std::vector<void *> args;
       args.push_back(const_cast<int64_t *>(graph.offsets()));
@@ -216,32 +347,32 @@ llvm::Expected<Tensor> CompiledModel::run(const Graph &graph,
           fn(bounds[c], bounds[c + 1], argv);
     }
 
-    for (int input : step.inputs) {
-      int slot = owner(input);
-      if (lastUse[slot] == int(i) && s.slots[slot].kind == SlotKind::Buffer)
-        buffers[slot] = AlignedArray<float>();
-    }
     if (stats)
       stats->stages.push_back(
           {step.label, std::chrono::duration<double>(
                            std::chrono::steady_clock::now() - stepStart)
                            .count()});
   }
-  if (stats)
+  if (stats) {
     stats->totalSeconds = std::chrono::duration<double>(
                               std::chrono::steady_clock::now() - runStart)
                               .count();
+    stats->arenaBytes = plan.arenaBytes;
+    stats->outputBytes = plan.outputBytes;
+    stats->bufferBytes = plan.bufferBytes;
+    stats->peakLiveBytes = plan.peakLiveBytes;
+  }
 
   Tensor output;
   output.shape = {n};
   for (int64_t d : s.slots[s.output].shape)
     output.shape.push_back(d);
-  if (s.slots[owner(s.output)].kind == SlotKind::Features) {
+  if (s.slots[outputSlot].kind == SlotKind::Features) {
     output = Tensor(output.shape);
     std::copy(features.data(), features.data() + features.numElements(),
               output.data());
   } else {
-    output.values = std::move(buffers[owner(s.output)]);
+    output.values = std::move(outputBuffer);
   }
   return output;
 }

@@ -73,6 +73,19 @@ std::string gnn::detail::resolveCacheDir(bool enabled,
   return dir.str().str();
 }
 
+/// The target the kernels are compiled for: the host, unless the
+/// environment names another CPU (GNNC_TARGET_CPU) or changes features
+/// (GNNC_TARGET_FEATURES=-avx512f gives AVX2 kernels on an AVX-512 host),
+/// as gnnc's --target-cpu and --target-features do for object files. For
+/// measuring one instruction set against another.
+static gnn::TargetOptions targetFromEnvironment() {
+  gnn::TargetOptions target;
+  target.cpu = getEnv("GNNC_TARGET_CPU");
+  target.features = getEnv("GNNC_TARGET_FEATURES");
+  target.positionIndependent = true; // as gnnc --emit=obj
+  return target;
+}
+
 namespace {
 struct ImageSearch {
   uintptr_t address; // an address inside the image we want
@@ -167,6 +180,9 @@ std::string gnn::detail::computeCacheKey(ModuleOp graphLevel,
   add(host->getTargetTriple().str());
   add(host->getCPU());
   add(host->getFeatures().getString());
+  gnn::TargetOptions target = targetFromEnvironment();
+  add(target.cpu);
+  add(target.features);
   // With locations: the schedule's step labels (--stats) carry them.
   std::string ir;
   llvm::raw_string_ostream os(ir);
@@ -217,10 +233,14 @@ gnn::detail::compileToObject(ModuleOp graphLevel, const std::string &header,
 
   llvm::SmallVector<char, 0> object;
   llvm::raw_svector_ostream os(object);
-  TargetOptions target;
-  target.positionIndependent = true; // as gnnc --emit=obj
-  if (llvm::Error e = emitObjectFile(**kernels, schedule, target, os))
-    return std::move(e);
+  TargetOptions target = targetFromEnvironment();
+  if (llvm::Error e = emitObjectFile(**kernels, schedule, target, os)) {
+    if (target.cpu.empty() && target.features.empty())
+      return std::move(e);
+    return makeError("GNNC_TARGET_CPU='" + target.cpu +
+                     "' GNNC_TARGET_FEATURES='" + target.features +
+                     "': " + llvm::toString(std::move(e)));
+  }
   times.codegenSeconds =
       std::chrono::duration<double>(clock::now() - lowered).count();
   return object;

@@ -6,6 +6,7 @@
 #include "Schedule.h"
 
 #include <memory>
+#include <mutex>
 #include <vector>
 
 namespace gnn {
@@ -15,6 +16,12 @@ struct CompiledModel::Impl {
   std::vector<Tensor> weights; // by ParamInfo index, after bindWeights
   bool weightsBound = false;
   detail::DenseLinear dense;
+  /// The memory plan of the last run's graph size and its arena, reused
+  /// while the size stays the same.
+  detail::MemoryPlan plan;
+  AlignedArray<float> arena;
+  /// run() calls take turns: they share the arena and oneDNN primitives.
+  std::mutex runMutex;
   /// Owns the JIT'd code the kernel pointers point into (type-erased so
   /// this header needs no MLIR).
   std::shared_ptr<void> jit;

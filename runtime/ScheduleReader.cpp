@@ -25,6 +25,26 @@ static std::vector<int64_t> toVector(llvm::ArrayRef<int64_t> a) {
   return std::vector<int64_t>(a.begin(), a.end());
 }
 
+static rt::DenseActivation toRuntime(Activation act) {
+  switch (act) {
+  case Activation::Relu:
+    return rt::DenseActivation::Relu;
+  case Activation::LeakyRelu:
+    return rt::DenseActivation::LeakyRelu;
+  case Activation::Elu:
+    return rt::DenseActivation::Elu;
+  case Activation::Sigmoid:
+    return rt::DenseActivation::Sigmoid;
+  case Activation::Tanh:
+    return rt::DenseActivation::Tanh;
+  case Activation::Gelu:
+    return rt::DenseActivation::Gelu;
+  case Activation::Exp:
+    return rt::DenseActivation::Exp;
+  }
+  return rt::DenseActivation::None;
+}
+
 /// Reads the schedule off the model function after gnn-to-kernels.
 llvm::Expected<rt::Schedule> rt::readSchedule(func::FuncOp func) {
   rt::Schedule s;
@@ -130,6 +150,16 @@ llvm::Expected<rt::Schedule> rt::readSchedule(func::FuncOp func) {
       step.label = "linear";
       for (Value v : linear->getOperands())
         step.inputs.push_back(slotOf.lookup(v));
+      if (Value bias = linear.getBias())
+        step.bias = slotOf.lookup(bias);
+      if (Value acc = linear.getAccumulate()) {
+        step.accumulate = slotOf.lookup(acc);
+        step.epilogue.accumulate = true;
+      }
+      if (std::optional<Activation> act = linear.getActivation())
+        step.epilogue.activation = toRuntime(*act);
+      if (FloatAttr alpha = linear.getAlphaAttr())
+        step.epilogue.alpha = alpha.getValueAsDouble();
     } else if (auto launch = dyn_cast<LaunchOp>(op)) {
       step.kind = rt::Step::Kind::Launch;
       step.kernel = launch.getKernel().str();

@@ -129,6 +129,63 @@ func.func @linear_bias_rank(%x: !gnn.vertex<8xf32>, %w: tensor<4x8xf32>, %b: ten
 
 // -----
 
+func.func @linear_accumulate_type(%x: !gnn.vertex<8xf32>, %w: tensor<4x8xf32>, %a: !gnn.vertex<8xf32>) {
+  // expected-error @+1 {{'gnn.linear' op accumulate must have the result type '!gnn.vertex<4xf32>', got '!gnn.vertex<8xf32>'}}
+  %y = gnn.linear %x, %w accumulate(%a : !gnn.vertex<8xf32>) : !gnn.vertex<8xf32>, tensor<4x8xf32> -> !gnn.vertex<4xf32>
+  return
+}
+
+// -----
+
+func.func @linear_accumulate_domain(%x: !gnn.vertex<8xf32>, %w: tensor<4x8xf32>, %a: !gnn.edge<4xf32>) {
+  // expected-error @+1 {{'gnn.linear' op accumulate must have the result type '!gnn.vertex<4xf32>', got '!gnn.edge<4xf32>'}}
+  %y = gnn.linear %x, %w accumulate(%a : !gnn.edge<4xf32>) : !gnn.vertex<8xf32>, tensor<4x8xf32> -> !gnn.vertex<4xf32>
+  return
+}
+
+// -----
+
+func.func @linear_activation_needs_alpha(%x: !gnn.vertex<8xf32>, %w: tensor<4x8xf32>) {
+  // expected-error @+1 {{'gnn.linear' op activation leaky_relu needs alpha}}
+  %y = gnn.linear %x, %w activation = leaky_relu : !gnn.vertex<8xf32>, tensor<4x8xf32> -> !gnn.vertex<4xf32>
+  return
+}
+
+// -----
+
+func.func @linear_elu_needs_alpha(%x: !gnn.vertex<8xf32>, %w: tensor<4x8xf32>) {
+  // expected-error @+1 {{'gnn.linear' op activation elu needs alpha}}
+  %y = gnn.linear %x, %w activation = elu : !gnn.vertex<8xf32>, tensor<4x8xf32> -> !gnn.vertex<4xf32>
+  return
+}
+
+// -----
+
+func.func @linear_alpha_without_parameter(%x: !gnn.vertex<8xf32>, %w: tensor<4x8xf32>) {
+  // expected-error @+1 {{'gnn.linear' op alpha is only for the elu and leaky_relu activations}}
+  %y = gnn.linear %x, %w activation = relu alpha = 0.1 : !gnn.vertex<8xf32>, tensor<4x8xf32> -> !gnn.vertex<4xf32>
+  return
+}
+
+// -----
+
+func.func @linear_alpha_without_activation(%x: !gnn.vertex<8xf32>, %w: tensor<4x8xf32>) {
+  // expected-error @+1 {{'gnn.linear' op alpha is only for the elu and leaky_relu activations}}
+  %y = gnn.linear %x, %w alpha = 0.1 : !gnn.vertex<8xf32>, tensor<4x8xf32> -> !gnn.vertex<4xf32>
+  return
+}
+
+// -----
+
+func.func @linear_unknown_activation(%x: !gnn.vertex<8xf32>, %w: tensor<4x8xf32>) {
+  // expected-error @+2 {{expected ::gnn::Activation to be one of: relu, leaky_relu, elu, sigmoid, tanh, gelu, exp}}
+  // expected-error @+1 {{failed to parse GNN_ActivationAttr parameter 'value'}}
+  %y = gnn.linear %x, %w activation = softplus : !gnn.vertex<8xf32>, tensor<4x8xf32> -> !gnn.vertex<4xf32>
+  return
+}
+
+// -----
+
 func.func @linear_result_features(%x: !gnn.vertex<8xf32>, %w: tensor<4x8xf32>) {
   // expected-error @+1 {{'gnn.linear' op result type must be '!gnn.vertex<4xf32>', got '!gnn.vertex<8xf32>'}}
   %y = gnn.linear %x, %w : !gnn.vertex<8xf32>, tensor<4x8xf32> -> !gnn.vertex<8xf32>
@@ -477,6 +534,7 @@ func.func @message_edge_result(%g: !gnn.graph<as_given>, %x: !gnn.vertex<4xf32>)
   ^bb0(%a: !gnn.vertex<4xf32>):
     %xj = gnn.get_vertex %a source : !gnn.vertex<4xf32> -> vector<4xf32>
     gnn.yield %xj : vector<4xf32>
+  }, {
   }) : (!gnn.graph<as_given>, !gnn.vertex<4xf32>) -> !gnn.edge<4xf32>
   return
 }
@@ -801,6 +859,134 @@ func.func @transform_two_yields(%x: !gnn.vertex<4xf32>) {
   ^bb0(%r: vector<4xf32>):
     // expected-error @+1 {{'gnn.yield' op must yield one row, got 2}}
     gnn.yield %r, %r : vector<4xf32>, vector<4xf32>
+  }
+  return
+}
+
+// -----
+
+func.func @update_arguments(%g: !gnn.graph<as_given>, %x: !gnn.vertex<4xf32>) {
+  // expected-error @+1 {{'gnn.message_passing' op update region has 1 arguments but must have 2 (the inputs, then the aggregated row)}}
+  %m = gnn.message_passing %g (%x) aggr = add : !gnn.graph<as_given>, (!gnn.vertex<4xf32>) -> !gnn.vertex<4xf32> {
+  ^bb0(%a: !gnn.vertex<4xf32>):
+    %xj = gnn.get_vertex %a source : !gnn.vertex<4xf32> -> vector<4xf32>
+    gnn.yield %xj : vector<4xf32>
+  } update {
+  ^bb0(%r: vector<4xf32>):
+    gnn.yield %r : vector<4xf32>
+  }
+  return
+}
+
+// -----
+
+func.func @update_aggregate_type(%g: !gnn.graph<as_given>, %x: !gnn.vertex<4xf32>) {
+  // expected-error @+1 {{'gnn.message_passing' op the update region's last argument must be the aggregated row (a vector of f32), got 'f32'}}
+  %m = gnn.message_passing %g (%x) aggr = add : !gnn.graph<as_given>, (!gnn.vertex<4xf32>) -> !gnn.vertex<4xf32> {
+  ^bb0(%a: !gnn.vertex<4xf32>):
+    %xj = gnn.get_vertex %a source : !gnn.vertex<4xf32> -> vector<4xf32>
+    gnn.yield %xj : vector<4xf32>
+  } update {
+  ^bb0(%a: !gnn.vertex<4xf32>, %r: f32):
+    %v = vector.broadcast %r : f32 to vector<4xf32>
+    gnn.yield %v : vector<4xf32>
+  }
+  return
+}
+
+// -----
+
+func.func @update_aggregate_mismatch(%g: !gnn.graph<as_given>, %x: !gnn.vertex<4xf32>) {
+  %m = gnn.message_passing %g (%x) aggr = add : !gnn.graph<as_given>, (!gnn.vertex<4xf32>) -> !gnn.vertex<2xf32> {
+  ^bb0(%a: !gnn.vertex<4xf32>):
+    %xj = gnn.get_vertex %a source : !gnn.vertex<4xf32> -> vector<4xf32>
+    // expected-error @+1 {{'gnn.yield' op yields 'vector<4xf32>' but the stage produces rows of 'vector<8xf32>'}}
+    gnn.yield %xj : vector<4xf32>
+  } update {
+  ^bb0(%a: !gnn.vertex<4xf32>, %r: vector<8xf32>):
+    %v = vector.extract_strided_slice %r {offsets = [0], sizes = [2], strides = [1]} : vector<8xf32> to vector<2xf32>
+    gnn.yield %v : vector<2xf32>
+  }
+  return
+}
+
+// -----
+
+func.func @update_result_mismatch(%g: !gnn.graph<as_given>, %x: !gnn.vertex<4xf32>) {
+  %m = gnn.message_passing %g (%x) aggr = add : !gnn.graph<as_given>, (!gnn.vertex<4xf32>) -> !gnn.vertex<2xf32> {
+  ^bb0(%a: !gnn.vertex<4xf32>):
+    %xj = gnn.get_vertex %a source : !gnn.vertex<4xf32> -> vector<4xf32>
+    gnn.yield %xj : vector<4xf32>
+  } update {
+  ^bb0(%a: !gnn.vertex<4xf32>, %r: vector<4xf32>):
+    // expected-error @+1 {{'gnn.yield' op yields 'vector<4xf32>' but the stage produces rows of 'vector<2xf32>'}}
+    gnn.yield %r : vector<4xf32>
+  }
+  return
+}
+
+// -----
+
+func.func @update_source_row(%g: !gnn.graph<as_given>, %x: !gnn.vertex<4xf32>) {
+  %m = gnn.message_passing %g (%x) aggr = add : !gnn.graph<as_given>, (!gnn.vertex<4xf32>) -> !gnn.vertex<4xf32> {
+  ^bb0(%a: !gnn.vertex<4xf32>):
+    %xj = gnn.get_vertex %a source : !gnn.vertex<4xf32> -> vector<4xf32>
+    gnn.yield %xj : vector<4xf32>
+  } update {
+  ^bb0(%a: !gnn.vertex<4xf32>, %r: vector<4xf32>):
+    // expected-error @+1 {{'gnn.get_vertex' op must read the target row in an update region}}
+    %xs = gnn.get_vertex %a source : !gnn.vertex<4xf32> -> vector<4xf32>
+    %s = gnn.add %r, %xs : vector<4xf32>, vector<4xf32> -> vector<4xf32>
+    gnn.yield %s : vector<4xf32>
+  }
+  return
+}
+
+// -----
+
+func.func @update_edge_row(%g: !gnn.graph<as_given>, %x: !gnn.vertex<4xf32>, %e: !gnn.edge<4xf32>) {
+  %m = gnn.message_passing %g (%x, %e) aggr = add : !gnn.graph<as_given>, (!gnn.vertex<4xf32>, !gnn.edge<4xf32>) -> !gnn.vertex<4xf32> {
+  ^bb0(%a: !gnn.vertex<4xf32>, %b: !gnn.edge<4xf32>):
+    %xj = gnn.get_vertex %a source : !gnn.vertex<4xf32> -> vector<4xf32>
+    gnn.yield %xj : vector<4xf32>
+  } update {
+  ^bb0(%a: !gnn.vertex<4xf32>, %b: !gnn.edge<4xf32>, %r: vector<4xf32>):
+    // expected-error @+1 {{'gnn.get_edge' op cannot read edge rows in an update region}}
+    %eb = gnn.get_edge %b : !gnn.edge<4xf32> -> vector<4xf32>
+    %s = gnn.add %r, %eb : vector<4xf32>, vector<4xf32> -> vector<4xf32>
+    gnn.yield %s : vector<4xf32>
+  }
+  return
+}
+
+// -----
+
+func.func @remove_self_loops_result(%g: !gnn.graph<as_given>) {
+  // expected-error @+1 {{'gnn.remove_self_loops' op result must be !gnn.graph<none>}}
+  %g1 = gnn.remove_self_loops %g : !gnn.graph<as_given> -> !gnn.graph<one_per_vertex>
+  return
+}
+
+// -----
+
+func.func @edge_loop_rows_without_loops(%g: !gnn.graph<none>, %w: !gnn.edge<1xf32>, %l: !gnn.vertex<1xf32>) {
+  %0 = gnn.message_passing %g (%w, %l) aggr = add : !gnn.graph<none>, (!gnn.edge<1xf32>, !gnn.vertex<1xf32>) -> !gnn.vertex<1xf32> {
+  ^bb0(%we: !gnn.edge<1xf32>, %la: !gnn.vertex<1xf32>):
+    // expected-error @+1 {{'gnn.get_edge' op has loop rows, but the graph adds no self loops}}
+    %wij = gnn.get_edge %we loop %la : !gnn.edge<1xf32>, !gnn.vertex<1xf32> -> vector<1xf32>
+    gnn.yield %wij : vector<1xf32>
+  }
+  return
+}
+
+// -----
+
+func.func @edge_loop_rows_shape(%g: !gnn.graph<one_per_vertex>, %w: !gnn.edge<1xf32>, %l: !gnn.vertex<2xf32>) {
+  %0 = gnn.message_passing %g (%w, %l) aggr = add : !gnn.graph<one_per_vertex>, (!gnn.edge<1xf32>, !gnn.vertex<2xf32>) -> !gnn.vertex<1xf32> {
+  ^bb0(%we: !gnn.edge<1xf32>, %la: !gnn.vertex<2xf32>):
+    // expected-error @+1 {{'gnn.get_edge' op result must be 'vector<2xf32>', got 'vector<1xf32>'}}
+    %wij = gnn.get_edge %we loop %la : !gnn.edge<1xf32>, !gnn.vertex<2xf32> -> vector<1xf32>
+    gnn.yield %wij : vector<1xf32>
   }
   return
 }

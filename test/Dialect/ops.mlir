@@ -33,15 +33,20 @@ func.func @types(%g0: !gnn.graph<as_given>, %g1: !gnn.graph<one_per_vertex>,
 // CHECK: %[[G1:.*]] = gnn.add_self_loops %[[G]] : <as_given> -> <one_per_vertex>
 // CHECK: %[[D0:.*]] = gnn.degree %[[G]] : <as_given> -> <1xf32>
 // CHECK: %[[D1:.*]] = gnn.degree %[[G1]] : <one_per_vertex> -> <1xf32>
-// CHECK: return %[[D0]], %[[D1]]
+// CHECK: %[[G2:.*]] = gnn.remove_self_loops %[[G]] : <as_given> -> <none>
+// CHECK: %[[D2:.*]] = gnn.degree %[[G2]] : <none> -> <1xf32>
+// CHECK: return %[[D0]], %[[D1]], %[[D2]]
 // GENERIC-LABEL: sym_name = "graph_structure"
 // GENERIC: "gnn.add_self_loops"(%{{.*}}) : (!gnn.graph<as_given>) -> !gnn.graph<one_per_vertex>
 // GENERIC: "gnn.degree"(%{{.*}}) : (!gnn.graph<as_given>) -> !gnn.vertex<1xf32>
-func.func @graph_structure(%g: !gnn.graph<as_given>) -> (!gnn.vertex<1xf32>, !gnn.vertex<1xf32>) {
+// GENERIC: "gnn.remove_self_loops"(%{{.*}}) : (!gnn.graph<as_given>) -> !gnn.graph<none>
+func.func @graph_structure(%g: !gnn.graph<as_given>) -> (!gnn.vertex<1xf32>, !gnn.vertex<1xf32>, !gnn.vertex<1xf32>) {
   %g1 = gnn.add_self_loops %g : !gnn.graph<as_given> -> !gnn.graph<one_per_vertex>
   %d0 = gnn.degree %g : !gnn.graph<as_given> -> !gnn.vertex<1xf32>
   %d1 = gnn.degree %g1 : !gnn.graph<one_per_vertex> -> !gnn.vertex<1xf32>
-  return %d0, %d1 : !gnn.vertex<1xf32>, !gnn.vertex<1xf32>
+  %g2 = gnn.remove_self_loops %g : !gnn.graph<as_given> -> !gnn.graph<none>
+  %d2 = gnn.degree %g2 : !gnn.graph<none> -> !gnn.vertex<1xf32>
+  return %d0, %d1, %d2 : !gnn.vertex<1xf32>, !gnn.vertex<1xf32>, !gnn.vertex<1xf32>
 }
 
 //===----------------------------------------------------------------------===//
@@ -55,9 +60,22 @@ func.func @graph_structure(%g: !gnn.graph<as_given>) -> (!gnn.vertex<1xf32>, !gn
 // CHECK: gnn.linear %[[E]], %[[W]] : !gnn.edge<8xf32>, tensor<4x8xf32> -> !gnn.edge<4xf32>
 // CHECK: gnn.linear %[[E]], %[[W]], %[[B]] : !gnn.edge<8xf32>, tensor<4x8xf32>, tensor<4xf32> -> !gnn.edge<4xf32>
 // CHECK: gnn.linear %[[M]], %[[W]], %[[B]] : !gnn.vertex<3x8xf32>, tensor<4x8xf32>, tensor<4xf32> -> !gnn.vertex<3x4xf32>
+// CHECK: gnn.linear %[[X]], %[[W]], %[[B]] activation = relu : !gnn.vertex<8xf32>, tensor<4x8xf32>, tensor<4xf32> -> !gnn.vertex<4xf32>
+// CHECK: gnn.linear %[[X]], %[[W]] activation = leaky_relu alpha = 2.000000e-01 : !gnn.vertex<8xf32>, tensor<4x8xf32> -> !gnn.vertex<4xf32>
+// CHECK: gnn.linear %[[X]], %[[W]] activation = elu alpha = 1.500000e+00 : !gnn.vertex<8xf32>, tensor<4x8xf32> -> !gnn.vertex<4xf32>
+// CHECK: gnn.linear %[[X]], %[[W]] activation = sigmoid :
+// CHECK: gnn.linear %[[X]], %[[W]] activation = tanh :
+// CHECK: gnn.linear %[[X]], %[[W]] activation = gelu :
+// CHECK: gnn.linear %[[X]], %[[W]] activation = exp :
+// CHECK: %[[A:.*]] = gnn.linear %[[X]], %[[W]] : !gnn.vertex<8xf32>
+// CHECK: gnn.linear %[[X]], %[[W]], %[[B]] accumulate(%[[A]] : !gnn.vertex<4xf32>) activation = relu : !gnn.vertex<8xf32>, tensor<4x8xf32>, tensor<4xf32> -> !gnn.vertex<4xf32>
+// CHECK: gnn.linear %[[E]], %[[W]] accumulate(%{{.*}} : !gnn.edge<4xf32>) : !gnn.edge<8xf32>, tensor<4x8xf32> -> !gnn.edge<4xf32>
 // GENERIC-LABEL: sym_name = "linear"
-// GENERIC: "gnn.linear"(%{{.*}}, %{{.*}}) : (!gnn.vertex<8xf32>, tensor<4x8xf32>) -> !gnn.vertex<4xf32>
-// GENERIC: "gnn.linear"(%{{.*}}, %{{.*}}, %{{.*}}) : (!gnn.vertex<8xf32>, tensor<4x8xf32>, tensor<4xf32>) -> !gnn.vertex<4xf32>
+// GENERIC: "gnn.linear"(%{{.*}}, %{{.*}}) <{operandSegmentSizes = array<i32: 1, 1, 0, 0>}> : (!gnn.vertex<8xf32>, tensor<4x8xf32>) -> !gnn.vertex<4xf32>
+// GENERIC: "gnn.linear"(%{{.*}}, %{{.*}}, %{{.*}}) <{operandSegmentSizes = array<i32: 1, 1, 1, 0>}> : (!gnn.vertex<8xf32>, tensor<4x8xf32>, tensor<4xf32>) -> !gnn.vertex<4xf32>
+// GENERIC: "gnn.linear"(%{{.*}}, %{{.*}}, %{{.*}}) <{activation = #gnn<activation relu>, operandSegmentSizes = array<i32: 1, 1, 1, 0>}>
+// GENERIC: "gnn.linear"(%{{.*}}, %{{.*}}) <{activation = #gnn<activation leaky_relu>, alpha = 2.000000e-01 : f32, operandSegmentSizes = array<i32: 1, 1, 0, 0>}>
+// GENERIC: "gnn.linear"(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}) <{activation = #gnn<activation relu>, operandSegmentSizes = array<i32: 1, 1, 1, 1>}>
 func.func @linear(%x: !gnn.vertex<8xf32>, %e: !gnn.edge<8xf32>, %m: !gnn.vertex<3x8xf32>,
                   %w: tensor<4x8xf32>, %b: tensor<4xf32>) {
   %0 = gnn.linear %x, %w : !gnn.vertex<8xf32>, tensor<4x8xf32> -> !gnn.vertex<4xf32>
@@ -65,6 +83,17 @@ func.func @linear(%x: !gnn.vertex<8xf32>, %e: !gnn.edge<8xf32>, %m: !gnn.vertex<
   %2 = gnn.linear %e, %w : !gnn.edge<8xf32>, tensor<4x8xf32> -> !gnn.edge<4xf32>
   %3 = gnn.linear %e, %w, %b : !gnn.edge<8xf32>, tensor<4x8xf32>, tensor<4xf32> -> !gnn.edge<4xf32>
   %4 = gnn.linear %m, %w, %b : !gnn.vertex<3x8xf32>, tensor<4x8xf32>, tensor<4xf32> -> !gnn.vertex<3x4xf32>
+  // Epilogues: activations (two with alpha) and a sum into another result.
+  %5 = gnn.linear %x, %w, %b activation = relu : !gnn.vertex<8xf32>, tensor<4x8xf32>, tensor<4xf32> -> !gnn.vertex<4xf32>
+  %6 = gnn.linear %x, %w activation = leaky_relu alpha = 0.2 : !gnn.vertex<8xf32>, tensor<4x8xf32> -> !gnn.vertex<4xf32>
+  %7 = gnn.linear %x, %w activation = elu alpha = 1.5 : !gnn.vertex<8xf32>, tensor<4x8xf32> -> !gnn.vertex<4xf32>
+  %8 = gnn.linear %x, %w activation = sigmoid : !gnn.vertex<8xf32>, tensor<4x8xf32> -> !gnn.vertex<4xf32>
+  %9 = gnn.linear %x, %w activation = tanh : !gnn.vertex<8xf32>, tensor<4x8xf32> -> !gnn.vertex<4xf32>
+  %10 = gnn.linear %x, %w activation = gelu : !gnn.vertex<8xf32>, tensor<4x8xf32> -> !gnn.vertex<4xf32>
+  %11 = gnn.linear %x, %w activation = exp : !gnn.vertex<8xf32>, tensor<4x8xf32> -> !gnn.vertex<4xf32>
+  %12 = gnn.linear %x, %w : !gnn.vertex<8xf32>, tensor<4x8xf32> -> !gnn.vertex<4xf32>
+  %13 = gnn.linear %x, %w, %b accumulate(%12 : !gnn.vertex<4xf32>) activation = relu : !gnn.vertex<8xf32>, tensor<4x8xf32>, tensor<4xf32> -> !gnn.vertex<4xf32>
+  %14 = gnn.linear %e, %w accumulate(%2 : !gnn.edge<4xf32>) : !gnn.edge<8xf32>, tensor<4x8xf32> -> !gnn.edge<4xf32>
   return
 }
 
@@ -344,6 +373,39 @@ func.func @message_passing(%g: !gnn.graph<one_per_vertex>, %x: !gnn.vertex<4xf32
   return
 }
 
+// The update region: PyG's update(), once per target after aggregation.
+// CHECK-LABEL: func.func @message_passing_update
+// CHECK: gnn.message_passing %{{.*}}(%{{.*}}, %{{.*}}) aggr = add : <as_given>, (!gnn.vertex<4xf32>, tensor<2xf32>) -> !gnn.vertex<2xf32> {
+// CHECK: gnn.yield %{{.*}} : vector<4xf32>
+// CHECK-NEXT: } update {
+// CHECK-NEXT: ^bb0(%[[UA:.*]]: !gnn.vertex<4xf32>, %[[UB:.*]]: tensor<2xf32>, %[[R:.*]]: vector<4xf32>):
+// CHECK-NEXT: %[[XI:.*]] = gnn.get_vertex %[[UA]] target : <4xf32> -> vector<4xf32>
+// CHECK-NEXT: %[[S:.*]] = gnn.add %[[R]], %[[XI]]
+// CHECK-NEXT: gnn.reshape
+// CHECK-NEXT: gnn.reduce sum
+// CHECK: gnn.yield
+// GENERIC-LABEL: sym_name = "message_passing_update"
+// GENERIC: "gnn.message_passing"
+// GENERIC: "gnn.yield"(%{{.*}}) : (vector<4xf32>) -> ()
+// GENERIC-NEXT: }, {
+// GENERIC-NEXT: ^bb0(%{{.*}}: !gnn.vertex<4xf32>, %{{.*}}: tensor<2xf32>, %{{.*}}: vector<4xf32>):
+func.func @message_passing_update(%g: !gnn.graph<as_given>, %x: !gnn.vertex<4xf32>, %b: tensor<2xf32>) -> !gnn.vertex<2xf32> {
+  %0 = gnn.message_passing %g (%x, %b) aggr = add : !gnn.graph<as_given>, (!gnn.vertex<4xf32>, tensor<2xf32>) -> !gnn.vertex<2xf32> {
+  ^bb0(%a: !gnn.vertex<4xf32>, %ba: tensor<2xf32>):
+    %xj = gnn.get_vertex %a source : !gnn.vertex<4xf32> -> vector<4xf32>
+    gnn.yield %xj : vector<4xf32>
+  } update {
+  ^bb0(%a: !gnn.vertex<4xf32>, %ba: tensor<2xf32>, %r: vector<4xf32>):
+    %xi = gnn.get_vertex %a target : !gnn.vertex<4xf32> -> vector<4xf32>
+    %s = gnn.add %r, %xi : vector<4xf32>, vector<4xf32> -> vector<4xf32>
+    %s2 = gnn.reshape %s : vector<4xf32> -> vector<2x2xf32>
+    %h = gnn.reduce sum %s2 dim = 1 : vector<2x2xf32> -> vector<2xf32>
+    %y = gnn.add %h, %ba : vector<2xf32>, tensor<2xf32> -> vector<2xf32>
+    gnn.yield %y : vector<2xf32>
+  }
+  return %0 : !gnn.vertex<2xf32>
+}
+
 // Edge features are read with gnn.get_edge; rows may be multi-dimensional.
 // CHECK-LABEL: func.func @message_passing_edges
 // CHECK: gnn.message_passing %{{.*}}(%{{.*}}, %{{.*}}) aggr = add : <as_given>, (!gnn.vertex<2x4xf32>, !gnn.edge<1xf32>) -> !gnn.vertex<2x4xf32> {
@@ -363,6 +425,24 @@ func.func @message_passing_edges(%g: !gnn.graph<as_given>, %x: !gnn.vertex<2x4xf
     gnn.yield %m : vector<2x4xf32>
   }
   return %0 : !gnn.vertex<2x4xf32>
+}
+
+// With self loops added, an edge tensor's loop rows come from a vertex
+// tensor (PyG's fill_value).
+// CHECK-LABEL: func.func @message_passing_edge_loops
+// CHECK: %[[WE:.*]] = gnn.get_edge %{{.*}} loop %{{.*}} : <1xf32>, !gnn.vertex<1xf32> -> vector<1xf32>
+// GENERIC-LABEL: sym_name = "message_passing_edge_loops"
+// GENERIC: "gnn.get_edge"(%{{.*}}, %{{.*}}) : (!gnn.edge<1xf32>, !gnn.vertex<1xf32>) -> vector<1xf32>
+func.func @message_passing_edge_loops(%g: !gnn.graph<one_per_vertex>, %x: !gnn.vertex<4xf32>,
+                                      %w: !gnn.edge<1xf32>, %l: !gnn.vertex<1xf32>) -> !gnn.vertex<4xf32> {
+  %0 = gnn.message_passing %g (%x, %w, %l) aggr = add : !gnn.graph<one_per_vertex>, (!gnn.vertex<4xf32>, !gnn.edge<1xf32>, !gnn.vertex<1xf32>) -> !gnn.vertex<4xf32> {
+  ^bb0(%a: !gnn.vertex<4xf32>, %we: !gnn.edge<1xf32>, %la: !gnn.vertex<1xf32>):
+    %xj = gnn.get_vertex %a source : !gnn.vertex<4xf32> -> vector<4xf32>
+    %wij = gnn.get_edge %we loop %la : !gnn.edge<1xf32>, !gnn.vertex<1xf32> -> vector<1xf32>
+    %m = gnn.mul %xj, %wij : vector<4xf32>, vector<1xf32> -> vector<4xf32>
+    gnn.yield %m : vector<4xf32>
+  }
+  return %0 : !gnn.vertex<4xf32>
 }
 
 // softmax_add yields (value, logits): GAT's x_j as [heads, channels] and its

@@ -4,9 +4,9 @@
 // CHECK-LABEL: func.func @binary
 // CHECK-SAME: (%[[A:.*]]: vector<4xf32>, %[[B:.*]]: vector<4xf32>)
 // CHECK-NOT: vector.broadcast
-// CHECK-NEXT: %[[ADD:.*]] = arith.addf %[[A]], %[[B]] : vector<4xf32>
-// CHECK-NEXT: %[[SUB:.*]] = arith.subf %[[A]], %[[B]] : vector<4xf32>
-// CHECK-NEXT: %[[MUL:.*]] = arith.mulf %[[A]], %[[B]] : vector<4xf32>
+// CHECK-NEXT: %[[ADD:.*]] = arith.addf %[[A]], %[[B]] fastmath<contract> : vector<4xf32>
+// CHECK-NEXT: %[[SUB:.*]] = arith.subf %[[A]], %[[B]] fastmath<contract> : vector<4xf32>
+// CHECK-NEXT: %[[MUL:.*]] = arith.mulf %[[A]], %[[B]] fastmath<contract> : vector<4xf32>
 // CHECK-NEXT: %[[DIV:.*]] = arith.divf %[[A]], %[[B]] : vector<4xf32>
 // CHECK-NEXT: %[[POW:.*]] = math.powf %[[A]], %[[B]] : vector<4xf32>
 // CHECK-NEXT: %[[MAX:.*]] = arith.maximumf %[[A]], %[[B]] : vector<4xf32>
@@ -34,15 +34,15 @@ func.func @binary(%a: vector<4xf32>, %b: vector<4xf32>)
 // CHECK-LABEL: func.func @broadcast
 // CHECK-SAME: (%[[A:.*]]: vector<4xf32>, %[[ONE:.*]]: vector<1xf32>, %[[S:.*]]: f32, %[[COL:.*]]: vector<8x1xf32>, %[[ROW:.*]]: vector<8xf32>)
 // CHECK-NEXT: %[[B1:.*]] = vector.broadcast %[[ONE]] : vector<1xf32> to vector<4xf32>
-// CHECK-NEXT: %[[M:.*]] = arith.mulf %[[B1]], %[[A]] : vector<4xf32>
+// CHECK-NEXT: %[[M:.*]] = arith.mulf %[[B1]], %[[A]] fastmath<contract> : vector<4xf32>
 // CHECK-NEXT: %[[B2:.*]] = vector.broadcast %[[S]] : f32 to vector<4xf32>
 // CHECK-NEXT: %[[P:.*]] = math.powf %[[A]], %[[B2]] : vector<4xf32>
 // CHECK-NEXT: %[[FCOL:.*]] = vector.shape_cast %[[COL]] : vector<8x1xf32> to vector<8xf32>
 // CHECK-NEXT: %[[B3:.*]] = vector.shuffle %[[FCOL]], %[[FCOL]] [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4, 4, 4, 4, 4, 5, 5, 5, 5, 5, 5, 5, 5, 6, 6, 6, 6, 6, 6, 6, 6, 7, 7, 7, 7, 7, 7, 7, 7] : vector<8xf32>, vector<8xf32>
 // CHECK-NEXT: %[[B4:.*]] = vector.shuffle %[[ROW]], %[[ROW]] [0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7] : vector<8xf32>, vector<8xf32>
-// CHECK-NEXT: %[[D:.*]] = arith.subf %[[B3]], %[[B4]] : vector<64xf32>
+// CHECK-NEXT: %[[D:.*]] = arith.subf %[[B3]], %[[B4]] fastmath<contract> : vector<64xf32>
 // CHECK-NEXT: %[[DS:.*]] = vector.shape_cast %[[D]] : vector<64xf32> to vector<8x8xf32>
-// CHECK-NEXT: %[[SS:.*]] = arith.addf %[[S]], %[[S]] : f32
+// CHECK-NEXT: %[[SS:.*]] = arith.addf %[[S]], %[[S]] fastmath<contract> : f32
 // CHECK-NEXT: return %[[M]], %[[P]], %[[DS]], %[[SS]]
 func.func @broadcast(%a: vector<4xf32>, %one: vector<1xf32>, %s: f32, %col: vector<8x1xf32>, %row: vector<8xf32>)
     -> (vector<4xf32>, vector<4xf32>, vector<8x8xf32>, f32) {
@@ -62,13 +62,13 @@ func.func @broadcast(%a: vector<4xf32>, %one: vector<1xf32>, %s: f32, %col: vect
 // CHECK-NEXT: %[[FX:.*]] = vector.shape_cast %[[X]] : vector<2x3x2xf32> to vector<12xf32>
 // CHECK-NEXT: %[[FY:.*]] = vector.shape_cast %[[Y]] : vector<2x1x2xf32> to vector<4xf32>
 // CHECK-NEXT: %[[BY:.*]] = vector.shuffle %[[FY]], %[[FY]] [0, 1, 0, 1, 0, 1, 2, 3, 2, 3, 2, 3] : vector<4xf32>, vector<4xf32>
-// CHECK-NEXT: %[[S:.*]] = arith.addf %[[FX]], %[[BY]] : vector<12xf32>
+// CHECK-NEXT: %[[S:.*]] = arith.addf %[[FX]], %[[BY]] fastmath<contract> : vector<12xf32>
 // The sum's flat elements are used directly, not shape-cast back and forth.
 // CHECK-NEXT: vector.shape_cast %[[S]] : vector<12xf32> to vector<2x3x2xf32>
 // CHECK-NEXT: arith.constant dense<{{\[}}[1.000000e+00, 2.000000e+00]]> : vector<1x2xf32>
 // CHECK-NEXT: %[[C:.*]] = arith.constant dense<[1.000000e+00, 2.000000e+00]> : vector<2xf32>
 // CHECK-NEXT: %[[BC:.*]] = vector.shuffle %[[C]], %[[C]] [0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1] : vector<2xf32>, vector<2xf32>
-// CHECK-NEXT: arith.mulf %[[S]], %[[BC]] : vector<12xf32>
+// CHECK-NEXT: arith.mulf %[[S]], %[[BC]] fastmath<contract> : vector<12xf32>
 func.func @broadcast_middle(%x: vector<2x3x2xf32>, %y: vector<2x1x2xf32>) -> vector<2x3x2xf32> {
   %0 = gnn.add %x, %y : vector<2x3x2xf32>, vector<2x1x2xf32> -> vector<2x3x2xf32>
   %c = arith.constant dense<[[1.0, 2.0]]> : vector<1x2xf32>
@@ -280,4 +280,40 @@ func.func @untouched(%g: !gnn.graph<as_given>, %x: !gnn.vertex<4xf32>, %e: !gnn.
     gnn.yield %n : vector<4xf32>
   }
   return
+}
+
+// -----
+
+// Powers by the common constant exponents need no powf: squares multiply,
+// square roots (GCN's deg^-1/2) use sqrt of x + 0 (so that -0 gives +0 as
+// powf does) and a division; other exponents stay powf.
+// CHECK-LABEL: func.func @constant_powers
+// CHECK-SAME: (%[[X:.*]]: vector<4xf32>)
+// CHECK: %[[SQ:.*]] = arith.mulf %[[X]], %[[X]] : vector<4xf32>
+// CHECK: %[[ONE:.*]] = arith.constant dense<1.000000e+00> : vector<4xf32>
+// CHECK-NEXT: %[[R:.*]] = arith.divf %[[ONE]], %[[X]] : vector<4xf32>
+// CHECK-NEXT: %[[ZERO:.*]] = arith.constant dense<0.000000e+00> : vector<4xf32>
+// CHECK-NEXT: %[[P0:.*]] = arith.addf %[[X]], %[[ZERO]] : vector<4xf32>
+// CHECK-NEXT: %[[SQRT:.*]] = math.sqrt %[[P0]] : vector<4xf32>
+// CHECK-NEXT: %[[ZERO1:.*]] = arith.constant dense<0.000000e+00> : vector<4xf32>
+// CHECK-NEXT: %[[P1:.*]] = arith.addf %[[X]], %[[ZERO1]] : vector<4xf32>
+// CHECK-NEXT: %[[S1:.*]] = math.sqrt %[[P1]] : vector<4xf32>
+// CHECK-NEXT: %[[ONE1:.*]] = arith.constant dense<1.000000e+00> : vector<4xf32>
+// CHECK-NEXT: %[[RSQRT:.*]] = arith.divf %[[ONE1]], %[[S1]] : vector<4xf32>
+// CHECK: %[[CUBE:.*]] = math.powf %[[X]], %{{.*}} : vector<4xf32>
+// CHECK: return %[[X]], %[[SQ]], %[[R]], %[[SQRT]], %[[RSQRT]], %[[CUBE]]
+func.func @constant_powers(%x: vector<4xf32>) -> (vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>) {
+  %c1 = arith.constant 1.0 : f32
+  %c2 = arith.constant 2.0 : f32
+  %cm1 = arith.constant -1.0 : f32
+  %ch = arith.constant 0.5 : f32
+  %cmh = arith.constant dense<-0.5> : vector<4xf32>
+  %c3 = arith.constant 3.0 : f32
+  %0 = gnn.pow %x, %c1 : vector<4xf32>, f32 -> vector<4xf32>
+  %1 = gnn.pow %x, %c2 : vector<4xf32>, f32 -> vector<4xf32>
+  %2 = gnn.pow %x, %cm1 : vector<4xf32>, f32 -> vector<4xf32>
+  %3 = gnn.pow %x, %ch : vector<4xf32>, f32 -> vector<4xf32>
+  %4 = gnn.pow %x, %cmh : vector<4xf32>, vector<4xf32> -> vector<4xf32>
+  %5 = gnn.pow %x, %c3 : vector<4xf32>, f32 -> vector<4xf32>
+  return %0, %1, %2, %3, %4, %5 : vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>
 }

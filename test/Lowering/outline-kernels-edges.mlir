@@ -28,7 +28,7 @@
 // CHECK-NEXT: %[[EK:.*]] = llvm.load %[[EA]] {alignment = 4 : i64} : !llvm.ptr -> vector<4xf32>
 // CHECK-NEXT: %[[M:.*]] = gnn.add %[[XJ]], %[[EK]] : vector<4xf32>, vector<4xf32> -> vector<4xf32>
 // CHECK-NEXT: %[[RELU:.*]] = gnn.relu %[[M]] : vector<4xf32>
-// CHECK-NEXT: arith.addf %[[ACC]], %[[RELU]] : vector<4xf32>
+// CHECK-NEXT: arith.addf %[[ACC]], %[[RELU]] fastmath<contract> : vector<4xf32>
 func.func @edge_message(%g: !gnn.graph<as_given>, %x: !gnn.vertex<4xf32>, %e: !gnn.edge<4xf32>) -> !gnn.vertex<4xf32> {
   %0 = gnn.message_passing %g (%x, %e) aggr = add : !gnn.graph<as_given>, (!gnn.vertex<4xf32>, !gnn.edge<4xf32>) -> !gnn.vertex<4xf32> {
   ^bb0(%a: !gnn.vertex<4xf32>, %b: !gnn.edge<4xf32>):
@@ -70,4 +70,71 @@ func.func @edge_transform(%g: !gnn.graph<as_given>, %e: !gnn.edge<3xf32>) -> !gn
     gnn.yield %y : vector<3xf32>
   }
   return %0 : !gnn.edge<3xf32>
+}
+
+// -----
+
+// Self loops added to a graph with edge features: in-edges read the edge
+// tensor at their CSR position, the virtual loop reads the `loop` vertex
+// tensor at the target (args = [offsets, sources, x, w, l, result]).
+// CHECK-LABEL: func.func @edge_loops_kernel0(
+// CHECK-DAG: %[[WP:.*]] = llvm.getelementptr %arg2[3]
+// CHECK-DAG: %[[LP:.*]] = llvm.getelementptr %arg2[4]
+// CHECK-DAG: %[[W:.*]] = llvm.load %[[WP]] : !llvm.ptr -> !llvm.ptr
+// CHECK-DAG: %[[L:.*]] = llvm.load %[[LP]] : !llvm.ptr -> !llvm.ptr
+// CHECK: scf.for %[[V:.*]] = %arg0 to %arg1
+// CHECK: scf.for %[[E:.*]] = {{.*}} iter_args
+// CHECK: scf.if
+// CHECK: } else {
+// CHECK: %[[EA:.*]] = arith.muli %[[E]], %{{.*}} : i64
+// CHECK-NEXT: %[[EP:.*]] = llvm.getelementptr %[[W]][%[[EA]]]
+// CHECK-NEXT: llvm.load %[[EP]] {{.*}} -> vector<1xf32>
+// CHECK: %[[XA:.*]] = arith.muli %[[V]], %{{.*}} : i64
+// CHECK-NEXT: llvm.getelementptr %{{.*}}[%[[XA]]]
+// CHECK-NEXT: llvm.load {{.*}} -> vector<4xf32>
+// CHECK: %[[LA:.*]] = arith.muli %[[V]], %{{.*}} : i64
+// CHECK-NEXT: %[[LPTR:.*]] = llvm.getelementptr %[[L]][%[[LA]]]
+// CHECK-NEXT: llvm.load %[[LPTR]] {{.*}} -> vector<1xf32>
+// CHECK: llvm.store
+func.func @edge_loops(%g: !gnn.graph<as_given>, %x: !gnn.vertex<4xf32>, %w: !gnn.edge<1xf32>, %l: !gnn.vertex<1xf32>) -> !gnn.vertex<4xf32> {
+  %g1 = gnn.add_self_loops %g : !gnn.graph<as_given> -> !gnn.graph<one_per_vertex>
+  %0 = gnn.message_passing %g1 (%x, %w, %l) aggr = add : !gnn.graph<one_per_vertex>, (!gnn.vertex<4xf32>, !gnn.edge<1xf32>, !gnn.vertex<1xf32>) -> !gnn.vertex<4xf32> {
+  ^bb0(%a: !gnn.vertex<4xf32>, %we: !gnn.edge<1xf32>, %la: !gnn.vertex<1xf32>):
+    %xj = gnn.get_vertex %a source : !gnn.vertex<4xf32> -> vector<4xf32>
+    %wij = gnn.get_edge %we loop %la : !gnn.edge<1xf32>, !gnn.vertex<1xf32> -> vector<1xf32>
+    %m = gnn.mul %xj, %wij : vector<4xf32>, vector<1xf32> -> vector<4xf32>
+    gnn.yield %m : vector<4xf32>
+  }
+  return %0 : !gnn.vertex<4xf32>
+}
+
+// -----
+
+// Self loops removed (PyG's remove_self_loops): stored loops are skipped
+// and none is added; the degree counts from zero; no conversion op is left.
+// CHECK-LABEL: func.func @no_loops(
+// CHECK-NEXT: gnn.launch @no_loops_kernel0(%arg0) {edge_balanced} : <as_given>
+// CHECK-NEXT: gnn.launch @no_loops_kernel1(%arg0, %arg1) {edge_balanced} : <as_given>
+// CHECK-NOT: remove_self_loops
+// CHECK-LABEL: func.func @no_loops_kernel0(
+// CHECK: %[[ZERO:.*]] = arith.constant 0 : i64
+// CHECK: scf.for {{.*}} iter_args(%{{.*}} = %[[ZERO]]) -> (i64)
+// CHECK: arith.cmpi ne
+// CHECK-LABEL: func.func @no_loops_kernel1(
+// CHECK: %[[ACC:.*]]:2 = scf.for
+// CHECK: arith.cmpi eq
+// CHECK: scf.if
+// CHECK: scf.yield
+// CHECK: arith.maxsi %[[ACC]]#1
+// CHECK-NOT: llvm.load
+// CHECK: llvm.store
+func.func @no_loops(%g: !gnn.graph<as_given>, %x: !gnn.vertex<4xf32>) -> (!gnn.vertex<1xf32>, !gnn.vertex<4xf32>) {
+  %g0 = gnn.remove_self_loops %g : !gnn.graph<as_given> -> !gnn.graph<none>
+  %d = gnn.degree %g0 : !gnn.graph<none> -> !gnn.vertex<1xf32>
+  %0 = gnn.message_passing %g0 (%x) aggr = mean : !gnn.graph<none>, (!gnn.vertex<4xf32>) -> !gnn.vertex<4xf32> {
+  ^bb0(%a: !gnn.vertex<4xf32>):
+    %xj = gnn.get_vertex %a source : !gnn.vertex<4xf32> -> vector<4xf32>
+    gnn.yield %xj : vector<4xf32>
+  }
+  return %d, %0 : !gnn.vertex<1xf32>, !gnn.vertex<4xf32>
 }

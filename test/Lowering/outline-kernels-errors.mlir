@@ -6,7 +6,7 @@ func.func @edge_features_with_added_loops(%g: !gnn.graph<as_given>, %e: !gnn.edg
   %l = gnn.add_self_loops %g : !gnn.graph<as_given> -> !gnn.graph<one_per_vertex>
   %0 = gnn.message_passing %l (%e) aggr = add : !gnn.graph<one_per_vertex>, (!gnn.edge<4xf32>) -> !gnn.vertex<4xf32> {
   ^bb0(%a: !gnn.edge<4xf32>):
-    // expected-error @+1 {{'gnn.get_edge' op reads edge features on a graph with self loops added (add_self_loops): the added loops have no edge rows; not supported yet}}
+    // expected-error @+1 {{'gnn.get_edge' op reads edge features on a graph with self loops added (add_self_loops) but names no rows for the added loops (a `loop` vertex tensor, PyG's fill_value)}}
     %r = gnn.get_edge %a : !gnn.edge<4xf32> -> vector<4xf32>
     gnn.yield %r : vector<4xf32>
   }

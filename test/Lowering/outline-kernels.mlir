@@ -144,7 +144,7 @@ func.func @scalar_param(%g: !gnn.graph<as_given>, %x: !gnn.vertex<4xf32>, %eps: 
 // CHECK-NEXT: %[[XA:.*]] = llvm.getelementptr %[[XP]][%[[UI]]] : (!llvm.ptr, i64) -> !llvm.ptr, f32
 // CHECK-NEXT: %[[XJ:.*]] = llvm.load %[[XA]] {alignment = 4 : i64} : !llvm.ptr -> vector<4xf32>
 // CHECK-NEXT: %[[MSG:.*]] = gnn.neg %[[XJ]] : vector<4xf32>
-// CHECK-NEXT: %[[NACC:.*]] = arith.addf %[[ACC]], %[[MSG]] : vector<4xf32>
+// CHECK-NEXT: %[[NACC:.*]] = arith.addf %[[ACC]], %[[MSG]] fastmath<contract> : vector<4xf32>
 // CHECK-NEXT: %[[INC:.*]] = arith.constant 1 : i64
 // CHECK-NEXT: %[[NCNT:.*]] = arith.addi %[[CNT]], %[[INC]] : i64
 // CHECK-NEXT: scf.yield %[[NACC]], %[[NCNT]] : vector<4xf32>, i64
@@ -186,7 +186,7 @@ func.func @message_add(%g: !gnn.graph<as_given>, %x: !gnn.vertex<4xf32>) -> !gnn
 // CHECK: %[[UI:.*]] = arith.muli %[[U]], %{{.*}} : i64
 // CHECK-NEXT: %[[XA:.*]] = llvm.getelementptr %{{.*}}[%[[UI]]]
 // CHECK-NEXT: %[[XJ:.*]] = llvm.load %[[XA]]
-// CHECK-NEXT: %[[NACC:.*]] = arith.addf %[[ACC]], %[[XJ]] : vector<4xf32>
+// CHECK-NEXT: %[[NACC:.*]] = arith.addf %[[ACC]], %[[XJ]] fastmath<contract> : vector<4xf32>
 // CHECK: %[[NCNT:.*]] = arith.addi %[[CNT]], %{{.*}} : i64
 // CHECK-NEXT: scf.yield %[[NACC]], %[[NCNT]] : vector<4xf32>, i64
 // CHECK-NEXT: }
@@ -196,7 +196,7 @@ func.func @message_add(%g: !gnn.graph<as_given>, %x: !gnn.vertex<4xf32>) -> !gnn
 // CHECK: %[[VI:.*]] = arith.muli %[[V]], %{{.*}} : i64
 // CHECK-NEXT: %[[VA:.*]] = llvm.getelementptr %{{.*}}[%[[VI]]]
 // CHECK-NEXT: %[[XV:.*]] = llvm.load %[[VA]] {alignment = 4 : i64} : !llvm.ptr -> vector<4xf32>
-// CHECK-NEXT: %[[TOTAL:.*]] = arith.addf %[[LOOP]]#0, %[[XV]] : vector<4xf32>
+// CHECK-NEXT: %[[TOTAL:.*]] = arith.addf %[[LOOP]]#0, %[[XV]] fastmath<contract> : vector<4xf32>
 // CHECK: llvm.store %[[TOTAL]], %{{.*}} {alignment = 4 : i64} : vector<4xf32>, !llvm.ptr
 func.func @message_self_loops(%g: !gnn.graph<as_given>, %x: !gnn.vertex<4xf32>) -> !gnn.vertex<4xf32> {
   %g1 = gnn.add_self_loops %g : !gnn.graph<as_given> -> !gnn.graph<one_per_vertex>
@@ -295,7 +295,7 @@ func.func @message_rows(%g: !gnn.graph<as_given>, %x: !gnn.vertex<4xf32>, %n: !g
 // CHECK-LABEL: func.func @message_mean_kernel0(
 // CHECK: %[[ZERO:.*]] = arith.constant dense<0.000000e+00> : vector<4xf32>
 // CHECK: %[[LOOP:.*]]:2 = scf.for %{{.*}} iter_args(%[[ACC:.*]] = %[[ZERO]], %{{.*}} = %{{.*}})
-// CHECK: arith.addf %[[ACC]], %{{.*}} : vector<4xf32>
+// CHECK: arith.addf %[[ACC]], %{{.*}} fastmath<contract> : vector<4xf32>
 // CHECK: {{^ *}}}{{$}}
 // CHECK-NEXT: %[[ONE:.*]] = arith.constant 1 : i64
 // CHECK-NEXT: %[[N:.*]] = arith.maxsi %[[LOOP]]#1, %[[ONE]] : i64
@@ -318,7 +318,7 @@ func.func @message_mean(%g: !gnn.graph<as_given>, %x: !gnn.vertex<4xf32>) -> !gn
 // CHECK-LABEL: func.func @message_mean_loops_kernel0(
 // CHECK: %[[LOOP:.*]]:2 = scf.for
 // CHECK: scf.if
-// CHECK: %[[SUM:.*]] = arith.addf %[[LOOP]]#0, %{{.*}} : vector<4xf32>
+// CHECK: %[[SUM:.*]] = arith.addf %[[LOOP]]#0, %{{.*}} fastmath<contract> : vector<4xf32>
 // CHECK-NEXT: %[[ONE:.*]] = arith.constant 1 : i64
 // CHECK-NEXT: %[[CNT:.*]] = arith.addi %[[LOOP]]#1, %[[ONE]] : i64
 // CHECK-NEXT: %[[ONE2:.*]] = arith.constant 1 : i64
@@ -603,4 +603,36 @@ func.func @two_graphs(%g0: !gnn.graph<as_given>, %g1: !gnn.graph<as_given>, %x: 
     gnn.yield %xj : vector<4xf32>
   }
   return %d, %m : !gnn.vertex<1xf32>, !gnn.vertex<4xf32>
+}
+
+// -----
+
+// An update region runs after the aggregation (here the mean's division),
+// on the row still in registers: the target's row of %x is loaded once per
+// vertex, the bias once per kernel, and only the updated row is stored.
+// CHECK-LABEL: func.func @update_kernel0(
+// CHECK: %[[BIAS:.*]] = llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr -> vector<4xf32>
+// CHECK: scf.for %[[V:.*]] = %{{.*}} to %{{.*}} step
+// CHECK: %[[ACC:.*]]:2 = scf.for
+// CHECK: scf.yield
+// CHECK: %[[MEAN:.*]] = arith.divf %[[ACC]]#0
+// CHECK: %[[XI:.*]] = llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr -> vector<4xf32>
+// CHECK: %[[S:.*]] = gnn.add %[[MEAN]], %[[XI]]
+// CHECK: %[[Y:.*]] = gnn.add %[[S]], %[[BIAS]]
+// CHECK: llvm.store %[[Y]]
+// CHECK-NOT: llvm.store
+// CHECK: return
+func.func @update(%g: !gnn.graph<as_given>, %x: !gnn.vertex<4xf32>, %b: tensor<4xf32>) -> !gnn.vertex<4xf32> {
+  %0 = gnn.message_passing %g (%x, %b) aggr = mean : !gnn.graph<as_given>, (!gnn.vertex<4xf32>, tensor<4xf32>) -> !gnn.vertex<4xf32> {
+  ^bb0(%a: !gnn.vertex<4xf32>, %ba: tensor<4xf32>):
+    %xj = gnn.get_vertex %a source : !gnn.vertex<4xf32> -> vector<4xf32>
+    gnn.yield %xj : vector<4xf32>
+  } update {
+  ^bb0(%a: !gnn.vertex<4xf32>, %ba: tensor<4xf32>, %r: vector<4xf32>):
+    %xi = gnn.get_vertex %a target : !gnn.vertex<4xf32> -> vector<4xf32>
+    %s = gnn.add %r, %xi : vector<4xf32>, vector<4xf32> -> vector<4xf32>
+    %y = gnn.add %s, %ba : vector<4xf32>, tensor<4xf32> -> vector<4xf32>
+    gnn.yield %y : vector<4xf32>
+  }
+  return %0 : !gnn.vertex<4xf32>
 }

@@ -5,7 +5,7 @@
 // out; function passes nest under func.func.
 // RUN: gnn-opt %s --gnn-to-stages > %t.flag.mlir
 // RUN: gnn-opt %s --pass-pipeline='builtin.module(gnn-to-stages)' > %t.named.mlir
-// RUN: gnn-opt %s --pass-pipeline='builtin.module(cse,func.func(gnn-decompose,gnn-fuse-transforms),canonicalize)' > %t.text.mlir
+// RUN: gnn-opt %s --pass-pipeline='builtin.module(cse,func.func(gnn-decompose,gnn-fuse-transforms,gnn-fuse-update),canonicalize)' > %t.text.mlir
 // RUN: diff %t.flag.mlir %t.named.mlir
 // RUN: diff %t.flag.mlir %t.text.mlir
 // RUN: FileCheck %s --check-prefix=STAGES < %t.text.mlir
@@ -13,7 +13,7 @@
 // STAGES: gnn.transform
 // STAGES: gnn.linear
 // STAGES: gnn.message_passing
-// STAGES: gnn.transform
+// STAGES: } update {
 // STAGES-NOT: gnn.transform
 // STAGES: return
 //
@@ -23,6 +23,7 @@
 // DUMP: builtin.module(
 // DUMP-SAME: func.func(gnn-decompose)
 // DUMP-SAME: func.func(gnn-fuse-transforms)
+// DUMP-SAME: func.func(gnn-fuse-update)
 // DUMP-SAME: gnn-outline-kernels
 // DUMP-SAME: gnn-lower-elementwise
 //

@@ -375,6 +375,257 @@ TEST_F(ExecutorTest, EdgeSoftmaxAggregation) {
   }
 }
 
+/// relu(x W1^T + b1), summed over in-edges from sources, then W2: three
+/// steps whose results share the model's arena.
+const char *kTwoLayerProgram = R"(
+func.func @forward(%g: !gnn.graph<as_given>, %x: !gnn.vertex<3xf32>,
+                   %w1: tensor<4x3xf32> {gnn.param = "w1"},
+                   %b1: tensor<4xf32> {gnn.param = "b1"},
+                   %w2: tensor<2x4xf32> {gnn.param = "w2"}) -> !gnn.vertex<2xf32> {
+  %y = gnn.linear %x, %w1, %b1 : !gnn.vertex<3xf32>, tensor<4x3xf32>, tensor<4xf32> -> !gnn.vertex<4xf32>
+  %h = gnn.relu %y : !gnn.vertex<4xf32>
+  %m = gnn.message_passing %g (%h) aggr = add : !gnn.graph<as_given>, (!gnn.vertex<4xf32>) -> !gnn.vertex<4xf32> {
+  ^bb0(%a: !gnn.vertex<4xf32>):
+    %hj = gnn.get_vertex %a source : !gnn.vertex<4xf32> -> vector<4xf32>
+    gnn.yield %hj : vector<4xf32>
+  }
+  %o = gnn.linear %m, %w2 : !gnn.vertex<4xf32>, tensor<2x4xf32> -> !gnn.vertex<2xf32>
+  return %o : !gnn.vertex<2xf32>
+}
+)";
+
+/// kTwoLayerProgram by plain loops.
+std::vector<double> referenceTwoLayer(const std::vector<int64_t> &src,
+                                      const std::vector<int64_t> &dst,
+                                      int64_t n, const Tensor &x,
+                                      const Tensor &w1, const Tensor &b1,
+                                      const Tensor &w2) {
+  std::vector<double> h(n * 4), m(n * 4, 0.0), out(n * 2, 0.0);
+  for (int64_t v = 0; v < n; ++v)
+    for (int o = 0; o < 4; ++o) {
+      double acc = b1.data()[o];
+      for (int i = 0; i < 3; ++i)
+        acc += double(x.data()[v * 3 + i]) * w1.data()[o * 3 + i];
+      h[v * 4 + o] = std::max(acc, 0.0);
+    }
+  for (size_t e = 0; e < src.size(); ++e)
+    for (int f = 0; f < 4; ++f)
+      m[dst[e] * 4 + f] += h[src[e] * 4 + f];
+  for (int64_t v = 0; v < n; ++v)
+    for (int o = 0; o < 2; ++o)
+      for (int i = 0; i < 4; ++i)
+        out[v * 2 + o] += m[v * 4 + i] * w2.data()[o * 4 + i];
+  return out;
+}
+
+TEST_F(ExecutorTest, RunsReuseTheArenaAcrossRunsAndGraphSizes) {
+  auto model = compile(kTwoLayerProgram);
+  ASSERT_TRUE(model);
+  Tensor w1 = randomTensor({4, 3}, 11), b1 = randomTensor({4}, 12),
+         w2 = randomTensor({2, 4}, 13);
+  WeightMap weights;
+  weights["w1"] = randomTensor({4, 3}, 11);
+  weights["b1"] = randomTensor({4}, 12);
+  weights["w2"] = randomTensor({2, 4}, 13);
+  ASSERT_FALSE(bool(model->bindWeights(std::move(weights), "w")));
+
+  // A second, larger graph: every vertex gets a few in-edges.
+  int64_t n2 = 301;
+  std::vector<int64_t> src2, dst2;
+  std::mt19937 rng(5);
+  for (int64_t e = 0; e < 1500; ++e) {
+    src2.push_back(rng() % n2);
+    dst2.push_back(rng() % n2);
+  }
+  Graph big = Graph::fromEdges(n2, src2.data(), dst2.data(), src2.size());
+  Tensor x = randomTensor({g.n, 3}, 14), x2 = randomTensor({n2, 3}, 15);
+  std::vector<double> want = referenceTwoLayer(g.src, g.dst, g.n, x, w1, b1, w2);
+  std::vector<double> want2 = referenceTwoLayer(src2, dst2, n2, x2, w1, b1, w2);
+
+  auto runOn = [&](const Graph &graph, const Tensor &features, RunStats *stats) {
+    RunOptions options;
+    options.threads = 2;
+    auto out = model->run(graph, features, options, stats);
+    if (!out) {
+      ADD_FAILURE() << llvm::toString(out.takeError());
+      return Tensor();
+    }
+    return std::move(*out);
+  };
+  RunStats stats;
+  Tensor first = runOn(g.graph(), x, &stats);
+  expectNear(first, want);
+  // The returned 2 floats per vertex are the caller's; the rest (how many
+  // steps depends on the pipeline) share an arena no larger than them.
+  EXPECT_EQ(stats.outputBytes, 64);
+  EXPECT_GT(stats.arenaBytes, 0);
+  EXPECT_GE(stats.bufferBytes, stats.arenaBytes + stats.outputBytes);
+  int64_t smallArena = stats.arenaBytes;
+  Tensor second = runOn(g.graph(), x, nullptr);
+  Tensor other = runOn(big, x2, &stats);
+  expectNear(other, want2);
+  EXPECT_GT(stats.arenaBytes, smallArena) << "planned again for the size";
+  Tensor third = runOn(g.graph(), x, nullptr);
+  ASSERT_EQ(second.numElements(), first.numElements());
+  ASSERT_EQ(third.numElements(), first.numElements());
+  for (size_t i = 0; i < first.numElements(); ++i) {
+    EXPECT_EQ(first.data()[i], second.data()[i]) << "element " << i;
+    EXPECT_EQ(first.data()[i], third.data()[i]) << "element " << i;
+  }
+  // Each output is its own memory, not the arena's.
+  EXPECT_NE(first.data(), second.data());
+}
+
+/// x W^T (+ b), by loops: [n, out].
+std::vector<double> referenceLinear(const Tensor &x, const Tensor &w,
+                                    const Tensor *b) {
+  int64_t n = x.shape[0], in = w.shape[1], out = w.shape[0];
+  std::vector<double> y(n * out);
+  for (int64_t v = 0; v < n; ++v)
+    for (int64_t o = 0; o < out; ++o) {
+      double acc = b ? b->data()[o] : 0.0;
+      for (int64_t i = 0; i < in; ++i)
+        acc += double(x.data()[v * in + i]) * w.data()[o * in + i];
+      y[v * out + o] = acc;
+    }
+  return y;
+}
+
+TEST_F(ExecutorTest, LinearWithBiasAndActivationIsOneStep) {
+  // The transform after the linear (bias, activation) folds into it and
+  // runs as oneDNN post-ops: one step, same values as the loops.
+  struct Case {
+    const char *op;
+    std::function<double(double)> f;
+  };
+  std::vector<Case> cases = {
+      {"gnn.relu %s : vector<5xf32>", [](double v) { return std::max(v, 0.0); }},
+      {"gnn.leaky_relu %s {negative_slope = 0.2 : f32} : vector<5xf32>",
+       [](double v) { return v > 0 ? v : 0.2 * v; }},
+      {"gnn.elu %s {alpha = 1.5 : f32} : vector<5xf32>",
+       [](double v) { return v > 0 ? v : 1.5 * std::expm1(v); }},
+      {"gnn.sigmoid %s : vector<5xf32>", [](double v) { return 1 / (1 + std::exp(-v)); }},
+      {"gnn.tanh %s : vector<5xf32>", [](double v) { return std::tanh(v); }},
+      {"gnn.gelu %s : vector<5xf32>",
+       [](double v) { return 0.5 * v * (1 + std::erf(v / std::sqrt(2.0))); }},
+      {"gnn.exp %s : vector<5xf32>", [](double v) { return std::exp(v); }},
+  };
+  Tensor x = randomTensor({g.n, 3}, 21), w = randomTensor({5, 3}, 22),
+         b = randomTensor({5}, 23);
+  std::vector<double> pre = referenceLinear(x, w, &b);
+  for (const Case &c : cases) {
+    SCOPED_TRACE(c.op);
+    std::string ir = std::string(R"(
+func.func @forward(%g: !gnn.graph<as_given>, %x: !gnn.vertex<3xf32>,
+                   %w: tensor<5x3xf32> {gnn.param = "w"},
+                   %b: tensor<5xf32> {gnn.param = "b"}) -> !gnn.vertex<5xf32> {
+  %y = gnn.linear %x, %w : !gnn.vertex<3xf32>, tensor<5x3xf32> -> !gnn.vertex<5xf32>
+  %t = gnn.transform (%y, %b) : (!gnn.vertex<5xf32>, tensor<5xf32>) -> !gnn.vertex<5xf32> {
+  ^bb0(%r: vector<5xf32>, %bias: tensor<5xf32>):
+    %s = gnn.add %r, %bias : vector<5xf32>, tensor<5xf32> -> vector<5xf32>
+    %o = )") + c.op + R"(
+    gnn.yield %o : vector<5xf32>
+  }
+  return %t : !gnn.vertex<5xf32>
+}
+)";
+    auto model = compile(ir);
+    ASSERT_TRUE(model);
+    WeightMap weights;
+    weights["w"] = randomTensor({5, 3}, 22);
+    weights["b"] = randomTensor({5}, 23);
+    ASSERT_FALSE(bool(model->bindWeights(std::move(weights), "w")));
+    std::vector<double> want(pre.size());
+    for (size_t i = 0; i < want.size(); ++i)
+      want[i] = c.f(pre[i]);
+    RunOptions options;
+    options.threads = 2;
+    RunStats stats;
+    auto out = model->run(g.graph(), x, options, &stats);
+    ASSERT_TRUE(bool(out)) << llvm::toString(out.takeError());
+    expectNear(*out, want, 2e-5);
+    EXPECT_EQ(stats.stages.size(), 1u) << "the epilogue is not fused";
+  }
+}
+
+TEST_F(ExecutorTest, LinearAccumulatesIntoAnotherLinearsResult) {
+  // SAGE's relu(lin_l(x) + lin_r(h)): the second matmul sums into the
+  // first one's result. Returned (written in the caller's buffer) and read
+  // by a later step (in the arena).
+  const char *ir = R"(
+func.func @forward(%g: !gnn.graph<as_given>, %x: !gnn.vertex<3xf32>,
+                   %wl: tensor<4x3xf32> {gnn.param = "wl"},
+                   %bl: tensor<4xf32> {gnn.param = "bl"},
+                   %wr: tensor<4x3xf32> {gnn.param = "wr"},
+                   %w2: tensor<4x4xf32> {gnn.param = "w2"}) -> !gnn.vertex<4xf32> {
+  %h = gnn.neg %x : !gnn.vertex<3xf32>
+  %l = gnn.linear %x, %wl, %bl : !gnn.vertex<3xf32>, tensor<4x3xf32>, tensor<4xf32> -> !gnn.vertex<4xf32>
+  %r = gnn.linear %h, %wr : !gnn.vertex<3xf32>, tensor<4x3xf32> -> !gnn.vertex<4xf32>
+  %s = gnn.add %l, %r : !gnn.vertex<4xf32>, !gnn.vertex<4xf32> -> !gnn.vertex<4xf32>
+  %a = gnn.relu %s : !gnn.vertex<4xf32>
+  %l2 = gnn.linear %a, %w2 : !gnn.vertex<4xf32>, tensor<4x4xf32> -> !gnn.vertex<4xf32>
+  %r2 = gnn.linear %x, %wr : !gnn.vertex<3xf32>, tensor<4x3xf32> -> !gnn.vertex<4xf32>
+  %o = gnn.add %r2, %l2 : !gnn.vertex<4xf32>, !gnn.vertex<4xf32> -> !gnn.vertex<4xf32>
+  return %o : !gnn.vertex<4xf32>
+}
+)";
+  auto model = compile(ir);
+  ASSERT_TRUE(model);
+  WeightMap weights;
+  weights["wl"] = randomTensor({4, 3}, 31);
+  weights["bl"] = randomTensor({4}, 32);
+  weights["wr"] = randomTensor({4, 3}, 33);
+  weights["w2"] = randomTensor({4, 4}, 34);
+  Tensor wl = randomTensor({4, 3}, 31), bl = randomTensor({4}, 32),
+         wr = randomTensor({4, 3}, 33), w2 = randomTensor({4, 4}, 34);
+  ASSERT_FALSE(bool(model->bindWeights(std::move(weights), "w")));
+  Tensor x = randomTensor({g.n, 3}, 35), h({g.n, 3});
+  for (size_t i = 0; i < x.numElements(); ++i)
+    h.data()[i] = -x.data()[i];
+  std::vector<double> l = referenceLinear(x, wl, &bl), r = referenceLinear(h, wr, nullptr),
+                      r2 = referenceLinear(x, wr, nullptr);
+  Tensor a({g.n, 4});
+  for (size_t i = 0; i < l.size(); ++i)
+    a.data()[i] = float(std::max(l[i] + r[i], 0.0));
+  std::vector<double> l2 = referenceLinear(a, w2, nullptr), want(l2.size());
+  for (size_t i = 0; i < want.size(); ++i)
+    want[i] = l2[i] + r2[i];
+  RunOptions options;
+  options.threads = 2;
+  RunStats stats;
+  auto out = model->run(g.graph(), x, options, &stats);
+  ASSERT_TRUE(bool(out)) << llvm::toString(out.takeError());
+  expectNear(*out, want, 2e-5);
+  // neg, two fused pairs of linears with their first halves.
+  EXPECT_EQ(stats.stages.size(), 5u);
+}
+
+TEST_F(ExecutorTest, AccumulatedTensorReadLaterIsNotOverwritten) {
+  // Hand-written: %l is summed into and read again afterwards, so the sum
+  // cannot happen in its buffer.
+  const char *ir = R"(
+func.func @forward(%g: !gnn.graph<as_given>, %x: !gnn.vertex<3xf32>,
+                   %w: tensor<3x3xf32> {gnn.param = "w"}) -> !gnn.vertex<3xf32> {
+  %l = gnn.linear %x, %w : !gnn.vertex<3xf32>, tensor<3x3xf32> -> !gnn.vertex<3xf32>
+  %s = gnn.linear %x, %w accumulate(%l : !gnn.vertex<3xf32>) activation = tanh : !gnn.vertex<3xf32>, tensor<3x3xf32> -> !gnn.vertex<3xf32>
+  %o = gnn.sub %s, %l : !gnn.vertex<3xf32>, !gnn.vertex<3xf32> -> !gnn.vertex<3xf32>
+  return %o : !gnn.vertex<3xf32>
+}
+)";
+  auto model = compile(ir);
+  ASSERT_TRUE(model);
+  WeightMap weights;
+  weights["w"] = randomTensor({3, 3}, 41);
+  Tensor w = randomTensor({3, 3}, 41);
+  ASSERT_FALSE(bool(model->bindWeights(std::move(weights), "w")));
+  Tensor x = randomTensor({g.n, 3}, 42);
+  std::vector<double> l = referenceLinear(x, w, nullptr), want(l.size());
+  for (size_t i = 0; i < l.size(); ++i)
+    want[i] = std::tanh(2 * l[i]) - l[i];
+  expectNear(run(*model, x), want, 2e-5);
+  expectNear(run(*model, x), want, 2e-5);
+}
+
 TEST_F(ExecutorTest, RejectsFeaturesOfTheWrongWidth) {
   auto model = compile(messageProgram("as_given", "add",
                                       "    gnn.yield %xj : vector<3xf32>\n"));

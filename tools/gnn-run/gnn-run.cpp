@@ -3,6 +3,9 @@
 //   gnn-run MODEL.gnn --graph G --features X.npy --weights W.safetensors
 //           --output Y.npy [--threads N] [--set k=v]... [--stats]
 //
+// Constructor arguments not given by --set are inferred from the weights'
+// shapes and the features' width (docs/language.md).
+//
 // MODEL may also be graph-level gnn IR (.mlir), for passes under test.
 // A thin host program over gnn/Engine.h, like examples/embed. Compiled
 // kernels are cached on disk (--no-cache, GNNC_CACHE=0 turn that off).
@@ -126,7 +129,8 @@ static Flags parseFlags(int argc, char **argv) {
 /// features'.
 static gnn::CompileOptions compileOptions(const Flags &flags,
                                           int64_t inputFeatures,
-                                          std::optional<int64_t> edgeFeatures) {
+                                          std::optional<int64_t> edgeFeatures,
+                                          const gnn::WeightMap *weights) {
   gnn::CompileOptions options;
   for (const std::string &s : flags.sets) {
     auto [name, value] = llvm::StringRef(s).split('=');
@@ -137,6 +141,11 @@ static gnn::CompileOptions compileOptions(const Flags &flags,
   options.inputFeatures = inputFeatures;
   options.edgeFeatures = edgeFeatures;
   options.modelName = flags.modelName;
+  // Constructor arguments not --set follow the weights' shapes.
+  if (weights) {
+    options.weightShapes = gnn::weightShapes(*weights);
+    options.weightsName = flags.weightsPath;
+  }
   return options;
 }
 
@@ -172,6 +181,12 @@ int main(int argc, char **argv) {
   }
   double loadSeconds = seconds(loadStart);
 
+  // Read before compiling: their shapes complete the model's arguments.
+  std::optional<gnn::WeightMap> weights;
+  if (!flags.weightsPath.empty())
+    weights = check(gnn::readSafetensors(flags.weightsPath));
+  const gnn::WeightMap *weightsOrNull = weights ? &*weights : nullptr;
+
   gnn::EngineOptions engineOptions;
   engineOptions.threads = flags.threads;
   engineOptions.cache = flags.cache;
@@ -180,7 +195,8 @@ int main(int argc, char **argv) {
   // file of another width is then reported below, naming the file), else
   // the width of --edge-attr.
   auto compiled = engine.compileFile(
-      flags.modelPath, compileOptions(flags, features.shape[1], std::nullopt));
+      flags.modelPath, compileOptions(flags, features.shape[1], std::nullopt,
+                                     weightsOrNull));
   if (!compiled && edgeAttr) {
     std::string message = llvm::toString(compiled.takeError());
     if (!llvm::StringRef(message).contains(
@@ -190,7 +206,8 @@ int main(int argc, char **argv) {
     else
       compiled = engine.compileFile(
           flags.modelPath,
-          compileOptions(flags, features.shape[1], edgeAttr->shape[1]));
+          compileOptions(flags, features.shape[1], edgeAttr->shape[1],
+                         weightsOrNull));
   }
   if (!compiled) {
     // Compiler diagnostics come formatted (file:line:col: error: ..., the
@@ -224,9 +241,9 @@ int main(int argc, char **argv) {
          gnn::formatShape(model->edgeInputShape()));
 
   if (!model->parameters().empty()) {
-    if (flags.weightsPath.empty())
+    if (!weights)
       fail(flags.modelPath + ": the model has parameters; pass --weights");
-    check(model->loadWeights(flags.weightsPath));
+    check(model->bindWeights(std::move(*weights), flags.weightsPath));
   }
 
   gnn::RunStats stats;

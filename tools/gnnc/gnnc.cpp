@@ -11,6 +11,7 @@
 #include "frontend/Diagnostics.h"
 #include "frontend/Frontend.h"
 #include "frontend/Parser.h"
+#include "gnn/Safetensors.h"
 #include "lowering/Codegen.h"
 #include "lowering/Passes.h"
 
@@ -86,6 +87,13 @@ static cl::opt<int64_t>
                  cl::desc("Width of the edge features of a forward() taking "
                           "edge_attr (default: the model's edge_dim)"),
                  cl::value_desc("D"), cl::cat(gnncCategory));
+
+static cl::opt<std::string>
+    weightsFile("weights",
+                cl::desc("Infer the constructor arguments --set does not "
+                         "give from the tensor shapes of this .safetensors "
+                         "file"),
+                cl::value_desc("file"), cl::cat(gnncCategory));
 
 static cl::opt<std::string>
     modelName("model",
@@ -275,6 +283,17 @@ int main(int argc, char **argv) {
   if (modelName.getNumOccurrences())
     options.modelName = modelName;
   options.libraryPath = layerLibrary;
+  if (!weightsFile.empty()) {
+    llvm::Expected<gnn::WeightMap> weights = gnn::readSafetensors(weightsFile);
+    if (!weights) {
+      llvm::errs() << "gnnc: error: " << llvm::toString(weights.takeError())
+                   << "\n";
+      return 1;
+    }
+    for (const auto &[name, tensor] : *weights)
+      options.weightShapes[name] = tensor.shape;
+    options.weightsName = weightsFile;
+  }
 
   mlir::MLIRContext context;
   mlir::OwningOpRef<mlir::ModuleOp> module =

@@ -49,6 +49,10 @@ struct StageTiming {
 struct RunStats {
   std::vector<StageTiming> stages;
   double totalSeconds = 0;
+  /// Memory for step results: the arena reused across runs of one graph
+  /// size, the returned output (fresh per run), all results together (what
+  /// allocating each afresh would take) and the widest set alive at once.
+  int64_t arenaBytes = 0, outputBytes = 0, bufferBytes = 0, peakLiveBytes = 0;
 };
 
 class CompiledModel {
@@ -83,7 +87,10 @@ public:
   /// Entries the model does not use are ignored, as torch's strict=False.
   llvm::Error bindWeights(WeightMap weights, const std::string &source);
 
-  /// Full-graph inference: one output row per vertex.
+  /// Full-graph inference: one output row per vertex, in memory the
+  /// caller owns. Step results live in an arena the model keeps for the
+  /// next run on a graph of the same size, so calls on one model take turns
+  /// (a mutex); different models run concurrently.
   llvm::Expected<Tensor> run(const Graph &graph, const Tensor &features,
                              const RunOptions &options,
                              RunStats *stats = nullptr);

@@ -35,6 +35,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -67,9 +68,9 @@ struct CompileOptions {
   std::vector<std::pair<std::string, std::string>> overrides;
   /// The width F of the input feature rows. The kernels are specialised to
   /// it, so it is fixed at compile time: pass features.shape[1] here.
-  /// Defaults to the model's `in_channels` constructor argument; it does
-  /// not change that argument (a model built for 128 inputs rejects 16:
-  /// override `in_channels` too).
+  /// Defaults to the model's `in_channels` constructor argument; when
+  /// given, it is also the value of `in_channels` unless `overrides` sets
+  /// that.
   std::optional<int64_t> inputFeatures;
   /// The width D of the edge features, for a model whose forward() takes
   /// (self, x, edge_index, edge_attr): pass edgeFeatures.shape[1]. Defaults
@@ -77,7 +78,19 @@ struct CompileOptions {
   std::optional<int64_t> edgeFeatures;
   /// The class to compile; empty means the one class deriving Model.
   std::string modelName;
+  /// The shapes of the weights the model will get, by state_dict name
+  /// (weightShapes(weights) below). The integer constructor arguments that
+  /// `overrides` leaves open are inferred from them: a GCN compiled with
+  /// the shapes of a state_dict trained for hidden=16 gets hidden=16. A
+  /// shape that contradicts an argument already known fails the
+  /// compilation, naming `weightsName`, the weight and both shapes.
+  std::map<std::string, std::vector<int64_t>> weightShapes;
+  std::string weightsName = "weights";
 };
+
+/// The shape of every tensor of `weights`, for CompileOptions::weightShapes.
+std::map<std::string, std::vector<int64_t>>
+weightShapes(const WeightMap &weights);
 
 /// Where compile time went (Model::compileStats).
 struct CompileStats {

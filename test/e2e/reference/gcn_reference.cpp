@@ -4,8 +4,10 @@
 //                       --weights W.safetensors --output Y.npy
 //
 // Computes what PyTorch Geometric computes for MODEL (gcn, gat, gin, sage,
-// graphconv or custom: the models of examples/models/; sage takes
-// --aggr max etc., mean by default), in double precision, with the most direct
+// graphconv, custom or edgecat: the models of examples/models/; sage takes
+// --aggr max etc., mean by default, and --normalize 1 for
+// SAGEConv(normalize=True); its project and root_weight options follow
+// from the weights present), in double precision, with the most direct
 // loops over the COO edge list. It
 // shares nothing with the compiler or the runtime's CSR graph: only the file
 // loaders (GNNFormats, unit-tested on their own) are reused, so that an
@@ -29,6 +31,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -57,6 +60,10 @@ struct Inputs {
   gnn::WeightMap weights;
   std::string weightsPath;
 };
+
+/// --edge-attr: float32 [E, D] in the edge order of --graph (gine, and gat
+/// with edge features).
+std::string gEdgeAttrPath;
 
 /// An error of the reference: the message is printed after "error: ".
 struct Failure {
@@ -227,8 +234,18 @@ void elu(Matrix &y) {
 /// maximum, exponentiates, and divides by the per-target sum plus 1e-16.
 /// This computes it in the textbook two passes (maximum first, then the
 /// sum of exponentials), not the kernel's single online pass.
+///
+/// With edge features (edge_dim given: lin_edge.weight [H*C, D], att_edge
+/// [1, H, C]) PyG also runs
+///   edge_index, edge_attr = remove_self_loops(edge_index, edge_attr)
+///   edge_index, edge_attr = add_self_loops(edge_index, edge_attr,
+///                                          fill_value='mean')
+/// (a loop's attribute is the mean of its target's remaining in-edges'
+/// attributes, zero without any) and adds
+///   alpha_edge[k] = (lin_edge(edge_attr[k]).view(H, C) * att_edge).sum(-1)
+/// to the logits before leaky_relu.
 Matrix gatConv(const Inputs &in, const Matrix &x, const std::string &prefix,
-               bool concat) {
+               bool concat, const Matrix *edgeAttr = nullptr) {
   const int64_t n = in.numNodes;
   const int64_t heads = weightDim(in, prefix + "att_src", 1);
   const int64_t c = weightDim(in, prefix + "att_src", 2);
@@ -249,21 +266,53 @@ Matrix gatConv(const Inputs &in, const Matrix &x, const std::string &prefix,
 
   // remove_self_loops, then add_self_loops: every vertex exactly one loop.
   std::vector<int64_t> row, col;
+  std::vector<size_t> stored; // the edge_attr row of each kept edge
   for (size_t k = 0; k < in.src.size(); ++k)
     if (in.src[k] != in.dst[k]) {
       row.push_back(in.src[k]);
       col.push_back(in.dst[k]);
+      stored.push_back(k);
     }
+  const size_t kept = row.size();
   for (int64_t v = 0; v < n; ++v) {
     row.push_back(v);
     col.push_back(v);
   }
   const size_t e = row.size();
 
+  // Per edge (kept ones, then the loops) and head: the edge's logit term.
+  Matrix aEdge(int64_t(e), heads);
+  if (edgeAttr) {
+    const int64_t d = edgeAttr->cols;
+    Matrix we = weight(in, prefix + "lin_edge.weight", {heads * c, d});
+    Matrix attEdge = weight(in, prefix + "att_edge", {1, heads, c});
+    Matrix attr(int64_t(e), d), count(n, 1);
+    for (size_t k = 0; k < kept; ++k)
+      for (int64_t j = 0; j < d; ++j) {
+        attr.at(int64_t(k), j) = edgeAttr->at(int64_t(stored[k]), j);
+        attr.at(int64_t(kept) + col[k], j) += edgeAttr->at(int64_t(stored[k]), j);
+      }
+    for (size_t k = 0; k < kept; ++k)
+      count.at(col[k], 0) += 1;
+    for (int64_t v = 0; v < n; ++v)
+      for (int64_t j = 0; j < d; ++j)
+        if (count.at(v, 0) > 0)
+          attr.at(int64_t(kept) + v, j) /= count.at(v, 0);
+    Matrix projected = linear(attr, we); // [e, H*C]
+    for (size_t k = 0; k < e; ++k)
+      for (int64_t hd = 0; hd < heads; ++hd)
+        for (int64_t j = 0; j < c; ++j)
+          aEdge.at(int64_t(k), hd) += projected.at(int64_t(k), hd * c + j) *
+                                      attEdge.v[size_t(hd * c + j)];
+  } else if (in.weights.count(prefix + "lin_edge.weight")) {
+    throw Failure{"weights have " + prefix + "lin_edge.weight: pass --edge-attr"};
+  }
+
   Matrix logit(int64_t(e), heads);
   for (size_t k = 0; k < e; ++k)
     for (int64_t hd = 0; hd < heads; ++hd) {
-      double a = aSrc.at(row[k], hd) + aDst.at(col[k], hd);
+      double a = aSrc.at(row[k], hd) + aDst.at(col[k], hd) +
+                 aEdge.at(int64_t(k), hd);
       logit.at(int64_t(k), hd) = a > 0 ? a : 0.2 * a;
     }
   // Pass 1: the maximum per target and head. Pass 2: the sum of exps.
@@ -304,10 +353,16 @@ Matrix gatConv(const Inputs &in, const Matrix &x, const std::string &prefix,
 ///   h = elu(conv1(x, edge_index))       # heads concatenated
 ///   return conv2(h, edge_index)         # concat=False: heads averaged
 /// Heads and channels come from the att_src shapes.
+/// With --edge-attr, both layers take the edge features (edge_dim).
+Matrix loadEdgeAttr(const Inputs &in);
 Matrix runGAT(const Inputs &in) {
-  Matrix h = gatConv(in, in.x, "conv1.", /*concat=*/true);
+  std::optional<Matrix> attr;
+  if (!gEdgeAttrPath.empty())
+    attr = loadEdgeAttr(in);
+  const Matrix *e = attr ? &*attr : nullptr;
+  Matrix h = gatConv(in, in.x, "conv1.", /*concat=*/true, e);
   elu(h);
-  return gatConv(in, h, "conv2.", /*concat=*/false);
+  return gatConv(in, h, "conv2.", /*concat=*/false, e);
 }
 
 //===----------------------------------------------------------------------===//
@@ -411,19 +466,43 @@ Matrix plus(Matrix a, const Matrix &b) {
   return a;
 }
 
-/// One PyG SAGEConv(in, out, aggr) with its other defaults (normalize=False,
-/// root_weight=True, project=False, bias=True). PyG's forward is
-///   x = (x, x); out = propagate(edge_index, x=x)   # message x_j, aggr
+/// --normalize 1: SAGEConv(normalize=True) in every layer (sage only).
+bool gNormalize = false;
+
+/// One PyG SAGEConv(in, out, aggr, normalize, root_weight, project, bias),
+/// root_weight and project told by the weights present (lin_r, lin).
+/// PyG's forward is
+///   x = (x, x)
+///   if project: x = (relu(lin(x[0])), x[1])         # lin has a bias
+///   out = propagate(edge_index, x=x)                # message x_j, aggr
 ///   out = lin_l(out)                                # lin_l has the bias
-///   out = out + lin_r(x[1])                         # lin_r bias=False
+///   if root_weight: out = out + lin_r(x[1])         # lin_r bias=False
+///   if normalize: out = F.normalize(out, p=2, dim=-1)  # eps 1e-12
 Matrix sageConv(const Inputs &in, const Matrix &x, const std::string &prefix) {
   const int64_t out = weightDim(in, prefix + "lin_l.weight", 0);
+  Matrix source = x;
+  if (in.weights.count(prefix + "lin.weight")) {
+    source = linear(x, weight(in, prefix + "lin.weight", {x.cols, x.cols}));
+    addBias(source, weight(in, prefix + "lin.bias", {x.cols}));
+    relu(source);
+  }
   Matrix wl = weight(in, prefix + "lin_l.weight", {out, x.cols});
-  Matrix bl = weight(in, prefix + "lin_l.bias", {out});
-  Matrix wr = weight(in, prefix + "lin_r.weight", {out, x.cols});
-  Matrix y = linear(aggregate(in, gatherSources(in, x), gAggr), wl);
-  addBias(y, bl);
-  return plus(std::move(y), linear(x, wr));
+  Matrix y = linear(aggregate(in, gatherSources(in, source), gAggr), wl);
+  if (in.weights.count(prefix + "lin_l.bias"))
+    addBias(y, weight(in, prefix + "lin_l.bias", {out}));
+  if (in.weights.count(prefix + "lin_r.weight"))
+    y = plus(std::move(y),
+             linear(x, weight(in, prefix + "lin_r.weight", {out, x.cols})));
+  if (gNormalize)
+    for (int64_t r = 0; r < y.rows; ++r) {
+      double sq = 0;
+      for (int64_t c = 0; c < y.cols; ++c)
+        sq += y.at(r, c) * y.at(r, c);
+      double norm = std::max(std::sqrt(sq), 1e-12);
+      for (int64_t c = 0; c < y.cols; ++c)
+        y.at(r, c) /= norm;
+    }
+  return y;
 }
 
 /// The 2-layer GraphSAGE of examples/models/sage.gnn (aggr from --aggr):
@@ -482,12 +561,54 @@ Matrix runCustom(const Inputs &in) {
   return edgeGatedMean(in, h, "conv2.");
 }
 
+/// Columns side by side: torch.cat([a, b], dim=-1).
+Matrix sideBySide(const Matrix &a, const Matrix &b) {
+  Matrix c(a.rows, a.cols + b.cols);
+  for (int64_t r = 0; r < a.rows; ++r) {
+    for (int64_t k = 0; k < a.cols; ++k)
+      c.at(r, k) = a.at(r, k);
+    for (int64_t k = 0; k < b.cols; ++k)
+      c.at(r, a.cols + k) = b.at(r, k);
+  }
+  return c;
+}
+
+/// The layer of examples/models/edgecat.gnn (EdgeCat):
+///   message(x_i, x_j) = cat([x_i, x_j - x_i]), aggr "max",
+///   out = lin(aggregated)   # Linear(2 * in, out) with bias
+Matrix edgeCat(const Inputs &in, const Matrix &x, const std::string &prefix) {
+  const int64_t out = weightDim(in, prefix + "lin.weight", 0);
+  Matrix w = weight(in, prefix + "lin.weight", {out, 2 * x.cols});
+  Matrix b = weight(in, prefix + "lin.bias", {out});
+  Matrix msg(int64_t(in.src.size()), 2 * x.cols);
+  for (size_t k = 0; k < in.src.size(); ++k)
+    for (int64_t c = 0; c < x.cols; ++c) {
+      double xi = x.at(in.dst[k], c), xj = x.at(in.src[k], c);
+      msg.at(int64_t(k), c) = xi;
+      msg.at(int64_t(k), x.cols + c) = xj - xi;
+    }
+  Matrix y = linear(aggregate(in, msg, "max"), w);
+  addBias(y, b);
+  return y;
+}
+
+/// The model of examples/models/edgecat.gnn:
+///   h1 = relu(conv1(x)); h2 = relu(conv2(h1)); return out(cat([h1, h2]))
+Matrix runEdgeCat(const Inputs &in) {
+  Matrix h1 = edgeCat(in, in.x, "conv1.");
+  relu(h1);
+  Matrix h2 = edgeCat(in, h1, "conv2.");
+  relu(h2);
+  Matrix h = sideBySide(h1, h2);
+  const int64_t out = weightDim(in, "out.weight", 0);
+  Matrix y = linear(h, weight(in, "out.weight", {out, h.cols}));
+  addBias(y, weight(in, "out.bias", {out}));
+  return y;
+}
+
 //===----------------------------------------------------------------------===//
 // GINE (torch_geometric.nn.GINEConv with edge_dim given)
 //===----------------------------------------------------------------------===//
-
-/// --edge-attr: float32 [E, D] in the edge order of --graph (gine only).
-std::string gEdgeAttrPath;
 
 /// One GINEConv(Sequential(Linear, ReLU, Linear), edge_dim=D), eps from the
 /// state_dict, as PyG computes it:
@@ -529,9 +650,7 @@ Matrix gineConv(const Inputs &in, const Matrix &x, const Matrix &edgeAttr,
 /// The 2-layer GINE of examples/models/gine.gnn:
 ///   h = relu(conv1(x, edge_index, edge_attr))
 ///   return conv2(h, edge_index, edge_attr)
-Matrix runGINE(const Inputs &in) {
-  if (gEdgeAttrPath.empty())
-    throw Failure{"gine needs --edge-attr E.npy"};
+Matrix loadEdgeAttr(const Inputs &in) {
   auto attr = gnn::readNpyF32(gEdgeAttrPath, 2);
   if (!attr)
     throw Failure{llvm::toString(attr.takeError())};
@@ -542,6 +661,13 @@ Matrix runGINE(const Inputs &in) {
   Matrix e(attr->shape[0], attr->shape[1]);
   for (size_t i = 0; i < e.v.size(); ++i)
     e.v[i] = attr->data()[i];
+  return e;
+}
+
+Matrix runGINE(const Inputs &in) {
+  if (gEdgeAttrPath.empty())
+    throw Failure{"gine needs --edge-attr E.npy"};
+  Matrix e = loadEdgeAttr(in);
   Matrix h = gineConv(in, in.x, e, "conv1.");
   relu(h);
   return gineConv(in, h, e, "conv2.");
@@ -559,6 +685,7 @@ const ModelEntry kModels[] = {
     {"sage", runSAGE},
     {"graphconv", runGraphConv},
     {"custom", runCustom},
+    {"edgecat", runEdgeCat},
 };
 
 //===----------------------------------------------------------------------===//
@@ -577,7 +704,7 @@ int usage() {
   llvm::errs() << "usage: gnn-reference " << names
                << " --graph E.npy --features X.npy --weights W.safetensors "
                   "--output Y.npy [--aggr mean|max|min|add] "
-                  "[--edge-attr E.npy]\n";
+                  "[--normalize 0|1] [--edge-attr E.npy]\n";
   return 1;
 }
 
@@ -634,7 +761,8 @@ int main(int argc, char **argv) {
   // "--name value" or "--name=value"; every flag is required.
   std::map<std::string, std::string> flags;
   const char *known[] = {"graph", "features", "weights", "output"};
-  const char *optional[] = {"aggr", "edge-attr"}; // sage only: mean (default), max, ...
+  // aggr, normalize: sage only; edge-attr: gine only.
+  const char *optional[] = {"aggr", "edge-attr", "normalize"};
   for (int i = 2; i < argc; ++i) {
     llvm::StringRef arg = argv[i];
     if (!arg.consume_front("--"))
@@ -662,6 +790,8 @@ int main(int argc, char **argv) {
     gAggr = flags["aggr"];
   if (flags.count("edge-attr"))
     gEdgeAttrPath = flags["edge-attr"];
+  if (flags.count("normalize"))
+    gNormalize = flags["normalize"] == "1";
 
   Matrix y;
   try {

@@ -1,0 +1,126 @@
+//===- FuseUpdate.cpp - A stage's following transform into its update -----===//
+//
+// message_passing(...) -> transform(aggr, x, bias)   becomes one stage
+// message_passing(..., x, bias) { message } update { transform(aggr, x_i) }.
+// The aggregated rows then go from registers straight into the transform,
+// saving a store and a load of N rows per layer.
+//
+//===----------------------------------------------------------------------===//
+#include "lowering/Passes.h"
+
+#include "mlir/IR/IRMapping.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace gnn {
+#define GEN_PASS_DEF_GNNFUSEUPDATE
+#include "lowering/Passes.h.inc"
+} // namespace gnn
+
+using namespace mlir;
+using namespace gnn;
+
+namespace {
+struct FuseTransformIntoUpdate : public OpRewritePattern<TransformOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(TransformOp transform,
+                                PatternRewriter &rewriter) const override {
+    if (!isa<VertexType>(transform.getResult().getType()))
+      return failure();
+    // The stage's result, possibly seen through a reshape (GAT's heads
+    // concatenated: [H, C] rows viewed as [H * C]).
+    MessagePassingOp stage;
+    ReshapeOp view;
+    Value fusedInput;
+    for (Value v : transform.getInputs()) {
+      ReshapeOp r = v.getDefiningOp<ReshapeOp>();
+      Value produced = r && r->hasOneUse() ? r.getInput() : v;
+      if (auto m = produced.getDefiningOp<MessagePassingOp>(); m && m->hasOneUse()) {
+        stage = m;
+        view = produced == v ? ReshapeOp() : r;
+        fusedInput = v;
+        break;
+      }
+    }
+    if (!stage)
+      return failure();
+    // The update runs once per target: it can read vertex rows there and
+    // parameters, nothing per edge.
+    for (Value v : transform.getInputs())
+      if (isa<EdgeType>(v.getType()))
+        return failure();
+
+    SmallVector<Value> inputs(stage.getInputs());
+    for (Value v : transform.getInputs())
+      if (v != fusedInput && !llvm::is_contained(inputs, v))
+        inputs.push_back(v);
+
+    rewriter.setInsertionPoint(transform);
+    auto fused = rewriter.create<MessagePassingOp>(
+        stage.getLoc(), transform.getResult().getType(), stage.getGraph(),
+        inputs, stage.getAggr());
+    auto addInputArguments = [&](Block *block, IRMapping &argOf) {
+      for (Value v : inputs)
+        argOf.map(v, block->addArgument(v.getType(), v.getLoc()));
+    };
+
+    // The message body, unchanged; the new inputs are unused there.
+    IRMapping bodyArgs;
+    Block *body = rewriter.createBlock(&fused.getBody());
+    addInputArguments(body, bodyArgs);
+    IRMapping map;
+    for (auto [arg, v] : llvm::zip(stage.getBody().getArguments(), stage.getInputs()))
+      map.map(arg, bodyArgs.lookup(v));
+    for (Operation &op : stage.getBody().front())
+      rewriter.clone(op, map);
+
+    // The update: the stage's own update if it has one, then the transform.
+    IRMapping updateArgs;
+    Block *update = rewriter.createBlock(&fused.getUpdate());
+    addInputArguments(update, updateArgs);
+    Value row = update->addArgument(stage.getAggregateRowType(), stage.getLoc());
+    if (stage.hasUpdate()) {
+      Block &old = stage.getUpdate().front();
+      IRMapping oldMap;
+      for (auto [arg, v] : llvm::zip(old.getArguments(), stage.getInputs()))
+        oldMap.map(arg, updateArgs.lookup(v));
+      oldMap.map(old.getArguments().back(), row);
+      for (Operation &op : old.without_terminator())
+        rewriter.clone(op, oldMap);
+      row = oldMap.lookup(cast<YieldOp>(old.getTerminator()).getValue());
+    }
+    IRMapping transformMap;
+    for (auto [arg, v] : llvm::zip(transform.getBody().getArguments(),
+                                   transform.getInputs())) {
+      if (v == fusedInput)
+        transformMap.map(arg, view ? rewriter.create<ReshapeOp>(
+                                         view.getLoc(), arg.getType(), row)
+                                   : row);
+      else if (auto t = dyn_cast<VertexType>(v.getType()))
+        transformMap.map(arg, rewriter.create<GetVertexOp>(
+                                  v.getLoc(), t.getRowType(),
+                                  updateArgs.lookup(v), Side::Target));
+      else
+        transformMap.map(arg, updateArgs.lookup(v));
+    }
+    for (Operation &op : transform.getBody().front())
+      rewriter.clone(op, transformMap);
+
+    rewriter.replaceOp(transform, fused.getResult());
+    if (view)
+      rewriter.eraseOp(view);
+    rewriter.eraseOp(stage);
+    return success();
+  }
+};
+
+struct FuseUpdatePass : public gnn::impl::GNNFuseUpdateBase<FuseUpdatePass> {
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    patterns.add<FuseTransformIntoUpdate>(&getContext());
+    if (failed(applyPatternsAndFoldGreedily(getOperation(), std::move(patterns))))
+      signalPassFailure();
+  }
+};
+} // namespace

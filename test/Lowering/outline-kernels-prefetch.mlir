@@ -2,7 +2,7 @@
 // RUN: gnn-opt %s --gnn-outline-kernels="prefetch-distance=4" | FileCheck %s --check-prefix=FOUR
 // RUN: gnn-opt %s --gnn-outline-kernels="prefetch-distance=0" | FileCheck %s --check-prefix=NONE
 
-// Message kernels prefetch the source rows of the in-edge 32 edges ahead
+// Message kernels prefetch the source rows of the in-edge 128 edges ahead
 // (clamped to the last in-edge of the kernel's range, offsets[hi] - 1, so
 // no read leaves the sources array): one prefetch per 64-byte line of each
 // gathered row (24 floats: two lines), none for the target's rows.
@@ -18,7 +18,7 @@
 // CHECK-NEXT: %[[LAST:.*]] = arith.subi %[[END]], %[[ONE]] : i64
 // CHECK: scf.for %[[E:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args
 // CHECK: arith.extui
-// CHECK-NEXT: %[[D:.*]] = arith.constant 32 : i64
+// CHECK-NEXT: %[[D:.*]] = arith.constant 128 : i64
 // CHECK-NEXT: %[[AHEAD:.*]] = arith.addi %[[E]], %[[D]] : i64
 // CHECK-NEXT: %[[CLAMPED:.*]] = arith.minsi %[[AHEAD]], %[[LAST]] : i64
 // CHECK-NEXT: %[[UA:.*]] = llvm.getelementptr %[[SRCS]][%[[CLAMPED]]] : (!llvm.ptr, i64) -> !llvm.ptr, i32

@@ -277,6 +277,12 @@ int main(int argc, char **argv) {
     llvm::outs() << llvm::format("inference: %.3f s, %.1f M graph edges/s\n",
                                  stats.totalSeconds,
                                  graph.numEdges() / stats.totalSeconds / 1e6);
+    auto mib = [](int64_t bytes) { return double(bytes) / (1 << 20); };
+    llvm::outs() << llvm::format(
+        "memory: arena %.2f MiB (reused across runs) + output %.2f MiB; "
+        "results %.2f MiB in all, %.2f MiB live at most\n",
+        mib(stats.arenaBytes), mib(stats.outputBytes), mib(stats.bufferBytes),
+        mib(stats.peakLiveBytes));
     llvm::outs() << "output: " << gnn::formatShape(output.shape)
                  << llvm::format(", checksum sum=%.6e sum|x|=%.6e\n", sum, sumAbs);
     llvm::outs() << llvm::format("total wall time: %.3f s\n", seconds(start));

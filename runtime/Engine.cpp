@@ -150,6 +150,7 @@ Engine::Impl::build(mlir::ModuleOp module, CompileStats stats,
     if (auto object = readEntry(path, keyLine)) {
       auto compiled = CompiledModel::loadObject(std::move(object), context);
       if (compiled) {
+        detail::touchEntry(path);
         stats.cacheHit = true;
         stats.cacheFile = path;
         stats.loadSeconds = secondsSince(loadStart);
@@ -179,10 +180,12 @@ Engine::Impl::build(mlir::ModuleOp module, CompileStats stats,
                os.write(object->data(), object->size());
                return llvm::Error::success();
              });
-    if (stored)
+    if (stored) {
       stats.cacheMessage = "not stored: " + llvm::toString(std::move(stored));
-    else
+    } else {
       stats.cacheFile = path;
+      detail::trimCache(cacheDir, path);
+    }
   }
   auto compiled = CompiledModel::loadObject(
       llvm::MemoryBuffer::getMemBufferCopy(

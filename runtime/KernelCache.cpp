@@ -27,6 +27,7 @@
 #include <cstring>
 
 #include <dlfcn.h>
+#include <sys/time.h>
 #include <elf.h>
 #include <link.h>
 
@@ -194,6 +195,61 @@ std::string gnn::detail::computeCacheKey(ModuleOp graphLevel,
 
 std::string gnn::detail::cacheKeyLine(const std::string &key) {
   return std::string("// ") + kCacheFormat + " " + key + "\n";
+}
+
+void gnn::detail::touchEntry(const std::string &path) {
+  ::utimes(path.c_str(), nullptr); // now; a failure only ages the entry
+}
+
+/// The cache's size limit in bytes (0: none).
+static uint64_t cacheLimitBytes() {
+  std::string text = getEnv("GNNC_CACHE_MAX_KIB");
+  uint64_t kib = 256 * 1024;
+  if (!text.empty() && llvm::StringRef(text).getAsInteger(10, kib))
+    kib = 256 * 1024; // not a number: the default
+  return kib * 1024;
+}
+
+/// Whether `name` is an entry's: 64 hex digits and ".o".
+static bool isEntryName(llvm::StringRef name) {
+  return name.size() == 66 && name.ends_with(".o") &&
+         llvm::all_of(name.drop_back(2), llvm::isHexDigit);
+}
+
+void gnn::detail::trimCache(const std::string &dir, const std::string &keep) {
+  uint64_t limit = cacheLimitBytes();
+  if (limit == 0)
+    return;
+  struct Entry {
+    std::string path;
+    uint64_t size;
+    llvm::sys::TimePoint<> used;
+  };
+  std::vector<Entry> entries;
+  uint64_t total = 0;
+  std::error_code ec;
+  for (llvm::sys::fs::directory_iterator it(dir, ec), end; it != end && !ec;
+       it.increment(ec)) {
+    if (!isEntryName(llvm::sys::path::filename(it->path())))
+      continue;
+    llvm::sys::fs::file_status status;
+    if (llvm::sys::fs::status(it->path(), status))
+      continue;
+    entries.push_back({it->path(), status.getSize(),
+                       status.getLastModificationTime()});
+    total += status.getSize();
+  }
+  if (total <= limit)
+    return;
+  llvm::sort(entries, [](const Entry &a, const Entry &b) { return a.used < b.used; });
+  for (const Entry &e : entries) {
+    if (total <= limit)
+      break;
+    if (e.path == keep)
+      continue;
+    if (!llvm::sys::fs::remove(e.path))
+      total -= e.size;
+  }
 }
 
 /// Runs `build` on `module`; diagnostics become the error text.

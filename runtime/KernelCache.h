@@ -32,6 +32,17 @@ std::string computeCacheKey(mlir::ModuleOp graphLevel, std::string &why);
 /// that a file renamed or overwritten by something else is not used.
 std::string cacheKeyLine(const std::string &key);
 
+/// Marks the entry at `path` as just used (its modification time), so that
+/// trimming removes the least recently used entries first.
+void touchEntry(const std::string &path);
+
+/// Keeps the cache directory `dir` within its size limit after an entry
+/// was stored: removes entries (files named like keys, nothing else), least
+/// recently used first, never `keep`, until the rest fit. The limit is
+/// GNNC_CACHE_MAX_KIB (256 MiB by default; 0: none). Errors are ignored:
+/// the cache is an optimisation.
+void trimCache(const std::string &dir, const std::string &keep);
+
 /// Seconds spent in each half of compileToObject.
 struct CodegenTimes {
   double lowerSeconds = 0, codegenSeconds = 0;

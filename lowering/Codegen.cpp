@@ -131,7 +131,8 @@ gnn::lowerModelToKernels(ModuleOp module, PipelineRunner run) {
 
 llvm::Error gnn::emitObjectFile(ModuleOp kernels, llvm::StringRef schedule,
                                 const TargetOptions &options,
-                                llvm::raw_pwrite_stream &os) {
+                                llvm::raw_pwrite_stream &os,
+                                llvm::StringRef scheduleSymbol) {
   auto tm = createKernelTargetMachine(options);
   if (!tm)
     return tm.takeError();
@@ -152,7 +153,7 @@ llvm::Error gnn::emitObjectFile(ModuleOp kernels, llvm::StringRef schedule,
         llvmContext, schedule, /*AddNull=*/true);
     auto *global = new llvm::GlobalVariable(
         *module, text->getType(), /*isConstant=*/true,
-        llvm::GlobalValue::ExternalLinkage, text, kScheduleSymbol);
+        llvm::GlobalValue::ExternalLinkage, text, scheduleSymbol);
     global->setAlignment(llvm::Align(1));
   }
 

@@ -77,10 +77,12 @@ constexpr const char *kScheduleSymbol = "gnn_schedule";
 /// IR, optimises it like the JIT does and writes a relocatable object to
 /// `os`. Each kernel is a global function of the C ABI
 /// `void kernel(int64_t lo, int64_t hi, void **args)`. If `schedule` is
-/// not empty it is embedded as the NUL-terminated string `gnn_schedule`.
+/// not empty it is embedded as the NUL-terminated string `scheduleSymbol`
+/// (`gnn_schedule` unless a program links several models' objects).
 llvm::Error emitObjectFile(mlir::ModuleOp kernels, llvm::StringRef schedule,
                            const TargetOptions &options,
-                           llvm::raw_pwrite_stream &os);
+                           llvm::raw_pwrite_stream &os,
+                           llvm::StringRef scheduleSymbol = kScheduleSymbol);
 
 } // namespace gnn
 

@@ -113,6 +113,13 @@ static cl::opt<std::string> targetFeatures(
              "-avx512f,+fma"),
     cl::value_desc("+f,-g,..."), cl::cat(gnncCategory));
 
+static cl::opt<std::string> symbolPrefix(
+    "symbol-prefix",
+    cl::desc("Prefix the object's symbols (--emit=obj): kernels become "
+             "PREFIXforward_kernelN and the schedule PREFIXgnn_schedule, so "
+             "several models' objects link into one program"),
+    cl::value_desc("prefix"), cl::cat(gnncCategory));
+
 static cl::opt<std::string> layerLibrary(
     "layer-library",
     cl::desc("Read the gnn.nn layer library from this file instead of the "
@@ -181,7 +188,32 @@ static int emitObject(mlir::MLIRContext &context, mlir::ModuleOp module,
   std::string objectPath = outputFilename;
   if (!outputFilename.getNumOccurrences())
     objectPath = llvm::sys::path::stem(inputFilename).str() + ".o";
+  llvm::StringRef prefix = symbolPrefix;
+  if (!prefix.empty()) {
+    bool identifier = !llvm::isDigit(prefix.front()) &&
+                      llvm::all_of(prefix, [](char c) {
+                        return llvm::isAlnum(c) || c == '_';
+                      });
+    if (!identifier) {
+      llvm::errs() << "gnnc: error: --symbol-prefix '" << prefix
+                   << "' is not a C identifier\n";
+      return 1;
+    }
+  }
   mlir::OwningOpRef<mlir::ModuleOp> kernels = lowerKernels(context, module);
+  if (kernels && !prefix.empty()) {
+    // Every symbol of the schedule (the model function, the kernels it
+    // declares and launches) and of the kernel module.
+    for (mlir::ModuleOp m : {module, kernels.get()})
+      for (mlir::Operation &op : m.getBody()->getOperations())
+        if (auto name = op.getAttrOfType<mlir::StringAttr>(
+                mlir::SymbolTable::getSymbolAttrName())) {
+          auto renamed = mlir::StringAttr::get(&context, prefix + name.getValue());
+          if (mlir::failed(mlir::SymbolTable::replaceAllSymbolUses(name, renamed, m)))
+            return 1;
+          mlir::SymbolTable::setSymbolName(&op, renamed);
+        }
+  }
   if (!kernels)
     return 1;
   std::string schedule;
@@ -222,7 +254,8 @@ static int emitObject(mlir::MLIRContext &context, mlir::ModuleOp module,
   target.features = targetFeatures;
   target.positionIndependent = true;
   if (llvm::Error e =
-          gnn::emitObjectFile(*kernels, schedule, target, object->os())) {
+          gnn::emitObjectFile(*kernels, schedule, target, object->os(),
+                              (prefix + gnn::kScheduleSymbol).str())) {
     llvm::errs() << "gnnc: error: " << llvm::toString(std::move(e)) << "\n";
     return 1;
   }

@@ -24,6 +24,7 @@
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/Verifier.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringExtras.h"
 
 #include <variant>
@@ -1068,6 +1069,7 @@ std::optional<Value> IRGen::getItem(llvm::ArrayRef<Arg> args,
       return std::nullopt;
     }
     llvm::ArrayRef<Value> bounds = index.value.getElements();
+    assert(bounds.size() == 3 && "slices are [start, stop, step]");
     for (const Value &bound : bounds)
       if (!bound.isNone() && !bound.is(Value::Kind::Int)) {
         interp.error(index.loc, "slice bounds must be integers, got " +
@@ -1090,7 +1092,7 @@ std::optional<Value> IRGen::getItem(llvm::ArrayRef<Arg> args,
       return std::min(b, n);
     };
     int64_t start = clamp(bounds[0], 0), stop = clamp(bounds[1], n);
-    int64_t size = stop > start ? (stop - start + step - 1) / step : 0;
+    int64_t size = stop > start ? (stop - start - 1) / step + 1 : 0;
     if (size == 0) {
       interp.error(index.loc, "the slice selects nothing of a dimension of "
                               "size " +
@@ -1388,38 +1390,56 @@ std::optional<Value> IRGen::propagate(const Value &layerValue,
 
 /// Whether `v` is computed from `source` by operations that commute with a
 /// mean over edges: linear maps without bias, views, sums, scaling by
-/// parameters or constants, sums and differences of such values.
+/// parameters or constants, sums and differences of such values. A walk
+/// over the defining ops with each value visited once (shared operands
+/// would otherwise be walked exponentially often, deep chains recursively).
 static bool isLinearIn(mlir::Value v, mlir::Value source) {
-  if (v == source)
-    return true;
-  mlir::Operation *op = v.getDefiningOp();
-  if (!op)
-    return false;
   auto perEdge = [](mlir::Value x) {
     return llvm::isa<gnn::EdgeType>(x.getType());
   };
-  if (auto lin = llvm::dyn_cast<gnn::LinearOp>(op))
-    return !lin.getBias() && lin->getNumOperands() == 2 &&
-           !lin->hasAttr("activation") && isLinearIn(lin.getInput(), source);
-  if (auto r = llvm::dyn_cast<gnn::ReshapeOp>(op))
-    return isLinearIn(r.getInput(), source);
-  if (auto r = llvm::dyn_cast<gnn::ReduceOp>(op))
-    return (r.getKind() == gnn::Reduction::Sum ||
-            r.getKind() == gnn::Reduction::Mean) &&
-           isLinearIn(r.getInput(), source);
-  if (llvm::isa<gnn::NegOp>(op))
-    return isLinearIn(op->getOperand(0), source);
-  if (llvm::isa<gnn::AddOp, gnn::SubOp>(op))
-    return isLinearIn(op->getOperand(0), source) &&
-           isLinearIn(op->getOperand(1), source);
-  if (llvm::isa<gnn::MulOp>(op)) {
-    mlir::Value a = op->getOperand(0), b = op->getOperand(1);
-    return (perEdge(a) && !perEdge(b) && isLinearIn(a, source)) ||
-           (perEdge(b) && !perEdge(a) && isLinearIn(b, source));
+  llvm::SmallVector<mlir::Value> work{v};
+  llvm::DenseSet<mlir::Value> seen{v};
+  auto visit = [&](mlir::Value x) {
+    if (seen.insert(x).second)
+      work.push_back(x);
+  };
+  while (!work.empty()) {
+    mlir::Value x = work.pop_back_val();
+    if (x == source)
+      continue;
+    mlir::Operation *op = x.getDefiningOp();
+    if (!op)
+      return false;
+    if (auto lin = llvm::dyn_cast<gnn::LinearOp>(op)) {
+      if (lin.getBias() || lin->getNumOperands() != 2 ||
+          lin->hasAttr("activation"))
+        return false;
+      visit(lin.getInput());
+    } else if (auto r = llvm::dyn_cast<gnn::ReshapeOp>(op)) {
+      visit(r.getInput());
+    } else if (auto r = llvm::dyn_cast<gnn::ReduceOp>(op)) {
+      if (r.getKind() != gnn::Reduction::Sum && r.getKind() != gnn::Reduction::Mean)
+        return false;
+      visit(r.getInput());
+    } else if (llvm::isa<gnn::NegOp>(op)) {
+      visit(op->getOperand(0));
+    } else if (llvm::isa<gnn::AddOp, gnn::SubOp>(op)) {
+      visit(op->getOperand(0));
+      visit(op->getOperand(1));
+    } else if (llvm::isa<gnn::MulOp>(op)) {
+      mlir::Value a = op->getOperand(0), b = op->getOperand(1);
+      if (perEdge(a) == perEdge(b))
+        return false; // two edge tensors, or none: not a scaling
+      visit(perEdge(a) ? a : b);
+    } else if (llvm::isa<gnn::DivOp>(op)) {
+      if (perEdge(op->getOperand(1)))
+        return false;
+      visit(op->getOperand(0));
+    } else {
+      return false;
+    }
   }
-  if (llvm::isa<gnn::DivOp>(op))
-    return !perEdge(op->getOperand(1)) && isLinearIn(op->getOperand(0), source);
-  return false;
+  return true;
 }
 
 std::optional<mlir::Value> IRGen::selfLoopRows(mlir::Value graph,

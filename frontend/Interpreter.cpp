@@ -914,6 +914,15 @@ std::optional<Value> Interpreter::evalSubscript(const SubscriptExprAST &expr,
       std::optional<Value> v = eval(*index, frame);
       if (!v)
         return std::nullopt;
+      // Slices reach the tracer as lists; an index that is a list itself
+      // (PyTorch's advanced indexing) must not pass for one.
+      if (v->is(Value::Kind::List) || v->is(Value::Kind::Tuple) ||
+          v->is(Value::Kind::Tensor) || v->is(Value::Kind::Param)) {
+        error(index->loc(), "a tensor index must be an integer or a slice, "
+                            "got " + v->describe() +
+                                " (advanced indexing is not supported)");
+        return std::nullopt;
+      }
       args.push_back({*v, index->loc()});
     }
     return tensorOps->callBuiltin("__getitem__", args, expr.loc());
@@ -1837,8 +1846,13 @@ std::optional<Value> Interpreter::callPlainBuiltin(StringRef name,
     }
     std::vector<Value> pairs;
     int64_t i = args[1].value.getInt();
-    for (const Value &item : *items)
-      pairs.push_back(Value::tuple({Value::integer(i++), item}));
+    for (const Value &item : *items) {
+      pairs.push_back(Value::tuple({Value::integer(i), item}));
+      if (__builtin_add_overflow(i, 1, &i) && &item != &items->back()) {
+        error(args[1].loc, "enumerate() counts past the largest integer");
+        return std::nullopt;
+      }
+    }
     return Value::list(std::move(pairs));
   } else if (name == "min" || name == "max") {
     std::optional<Value> less = compare(BinaryOp::Less, args[1].value, x, loc);
@@ -2000,6 +2014,9 @@ std::optional<ElaboratedModel> Interpreter::elaborateModel(
     const ClassInfo &cls,
     llvm::ArrayRef<std::pair<std::string, std::string>> overrides,
     llvm::ArrayRef<std::pair<std::string, Value>> inferred) {
+  // Each elaboration (inference may run several) gets the whole budget.
+  numCalls = 0;
+  numIterations = 0;
   const ClassInfo *definer = nullptr;
   const FunctionAST *init = cls.findMethod("__init__", &definer);
   llvm::ArrayRef<ParamAST> params;

@@ -156,17 +156,19 @@ struct LinearBeforeAggregation : public OpRewritePattern<LinearOp> {
         return failure();
     }
 
-    // linear(x) without the bias, shared with an identical one if any.
+    // linear(x) without the bias, shared with an identical one if any. At
+    // the linear: what the stage reads and the weight and bias all come
+    // before it (the weight may be computed after the stage).
     Value x = stage.getInputs()[*source];
-    rewriter.setInsertionPoint(stage);
+    rewriter.setInsertionPoint(linear);
     Value narrowed;
     for (Operation *user : x.getUsers())
       if (auto other = dyn_cast<LinearOp>(user);
-          other && other.getInput() == x &&
+          other && other != linear && other.getInput() == x &&
           other.getWeight() == linear.getWeight() && !other.getBias() &&
           other->getNumOperands() == 2 && !other->hasAttr("activation") &&
-          other->getBlock() == stage->getBlock() &&
-          other->isBeforeInBlock(stage))
+          other->getBlock() == linear->getBlock() &&
+          other->isBeforeInBlock(linear))
         narrowed = other.getResult();
     if (!narrowed)
       narrowed = rewriter.create<LinearOp>(linear.getLoc(), outType, x,

@@ -100,8 +100,12 @@ MemoryPlan detail::planMemory(const Schedule &s, int64_t vertices,
     int root = r;
     if (step.accumulate >= 0) {
       int acc = plan.storage[plan.storage[step.accumulate]];
+      // In place only if the matmul's source (inputs[0]) is another buffer:
+      // its source and destination must not overlap.
+      bool readElsewhere = !step.inputs.empty() &&
+                           plan.storage[plan.storage[step.inputs[0]]] == acc;
       if (s.slots[acc].kind == SlotKind::Buffer && plan.live[acc].second == int(i) &&
-          plan.bytes[acc] == plan.bytes[r])
+          plan.bytes[acc] == plan.bytes[r] && !readElsewhere)
         root = acc; // nothing reads the accumulated buffer later
     }
     plan.live[root].second = std::max(lastRead[r], int(i));
@@ -268,16 +272,23 @@ llvm::Expected<Tensor> CompiledModel::run(const Graph &graph,
   MemoryPlan &plan = impl->plan;
   if (plan.vertices != n || plan.edges != numEdges) {
     impl->arena = AlignedArray<float>(); // the old one goes first
-    plan = planMemory(s, n, numEdges);
-    impl->arena = AlignedArray<float>(plan.arenaBytes / sizeof(float));
+    plan.vertices = -1; // no plan without its arena, should allocation throw
+    MemoryPlan next = planMemory(s, n, numEdges);
+    impl->arena = AlignedArray<float>(next.arenaBytes / sizeof(float));
+    plan = std::move(next);
   }
   char *arena = reinterpret_cast<char *>(impl->arena.data());
 
   // The returned buffer is the caller's, so it is not in the arena.
   int outputSlot = plan.storage[s.output];
   AlignedArray<float> outputBuffer;
-  if (s.slots[outputSlot].kind == SlotKind::Buffer)
-    outputBuffer = AlignedArray<float>(plan.outputBytes / sizeof(float));
+  if (s.slots[outputSlot].kind == SlotKind::Buffer) {
+    // Exactly the output's elements (the Tensor's size); AlignedArray's
+    // allocation is rounded up to 64 bytes like the plan's outputBytes.
+    int64_t elements = rowsOf(outputSlot) * s.slots[outputSlot].rowSize;
+    assert(int64_t(((elements * sizeof(float) + 63) / 64) * 64) >= plan.outputBytes);
+    outputBuffer = AlignedArray<float>(elements);
+  }
   auto dataOf = [&](int view) -> float * {
     int slot = plan.storage[view];
     switch (s.slots[slot].kind) {

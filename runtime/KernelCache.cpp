@@ -207,7 +207,8 @@ static uint64_t cacheLimitBytes() {
   uint64_t kib = 256 * 1024;
   if (!text.empty() && llvm::StringRef(text).getAsInteger(10, kib))
     kib = 256 * 1024; // not a number: the default
-  return kib * 1024;
+  // Past 2^54 KiB the limit is no limit.
+  return kib > (uint64_t(1) << 54) ? 0 : kib * 1024;
 }
 
 /// Whether `name` is an entry's: 64 hex digits and ".o".

@@ -114,3 +114,24 @@ func.func @shared_matmul(%g: !gnn.graph<as_given>, %x: !gnn.vertex<4xf32>, %w: t
   %l = gnn.linear %m, %w : !gnn.vertex<4xf32>, tensor<2x4xf32> -> !gnn.vertex<2xf32>
   return %lx, %l : !gnn.vertex<2xf32>, !gnn.vertex<2xf32>
 }
+
+// -----
+
+// The weight and bias may be computed after the stage: the new matmul and
+// stage go where the old linear was, after both.
+// CHECK-LABEL: func.func @late_weight
+// CHECK: %[[B:.*]] = gnn.add
+// CHECK-NEXT: %[[W:.*]] = gnn.add
+// CHECK-NEXT: %[[L:.*]] = gnn.linear %{{.*}}, %[[W]] :
+// CHECK-NEXT: gnn.message_passing %{{.*}}(%[[L]], %[[B]]) aggr = mean
+func.func @late_weight(%g: !gnn.graph<as_given>, %x: !gnn.vertex<4xf32>, %w: tensor<2x4xf32>, %w2: tensor<2x4xf32>, %b1: tensor<2xf32>) -> !gnn.vertex<2xf32> {
+  %m = gnn.message_passing %g (%x) aggr = mean : !gnn.graph<as_given>, (!gnn.vertex<4xf32>) -> !gnn.vertex<4xf32> {
+  ^bb0(%a: !gnn.vertex<4xf32>):
+    %xj = gnn.get_vertex %a source : !gnn.vertex<4xf32> -> vector<4xf32>
+    gnn.yield %xj : vector<4xf32>
+  }
+  %b = gnn.add %b1, %b1 : tensor<2xf32>, tensor<2xf32> -> tensor<2xf32>
+  %ww = gnn.add %w, %w2 : tensor<2x4xf32>, tensor<2x4xf32> -> tensor<2x4xf32>
+  %l = gnn.linear %m, %ww, %b : !gnn.vertex<4xf32>, tensor<2x4xf32>, tensor<2xf32> -> !gnn.vertex<2xf32>
+  return %l : !gnn.vertex<2xf32>
+}

@@ -214,6 +214,19 @@ TEST(MemoryPlanTest, SumsIntoDeadBuffersHappenInPlace) {
   EXPECT_EQ(plan.offsets[t], 0) << "t is written where the output goes";
 }
 
+TEST(MemoryPlanTest, NoSumInPlaceIntoTheMatmulsOwnSource) {
+  Builder b;
+  int l = b.step({0, 1}, 16);
+  // linear(l) accumulated into l: l dies here, but it is the matmul's
+  // source, which oneDNN must not overwrite while it reads it.
+  int r = b.accumulate(l, l);
+  b.s.output = r;
+  checkPlan(b.s, 100, 0);
+  MemoryPlan plan = planMemory(b.s, 100, 0);
+  EXPECT_EQ(plan.storage[r], r);
+  EXPECT_NE(plan.storage[l], r);
+}
+
 TEST(MemoryPlanTest, RandomSchedulesKeepTheInvariants) {
   std::mt19937 rng(42);
   for (int trial = 0; trial < 300; ++trial) {

@@ -206,6 +206,9 @@ private:
   /// their target's other in-edges' (add_self_loops with
   /// fill_value='mean'): graph -> the edge tensor that was filled.
   llvm::DenseMap<mlir::Value, mlir::Value> meanFilledEdges;
+  /// The loop rows already built, per (graph, edge tensor): a tensor read
+  /// by several messages gets one mean stage.
+  llvm::DenseMap<std::pair<mlir::Value, mlir::Value>, mlir::Value> loopRows;
   /// The rows the added self loops have for edge tensor `edges`, read in a
   /// message on `graph`; reports an error at `loc` if there are none.
   std::optional<mlir::Value> selfLoopRows(mlir::Value graph, mlir::Value edges,
@@ -1465,6 +1468,8 @@ std::optional<mlir::Value> IRGen::selfLoopRows(mlir::Value graph,
                           "functions of it");
     return std::nullopt;
   }
+  if (mlir::Value built = loopRows.lookup({graph, edges}))
+    return built;
   auto loops = graph.getDefiningOp<gnn::AddSelfLoopsOp>();
   mlir::Location l = getLoc(loc);
   mlir::Value withoutLoops = builder.create<gnn::RemoveSelfLoopsOp>(
@@ -1482,6 +1487,7 @@ std::optional<mlir::Value> IRGen::selfLoopRows(mlir::Value graph,
   mlir::Value row = builder.create<gnn::GetEdgeOp>(l, edgeType.getRowType(), arg,
                                                    mlir::Value());
   builder.create<gnn::YieldOp>(l, mlir::ValueRange{row});
+  loopRows[{graph, edges}] = mean.getResult();
   return mean.getResult();
 }
 

@@ -291,6 +291,16 @@ int main(int argc, char **argv) {
   cl::ParseCommandLineOptions(argc, argv, "gnnc: GNN model compiler\n");
 
   DiagnosticEngine diag;
+  // Options that only --emit=obj reads would otherwise be silently ignored.
+  if (emitAction != Emit::Obj)
+    for (llvm::cl::Option *option : {static_cast<llvm::cl::Option *>(&symbolPrefix),
+                                      static_cast<llvm::cl::Option *>(&targetCPU),
+                                      static_cast<llvm::cl::Option *>(&targetFeatures)})
+      if (option->getNumOccurrences()) {
+        llvm::errs() << "gnnc: error: --" << option->ArgStr
+                     << " applies to --emit=obj only\n";
+        return 1;
+      }
   if (emitAction == Emit::AST) {
     std::unique_ptr<ModuleAST> ast = parseFile(inputFilename, diag);
     if (!ast)

@@ -1301,6 +1301,20 @@ std::optional<Value> Interpreter::construct(const ClassInfo &cls,
   return self;
 }
 
+
+/// The dimensions of f(d0, d1, ...) or f((d0, d1, ...)) (Parameter, view,
+/// reshape), one argument each.
+static std::vector<Arg> unpackDims(llvm::ArrayRef<Arg> args) {
+  if (args.size() == 1 && (args[0].value.is(Value::Kind::Tuple) ||
+                           args[0].value.is(Value::Kind::List))) {
+    std::vector<Arg> unpacked;
+    for (const Value &v : args[0].value.getElements())
+      unpacked.push_back({v, args[0].loc});
+    return unpacked;
+  }
+  return std::vector<Arg>(args.begin(), args.end());
+}
+
 std::optional<Value> Interpreter::initBuiltinBase(
     const Value &self, RootKind root, llvm::ArrayRef<Arg> args,
     llvm::ArrayRef<KeywordArg> kwargs, const Location &loc) {
@@ -1385,15 +1399,7 @@ Interpreter::constructBuiltin(StringRef name, llvm::ArrayRef<Arg> args,
       error(kwargs[0].nameLoc, "Parameter() takes only its dimensions");
       return std::nullopt;
     }
-    std::vector<Arg> dims(args.begin(), args.end());
-    if (dims.size() == 1 && (dims[0].value.is(Value::Kind::Tuple) ||
-                             dims[0].value.is(Value::Kind::List))) {
-      Location at = dims[0].loc;
-      std::vector<Arg> unpacked;
-      for (const Value &v : dims[0].value.getElements())
-        unpacked.push_back({v, at});
-      dims = std::move(unpacked);
-    }
+    std::vector<Arg> dims = unpackDims(args);
     if (dims.empty()) {
       error(loc, "Parameter() needs at least one dimension");
       return std::nullopt;
@@ -1875,15 +1881,7 @@ std::optional<Value> Interpreter::callShapeMethod(
       error(kwargs[0].nameLoc, callee + " takes only dimensions");
       return std::nullopt;
     }
-    std::vector<Arg> dims(args.begin(), args.end());
-    if (dims.size() == 1 && (dims[0].value.is(Value::Kind::Tuple) ||
-                             dims[0].value.is(Value::Kind::List))) {
-      Location at = dims[0].loc;
-      std::vector<Arg> unpacked;
-      for (const Value &v : dims[0].value.getElements())
-        unpacked.push_back({v, at});
-      dims = std::move(unpacked);
-    }
+    std::vector<Arg> dims = unpackDims(args);
     if (dims.empty()) {
       error(loc, callee + " needs the new shape");
       return std::nullopt;

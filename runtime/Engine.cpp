@@ -215,13 +215,6 @@ Engine::Impl::parseIR(const std::string &path) {
   return std::move(module);
 }
 
-std::map<std::string, std::vector<int64_t>>
-gnn::weightShapes(const WeightMap &weights) {
-  std::map<std::string, std::vector<int64_t>> shapes;
-  for (const auto &[name, tensor] : weights)
-    shapes[name] = tensor.shape;
-  return shapes;
-}
 
 static frontend::ModelOptions toModelOptions(const CompileOptions &options) {
   frontend::ModelOptions m;

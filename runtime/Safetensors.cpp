@@ -280,3 +280,11 @@ llvm::Error writeSafetensors(const std::string &path,
 }
 
 } // namespace gnn
+
+std::map<std::string, std::vector<int64_t>>
+gnn::weightShapes(const WeightMap &weights) {
+  std::map<std::string, std::vector<int64_t>> shapes;
+  for (const auto &[name, tensor] : weights)
+    shapes[name] = tensor.shape;
+  return shapes;
+}

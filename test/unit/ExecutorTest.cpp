@@ -94,10 +94,11 @@ std::string messageProgram(const std::string &graphKind, const std::string &aggr
          body + "  }\n  return %m : !gnn.vertex<3xf32>\n}\n";
 }
 
-/// Reference aggregation over in-edges, PyG scatter semantics (empty → 0).
-std::vector<double> referenceAggregate(
-    const SmallGraph &g, const Tensor &x, const std::string &aggr,
-    bool oneSelfLoop, const std::function<double(int64_t, int64_t, int)> &msg) {
+/// The edges a kernel sees, as (sources, targets): the stored ones, or for
+/// one_per_vertex the stored ones that are not self loops and then one loop
+/// per vertex (PyG's remove_self_loops + add_self_loops), written out.
+std::pair<std::vector<int64_t>, std::vector<int64_t>>
+referenceEdges(const SmallGraph &g, bool oneSelfLoop) {
   std::vector<int64_t> src, dst;
   for (size_t e = 0; e < g.src.size(); ++e)
     if (!oneSelfLoop || g.src[e] != g.dst[e]) {
@@ -109,6 +110,15 @@ std::vector<double> referenceAggregate(
       src.push_back(v);
       dst.push_back(v);
     }
+  return {src, dst};
+}
+
+/// Reference aggregation over in-edges, PyG scatter semantics (empty → 0).
+std::vector<double> referenceAggregate(
+    const SmallGraph &g, const Tensor &x, const std::string &aggr,
+    bool oneSelfLoop, const std::function<double(int64_t, int64_t, int)> &msg) {
+  auto edges = referenceEdges(g, oneSelfLoop);
+  const std::vector<int64_t> &src = edges.first, &dst = edges.second;
   std::vector<double> out(g.n * 3, 0.0);
   for (int64_t v = 0; v < g.n; ++v)
     for (int f = 0; f < 3; ++f) {
@@ -185,10 +195,9 @@ TEST_F(ExecutorTest, DegreeCountsSelfLoopsPerGraphType) {
     auto model = compile(ir);
     ASSERT_TRUE(model);
     Tensor out = run(*model, randomTensor({g.n, 3}, 4));
-    std::vector<double> want(g.n, oneLoop ? 1.0 : 0.0);
-    for (size_t e = 0; e < g.dst.size(); ++e)
-      if (!oneLoop || g.src[e] != g.dst[e])
-        want[g.dst[e]] += 1;
+    std::vector<double> want(g.n, 0.0);
+    for (int64_t d : referenceEdges(g, oneLoop).second)
+      want[d] += 1;
     expectNear(out, want);
   }
 }
@@ -331,17 +340,8 @@ TEST_F(ExecutorTest, EdgeSoftmaxAggregation) {
     ASSERT_TRUE(model);
     // The edge list the kernel sees (stored self loops replaced by one per
     // vertex for one_per_vertex), and a two-pass softmax over it.
-    std::vector<int64_t> src, dst;
-    for (size_t e = 0; e < g.src.size(); ++e)
-      if (!oneLoop || g.src[e] != g.dst[e]) {
-        src.push_back(g.src[e]);
-        dst.push_back(g.dst[e]);
-      }
-    if (oneLoop)
-      for (int64_t v = 0; v < g.n; ++v) {
-        src.push_back(v);
-        dst.push_back(v);
-      }
+    auto edges = referenceEdges(g, oneLoop);
+    const std::vector<int64_t> &src = edges.first, &dst = edges.second;
     auto logit = [&](size_t e, int h) {
       double s = a(src[e], h) + a(dst[e], h);
       return s > 0 ? s : 0.2 * s;

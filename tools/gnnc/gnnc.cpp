@@ -333,8 +333,7 @@ int main(int argc, char **argv) {
                    << "\n";
       return 1;
     }
-    for (const auto &[name, tensor] : *weights)
-      options.weightShapes[name] = tensor.shape;
+    options.weightShapes = gnn::weightShapes(*weights);
     options.weightsName = weightsFile;
   }
 

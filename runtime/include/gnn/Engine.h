@@ -79,18 +79,15 @@ struct CompileOptions {
   /// The class to compile; empty means the one class deriving Model.
   std::string modelName;
   /// The shapes of the weights the model will get, by state_dict name
-  /// (weightShapes(weights) below). The integer constructor arguments that
-  /// `overrides` leaves open are inferred from them: a GCN compiled with
-  /// the shapes of a state_dict trained for hidden=16 gets hidden=16. A
-  /// shape that contradicts an argument already known fails the
-  /// compilation, naming `weightsName`, the weight and both shapes.
+  /// (gnn::weightShapes(weights), Safetensors.h). The integer constructor
+  /// arguments that `overrides` leaves open are inferred from them: a GCN
+  /// compiled with the shapes of a state_dict trained for hidden=16 gets
+  /// hidden=16. A shape that contradicts an argument already known fails
+  /// the compilation, naming `weightsName`, the weight and both shapes.
   std::map<std::string, std::vector<int64_t>> weightShapes;
   std::string weightsName = "weights";
 };
 
-/// The shape of every tensor of `weights`, for CompileOptions::weightShapes.
-std::map<std::string, std::vector<int64_t>>
-weightShapes(const WeightMap &weights);
 
 /// Where compile time went (Model::compileStats).
 struct CompileStats {

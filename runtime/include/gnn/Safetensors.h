@@ -23,6 +23,11 @@ using WeightMap = std::map<std::string, Tensor>;
 /// Reads every tensor of a safetensors file ("__metadata__" is skipped).
 llvm::Expected<WeightMap> readSafetensors(const std::string &path);
 
+/// The shape of every tensor of `weights` (what constructor-argument
+/// inference reads: gnnc --weights, CompileOptions::weightShapes).
+std::map<std::string, std::vector<int64_t>>
+weightShapes(const WeightMap &weights);
+
 /// Writes tensors as F32 safetensors (used by tests and gnn-graph).
 llvm::Error writeSafetensors(const std::string &path, const WeightMap &weights);
 

@@ -353,8 +353,9 @@ Matrix gatConv(const Inputs &in, const Matrix &x, const std::string &prefix,
 ///   h = elu(conv1(x, edge_index))       # heads concatenated
 ///   return conv2(h, edge_index)         # concat=False: heads averaged
 /// Heads and channels come from the att_src shapes.
-/// With --edge-attr, both layers take the edge features (edge_dim).
 Matrix loadEdgeAttr(const Inputs &in);
+
+/// With --edge-attr, both layers take the edge features (edge_dim).
 Matrix runGAT(const Inputs &in) {
   std::optional<Matrix> attr;
   if (!gEdgeAttrPath.empty())
@@ -369,6 +370,30 @@ Matrix runGAT(const Inputs &in) {
 // GIN (torch_geometric.nn.GINConv with its defaults)
 //===----------------------------------------------------------------------===//
 
+/// GIN's and GINE's nn = Sequential(Linear, ReLU, Linear), its weights
+/// under PREFIX nn.0 and nn.2 for rows of `in` features.
+struct GinMLP {
+  Matrix w0, b0, w2, b2;
+
+  GinMLP(const Inputs &in, const std::string &prefix, int64_t inFeatures) {
+    const int64_t hidden = weightDim(in, prefix + "nn.0.weight", 0);
+    const int64_t out = weightDim(in, prefix + "nn.2.weight", 0);
+    w0 = weight(in, prefix + "nn.0.weight", {hidden, inFeatures});
+    b0 = weight(in, prefix + "nn.0.bias", {hidden});
+    w2 = weight(in, prefix + "nn.2.weight", {out, hidden});
+    b2 = weight(in, prefix + "nn.2.bias", {out});
+  }
+
+  Matrix operator()(const Matrix &agg) const {
+    Matrix h = linear(agg, w0);
+    addBias(h, b0);
+    relu(h);
+    Matrix y = linear(h, w2);
+    addBias(y, b2);
+    return y;
+  }
+};
+
 /// One GINConv(Sequential(Linear, ReLU, Linear)) with eps from the
 /// state_dict (a buffer of shape [1] in PyG when train_eps=False):
 ///   out = nn((1 + eps) * x + sum_{k : col[k] == i} x[row[k]])
@@ -376,13 +401,8 @@ Matrix runGAT(const Inputs &in) {
 /// and a duplicated edge sends its message twice.
 Matrix ginConv(const Inputs &in, const Matrix &x, const std::string &prefix) {
   const int64_t n = in.numNodes;
-  const int64_t hidden = weightDim(in, prefix + "nn.0.weight", 0);
-  const int64_t out = weightDim(in, prefix + "nn.2.weight", 0);
+  GinMLP mlp(in, prefix, x.cols);
   double eps = weight(in, prefix + "eps", {1}).v[0];
-  Matrix w0 = weight(in, prefix + "nn.0.weight", {hidden, x.cols});
-  Matrix b0 = weight(in, prefix + "nn.0.bias", {hidden});
-  Matrix w2 = weight(in, prefix + "nn.2.weight", {out, hidden});
-  Matrix b2 = weight(in, prefix + "nn.2.bias", {out});
 
   Matrix agg(n, x.cols);
   for (int64_t v = 0; v < n; ++v)
@@ -391,12 +411,7 @@ Matrix ginConv(const Inputs &in, const Matrix &x, const std::string &prefix) {
   for (size_t k = 0; k < in.src.size(); ++k)
     for (int64_t j = 0; j < x.cols; ++j)
       agg.at(in.dst[k], j) += x.at(in.src[k], j);
-  Matrix h = linear(agg, w0);
-  addBias(h, b0);
-  relu(h);
-  Matrix y = linear(h, w2);
-  addBias(y, b2);
-  return y;
+  return mlp(agg);
 }
 
 /// The 2-layer GIN of examples/models/gin.gnn:
@@ -618,13 +633,8 @@ Matrix runEdgeCat(const Inputs &in) {
 Matrix gineConv(const Inputs &in, const Matrix &x, const Matrix &edgeAttr,
                 const std::string &prefix) {
   const int64_t n = in.numNodes;
-  const int64_t hidden = weightDim(in, prefix + "nn.0.weight", 0);
-  const int64_t out = weightDim(in, prefix + "nn.2.weight", 0);
+  GinMLP mlp(in, prefix, x.cols);
   double eps = weight(in, prefix + "eps", {1}).v[0];
-  Matrix w0 = weight(in, prefix + "nn.0.weight", {hidden, x.cols});
-  Matrix b0 = weight(in, prefix + "nn.0.bias", {hidden});
-  Matrix w2 = weight(in, prefix + "nn.2.weight", {out, hidden});
-  Matrix b2 = weight(in, prefix + "nn.2.bias", {out});
   Matrix wl = weight(in, prefix + "lin.weight", {x.cols, edgeAttr.cols});
   Matrix bl = weight(in, prefix + "lin.bias", {x.cols});
 
@@ -639,17 +649,10 @@ Matrix gineConv(const Inputs &in, const Matrix &x, const Matrix &edgeAttr,
         e += edgeAttr.at(int64_t(k), d) * wl.at(j, d);
       agg.at(in.dst[k], j) += std::max(0.0, x.at(in.src[k], j) + e);
     }
-  Matrix h = linear(agg, w0);
-  addBias(h, b0);
-  relu(h);
-  Matrix y = linear(h, w2);
-  addBias(y, b2);
-  return y;
+  return mlp(agg);
 }
 
-/// The 2-layer GINE of examples/models/gine.gnn:
-///   h = relu(conv1(x, edge_index, edge_attr))
-///   return conv2(h, edge_index, edge_attr)
+/// --edge-attr as a matrix with one row per edge of --graph.
 Matrix loadEdgeAttr(const Inputs &in) {
   auto attr = gnn::readNpyF32(gEdgeAttrPath, 2);
   if (!attr)
@@ -664,6 +667,9 @@ Matrix loadEdgeAttr(const Inputs &in) {
   return e;
 }
 
+/// The 2-layer GINE of examples/models/gine.gnn:
+///   h = relu(conv1(x, edge_index, edge_attr))
+///   return conv2(h, edge_index, edge_attr)
 Matrix runGINE(const Inputs &in) {
   if (gEdgeAttrPath.empty())
     throw Failure{"gine needs --edge-attr E.npy"};

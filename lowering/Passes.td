@@ -42,6 +42,30 @@ def GNNFuseUpdate : Pass<"gnn-fuse-update", "::mlir::func::FuncOp"> {
   }];
 }
 
+def GNNFactorMessages : Pass<"gnn-factor-messages", "::mlir::func::FuncOp"> {
+  let summary = "Compute per-vertex factors of a message once per vertex, not per edge";
+  let description = [{
+    A message that is a product of factors (`gnn.mul`), each a row of the
+    message's type or a one-element row, is split by what each factor
+    reads:
+    - factors reading only the source's rows (more than one of them, or
+      one computed from a source row) become a `gnn.transform` over all
+      vertices before the stage, and the message gathers its rows instead:
+      one gather per edge instead of several, and their arithmetic done
+      once per vertex;
+    - with `add` or `mean` aggregation over a `one_per_vertex` graph, the
+      factors reading only the target's rows move into the update and
+      scale the aggregated row once per target.
+    GCN's `norm_i * norm_j * x_j` becomes a gather of `norm * x` and one
+    multiplication by `norm_i` per target. When the hoisted rows are a
+    linear's output scaled by a per-vertex scalar and that linear reads
+    another stage's result, the scaling moves before the linear (row
+    scaling commutes with a matmul), where `gnn-fuse-update` puts it into
+    that stage's update. Results differ from the unfactored message only
+    by rounding (the products are reassociated).
+  }];
+}
+
 def GNNFuseDenseEpilogue : Pass<"gnn-fuse-dense-epilogue", "::mlir::func::FuncOp"> {
   let summary = "Fold a bias, a sum of two linears and an activation into gnn.linear";
   let description = [{
@@ -94,6 +118,9 @@ def GNNOutlineKernels : Pass<"gnn-outline-kernels", "::mlir::ModuleOp"> {
     Option<"prefetchDistance", "prefetch-distance", "int64_t", /*default=*/"128",
            "Prefetch the source rows of the in-edge this many edges ahead in "
            "message kernels (0: no prefetches)">,
+    Option<"vectorWidth", "vector-width", "int64_t", /*default=*/"0",
+           "Vector register width in bits for every kernel, 256 or 512 "
+           "(0: each kernel's own, by the rule in OutlineKernels.cpp)">,
   ];
   let dependentDialects = ["::mlir::LLVM::LLVMDialect", "::mlir::scf::SCFDialect",
                            "::mlir::func::FuncDialect", "::mlir::vector::VectorDialect",

@@ -25,6 +25,8 @@ void gnn::buildStagePipeline(OpPassManager &pm) {
   pm.addNestedPass<func::FuncOp>(createGNNDecompose());
   pm.addNestedPass<func::FuncOp>(createGNNFuseTransforms());
   pm.addNestedPass<func::FuncOp>(createGNNFuseUpdate());
+  // Per-vertex factors of messages leave the edge loop.
+  pm.addNestedPass<func::FuncOp>(createGNNFactorMessages());
   // Narrowing linears move before the stages they follow; the transforms
   // after those stages then join their updates.
   pm.addNestedPass<func::FuncOp>(createGNNLinearBeforeAggregation());

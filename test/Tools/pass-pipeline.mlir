@@ -5,13 +5,14 @@
 // out; function passes nest under func.func.
 // RUN: gnn-opt %s --gnn-to-stages > %t.flag.mlir
 // RUN: gnn-opt %s --pass-pipeline='builtin.module(gnn-to-stages)' > %t.named.mlir
-// RUN: gnn-opt %s --pass-pipeline='builtin.module(cse,func.func(gnn-decompose,gnn-fuse-transforms,gnn-fuse-update),canonicalize)' > %t.text.mlir
+// RUN: gnn-opt %s --pass-pipeline='builtin.module(cse,func.func(gnn-decompose,gnn-fuse-transforms,gnn-fuse-update,gnn-factor-messages,gnn-linear-before-aggregation,gnn-fuse-update,gnn-fuse-dense-epilogue),canonicalize)' > %t.text.mlir
 // RUN: diff %t.flag.mlir %t.named.mlir
 // RUN: diff %t.flag.mlir %t.text.mlir
 // RUN: FileCheck %s --check-prefix=STAGES < %t.text.mlir
 // STAGES-LABEL: func.func @layer(
 // STAGES: gnn.transform
 // STAGES: gnn.linear
+// STAGES: gnn.transform
 // STAGES: gnn.message_passing
 // STAGES: } update {
 // STAGES-NOT: gnn.transform
@@ -24,6 +25,7 @@
 // DUMP-SAME: func.func(gnn-decompose)
 // DUMP-SAME: func.func(gnn-fuse-transforms)
 // DUMP-SAME: func.func(gnn-fuse-update)
+// DUMP-SAME: func.func(gnn-factor-messages)
 // DUMP-SAME: gnn-outline-kernels
 // DUMP-SAME: gnn-lower-elementwise
 //

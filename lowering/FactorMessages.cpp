@@ -1,0 +1,384 @@
+//===- FactorMessages.cpp - Per-vertex factors out of the per-edge message ===//
+//
+// A message that is a product of factors, some reading only the source's
+// rows and some only the target's, does per edge what could be done per
+// vertex. GCN's `norm_i * norm_j * x_j` gathers two source tensors (x and
+// norm) and multiplies twice per edge; factored, the stage gathers one
+// precomputed row `norm_j * x_j` and scales the sum by `norm_i` once per
+// target:
+//
+//   sum_j (t_i * s_j * e_ij) = t_i * sum_j ((s_j) * e_ij)
+//
+// - source-only factors become a transform over all vertices, whose rows
+//   the message then gathers (valid for any aggregation: it computes per
+//   vertex what each edge computed from that vertex alone);
+// - target-only factors move into the update, after the sum or mean
+//   (valid for add and mean over graphs where every vertex has an in-edge:
+//   with none, the sum is 0 and a factor of inf or nan would turn it into
+//   nan, where PyG gives 0).
+//
+// A hoisted `linear(h) * s` with a per-vertex scalar s is computed as
+// `linear(h * s)` when h comes from another stage: row scaling commutes
+// with the matmul, and the scaling then joins that stage's update
+// (gnn-fuse-update) instead of costing a pass of its own.
+//
+//===----------------------------------------------------------------------===//
+#include "lowering/Passes.h"
+
+#include "mlir/IR/IRMapping.h"
+
+#include "llvm/ADT/SetVector.h"
+
+namespace gnn {
+#define GEN_PASS_DEF_GNNFACTORMESSAGES
+#include "lowering/Passes.h.inc"
+} // namespace gnn
+
+using namespace mlir;
+using namespace gnn;
+
+namespace {
+
+/// Which sides of an edge a value of a message region depends on.
+struct Sides {
+  bool source = false, target = false, edge = false;
+};
+
+/// The sides every value of `body` depends on, in one walk in order.
+llvm::DenseMap<Value, Sides> sidesOf(Block &body) {
+  llvm::DenseMap<Value, Sides> sides;
+  for (Operation &op : body) {
+    Sides s;
+    if (auto get = dyn_cast<GetVertexOp>(op)) {
+      s.source = get.getSide() == Side::Source;
+      s.target = get.getSide() == Side::Target;
+    } else if (isa<GetEdgeOp>(op)) {
+      s.edge = true;
+    } else if (op.getNumRegions() != 0) {
+      s = {true, true, true}; // nothing with regions is moved
+    }
+    for (Value operand : op.getOperands()) {
+      Sides o = sides.lookup(operand);
+      s.source |= o.source;
+      s.target |= o.target;
+      s.edge |= o.edge;
+    }
+    for (Value result : op.getResults())
+      sides[result] = s;
+  }
+  return sides;
+}
+
+/// The leaves of the product tree rooted at `v`: operands of gnn.mul ops
+/// used once, in order. `muls` collects the ops of the tree.
+void collectFactors(Value v, SmallVectorImpl<Value> &factors,
+                    SmallVectorImpl<Operation *> &muls) {
+  auto mul = v.getDefiningOp<MulOp>();
+  if (mul && v.hasOneUse()) {
+    muls.push_back(mul);
+    collectFactors(mul.getLhs(), factors, muls);
+    collectFactors(mul.getRhs(), factors, muls);
+    return;
+  }
+  factors.push_back(v);
+}
+
+/// Whether a value of type `t` has one element (an f32, or a per-vertex or
+/// per-edge scalar row), which broadcasts to any row.
+bool isScalarRow(Type t) {
+  if (t.isF32())
+    return true;
+  auto vector = dyn_cast<VectorType>(t);
+  return vector && vector.getNumElements() == 1;
+}
+
+/// Clones into the current block of `b` the ops of `from` that `roots`
+/// depend on, in order, with `map` already mapping the block arguments
+/// and any values substituted; returns the roots' copies.
+SmallVector<Value> cloneSlice(OpBuilder &b, Block &from, ArrayRef<Value> roots,
+                              IRMapping &map) {
+  llvm::SetVector<Operation *> slice;
+  SmallVector<Value> work(roots.begin(), roots.end());
+  while (!work.empty()) {
+    Value v = work.pop_back_val();
+    Operation *op = v.getDefiningOp();
+    if (!op || op->getBlock() != &from || map.contains(v) || !slice.insert(op))
+      continue;
+    llvm::append_range(work, op->getOperands());
+  }
+  for (Operation &op : from)
+    if (slice.contains(&op))
+      b.clone(op, map);
+  return llvm::map_to_vector(roots, [&](Value v) { return map.lookupOrDefault(v); });
+}
+
+/// The product of `factors` (each of type `row` or with one element), in
+/// order: typed `row` as soon as a factor is, else a vector as soon as a
+/// factor is one.
+Value multiply(OpBuilder &b, Location loc, ArrayRef<Value> factors, Type row) {
+  Value product = factors.front();
+  for (Value f : factors.drop_front()) {
+    Type type = product.getType();
+    if (f.getType() == row || (type.isF32() && isa<VectorType>(f.getType())))
+      type = f.getType();
+    product = b.create<MulOp>(loc, type, product, f);
+  }
+  return product;
+}
+
+/// The row type of the product of `factors`: `row` if a factor has it,
+/// else the first one-element vector type among them, else null.
+VectorType productType(ArrayRef<Value> factors, VectorType row) {
+  VectorType type;
+  for (Value f : factors) {
+    if (f.getType() == row)
+      return row;
+    if (!type)
+      type = dyn_cast<VectorType>(f.getType());
+  }
+  return type;
+}
+
+/// Erases the unused pure ops of `block`, last first.
+void eraseDeadOps(Block &block) {
+  for (Operation &op : llvm::make_early_inc_range(llvm::reverse(block)))
+    if (op.use_empty() && isPure(&op) && !op.hasTrait<OpTrait::IsTerminator>())
+      op.erase();
+}
+
+/// `transform(linear(h), s) { row * s_row }`, with h another stage's result
+/// and s a per-vertex scalar, as `linear(transform(h, s) { h_row * s_row })`.
+void commuteRowScale(TransformOp transform) {
+  Block &body = transform.getBody().front();
+  if (body.getOperations().size() != 2 || transform.getInputs().size() != 2)
+    return;
+  auto mul = dyn_cast<MulOp>(body.front());
+  if (!mul || cast<YieldOp>(body.getTerminator()).getValue() != mul.getResult())
+    return;
+  // The linear's rows and the scale, as inputs in either order.
+  unsigned rowsArg = transform.getInputs()[0].getDefiningOp<LinearOp>() ? 0 : 1;
+  auto linear = transform.getInputs()[rowsArg].getDefiningOp<LinearOp>();
+  Value scale = transform.getInputs()[1 - rowsArg];
+  bool operandsAreArgs =
+      (mul.getLhs() == body.getArgument(0) && mul.getRhs() == body.getArgument(1)) ||
+      (mul.getLhs() == body.getArgument(1) && mul.getRhs() == body.getArgument(0));
+  if (!linear || !linear->hasOneUse() || linear.getBias() ||
+      linear.getAccumulate() || linear.getActivation() || !operandsAreArgs)
+    return;
+  auto scaleType = dyn_cast<VertexType>(scale.getType());
+  if (!scaleType || scaleType.getRowSize() != 1 ||
+      !linear.getInput().getDefiningOp<MessagePassingOp>() ||
+      !linear.getInput().hasOneUse())
+    return;
+  // The scale must exist where the linear runs.
+  if (Operation *def = scale.getDefiningOp();
+      def && (def->getBlock() != linear->getBlock() ||
+              !def->isBeforeInBlock(linear)))
+    return;
+
+  Value h = linear.getInput();
+  auto hType = cast<VertexType>(h.getType());
+  OpBuilder b(linear);
+  auto scaled = b.create<TransformOp>(transform.getLoc(), hType,
+                                      ValueRange{h, scale});
+  Block *block = b.createBlock(&scaled.getBody());
+  Value row = block->addArgument(hType.getRowType(), h.getLoc());
+  Value s = block->addArgument(
+      TransformOp::getRegionArgumentType(scaleType), scale.getLoc());
+  Value product = b.create<MulOp>(mul.getLoc(), hType.getRowType(), row, s);
+  b.create<YieldOp>(mul.getLoc(), ValueRange{product});
+  linear.getInputMutable().assign(scaled.getResult());
+  transform.getResult().replaceAllUsesWith(linear.getResult());
+  transform.erase();
+}
+
+struct FactorMessagesPass
+    : public gnn::impl::GNNFactorMessagesBase<FactorMessagesPass> {
+  void runOnOperation() override {
+    SmallVector<MessagePassingOp> stages;
+    getOperation().walk([&](MessagePassingOp stage) { stages.push_back(stage); });
+    for (MessagePassingOp stage : stages)
+      factor(stage);
+  }
+
+  void factor(MessagePassingOp stage) {
+    Block &body = stage.getBody().front();
+    auto yield = cast<YieldOp>(body.getTerminator());
+    if (yield.getValues().size() != 1)
+      return;
+    auto row = dyn_cast<VectorType>(yield.getValues()[0].getType());
+    if (!row)
+      return;
+
+    SmallVector<Value> factors;
+    SmallVector<Operation *> muls;
+    collectFactors(yield.getValues()[0], factors, muls);
+    if (factors.size() < 2)
+      return;
+    // Factors of the message's row type or one-element rows only: their
+    // product keeps the row type however they are grouped.
+    for (Value f : factors)
+      if (f.getType() != row && !isScalarRow(f.getType()))
+        return;
+
+    llvm::DenseMap<Value, Sides> sides = sidesOf(body);
+    SmallVector<Value> sourceOnly, targetOnly, rest;
+    for (Value f : factors) {
+      Sides s = sides.lookup(f);
+      if (s.source && !s.target && !s.edge)
+        sourceOnly.push_back(f);
+      else if (s.target && !s.source && !s.edge)
+        targetOnly.push_back(f);
+      else
+        rest.push_back(f);
+    }
+    // Hoisting pays when it saves a gather or per-edge arithmetic.
+    bool hoist = (sourceOnly.size() >= 2 ||
+                  (sourceOnly.size() == 1 &&
+                   !sourceOnly[0].getDefiningOp<GetVertexOp>())) &&
+                 productType(sourceOnly, row);
+    auto graph = cast<GraphType>(stage.getGraph().getType());
+    bool sink = !targetOnly.empty() &&
+                (stage.getAggr() == Aggregation::Add ||
+                 stage.getAggr() == Aggregation::Mean) &&
+                graph.getSelfLoops() == SelfLoops::OnePerVertex;
+    if (!hoist)
+      rest.append(sourceOnly);
+    if (!sink)
+      rest.append(targetOnly);
+    // What stays per edge must still make a full row.
+    auto isRow = [&](Value v) { return v.getType() == row; };
+    if ((!hoist && !sink) ||
+        (!llvm::any_of(rest, isRow) &&
+         !(hoist && llvm::any_of(sourceOnly, isRow))))
+      return;
+
+    TransformOp hoisted;
+    if (hoist)
+      hoisted = hoistSourceFactors(stage, sourceOnly, rest, row);
+    else
+      rebuildMessage(stage, {}, rest, row);
+    if (sink)
+      sinkTargetFactors(stage, targetOnly);
+    eraseDeadOps(body);
+    dropUnusedInputs(stage);
+    if (hoisted)
+      commuteRowScale(hoisted);
+  }
+
+  /// Computes the product of `sourceOnly` per vertex in a transform before
+  /// the stage (returned), and makes the message that product's source row
+  /// times `rest`.
+  TransformOp hoistSourceFactors(MessagePassingOp stage,
+                                 ArrayRef<Value> sourceOnly,
+                                 ArrayRef<Value> rest, VectorType row) {
+    Block &body = stage.getBody().front();
+    Location loc = stage.getLoc();
+    // The transform reads the vertex tensors and parameters the factors use.
+    SmallVector<unsigned> used;
+    llvm::DenseSet<Operation *> seen;
+    SmallVector<Value> work(sourceOnly.begin(), sourceOnly.end());
+    while (!work.empty()) {
+      Value v = work.pop_back_val();
+      if (auto arg = dyn_cast<BlockArgument>(v))
+        used.push_back(arg.getArgNumber());
+      else if (seen.insert(v.getDefiningOp()).second)
+        llvm::append_range(work, v.getDefiningOp()->getOperands());
+    }
+    llvm::sort(used); // in the stage's input order
+    used.erase(std::unique(used.begin(), used.end()), used.end());
+    VectorType productRow = productType(sourceOnly, row);
+
+    OpBuilder b(stage);
+    SmallVector<Value> inputs = llvm::map_to_vector(
+        used, [&](unsigned i) { return stage.getInputs()[i]; });
+    auto vertexType = VertexType::get(stage.getContext(), productRow.getShape(),
+                                      productRow.getElementType());
+    auto transform = b.create<TransformOp>(loc, vertexType, inputs);
+    Block *block = b.createBlock(&transform.getBody());
+    IRMapping map;
+    for (unsigned i : used) {
+      Value in = stage.getInputs()[i];
+      Value arg = block->addArgument(TransformOp::getRegionArgumentType(in.getType()),
+                                     in.getLoc());
+      // A vertex tensor's row is the get_vertex result itself.
+      map.map(body.getArgument(i), arg);
+      for (Operation *user : body.getArgument(i).getUsers())
+        if (auto get = dyn_cast<GetVertexOp>(user); get && get.getSide() == Side::Source)
+          map.map(get.getRow(), arg);
+    }
+    SmallVector<Value> copies = cloneSlice(b, body, sourceOnly, map);
+    Value product = multiply(b, loc, copies, productRow);
+    b.create<YieldOp>(loc, ValueRange{product});
+
+    rebuildMessage(stage, transform.getResult(), rest, row);
+    return transform;
+  }
+
+  /// Makes the message `rest` times the source row of `hoisted` (if any),
+  /// adding `hoisted` as the stage's last input.
+  void rebuildMessage(MessagePassingOp stage, Value hoisted, ArrayRef<Value> rest,
+                      Type row) {
+    Block &body = stage.getBody().front();
+    auto yield = cast<YieldOp>(body.getTerminator());
+    OpBuilder b(yield);
+    SmallVector<Value> factors;
+    if (hoisted) {
+      auto type = cast<VertexType>(hoisted.getType());
+      unsigned index = stage.getInputs().size();
+      stage.getInputsMutable().append(hoisted);
+      Value arg = body.addArgument(type, hoisted.getLoc());
+      if (stage.hasUpdate())
+        stage.getUpdate().front().insertArgument(index, type, hoisted.getLoc());
+      factors.push_back(b.create<GetVertexOp>(hoisted.getLoc(), type.getRowType(),
+                                              arg, Side::Source));
+    }
+    factors.append(rest.begin(), rest.end());
+    Value message = multiply(b, yield.getLoc(), factors, row);
+    yield->setOperands(ValueRange{message});
+  }
+
+  /// Multiplies the aggregated row by `targetOnly`, computed in the update.
+  void sinkTargetFactors(MessagePassingOp stage, ArrayRef<Value> targetOnly) {
+    Block &body = stage.getBody().front();
+    Location loc = stage.getLoc();
+    VectorType aggregate = stage.getAggregateRowType();
+    OpBuilder b(stage.getContext());
+    Block *update;
+    if (stage.hasUpdate()) {
+      update = &stage.getUpdate().front();
+      b.setInsertionPointToStart(update);
+    } else {
+      update = b.createBlock(&stage.getUpdate());
+      for (Value in : stage.getInputs())
+        update->addArgument(in.getType(), in.getLoc());
+      Value row = update->addArgument(aggregate, loc);
+      b.create<YieldOp>(loc, ValueRange{row});
+      b.setInsertionPointToStart(update);
+    }
+    IRMapping map;
+    for (unsigned i = 0; i < body.getNumArguments(); ++i)
+      map.map(body.getArgument(i), update->getArgument(i));
+    SmallVector<Value> copies = cloneSlice(b, body, targetOnly, map);
+    Value factor = multiply(b, loc, copies, aggregate);
+    Value aggr = update->getArguments().back();
+    Value scaled = b.create<MulOp>(loc, aggregate, aggr, factor);
+    aggr.replaceAllUsesExcept(scaled, scaled.getDefiningOp());
+  }
+
+  /// Removes inputs that neither region reads any more.
+  void dropUnusedInputs(MessagePassingOp stage) {
+    Block &body = stage.getBody().front();
+    Block *update = stage.hasUpdate() ? &stage.getUpdate().front() : nullptr;
+    for (int i = int(stage.getInputs().size()) - 1; i >= 0; --i) {
+      if (!body.getArgument(i).use_empty() ||
+          (update && !update->getArgument(i).use_empty()))
+        continue;
+      stage.getInputsMutable().erase(i);
+      body.eraseArgument(i);
+      if (update)
+        update->eraseArgument(i);
+    }
+  }
+};
+} // namespace

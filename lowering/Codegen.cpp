@@ -96,13 +96,59 @@ std::function<llvm::Error(llvm::Module *)>
 gnn::makeKernelOptimizer(llvm::TargetMachine *tm) {
   auto optimize = makeOptimizingTransformer(/*optLevel=*/3, /*sizeLevel=*/0, tm);
   return [optimize](llvm::Module *m) -> llvm::Error {
-    // Rows are up to a few hundred floats: 512-bit vectors halve the
-    // instruction count of a row update on AVX-512 hosts.
+    // Kernels translated by translateKernelsToLLVMIR have their own width;
+    // others get the widest (rows are up to a few hundred floats).
     for (llvm::Function &f : *m)
-      if (!f.isDeclaration())
+      if (!f.isDeclaration() && !f.hasFnAttribute("prefer-vector-width"))
         f.addFnAttr("prefer-vector-width", "512");
     return optimize(m);
   };
+}
+
+/// Sets the width the X86 backend vectorises `f` with. Both attributes are
+/// needed (as clang's -mprefer-vector-width): with only the preference,
+/// 512-bit IR vectors (our rows) are still legal and go to zmm registers;
+/// a minimum legal width of 256 splits them into ymm halves.
+static void setVectorWidth(llvm::Function &f, unsigned bits) {
+  std::string text = std::to_string(bits);
+  f.addFnAttr("prefer-vector-width", text);
+  f.addFnAttr("min-legal-vector-width", text);
+}
+
+std::unique_ptr<llvm::Module>
+gnn::translateKernelsToLLVMIR(ModuleOp kernels, llvm::LLVMContext &context,
+                              unsigned vectorWidth) {
+  // The translation drops gnn.* attributes: read them first.
+  llvm::StringMap<unsigned> widths;
+  for (auto f : kernels.getOps<LLVM::LLVMFuncOp>())
+    if (auto attr = f->getAttrOfType<IntegerAttr>(kVectorWidthAttrName))
+      widths[f.getSymName()] = attr.getInt();
+  MLIRContext *ctx = kernels.getContext();
+  registerBuiltinDialectTranslation(*ctx);
+  registerLLVMDialectTranslation(*ctx);
+  std::unique_ptr<llvm::Module> module =
+      translateModuleToLLVMIR(kernels, context, "gnn_kernels");
+  if (!module)
+    return nullptr;
+  for (llvm::Function &f : *module) {
+    if (f.isDeclaration())
+      continue;
+    auto own = widths.find(f.getName());
+    setVectorWidth(f, vectorWidth ? vectorWidth
+                      : own != widths.end() ? own->second
+                                            : 512);
+  }
+  return module;
+}
+
+/// The width TargetOptions::vectorWidth names: 0 (each kernel's own), 256
+/// or 512.
+static llvm::Expected<unsigned> parseVectorWidth(llvm::StringRef text) {
+  if (text.empty())
+    return 0;
+  if (text != "256" && text != "512")
+    return makeError("vector width '" + text + "' must be 256 or 512");
+  return text == "256" ? 256 : 512;
 }
 
 void gnn::declareKernels(ModuleOp schedule, ModuleOp kernels) {
@@ -136,13 +182,13 @@ llvm::Error gnn::emitObjectFile(ModuleOp kernels, llvm::StringRef schedule,
   auto tm = createKernelTargetMachine(options);
   if (!tm)
     return tm.takeError();
+  llvm::Expected<unsigned> vectorWidth = parseVectorWidth(options.vectorWidth);
+  if (!vectorWidth)
+    return vectorWidth.takeError();
 
-  MLIRContext *ctx = kernels.getContext();
-  registerBuiltinDialectTranslation(*ctx);
-  registerLLVMDialectTranslation(*ctx);
   llvm::LLVMContext llvmContext;
   std::unique_ptr<llvm::Module> module =
-      translateModuleToLLVMIR(kernels, llvmContext, "gnn_kernels");
+      translateKernelsToLLVMIR(kernels, llvmContext, *vectorWidth);
   if (!module)
     return makeError("cannot translate the kernels to LLVM IR");
   module->setDataLayout((*tm)->createDataLayout());

@@ -19,6 +19,7 @@
 #include <string>
 
 namespace llvm {
+class LLVMContext;
 class Module;
 class TargetMachine;
 class raw_pwrite_stream;
@@ -35,6 +36,9 @@ struct TargetOptions {
   /// Comma-separated `+feature,-feature` list applied on top of the CPU's
   /// (`-avx512f` on an AVX-512 host gives AVX2 code).
   std::string features;
+  /// "256" or "512": the vector register width of every kernel on AVX-512
+  /// targets; empty: each kernel's own (the gnn.vector_width attribute).
+  std::string vectorWidth;
   /// PIC and the small code model, so that an object file links into
   /// position-independent executables and shared libraries. The JIT does
   /// not need it.
@@ -46,8 +50,18 @@ struct TargetOptions {
 llvm::Expected<std::unique_ptr<llvm::TargetMachine>>
 createKernelTargetMachine(const TargetOptions &options = {});
 
-/// The LLVM-IR optimisation applied to kernels (O3 with 512-bit vectors
-/// preferred), as an ExecutionEngine transformer. `tm` must outlive it, and
+/// Translates `kernels` (LLVM dialect) to LLVM IR and gives each kernel the
+/// function attributes of its vector width: `vectorWidth` bits if not 0,
+/// else the kernel's gnn.vector_width (512 without one). On AVX-512 targets
+/// a 256-bit kernel keeps AVX-512 instructions on ymm registers; elsewhere
+/// the attributes change nothing. Returns null if translation fails.
+std::unique_ptr<llvm::Module>
+translateKernelsToLLVMIR(mlir::ModuleOp kernels, llvm::LLVMContext &context,
+                         unsigned vectorWidth = 0);
+
+/// The LLVM-IR optimisation applied to kernels (O3; 512-bit vectors
+/// preferred in functions without a width of their own), as an
+/// ExecutionEngine transformer. `tm` must outlive it, and
 /// it must outlive ExecutionEngine::create (whose options hold only a
 /// function_ref to it).
 std::function<llvm::Error(llvm::Module *)>

@@ -77,12 +77,14 @@ std::string gnn::detail::resolveCacheDir(bool enabled,
 /// The target the kernels are compiled for: the host, unless the
 /// environment names another CPU (GNNC_TARGET_CPU) or changes features
 /// (GNNC_TARGET_FEATURES=-avx512f gives AVX2 kernels on an AVX-512 host),
-/// as gnnc's --target-cpu and --target-features do for object files. For
-/// measuring one instruction set against another.
+/// as gnnc's --target-cpu and --target-features do for object files, or
+/// gives every kernel one vector width (GNNC_VECTOR_WIDTH=256 or 512). For
+/// measuring one instruction set or width against another.
 static gnn::TargetOptions targetFromEnvironment() {
   gnn::TargetOptions target;
   target.cpu = getEnv("GNNC_TARGET_CPU");
   target.features = getEnv("GNNC_TARGET_FEATURES");
+  target.vectorWidth = getEnv("GNNC_VECTOR_WIDTH");
   target.positionIndependent = true; // as gnnc --emit=obj
   return target;
 }
@@ -184,6 +186,7 @@ std::string gnn::detail::computeCacheKey(ModuleOp graphLevel,
   gnn::TargetOptions target = targetFromEnvironment();
   add(target.cpu);
   add(target.features);
+  add(target.vectorWidth);
   // With locations: the schedule's step labels (--stats) carry them.
   std::string ir;
   llvm::raw_string_ostream os(ir);
@@ -292,10 +295,12 @@ gnn::detail::compileToObject(ModuleOp graphLevel, const std::string &header,
   llvm::raw_svector_ostream os(object);
   TargetOptions target = targetFromEnvironment();
   if (llvm::Error e = emitObjectFile(**kernels, schedule, target, os)) {
-    if (target.cpu.empty() && target.features.empty())
+    if (target.cpu.empty() && target.features.empty() &&
+        target.vectorWidth.empty())
       return std::move(e);
     return makeError("GNNC_TARGET_CPU='" + target.cpu +
                      "' GNNC_TARGET_FEATURES='" + target.features +
+                     "' GNNC_VECTOR_WIDTH='" + target.vectorWidth +
                      "': " + llvm::toString(std::move(e)));
   }
   times.codegenSeconds =

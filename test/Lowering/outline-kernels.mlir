@@ -8,7 +8,7 @@
 // CHECK-NEXT: %[[R:.*]] = gnn.launch @transform_kernel0(%[[G]], %[[X]], %[[B]]) : <as_given>, !gnn.vertex<4xf32>, tensor<4xf32> -> !gnn.vertex<4xf32>
 // CHECK-NEXT: return %[[R]]
 // CHECK-LABEL: func.func @transform_kernel0(
-// CHECK-SAME: %[[LO:.*]]: i64, %[[HI:.*]]: i64, %[[ARGS:.*]]: !llvm.ptr) attributes {gnn.kernel} {
+// CHECK-SAME: %[[LO:.*]]: i64, %[[HI:.*]]: i64, %[[ARGS:.*]]: !llvm.ptr) attributes {gnn.kernel, gnn.vector_width = 256 : i64} {
 // CHECK-NEXT: %[[S0:.*]] = llvm.getelementptr %[[ARGS]][0] : (!llvm.ptr) -> !llvm.ptr, !llvm.ptr
 // CHECK-NEXT: llvm.load %[[S0]] : !llvm.ptr -> !llvm.ptr
 // CHECK-NEXT: %[[S1:.*]] = llvm.getelementptr %[[ARGS]][1] : (!llvm.ptr) -> !llvm.ptr, !llvm.ptr

@@ -19,9 +19,6 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/Timing.h"
-#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
-#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
-#include "mlir/Target/LLVMIR/Export.h"
 #include "mlir/Transforms/Passes.h"
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/Module.h"
@@ -364,11 +361,10 @@ int main(int argc, char **argv) {
     mlir::OwningOpRef<mlir::ModuleOp> kernels = lowerKernels(context, *module);
     if (!kernels)
       return 1;
-    mlir::registerBuiltinDialectTranslation(context);
-    mlir::registerLLVMDialectTranslation(context);
+    // As --emit=obj translates them: with each kernel's vector width.
     llvm::LLVMContext llvmContext;
     std::unique_ptr<llvm::Module> llvmModule =
-        mlir::translateModuleToLLVMIR(*kernels, llvmContext, "gnn_kernels");
+        gnn::translateKernelsToLLVMIR(*kernels, llvmContext);
     if (!llvmModule) {
       llvm::errs() << "gnnc: error: cannot translate the kernels to LLVM IR\n";
       return 1;

@@ -11,6 +11,7 @@
 #include "ModelImpl.h"
 
 #include <omp.h>
+#include <sys/mman.h>
 
 #include <algorithm>
 #include <chrono>
@@ -21,6 +22,21 @@ using namespace gnn::detail;
 
 static llvm::Error makeError(const llvm::Twine &message) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
+}
+
+/// Maps the pages of fresh memory `[p, p + bytes)` before kernels write it.
+/// Faulting them in from inside the kernels, on several threads at once,
+/// measured several times slower than this one call (GCN on rmat-18: its
+/// last kernel, which writes the 16 MiB output, took 7 ms instead of 3.5).
+static void prefault(void *p, size_t bytes) {
+#ifdef MADV_POPULATE_WRITE
+  if (madvise(p, bytes, MADV_POPULATE_WRITE) == 0)
+    return;
+#endif
+  // Kernels before Linux 5.14: one write per page.
+  auto *bytesOf = static_cast<volatile char *>(p);
+  for (size_t at = 0; at < bytes; at += 4096)
+    bytesOf[at] = 0;
 }
 
 CompiledModel::CompiledModel(std::unique_ptr<Impl> impl)
@@ -288,6 +304,7 @@ llvm::Expected<Tensor> CompiledModel::run(const Graph &graph,
     int64_t elements = rowsOf(outputSlot) * s.slots[outputSlot].rowSize;
     assert(int64_t(((elements * sizeof(float) + 63) / 64) * 64) >= plan.outputBytes);
     outputBuffer = AlignedArray<float>(elements);
+    prefault(outputBuffer.data(), elements * sizeof(float));
   }
   auto dataOf = [&](int view) -> float * {
     int slot = plan.storage[view];

@@ -48,21 +48,19 @@ def GNNFactorMessages : Pass<"gnn-factor-messages", "::mlir::func::FuncOp"> {
     A message that is a product of factors (`gnn.mul`), each a row of the
     message's type or a one-element row, is split by what each factor
     reads:
-    - factors reading only the source's rows (more than one of them, or
-      one computed from a source row) become a `gnn.transform` over all
-      vertices before the stage, and the message gathers its rows instead:
-      one gather per edge instead of several, and their arithmetic done
-      once per vertex;
     - with `add` or `mean` aggregation over a `one_per_vertex` graph, the
       factors reading only the target's rows move into the update and
-      scale the aggregated row once per target.
-    GCN's `norm_i * norm_j * x_j` becomes a gather of `norm * x` and one
-    multiplication by `norm_i` per target. When the hoisted rows are a
-    linear's output scaled by a per-vertex scalar and that linear reads
-    another stage's result, the scaling moves before the linear (row
-    scaling commutes with a matmul), where `gnn-fuse-update` puts it into
-    that stage's update. Results differ from the unfactored message only
-    by rounding (the products are reassociated).
+      scale the aggregated row once per target;
+    - the factors reading only the source's rows become a `gnn.transform`
+      over all vertices before the stage, whose rows the message gathers,
+      when that saves per-edge computation (a factor computed from source
+      rows) or costs no pass of its own: the rows of `linear(h)`, h another
+      stage's result, times a per-vertex scalar s become `linear(h * s)`,
+      and `gnn-fuse-update` puts `h * s` into that stage's update.
+    GCN's `norm_i * norm_j * x_j` scales its sum by `norm_i` once per
+    target; in its second layer each edge gathers one row. Results differ
+    from the unfactored message only by rounding (the products are
+    reassociated).
   }];
 }
 

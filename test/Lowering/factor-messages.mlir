@@ -4,22 +4,20 @@
 // RUN: gnn-opt %s -split-input-file --gnn-factor-messages --gnn-fuse-update \
 // RUN:   | FileCheck %s --check-prefix=FUSED
 
-// GCN: norm_i * norm_j * x_j. The source factors become one transform
-// (norm * x), gathered per edge; norm_i scales the sum in the update, before
-// what the update already did. x is no longer an input of the stage.
+// GCN's first layer: norm_i * norm_j * x_j with x an argument. norm_i
+// scales the sum in the update, before what the update already did. The
+// source factors stay per edge: multiplying them once per vertex would be a
+// pass of its own over the rows, which costs more than gathering norm_j.
 // CHECK-LABEL: func.func @gcn
 // CHECK-SAME: (%[[G:.*]]: !gnn.graph<one_per_vertex>, %[[X:.*]]: !gnn.vertex<4xf32>, %[[N:.*]]: !gnn.vertex<1xf32>, %[[B:.*]]: tensor<4xf32>)
-// CHECK-NEXT: %[[P:.*]] = gnn.transform(%[[X]], %[[N]]) : (!gnn.vertex<4xf32>, !gnn.vertex<1xf32>) -> !gnn.vertex<4xf32> {
-// CHECK-NEXT: ^bb0(%[[XR:.*]]: vector<4xf32>, %[[NR:.*]]: vector<1xf32>):
-// CHECK-NEXT: %[[XN:.*]] = gnn.mul %[[NR]], %[[XR]] : vector<1xf32>, vector<4xf32> -> vector<4xf32>
-// CHECK-NEXT: gnn.yield %[[XN]] : vector<4xf32>
-// CHECK-NEXT: }
-// CHECK-NEXT: %[[M:.*]] = gnn.message_passing %[[G]](%[[N]], %[[B]], %[[P]]) aggr = add
-// CHECK-NEXT: ^bb0(%{{.*}}: !gnn.vertex<1xf32>, %{{.*}}: tensor<4xf32>, %[[PA:.*]]: !gnn.vertex<4xf32>):
-// CHECK-NEXT: %[[PJ:.*]] = gnn.get_vertex %[[PA]] source : <4xf32> -> vector<4xf32>
-// CHECK-NEXT: gnn.yield %[[PJ]] : vector<4xf32>
+// CHECK-NEXT: %[[M:.*]] = gnn.message_passing %[[G]](%[[X]], %[[N]], %[[B]]) aggr = add
+// CHECK-NEXT: ^bb0(%[[XA:.*]]: !gnn.vertex<4xf32>, %[[NA:.*]]: !gnn.vertex<1xf32>, %{{.*}}: tensor<4xf32>):
+// CHECK-NEXT: %[[XJ:.*]] = gnn.get_vertex %[[XA]] source : <4xf32> -> vector<4xf32>
+// CHECK-NEXT: %[[NJ:.*]] = gnn.get_vertex %[[NA]] source : <1xf32> -> vector<1xf32>
+// CHECK-NEXT: %[[MSG:.*]] = gnn.mul %[[NJ]], %[[XJ]] : vector<1xf32>, vector<4xf32> -> vector<4xf32>
+// CHECK-NEXT: gnn.yield %[[MSG]] : vector<4xf32>
 // CHECK-NEXT: } update {
-// CHECK-NEXT: ^bb0(%[[UN:.*]]: !gnn.vertex<1xf32>, %[[UB:.*]]: tensor<4xf32>, %{{.*}}: !gnn.vertex<4xf32>, %[[AGGR:.*]]: vector<4xf32>):
+// CHECK-NEXT: ^bb0(%{{.*}}: !gnn.vertex<4xf32>, %[[UN:.*]]: !gnn.vertex<1xf32>, %[[UB:.*]]: tensor<4xf32>, %[[AGGR:.*]]: vector<4xf32>):
 // CHECK-NEXT: %[[NI:.*]] = gnn.get_vertex %[[UN]] target : <1xf32> -> vector<1xf32>
 // CHECK-NEXT: %[[S:.*]] = gnn.mul %[[AGGR]], %[[NI]] : vector<4xf32>, vector<1xf32> -> vector<4xf32>
 // CHECK-NEXT: %[[Y:.*]] = gnn.add %[[S]], %[[UB]]
@@ -46,11 +44,17 @@ func.func @gcn(%g: !gnn.graph<one_per_vertex>, %x: !gnn.vertex<4xf32>, %n: !gnn.
 // -----
 
 // Over a graph that may leave a vertex without in-edges, norm_i stays in
-// the message (0 * inf would be nan); the source factors still leave, and
-// a per-edge weight and a constant stay with norm_i. Mean aggregation.
+// the message (0 * inf would be nan). A source factor computed per edge
+// (sigmoid(norm_j)) is computed once per vertex instead, with x_j, in a
+// transform whose rows the message gathers; a per-edge weight and a
+// constant stay with norm_i. Mean aggregation.
 // CHECK-LABEL: func.func @as_given
 // CHECK-SAME: (%[[G:.*]]: !gnn.graph<as_given>, %[[X:.*]]: !gnn.vertex<4xf32>, %[[N:.*]]: !gnn.vertex<1xf32>, %[[W:.*]]: !gnn.edge<1xf32>)
-// CHECK-NEXT: %[[P:.*]] = gnn.transform(%[[X]], %[[N]])
+// CHECK-NEXT: %[[P:.*]] = gnn.transform(%[[X]], %[[N]]) : (!gnn.vertex<4xf32>, !gnn.vertex<1xf32>) -> !gnn.vertex<4xf32> {
+// CHECK-NEXT: ^bb0(%[[XR:.*]]: vector<4xf32>, %[[NR:.*]]: vector<1xf32>):
+// CHECK-NEXT: %[[SG:.*]] = gnn.sigmoid %[[NR]]
+// CHECK-NEXT: %[[PR:.*]] = gnn.mul %[[SG]], %[[XR]] : vector<1xf32>, vector<4xf32> -> vector<4xf32>
+// CHECK-NEXT: gnn.yield %[[PR]]
 // CHECK: %[[M:.*]] = gnn.message_passing %[[G]](%[[N]], %[[W]], %[[P]]) aggr = mean
 // CHECK-NEXT: ^bb0(%[[NA:.*]]: !gnn.vertex<1xf32>, %[[WA:.*]]: !gnn.edge<1xf32>, %[[PA:.*]]: !gnn.vertex<4xf32>):
 // CHECK-DAG: %[[NI:.*]] = gnn.get_vertex %[[NA]] target
@@ -69,9 +73,10 @@ func.func @as_given(%g: !gnn.graph<as_given>, %x: !gnn.vertex<4xf32>, %n: !gnn.v
     %xj = gnn.get_vertex %xa source : !gnn.vertex<4xf32> -> vector<4xf32>
     %ni = gnn.get_vertex %na target : !gnn.vertex<1xf32> -> vector<1xf32>
     %nj = gnn.get_vertex %na source : !gnn.vertex<1xf32> -> vector<1xf32>
+    %sj = gnn.sigmoid %nj : vector<1xf32>
     %we = gnn.get_edge %wa : !gnn.edge<1xf32> -> vector<1xf32>
     %a = gnn.mul %ni, %we : vector<1xf32>, vector<1xf32> -> vector<1xf32>
-    %b = gnn.mul %a, %nj : vector<1xf32>, vector<1xf32> -> vector<1xf32>
+    %b = gnn.mul %a, %sj : vector<1xf32>, vector<1xf32> -> vector<1xf32>
     %d = gnn.mul %b, %c : vector<1xf32>, f32 -> vector<1xf32>
     %msg = gnn.mul %d, %xj : vector<1xf32>, vector<4xf32> -> vector<4xf32>
     gnn.yield %msg : vector<4xf32>
@@ -211,13 +216,17 @@ func.func @two_layers(%g: !gnn.graph<one_per_vertex>, %x: !gnn.vertex<4xf32>, %n
 // -----
 
 // No commuting when the linear has a bias (it would be scaled too) or reads
-// a function argument (the scaling would then cost a pass over the wider
-// input rows of its own).
+// a function argument (the scaling would cost a pass over its wider input
+// rows): a product of norm_j and the linear's rows would then be a pass of
+// its own, and the factors stay per edge.
 // CHECK-LABEL: func.func @no_commute
+// CHECK-NOT: gnn.transform
 // CHECK: %[[L1:.*]] = gnn.linear %{{.*}}, %{{.*}}, %{{.*}} : !gnn.vertex<4xf32>, tensor<2x4xf32>, tensor<2xf32>
-// CHECK: gnn.transform(%[[L1]],
+// CHECK-NEXT: gnn.message_passing %{{.*}}(%[[L1]], %{{.*}})
+// CHECK-NOT: gnn.transform
 // CHECK: %[[L2:.*]] = gnn.linear %arg1, %{{.*}} : !gnn.vertex<4xf32>, tensor<2x4xf32> -> !gnn.vertex<2xf32>
-// CHECK: gnn.transform(%[[L2]],
+// CHECK-NEXT: gnn.message_passing %{{.*}}(%[[L2]], %{{.*}})
+// CHECK-NOT: gnn.transform
 func.func @no_commute(%g: !gnn.graph<one_per_vertex>, %x: !gnn.vertex<4xf32>, %n: !gnn.vertex<1xf32>, %w: tensor<2x4xf32>, %b: tensor<2xf32>) -> (!gnn.vertex<2xf32>, !gnn.vertex<2xf32>) {
   %h = gnn.message_passing %g (%x) aggr = add : !gnn.graph<one_per_vertex>, (!gnn.vertex<4xf32>) -> !gnn.vertex<4xf32> {
   ^bb0(%xa: !gnn.vertex<4xf32>):

@@ -3,7 +3,7 @@
 // RUN: gnn-opt %S/../../docs/gcn-graph-level.mlir --load-pass-plugin=%gnn_plugin \
 // RUN:   --pass-pipeline='builtin.module(gnn-to-stages,func.func(gnn-count-stages))' \
 // RUN:   | FileCheck %s
-// CHECK: func.func @forward({{.*}} attributes {gnn.stages = {message_passing = 1 : i64, transform = 2 : i64}}
+// CHECK: func.func @forward({{.*}} attributes {gnn.stages = {message_passing = 1 : i64, transform = 1 : i64}}
 
 // A plugin that cannot be loaded is reported, and its passes are unknown.
 // RUN: not gnn-opt %s --load-pass-plugin=%t.missing.so \

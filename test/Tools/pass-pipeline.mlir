@@ -12,7 +12,6 @@
 // STAGES-LABEL: func.func @layer(
 // STAGES: gnn.transform
 // STAGES: gnn.linear
-// STAGES: gnn.transform
 // STAGES: gnn.message_passing
 // STAGES: } update {
 // STAGES-NOT: gnn.transform

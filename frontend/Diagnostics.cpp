@@ -129,19 +129,28 @@ void DiagnosticEngine::report(const Location &loc, llvm::StringRef kind,
 }
 
 void DiagnosticEngine::error(const Location &loc, const llvm::Twine &message) {
+  if (muted) {
+    ++numMuted;
+    return;
+  }
   ++numErrors;
   report(loc, "error", message);
 }
 
 void DiagnosticEngine::error(llvm::StringRef fileName,
                              const llvm::Twine &message) {
+  if (muted) {
+    ++numMuted;
+    return;
+  }
   ++numErrors;
   os << fileName << ": error: " << message << '\n';
   os.flush();
 }
 
 void DiagnosticEngine::note(const Location &loc, const llvm::Twine &message) {
-  report(loc, "note", message);
+  if (!muted)
+    report(loc, "note", message);
 }
 
 std::optional<std::string>

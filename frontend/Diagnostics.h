@@ -49,8 +49,16 @@ public:
   /// Like error(), with `note:`, for context attached to a preceding error.
   void note(const Location &loc, const llvm::Twine &message);
 
-  bool hadError() const { return numErrors != 0; }
+  bool hadError() const { return numErrors != 0 || numMuted != 0; }
   unsigned getNumErrors() const { return numErrors; }
+
+  /// While muted, reports are dropped (hadError() still sees them): for
+  /// attempts whose failure the caller explains itself, such as building a
+  /// model with placeholder arguments. Unmuting forgets them.
+  void setMuted(bool muted) {
+    this->muted = muted;
+    numMuted = 0;
+  }
 
   /// Returns the text of line `line` (1-based) of `file`, without its line
   /// break, or std::nullopt when the file or line is unknown.
@@ -70,6 +78,8 @@ private:
   llvm::raw_ostream &os;
   std::vector<SourceFile> sources;
   unsigned numErrors = 0;
+  bool muted = false;
+  unsigned numMuted = 0;
 };
 
 /// Decodes one UTF-8 character starting at `p`. Returns its length in bytes

@@ -15,6 +15,7 @@
 #include "frontend/Inference.h"
 
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
 
 #include <map>
 
@@ -69,11 +70,57 @@ gnn::frontend::elaborateInferring(Interpreter &interp, const ClassInfo &cls,
   std::vector<std::string> reasons; // why each of `inferred` holds
   bool constrained = options.inputFeatures || options.edgeFeatures ||
                      !options.weightShapes.empty();
-  for (int round = 0;; ++round) {
-    std::optional<ElaboratedModel> model =
-        interp.elaborateModel(cls, options.overrides, inferred);
-    if (!model || !constrained || round == kMaxRounds)
+  // With weights, an argument without a default may be one their shapes
+  // give: the model is built with a placeholder for it first, quietly (a
+  // placeholder may not suit how the argument is used).
+  bool placeholders = !options.weightShapes.empty();
+  // The model, unless it still holds a placeholder that no weight replaced.
+  auto resolved = [&](std::optional<ElaboratedModel> model,
+                      llvm::ArrayRef<std::pair<std::string, Value>> learnt)
+      -> std::optional<ElaboratedModel> {
+    if (!model)
       return model;
+    std::vector<std::string> missing;
+    std::optional<Location> first;
+    for (const auto &[i, loc] : model->placeholders) {
+      const std::string &name = model->arguments[i].first;
+      if (llvm::any_of(learnt, [&](const auto &a) { return a.first == name; }))
+        continue;
+      missing.push_back("'" + name + "'");
+      if (!first)
+        first = loc;
+    }
+    if (missing.empty())
+      return model;
+    if (missing.size() == 1) {
+      std::string name = missing[0].substr(1, missing[0].size() - 2);
+      diag.error(*first, "constructor argument " + missing[0] + " of '" +
+                             cls.name + "' has no default, and no weight's "
+                             "shape gives it; pass --set " + name + "=VALUE");
+    } else {
+      std::string list = llvm::join(llvm::ArrayRef(missing).drop_back(), ", ") +
+                         " and " + missing.back();
+      diag.error(*first, "constructor arguments " + list + " of '" + cls.name +
+                             "' have no default, and no weight's shape gives "
+                             "them; pass --set NAME=VALUE for each");
+    }
+    return std::nullopt;
+  };
+  for (int round = 0;; ++round) {
+    std::optional<ElaboratedModel> model;
+    if (placeholders) {
+      diag.setMuted(true);
+      model = interp.elaborateModel(cls, options.overrides, inferred, true);
+      diag.setMuted(false);
+      // Built again as it is, for the errors: the missing argument's or
+      // whatever else is wrong.
+      if (!model)
+        return interp.elaborateModel(cls, options.overrides, inferred);
+    } else {
+      model = interp.elaborateModel(cls, options.overrides, inferred);
+    }
+    if (!model || !constrained || round == kMaxRounds)
+      return resolved(std::move(model), inferred);
     const auto &args = model->arguments;
     auto indexOf = [&](StringRef name) -> std::optional<unsigned> {
       for (auto [i, arg] : llvm::enumerate(args))
@@ -143,6 +190,10 @@ gnn::frontend::elaborateInferring(Interpreter &interp, const ClassInfo &cls,
         auto k = known.find(o.arg);
         if (k != known.end() && value == k->second.value)
           continue;
+        // A placeholder may be why the model expects another shape (a
+        // count of layers): the missing argument is the error to report.
+        if (!resolved(model, next))
+          return std::nullopt;
         std::string why =
             k != known.end()
                 ? name.str() + "=" + std::to_string(k->second.value) + " " +
@@ -163,7 +214,7 @@ gnn::frontend::elaborateInferring(Interpreter &interp, const ClassInfo &cls,
     for (const auto &[name, value] : next)
       changed |= args[*indexOf(name)].second.getInt() != value.getInt();
     if (!changed)
-      return model;
+      return resolved(std::move(model), next);
     inferred = std::move(next);
     reasons = std::move(nextReasons);
   }

@@ -2011,7 +2011,7 @@ static std::optional<Value> parseSetValue(StringRef text) {
 std::optional<ElaboratedModel> Interpreter::elaborateModel(
     const ClassInfo &cls,
     llvm::ArrayRef<std::pair<std::string, std::string>> overrides,
-    llvm::ArrayRef<std::pair<std::string, Value>> inferred) {
+    llvm::ArrayRef<std::pair<std::string, Value>> inferred, bool placeholders) {
   // Each elaboration (inference may run several) gets the whole budget.
   numCalls = 0;
   numIterations = 0;
@@ -2058,6 +2058,11 @@ std::optional<ElaboratedModel> Interpreter::elaborateModel(
         inferred, [&](const auto &arg) { return arg.first == param.name; });
     if (guess != inferred.end()) {
       result.arguments.emplace_back(param.name, guess->second);
+      continue;
+    }
+    if (!param.defaultValue && placeholders) {
+      result.placeholders.emplace_back(result.arguments.size(), param.loc);
+      result.arguments.emplace_back(param.name, Value::integer(kPlaceholder));
       continue;
     }
     if (!param.defaultValue) {

@@ -88,6 +88,9 @@ struct ElaboratedModel {
   std::vector<std::pair<std::string, Value>> arguments;
   /// Per argument, whether --set gave it.
   std::vector<bool> given;
+  /// The arguments without a default that nothing gave, built with a
+  /// placeholder value (see elaborateModel), and where they are declared.
+  std::vector<std::pair<unsigned, Location>> placeholders;
 };
 
 class Interpreter {
@@ -101,11 +104,16 @@ public:
 
   /// Constructs `cls` with its constructor defaults, overridden by
   /// `inferred` values, and those by `overrides` (NAME=VALUE strings from
-  /// --set).
+  /// --set). An argument without a default that none of them gives is an
+  /// error, or with `placeholders`, the integer kPlaceholder, so that the
+  /// parameters' shapes can say what it is (Inference.cpp).
   std::optional<ElaboratedModel>
   elaborateModel(const ClassInfo &cls,
                  llvm::ArrayRef<std::pair<std::string, std::string>> overrides,
-                 llvm::ArrayRef<std::pair<std::string, Value>> inferred = {});
+                 llvm::ArrayRef<std::pair<std::string, Value>> inferred = {},
+                 bool placeholders = false);
+  /// Not 1 or 2, which `hidden - 1` or `range(n - 2)` would make empty.
+  static constexpr int64_t kPlaceholder = 8;
 
   /// Calls method `name` of `receiver` (a module), as `receiver.name(...)`
   /// written at `loc`.

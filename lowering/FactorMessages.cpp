@@ -69,18 +69,21 @@ llvm::DenseMap<Value, Sides> sidesOf(Block &body) {
   return sides;
 }
 
-/// The leaves of the product tree rooted at `v`: operands of gnn.mul ops
-/// used once, in order. `muls` collects the ops of the tree.
-void collectFactors(Value v, SmallVectorImpl<Value> &factors,
-                    SmallVectorImpl<Operation *> &muls) {
-  auto mul = v.getDefiningOp<MulOp>();
-  if (mul && v.hasOneUse()) {
-    muls.push_back(mul);
-    collectFactors(mul.getLhs(), factors, muls);
-    collectFactors(mul.getRhs(), factors, muls);
-    return;
+/// The leaves of the product tree rooted at `v` (gnn.mul ops whose results
+/// are used once), left to right.
+SmallVector<Value> collectFactors(Value v) {
+  SmallVector<Value> factors, work{v};
+  while (!work.empty()) {
+    Value next = work.pop_back_val();
+    auto mul = next.getDefiningOp<MulOp>();
+    if (mul && next.hasOneUse()) {
+      work.push_back(mul.getRhs());
+      work.push_back(mul.getLhs());
+    } else {
+      factors.push_back(next);
+    }
   }
-  factors.push_back(v);
+  return factors;
 }
 
 /// Whether a value of type `t` has one element (an f32, or a per-vertex or
@@ -242,9 +245,7 @@ struct FactorMessagesPass
     if (!row)
       return;
 
-    SmallVector<Value> factors;
-    SmallVector<Operation *> muls;
-    collectFactors(yield.getValues()[0], factors, muls);
+    SmallVector<Value> factors = collectFactors(yield.getValues()[0]);
     if (factors.size() < 2)
       return;
     // Factors of the message's row type or one-element rows only: their

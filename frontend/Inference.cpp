@@ -111,10 +111,11 @@ gnn::frontend::elaborateInferring(Interpreter &interp, const ClassInfo &cls,
     if (placeholders) {
       diag.setMuted(true);
       model = interp.elaborateModel(cls, options.overrides, inferred, true);
+      bool failed = !model || diag.hadError(); // counts the muted errors
       diag.setMuted(false);
       // Built again as it is, for the errors: the missing argument's or
       // whatever else is wrong.
-      if (!model)
+      if (failed)
         return interp.elaborateModel(cls, options.overrides, inferred);
     } else {
       model = interp.elaborateModel(cls, options.overrides, inferred);

@@ -933,12 +933,14 @@ std::optional<Value> Interpreter::evalSubscript(const SubscriptExprAST &expr,
     error(expr.loc(), value->describe() + " cannot be indexed");
     return std::nullopt;
   }
-  if (expr.getIndices().size() != 1 ||
-      llvm::isa<SliceExprAST>(expr.getIndices()[0].get())) {
-    error(expr.getIndices()[0]->loc(),
-          "only a single integer index is supported here");
+  if (expr.getIndices().size() != 1) {
+    error(expr.getIndices()[1]->loc(),
+          "a list, tuple or module sequence takes one index");
     return std::nullopt;
   }
+  if (const auto *slice =
+          llvm::dyn_cast<SliceExprAST>(expr.getIndices()[0].get()))
+    return sliceSequence(*value, *slice, frame);
   const ExprAST &indexExpr = *expr.getIndices()[0];
   std::optional<Value> index = eval(indexExpr, frame);
   if (!index)
@@ -964,6 +966,76 @@ std::optional<Value> Interpreter::evalSubscript(const SubscriptExprAST &expr,
     return std::nullopt;
   }
   return elements[i < 0 ? i + n : i];
+}
+
+std::optional<Value> Interpreter::sliceSequence(const Value &sequence,
+                                               const SliceExprAST &slice,
+                                               Frame &frame) {
+  std::optional<int64_t> bounds[3];
+  const ExprAST *exprs[3] = {slice.getLower(), slice.getUpper(), slice.getStep()};
+  for (int k = 0; k < 3; ++k) {
+    if (!exprs[k])
+      continue;
+    std::optional<Value> v = eval(*exprs[k], frame);
+    if (!v)
+      return std::nullopt;
+    if (v->isNone())
+      continue;
+    if (!v->isIntegral()) {
+      error(exprs[k]->loc(), "slice bounds must be integers, got " + v->repr());
+      return std::nullopt;
+    }
+    bounds[k] = v->getInt();
+  }
+  int64_t step = bounds[2].value_or(1);
+  if (step == 0) {
+    error(exprs[2]->loc(), "a slice step cannot be zero");
+    return std::nullopt;
+  }
+  bool sequential = isModuleSequence(sequence);
+  std::vector<Value> modules;
+  if (sequential)
+    modules = listedModules(*sequence.getModule());
+  llvm::ArrayRef<Value> elements =
+      sequential ? llvm::ArrayRef<Value>(modules) : sequence.getElements();
+  // Python's rules (PySlice_AdjustIndices): negative bounds count from the
+  // end, then clamp to the sequence, which a negative step walks backwards.
+  int64_t n = int64_t(elements.size());
+  auto adjust = [&](std::optional<int64_t> bound, int64_t fromStart,
+                    int64_t fromEnd) {
+    if (!bound)
+      return step < 0 ? fromEnd : fromStart;
+    int64_t b = *bound;
+    if (b < 0) {
+      b = b < -n ? -1 : b + n;
+      return b < 0 ? (step < 0 ? int64_t(-1) : int64_t(0)) : b;
+    }
+    return b >= n ? (step < 0 ? n - 1 : n) : b;
+  };
+  int64_t start = adjust(bounds[0], 0, n - 1);
+  int64_t stop = adjust(bounds[1], n, -1);
+  std::vector<int64_t> picked;
+  for (int64_t i = start; step > 0 ? i < stop : i > stop;) {
+    picked.push_back(i);
+    if (__builtin_add_overflow(i, step, &i))
+      break;
+  }
+
+  if (!sequential) {
+    std::vector<Value> values;
+    for (int64_t i : picked)
+      values.push_back(elements[i]);
+    return sequence.is(Value::Kind::Tuple) ? Value::tuple(std::move(values))
+                                           : Value::list(std::move(values));
+  }
+  // A ModuleList or Sequential of the picked modules, as PyTorch's slicing
+  // gives: the same modules (a view), so calls and loops use their weights.
+  auto view = std::make_shared<ModuleObject>(*sequence.getModule());
+  const auto &named = sequence.getModule()->modules;
+  view->modules.clear();
+  for (int64_t i : picked)
+    view->modules.push_back(named[i]);
+  return Value::module(std::move(view));
 }
 
 std::optional<Value> Interpreter::evalAttribute(const AttributeExprAST &expr,

@@ -177,6 +177,9 @@ private:
   std::optional<Value> evalCall(const CallExprAST &expr, Frame &frame);
   std::optional<Value> evalAttribute(const AttributeExprAST &expr,
                                      Frame &frame);
+  /// `sequence[a:b:s]` of a list, tuple, ModuleList or Sequential.
+  std::optional<Value> sliceSequence(const Value &sequence,
+                                     const SliceExprAST &slice, Frame &frame);
   std::optional<Value> evalSubscript(const SubscriptExprAST &expr,
                                      Frame &frame);
   std::optional<Value> getAttribute(const Value &object, llvm::StringRef name,

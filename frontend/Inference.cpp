@@ -113,10 +113,24 @@ gnn::frontend::elaborateInferring(Interpreter &interp, const ClassInfo &cls,
       model = interp.elaborateModel(cls, options.overrides, inferred, true);
       bool failed = !model || diag.hadError(); // counts the muted errors
       diag.setMuted(false);
-      // Built again as it is, for the errors: the missing argument's or
-      // whatever else is wrong.
-      if (failed)
-        return interp.elaborateModel(cls, options.overrides, inferred);
+      if (failed) {
+        // Built again aloud, for its errors, and the placeholders named:
+        // one of them may be what the model could not build with.
+        model = interp.elaborateModel(cls, options.overrides, inferred, true);
+        llvm::ArrayRef<std::pair<std::string, Location>> given =
+            interp.lastPlaceholders();
+        if (!given.empty()) {
+          std::string names;
+          for (const auto &[name, loc] : given)
+            names += (names.empty() ? "'" : ", '") + name + "'";
+          diag.note(given.front().second,
+                    "built with the placeholder " +
+                        Twine(Interpreter::kPlaceholder) + " for " + names +
+                        " (no default, not learnt from the weights yet); "
+                        "--set them if the error comes from that");
+        }
+        return std::nullopt;
+      }
     } else {
       model = interp.elaborateModel(cls, options.overrides, inferred);
     }
@@ -191,10 +205,10 @@ gnn::frontend::elaborateInferring(Interpreter &interp, const ClassInfo &cls,
         auto k = known.find(o.arg);
         if (k != known.end() && value == k->second.value)
           continue;
-        // A placeholder may be why the model expects another shape (a
-        // count of layers): the missing argument is the error to report.
-        if (!resolved(model, next))
-          return std::nullopt;
+        // A model built with placeholders expects shapes that may be
+        // stale: it is checked once built with what was learnt.
+        if (!model->placeholders.empty())
+          continue;
         std::string why =
             k != known.end()
                 ? name.str() + "=" + std::to_string(k->second.value) + " " +
@@ -214,8 +228,12 @@ gnn::frontend::elaborateInferring(Interpreter &interp, const ClassInfo &cls,
     bool changed = false;
     for (const auto &[name, value] : next)
       changed |= args[*indexOf(name)].second.getInt() != value.getInt();
-    if (!changed)
-      return resolved(std::move(model), next);
+    // Built with placeholders, the model is built once more to be checked
+    // (without them, or with the arguments no weight gave named).
+    if (!changed && !model->placeholders.empty() && !resolved(model, next))
+      return std::nullopt;
+    if (!changed && model->placeholders.empty())
+      return model;
     inferred = std::move(next);
     reasons = std::move(nextReasons);
   }

@@ -1028,13 +1028,18 @@ std::optional<Value> Interpreter::sliceSequence(const Value &sequence,
     return sequence.is(Value::Kind::Tuple) ? Value::tuple(std::move(values))
                                            : Value::list(std::move(values));
   }
-  // A ModuleList or Sequential of the picked modules, as PyTorch's slicing
-  // gives: the same modules (a view), so calls and loops use their weights.
+  // A ModuleList or Sequential of the picked modules (the same modules, so
+  // calls and loops use their weights), named as PyTorch's slicing names
+  // them: a Sequential keeps its keys, a ModuleList counts from 0 (so that
+  // a state_dict entry and a later append() get PyTorch's names).
   auto view = std::make_shared<ModuleObject>(*sequence.getModule());
+  bool renumber = view->builtin == BuiltinModule::ModuleList;
   const auto &named = sequence.getModule()->modules;
   view->modules.clear();
   for (int64_t i : picked)
-    view->modules.push_back(named[i]);
+    view->modules.emplace_back(
+        renumber ? std::to_string(view->modules.size()) : named[i].first,
+        named[i].second);
   return Value::module(std::move(view));
 }
 
@@ -2087,6 +2092,7 @@ std::optional<ElaboratedModel> Interpreter::elaborateModel(
   // Each elaboration (inference may run several) gets the whole budget.
   numCalls = 0;
   numIterations = 0;
+  placeholdersGiven.clear();
   const ClassInfo *definer = nullptr;
   const FunctionAST *init = cls.findMethod("__init__", &definer);
   llvm::ArrayRef<ParamAST> params;
@@ -2133,6 +2139,7 @@ std::optional<ElaboratedModel> Interpreter::elaborateModel(
       continue;
     }
     if (!param.defaultValue && placeholders) {
+      placeholdersGiven.emplace_back(param.name, param.loc);
       result.placeholders.emplace_back(result.arguments.size(), param.loc);
       result.arguments.emplace_back(param.name, Value::integer(kPlaceholder));
       continue;

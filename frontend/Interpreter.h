@@ -114,6 +114,11 @@ public:
                  bool placeholders = false);
   /// Not 1 or 2, which `hidden - 1` or `range(n - 2)` would make empty.
   static constexpr int64_t kPlaceholder = 8;
+  /// The arguments the last elaborateModel gave placeholders, with where
+  /// they are declared (also when it failed).
+  llvm::ArrayRef<std::pair<std::string, Location>> lastPlaceholders() const {
+    return placeholdersGiven;
+  }
 
   /// Calls method `name` of `receiver` (a module), as `receiver.name(...)`
   /// written at `loc`.
@@ -270,6 +275,7 @@ private:
   static std::string typeName(const Value &module);
 
   const Program &program;
+  std::vector<std::pair<std::string, Location>> placeholdersGiven;
   DiagnosticEngine &diag;
   TensorOps *tensorOps = nullptr;
   std::vector<CallSite> callStack;

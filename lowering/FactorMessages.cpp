@@ -86,15 +86,6 @@ SmallVector<Value> collectFactors(Value v) {
   return factors;
 }
 
-/// Whether a value of type `t` has one element (an f32, or a per-vertex or
-/// per-edge scalar row), which broadcasts to any row.
-bool isScalarRow(Type t) {
-  if (t.isF32())
-    return true;
-  auto vector = dyn_cast<VectorType>(t);
-  return vector && vector.getNumElements() == 1;
-}
-
 /// Clones into the current block of `b` the ops of `from` that `roots`
 /// depend on, in order, with `map` already mapping the block arguments
 /// and any values substituted; returns the roots' copies.
@@ -248,11 +239,16 @@ struct FactorMessagesPass
     SmallVector<Value> factors = collectFactors(yield.getValues()[0]);
     if (factors.size() < 2)
       return;
-    // Factors of the message's row type or one-element rows only: their
-    // product keeps the row type however they are grouped.
-    for (Value f : factors)
-      if (f.getType() != row && !isScalarRow(f.getType()))
+    // Factors of the message's row type, f32 scalars, or one-element rows
+    // of the row's rank only: their product keeps the row type however
+    // they are grouped.
+    for (Value f : factors) {
+      auto vector = dyn_cast<VectorType>(f.getType());
+      if (f.getType() != row && !f.getType().isF32() &&
+          !(vector && vector.getNumElements() == 1 &&
+            vector.getRank() == row.getRank()))
         return;
+    }
 
     llvm::DenseMap<Value, Sides> sides = sidesOf(body);
     SmallVector<Value> sourceOnly, targetOnly, rest;

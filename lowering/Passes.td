@@ -58,9 +58,10 @@ def GNNFactorMessages : Pass<"gnn-factor-messages", "::mlir::func::FuncOp"> {
       stage's result, times a per-vertex scalar s become `linear(h * s)`,
       and `gnn-fuse-update` puts `h * s` into that stage's update.
     GCN's `norm_i * norm_j * x_j` scales its sum by `norm_i` once per
-    target; in its second layer each edge gathers one row. Results differ
-    from the unfactored message only by rounding (the products are
-    reassociated).
+    target; in its second layer each edge gathers one row. With finite
+    factors, results differ from the unfactored message only by rounding
+    (the products are reassociated); an infinite factor can turn a result
+    that is infinite either way into nan.
   }];
 }
 

@@ -142,13 +142,14 @@ func.func @computed(%g: !gnn.graph<one_per_vertex>, %a: !gnn.vertex<4xf32>) -> !
 // -----
 
 // Left alone: a product whose factors broadcast to the row in other ways
-// ([2, 1] times [1, 2]), a softmax message, and a message that is no
-// product.
+// ([2, 1] times [1, 2]), a softmax message, a message that is no product,
+// and one-element factors of another rank than the row's ([1] and [1, 1]
+// for a [2, 4] row: their products' types would depend on the grouping).
 // CHECK-LABEL: func.func @untouched
 // CHECK-NOT: gnn.transform
 // CHECK-NOT: update
 // CHECK: return
-func.func @untouched(%g: !gnn.graph<one_per_vertex>, %x: !gnn.vertex<2x2xf32>, %u: !gnn.vertex<2x1xf32>, %v: !gnn.vertex<1x2xf32>) -> (!gnn.vertex<2x2xf32>, !gnn.vertex<2x2xf32>, !gnn.vertex<2x2xf32>) {
+func.func @untouched(%g: !gnn.graph<one_per_vertex>, %x: !gnn.vertex<2x2xf32>, %u: !gnn.vertex<2x1xf32>, %v: !gnn.vertex<1x2xf32>, %y: !gnn.vertex<2x4xf32>, %n: !gnn.vertex<1xf32>, %k: !gnn.vertex<1x1xf32>) -> (!gnn.vertex<2x2xf32>, !gnn.vertex<2x2xf32>, !gnn.vertex<2x2xf32>, !gnn.vertex<2x4xf32>) {
   %m = gnn.message_passing %g (%x, %u, %v) aggr = add : !gnn.graph<one_per_vertex>, (!gnn.vertex<2x2xf32>, !gnn.vertex<2x1xf32>, !gnn.vertex<1x2xf32>) -> !gnn.vertex<2x2xf32> {
   ^bb0(%xa: !gnn.vertex<2x2xf32>, %ua: !gnn.vertex<2x1xf32>, %va: !gnn.vertex<1x2xf32>):
     %uj = gnn.get_vertex %ua source : !gnn.vertex<2x1xf32> -> vector<2x1xf32>
@@ -171,7 +172,19 @@ func.func @untouched(%g: !gnn.graph<one_per_vertex>, %x: !gnn.vertex<2x2xf32>, %
     %msg = gnn.add %xi, %xj : vector<2x2xf32>, vector<2x2xf32> -> vector<2x2xf32>
     gnn.yield %msg : vector<2x2xf32>
   }
-  return %m, %s, %p : !gnn.vertex<2x2xf32>, !gnn.vertex<2x2xf32>, !gnn.vertex<2x2xf32>
+  %r = gnn.message_passing %g (%y, %n, %k) aggr = add : !gnn.graph<one_per_vertex>, (!gnn.vertex<2x4xf32>, !gnn.vertex<1xf32>, !gnn.vertex<1x1xf32>) -> !gnn.vertex<2x4xf32> {
+  ^bb0(%ya: !gnn.vertex<2x4xf32>, %na: !gnn.vertex<1xf32>, %ka: !gnn.vertex<1x1xf32>):
+    %yj = gnn.get_vertex %ya source : !gnn.vertex<2x4xf32> -> vector<2x4xf32>
+    %yi = gnn.get_vertex %ya target : !gnn.vertex<2x4xf32> -> vector<2x4xf32>
+    %d = gnn.sub %yi, %yj : vector<2x4xf32>, vector<2x4xf32> -> vector<2x4xf32>
+    %nj = gnn.get_vertex %na source : !gnn.vertex<1xf32> -> vector<1xf32>
+    %sg = gnn.sigmoid %nj : vector<1xf32>
+    %kj = gnn.get_vertex %ka source : !gnn.vertex<1x1xf32> -> vector<1x1xf32>
+    %q = gnn.mul %sg, %kj : vector<1xf32>, vector<1x1xf32> -> vector<1x1xf32>
+    %msg = gnn.mul %q, %d : vector<1x1xf32>, vector<2x4xf32> -> vector<2x4xf32>
+    gnn.yield %msg : vector<2x4xf32>
+  }
+  return %m, %s, %p, %r : !gnn.vertex<2x2xf32>, !gnn.vertex<2x2xf32>, !gnn.vertex<2x2xf32>, !gnn.vertex<2x4xf32>
 }
 
 // -----

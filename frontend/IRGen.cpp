@@ -517,7 +517,7 @@ std::optional<Value> IRGen::callBuiltin(StringRef name,
       result = builder.create<gnn::RemoveSelfLoopsOp>(
           l, gnn::GraphType::get(&context, gnn::SelfLoops::None), *graph);
     if (args.size() < 2 || args[1].value.is(Value::Kind::None))
-      return wrap(result);
+      return Value::graphPairedWithNone(result.getAsOpaquePointer());
     // With edge_attr, PyG returns (edge_index, edge_attr): the removed
     // loops' rows are skipped by the kernels; the added loops' rows are
     // the fill value.

@@ -107,7 +107,7 @@ static const std::vector<BuiltinFunction> &getBuiltinFunctions() {
                            {"num_nodes", Value::none()}});
     add("remove_self_loops", {{"edge_index", std::nullopt},
                               {"edge_attr", Value::none()}});
-    add("degree", {{"edge_index", std::nullopt}});
+    add("degree", {{"edge_index", std::nullopt}, {"num_nodes", Value::none()}});
     add("int", {{"x", std::nullopt}}, /*plain=*/true);
     add("float", {{"x", std::nullopt}}, /*plain=*/true);
     add("bool", {{"x", std::nullopt}}, /*plain=*/true);
@@ -347,6 +347,10 @@ static bool containsRegistrable(const Value &value) {
 bool Interpreter::assign(const ExprAST &target, Value value, Frame &frame,
                          const Location &loc) {
   if (const auto *name = llvm::dyn_cast<NameExprAST>(&target)) {
+    // Once named, a graph is a graph: `row, col = edge_index` must not
+    // take it for add_self_loops()'s pair.
+    if (value.pairsWithNone())
+      value = Value::graph(value.getOpaque());
     frame.locals[name->getName()] = std::move(value);
     return true;
   }
@@ -375,6 +379,8 @@ bool Interpreter::assign(const ExprAST &target, Value value, Frame &frame,
     return true;
   }
   const auto &tuple = llvm::cast<TupleExprAST>(target);
+  if (value.pairsWithNone())
+    value = Value::tuple({Value::graph(value.getOpaque()), Value::none()});
   if (!value.is(Value::Kind::Tuple) && !value.is(Value::Kind::List)) {
     error(loc, "cannot unpack " + value.describe() + " into " +
                    Twine(tuple.getElements().size()) + " names");
@@ -1173,7 +1179,18 @@ std::optional<Value> Interpreter::evalCall(const CallExprAST &expr,
     args.push_back({*v, argExpr->loc()});
   }
   std::vector<KeywordArg> kwargs;
+  // PyG's num_nodes (the number of vertices, often written x.size(0)) is
+  // not evaluated for the graph builtins: the graph has it, and a tensor's
+  // number of rows is not known at compile time.
+  bool graphBuiltin = calleeValue && calleeValue->is(Value::Kind::Function) &&
+                      llvm::is_contained({"add_self_loops", "remove_self_loops",
+                                          "degree", "softmax"},
+                                         calleeValue->getName());
   for (const KeywordArgAST &kw : expr.getKeywords()) {
+    if (graphBuiltin && kw.name == "num_nodes") {
+      kwargs.push_back({kw.name, Value::none(), kw.value->loc(), kw.loc});
+      continue;
+    }
     std::optional<Value> v = eval(*kw.value, frame);
     if (!v)
       return std::nullopt;
@@ -1340,7 +1357,8 @@ Interpreter::callBound(const FunctionAST &fn, const ClassInfo &definer,
   frame.self = self;
   frame.locals[params[0].name] = self;
   for (size_t i = 0; i < bound.size(); ++i)
-    frame.locals[params[i + 1].name] = bound[i];
+    frame.locals[params[i + 1].name] =
+        bound[i].pairsWithNone() ? Value::graph(bound[i].getOpaque()) : bound[i];
 
   callStack.push_back({what, callLoc});
   Value result = Value::none();

@@ -128,6 +128,12 @@ Value Value::graph(const void *opaque) {
   return v;
 }
 
+Value Value::graphPairedWithNone(const void *opaque) {
+  Value v = graph(opaque);
+  v.pairedWithNone = true;
+  return v;
+}
+
 double Value::getNumber() const {
   if (kind == Kind::Float)
     return f;

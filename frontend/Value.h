@@ -111,6 +111,12 @@ public:
                      const ClassInfo *definer);
   static Value tensor(const void *opaque);
   static Value graph(const void *opaque);
+  /// A graph as PyG's add_self_loops/remove_self_loops return it without
+  /// edge_attr, `(edge_index, None)`: gnnc makes it the graph itself, so
+  /// that `ei = add_self_loops(ei)` works, but `ei, _ = add_self_loops(ei)`
+  /// unpacks it as PyG's pair (Interpreter::assign).
+  static Value graphPairedWithNone(const void *opaque);
+  bool pairsWithNone() const { return kind == Kind::Graph && pairedWithNone; }
   static Value index() { return Value(Kind::Index); }
 
   Kind getKind() const { return kind; }
@@ -161,6 +167,7 @@ private:
   std::shared_ptr<ParamObject> param_;
   const ClassInfo *cls = nullptr;
   const void *opaque = nullptr;
+  bool pairedWithNone = false;
 };
 
 /// An instance of a layer or model. Attributes are kept the way

@@ -202,10 +202,18 @@ private:
   mlir::OpBuilder builder;
   Interpreter &interp;
   llvm::DenseMap<const ParamObject *, mlir::Value> paramArgs;
-  /// Graphs with self loops added whose loops' edge rows are the mean of
-  /// their target's other in-edges' (add_self_loops with
-  /// fill_value='mean'): graph -> the edge tensor that was filled.
-  llvm::DenseMap<mlir::Value, mlir::Value> meanFilledEdges;
+  /// What add_self_loops(edge_index, edge_attr, fill_value) gives the
+  /// added loops: a reduction of their target's other in-edges' rows
+  /// ('mean', 'add', 'max', 'min') or a constant (a number; PyG's default
+  /// None is 1).
+  struct SelfLoopFill {
+    mlir::Value edges; // the edge tensor that was filled
+    std::optional<gnn::Aggregation> reduce;
+    double constant = 0;
+    std::string name; // as the model wrote it, for messages
+  };
+  /// Graphs with self loops added and the fill of their edge rows.
+  llvm::DenseMap<mlir::Value, SelfLoopFill> filledEdges;
   /// The loop rows already built, per (graph, edge tensor): a tensor read
   /// by several messages gets one mean stage.
   llvm::DenseMap<std::pair<mlir::Value, mlir::Value>, mlir::Value> loopRows;
@@ -532,15 +540,29 @@ std::optional<Value> IRGen::callBuiltin(StringRef name,
     }
     if (adding) {
       const Value &fill = args.size() > 2 ? args[2].value : Value::none();
-      if (!fill.is(Value::Kind::Str) || fill.getStr() != "mean") {
+      SelfLoopFill f{*edges, std::nullopt, 1.0, "None"};
+      if (fill.is(Value::Kind::Str)) {
+        static const std::pair<llvm::StringRef, gnn::Aggregation> kReduce[] = {
+            {"mean", gnn::Aggregation::Mean}, {"add", gnn::Aggregation::Add},
+            {"sum", gnn::Aggregation::Add}, {"max", gnn::Aggregation::Max},
+            {"min", gnn::Aggregation::Min}};
+        for (const auto &[name, aggr] : kReduce)
+          if (fill.getStr() == name)
+            f.reduce = aggr;
+        f.name = "'" + fill.getStr().str() + "'";
+      } else if (fill.isNumber()) {
+        f.constant = fill.getNumber();
+        f.name = fill.repr();
+      }
+      if (!f.reduce && !fill.isNumber() && !fill.isNone()) {
         interp.error(args.size() > 2 ? args[2].loc : loc,
-                     "add_self_loops() with edge_attr supports "
-                     "fill_value='mean' (the mean of each target's in-edge "
-                     "attributes, as GATConv uses), got " +
-                         describe(fill));
+                     "add_self_loops() with edge_attr supports fill_value "
+                     "'mean', 'add', 'sum', 'max', 'min' (of each target's "
+                     "in-edge attributes) or a number (None is 1.0), got " +
+                         fill.repr());
         return std::nullopt;
       }
-      meanFilledEdges[result] = *edges;
+      filledEdges[result] = f;
     }
     return Value::tuple({wrap(result), args[1].value});
   }
@@ -1448,24 +1470,30 @@ static bool isLinearIn(mlir::Value v, mlir::Value source) {
 std::optional<mlir::Value> IRGen::selfLoopRows(mlir::Value graph,
                                                mlir::Value edges,
                                                const Location &loc) {
-  auto filled = meanFilledEdges.find(graph);
-  if (filled == meanFilledEdges.end()) {
+  auto filled = filledEdges.find(graph);
+  if (filled == filledEdges.end()) {
     interp.error(loc, "message() reads edge features, but the graph has self "
                       "loops added (add_self_loops), which have no edge rows: "
-                      "pass edge_attr and fill_value='mean' to "
-                      "add_self_loops()");
+                      "pass edge_attr (and a fill_value) to add_self_loops()");
     return std::nullopt;
   }
-  // The mean commutes with linear maps, so the loops' rows of a linear
-  // function of the filled edge_attr are that function's mean over the
-  // target's in-edges (self loops excluded, as PyG removes them first).
-  if (!isLinearIn(edges, filled->second)) {
+  const SelfLoopFill &fill = filled->second;
+  // A sum or mean commutes with linear maps, so the loops' rows of a linear
+  // function of the filled edge_attr are that function's sum or mean over
+  // the target's in-edges (self loops excluded, as PyG removes them
+  // first). Other fills are defined for edge_attr itself.
+  bool commutes = fill.reduce == gnn::Aggregation::Mean ||
+                  fill.reduce == gnn::Aggregation::Add;
+  if (edges != fill.edges && !(commutes && isLinearIn(edges, fill.edges))) {
     interp.error(loc, "message() reads " + describeType(edges.getType()) +
                           " computed from the edge_attr given to "
-                          "add_self_loops() by a non-linear operation; the "
-                          "self loops' rows are defined for edge_attr (read "
-                          "it in message() and compute there) or linear "
-                          "functions of it");
+                          "add_self_loops() by " +
+                          (commutes ? "a non-linear operation"
+                                    : "an operation other than reading it") +
+                          "; with fill_value=" + fill.name +
+                          " the self loops' rows are defined for edge_attr "
+                          "(read it in message() and compute there)" +
+                          (commutes ? " or linear functions of it" : ""));
     return std::nullopt;
   }
   if (mlir::Value built = loopRows.lookup({graph, edges}))
@@ -1477,18 +1505,41 @@ std::optional<mlir::Value> IRGen::selfLoopRows(mlir::Value graph,
   auto edgeType = llvm::cast<gnn::EdgeType>(edges.getType());
   auto rowsType = gnn::VertexType::get(&context, edgeType.getShape(),
                                        edgeType.getElementType());
-  auto mean = builder.create<gnn::MessagePassingOp>(
-      l, rowsType, withoutLoops, mlir::ValueRange{edges}, gnn::Aggregation::Mean);
-  mlir::Block *body = new mlir::Block();
-  mean.getBody().push_back(body);
-  mlir::Value arg = body->addArgument(edgeType, l);
   mlir::OpBuilder::InsertionGuard guard(builder);
-  builder.setInsertionPointToStart(body);
-  mlir::Value row = builder.create<gnn::GetEdgeOp>(l, edgeType.getRowType(), arg,
-                                                   mlir::Value());
-  builder.create<gnn::YieldOp>(l, mlir::ValueRange{row});
-  loopRows[{graph, edges}] = mean.getResult();
-  return mean.getResult();
+  mlir::Value rows;
+  if (fill.reduce) {
+    // The reduction of the target's in-edges' rows: a stage of its own.
+    auto reduce = builder.create<gnn::MessagePassingOp>(
+        l, rowsType, withoutLoops, mlir::ValueRange{edges}, *fill.reduce);
+    mlir::Block *body = new mlir::Block();
+    reduce.getBody().push_back(body);
+    mlir::Value arg = body->addArgument(edgeType, l);
+    builder.setInsertionPointToStart(body);
+    mlir::Value row = builder.create<gnn::GetEdgeOp>(l, edgeType.getRowType(),
+                                                     arg, mlir::Value());
+    builder.create<gnn::YieldOp>(l, mlir::ValueRange{row});
+    rows = reduce.getResult();
+  } else {
+    // The same number in every row: a transform over the vertices (the
+    // degree only gives it their domain).
+    auto degreeType = gnn::VertexType::get(&context, {1}, builder.getF32Type());
+    mlir::Value degree = builder.create<gnn::DegreeOp>(l, degreeType, withoutLoops);
+    auto constant = builder.create<gnn::TransformOp>(l, rowsType,
+                                                     mlir::ValueRange{degree});
+    mlir::Block *body = new mlir::Block();
+    constant.getBody().push_back(body);
+    body->addArgument(degreeType.getRowType(), l);
+    builder.setInsertionPointToStart(body);
+    auto rowType = llvm::cast<mlir::VectorType>(edgeType.getRowType());
+    mlir::Value row = builder.create<mlir::arith::ConstantOp>(
+        l, rowType,
+        mlir::DenseElementsAttr::get(
+            rowType, builder.getF32FloatAttr(float(fill.constant)).getValue()));
+    builder.create<gnn::YieldOp>(l, mlir::ValueRange{row});
+    rows = constant.getResult();
+  }
+  loopRows[{graph, edges}] = rows;
+  return rows;
 }
 
 std::optional<Value> IRGen::traceUpdate(const Value &layerValue,

@@ -167,6 +167,8 @@ private:
   mlir::Value combineRows(mlir::Value a, mlir::Value b, const Location &loc);
   std::optional<Value> view(StringRef name, llvm::ArrayRef<Arg> args,
                             const Location &loc);
+  /// x.size(d): a feature dimension, or a parameter's (compile time).
+  std::optional<Value> size(llvm::ArrayRef<Arg> args, const Location &loc);
   std::optional<Value> unsqueeze(StringRef name, llvm::ArrayRef<Arg> args,
                                  const Location &loc);
   std::optional<Value> reduce(StringRef name, llvm::ArrayRef<Arg> args,
@@ -489,6 +491,8 @@ std::optional<Value> IRGen::callBuiltin(StringRef name,
                                         const Location &loc) {
   if (name == "view" || name == "reshape")
     return view(name, args, loc);
+  if (name == "size")
+    return size(args, loc);
   if (name == "unsqueeze" || name == "squeeze")
     return unsqueeze(name, args, loc);
   if (name == "sum" || name == "mean" || name == "amax" || name == "amin")
@@ -727,6 +731,36 @@ std::optional<int64_t> IRGen::featureDim(mlir::Type type, const Arg &dimArg,
     return std::nullopt;
   }
   return dim - 1;
+}
+
+std::optional<Value> IRGen::size(llvm::ArrayRef<Arg> args,
+                                 const Location &loc) {
+  std::optional<mlir::Value> x = tensorOperand(args[0], "size()");
+  if (!x)
+    return std::nullopt;
+  mlir::Type type = x->getType();
+  // A vertex or edge tensor's dimension 0 counts its rows: the graph's,
+  // known only when it runs.
+  if (isPerRow(type)) {
+    int64_t rank = gnn::getFeatureShape(type).size() + 1;
+    int64_t dim = args[1].value.getInt();
+    if (dim == 0 || dim == -rank) {
+      interp.error(args[1].loc,
+                   "size(" + Twine(dim) + ") is the number of " +
+                       (getDomain(type) == Domain::Vertex ? "vertices"
+                                                          : "edges") +
+                       ", which is not known at compile time (num_nodes= of "
+                       "the graph builtins does not need it)");
+      return std::nullopt;
+    }
+  }
+  std::optional<int64_t> dim = featureDim(type, args[1], false, "size()");
+  if (!dim)
+    return std::nullopt;
+  llvm::ArrayRef<int64_t> shape =
+      isPerRow(type) ? gnn::getFeatureShape(type)
+                     : llvm::cast<mlir::ShapedType>(type).getShape();
+  return Value::integer(shape[*dim]);
 }
 
 std::optional<Value> IRGen::unsqueeze(StringRef name, llvm::ArrayRef<Arg> args,

@@ -144,7 +144,7 @@ static bool isTensorMethod(StringRef name) {
 /// (Python's own sum() and max() mean something else).
 static bool isShapeMethod(StringRef name) {
   return llvm::is_contained({"view", "reshape", "unsqueeze", "squeeze", "sum",
-                             "mean", "amax", "amin"},
+                             "mean", "amax", "amin", "size"},
                             name);
 }
 
@@ -1996,7 +1996,12 @@ std::optional<Value> Interpreter::callShapeMethod(
 
   std::vector<std::string> names;
   std::vector<Value> defaults;
-  if (name == "unsqueeze" || name == "squeeze") {
+  if (name == "size" && args.empty() && kwargs.empty()) {
+    error(loc, "x.size() would hold the number of rows, which is not known "
+               "at compile time; ask for a feature dimension (x.size(-1))");
+    return std::nullopt;
+  }
+  if (name == "unsqueeze" || name == "squeeze" || name == "size") {
     names = {"dim"};
     defaults = {Value::none()};
   } else {

@@ -1558,19 +1558,16 @@ std::optional<mlir::Value> IRGen::selfLoopRows(mlir::Value graph,
     // degree only gives it their domain).
     auto degreeType = gnn::VertexType::get(&context, {1}, builder.getF32Type());
     mlir::Value degree = builder.create<gnn::DegreeOp>(l, degreeType, withoutLoops);
-    auto constant = builder.create<gnn::TransformOp>(l, rowsType,
-                                                     mlir::ValueRange{degree});
-    mlir::Block *body = new mlir::Block();
-    constant.getBody().push_back(body);
-    body->addArgument(degreeType.getRowType(), l);
-    builder.setInsertionPointToStart(body);
-    auto rowType = llvm::cast<mlir::VectorType>(edgeType.getRowType());
-    mlir::Value row = builder.create<mlir::arith::ConstantOp>(
-        l, rowType,
-        mlir::DenseElementsAttr::get(
-            rowType, builder.getF32FloatAttr(float(fill.constant)).getValue()));
-    builder.create<gnn::YieldOp>(l, mlir::ValueRange{row});
-    rows = constant.getResult();
+    rows = rowwise(
+        rowsType, {degree},
+        [&](llvm::ArrayRef<mlir::Value>, mlir::Type rowType) -> mlir::Value {
+          auto vector = llvm::cast<mlir::VectorType>(rowType);
+          return builder.create<mlir::arith::ConstantOp>(
+              l, vector,
+              mlir::DenseElementsAttr::get(
+                  vector, builder.getF32FloatAttr(float(fill.constant)).getValue()));
+        },
+        loc);
   }
   loopRows[{graph, edges}] = rows;
   return rows;

@@ -82,24 +82,23 @@ gnn::frontend::elaborateInferring(Interpreter &interp, const ClassInfo &cls,
       return model;
     std::vector<std::string> missing;
     std::optional<Location> first;
-    for (const auto &[i, loc] : model->placeholders) {
-      const std::string &name = model->arguments[i].first;
+    for (const auto &[name, loc] : interp.lastPlaceholders()) {
       if (llvm::any_of(learnt, [&](const auto &a) { return a.first == name; }))
         continue;
-      missing.push_back("'" + name + "'");
+      missing.push_back(name);
       if (!first)
         first = loc;
     }
     if (missing.empty())
       return model;
     if (missing.size() == 1) {
-      std::string name = missing[0].substr(1, missing[0].size() - 2);
-      diag.error(*first, "constructor argument " + missing[0] + " of '" +
+      diag.error(*first, "constructor argument '" + missing[0] + "' of '" +
                              cls.name + "' has no default, and no weight's "
-                             "shape gives it; pass --set " + name + "=VALUE");
+                             "shape gives it; pass --set " + missing[0] +
+                             "=VALUE");
     } else {
-      std::string list = llvm::join(llvm::ArrayRef(missing).drop_back(), ", ") +
-                         " and " + missing.back();
+      std::string list = "'" + llvm::join(llvm::ArrayRef(missing).drop_back(), "', '") +
+                         "' and '" + missing.back() + "'";
       diag.error(*first, "constructor arguments " + list + " of '" + cls.name +
                              "' have no default, and no weight's shape gives "
                              "them; pass --set NAME=VALUE for each");
@@ -207,7 +206,7 @@ gnn::frontend::elaborateInferring(Interpreter &interp, const ClassInfo &cls,
           continue;
         // A model built with placeholders expects shapes that may be
         // stale: it is checked once built with what was learnt.
-        if (!model->placeholders.empty())
+        if (!interp.lastPlaceholders().empty())
           continue;
         std::string why =
             k != known.end()
@@ -230,9 +229,9 @@ gnn::frontend::elaborateInferring(Interpreter &interp, const ClassInfo &cls,
       changed |= args[*indexOf(name)].second.getInt() != value.getInt();
     // Built with placeholders, the model is built once more to be checked
     // (without them, or with the arguments no weight gave named).
-    if (!changed && !model->placeholders.empty() && !resolved(model, next))
+    if (!changed && !interp.lastPlaceholders().empty() && !resolved(model, next))
       return std::nullopt;
-    if (!changed && model->placeholders.empty())
+    if (!changed && interp.lastPlaceholders().empty())
       return model;
     inferred = std::move(next);
     reasons = std::move(nextReasons);

@@ -957,12 +957,8 @@ std::optional<Value> Interpreter::evalSubscript(const SubscriptExprAST &expr,
     return std::nullopt;
   }
   // Sequential(m0, m1, ...)[i], ModuleList([...])[i]: its i-th module,
-  // as in PyTorch.
-  std::vector<Value> modules;
-  if (sequential)
-    modules = listedModules(*value->getModule());
-  llvm::ArrayRef<Value> elements =
-      sequential ? llvm::ArrayRef<Value>(modules) : value->getElements();
+  // as in PyTorch. (Indexable values are the iterable ones.)
+  std::vector<Value> elements = *iterate(*value, expr.loc());
   int64_t i = index->getInt();
   int64_t n = int64_t(elements.size());
   if (i < -n || i >= n) {
@@ -999,11 +995,7 @@ std::optional<Value> Interpreter::sliceSequence(const Value &sequence,
     return std::nullopt;
   }
   bool sequential = isModuleSequence(sequence);
-  std::vector<Value> modules;
-  if (sequential)
-    modules = listedModules(*sequence.getModule());
-  llvm::ArrayRef<Value> elements =
-      sequential ? llvm::ArrayRef<Value>(modules) : sequence.getElements();
+  std::vector<Value> elements = *iterate(sequence, slice.loc());
   // Python's rules (PySlice_AdjustIndices): negative bounds count from the
   // end, then clamp to the sequence, which a negative step walks backwards.
   int64_t n = int64_t(elements.size());
@@ -2163,7 +2155,6 @@ std::optional<ElaboratedModel> Interpreter::elaborateModel(
     }
     if (!param.defaultValue && placeholders) {
       placeholdersGiven.emplace_back(param.name, param.loc);
-      result.placeholders.emplace_back(result.arguments.size(), param.loc);
       result.arguments.emplace_back(param.name, Value::integer(kPlaceholder));
       continue;
     }

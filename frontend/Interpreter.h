@@ -88,9 +88,6 @@ struct ElaboratedModel {
   std::vector<std::pair<std::string, Value>> arguments;
   /// Per argument, whether --set gave it.
   std::vector<bool> given;
-  /// The arguments without a default that nothing gave, built with a
-  /// placeholder value (see elaborateModel), and where they are declared.
-  std::vector<std::pair<unsigned, Location>> placeholders;
 };
 
 class Interpreter {

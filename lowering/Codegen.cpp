@@ -94,15 +94,9 @@ gnn::createKernelTargetMachine(const TargetOptions &options) {
 
 std::function<llvm::Error(llvm::Module *)>
 gnn::makeKernelOptimizer(llvm::TargetMachine *tm) {
-  auto optimize = makeOptimizingTransformer(/*optLevel=*/3, /*sizeLevel=*/0, tm);
-  return [optimize](llvm::Module *m) -> llvm::Error {
-    // Kernels translated by translateKernelsToLLVMIR have their own width;
-    // others get the widest (rows are up to a few hundred floats).
-    for (llvm::Function &f : *m)
-      if (!f.isDeclaration() && !f.hasFnAttribute("prefer-vector-width"))
-        f.addFnAttr("prefer-vector-width", "512");
-    return optimize(m);
-  };
+  // Each kernel's vector width is set when it is translated
+  // (translateKernelsToLLVMIR).
+  return makeOptimizingTransformer(/*optLevel=*/3, /*sizeLevel=*/0, tm);
 }
 
 /// Sets the width the X86 backend vectorises `f` with. Both attributes are

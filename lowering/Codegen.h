@@ -59,8 +59,7 @@ std::unique_ptr<llvm::Module>
 translateKernelsToLLVMIR(mlir::ModuleOp kernels, llvm::LLVMContext &context,
                          unsigned vectorWidth = 0);
 
-/// The LLVM-IR optimisation applied to kernels (O3; 512-bit vectors
-/// preferred in functions without a width of their own), as an
+/// The LLVM-IR optimisation applied to kernels (O3), as an
 /// ExecutionEngine transformer. `tm` must outlive it, and
 /// it must outlive ExecutionEngine::create (whose options hold only a
 /// function_ref to it).

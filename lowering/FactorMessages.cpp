@@ -26,6 +26,7 @@
 #include "lowering/Passes.h"
 
 #include "mlir/IR/IRMapping.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 
 #include "llvm/ADT/SetVector.h"
 
@@ -136,7 +137,7 @@ VectorType productType(ArrayRef<Value> factors, VectorType row) {
 /// Erases the unused pure ops of `block`, last first.
 void eraseDeadOps(Block &block) {
   for (Operation &op : llvm::make_early_inc_range(llvm::reverse(block)))
-    if (op.use_empty() && isPure(&op) && !op.hasTrait<OpTrait::IsTerminator>())
+    if (isOpTriviallyDead(&op))
       op.erase();
 }
 

@@ -115,8 +115,7 @@ struct LinearBeforeAggregation : public OpRewritePattern<LinearOp> {
   LogicalResult matchAndRewrite(LinearOp linear,
                                 PatternRewriter &rewriter) const override {
     // A plain linear: folded post-ops would not commute.
-    if (linear->getNumOperands() != (linear.getBias() ? 3u : 2u) ||
-        linear->hasAttr("activation"))
+    if (linear.getAccumulate() || linear.getActivation())
       return failure();
     auto stage = linear.getInput().getDefiningOp<MessagePassingOp>();
     if (!stage || !stage->hasOneUse())
@@ -166,7 +165,7 @@ struct LinearBeforeAggregation : public OpRewritePattern<LinearOp> {
       if (auto other = dyn_cast<LinearOp>(user);
           other && other != linear && other.getInput() == x &&
           other.getWeight() == linear.getWeight() && !other.getBias() &&
-          other->getNumOperands() == 2 && !other->hasAttr("activation") &&
+          !other.getAccumulate() && !other.getActivation() &&
           other->getBlock() == linear->getBlock() &&
           other->isBeforeInBlock(linear))
         narrowed = other.getResult();

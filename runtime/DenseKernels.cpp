@@ -47,11 +47,8 @@ struct DenseLinear::Impl {
 
   dnnl::matmul &get(int64_t rows, int64_t in, int64_t out, bool hasBias,
                     const DenseEpilogue &e) {
-    float alpha = e.activation == DenseActivation::Elu ||
-                          e.activation == DenseActivation::LeakyRelu
-                      ? e.alpha
-                      : 0.f;
-    Key key{rows, in, out, hasBias, e.accumulate, e.activation, alpha};
+    // alpha is 0 but for elu and leaky_relu (gnn.linear's verifier).
+    Key key{rows, in, out, hasBias, e.accumulate, e.activation, e.alpha};
     auto it = primitives.find(key);
     if (it != primitives.end())
       return it->second;
@@ -69,7 +66,7 @@ struct DenseLinear::Impl {
     if (e.accumulate)
       ops.append_sum(1.f);
     if (e.activation != DenseActivation::None) {
-      auto [algorithm, a, b] = eltwiseOf(e.activation, alpha);
+      auto [algorithm, a, b] = eltwiseOf(e.activation, e.alpha);
       ops.append_eltwise(1.f, algorithm, a, b);
     }
     dnnl::primitive_attr attr;

@@ -23,6 +23,35 @@ using namespace gnn;
 
 namespace {
 
+/// An activation op and what it computes, for checking kernels and
+/// oneDNN post-ops against.
+struct Activation {
+  const char *op;
+  const char *attrs;
+  std::function<double(double)> f;
+  /// `op operand attrs : type`, the op applied to `operand`.
+  std::string applied(const char *operand, const char *type) const {
+    return std::string(op) + " " + operand + (*attrs ? " " : "") + attrs +
+           " : " + type;
+  }
+};
+
+/// The activations gnn.linear can apply as an epilogue.
+std::vector<Activation> activations() {
+  return {
+      {"gnn.relu", "", [](double v) { return std::max(v, 0.0); }},
+      {"gnn.leaky_relu", "{negative_slope = 0.2 : f32}",
+       [](double v) { return v > 0 ? v : 0.2 * v; }},
+      {"gnn.elu", "{alpha = 1.5 : f32}",
+       [](double v) { return v > 0 ? v : 1.5 * std::expm1(v); }},
+      {"gnn.sigmoid", "", [](double v) { return 1 / (1 + std::exp(-v)); }},
+      {"gnn.tanh", "", [](double v) { return std::tanh(v); }},
+      {"gnn.gelu", "",
+       [](double v) { return 0.5 * v * (1 + std::erf(v / std::sqrt(2.0))); }},
+      {"gnn.exp", "", [](double v) { return std::exp(v); }},
+  };
+}
+
 /// A graph with a hub, duplicate edges, stored self loops (one vertex has
 /// two) and isolated vertices (5 and 7 have no in-edges).
 struct SmallGraph {
@@ -202,6 +231,21 @@ TEST_F(ExecutorTest, DegreeCountsSelfLoopsPerGraphType) {
   }
 }
 
+/// x W^T (+ b), by loops: [n, out].
+std::vector<double> referenceLinear(const Tensor &x, const Tensor &w,
+                                    const Tensor *b) {
+  int64_t n = x.shape[0], in = w.shape[1], out = w.shape[0];
+  std::vector<double> y(n * out);
+  for (int64_t v = 0; v < n; ++v)
+    for (int64_t o = 0; o < out; ++o) {
+      double acc = b ? b->data()[o] : 0.0;
+      for (int64_t i = 0; i < in; ++i)
+        acc += double(x.data()[v * in + i]) * w.data()[o * in + i];
+      y[v * out + o] = acc;
+    }
+  return y;
+}
+
 TEST_F(ExecutorTest, LinearMatchesLoopsAndThreadCountsAgree) {
   const char *ir = R"(
 func.func @forward(%g: !gnn.graph<as_given>, %x: !gnn.vertex<3xf32>,
@@ -222,14 +266,7 @@ func.func @forward(%g: !gnn.graph<as_given>, %x: !gnn.vertex<3xf32>,
   weights["unused.extra"] = randomTensor({2}, 7);
   ASSERT_FALSE(bool(model->bindWeights(std::move(weights), "w.safetensors")));
   Tensor x = randomTensor({g.n, 3}, 8);
-  std::vector<double> want(g.n * 5);
-  for (int64_t v = 0; v < g.n; ++v)
-    for (int o = 0; o < 5; ++o) {
-      double acc = b.data()[o];
-      for (int i = 0; i < 3; ++i)
-        acc += double(x.data()[v * 3 + i]) * w.data()[o * 3 + i];
-      want[v * 5 + o] = acc;
-    }
+  std::vector<double> want = referenceLinear(x, w, &b);
   expectNear(run(*model, x, 1), want);
   expectNear(run(*model, x, 2), want);
 }
@@ -255,32 +292,17 @@ func.func @forward(%g: !gnn.graph<as_given>, %x: !gnn.vertex<3xf32>,
 }
 
 TEST_F(ExecutorTest, ElementwiseActivations) {
-  struct Case {
-    const char *op;
-    std::function<double(double)> f;
-  };
-  std::vector<Case> cases = {
-      {"gnn.relu %r : vector<3xf32>", [](double v) { return std::max(v, 0.0); }},
-      {"gnn.sigmoid %r : vector<3xf32>", [](double v) { return 1 / (1 + std::exp(-v)); }},
-      {"gnn.tanh %r : vector<3xf32>", [](double v) { return std::tanh(v); }},
-      {"gnn.exp %r : vector<3xf32>", [](double v) { return std::exp(v); }},
-      {"gnn.abs %r : vector<3xf32>", [](double v) { return std::fabs(v); }},
-      {"gnn.neg %r : vector<3xf32>", [](double v) { return -v; }},
-      {"gnn.gelu %r : vector<3xf32>",
-       [](double v) { return 0.5 * v * (1 + std::erf(v / std::sqrt(2.0))); }},
-      {"gnn.elu %r {alpha = 1.5 : f32} : vector<3xf32>",
-       [](double v) { return v > 0 ? v : 1.5 * std::expm1(v); }},
-      {"gnn.leaky_relu %r {negative_slope = 0.2 : f32} : vector<3xf32>",
-       [](double v) { return v > 0 ? v : 0.2 * v; }},
-  };
+  std::vector<Activation> cases = activations();
+  cases.push_back({"gnn.abs", "", [](double v) { return std::fabs(v); }});
+  cases.push_back({"gnn.neg", "", [](double v) { return -v; }});
   Tensor x = randomTensor({g.n, 3}, 9);
-  for (const Case &c : cases) {
+  for (const Activation &c : cases) {
     SCOPED_TRACE(c.op);
     std::string ir = std::string(R"(
 func.func @forward(%g: !gnn.graph<as_given>, %x: !gnn.vertex<3xf32>) -> !gnn.vertex<3xf32> {
   %y = gnn.transform (%x) : (!gnn.vertex<3xf32>) -> !gnn.vertex<3xf32> {
   ^bb0(%r: vector<3xf32>):
-    %o = )") + c.op + R"(
+    %o = )") + c.applied("%r", "vector<3xf32>") + R"(
     gnn.yield %o : vector<3xf32>
   }
   return %y : !gnn.vertex<3xf32>
@@ -400,14 +422,10 @@ std::vector<double> referenceTwoLayer(const std::vector<int64_t> &src,
                                       int64_t n, const Tensor &x,
                                       const Tensor &w1, const Tensor &b1,
                                       const Tensor &w2) {
-  std::vector<double> h(n * 4), m(n * 4, 0.0), out(n * 2, 0.0);
-  for (int64_t v = 0; v < n; ++v)
-    for (int o = 0; o < 4; ++o) {
-      double acc = b1.data()[o];
-      for (int i = 0; i < 3; ++i)
-        acc += double(x.data()[v * 3 + i]) * w1.data()[o * 3 + i];
-      h[v * 4 + o] = std::max(acc, 0.0);
-    }
+  std::vector<double> h = referenceLinear(x, w1, &b1), m(n * 4, 0.0),
+                      out(n * 2, 0.0);
+  for (double &v : h)
+    v = std::max(v, 0.0);
   for (size_t e = 0; e < src.size(); ++e)
     for (int f = 0; f < 4; ++f)
       m[dst[e] * 4 + f] += h[src[e] * 4 + f];
@@ -476,44 +494,13 @@ TEST_F(ExecutorTest, RunsReuseTheArenaAcrossRunsAndGraphSizes) {
   EXPECT_NE(first.data(), second.data());
 }
 
-/// x W^T (+ b), by loops: [n, out].
-std::vector<double> referenceLinear(const Tensor &x, const Tensor &w,
-                                    const Tensor *b) {
-  int64_t n = x.shape[0], in = w.shape[1], out = w.shape[0];
-  std::vector<double> y(n * out);
-  for (int64_t v = 0; v < n; ++v)
-    for (int64_t o = 0; o < out; ++o) {
-      double acc = b ? b->data()[o] : 0.0;
-      for (int64_t i = 0; i < in; ++i)
-        acc += double(x.data()[v * in + i]) * w.data()[o * in + i];
-      y[v * out + o] = acc;
-    }
-  return y;
-}
-
 TEST_F(ExecutorTest, LinearWithBiasAndActivationIsOneStep) {
   // The transform after the linear (bias, activation) folds into it and
   // runs as oneDNN post-ops: one step, same values as the loops.
-  struct Case {
-    const char *op;
-    std::function<double(double)> f;
-  };
-  std::vector<Case> cases = {
-      {"gnn.relu %s : vector<5xf32>", [](double v) { return std::max(v, 0.0); }},
-      {"gnn.leaky_relu %s {negative_slope = 0.2 : f32} : vector<5xf32>",
-       [](double v) { return v > 0 ? v : 0.2 * v; }},
-      {"gnn.elu %s {alpha = 1.5 : f32} : vector<5xf32>",
-       [](double v) { return v > 0 ? v : 1.5 * std::expm1(v); }},
-      {"gnn.sigmoid %s : vector<5xf32>", [](double v) { return 1 / (1 + std::exp(-v)); }},
-      {"gnn.tanh %s : vector<5xf32>", [](double v) { return std::tanh(v); }},
-      {"gnn.gelu %s : vector<5xf32>",
-       [](double v) { return 0.5 * v * (1 + std::erf(v / std::sqrt(2.0))); }},
-      {"gnn.exp %s : vector<5xf32>", [](double v) { return std::exp(v); }},
-  };
   Tensor x = randomTensor({g.n, 3}, 21), w = randomTensor({5, 3}, 22),
          b = randomTensor({5}, 23);
   std::vector<double> pre = referenceLinear(x, w, &b);
-  for (const Case &c : cases) {
+  for (const Activation &c : activations()) {
     SCOPED_TRACE(c.op);
     std::string ir = std::string(R"(
 func.func @forward(%g: !gnn.graph<as_given>, %x: !gnn.vertex<3xf32>,
@@ -523,7 +510,7 @@ func.func @forward(%g: !gnn.graph<as_given>, %x: !gnn.vertex<3xf32>,
   %t = gnn.transform (%y, %b) : (!gnn.vertex<5xf32>, tensor<5xf32>) -> !gnn.vertex<5xf32> {
   ^bb0(%r: vector<5xf32>, %bias: tensor<5xf32>):
     %s = gnn.add %r, %bias : vector<5xf32>, tensor<5xf32> -> vector<5xf32>
-    %o = )") + c.op + R"(
+    %o = )") + c.applied("%s", "vector<5xf32>") + R"(
     gnn.yield %o : vector<5xf32>
   }
   return %t : !gnn.vertex<5xf32>

@@ -81,12 +81,15 @@ std::pair<int, int> liveRange(const Schedule &s, int slot) {
   return {first, last};
 }
 
-/// Whether `b` is written in place over `a`: by a linear accumulating
-/// into `a` (or into a value in `a`'s bytes, a view or an earlier sum).
+/// Whether `b` may be written in place over `a`: by a linear accumulating
+/// into `a` (or into a value in `a`'s bytes, a view or an earlier sum)
+/// whose matmul does not read `a`'s bytes (the sum would overwrite its own
+/// source while oneDNN reads it).
 bool accumulatesInto(const Schedule &s, const MemoryPlan &plan, int a, int b) {
   for (const Step &step : s.steps)
     if (step.result == b && step.accumulate >= 0)
-      return plan.storage[step.accumulate] == plan.storage[a];
+      return plan.storage[step.accumulate] == plan.storage[a] &&
+             plan.storage[step.inputs[0]] != plan.storage[a];
   return false;
 }
 

@@ -198,7 +198,9 @@ static int emitObject(mlir::MLIRContext &context, mlir::ModuleOp module,
     }
   }
   mlir::OwningOpRef<mlir::ModuleOp> kernels = lowerKernels(context, module);
-  if (kernels && !prefix.empty()) {
+  if (!kernels)
+    return 1;
+  if (!prefix.empty()) {
     // Every symbol of the schedule (the model function, the kernels it
     // declares and launches) and of the kernel module.
     for (mlir::ModuleOp m : {module, kernels.get()})
@@ -211,8 +213,6 @@ static int emitObject(mlir::MLIRContext &context, mlir::ModuleOp module,
           mlir::SymbolTable::setSymbolName(&op, renamed);
         }
   }
-  if (!kernels)
-    return 1;
   std::string schedule;
   {
     llvm::raw_string_ostream os(schedule);

@@ -19,3 +19,17 @@ config.environment["GNNC_CACHE"] = "0"
 config.substitutions.append(("%python", "/usr/bin/python3"))
 config.substitutions.append(("%inputs", os.path.join(config.test_source_root, "Inputs")))
 config.substitutions.append(("%examples", os.path.join(config.gnn_src_root, "examples")))
+
+# Tests that check against PyTorch transcriptions of PyG say `REQUIRES: torch`.
+# scripts/install-deps installs python3-torch, so a missing torch is a broken
+# setup, not an optional tool: stop the suite loudly instead of skipping them.
+# GNNC_TESTS_WITHOUT_TORCH=1 skips them on purpose (say so where it is used).
+import subprocess
+if subprocess.call(["/usr/bin/python3", "-c", "import torch"],
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) == 0:
+    config.available_features.add("torch")
+elif os.environ.get("GNNC_TESTS_WITHOUT_TORCH") != "1":
+    lit_config.fatal("/usr/bin/python3 cannot import torch, which the PyTorch "
+                     "oracle tests need: run scripts/install-deps (installs "
+                     "python3-torch), or set GNNC_TESTS_WITHOUT_TORCH=1 to "
+                     "skip those tests knowingly")

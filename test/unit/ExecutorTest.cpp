@@ -478,6 +478,12 @@ TEST_F(ExecutorTest, RunsReuseTheArenaAcrossRunsAndGraphSizes) {
   EXPECT_EQ(stats.outputBytes, 64);
   EXPECT_GT(stats.arenaBytes, 0);
   EXPECT_GE(stats.bufferBytes, stats.arenaBytes + stats.outputBytes);
+  // The run's time covers mapping its fresh memory as well as every step.
+  double stepSeconds = 0;
+  for (const StageTiming &t : stats.stages)
+    stepSeconds += t.seconds;
+  EXPECT_GT(stats.memorySeconds, 0);
+  EXPECT_GE(stats.totalSeconds, stats.memorySeconds + stepSeconds);
   int64_t smallArena = stats.arenaBytes;
   Tensor second = runOn(g.graph(), x, nullptr);
   Tensor other = runOn(big, x2, &stats);

@@ -48,7 +48,13 @@ struct StageTiming {
 
 struct RunStats {
   std::vector<StageTiming> stages;
+  /// The whole run: from the call to the returned output, the memory the
+  /// run maps included, so it is what a caller waits for.
   double totalSeconds = 0;
+  /// Of totalSeconds, allocating and mapping the pages of fresh result
+  /// memory: the arena on the first run of a graph size, the output on
+  /// every run.
+  double memorySeconds = 0;
   /// Memory for step results: the arena reused across runs of one graph
   /// size, the returned output (fresh per run), all results together (what
   /// allocating each afresh would take) and the widest set alive at once.

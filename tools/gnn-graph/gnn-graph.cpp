@@ -3,6 +3,9 @@
 //   gnn-graph generate --kind=rmat|uniform --vertices=N --edges=E
 //                      [--features=F] [--seed=S] --out=PREFIX
 //   gnn-graph stats --graph=FILE [--num-nodes=N]
+//   gnn-graph partition --graph=FILE --features=X.npy [--edge-attr=E.npy]
+//                       [--num-nodes=N] --parts=P --method=range|metis
+//                       --out=DIR
 //
 // Generation is deterministic for a seed, and independent of the thread
 // count: edges are drawn in fixed blocks, each with its own generator seeded
@@ -14,10 +17,17 @@
 // folding: folding ids modulo N would create artificial hubs). Vertex ids
 // are not permuted, so low ids are the high-degree ones.
 //
+// Partitioning writes a partition directory (gnn/Partition.h,
+// docs/distributed.md) and prints what it costs: the edge cut, each part's
+// owned vertices, in-edges and ghost rows, and the bytes a layer exchanges
+// per feature column (every ghost row is received once, 4 bytes a column).
+// --parts may not exceed the vertex count (a part would own nothing).
+//
 //===----------------------------------------------------------------------===//
 
 #include "gnn/Graph.h"
 #include "gnn/Npy.h"
+#include "gnn/Partition.h"
 #include "gnn/Tensor.h"
 
 #include "absl/flags/flag.h"
@@ -30,6 +40,7 @@
 #include <cstdint>
 #include <cstring>
 #include <new>
+#include <optional>
 #include <random>
 #include <string>
 #include <thread>
@@ -38,14 +49,23 @@
 ABSL_FLAG(std::string, kind, "rmat", "generate: rmat or uniform");
 ABSL_FLAG(int64_t, vertices, -1, "generate: number of vertices N");
 ABSL_FLAG(int64_t, edges, -1, "generate: number of edges E");
-ABSL_FLAG(int64_t, features, 0,
-          "generate: feature columns F (0: no features file)");
+// A string: generate takes a column count, partition a file.
+ABSL_FLAG(std::string, features, "",
+          "generate: feature columns F (default 0: no features file); "
+          "partition: features .npy (float32 [N, F])");
 ABSL_FLAG(uint64_t, seed, 1, "generate: random seed");
 ABSL_FLAG(std::string, out, "",
-          "generate: output prefix (PREFIX.edges.npy, PREFIX.features.npy)");
-ABSL_FLAG(std::string, graph, "", "stats: graph file (.npy or text)");
+          "generate: output prefix (PREFIX.edges.npy, PREFIX.features.npy); "
+          "partition: the partition directory");
+ABSL_FLAG(std::string, graph, "",
+          "stats, partition: graph file (.npy or text)");
 ABSL_FLAG(int64_t, num_nodes, -1,
-          "stats: vertex count (default: largest id + 1)");
+          "stats: vertex count (default: largest id + 1); partition: must "
+          "equal the feature rows if given");
+ABSL_FLAG(std::string, edge_attr, "",
+          "partition: edge features .npy (float32 [E, D], graph file order)");
+ABSL_FLAG(int64_t, parts, -1, "partition: number of parts, in [1, vertices]");
+ABSL_FLAG(std::string, method, "", "partition: range or metis");
 
 namespace {
 
@@ -161,7 +181,11 @@ int runGenerate() {
   std::string kind = absl::GetFlag(FLAGS_kind);
   int64_t n = absl::GetFlag(FLAGS_vertices);
   int64_t e = absl::GetFlag(FLAGS_edges);
-  int64_t f = absl::GetFlag(FLAGS_features);
+  int64_t f = 0;
+  std::string featuresText = absl::GetFlag(FLAGS_features);
+  if (!featuresText.empty() && llvm::StringRef(featuresText).getAsInteger(10, f))
+    return fail("--features must be a column count for generate, found '" +
+                featuresText + "'");
   uint64_t seed = absl::GetFlag(FLAGS_seed);
   std::string out = absl::GetFlag(FLAGS_out);
   if (kind != "rmat" && kind != "uniform")
@@ -242,6 +266,90 @@ int runStats() {
   return 0;
 }
 
+int runPartition() {
+  std::string graphPath = absl::GetFlag(FLAGS_graph);
+  std::string featuresPath = absl::GetFlag(FLAGS_features);
+  std::string edgeAttrPath = absl::GetFlag(FLAGS_edge_attr);
+  std::string method = absl::GetFlag(FLAGS_method);
+  std::string out = absl::GetFlag(FLAGS_out);
+  int64_t parts = absl::GetFlag(FLAGS_parts);
+  int64_t numNodes = absl::GetFlag(FLAGS_num_nodes);
+  if (graphPath.empty())
+    return fail("--graph=FILE must be given");
+  if (featuresPath.empty())
+    return fail("--features=X.npy must be given");
+  if (parts == -1)
+    return fail("--parts=P must be given");
+  if (parts < 1 || parts > (1 << 16))
+    return fail("--parts must be in [1, 65536], found " + llvm::Twine(parts));
+  gnn::PartitionMethod kind;
+  if (method == "range")
+    kind = gnn::PartitionMethod::Range;
+  else if (method == "metis")
+    kind = gnn::PartitionMethod::Metis;
+  else
+    return fail("--method must be range or metis, found '" + method + "'");
+  if (out.empty())
+    return fail("--out=DIR must be given");
+
+  llvm::Expected<gnn::Tensor> x = gnn::readNpyF32(featuresPath, 2);
+  if (!x)
+    return fail(llvm::toString(x.takeError()));
+  int64_t n = x->shape[0];
+  if (numNodes >= 0 && numNodes != n)
+    return fail(featuresPath + ": has " + llvm::Twine(n) +
+                " rows but --num-nodes is " + llvm::Twine(numNodes));
+  if (parts > std::max<int64_t>(n, 1))
+    return fail("--parts=" + llvm::Twine(parts) + " is more than the " +
+                llvm::Twine(n) + " vertices: a part would own no vertex");
+  llvm::Expected<gnn::Graph> g = gnn::loadGraph(graphPath, n);
+  if (!g)
+    return fail(llvm::toString(g.takeError()));
+  // Edge features are given in the graph file's order; parts store them in
+  // CSR order, as kernels read them.
+  std::optional<gnn::Tensor> edgeAttr;
+  if (!edgeAttrPath.empty()) {
+    llvm::Expected<gnn::Tensor> rows = gnn::readNpyF32(edgeAttrPath, 2);
+    if (!rows)
+      return fail(llvm::toString(rows.takeError()));
+    llvm::Expected<gnn::Tensor> csr =
+        gnn::edgeFeaturesToCsr(*g, *rows, edgeAttrPath);
+    if (!csr)
+      return fail(llvm::toString(csr.takeError()));
+    edgeAttr = std::move(*csr);
+  }
+
+  llvm::Expected<std::vector<int32_t>> owner =
+      gnn::assignParts(*g, int(parts), kind);
+  if (!owner)
+    return fail(graphPath + ": " + llvm::toString(owner.takeError()));
+  if (llvm::Error err = gnn::writePartitionDirectory(
+          out, *g, *owner, int(parts), method, &*x,
+          edgeAttr ? &*edgeAttr : nullptr))
+    return fail(llvm::toString(std::move(err)));
+
+  gnn::PartitionSummary s = gnn::summarizePartition(*g, *owner, int(parts));
+  int64_t e = g->numEdges(), ghostRows = 0;
+  llvm::outs() << "partitioned " << n << " vertices, " << e << " edges into "
+               << parts << " parts (" << method << ")\n"
+               << "edge cut: " << s.cutEdges << " of " << e << " edges ("
+               << llvm::format("%.2f", e ? 100.0 * s.cutEdges / e : 0.0)
+               << "%)\n";
+  for (int64_t p = 0; p < parts; ++p) {
+    llvm::outs() << "part " << p << ": " << s.owned[p] << " owned vertices, "
+                 << s.edges[p] << " edges, " << s.ghosts[p] << " ghost rows\n";
+    ghostRows += s.ghosts[p];
+  }
+  int64_t f = x->shape[1];
+  llvm::outs() << "ghost rows: " << ghostRows << " in all\n"
+               << "exchange per layer: " << ghostRows * 4
+               << " bytes per feature column (ghost rows x 4 bytes); "
+               << ghostRows * 4 * f << " bytes at the input's " << f
+               << " columns\n"
+               << "wrote " << out << "\n";
+  return 0;
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -250,7 +358,10 @@ int main(int argc, char **argv) {
       "  gnn-graph generate --kind=rmat|uniform --vertices=N --edges=E "
       "[--features=F] [--seed=S] --out=PREFIX\n"
       "  gnn-graph stats --graph=FILE [--num-nodes=N]\n"
-      "  gnn-graph convert | partition   (not implemented yet)");
+      "  gnn-graph partition --graph=FILE --features=X.npy "
+      "[--edge-attr=E.npy] [--num-nodes=N] --parts=P --method=range|metis "
+      "--out=DIR\n"
+      "  gnn-graph convert   (not implemented yet)");
   // Flags are spelled with hyphens (--num-nodes) on our command lines, but
   // Abseil names are C identifiers: accept both spellings.
   std::vector<std::string> storage(argv, argv + argc);
@@ -282,10 +393,12 @@ int main(int argc, char **argv) {
       return runGenerate();
     if (cmd == "stats")
       return runStats();
+    if (cmd == "partition")
+      return runPartition();
   } catch (const std::bad_alloc &) {
     return fail("out of memory");
   }
-  if (cmd == "convert" || cmd == "partition") {
+  if (cmd == "convert") {
     llvm::errs() << "gnn-graph: error: '" << cmd
                  << "' is not implemented yet\n";
     return 2;

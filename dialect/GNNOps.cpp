@@ -431,6 +431,24 @@ LogicalResult LaunchOp::verifySymbolUses(SymbolTableCollection &symbols) {
   return success();
 }
 
+/// Gathered inputs are vertex tensors, named once each, in order.
+LogicalResult LaunchOp::verify() {
+  std::optional<ArrayRef<int64_t>> gathers = getGathers();
+  if (!gathers)
+    return success();
+  int64_t previous = -1;
+  for (int64_t i : *gathers) {
+    if (i <= previous || i >= int64_t(getInputs().size()))
+      return emitOpError("gathers must list input positions in increasing "
+                         "order, got ")
+             << i;
+    if (!isa<VertexType>(getInputs()[i].getType()))
+      return emitOpError("gathers input #") << i << ", which is not a vertex tensor";
+    previous = i;
+  }
+  return success();
+}
+
 /// Same shape but for the last dimension, which adds up.
 LogicalResult ConcatOp::verify() {
   if (getInputs().empty())

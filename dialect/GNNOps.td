@@ -378,15 +378,21 @@ def GNN_LaunchOp : GNN_Op<"launch", [DeclareOpInterfaceMethods<SymbolUserOpInter
     graph (in-edge offsets, then sources), the inputs in order, then the
     result. The runtime splits `[0, N)` among threads; with
     `edge_balanced` the ranges hold equal numbers of in-edges.
+
+    `gathers` lists the inputs (by position) whose rows the kernel reads at
+    in-edge sources (`_j`): on a graph part those rows include other parts'
+    vertices, which the distributed runtime fetches before the launch.
   }];
   let arguments = (ins FlatSymbolRefAttr:$kernel, GNN_GraphType:$graph,
                        Variadic<GNN_Elementwise>:$inputs,
+                       OptionalAttr<DenseI64ArrayAttr>:$gathers,
                        UnitAttr:$edge_balanced);
   let results = (outs GNN_FeatureTensor:$result);
   let assemblyFormat = [{
-    $kernel `(` $graph (`,` $inputs^)? `)` attr-dict `:` type($graph)
-    (`,` type($inputs)^)? `->` type($result)
+    $kernel `(` $graph (`,` $inputs^)? `)` (`gathers` $gathers^)? attr-dict
+    `:` type($graph) (`,` type($inputs)^)? `->` type($result)
   }];
+  let hasVerifier = 1;
 }
 
 //===----------------------------------------------------------------------===//

@@ -232,13 +232,15 @@ private:
 
   /// Replaces `stage` by a gnn.launch of `kernel`.
   void replaceWithLaunch(Operation *stage, func::FuncOp kernel, Value graph,
-                         ValueRange inputs, bool edgeBalanced) {
+                         ValueRange inputs, bool edgeBalanced,
+                         ArrayRef<int64_t> gathers = {}) {
     OpBuilder b(stage);
     auto launch = b.create<LaunchOp>(stage->getLoc(),
                                      stage->getResult(0).getType(),
-                                     kernel.getSymName(), graph, inputs);
-    if (edgeBalanced)
-      launch.setEdgeBalanced(true);
+                                     kernel.getSymName(), graph, inputs,
+                                     /*gathers=*/nullptr, edgeBalanced);
+    if (!gathers.empty())
+      launch.setGathers(gathers);
     stage->getResult(0).replaceAllUsesWith(launch.getResult());
     stage->erase();
   }
@@ -617,7 +619,14 @@ private:
       acc = emitUpdate(kb, stage, uniformValues, acc, v);
     kb.storeRow(kb.result(), acc, v);
 
-    replaceWithLaunch(stage, kernel, graph, stage.getInputs(), true);
+    // The inputs read at in-edge sources, for the distributed runtime.
+    SmallVector<int64_t> gathers;
+    for (Operation &op : body)
+      if (auto get = dyn_cast<GetVertexOp>(op); get && get.getSide() == Side::Source)
+        gathers.push_back(cast<BlockArgument>(get.getTensor()).getArgNumber());
+    llvm::sort(gathers);
+    gathers.erase(std::unique(gathers.begin(), gathers.end()), gathers.end());
+    replaceWithLaunch(stage, kernel, graph, stage.getInputs(), true, gathers);
     return success();
   }
 

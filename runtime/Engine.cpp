@@ -44,8 +44,9 @@ static double secondsSince(clock_type::time_point start) {
 //===----------------------------------------------------------------------===//
 
 Model::Model(std::unique_ptr<CompiledModel> compiled, int threads,
-             CompileStats stats)
-    : compiled(std::move(compiled)), threads(threads), stats(std::move(stats)) {}
+             CompileStats stats, std::string object)
+    : compiled(std::move(compiled)), object(std::move(object)),
+      threads(threads), stats(std::move(stats)) {}
 Model::~Model() = default;
 
 const std::vector<ParamInfo> &Model::parameters() const {
@@ -89,6 +90,16 @@ llvm::Expected<Tensor> Model::run(const Graph &graph, const Tensor &features,
   RunOptions options;
   options.threads = threads;
   return compiled->run(graph, features, &edgeFeaturesCsr, options, stats);
+}
+
+llvm::Expected<Tensor> Model::run(const Graph &graph, Tensor &features,
+                                  const Tensor *edgeFeaturesCsr,
+                                  HaloExchange &exchange, RunStats *stats) {
+  std::lock_guard<std::mutex> lock(runMutex);
+  RunOptions options;
+  options.threads = threads;
+  options.exchange = &exchange;
+  return compiled->run(graph, features, edgeFeaturesCsr, options, stats);
 }
 
 //===----------------------------------------------------------------------===//
@@ -148,6 +159,7 @@ Engine::Impl::build(mlir::ModuleOp module, CompileStats stats,
   auto loadStart = clock_type::now();
   if (!path.empty()) {
     if (auto object = readEntry(path, keyLine)) {
+      std::string bytes = object->getBuffer().str();
       auto compiled = CompiledModel::loadObject(std::move(object), context);
       if (compiled) {
         detail::touchEntry(path);
@@ -155,8 +167,9 @@ Engine::Impl::build(mlir::ModuleOp module, CompileStats stats,
         stats.cacheFile = path;
         stats.loadSeconds = secondsSince(loadStart);
         stats.totalSeconds = secondsSince(start);
-        return std::unique_ptr<Model>(new Model(
-            std::move(*compiled), options.threads, std::move(stats)));
+        return std::unique_ptr<Model>(new Model(std::move(*compiled),
+                                                options.threads, std::move(stats),
+                                                std::move(bytes)));
       }
       // A damaged entry: compile afresh and overwrite it.
       stats.cacheMessage = "ignored a bad entry: " +
@@ -196,7 +209,24 @@ Engine::Impl::build(mlir::ModuleOp module, CompileStats stats,
   stats.loadSeconds = secondsSince(loadStart);
   stats.totalSeconds = secondsSince(start);
   return std::unique_ptr<Model>(
-      new Model(std::move(*compiled), options.threads, std::move(stats)));
+      new Model(std::move(*compiled), options.threads, std::move(stats),
+                std::string(object->data(), object->size())));
+}
+
+llvm::Expected<std::unique_ptr<Model>>
+Engine::loadObject(llvm::StringRef object, const std::string &name) {
+  std::lock_guard<std::mutex> lock(impl->mutex);
+  auto start = clock_type::now();
+  auto compiled = CompiledModel::loadObject(
+      llvm::MemoryBuffer::getMemBufferCopy(object, name), impl->context);
+  if (!compiled)
+    return compiled.takeError();
+  CompileStats stats;
+  stats.loadSeconds = stats.totalSeconds = secondsSince(start);
+  stats.cacheMessage = "loaded from " + name;
+  return std::unique_ptr<Model>(new Model(std::move(*compiled),
+                                          impl->options.threads,
+                                          std::move(stats), object.str()));
 }
 
 llvm::Expected<mlir::OwningOpRef<mlir::ModuleOp>>

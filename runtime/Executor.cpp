@@ -257,13 +257,22 @@ llvm::Expected<Tensor> CompiledModel::run(const Graph &graph,
   const Schedule &s = impl->schedule;
   if (!impl->weightsBound && !s.params.empty())
     return makeError("weights are not bound");
+  // Kernels compute the rows of the n destination vertices; on a graph
+  // part, vertex tensors also hold rows for the ghosts, which only the
+  // exchange writes.
   int64_t n = graph.numVertices();
+  int64_t ghosts = graph.numGhosts();
+  int64_t vertexRows = n + ghosts;
+  if (ghosts > 0 && !options.exchange)
+    return makeError("the graph is a part with ghost vertices, but the run "
+                     "has no exchange to fill them");
   const Slot &in = s.slots[s.input];
-  if (features.shape.size() != 2 || features.shape[0] != n ||
+  if (features.shape.size() != 2 || features.shape[0] != vertexRows ||
       features.shape[1] != in.rowSize)
     return makeError("features have shape " + formatShape(features.shape) +
-                     ", expected [" + llvm::Twine(n) + ", " +
-                     llvm::Twine(in.rowSize) + "]");
+                     ", expected [" + llvm::Twine(vertexRows) + ", " +
+                     llvm::Twine(in.rowSize) + "]" +
+                     (ghosts ? " (owned and ghost rows)" : ""));
   int64_t numEdges = graph.numEdges();
   if (s.edgeInput >= 0) {
     const Slot &ein = s.slots[s.edgeInput];
@@ -281,6 +290,9 @@ llvm::Expected<Tensor> CompiledModel::run(const Graph &graph,
   }
   // Rows of a slot's tensor: one per vertex or one per edge.
   auto rowsOf = [&](int slot) { return s.slots[slot].edges ? numEdges : n; };
+  auto storedRowsOf = [&](int slot) {
+    return s.slots[slot].edges ? numEdges : vertexRows;
+  };
 
   std::lock_guard<std::mutex> lock(impl->runMutex);
   // Timed from here: what the run maps and allocates is part of it.
@@ -289,10 +301,10 @@ llvm::Expected<Tensor> CompiledModel::run(const Graph &graph,
   omp_set_num_threads(threads);
 
   MemoryPlan &plan = impl->plan;
-  if (plan.vertices != n || plan.edges != numEdges) {
+  if (plan.vertices != vertexRows || plan.edges != numEdges) {
     impl->arena = AlignedArray<float>(); // the old one goes first
     plan.vertices = -1; // no plan without its arena, should allocation throw
-    MemoryPlan next = planMemory(s, n, numEdges);
+    MemoryPlan next = planMemory(s, vertexRows, numEdges);
     impl->arena = AlignedArray<float>(next.arenaBytes / sizeof(float));
     prefault(impl->arena.data(), next.arenaBytes);
     plan = std::move(next);
@@ -305,7 +317,7 @@ llvm::Expected<Tensor> CompiledModel::run(const Graph &graph,
   if (s.slots[outputSlot].kind == SlotKind::Buffer) {
     // Exactly the output's elements (the Tensor's size); AlignedArray's
     // allocation is rounded up to 64 bytes like the plan's outputBytes.
-    int64_t elements = rowsOf(outputSlot) * s.slots[outputSlot].rowSize;
+    int64_t elements = storedRowsOf(outputSlot) * s.slots[outputSlot].rowSize;
     assert(int64_t(((elements * sizeof(float) + 63) / 64) * 64) >= plan.outputBytes);
     outputBuffer = AlignedArray<float>(elements);
     prefault(outputBuffer.data(), elements * sizeof(float));
@@ -343,8 +355,43 @@ llvm::Expected<Tensor> CompiledModel::run(const Graph &graph,
   std::vector<int64_t> edgeRowChunks = splitRows(
       numEdges, std::max<int64_t>(1, std::min<int64_t>(numEdges, threads * 16)));
 
+  // On a graph part: whether each storage slot's ghost rows hold its
+  // owners' current rows.
+  std::vector<bool> ghostsCurrent(s.slots.size(), false);
+  auto exchangeGathered = [&](const Step &step) -> llvm::Error {
+    for (int view : step.gathers) {
+      int slot = plan.storage[view];
+      if (ghostsCurrent[slot])
+        continue;
+      auto start = std::chrono::steady_clock::now();
+      ExchangeTiming timing;
+      int producer = -1;
+      for (size_t k = 0; k < s.steps.size(); ++k)
+        if (plan.storage[s.steps[k].result] == slot)
+          producer = k;
+      timing.tensor = producer >= 0 ? s.steps[producer].label : "features";
+      timing.rowFloats = s.slots[slot].rowSize;
+      if (llvm::Error e = options.exchange->exchange(dataOf(slot),
+                                                     s.slots[slot].rowSize, timing))
+        return e;
+      ghostsCurrent[slot] = true;
+      if (stats) {
+        timing.seconds = std::chrono::duration<double>(
+                             std::chrono::steady_clock::now() - start)
+                             .count();
+        stats->stages.push_back({"exchange " + timing.tensor, timing.seconds});
+        stats->exchanges.push_back(std::move(timing));
+      }
+    }
+    return llvm::Error::success();
+  };
+
   for (size_t i = 0; i < s.steps.size(); ++i) {
     const Step &step = s.steps[i];
+    if (options.exchange && !step.gathers.empty())
+      if (llvm::Error e = exchangeGathered(step))
+        return std::move(e);
+    ghostsCurrent[plan.storage[step.result]] = false;
     auto stepStart = std::chrono::steady_clock::now();
     const Slot &result = s.slots[step.result];
     float *out = dataOf(step.result);
@@ -394,7 +441,7 @@ llvm::Expected<Tensor> CompiledModel::run(const Graph &graph,
     output.shape.push_back(d);
   if (s.slots[outputSlot].kind == SlotKind::Features) {
     output = Tensor(output.shape);
-    std::copy(features.data(), features.data() + features.numElements(),
+    std::copy(features.data(), features.data() + output.numElements(),
               output.data());
   } else {
     output.values = std::move(outputBuffer);

@@ -340,4 +340,37 @@ llvm::Expected<Tensor> edgeFeaturesToCsr(const Graph &graph, const Tensor &rows,
   return out;
 }
 
+llvm::Expected<Graph> Graph::fromCsr(int64_t numVertices, int64_t numGhosts,
+                                     AlignedArray<int64_t> offsets,
+                                     AlignedArray<int32_t> sources,
+                                     AlignedArray<int64_t> edgeIds,
+                                     const std::string &source) {
+  if (numVertices < 0 || numGhosts < 0 || numVertices + numGhosts > kMaxVertices)
+    return fail(source, "vertex counts " + llvm::Twine(numVertices) + " + " +
+                            llvm::Twine(numGhosts) + " ghosts are out of range");
+  int64_t numEdges = sources.size();
+  if (offsets.size() != size_t(numVertices + 1) || edgeIds.size() != size_t(numEdges))
+    return fail(source, "CSR arrays have inconsistent sizes");
+  const int64_t *off = offsets.data();
+  if (off[0] != 0 || off[numVertices] != numEdges)
+    return fail(source, "CSR offsets do not span the edges");
+  for (int64_t v = 0; v < numVertices; ++v)
+    if (off[v] > off[v + 1])
+      return fail(source, "CSR offsets decrease at vertex " + llvm::Twine(v));
+  uint64_t limit = numVertices + numGhosts;
+  for (int64_t k = 0; k < numEdges; ++k)
+    if (uint64_t(int64_t(sources[k])) >= limit)
+      return fail(source, "edge " + llvm::Twine(k) + " has source id " +
+                              llvm::Twine(sources[k]) + ", not below " +
+                              llvm::Twine(limit));
+  Graph g;
+  g.numVertices_ = numVertices;
+  g.numGhosts_ = numGhosts;
+  g.numEdges_ = numEdges;
+  g.offsets_ = std::move(offsets);
+  g.sources_ = std::move(sources);
+  g.edgeIds_ = std::move(edgeIds);
+  return std::move(g);
+}
+
 } // namespace gnn

@@ -47,6 +47,9 @@ struct Step {
   std::string kernel; // Launch
   KernelFn fn = nullptr;
   bool edgeBalanced = false;
+  /// Launch: the input slots the kernel reads at in-edge sources; on a
+  /// graph part their ghost rows must be current before it runs.
+  std::vector<int> gathers;
   std::string label; // for --stats
 };
 

@@ -167,6 +167,9 @@ llvm::Expected<rt::Schedule> rt::readSchedule(func::FuncOp func) {
       step.label = "kernel @" + step.kernel;
       for (Value v : launch.getInputs())
         step.inputs.push_back(slotOf.lookup(v));
+      if (std::optional<ArrayRef<int64_t>> gathers = launch.getGathers())
+        for (int64_t i : *gathers)
+          step.gathers.push_back(step.inputs[i]);
     } else {
       return makeError("unsupported operation in the schedule: " +
                        op.getName().getStringRef() + " at " + labelOf(&op));

@@ -990,3 +990,21 @@ func.func @edge_loop_rows_shape(%g: !gnn.graph<one_per_vertex>, %w: !gnn.edge<1x
   }
   return
 }
+
+// -----
+
+func.func private @gather_kernel(i64, i64, !llvm.ptr)
+func.func @launch_gathers_param(%g: !gnn.graph<as_given>, %x: !gnn.vertex<4xf32>, %b: tensor<4xf32>) -> !gnn.vertex<4xf32> {
+  // expected-error @+1 {{'gnn.launch' op gathers input #1, which is not a vertex tensor}}
+  %y = gnn.launch @gather_kernel(%g, %x, %b) gathers [1] : !gnn.graph<as_given>, !gnn.vertex<4xf32>, tensor<4xf32> -> !gnn.vertex<4xf32>
+  return %y : !gnn.vertex<4xf32>
+}
+
+// -----
+
+func.func private @gather_kernel(i64, i64, !llvm.ptr)
+func.func @launch_gathers_order(%g: !gnn.graph<as_given>, %x: !gnn.vertex<4xf32>) -> !gnn.vertex<4xf32> {
+  // expected-error @+1 {{'gnn.launch' op gathers must list input positions in increasing order, got 0}}
+  %y = gnn.launch @gather_kernel(%g, %x) gathers [0, 0] : !gnn.graph<as_given>, !gnn.vertex<4xf32> -> !gnn.vertex<4xf32>
+  return %y : !gnn.vertex<4xf32>
+}

@@ -112,7 +112,7 @@ func.func @scalar_param(%g: !gnn.graph<as_given>, %x: !gnn.vertex<4xf32>, %eps: 
 // contributes; no virtual self loop after the loop.
 // CHECK-LABEL: func.func @message_add(
 // CHECK-SAME: %[[G:.*]]: !gnn.graph<as_given>, %[[X:.*]]: !gnn.vertex<4xf32>)
-// CHECK-NEXT: %[[R:.*]] = gnn.launch @message_add_kernel0(%[[G]], %[[X]]) {edge_balanced} : <as_given>, !gnn.vertex<4xf32> -> !gnn.vertex<4xf32>
+// CHECK-NEXT: %[[R:.*]] = gnn.launch @message_add_kernel0(%[[G]], %[[X]]) gathers [0] {edge_balanced} : <as_given>, !gnn.vertex<4xf32> -> !gnn.vertex<4xf32>
 // CHECK-NEXT: return %[[R]]
 // CHECK-LABEL: func.func @message_add_kernel0(
 // CHECK-SAME: %[[LO:.*]]: i64, %[[HI:.*]]: i64, %[[ARGS:.*]]: !llvm.ptr)
@@ -173,7 +173,7 @@ func.func @message_add(%g: !gnn.graph<as_given>, %x: !gnn.vertex<4xf32>) -> !gnn
 // CHECK-LABEL: func.func @message_self_loops(
 // CHECK-SAME: %[[G:.*]]: !gnn.graph<as_given>, %[[X:.*]]: !gnn.vertex<4xf32>)
 // CHECK-NOT: gnn.add_self_loops
-// CHECK-NEXT: %[[R:.*]] = gnn.launch @message_self_loops_kernel0(%[[G]], %[[X]]) {edge_balanced} : <as_given>, !gnn.vertex<4xf32> -> !gnn.vertex<4xf32>
+// CHECK-NEXT: %[[R:.*]] = gnn.launch @message_self_loops_kernel0(%[[G]], %[[X]]) gathers [0] {edge_balanced} : <as_given>, !gnn.vertex<4xf32> -> !gnn.vertex<4xf32>
 // CHECK-NEXT: return %[[R]]
 // CHECK-LABEL: func.func @message_self_loops_kernel0(
 // CHECK: scf.for %[[V:.*]] = %{{.*}} to %{{.*}} step %{{.*}} : i64 {
@@ -391,7 +391,7 @@ func.func @message_min(%g: !gnn.graph<as_given>, %x: !gnn.vertex<4xf32>) -> !gnn
 // channels by a constant shuffle; products and sums may fuse (contract). A
 // vertex with no in-edges gets zeros instead of 0/0.
 // CHECK-LABEL: func.func @softmax_add(
-// CHECK-NEXT: gnn.launch @softmax_add_kernel0(%{{.*}}, %{{.*}}, %{{.*}}) {edge_balanced} : <as_given>, !gnn.vertex<2x3xf32>, !gnn.vertex<2xf32> -> !gnn.vertex<2x3xf32>
+// CHECK-NEXT: gnn.launch @softmax_add_kernel0(%{{.*}}, %{{.*}}, %{{.*}}) gathers [0, 1] {edge_balanced} : <as_given>, !gnn.vertex<2x3xf32>, !gnn.vertex<2xf32> -> !gnn.vertex<2x3xf32>
 // CHECK-LABEL: func.func @softmax_add_kernel0(
 // CHECK: scf.for %[[V:.*]] = %{{.*}} to %{{.*}} step %{{.*}} : i64 {
 // CHECK: %[[AI:.*]] = llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr -> vector<2xf32>
@@ -591,7 +591,7 @@ func.func private @external(!gnn.vertex<4xf32>)
 // CHECK-LABEL: func.func @two_graphs(
 // CHECK-SAME: %[[G0:[^:]*]]: !gnn.graph<as_given>, %[[G1:[^:]*]]: !gnn.graph<as_given>, %[[X:[^:]*]]: !gnn.vertex<4xf32>)
 // CHECK-NEXT: %[[D:.*]] = gnn.launch @two_graphs_kernel0(%[[G1]]) {edge_balanced} : <as_given> -> !gnn.vertex<1xf32>
-// CHECK-NEXT: %[[M:.*]] = gnn.launch @two_graphs_kernel1(%[[G1]], %[[X]]) {edge_balanced} : <as_given>, !gnn.vertex<4xf32> -> !gnn.vertex<4xf32>
+// CHECK-NEXT: %[[M:.*]] = gnn.launch @two_graphs_kernel1(%[[G1]], %[[X]]) gathers [0] {edge_balanced} : <as_given>, !gnn.vertex<4xf32> -> !gnn.vertex<4xf32>
 // CHECK-NEXT: return %[[D]], %[[M]]
 func.func @two_graphs(%g0: !gnn.graph<as_given>, %g1: !gnn.graph<as_given>, %x: !gnn.vertex<4xf32>)
     -> (!gnn.vertex<1xf32>, !gnn.vertex<4xf32>) {

@@ -6,6 +6,10 @@
 // Constructor arguments not given by --set are inferred from the weights'
 // shapes and the features' width (docs/language.md).
 //
+// Under `mpiexec -n P`, or with a partition directory as --graph, it runs
+// distributed, one graph part per rank (DistributedRun.cpp,
+// docs/distributed.md).
+//
 // MODEL may also be graph-level gnn IR (.mlir), for passes under test.
 // A thin host program over gnn/Engine.h, like examples/embed. Compiled
 // kernels are cached on disk (--no-cache, GNNC_CACHE=0 turn that off).
@@ -13,9 +17,10 @@
 // written (atomically) only after everything else succeeded.
 //
 //===----------------------------------------------------------------------===//
-#include "gnn/Engine.h"
+#include "GnnRun.h"
 #include "gnn/Graph.h"
 #include "gnn/Npy.h"
+#include "gnn/Partition.h"
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
@@ -26,27 +31,18 @@
 #include <chrono>
 #include <cmath>
 
-namespace {
-/// gnn-run's flags. They are parsed by hand rather than with llvm::cl,
-/// because libLLVM already registers a global `-threads` option.
-struct Flags {
-  std::string modelPath, graphPath, featuresPath, weightsPath, outputPath;
-  std::string edgeAttrPath;
-  std::string modelName;
-  int64_t numNodes = -1;
-  int threads = 0;
-  bool stats = false;
-  bool cache = true;
-  std::vector<std::string> sets;
-};
-} // namespace
+using gnnrun::Flags;
 
 static const char *kUsage =
     "usage: gnn-run MODEL.gnn|MODEL.mlir --graph G --features X.npy\n"
     "               [--weights W.safetensors] --output Y.npy [--num-nodes N]\n"
     "               [--edge-attr E.npy]\n"
     "               [--threads N] [--set name=value]... [--model NAME] [--stats]\n"
-    "               [--no-cache]\n";
+    "               [--no-cache]\n"
+    "       mpiexec -n P gnn-run MODEL --graph PARTITION_DIR\n"
+    "               [--weights W.safetensors] --output Y.npy | --output-dir DIR\n"
+    "               [--threads N] ... (one part per rank; with an edge list as\n"
+    "               --graph, --features X.npy, it is split by range first)\n";
 
 [[noreturn]] static void fail(const llvm::Twine &message) {
   llvm::errs() << "gnn-run: error: " << message << "\n";
@@ -73,8 +69,6 @@ static int64_t parseInteger(llvm::StringRef flag, llvm::StringRef text) {
 
 static Flags parseFlags(int argc, char **argv) {
   Flags f;
-  std::vector<std::string *> required{&f.graphPath, &f.featuresPath,
-                                      &f.outputPath};
   for (int i = 1; i < argc; ++i) {
     llvm::StringRef arg = argv[i];
     if (arg == "--help" || arg == "-h") {
@@ -110,6 +104,7 @@ static Flags parseFlags(int argc, char **argv) {
     else if (name == "weights") f.weightsPath = value();
     else if (name == "edge-attr") f.edgeAttrPath = value();
     else if (name == "output") f.outputPath = value();
+    else if (name == "output-dir") f.outputDir = value();
     else if (name == "model") f.modelName = value();
     else if (name == "set") f.sets.push_back(value());
     else if (name == "num-nodes") f.numNodes = parseInteger(name, value());
@@ -118,24 +113,33 @@ static Flags parseFlags(int argc, char **argv) {
   }
   if (f.modelPath.empty())
     fail("no model file given; see --help");
-  const char *names[] = {"--graph", "--features", "--output"};
-  for (size_t k = 0; k < required.size(); ++k)
-    if (required[k]->empty())
-      fail(llvm::Twine("missing required option ") + names[k]);
+  if (f.graphPath.empty())
+    fail("missing required option --graph");
+  // Under mpiexec (hydra sets PMI_SIZE), or on a partition directory.
+  f.distributed = std::getenv("PMI_SIZE") || gnn::isPartitionDirectory(f.graphPath);
+  if (f.featuresPath.empty() && !gnn::isPartitionDirectory(f.graphPath))
+    fail("missing required option --features");
+  if (f.outputPath.empty() == f.outputDir.empty())
+    fail(f.distributed ? "give one of --output and --output-dir"
+                       : "missing required option --output");
+  if (!f.outputDir.empty() && !f.distributed)
+    fail("--output-dir writes one shard per rank: run under mpiexec, or on "
+         "a partition directory");
   return f;
 }
 
 /// The model's compile options from the flags; the input width is the
 /// features'.
-static gnn::CompileOptions compileOptions(const Flags &flags,
-                                          int64_t inputFeatures,
-                                          std::optional<int64_t> edgeFeatures,
-                                          const gnn::WeightMap *weights) {
+static llvm::Expected<gnn::CompileOptions>
+compileOptions(const Flags &flags, int64_t inputFeatures,
+               std::optional<int64_t> edgeFeatures,
+               const gnn::WeightMap *weights) {
   gnn::CompileOptions options;
   for (const std::string &s : flags.sets) {
     auto [name, value] = llvm::StringRef(s).split('=');
     if (name.empty() || !llvm::StringRef(s).contains('='))
-      fail("--set expects name=value, got '" + s + "'");
+      return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                     "--set expects name=value, got '" + s + "'");
     options.overrides.emplace_back(name.str(), value.str());
   }
   options.inputFeatures = inputFeatures;
@@ -149,9 +153,67 @@ static gnn::CompileOptions compileOptions(const Flags &flags,
   return options;
 }
 
+llvm::Expected<std::unique_ptr<gnn::Model>>
+gnnrun::compileModel(gnn::Engine &engine, const Flags &flags,
+                     int64_t inputFeatures, std::optional<int64_t> edgeFeatures,
+                     const gnn::WeightMap *weights) {
+  auto options = compileOptions(flags, inputFeatures, std::nullopt, weights);
+  if (!options)
+    return options.takeError();
+  // The edge feature width is the model's edge_dim where it has one (a
+  // file of another width is then reported by checkInputs, naming the
+  // file), else the width of the edge features given.
+  auto compiled = engine.compileFile(flags.modelPath, *options);
+  if (compiled || !edgeFeatures)
+    return compiled;
+  std::string message = llvm::toString(compiled.takeError());
+  if (!llvm::StringRef(message).contains(
+          "cannot tell the width of the edge features"))
+    return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
+  options->edgeFeatures = edgeFeatures;
+  return engine.compileFile(flags.modelPath, *options);
+}
+
+std::string gnnrun::formatCompileError(const std::string &message,
+                                       const std::string &prefix) {
+  if (llvm::StringRef(message).split('\n').first.contains(": error: "))
+    return message;
+  return "gnn-run: error: " + prefix + message;
+}
+
+std::string gnnrun::checkInputs(const gnn::Model &model, const Flags &flags,
+                                const std::string &featuresName,
+                                int64_t featureWidth,
+                                const std::string &edgeName,
+                                std::optional<int64_t> edgeWidth,
+                                int64_t numEdges) {
+  const std::vector<int64_t> &inShape = model.inputShape();
+  if (inShape.size() != 1 || inShape[0] != featureWidth)
+    return featuresName + ": has " + std::to_string(featureWidth) +
+           " features per vertex but the model expects " +
+           gnn::formatShape(inShape);
+  if (model.takesEdgeFeatures() && !edgeWidth)
+    return flags.modelPath + ": the model's forward() takes edge features "
+           "(edge_attr); pass --edge-attr E.npy (float32 [" +
+           std::to_string(numEdges) + ", " +
+           std::to_string(model.edgeInputShape().front()) + "])";
+  if (!model.takesEdgeFeatures() && edgeWidth)
+    return edgeName +
+           (flags.edgeAttrPath.empty() ? ": has edge features"
+                                       : ": --edge-attr given") +
+           ", but the model's forward() takes no edge features (edge_attr)";
+  if (edgeWidth && model.edgeInputShape() != std::vector<int64_t>{*edgeWidth})
+    return edgeName + ": has " + std::to_string(*edgeWidth) +
+           " features per edge but the model expects " +
+           gnn::formatShape(model.edgeInputShape());
+  return "";
+}
+
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   Flags flags = parseFlags(argc, argv);
+  if (flags.distributed)
+    return gnnrun::runDistributed(flags);
   const std::string &featuresPath = flags.featuresPath;
 
   using clock = std::chrono::steady_clock;
@@ -193,54 +255,24 @@ int main(int argc, char **argv) {
   engineOptions.threads = flags.threads;
   engineOptions.cache = flags.cache;
   gnn::Engine engine(engineOptions);
-  // The edge feature width is the model's edge_dim where it has one (a
-  // file of another width is then reported below, naming the file), else
-  // the width of --edge-attr.
-  auto compiled = engine.compileFile(
-      flags.modelPath, compileOptions(flags, features.shape[1], std::nullopt,
-                                     weightsOrNull));
-  if (!compiled && edgeAttr) {
-    std::string message = llvm::toString(compiled.takeError());
-    if (!llvm::StringRef(message).contains(
-            "cannot tell the width of the edge features"))
-      compiled = llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                         message);
-    else
-      compiled = engine.compileFile(
-          flags.modelPath,
-          compileOptions(flags, features.shape[1], edgeAttr->shape[1],
-                         weightsOrNull));
-  }
+  auto compiled = gnnrun::compileModel(
+      engine, flags, features.shape[1],
+      edgeAttr ? std::optional<int64_t>(edgeAttr->shape[1]) : std::nullopt,
+      weightsOrNull);
   if (!compiled) {
-    // Compiler diagnostics come formatted (file:line:col: error: ..., the
-    // line and a caret): print them as they are.
-    std::string message = llvm::toString(compiled.takeError());
-    if (llvm::StringRef(message).split('\n').first.contains(": error: ")) {
-      llvm::errs() << message << "\n";
-      std::exit(1);
-    }
-    fail(message);
+    llvm::errs() << gnnrun::formatCompileError(
+                        llvm::toString(compiled.takeError()))
+                 << "\n";
+    std::exit(1);
   }
   std::unique_ptr<gnn::Model> model = std::move(*compiled);
-  const std::vector<int64_t> &inShape = model->inputShape();
-  if (inShape.size() != 1 || inShape[0] != features.shape[1])
-    fail(featuresPath + ": has " + llvm::Twine(features.shape[1]) +
-         " features per vertex but the model expects " +
-         gnn::formatShape(inShape));
-
-  if (model->takesEdgeFeatures() && !edgeAttr)
-    fail(flags.modelPath + ": the model's forward() takes edge features "
-         "(edge_attr); pass --edge-attr E.npy (float32 [" +
-         llvm::Twine(graph.numEdges()) + ", " +
-         llvm::Twine(model->edgeInputShape().front()) + "])");
-  if (!model->takesEdgeFeatures() && edgeAttr)
-    fail(flags.edgeAttrPath + ": --edge-attr given, but the model's forward() "
-         "takes no edge features (edge_attr)");
-  if (edgeAttr && model->edgeInputShape() !=
-                      std::vector<int64_t>{edgeAttr->shape[1]})
-    fail(flags.edgeAttrPath + ": has " + llvm::Twine(edgeAttr->shape[1]) +
-         " features per edge but the model expects " +
-         gnn::formatShape(model->edgeInputShape()));
+  std::string inputError = gnnrun::checkInputs(
+      *model, flags, featuresPath, features.shape[1],
+      flags.edgeAttrPath,
+      edgeAttr ? std::optional<int64_t>(edgeAttr->shape[1]) : std::nullopt,
+      graph.numEdges());
+  if (!inputError.empty())
+    fail(inputError);
 
   if (!model->parameters().empty()) {
     if (!weights)

@@ -35,9 +35,35 @@ struct ParamInfo {
   std::vector<int64_t> shape;
 };
 
+/// One exchange of ghost rows (HaloExchange) during a run.
+struct ExchangeTiming {
+  std::string tensor; // the step that produced the rows, or "features"
+  int64_t rowFloats = 0;
+  int64_t rowsSent = 0, rowsReceived = 0;
+  int64_t bytesSent = 0, bytesReceived = 0;
+  double seconds = 0;
+};
+
+/// Fills the ghost rows of a vertex tensor on a graph part
+/// (gnn/Partition.h, Graph::numGhosts) from the parts that own them. The
+/// distributed runtime implements it over MPI. It is collective: every
+/// part's run makes the same calls in the same order.
+class HaloExchange {
+public:
+  virtual ~HaloExchange() = default;
+  /// `rows` has the part's owned rows, then its ghost rows, each
+  /// `rowFloats` floats; the owned rows are final, the ghost rows are
+  /// overwritten. Fills the counts and time of `timing`.
+  virtual llvm::Error exchange(float *rows, int64_t rowFloats,
+                               ExchangeTiming &timing) = 0;
+};
+
 struct RunOptions {
   /// Worker threads for kernels and oneDNN; 0 means all hardware threads.
   int threads = 0;
+  /// For a graph part: fetches the ghost rows a message stage gathers.
+  /// Null for a whole graph (no ghosts), the single-process path.
+  HaloExchange *exchange = nullptr;
 };
 
 /// Wall time of one schedule step.
@@ -47,7 +73,10 @@ struct StageTiming {
 };
 
 struct RunStats {
+  /// Schedule steps in order, and the exchanges between them ("exchange
+  /// ..."), each also in `exchanges` with its traffic.
   std::vector<StageTiming> stages;
+  std::vector<ExchangeTiming> exchanges;
   /// The whole run: from the call to the returned output, the memory the
   /// run maps included, so it is what a caller waits for.
   double totalSeconds = 0;
@@ -94,7 +123,10 @@ public:
   llvm::Error bindWeights(WeightMap weights, const std::string &source);
 
   /// Full-graph inference: one output row per vertex, in memory the
-  /// caller owns. Step results live in an arena the model keeps for the
+  /// caller owns. On a graph part (graph.numGhosts() > 0) `features` has
+  /// the owned rows then one row per ghost, which the run overwrites with
+  /// the owners' rows through options.exchange; the output has the owned
+  /// rows only. Step results live in an arena the model keeps for the
   /// next run on a graph of the same size, so calls on one model take turns
   /// (a mutex); different models run concurrently.
   llvm::Expected<Tensor> run(const Graph &graph, const Tensor &features,

@@ -128,6 +128,11 @@ public:
   bool takesEdgeFeatures() const;
   const std::vector<int64_t> &edgeInputShape() const;
   const CompileStats &compileStats() const { return stats; }
+  /// The object file the model runs (`gnnc --emit=obj`'s format: kernels
+  /// for this host's CPU and the schedule). Another process on a host of
+  /// the same CPU loads it with Engine::loadObject instead of compiling:
+  /// how the ranks of a distributed run share one compilation.
+  const std::string &objectCode() const { return object; }
 
   /// Takes the weights by state_dict name; entries the model does not use
   /// are ignored (torch's strict=False). Fails, naming `source`, on a
@@ -155,13 +160,23 @@ public:
   llvm::Expected<Tensor> run(const Graph &graph, const Tensor &features,
                              const Tensor &edgeFeaturesCsr,
                              RunStats *stats = nullptr);
+  /// The same on one part of a partitioned graph (gnn/Partition.h), as a
+  /// rank of a distributed run: `features` holds the owned rows then one
+  /// per ghost, which the run overwrites with the owners' rows through
+  /// `exchange` (collective: every part runs together). `edgeFeaturesCsr`
+  /// is null for a model without edge features. The result has the owned
+  /// rows only.
+  llvm::Expected<Tensor> run(const Graph &graph, Tensor &features,
+                             const Tensor *edgeFeaturesCsr,
+                             HaloExchange &exchange, RunStats *stats = nullptr);
 
 private:
   friend class Engine;
   Model(std::unique_ptr<CompiledModel> compiled, int threads,
-        CompileStats stats);
+        CompileStats stats, std::string object);
 
   std::unique_ptr<CompiledModel> compiled;
+  std::string object;
   std::atomic<int> threads;
   CompileStats stats;
   std::mutex runMutex;
@@ -191,6 +206,12 @@ public:
   llvm::Expected<std::unique_ptr<Model>>
   compileSource(const std::string &source, const std::string &fileName,
                 const CompileOptions &options = {});
+
+  /// A model from an object file held in memory (Model::objectCode of a
+  /// model compiled elsewhere, or `gnnc --emit=obj`'s output); `name`
+  /// is what error messages call it. Nothing is compiled or cached.
+  llvm::Expected<std::unique_ptr<Model>> loadObject(llvm::StringRef object,
+                                                    const std::string &name);
 
   /// The cache directory in use, or empty when caching is off.
   const std::string &cacheDirectory() const;

@@ -22,8 +22,12 @@ namespace gnn {
 
 class Graph {
 public:
+  /// Destination vertices: the rows kernels compute.
   int64_t numVertices() const { return numVertices_; }
   int64_t numEdges() const { return numEdges_; }
+  /// Sources owned by other parts (a part's graph, gnn/Partition.h): ids
+  /// numVertices .. numVertices + numGhosts - 1. Zero for a whole graph.
+  int64_t numGhosts() const { return numGhosts_; }
   const int64_t *offsets() const { return offsets_.data(); }
   const int32_t *sources() const { return sources_.data(); }
   const int64_t *edgeIds() const { return edgeIds_.data(); }
@@ -34,10 +38,20 @@ public:
   static Graph fromEdges(int64_t n, const int64_t *src, const int64_t *dst,
                          int64_t numEdges);
 
+  /// A CSR given whole (a graph part): `offsets` has numVertices + 1
+  /// entries from 0 to sources.size(), non-decreasing; every source is
+  /// below numVertices + numGhosts; `edgeIds` (one per edge) names each
+  /// edge's position in the input file. Fails, naming `source`, otherwise.
+  static llvm::Expected<Graph> fromCsr(int64_t numVertices, int64_t numGhosts,
+                                       AlignedArray<int64_t> offsets,
+                                       AlignedArray<int32_t> sources,
+                                       AlignedArray<int64_t> edgeIds,
+                                       const std::string &source);
+
 private:
   friend struct GraphBuilder; // Fills the arrays (Graph.cpp).
 
-  int64_t numVertices_ = 0, numEdges_ = 0;
+  int64_t numVertices_ = 0, numEdges_ = 0, numGhosts_ = 0;
   AlignedArray<int64_t> offsets_; // numVertices + 1
   AlignedArray<int32_t> sources_; // numEdges
   AlignedArray<int64_t> edgeIds_; // numEdges

@@ -2,16 +2,21 @@
 """One PyTorch peer measurement in a process of its own (so that its peak RSS
 is its own): bench.py runs it and reads the JSON object it prints last.
 
-  peer.py run --system eager|script|sampled --model gcn --graph E.npy
+  peer.py run --system eager|script|sparse|sampled --model gcn --graph E.npy
               --features X.npy --weights W.safetensors [--expect Y.npy]
-              [--runs 5] [--threads 2] [--t0 EPOCH]
+              [--float64 R.npy] [--runs 5] [--threads 2] [--t0 EPOCH]
+  peer.py float64 --model gcn --graph E.npy --features X.npy
+              --weights W.safetensors --out R.npy
+                                     the reference evaluated in float64
   peer.py sgemm [--threads 2]        the machine's sgemm rate through torch
   peer.py info                       torch build, BLAS library actually loaded
   peer.py selfcheck                  the sampler at unlimited fanout equals
-                                     full-graph inference
+                                     full-graph inference; the sparse forms
+                                     equal the reference
 
-`run` checks the first result against --expect (gnnc's output, rtol 1e-4; see compare)
-before it times anything; a mismatch is reported and nothing is timed.
+`run` checks the first result against --expect (gnnc's output) by the rule
+of `check` before it times anything; a mismatch is reported and nothing is
+timed.
 """
 
 import time
@@ -32,27 +37,49 @@ import reference  # noqa: E402
 import sampling  # noqa: E402
 import tensors  # noqa: E402
 
-# |actual - expected| <= RTOL |expected| + ATOL, ATOL = max(ATOL_FLOOR,
-# ATOL_SCALE * max |expected|): the e2e tests' rule (rtol 1e-4, atol 1e-5)
-# for outputs of order 1, and an absolute slack proportional to the output's
-# scale where it is large. Sums over hubs' in-edges without normalisation
-# (GIN) reach 1e4 and more, and float32 accumulated in a different order
-# then differs by more than 1e-4 relative on the elements that cancel to
-# near zero; a float64 evaluation shows gnnc and eager PyTorch equally far
-# from it there.
-RTOL, ATOL_FLOOR, ATOL_SCALE = 1e-4, 1e-5, 1e-6
+# The one correctness rule, elementwise against gnnc's output b:
+# |a - b| <= ATOL + RTOL |b| (the e2e tests' tolerances). Where float32
+# summation order alone breaks it (GIN's unnormalised sums over RMAT hubs,
+# elements that cancel to near zero), both outputs are held to the same
+# rule against the reference evaluated in float64, and the peer passes only
+# if gnnc is at least as close to it: no more elements of gnnc's than of
+# the peer's outside the rule. (The largest error of either is one
+# element's rounding, which side it falls on a coin toss; both are
+# recorded.) A peer that computed something else would break the rule
+# against gnnc everywhere, not on a few hub rows, and the sparse forms are
+# shown equal to the reference in float64 by `selfcheck`.
+RTOL, ATOL = 1e-4, 1e-5
 
 
 def compare(actual, expected):
-    """(ok, max abs error, max relative error, atol used)."""
+    """(ok, max abs error, max relative error, elements outside the rule)."""
     if actual.shape != expected.shape:
-        return False, float("inf"), float("inf"), 0.0
+        return False, float("inf"), float("inf"), -1
     expected = expected.astype(np.float64)
-    atol = max(ATOL_FLOOR, ATOL_SCALE * float(np.abs(expected).max(initial=0.0)))
     diff = np.abs(actual.astype(np.float64) - expected)
-    ok = bool(np.all(diff <= atol + RTOL * np.abs(expected)))
+    outside = int(np.count_nonzero(~(diff <= ATOL + RTOL * np.abs(expected))))  # NaN is outside
     rel = diff / np.maximum(np.abs(expected), 1e-30)
-    return ok, float(diff.max(initial=0.0)), float(rel.max(initial=0.0)), atol
+    return outside == 0, float(diff.max(initial=0.0)), float(rel.max(initial=0.0)), outside
+
+
+def check(peer, gnnc, float64_path):
+    """The rule above: {verified, errors...}, or {needs_float64: True} when
+    the rule fails and float64_path holds no reference yet."""
+    ok, abs_err, rel_err, outside = compare(peer, gnnc)
+    out = {"verified": ok, "max_abs_err": abs_err, "max_rel_err": rel_err,
+           "outside_rule": outside, "rtol": RTOL, "atol": ATOL}
+    if ok or not float64_path:
+        return out
+    if not os.path.exists(float64_path):
+        return {**out, "needs_float64": True}
+    ref = np.load(float64_path)
+    _, peer64, _, peer_outside = compare(peer, ref)
+    _, gnnc64, _, gnnc_outside = compare(gnnc, ref)
+    out.update(float64={"peer_max_abs_err": peer64, "gnnc_max_abs_err": gnnc64,
+                        "peer_outside_rule": peer_outside, "gnnc_outside_rule": gnnc_outside,
+                        "elements": int(ref.size)},
+               verified=0 <= gnnc_outside <= peer_outside, verified_by="float64")
+    return out
 
 
 def loaded_blas():
@@ -125,31 +152,72 @@ def cmd_sgemm(args):
 
 
 def cmd_selfcheck(args):
-    """SAGE and GCN modules with random weights on a random graph: the
-    sampler with every in-neighbour taken must reproduce full-graph
-    inference for SAGE (mean of x_j needs only the sampled edges); GCN's
-    normalisation uses subgraph degrees, as PyG's does, so it is not
-    expected to match and is not checked."""
+    """Random weights on a random graph with duplicate edges, self loops and
+    isolated vertices. The sampler with every in-neighbour taken must
+    reproduce full-graph inference for SAGE (mean of x_j needs only the
+    sampled edges; GCN's normalisation uses subgraph degrees, as PyG's
+    does, so it is not expected to match and is not checked). The sparse
+    forms of GCN, SAGE and GIN, in both layouts, must equal the reference
+    in float64 to rounding (1e-9): the same function, not merely close."""
     rng = np.random.default_rng(args.seed)
     n, e, f = 3000, 30000, 32
-    edge_index = np.stack([rng.integers(0, n, e) ** 2 // n, rng.integers(0, n, e)]).astype(np.int64)
+    edge_index = np.stack([rng.integers(0, n, e) ** 2 // n, rng.integers(0, n - 100, e)]).astype(np.int64)
+    edge_index[:, :500] = edge_index[:, 500:1000]  # duplicates
+    edge_index[1, :200] = edge_index[0, :200]  # stored self loops
     x = rng.standard_normal((n, f)).astype(np.float32)
 
     def glorot(o, i):
         b = np.sqrt(6.0 / (o + i))
         return rng.uniform(-b, b, (o, i)).astype(np.float32)
 
-    sd = {"conv1.lin_l.weight": glorot(16, f), "conv1.lin_l.bias": glorot(1, 16)[0],
-          "conv1.lin_r.weight": glorot(16, f), "conv2.lin_l.weight": glorot(4, 16),
-          "conv2.lin_l.bias": glorot(1, 4)[0], "conv2.lin_r.weight": glorot(4, 16)}
-    module = reference.build("sage", sd)
+    sds = {"sage": {}, "gcn": {}, "gin": {}}
+    for layer, (fin, fout) in (("conv1.", (f, 16)), ("conv2.", (16, 4))):
+        sds["sage"].update({layer + "lin_l.weight": glorot(fout, fin), layer + "lin_l.bias": glorot(1, fout)[0],
+                            layer + "lin_r.weight": glorot(fout, fin)})
+        sds["gcn"].update({layer + "lin.weight": glorot(fout, fin), layer + "bias": glorot(1, fout)[0]})
+        sds["gin"].update({layer + "nn.0.weight": glorot(fout, fin), layer + "nn.0.bias": glorot(1, fout)[0],
+                           layer + "nn.2.weight": glorot(fout, fout), layer + "nn.2.bias": glorot(1, fout)[0],
+                           layer + "eps": np.array([0.25], dtype=np.float32)})
+    module = reference.build("sage", sds["sage"])
     with torch.no_grad():
         full = module(torch.from_numpy(x), torch.from_numpy(edge_index)).numpy()
-    out, stats = sampling.run(module, x, edge_index, fanouts=(-1, -1), batch_size=256)
-    ok, abs_err, rel_err, _ = compare(out.numpy(), full)
-    _, stats25 = sampling.run(module, x, edge_index, fanouts=(25, 10), batch_size=256)
-    return {"ok": ok, "max_abs_err": abs_err, "max_rel_err": rel_err,
-            "redundancy_unlimited": stats["redundancy"], "redundancy_25_10": stats25["redundancy"]}
+    csr = sampling.CSRByTarget(edge_index, n)
+    out, stats = sampling.run(module, x, csr, fanouts=(-1, -1), batch_size=256)
+    sampler_ok, abs_err, rel_err, _ = compare(out.numpy(), full)
+    _, stats25 = sampling.run(module, x, csr, fanouts=(25, 10), batch_size=256)
+
+    sparse_err = {}
+    x64, ei = torch.from_numpy(x).double(), torch.from_numpy(edge_index)
+    with torch.no_grad():
+        for name, sd in sds.items():
+            want = reference.build(name, sd).double()(x64, ei)
+            sparse = reference.build(name, sd, sparse=True).double()
+            sparse_err[name] = max(
+                float((sparse(x64, reference.adjacency(name, ei, n, layout, torch.float64)) - want)
+                      .abs().max()) for layout in ("csr", "coo"))
+    sparse_ok = max(sparse_err.values()) <= 1e-9
+    return {"ok": sampler_ok and sparse_ok, "sampler_ok": sampler_ok, "max_abs_err": abs_err,
+            "max_rel_err": rel_err, "redundancy_unlimited": stats["redundancy"],
+            "redundancy_25_10": stats25["redundancy"], "sparse_ok": sparse_ok,
+            "sparse_float64_max_abs_err": sparse_err}
+
+
+def cmd_float64(args):
+    """The reference evaluated in float64, for `check`: the sparse form
+    where the model has one (its memory does not grow with E x F; the
+    self-check shows it is the same function), else the index_add form."""
+    torch.set_num_threads(args.threads)
+    edge_index, x = tensors.load_graph(args.graph, args.features)
+    sd = tensors.read_safetensors(args.weights)
+    ei, x64 = torch.from_numpy(edge_index), torch.from_numpy(x).double()
+    with torch.no_grad():
+        if args.model in reference.SPARSE_MODULES:
+            module = reference.build(args.model, sd, sparse=True).double()
+            out = module(x64, reference.adjacency(args.model, ei, x.shape[0], "csr", torch.float64))
+        else:
+            out = reference.build(args.model, sd).double()(x64, ei)
+    np.save(args.out, out.numpy())
+    return {"out": args.out}
 
 
 def cmd_run(args):
@@ -157,7 +225,9 @@ def cmd_run(args):
     t0 = args.t0 if args.t0 else T_START
     result = {"system": args.system, "model": args.model, "threads": torch.get_num_threads()}
     edge_index, x = tensors.load_graph(args.graph, args.features)
-    module = reference.build(args.model, tensors.read_safetensors(args.weights))
+    n = x.shape[0]
+    weights = tensors.read_safetensors(args.weights)
+    module = reference.build(args.model, weights, sparse=args.system == "sparse")
     ei_t, x_t = torch.from_numpy(edge_index), torch.from_numpy(x)
     result["load_s"] = time.time() - t0
     if args.system == "script":
@@ -165,10 +235,32 @@ def cmd_run(args):
         module = torch.jit.script(module)
         result["script_s"] = time.perf_counter() - t
 
+    # What a sampler or a static-graph user builds once per graph, outside
+    # the timed runs, and reported: the sampler's CSR (PyG's NeighborLoader
+    # converts the graph when it is made); the aggregation matrix in both
+    # layouts, the faster one kept below.
+    adj = {}
+    if args.system == "sampled":
+        t = time.perf_counter()
+        csr = sampling.CSRByTarget(edge_index, n)
+        result["csr_s"] = time.perf_counter() - t
+    elif args.system == "sparse":
+        t = time.perf_counter()
+        adj["coo"] = reference.adjacency(args.model, ei_t, n, "coo")
+        result["adjacency_coo_s"] = time.perf_counter() - t
+        t = time.perf_counter()
+        adj["csr"] = adj["coo"].to_sparse_csr()
+        result["adjacency_csr_s"] = result["adjacency_coo_s"] + time.perf_counter() - t
+
+    layout = "csr"
     if args.system == "sampled":
         def once():
-            out, stats = sampling.run(module, x, edge_index, seed=args.seed)
+            out, stats = sampling.run(module, x, csr, seed=args.seed)
             return out, stats
+    elif args.system == "sparse":
+        def once():
+            with torch.no_grad():
+                return module(x_t, adj[layout]), None
     else:
         def once():
             with torch.no_grad():
@@ -181,11 +273,22 @@ def cmd_run(args):
     if stats:
         result["first_stats"] = stats
     if args.expect and args.system != "sampled":
-        ok, abs_err, rel_err, atol = compare(out.numpy(), np.load(args.expect))
-        result.update(verified=ok, max_abs_err=abs_err, max_rel_err=rel_err,
-                      rtol=RTOL, atol=atol)
-        if not ok:
+        expected = np.load(args.expect)
+        result.update(check(out.numpy(), expected, args.float64))
+        if not result["verified"]:
             return result
+    if args.system == "sparse":
+        # This torch's faster layout for this model and graph, each checked.
+        trial = {}
+        for layout in ("csr", "coo"):
+            out, _ = once()
+            if args.expect and not check(out.numpy(), expected, args.float64)["verified"]:
+                return {**result, "verified": False, "layout": layout}
+            trial[layout] = statistics.median(timed(once) for _ in range(2))
+        layout = min(trial, key=trial.get)
+        adj = {layout: adj[layout]}
+        result.update(layout=layout, layout_trial_s=trial,
+                      adjacency_s=result[f"adjacency_{layout}_s"])
     for _ in range(args.warmup):
         once()
     runs, all_stats = [], []
@@ -205,22 +308,36 @@ def cmd_run(args):
     return result
 
 
+def timed(f):
+    t = time.perf_counter()
+    f()
+    return time.perf_counter() - t
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run")
-    run.add_argument("--system", choices=["eager", "script", "sampled"], required=True)
+    run.add_argument("--system", choices=["eager", "script", "sparse", "sampled"], required=True)
     run.add_argument("--model", choices=sorted(reference.MODULES), required=True)
     run.add_argument("--graph", required=True)
     run.add_argument("--features", required=True)
     run.add_argument("--weights", required=True)
-    run.add_argument("--expect")
+    run.add_argument("--expect", help="gnnc's output, which the first result must match")
+    run.add_argument("--float64", help="the reference in float64 (peer.py float64), for `check`")
     run.add_argument("--runs", type=int, default=5)
     run.add_argument("--warmup", type=int, default=0,
                      help="untimed runs after the first (TorchScript's profiling executor optimises after them)")
     run.add_argument("--threads", type=int, default=2)
     run.add_argument("--seed", type=int, default=0)
     run.add_argument("--t0", type=float, help="epoch seconds when the parent started this process")
+    f64 = sub.add_parser("float64")
+    f64.add_argument("--model", choices=sorted(reference.MODULES), required=True)
+    f64.add_argument("--graph", required=True)
+    f64.add_argument("--features", required=True)
+    f64.add_argument("--weights", required=True)
+    f64.add_argument("--out", required=True)
+    f64.add_argument("--threads", type=int, default=2)
     sg = sub.add_parser("sgemm")
     sg.add_argument("--threads", type=int, default=2)
     sg.add_argument("--reps", type=int, default=5)
@@ -229,7 +346,7 @@ def main():
     sc = sub.add_parser("selfcheck")
     sc.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
-    result = {"run": cmd_run, "sgemm": cmd_sgemm, "info": cmd_info,
+    result = {"run": cmd_run, "float64": cmd_float64, "sgemm": cmd_sgemm, "info": cmd_info,
               "selfcheck": cmd_selfcheck}[args.command](args)
     print(json.dumps(result))
 

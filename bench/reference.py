@@ -12,6 +12,12 @@ faster of the two in this PyTorch, so the peer is not handicapped.
 
 Modules are built from a state_dict with PyG's names (conv1.lin.weight ...)
 and are torch.jit.script-able as written.
+
+The sparse forms (SPARSE_MODULES, `adjacency`) are what a PyG user with a
+static graph runs instead (`cached=True`, or a SparseTensor adj_t): the
+layer's aggregation matrix built once per graph, then per layer a dense
+matmul and one sparse-dense matmul, with no E x F tensor. GCN, SAGE (mean)
+and GIN have one; GAT's weights depend on the features, so it has none.
 """
 
 from typing import Dict, List
@@ -211,7 +217,74 @@ class GAT(torch.nn.Module):
 MODULES = {"gcn": GCN, "sage": SAGE, "gin": GIN, "gat": GAT}
 
 
-def build(name, state_dict):
-    """The reference module for model NAME with weights {name: ndarray}."""
+# --------------------------------------------------------------------------
+# Sparse forms: A[i, j] is the weight of edge j -> i, summed over duplicate
+# edges, so A @ x is exactly the scatter of the forms above.
+
+
+def adjacency(model: str, edge_index: Tensor, num_nodes: int, layout: str = "csr",
+              dtype: torch.dtype = torch.float32) -> Tensor:
+    """The [N, N] aggregation matrix of MODEL's layers, as a sparse COO or
+    CSR tensor: GCN's gcn_norm (add_remaining_self_loops: one self loop per
+    vertex, then D^-1/2 (A + I) D^-1/2 with in-degrees), SAGE's mean (each
+    row divided by its in-degree, at least 1), GIN's plain sum."""
+    if model == "gcn":
+        edge_index = one_self_loop_each(edge_index, num_nodes)
+    src, dst = edge_index[0], edge_index[1]
+    deg = scatter_sum(torch.ones(src.numel(), dtype=dtype), dst, num_nodes)
+    if model == "gcn":
+        dinv = deg.pow(-0.5)
+        dinv = dinv.masked_fill(dinv == float("inf"), 0.0)
+        value = dinv.index_select(0, src) * dinv.index_select(0, dst)
+    elif model == "sage":
+        value = (1.0 / deg.clamp(min=1.0)).index_select(0, dst)
+    elif model == "gin":
+        value = torch.ones(src.numel(), dtype=dtype)
+    else:
+        raise KeyError(model)
+    a = torch.sparse_coo_tensor(torch.stack([dst, src]), value, (num_nodes, num_nodes)).coalesce()
+    return a.to_sparse_csr() if layout == "csr" else a
+
+
+class SparseGCNConv(torch.nn.Module):
+    def __init__(self, sd: Dict[str, Tensor], prefix: str):
+        super().__init__()
+        self.weight = torch.nn.Parameter(sd[prefix + "lin.weight"])
+        self.bias = torch.nn.Parameter(sd[prefix + "bias"])
+
+    def forward(self, x: Tensor, adj: Tensor) -> Tensor:
+        return adj @ F.linear(x, self.weight) + self.bias
+
+
+class SparseSAGEConv(SAGEConv):
+    def forward(self, x: Tensor, adj: Tensor) -> Tensor:
+        return F.linear(adj @ x, self.weight_l, self.bias_l) + F.linear(x, self.weight_r)
+
+
+class SparseGINConv(GINConv):
+    def forward(self, x: Tensor, adj: Tensor) -> Tensor:
+        return self.nn(adj @ x + (1.0 + self.eps) * x)
+
+
+class SparseTwoLayer(torch.nn.Module):
+    """conv2(relu(conv1(x, A)), A), the three models' shape."""
+
+    def __init__(self, conv, sd: Dict[str, Tensor]):
+        super().__init__()
+        self.conv1 = conv(sd, "conv1.")
+        self.conv2 = conv(sd, "conv2.")
+
+    def forward(self, x: Tensor, adj: Tensor) -> Tensor:
+        return self.conv2(torch.relu(self.conv1(x, adj)), adj)
+
+
+SPARSE_MODULES = {"gcn": SparseGCNConv, "sage": SparseSAGEConv, "gin": SparseGINConv}
+
+
+def build(name, state_dict, sparse=False):
+    """The reference module for model NAME with weights {name: ndarray};
+    with SPARSE, its sparse form, called as module(x, adjacency(NAME, ...))."""
     sd = {k: torch.from_numpy(v) for k, v in state_dict.items()}
+    if sparse:
+        return SparseTwoLayer(SPARSE_MODULES[name], sd).eval()
     return MODULES[name](sd).eval()

@@ -8,7 +8,9 @@ hop 1 (hop 2), uniformly without replacement; relabel the sampled vertices
 (targets first) and edges into a subgraph; run the whole model on the
 subgraph and keep the targets' rows. Every layer computes a row for every
 vertex of the subgraph, so rows computed per layer / N is the redundancy a
-full-graph system avoids.
+full-graph system avoids. The in-edge CSR the sampler walks is built once
+per graph (CSRByTarget), as NeighborLoader converts the graph once when it
+is made, and is not part of a run.
 """
 
 import time
@@ -90,12 +92,12 @@ def sample_subgraph(csr, targets, fanouts, rng, local):
     return vertices, edge_index
 
 
-def run(module, x, edge_index, fanouts=(25, 10), batch_size=1024, seed=0):
+def run(module, x, csr, fanouts=(25, 10), batch_size=1024, seed=0):
     """Mini-batch inference over all vertices with MODULE (a torch module
-    taking (x, edge_index)). Returns (output [N, C] tensor, stats dict with
-    the seconds spent sampling and computing and the rows computed)."""
+    taking (x, edge_index)) on the graph CSR (a CSRByTarget). Returns
+    (output [N, C] tensor, stats dict with the seconds spent sampling and
+    computing and the rows computed)."""
     n = x.shape[0]
-    csr = CSRByTarget(edge_index, n)
     rng = np.random.default_rng(seed)
     local = np.full(n, -1, dtype=np.int64)
     out = None

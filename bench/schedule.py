@@ -121,19 +121,17 @@ def step_cost(step, n, e):
     return reads + writes, float(n * max(out, 1) * max(len(step["inputs"]), 1)), "vertex"
 
 
-def edge_traffic(step, n, e):
-    """The bytes a message step moves when no gathered row is found in a
-    cache: every in-edge (and self loop) reads its source rows, plus the
-    step's compulsory bytes. What a random graph without reuse costs; a
-    skewed one (RMAT hubs) reuses rows and moves less."""
+def edge_reads(step, n, e):
+    """(source-row reads, the bytes they touch) of a message step: every
+    in-edge (and self loop) reads each gathered row, in whole 64-byte lines
+    (a gathered scalar, GCN's norm_j, touches a line). An access count, not
+    traffic: rows a cache still holds (RMAT's hubs) cost no memory bytes,
+    so it is no rate against a bandwidth."""
     if not step.get("gathered"):
-        return None
-    compulsory, _, _ = step_cost(step, n, e)
+        return None, None
     edges = e + (n if step.get("self_loops") else 0)
-    # Memory moves whole 64-byte lines: a gathered scalar (GCN's norm_j)
-    # costs a line.
     per_edge = sum(-(-w * 4 // 64) * 64 for w in step["gathered"])
-    return compulsory + edges * per_edge
+    return edges * len(step["gathered"]), edges * per_edge
 
 
 def bound_seconds(bytes_, flops, bandwidth_gbs, gflops):
@@ -152,8 +150,9 @@ def costs(steps, n, e, bandwidth_gbs, gflops):
     rows = []
     for s in timed(steps):
         b, f, kind = step_cost(s, n, e)
+        reads, read_bytes = edge_reads(s, n, e) if kind == "message" else (None, None)
         rows.append({"step": s["kernel"] or s["op"], "kind": kind, "bytes": b, "flops": f,
-                     "edge_bytes": edge_traffic(s, n, e) if kind == "message" else None,
+                     "row_reads": reads, "row_read_bytes": read_bytes,
                      "bound_s": bound_seconds(b, f, bandwidth_gbs, gflops)})
     return rows
 

@@ -9,8 +9,8 @@
 // broadcasts the object code, every rank runs the same schedule on its
 // part with the halo exchange between stages, and the owned output rows
 // come back to rank 0 in the user's vertex order (or go to one shard per
-// rank). A fault on any rank ends the whole job (MPI_Abort) after one
-// line naming the rank and the fault; no output is left behind.
+// rank). A fault on any rank ends the whole job after one line naming the
+// rank and the fault (see Job); no output is left behind.
 //
 //===----------------------------------------------------------------------===//
 #include "GnnRun.h"
@@ -40,39 +40,63 @@ double secondsSince(clock_type::time_point start) {
   return std::chrono::duration<double>(clock_type::now() - start).count();
 }
 
-/// The job's ranks and how a fault ends it.
+/// The job's ranks and how a fault ends it. Faults found while setting
+/// up (files, flags, the model) are agreed on at the end of each phase:
+/// one line, from the lowest rank that failed (without a rank when every
+/// rank failed alike), then every rank exits non-zero. A fault during the
+/// run, when other ranks may be waiting in an exchange, ends the job
+/// through MPI_Abort.
 struct Job {
   MPI_Comm comm = MPI_COMM_WORLD;
   int rank = 0, size = 1;
+  /// This rank's first fault in the current phase; printed as it is when
+  /// formatted already.
+  std::optional<std::string> fault;
+  bool faultIsFormatted = false;
 
-  /// A fault of this rank alone: one line naming it, then the whole job
-  /// ends (no rank is left waiting in a collective).
-  [[noreturn]] void failRank(const llvm::Twine &message) const {
+  void record(const llvm::Twine &message) {
+    if (!fault)
+      fault = message.str();
+  }
+  void record(llvm::Error error) {
+    if (error)
+      record(llvm::toString(std::move(error)));
+  }
+  /// The value, or std::nullopt with the fault recorded.
+  template <typename T> std::optional<T> take(llvm::Expected<T> value) {
+    if (value)
+      return std::move(*value);
+    record(llvm::toString(value.takeError()));
+    return std::nullopt;
+  }
+
+  /// Ends the phase: if any rank recorded a fault, all exit.
+  void agree() {
+    int first = fault ? rank : size, failed = fault ? 1 : 0;
+    MPI_Allreduce(MPI_IN_PLACE, &first, 1, MPI_INT, MPI_MIN, comm);
+    MPI_Allreduce(MPI_IN_PLACE, &failed, 1, MPI_INT, MPI_SUM, comm);
+    if (failed == 0)
+      return;
+    if (rank == first && faultIsFormatted) {
+      llvm::errs() << *fault << "\n";
+    } else if (rank == first) {
+      llvm::errs() << "gnn-run: error: ";
+      if (failed < size)
+        llvm::errs() << "rank " << rank << ": ";
+      llvm::errs() << *fault << "\n";
+      llvm::errs().flush();
+    }
+    MPI_Finalize();
+    std::exit(1);
+  }
+
+  /// A fault while other ranks may be inside a collective: nobody is
+  /// left waiting.
+  [[noreturn]] void abort(const llvm::Twine &message) const {
     llvm::errs() << "gnn-run: error: rank " << rank << ": " << message << "\n";
     llvm::errs().flush();
     MPI_Abort(comm, 1);
     std::exit(1);
-  }
-  /// A fault every rank meets alike (flags, shared files): rank 0 reports
-  /// it once and ends the job; the others wait to be ended.
-  [[noreturn]] void failAll(const llvm::Twine &message) const {
-    if (rank == 0) {
-      llvm::errs() << "gnn-run: error: " << message << "\n";
-      llvm::errs().flush();
-      MPI_Abort(comm, 1);
-    }
-    MPI_Barrier(comm);
-    std::exit(1);
-  }
-  template <typename T> T checkRank(llvm::Expected<T> value) const {
-    if (!value)
-      failRank(llvm::toString(value.takeError()));
-    return std::move(*value);
-  }
-  template <typename T> T checkAll(llvm::Expected<T> value) const {
-    if (!value)
-      failAll(llvm::toString(value.takeError()));
-    return std::move(*value);
   }
 };
 
@@ -92,96 +116,126 @@ int threadsPerRank(const Flags &flags, MPI_Comm comm) {
 
 /// The part of this rank: from a partition directory, or the whole graph
 /// split by range here (every rank reads it and keeps its own part).
-gnn::GraphPart loadThisPart(const Job &job, const Flags &flags,
-                            std::string &featuresName, std::string &edgeName) {
+/// Records the fault and returns nothing on failure.
+std::optional<gnn::GraphPart> loadThisPart(Job &job, const Flags &flags,
+                                           std::string &featuresName,
+                                           std::string &edgeName) {
   if (gnn::isPartitionDirectory(flags.graphPath)) {
     for (auto [given, name] :
          {std::pair(!flags.featuresPath.empty(), "--features"),
           std::pair(!flags.edgeAttrPath.empty(), "--edge-attr"),
           std::pair(flags.numNodes >= 0, "--num-nodes")})
-      if (given)
-        job.failAll(flags.graphPath + ": a partition directory holds the "
-                    "features and the graph; " + name + " is not used with it");
-    gnn::PartitionManifest manifest =
-        job.checkAll(gnn::readManifest(flags.graphPath));
-    if (manifest.parts != job.size)
-      job.failAll(flags.graphPath + ": has " + llvm::Twine(manifest.parts) +
-                  " parts but the job has " + llvm::Twine(job.size) +
-                  " ranks; run it with mpiexec -n " +
-                  llvm::Twine(manifest.parts));
+      if (given) {
+        job.record(flags.graphPath + ": a partition directory holds the "
+                   "features and the graph; " + name + " is not used with it");
+        return std::nullopt;
+      }
+    auto manifest = job.take(gnn::readManifest(flags.graphPath));
+    if (!manifest)
+      return std::nullopt;
+    if (manifest->parts != job.size) {
+      job.record(flags.graphPath + ": has " + llvm::Twine(manifest->parts) +
+                 " parts but the job has " + llvm::Twine(job.size) +
+                 " ranks; run it with mpiexec -n " +
+                 llvm::Twine(manifest->parts));
+      return std::nullopt;
+    }
     featuresName = edgeName = flags.graphPath;
-    return job.checkRank(gnn::loadPart(flags.graphPath, manifest, job.rank));
+    return job.take(gnn::loadPart(flags.graphPath, *manifest, job.rank));
   }
 
   featuresName = flags.featuresPath;
   edgeName = flags.edgeAttrPath;
-  gnn::Tensor features = job.checkAll(gnn::readNpyF32(flags.featuresPath, 2));
-  int64_t n = features.shape[0];
-  if (flags.numNodes >= 0 && flags.numNodes != n)
-    job.failAll(flags.featuresPath + ": has " + llvm::Twine(n) +
-                " rows but --num-nodes is " + llvm::Twine(flags.numNodes));
-  gnn::Graph graph = job.checkAll(gnn::loadGraph(flags.graphPath, n));
+  auto features = job.take(gnn::readNpyF32(flags.featuresPath, 2));
+  if (!features)
+    return std::nullopt;
+  int64_t n = features->shape[0];
+  if (flags.numNodes >= 0 && flags.numNodes != n) {
+    job.record(flags.featuresPath + ": has " + llvm::Twine(n) +
+               " rows but --num-nodes is " + llvm::Twine(flags.numNodes));
+    return std::nullopt;
+  }
+  auto graph = job.take(gnn::loadGraph(flags.graphPath, n));
+  if (!graph)
+    return std::nullopt;
   std::optional<gnn::Tensor> edgeAttr;
   if (!flags.edgeAttrPath.empty()) {
-    gnn::Tensor rows = job.checkAll(gnn::readNpyF32(flags.edgeAttrPath, 2));
-    edgeAttr = job.checkAll(
-        gnn::edgeFeaturesToCsr(graph, rows, flags.edgeAttrPath));
+    auto rows = job.take(gnn::readNpyF32(flags.edgeAttrPath, 2));
+    if (!rows)
+      return std::nullopt;
+    edgeAttr = job.take(gnn::edgeFeaturesToCsr(*graph, *rows, flags.edgeAttrPath));
+    if (!edgeAttr)
+      return std::nullopt;
   }
-  std::vector<int32_t> owner = job.checkAll(
-      gnn::assignParts(graph, job.size, gnn::PartitionMethod::Range));
-  return gnn::extractPart(graph, owner, job.size, job.rank, &features,
+  if (job.size > n) {
+    job.record(flags.graphPath + ": " + llvm::Twine(job.size) +
+               " ranks for " + llvm::Twine(n) + " vertices; use at most one "
+               "rank per vertex");
+    return std::nullopt;
+  }
+  auto owner = job.take(
+      gnn::assignParts(*graph, job.size, gnn::PartitionMethod::Range));
+  if (!owner)
+    return std::nullopt;
+  return gnn::extractPart(*graph, *owner, job.size, job.rank, &*features,
                           edgeAttr ? &*edgeAttr : nullptr);
 }
 
 /// Writes one shard per rank into `dir`: part-K.npy (the owned rows, in
 /// the part's order), part-K.ids.npy (their vertex ids) and a manifest.
-/// The shards go to a temporary directory renamed into place at the end,
+/// The shards go to a staging directory renamed into place at the end,
 /// so a failed job leaves no partial output under `dir`.
-void writeShards(const Job &job, const std::string &dir,
-                 const gnn::GraphPart &part, const gnn::Tensor &rows) {
+void writeShards(Job &job, const std::string &dir, const gnn::GraphPart &part,
+                 const gnn::Tensor &rows) {
   std::string staging = dir + ".partial";
   if (job.rank == 0) {
     llvm::sys::fs::remove_directories(staging);
-    if (std::error_code ec = llvm::sys::fs::create_directories(staging))
-      job.failRank(staging + ": " + ec.message());
+    if (llvm::sys::fs::exists(dir)) {
+      // Replace an earlier output of gnn-run, never anything else.
+      llvm::SmallString<256> old(dir);
+      llvm::sys::path::append(old, "manifest");
+      auto text = llvm::MemoryBuffer::getFile(old);
+      if (!text || !(*text)->getBuffer().starts_with("gnnc-output "))
+        job.record(dir + ": exists and is not an output directory of gnn-run");
+    }
+    if (!job.fault)
+      if (std::error_code ec = llvm::sys::fs::create_directories(staging))
+        job.record(staging + ": " + ec.message());
   }
-  MPI_Barrier(job.comm);
+  job.agree();
   auto shard = [&](const char *suffix) {
     llvm::SmallString<256> p(staging);
     llvm::sys::path::append(p, "part-" + std::to_string(job.rank) + suffix);
     return p.str().str();
   };
-  if (llvm::Error e = gnn::writeNpyF32(shard(".npy"), rows.data(), rows.shape))
-    job.failRank(llvm::toString(std::move(e)));
-  if (llvm::Error e = gnn::writeNpyI64(shard(".ids.npy"), part.globalIds.data(),
-                                       {part.owned}))
-    job.failRank(llvm::toString(std::move(e)));
-  MPI_Barrier(job.comm);
-  if (job.rank != 0)
-    return;
-  llvm::SmallString<256> manifest(staging);
-  llvm::sys::path::append(manifest, "manifest");
-  llvm::Error e = gnn::writeFileAtomically(
-      manifest.str().str(), [&](llvm::raw_ostream &os) {
-        os << "gnnc-output 1\nvertices " << part.globalVertices << "\nparts "
-           << job.size << "\nrow " << gnn::formatShape(std::vector<int64_t>(
-                                           rows.shape.begin() + 1, rows.shape.end()))
-           << "\n";
-        return llvm::Error::success();
-      });
-  if (e)
-    job.failRank(llvm::toString(std::move(e)));
-  // Replace an earlier output of gnn-run, never anything else.
-  if (llvm::sys::fs::exists(dir)) {
-    llvm::SmallString<256> old(dir);
-    llvm::sys::path::append(old, "manifest");
-    auto text = llvm::MemoryBuffer::getFile(old);
-    if (!text || !(*text)->getBuffer().starts_with("gnnc-output "))
-      job.failRank(dir + ": exists and is not an output directory of gnn-run");
-    llvm::sys::fs::remove_directories(dir);
+  job.record(gnn::writeNpyF32(shard(".npy"), rows.data(), rows.shape));
+  if (!job.fault)
+    job.record(gnn::writeNpyI64(shard(".ids.npy"), part.globalIds.data(),
+                                {part.owned}));
+  if (job.rank == 0 && !job.fault) {
+    llvm::SmallString<256> manifest(staging);
+    llvm::sys::path::append(manifest, "manifest");
+    std::vector<int64_t> row(rows.shape.begin() + 1, rows.shape.end());
+    job.record(gnn::writeFileAtomically(
+        manifest.str().str(), [&](llvm::raw_ostream &os) {
+          os << "gnnc-output 1\nvertices " << part.globalVertices << "\nparts "
+             << job.size << "\nrow " << gnn::formatShape(row) << "\n";
+          return llvm::Error::success();
+        }));
   }
-  if (std::error_code ec = llvm::sys::fs::rename(staging, dir))
-    job.failRank(dir + ": " + ec.message());
+  // Every shard is written before any of them becomes visible.
+  int failed = job.fault ? 1 : 0;
+  MPI_Allreduce(MPI_IN_PLACE, &failed, 1, MPI_INT, MPI_SUM, job.comm);
+  if (failed && job.rank == 0)
+    llvm::sys::fs::remove_directories(staging);
+  if (!failed && job.rank == 0) {
+    llvm::sys::fs::remove_directories(dir);
+    if (std::error_code ec = llvm::sys::fs::rename(staging, dir)) {
+      job.record(dir + ": " + ec.message());
+      llvm::sys::fs::remove_directories(staging);
+    }
+  }
+  job.agree();
 }
 
 /// Per-rank figures for --stats, gathered on rank 0.
@@ -264,34 +318,32 @@ int gnnrun::runDistributed(const Flags &flags) {
   MPI_Comm_size(job.comm, &job.size);
   auto start = clock_type::now();
 
-  if (!flags.outputPath.empty()) {
-    llvm::StringRef parent = llvm::sys::path::parent_path(flags.outputPath);
-    if (!parent.empty() && !llvm::sys::fs::is_directory(parent))
-      job.failAll(flags.outputPath + ": directory '" + parent +
-                  "' does not exist");
-  } else {
-    llvm::StringRef parent = llvm::sys::path::parent_path(flags.outputDir);
-    if (!parent.empty() && !llvm::sys::fs::is_directory(parent))
-      job.failAll(flags.outputDir + ": directory '" + parent +
-                  "' does not exist");
-  }
+  // Phase 1: the output's place, this rank's part, the weights.
+  const std::string &output =
+      flags.outputPath.empty() ? flags.outputDir : flags.outputPath;
+  llvm::StringRef parent = llvm::sys::path::parent_path(output);
+  if (!parent.empty() && !llvm::sys::fs::is_directory(parent))
+    job.record(output + ": directory '" + parent + "' does not exist");
   int threads = threadsPerRank(flags, job.comm);
   omp_set_num_threads(threads);
-
   std::string featuresName, edgeName;
-  gnn::GraphPart part = loadThisPart(job, flags, featuresName, edgeName);
+  std::optional<gnn::GraphPart> loaded;
+  if (!job.fault)
+    loaded = loadThisPart(job, flags, featuresName, edgeName);
+  std::optional<gnn::WeightMap> weights;
+  if (!job.fault && !flags.weightsPath.empty())
+    weights = job.take(gnn::readSafetensors(flags.weightsPath));
+  job.agree();
+  gnn::GraphPart &part = *loaded;
   double loadSeconds = secondsSince(start);
-  int64_t featureWidth = part.features.shape.size() == 2 ? part.features.shape[1] : 0;
+  int64_t featureWidth =
+      part.features.shape.size() == 2 ? part.features.shape[1] : 0;
   std::optional<int64_t> edgeWidth;
   if (part.edgeFeatures.shape.size() == 2)
     edgeWidth = part.edgeFeatures.shape[1];
 
-  std::optional<gnn::WeightMap> weights;
-  if (!flags.weightsPath.empty())
-    weights = job.checkAll(gnn::readSafetensors(flags.weightsPath));
-
-  // Rank 0 compiles (or finds the kernels in its cache); the others load
-  // its object code, so P ranks pay one compilation.
+  // Phase 2: rank 0 compiles (or finds the kernels in its cache) and the
+  // others load its object code, so P ranks pay one compilation.
   auto compileStart = clock_type::now();
   gnn::EngineOptions engineOptions;
   engineOptions.threads = threads;
@@ -302,69 +354,91 @@ int gnnrun::runDistributed(const Flags &flags) {
   if (job.rank == 0) {
     auto compiled = compileModel(engine, flags, featureWidth, edgeWidth,
                                  weights ? &*weights : nullptr);
-    if (!compiled) {
-      llvm::errs() << formatCompileError(llvm::toString(compiled.takeError()))
-                   << "\n";
-      llvm::errs().flush();
-      MPI_Abort(job.comm, 1);
+    if (compiled) {
+      model = std::move(*compiled);
+      object = model->objectCode();
+    } else {
+      // Printed as gnn-run prints it: compiler diagnostics span lines
+      // (the source line, a caret) and name the file themselves.
+      job.fault = formatCompileError(llvm::toString(compiled.takeError()));
+      job.faultIsFormatted = true;
     }
-    model = std::move(*compiled);
-    object = model->objectCode();
   }
+  // An empty object tells the others that rank 0 failed.
   gnn::broadcastBytes(object, job.comm, 0);
-  if (job.rank != 0)
-    model = job.checkRank(engine.loadObject(object, "the model compiled by rank 0"));
+  if (job.rank != 0 && !object.empty())
+    if (auto loaded = job.take(engine.loadObject(object, "the model compiled by rank 0")))
+      model = std::move(*loaded);
+  if (job.rank != 0 && object.empty())
+    job.record("rank 0 could not compile the model");
+  job.agree();
   double compileSeconds = secondsSince(compileStart);
   std::string compiledBy =
       job.rank == 0 && model->compileStats().cacheHit ? "rank 0 (cache hit)"
                                                       : "rank 0";
 
+  // Phase 3: the model against this rank's inputs, the exchange's lists.
   std::string inputError =
       checkInputs(*model, flags, featuresName, featureWidth, edgeName,
                   edgeWidth, part.graph.numEdges());
   if (!inputError.empty())
-    job.failAll(inputError);
-  if (!model->parameters().empty()) {
+    job.record(inputError);
+  if (!job.fault && !model->parameters().empty()) {
     if (!weights)
-      job.failAll(flags.modelPath + ": the model has parameters; pass --weights");
-    if (llvm::Error e = model->bindWeights(std::move(*weights), flags.weightsPath))
-      job.failAll(llvm::toString(std::move(e)));
+      job.record(flags.modelPath + ": the model has parameters; pass --weights");
+    else
+      job.record(model->bindWeights(std::move(*weights), flags.weightsPath));
   }
-
+  job.agree();
   // One rank is the single-process path: no ghosts, no exchange.
   std::unique_ptr<gnn::MpiHaloExchange> exchange;
-  if (job.size > 1)
-    exchange = job.checkRank(gnn::MpiHaloExchange::create(part, job.comm));
+  if (job.size > 1) {
+    auto created = gnn::MpiHaloExchange::create(part, job.comm);
+    if (created)
+      exchange = std::move(*created);
+    else
+      job.record(created.takeError());
+  }
+  job.agree();
 
+  // Phase 4: the run. Its exchanges are collective, so a fault here ends
+  // the job at once.
   gnn::RunStats stats;
   const gnn::Tensor *edgeFeatures = edgeWidth ? &part.edgeFeatures : nullptr;
   MPI_Barrier(job.comm);
   auto runStart = clock_type::now();
-  llvm::Expected<gnn::Tensor> output =
+  llvm::Expected<gnn::Tensor> result =
       exchange ? model->run(part.graph, part.features, edgeFeatures, *exchange,
                             &stats)
       : edgeFeatures ? model->run(part.graph, part.features, *edgeFeatures, &stats)
                      : model->run(part.graph, part.features, &stats);
-  gnn::Tensor rows = job.checkRank(std::move(output));
+  if (!result)
+    job.abort(llvm::toString(result.takeError()));
+  gnn::Tensor rows = std::move(*result);
   double runSeconds = secondsSince(runStart);
   MPI_Allreduce(MPI_IN_PLACE, &runSeconds, 1, MPI_DOUBLE, MPI_MAX, job.comm);
 
+  // Phase 5: the output, whole on rank 0 or one shard per rank.
   if (!flags.outputDir.empty()) {
     writeShards(job, flags.outputDir, part, rows);
   } else {
-    gnn::Tensor all = job.checkRank(gnn::gatherRows(part, rows, job.comm, 0));
-    if (job.rank == 0)
-      if (llvm::Error e = gnn::writeNpyF32(flags.outputPath, all.data(), all.shape))
-        job.failRank(llvm::toString(std::move(e)));
-    if (flags.stats && job.rank == 0) {
-      double sum = 0, sumAbs = 0;
-      for (size_t i = 0; i < all.numElements(); ++i) {
-        sum += all.data()[i];
-        sumAbs += std::fabs(all.data()[i]);
+    auto all = gnn::gatherRows(part, rows, job.comm, 0);
+    if (!all) {
+      job.record(all.takeError());
+    } else if (job.rank == 0) {
+      job.record(gnn::writeNpyF32(flags.outputPath, all->data(), all->shape));
+      if (!job.fault && flags.stats) {
+        double sum = 0, sumAbs = 0;
+        for (size_t i = 0; i < all->numElements(); ++i) {
+          sum += all->data()[i];
+          sumAbs += std::fabs(all->data()[i]);
+        }
+        llvm::outs() << "output: " << gnn::formatShape(all->shape)
+                     << llvm::format(", checksum sum=%.6e sum|x|=%.6e\n", sum,
+                                     sumAbs);
       }
-      llvm::outs() << "output: " << gnn::formatShape(all.shape)
-                   << llvm::format(", checksum sum=%.6e sum|x|=%.6e\n", sum, sumAbs);
     }
+    job.agree();
   }
   if (flags.stats)
     printStats(job, part, stats, loadSeconds, compileSeconds, runSeconds,

@@ -1,6 +1,7 @@
 //===- gnn-graph.cpp - Generate, inspect and convert graph files ----------===//
 //
-//   gnn-graph generate --kind=rmat|uniform --vertices=N --edges=E
+//   gnn-graph generate --kind=rmat|uniform|sbm --vertices=N --edges=E
+//                      [--communities=K --intra=P]
 //                      [--features=F] [--seed=S] --out=PREFIX
 //   gnn-graph stats --graph=FILE [--num-nodes=N]
 //   gnn-graph partition --graph=FILE --features=X.npy [--edge-attr=E.npy]
@@ -37,6 +38,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <new>
@@ -46,7 +48,11 @@
 #include <thread>
 #include <vector>
 
-ABSL_FLAG(std::string, kind, "rmat", "generate: rmat or uniform");
+ABSL_FLAG(std::string, kind, "rmat", "generate: rmat, uniform or sbm");
+ABSL_FLAG(int64_t, communities, 64,
+          "generate --kind=sbm: number of communities (equal sizes)");
+ABSL_FLAG(double, intra, 0.9,
+          "generate --kind=sbm: fraction of edges inside a community");
 ABSL_FLAG(int64_t, vertices, -1, "generate: number of vertices N");
 ABSL_FLAG(int64_t, edges, -1, "generate: number of edges E");
 // A string: generate takes a column count, partition a file.
@@ -166,6 +172,46 @@ void generateUniform(int64_t n, int64_t e, uint64_t seed, int64_t *src,
   });
 }
 
+/// A stochastic block model with community structure that vertex ids do
+/// not reveal: a seeded random permutation puts the vertices in order, the
+/// order is cut into k equal communities, and each edge picks a uniform
+/// source and, with probability `intra`, a uniform target in the source's
+/// community, else anywhere. (Ids in contiguous ranges would let a range
+/// partition find the communities for free.)
+void generateSbm(int64_t n, int64_t e, int64_t k, double intra, uint64_t seed,
+                 int64_t *src, int64_t *dst) {
+  // Fisher-Yates with our own bounded draws: the same graph everywhere.
+  std::vector<int64_t> order(n), position(n);
+  for (int64_t v = 0; v < n; ++v)
+    order[v] = v;
+  std::mt19937_64 shuffle = blockRng(seed, 3, 0);
+  for (int64_t i = n - 1; i > 0; --i)
+    std::swap(order[i], order[bounded(shuffle, uint64_t(i) + 1)]);
+  for (int64_t i = 0; i < n; ++i)
+    position[order[i]] = i;
+  // P(draw < threshold) = intra; intra = 1 would overflow the threshold.
+  const bool always = intra >= 1.0;
+  const uint64_t threshold = always ? 0 : uint64_t(std::ldexp(intra, 64));
+  parallelBlocks((e + kBlock - 1) / kBlock, [&](int64_t b) {
+    std::mt19937_64 rng = blockRng(seed, 1, b);
+    int64_t end = std::min(e, (b + 1) * kBlock);
+    for (int64_t j = b * kBlock; j < end; ++j) {
+      int64_t u = int64_t(bounded(rng, n));
+      int64_t v;
+      if (rng() < threshold || always) {
+        // The community of u: positions [lo, hi) of the order.
+        int64_t c = position[u] * k / n;
+        int64_t lo = (c * n + k - 1) / k, hi = ((c + 1) * n + k - 1) / k;
+        v = order[lo + int64_t(bounded(rng, uint64_t(hi - lo)))];
+      } else {
+        v = int64_t(bounded(rng, n));
+      }
+      src[j] = u;
+      dst[j] = v;
+    }
+  });
+}
+
 /// Features uniform in [-1, 1): 24 random bits give a float in [0, 1)
 /// exactly, so the values do not depend on float rounding modes.
 void generateFeatures(size_t count, uint64_t seed, float *out) {
@@ -188,8 +234,14 @@ int runGenerate() {
                 featuresText + "'");
   uint64_t seed = absl::GetFlag(FLAGS_seed);
   std::string out = absl::GetFlag(FLAGS_out);
-  if (kind != "rmat" && kind != "uniform")
-    return fail("--kind must be rmat or uniform, found '" + kind + "'");
+  if (kind != "rmat" && kind != "uniform" && kind != "sbm")
+    return fail("--kind must be rmat, uniform or sbm, found '" + kind + "'");
+  int64_t communities = absl::GetFlag(FLAGS_communities);
+  double intra = absl::GetFlag(FLAGS_intra);
+  if (kind == "sbm" && (communities < 1 || communities > n))
+    return fail("--communities must be in [1, vertices]");
+  if (kind == "sbm" && !(intra >= 0.0 && intra <= 1.0))
+    return fail("--intra must be in [0, 1]");
   if (n < 1 || n >= (int64_t(1) << 31))
     return fail("--vertices must be given, in [1, 2^31)");
   if (e < 0 || e > (int64_t(1) << 40))
@@ -203,6 +255,8 @@ int runGenerate() {
   gnn::AlignedArray<int64_t> edges(size_t(2 * e));
   if (kind == "rmat")
     generateRmat(n, e, seed, edges.data(), edges.data() + e);
+  else if (kind == "sbm")
+    generateSbm(n, e, communities, intra, seed, edges.data(), edges.data() + e);
   else
     generateUniform(n, e, seed, edges.data(), edges.data() + e);
   std::string edgesPath = out + ".edges.npy";
@@ -355,8 +409,9 @@ int runPartition() {
 int main(int argc, char **argv) {
   absl::SetProgramUsageMessage(
       "make, inspect and convert graphs.\n"
-      "  gnn-graph generate --kind=rmat|uniform --vertices=N --edges=E "
-      "[--features=F] [--seed=S] --out=PREFIX\n"
+      "  gnn-graph generate --kind=rmat|uniform|sbm --vertices=N --edges=E "
+      "[--features=F] [--seed=S]\n"
+      "                     [--communities=K --intra=P] --out=PREFIX\n"
       "  gnn-graph stats --graph=FILE [--num-nodes=N]\n"
       "  gnn-graph partition --graph=FILE --features=X.npy "
       "[--edge-attr=E.npy] [--num-nodes=N] --parts=P --method=range|metis "

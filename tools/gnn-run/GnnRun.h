@@ -19,6 +19,9 @@ struct Flags {
   std::string modelName;
   int64_t numNodes = -1;
   int threads = 0;
+  /// Distributed: inference runs timed (the first faults in fresh memory;
+  /// --stats reports it and the median of the others).
+  int runs = 1;
   bool stats = false;
   bool cache = true;
   bool distributed = false;

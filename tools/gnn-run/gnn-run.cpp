@@ -41,7 +41,7 @@ static const char *kUsage =
     "               [--no-cache]\n"
     "       mpiexec -n P gnn-run MODEL --graph PARTITION_DIR\n"
     "               [--weights W.safetensors] --output Y.npy | --output-dir DIR\n"
-    "               [--threads N] ... (one part per rank; with an edge list as\n"
+    "               [--threads N] [--runs N] ... (one part per rank; with an edge list as\n"
     "               --graph, --features X.npy, it is split by range first)\n";
 
 [[noreturn]] static void fail(const llvm::Twine &message) {
@@ -109,6 +109,7 @@ static Flags parseFlags(int argc, char **argv) {
     else if (name == "set") f.sets.push_back(value());
     else if (name == "num-nodes") f.numNodes = parseInteger(name, value());
     else if (name == "threads") f.threads = parseInteger(name, value());
+    else if (name == "runs") f.runs = std::max<int64_t>(1, parseInteger(name, value()));
     else fail("unknown option '" + arg + "'; see --help");
   }
   if (f.modelPath.empty())
@@ -122,6 +123,9 @@ static Flags parseFlags(int argc, char **argv) {
   if (f.outputPath.empty() == f.outputDir.empty())
     fail(f.distributed ? "give one of --output and --output-dir"
                        : "missing required option --output");
+  if (f.runs > 1 && !f.distributed)
+    fail("--runs repeats distributed runs only (bench/gnnc-repeat times "
+         "repeated single-process runs)");
   if (!f.outputDir.empty() && !f.distributed)
     fail("--output-dir writes one shard per rank: run under mpiexec, or on "
          "a partition directory");

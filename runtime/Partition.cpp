@@ -255,7 +255,8 @@ bool parseCount(StringRef token, int64_t max, int64_t &out) {
 //===----------------------------------------------------------------------===//
 
 llvm::Expected<std::vector<int32_t>>
-assignParts(const Graph &graph, int parts, PartitionMethod method) {
+assignParts(const Graph &graph, int parts, PartitionMethod method,
+            int64_t vertexWeight) {
   int64_t n = graph.numVertices();
   if (parts < 1 || parts > kMaxParts)
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
@@ -269,16 +270,20 @@ assignParts(const Graph &graph, int parts, PartitionMethod method) {
         llvm::inconvertibleErrorCode(),
         "cannot split " + llvm::Twine(n) + " vertices into " +
             llvm::Twine(parts) + " parts: a part would own no vertex");
+  if (vertexWeight < 0 || vertexWeight > (int64_t(1) << 20))
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "the vertex weight " + llvm::Twine(vertexWeight) +
+                                       " is not in [0, 2^20]");
   if (parts == 1)
     return std::vector<int32_t>(size_t(n), 0);
   if (method == PartitionMethod::Metis)
-    return detail::metisParts(graph, parts);
+    return detail::metisParts(graph, parts, vertexWeight);
 
   // Range: part c gets the vertices from the first v with
-  // offsets[v] + v >= total * c / parts, as the executor splits threads.
+  // offsets[v] + vertexWeight * v >= total * c / parts.
   std::vector<int32_t> owner(static_cast<size_t>(n));
   const int64_t *off = graph.offsets();
-  int64_t total = graph.numEdges() + n, begin = 0;
+  int64_t total = graph.numEdges() + vertexWeight * n, begin = 0;
   for (int c = 0; c < parts; ++c) {
     int64_t end = n;
     if (c + 1 < parts) {
@@ -287,7 +292,7 @@ assignParts(const Graph &graph, int parts, PartitionMethod method) {
       int64_t lo = begin, hi = n;
       while (lo < hi) {
         int64_t mid = lo + (hi - lo) / 2;
-        if (off[mid] + mid < target)
+        if (off[mid] + vertexWeight * mid < target)
           lo = mid + 1;
         else
           hi = mid;

@@ -4,8 +4,9 @@
 // every edge is entered both ways, self loops dropped and parallel edges
 // merged. The cut METIS minimises is then the number of vertex pairs
 // connected across parts, which is what ghost rows cost. Vertices are
-// weighted by in-degree + 1 (the work of computing their row), so parts
-// balance the executor's time rather than their vertex counts.
+// weighted by in-degree + vertexWeight (the work of computing their row:
+// gnn/Partition.h), so parts balance the executor's time rather than
+// their vertex counts.
 //
 //===----------------------------------------------------------------------===//
 
@@ -28,7 +29,8 @@ llvm::Error metisError(int parts, const llvm::Twine &fault) {
 } // namespace
 
 llvm::Expected<std::vector<int32_t>> metisParts(const Graph &graph,
-                                                int parts) {
+                                                int parts,
+                                                int64_t vertexWeight) {
   const int64_t idxMax = std::numeric_limits<idx_t>::max();
   int64_t n = graph.numVertices();
   if (n > idxMax)
@@ -75,13 +77,13 @@ llvm::Expected<std::vector<int32_t>> metisParts(const Graph &graph,
   }
   xadj[n] = idx_t(kept);
 
-  // Weights in-degree + 1; scaled down when their sum would not fit idx_t
-  // (the in-degree part then counts in units of `scale` edges).
-  int64_t budget = idxMax - n;
-  int64_t scale = std::max<int64_t>(1, (graph.numEdges() + budget - 1) / budget);
+  // Weights in-degree + vertexWeight; scaled down when their sum would not
+  // fit idx_t (they then count in units of `scale` edges, at least 1).
+  int64_t total = graph.numEdges() + vertexWeight * n;
+  int64_t scale = std::max<int64_t>(1, (total + idxMax - n - 1) / (idxMax - n));
   std::vector<idx_t> vwgt(static_cast<size_t>(n));
   for (int64_t v = 0; v < n; ++v)
-    vwgt[v] = idx_t(graph.inDegree(v) / scale + 1);
+    vwgt[v] = idx_t(std::max<int64_t>(1, (graph.inDegree(v) + vertexWeight) / scale));
 
   idx_t options[METIS_NOPTIONS];
   METIS_SetDefaultOptions(options);

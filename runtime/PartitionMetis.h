@@ -16,9 +16,11 @@
 namespace gnn::detail {
 
 /// The owner of every vertex under METIS_PartGraphKway (parts >= 2) on the
-/// symmetrised simple graph, vertices weighted by in-degree + 1, with a
-/// fixed seed so the same graph always gets the same parts.
-llvm::Expected<std::vector<int32_t>> metisParts(const Graph &graph, int parts);
+/// symmetrised simple graph, vertices weighted by in-degree +
+/// vertexWeight, with a fixed seed so the same graph always gets the same
+/// parts.
+llvm::Expected<std::vector<int32_t>> metisParts(const Graph &graph, int parts,
+                                                int64_t vertexWeight);
 
 } // namespace gnn::detail
 

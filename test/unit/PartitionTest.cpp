@@ -160,21 +160,23 @@ int64_t cutOf(const RandomGraph &r, const std::vector<int32_t> &owner) {
 TEST(PartitionAssign, CoversEveryVertexAndBalancesWork) {
   RandomGraph r = randomGraph(3000, 30000, 7);
   const Graph &g = r.graph;
-  int64_t total = g.numEdges() + g.numVertices(), heaviest = 0;
-  for (int64_t v = 0; v < g.numVertices(); ++v)
-    heaviest = std::max(heaviest, g.inDegree(v) + 1);
+  for (int64_t vertexWeight : {int64_t(1), kDefaultVertexWeight})
   for (PartitionMethod method : {PartitionMethod::Range, PartitionMethod::Metis})
     for (int parts : {1, 2, 3, 4, 7}) {
       SCOPED_TRACE("method " + std::to_string(int(method)) + ", parts " +
-                   std::to_string(parts));
-      auto owner = assignParts(g, parts, method);
+                   std::to_string(parts) + ", vertex weight " +
+                   std::to_string(vertexWeight));
+      int64_t total = g.numEdges() + vertexWeight * g.numVertices(), heaviest = 0;
+      for (int64_t v = 0; v < g.numVertices(); ++v)
+        heaviest = std::max(heaviest, g.inDegree(v) + vertexWeight);
+      auto owner = assignParts(g, parts, method, vertexWeight);
       ASSERT_TRUE(bool(owner)) << llvm::toString(owner.takeError());
       ASSERT_EQ(owner->size(), size_t(g.numVertices()));
       std::vector<int64_t> weight(parts, 0);
       for (int64_t v = 0; v < g.numVertices(); ++v) {
         int32_t p = (*owner)[v];
         ASSERT_TRUE(p >= 0 && p < parts) << "vertex " << v << " part " << p;
-        weight[p] += g.inDegree(v) + 1;
+        weight[p] += g.inDegree(v) + vertexWeight;
       }
       for (int p = 0; p < parts; ++p) {
         // Range: within one vertex of the ideal split; METIS: its default
@@ -188,7 +190,7 @@ TEST(PartitionAssign, CoversEveryVertexAndBalancesWork) {
       if (method == PartitionMethod::Range)
         EXPECT_TRUE(std::is_sorted(owner->begin(), owner->end()));
       // Deterministic: the same graph gives the same parts.
-      auto again = assignParts(g, parts, method);
+      auto again = assignParts(g, parts, method, vertexWeight);
       ASSERT_TRUE(bool(again));
       EXPECT_EQ(*owner, *again);
     }

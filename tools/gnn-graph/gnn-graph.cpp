@@ -4,7 +4,7 @@
 //                      [--communities=K --intra=P]
 //                      [--features=F] [--seed=S] --out=PREFIX
 //   gnn-graph stats --graph=FILE [--num-nodes=N]
-//   gnn-graph partition --graph=FILE --features=X.npy [--edge-attr=E.npy]
+//   gnn-graph partition --graph=FILE --features=X.npy [--edge-attr=E.npy] [--vertex-weight=W]
 //                       [--num-nodes=N] --parts=P --method=range|metis
 //                       --out=DIR
 //
@@ -72,6 +72,9 @@ ABSL_FLAG(std::string, edge_attr, "",
           "partition: edge features .npy (float32 [E, D], graph file order)");
 ABSL_FLAG(int64_t, parts, -1, "partition: number of parts, in [1, vertices]");
 ABSL_FLAG(std::string, method, "", "partition: range or metis");
+ABSL_FLAG(int64_t, vertex_weight, gnn::kDefaultVertexWeight,
+          "partition: the work of a vertex in in-edges, for balancing parts "
+          "(in-edges + vertex_weight x vertices per part)");
 
 namespace {
 
@@ -374,7 +377,7 @@ int runPartition() {
   }
 
   llvm::Expected<std::vector<int32_t>> owner =
-      gnn::assignParts(*g, int(parts), kind);
+      gnn::assignParts(*g, int(parts), kind, absl::GetFlag(FLAGS_vertex_weight));
   if (!owner)
     return fail(graphPath + ": " + llvm::toString(owner.takeError()));
   if (llvm::Error err = gnn::writePartitionDirectory(

@@ -41,13 +41,14 @@ import tensors  # noqa: E402
 # |a - b| <= ATOL + RTOL |b| (the e2e tests' tolerances). Where float32
 # summation order alone breaks it (GIN's unnormalised sums over RMAT hubs,
 # elements that cancel to near zero), both outputs are held to the same
-# rule against the reference evaluated in float64, and the peer passes only
-# if gnnc is at least as close to it: no more elements of gnnc's than of
-# the peer's outside the rule. (The largest error of either is one
-# element's rounding, which side it falls on a coin toss; both are
-# recorded.) A peer that computed something else would break the rule
-# against gnnc everywhere, not on a few hub rows, and the sparse forms are
-# shown equal to the reference in float64 by `selfcheck`.
+# rule against the reference evaluated in float64, and the number of
+# elements each has outside it is recorded with its largest error; gnnc is
+# at least as close as the peer when its count is no larger. The peer is
+# timed either way: a peer closer to float64 than gnnc computes the model
+# at least as well, and leaving it out would flatter gnnc; the result says
+# which was closer. That the peers compute PyG's function is not left to
+# this comparison: eager and jit.script are the reference itself, and the
+# sparse forms equal it in float64 (`selfcheck`).
 RTOL, ATOL = 1e-4, 1e-5
 
 
@@ -77,8 +78,10 @@ def check(peer, gnnc, float64_path):
     _, gnnc64, _, gnnc_outside = compare(gnnc, ref)
     out.update(float64={"peer_max_abs_err": peer64, "gnnc_max_abs_err": gnnc64,
                         "peer_outside_rule": peer_outside, "gnnc_outside_rule": gnnc_outside,
-                        "elements": int(ref.size)},
-               verified=0 <= gnnc_outside <= peer_outside, verified_by="float64")
+                        "elements": int(ref.size),
+                        "gnnc_at_least_as_close": 0 <= gnnc_outside <= peer_outside},
+               verified=peer_outside >= 0 and bool(np.isfinite(peer).all()),
+               verified_by="float64")
     return out
 
 

@@ -135,11 +135,12 @@ mlir::OwningOpRef<mlir::ModuleOp> gnn::frontend::compileModelSource(
 std::vector<ModelParameter>
 gnn::frontend::getModelParameters(mlir::ModuleOp module) {
   std::vector<ModelParameter> params;
-  auto func = module.lookupSymbol<mlir::func::FuncOp>(kForwardName);
+  auto func = module.lookupSymbol<mlir::func::FuncOp>(gnn::kForwardName);
   if (!func)
     return params;
   for (unsigned i = 0; i < func.getNumArguments(); ++i) {
-    auto name = func.getArgAttrOfType<mlir::StringAttr>(i, kParamAttrName);
+    auto name =
+        func.getArgAttrOfType<mlir::StringAttr>(i, gnn::kParamAttrName);
     auto type =
         llvm::dyn_cast<mlir::RankedTensorType>(func.getArgumentTypes()[i]);
     if (!name || !type)

@@ -32,13 +32,6 @@
 namespace gnn {
 namespace frontend {
 
-/// The argument attribute naming the state_dict entry a parameter binds to
-/// (the same string as gnn::kParamAttrName in lowering/Passes.h; the
-/// frontend does not depend on the lowering).
-constexpr llvm::StringLiteral kParamAttrName = "gnn.param";
-/// The name of the generated model function.
-constexpr llvm::StringLiteral kForwardName = "forward";
-
 struct ModelOptions {
   /// `--set NAME=VALUE` overrides of the model's constructor arguments, in
   /// command-line order (a later one of the same name wins).

@@ -1084,14 +1084,15 @@ IRGen::generate(const ClassInfo &cls, const Value &model,
     argTypes.push_back(mlir::RankedTensorType::get(p.param->shape, f32));
     argLocs.push_back(getLoc(p.param->loc));
   }
-  auto func = mlir::func::FuncOp::create(getLoc(forward->loc()), kForwardName,
-                                         builder.getFunctionType(argTypes, {}));
+  auto func =
+      mlir::func::FuncOp::create(getLoc(forward->loc()), gnn::kForwardName,
+                                 builder.getFunctionType(argTypes, {}));
   module->push_back(func);
   mlir::Block *entry = func.addEntryBlock();
   for (auto [arg, argLoc] : llvm::zip(entry->getArguments(), argLocs))
     arg.setLoc(argLoc);
   for (auto [i, p] : llvm::enumerate(params)) {
-    func.setArgAttr(i + firstParam, kParamAttrName,
+    func.setArgAttr(i + firstParam, gnn::kParamAttrName,
                     builder.getStringAttr(p.name));
     paramArgs[p.param.get()] = entry->getArgument(i + firstParam);
   }

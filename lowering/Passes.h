@@ -21,14 +21,6 @@ namespace gnn {
 #define GEN_PASS_REGISTRATION
 #include "lowering/Passes.h.inc"
 
-/// The attribute that marks a function as an outlined kernel.
-constexpr llvm::StringLiteral kKernelAttrName = "gnn.kernel";
-/// The vector register width in bits (i64, 256 or 512) a kernel is
-/// compiled for on AVX-512 hosts (lowering/Codegen.cpp).
-constexpr llvm::StringLiteral kVectorWidthAttrName = "gnn.vector_width";
-/// The argument attribute naming the state_dict entry a parameter binds to.
-constexpr llvm::StringLiteral kParamAttrName = "gnn.param";
-
 /// Graph level → stages (`gnnc --emit=stages`).
 void buildStagePipeline(mlir::OpPassManager &pm);
 /// Stages → kernels and a schedule of gnn.launch / gnn.linear.

@@ -92,6 +92,29 @@ gnn::createKernelTargetMachine(const TargetOptions &options) {
   return builder->createTargetMachine();
 }
 
+/// The width TargetOptions::vectorWidth names: 0 (each kernel's own), 256
+/// or 512.
+static llvm::Expected<unsigned> parseVectorWidth(llvm::StringRef text) {
+  if (text.empty())
+    return 0;
+  if (text != "256" && text != "512")
+    return makeError("vector width '" + text + "' must be 256 or 512");
+  return text == "256" ? 256 : 512;
+}
+
+llvm::Expected<gnn::detail::CodeTarget>
+gnn::resolveTarget(const TargetOptions &options) {
+  auto tm = createKernelTargetMachine(options);
+  if (!tm)
+    return tm.takeError();
+  if (llvm::Expected<unsigned> width = parseVectorWidth(options.vectorWidth);
+      !width)
+    return width.takeError();
+  return detail::CodeTarget{(*tm)->getTargetTriple().str(),
+                            (*tm)->getTargetCPU().str(),
+                            (*tm)->getTargetFeatureString().str()};
+}
+
 std::function<llvm::Error(llvm::Module *)>
 gnn::makeKernelOptimizer(llvm::TargetMachine *tm) {
   // Each kernel's vector width is set when it is translated
@@ -133,16 +156,6 @@ gnn::translateKernelsToLLVMIR(ModuleOp kernels, llvm::LLVMContext &context,
                                             : 512);
   }
   return module;
-}
-
-/// The width TargetOptions::vectorWidth names: 0 (each kernel's own), 256
-/// or 512.
-static llvm::Expected<unsigned> parseVectorWidth(llvm::StringRef text) {
-  if (text.empty())
-    return 0;
-  if (text != "256" && text != "512")
-    return makeError("vector width '" + text + "' must be 256 or 512");
-  return text == "256" ? 256 : 512;
 }
 
 void gnn::declareKernels(ModuleOp schedule, ModuleOp kernels) {

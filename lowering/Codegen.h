@@ -1,12 +1,15 @@
 //===- Codegen.h - Kernels to machine code: JIT, object files -*- C++ -*-===//
 //
-// The last step of the pipeline, shared by the runtime (runtime/ObjectLoader.cpp, KernelCache.cpp) and
-// ahead-of-time compilation (gnnc --emit=obj): one target-machine recipe
-// and one LLVM optimisation recipe, so that both produce the same code.
+// The last step of the pipeline, under compileToObject
+// (CompileToObject.cpp), which gnnc --emit=obj and gnn::Engine share: one
+// target-machine recipe and one LLVM optimisation recipe.
 //
 //===----------------------------------------------------------------------===//
 #ifndef GNN_LOWERING_CODEGEN_H
 #define GNN_LOWERING_CODEGEN_H
+
+#include "runtime/Schedule.h"
+#include "runtime/ScheduleFormat.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
@@ -50,6 +53,11 @@ struct TargetOptions {
 llvm::Expected<std::unique_ptr<llvm::TargetMachine>>
 createKernelTargetMachine(const TargetOptions &options = {});
 
+/// The triple, CPU and features code for `options` is compiled with, as a
+/// schedule records them for the runtime to check the host against. Fails
+/// as createKernelTargetMachine does, or on a bad vector width.
+llvm::Expected<detail::CodeTarget> resolveTarget(const TargetOptions &options);
+
 /// Translates `kernels` (LLVM dialect) to LLVM IR and gives each kernel the
 /// function attributes of its vector width: `vectorWidth` bits if not 0,
 /// else the kernel's gnn.vector_width (512 without one). On AVX-512 targets
@@ -76,15 +84,12 @@ void declareKernels(mlir::ModuleOp schedule, mlir::ModuleOp kernels);
 using PipelineRunner =
     llvm::function_ref<llvm::Error(mlir::ModuleOp, void (*)(mlir::OpPassManager &))>;
 
-/// The one lowering of a graph-level model for code generation, shared by
-/// gnnc --emit=obj, the kernel cache and the JIT: runs gnn-to-kernels on
+/// The one lowering of a graph-level model for code generation, under
+/// compileToObject and gnnc --emit=llvm: runs gnn-to-kernels on
 /// `module` in place (it becomes the schedule, its kernels declared so it
 /// verifies alone) and returns the kernels lowered to the LLVM dialect.
 llvm::Expected<mlir::OwningOpRef<mlir::ModuleOp>>
 lowerModelToKernels(mlir::ModuleOp module, PipelineRunner run);
-
-/// The symbol under which emitObjectFile embeds the schedule text.
-constexpr const char *kScheduleSymbol = "gnn_schedule";
 
 /// Translates `kernels` (LLVM dialect, after gnn-kernels-to-llvm) to LLVM
 /// IR, optimises it like the JIT does and writes a relocatable object to
@@ -92,10 +97,10 @@ constexpr const char *kScheduleSymbol = "gnn_schedule";
 /// `void kernel(int64_t lo, int64_t hi, void **args)`. If `schedule` is
 /// not empty it is embedded as the NUL-terminated string `scheduleSymbol`
 /// (`gnn_schedule` unless a program links several models' objects).
-llvm::Error emitObjectFile(mlir::ModuleOp kernels, llvm::StringRef schedule,
-                           const TargetOptions &options,
-                           llvm::raw_pwrite_stream &os,
-                           llvm::StringRef scheduleSymbol = kScheduleSymbol);
+llvm::Error
+emitObjectFile(mlir::ModuleOp kernels, llvm::StringRef schedule,
+               const TargetOptions &options, llvm::raw_pwrite_stream &os,
+               llvm::StringRef scheduleSymbol = detail::kScheduleSymbol);
 
 } // namespace gnn
 

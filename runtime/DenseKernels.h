@@ -2,23 +2,12 @@
 #ifndef GNN_RUNTIME_DENSEKERNELS_H
 #define GNN_RUNTIME_DENSEKERNELS_H
 
+#include "Schedule.h"
+
 #include <cstdint>
 #include <memory>
 
 namespace gnn::detail {
-
-/// gnn.linear's `activation` (the dialect's Activation enum), kept free of
-/// MLIR for the runtime.
-enum class DenseActivation { None, Relu, LeakyRelu, Elu, Sigmoid, Tanh, Gelu, Exp };
-
-/// What oneDNN applies to the product before storing it (post-ops): the
-/// sum of what `y` holds, then the activation (`alpha`: elu's alpha or
-/// leaky_relu's negative slope).
-struct DenseEpilogue {
-  bool accumulate = false;
-  DenseActivation activation = DenseActivation::None;
-  float alpha = 0;
-};
 
 /// y[rows, out] = act(x[rows, in] * W^T + bias [+ y]), with W in
 /// PyTorch's [out, in] layout. oneDNN primitives are created on first use

@@ -1,15 +1,18 @@
-//===- Engine.cpp - The host-program API: compile through the cache, run --===//
+//===- Engine.cpp - The host-program API: compile through the cache ------===//
 //
-// Engine = frontend (model file -> graph-level gnn IR) + the kernel cache
-// (KernelCache.cpp) + CompiledModel::loadObject. Models are always built
-// from an object file, fresh or cached, so that a cache hit and a cold
-// compile run the very same machine code.
+// Engine = frontend (model file -> graph-level gnn IR) + compileToObject
+// (lowering/CompileToObject.cpp) + the kernel cache (KernelCache.cpp) +
+// Model::loadObject. Models are always built from an object file, fresh or
+// cached, so that a cache hit and a cold compile run the very same machine
+// code.
 //
 //===----------------------------------------------------------------------===//
 #include "gnn/Engine.h"
 #include "KernelCache.h"
 #include "dialect/GNNDialect.h"
 #include "frontend/Frontend.h"
+#include "gnn/Npy.h"
+#include "lowering/CompileToObject.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -24,9 +27,9 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/raw_ostream.h"
-#include "gnn/Npy.h"
 
 #include <chrono>
+#include <mutex>
 
 using namespace gnn;
 using clock_type = std::chrono::steady_clock;
@@ -38,73 +41,6 @@ static llvm::Error makeError(const llvm::Twine &message) {
 static double secondsSince(clock_type::time_point start) {
   return std::chrono::duration<double>(clock_type::now() - start).count();
 }
-
-//===----------------------------------------------------------------------===//
-// Model
-//===----------------------------------------------------------------------===//
-
-Model::Model(std::unique_ptr<CompiledModel> compiled, int threads,
-             CompileStats stats, std::string object)
-    : compiled(std::move(compiled)), object(std::move(object)),
-      threads(threads), stats(std::move(stats)) {}
-Model::~Model() = default;
-
-const std::vector<ParamInfo> &Model::parameters() const {
-  return compiled->parameters();
-}
-const std::vector<int64_t> &Model::inputShape() const {
-  return compiled->inputShape();
-}
-const std::vector<int64_t> &Model::outputShape() const {
-  return compiled->outputShape();
-}
-bool Model::takesEdgeFeatures() const { return compiled->takesEdgeFeatures(); }
-const std::vector<int64_t> &Model::edgeInputShape() const {
-  return compiled->edgeInputShape();
-}
-
-llvm::Error Model::bindWeights(WeightMap weights, const std::string &source) {
-  std::lock_guard<std::mutex> lock(runMutex);
-  return compiled->bindWeights(std::move(weights), source);
-}
-
-llvm::Error Model::loadWeights(const std::string &safetensorsPath) {
-  auto weights = readSafetensors(safetensorsPath);
-  if (!weights)
-    return weights.takeError();
-  return bindWeights(std::move(*weights), safetensorsPath);
-}
-
-llvm::Expected<Tensor> Model::run(const Graph &graph, const Tensor &features,
-                                  RunStats *stats) {
-  std::lock_guard<std::mutex> lock(runMutex);
-  RunOptions options;
-  options.threads = threads;
-  return compiled->run(graph, features, nullptr, options, stats);
-}
-
-llvm::Expected<Tensor> Model::run(const Graph &graph, const Tensor &features,
-                                  const Tensor &edgeFeaturesCsr,
-                                  RunStats *stats) {
-  std::lock_guard<std::mutex> lock(runMutex);
-  RunOptions options;
-  options.threads = threads;
-  return compiled->run(graph, features, &edgeFeaturesCsr, options, stats);
-}
-
-llvm::Expected<Tensor> Model::run(const Graph &graph, Tensor &features,
-                                  const Tensor *edgeFeaturesCsr,
-                                  HaloExchange &exchange, RunStats *stats) {
-  std::lock_guard<std::mutex> lock(runMutex);
-  RunOptions options;
-  options.threads = threads;
-  options.exchange = &exchange;
-  return compiled->run(graph, features, edgeFeaturesCsr, options, stats);
-}
-
-//===----------------------------------------------------------------------===//
-// Engine
-//===----------------------------------------------------------------------===//
 
 struct Engine::Impl {
   EngineOptions options;
@@ -129,15 +65,31 @@ struct Engine::Impl {
   parseIR(const std::string &path);
 };
 
-/// The object in the cache entry `path`, if it exists and carries `keyLine`
-/// (a file of another key or a truncated write never gets used).
-static std::unique_ptr<llvm::MemoryBuffer> readEntry(const std::string &path,
-                                                     const std::string &keyLine) {
+/// The object in the cache entry `path`, if it exists and carries
+/// `keyComment` (a file of another key or a truncated write never gets
+/// used).
+static std::unique_ptr<llvm::MemoryBuffer>
+readEntry(const std::string &path, const std::string &keyComment) {
   auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
                                             /*RequiresNullTerminator=*/false);
-  if (!buffer || !llvm::StringRef((*buffer)->getBuffer()).contains(keyLine))
+  if (!buffer || !llvm::StringRef((*buffer)->getBuffer()).contains(keyComment))
     return nullptr;
   return std::move(*buffer);
+}
+
+/// Checks the target the environment names, if any, so that its error
+/// names the variables.
+static llvm::Error checkEnvironmentTarget(const gnn::TargetOptions &target) {
+  if (target.cpu.empty() && target.features.empty() &&
+      target.vectorWidth.empty())
+    return llvm::Error::success();
+  llvm::Expected<detail::CodeTarget> resolved = resolveTarget(target);
+  if (resolved)
+    return llvm::Error::success();
+  return makeError("GNNC_TARGET_CPU='" + target.cpu +
+                   "' GNNC_TARGET_FEATURES='" + target.features +
+                   "' GNNC_VECTOR_WIDTH='" + target.vectorWidth +
+                   "': " + llvm::toString(resolved.takeError()));
 }
 
 llvm::Expected<std::unique_ptr<Model>>
@@ -154,35 +106,42 @@ Engine::Impl::build(mlir::ModuleOp module, CompileStats stats,
   } else {
     stats.cacheMessage = cacheOffWhy;
   }
-  std::string keyLine = key.empty() ? "" : detail::cacheKeyLine(key);
+  std::string keyComment = key.empty() ? "" : detail::cacheKeyComment(key);
+  auto finish = [&](std::unique_ptr<Model> model,
+                    clock_type::time_point loadStart) {
+    stats.loadSeconds = secondsSince(loadStart);
+    stats.totalSeconds = secondsSince(start);
+    model->setCompileStats(std::move(stats));
+    model->setThreads(options.threads);
+    return model;
+  };
 
   auto loadStart = clock_type::now();
   if (!path.empty()) {
-    if (auto object = readEntry(path, keyLine)) {
-      std::string bytes = object->getBuffer().str();
-      auto compiled = CompiledModel::loadObject(std::move(object), context);
-      if (compiled) {
+    if (auto object = readEntry(path, keyComment)) {
+      auto model = Model::loadObject(object->getBuffer(), path);
+      if (model) {
         detail::touchEntry(path);
         stats.cacheHit = true;
         stats.cacheFile = path;
-        stats.loadSeconds = secondsSince(loadStart);
-        stats.totalSeconds = secondsSince(start);
-        return std::unique_ptr<Model>(new Model(std::move(*compiled),
-                                                options.threads, std::move(stats),
-                                                std::move(bytes)));
+        return finish(std::move(*model), loadStart);
       }
       // A damaged entry: compile afresh and overwrite it.
       stats.cacheMessage = "ignored a bad entry: " +
-                           llvm::toString(compiled.takeError());
+                           llvm::toString(model.takeError());
     }
   }
 
-  detail::CodegenTimes times;
-  auto object = detail::compileToObject(module, keyLine, times);
-  if (!object)
-    return object.takeError();
-  stats.lowerSeconds = times.lowerSeconds;
-  stats.codegenSeconds = times.codegenSeconds;
+  ObjectOptions objectOptions;
+  objectOptions.target = detail::targetFromEnvironment();
+  objectOptions.comment = keyComment;
+  if (llvm::Error e = checkEnvironmentTarget(objectOptions.target))
+    return std::move(e);
+  auto compiled = compileToObject(module, objectOptions);
+  if (!compiled)
+    return compiled.takeError();
+  stats.lowerSeconds = compiled->lowerSeconds;
+  stats.codegenSeconds = compiled->codegenSeconds;
 
   loadStart = clock_type::now();
   if (!path.empty()) {
@@ -190,7 +149,7 @@ Engine::Impl::build(mlir::ModuleOp module, CompileStats stats,
     llvm::Error stored =
         ec ? makeError(cacheDir + ": " + ec.message())
            : writeFileAtomically(path, [&](llvm::raw_ostream &os) {
-               os.write(object->data(), object->size());
+               os << compiled->object;
                return llvm::Error::success();
              });
     if (stored) {
@@ -200,33 +159,18 @@ Engine::Impl::build(mlir::ModuleOp module, CompileStats stats,
       detail::trimCache(cacheDir, path);
     }
   }
-  auto compiled = CompiledModel::loadObject(
-      llvm::MemoryBuffer::getMemBufferCopy(
-          llvm::StringRef(object->data(), object->size()), "gnn_kernels.o"),
-      context);
-  if (!compiled)
-    return compiled.takeError();
-  stats.loadSeconds = secondsSince(loadStart);
-  stats.totalSeconds = secondsSince(start);
-  return std::unique_ptr<Model>(
-      new Model(std::move(*compiled), options.threads, std::move(stats),
-                std::string(object->data(), object->size())));
+  auto model = Model::loadObject(compiled->object, "the compiled model");
+  if (!model)
+    return model.takeError();
+  return finish(std::move(*model), loadStart);
 }
 
 llvm::Expected<std::unique_ptr<Model>>
 Engine::loadObject(llvm::StringRef object, const std::string &name) {
-  std::lock_guard<std::mutex> lock(impl->mutex);
-  auto start = clock_type::now();
-  auto compiled = CompiledModel::loadObject(
-      llvm::MemoryBuffer::getMemBufferCopy(object, name), impl->context);
-  if (!compiled)
-    return compiled.takeError();
-  CompileStats stats;
-  stats.loadSeconds = stats.totalSeconds = secondsSince(start);
-  stats.cacheMessage = "loaded from " + name;
-  return std::unique_ptr<Model>(new Model(std::move(*compiled),
-                                          impl->options.threads,
-                                          std::move(stats), object.str()));
+  auto model = Model::loadObject(object, name);
+  if (model)
+    (*model)->setThreads(impl->options.threads);
+  return model;
 }
 
 llvm::Expected<mlir::OwningOpRef<mlir::ModuleOp>>

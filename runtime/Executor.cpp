@@ -4,18 +4,18 @@
 // into chunks (by in-edge count for message kernels, so hubs don't stall a
 // thread) that OpenMP threads take dynamically; dense steps call oneDNN,
 // which uses the same OpenMP runtime. Step results live in one arena,
-// planned from the buffers' live ranges (planMemory) and kept with the
-// model for the next run on a graph of the same size.
+// planned from the buffers' live ranges (MemoryPlan.cpp) and kept for the
+// next run on a graph of the same size.
 //
 //===----------------------------------------------------------------------===//
-#include "ModelImpl.h"
+#include "Executor.h"
 
 #include <omp.h>
 #include <sys/mman.h>
 
 #include <algorithm>
+#include <cassert>
 #include <chrono>
-#include <limits>
 
 using namespace gnn;
 using namespace gnn::detail;
@@ -38,170 +38,6 @@ static void prefault(void *p, size_t bytes) {
   auto *bytesOf = static_cast<volatile char *>(p);
   for (size_t at = 0; at < bytes; at += 4096)
     bytesOf[at] = 0;
-}
-
-CompiledModel::CompiledModel(std::unique_ptr<Impl> impl)
-    : impl(std::move(impl)) {}
-CompiledModel::~CompiledModel() = default;
-
-const std::vector<ParamInfo> &CompiledModel::parameters() const {
-  return impl->schedule.params;
-}
-const std::vector<int64_t> &CompiledModel::inputShape() const {
-  return impl->schedule.slots[impl->schedule.input].shape;
-}
-const std::vector<int64_t> &CompiledModel::outputShape() const {
-  return impl->schedule.slots[impl->schedule.output].shape;
-}
-bool CompiledModel::takesEdgeFeatures() const {
-  return impl->schedule.edgeInput >= 0;
-}
-const std::vector<int64_t> &CompiledModel::edgeInputShape() const {
-  static const std::vector<int64_t> none;
-  const Schedule &s = impl->schedule;
-  return s.edgeInput >= 0 ? s.slots[s.edgeInput].shape : none;
-}
-double CompiledModel::compileSeconds() const { return impl->compileSeconds; }
-
-llvm::Error CompiledModel::bindWeights(WeightMap weights,
-                                       const std::string &source) {
-  std::vector<Tensor> bound;
-  for (const ParamInfo &p : impl->schedule.params) {
-    auto it = weights.find(p.name);
-    if (it == weights.end())
-      return makeError(source + ": missing weight '" + p.name + "' (shape " +
-                       formatShape(p.shape) + ")");
-    if (it->second.shape != p.shape)
-      return makeError(source + ": weight '" + p.name + "' has shape " +
-                       formatShape(it->second.shape) + ", expected " +
-                       formatShape(p.shape));
-    bound.push_back(std::move(it->second));
-  }
-  impl->weights = std::move(bound);
-  impl->weightsBound = true;
-  return llvm::Error::success();
-}
-
-MemoryPlan detail::planMemory(const Schedule &s, int64_t vertices,
-                              int64_t edges) {
-  MemoryPlan plan;
-  plan.vertices = vertices;
-  plan.edges = edges;
-  size_t numSlots = s.slots.size();
-  plan.offsets.assign(numSlots, -1);
-  plan.bytes.assign(numSlots, 0);
-  plan.live.assign(numSlots, {-1, -1});
-  plan.storage.resize(numSlots);
-  for (size_t slot = 0; slot < numSlots; ++slot)
-    plan.storage[slot] =
-        s.slots[slot].kind == SlotKind::View ? s.slots[slot].base : slot;
-  auto roundUp = [](int64_t b) {
-    return (b + MemoryPlan::kAlignment - 1) / MemoryPlan::kAlignment *
-           MemoryPlan::kAlignment;
-  };
-  // The last step reading each buffer, directly or through a view.
-  std::vector<int> lastRead(numSlots, -1);
-  for (size_t i = 0; i < s.steps.size(); ++i)
-    for (int input : s.steps[i].inputs)
-      lastRead[plan.storage[input]] = i;
-  int output = plan.storage[s.output];
-  if (s.slots[output].kind == SlotKind::Buffer)
-    lastRead[output] = s.steps.size();
-
-  for (size_t i = 0; i < s.steps.size(); ++i) {
-    const Step &step = s.steps[i];
-    int r = step.result;
-    const Slot &slot = s.slots[r];
-    int64_t rows = slot.edges ? edges : vertices;
-    plan.bytes[r] = roundUp(rows * slot.rowSize * int64_t(sizeof(float)));
-    int root = r;
-    if (step.accumulate >= 0) {
-      int acc = plan.storage[plan.storage[step.accumulate]];
-      // In place only if the matmul's source (inputs[0]) is another buffer:
-      // its source and destination must not overlap.
-      bool readElsewhere = !step.inputs.empty() &&
-                           plan.storage[plan.storage[step.inputs[0]]] == acc;
-      if (s.slots[acc].kind == SlotKind::Buffer && plan.live[acc].second == int(i) &&
-          plan.bytes[acc] == plan.bytes[r] && !readElsewhere)
-        root = acc; // nothing reads the accumulated buffer later
-    }
-    plan.live[root].second = std::max(lastRead[r], int(i));
-    if (root == r)
-      plan.live[r].first = i;
-    else
-      plan.storage[r] = root;
-  }
-  // Views of a result that shares its bytes share them too.
-  for (size_t slot = 0; slot < numSlots; ++slot)
-    plan.storage[slot] = plan.storage[plan.storage[slot]];
-  output = plan.storage[output];
-  if (s.slots[output].kind == SlotKind::Buffer)
-    plan.outputBytes = plan.bytes[output];
-
-  for (size_t slot = 0; slot < numSlots; ++slot)
-    plan.bufferBytes += plan.bytes[slot];
-  // The least any plan needs: the widest set of buffers alive at a step.
-  for (size_t i = 0; i < s.steps.size(); ++i) {
-    int64_t alive = 0;
-    for (size_t slot = 0; slot < numSlots; ++slot)
-      if (plan.live[slot].first >= 0 && plan.live[slot].first <= int(i) &&
-          int(i) <= plan.live[slot].second)
-        alive += plan.bytes[slot];
-    plan.peakLiveBytes = std::max(plan.peakLiveBytes, alive);
-  }
-
-  // One address space: the returned buffer at [0, outputBytes), then the
-  // arena. Buffers dead before the output is written may use its bytes
-  // (fresh memory each run, but the output touches those pages anyway);
-  // none straddles the two.
-  int64_t fence = plan.outputBytes;
-  std::vector<int> placed; // kept sorted by offset
-  if (s.slots[output].kind == SlotKind::Buffer) {
-    plan.offsets[output] = 0;
-    placed.push_back(output);
-  }
-  std::vector<int> order;
-  for (size_t slot = 0; slot < numSlots; ++slot)
-    if (plan.live[slot].first >= 0 && int(slot) != output)
-      order.push_back(slot);
-  std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
-    return plan.bytes[a] > plan.bytes[b];
-  });
-  for (int slot : order) {
-    auto [first, last] = plan.live[slot];
-    int64_t size = plan.bytes[slot];
-    int64_t best = -1, bestGap = std::numeric_limits<int64_t>::max();
-    // The free range [lo, hi), split at the fence.
-    auto consider = [&](int64_t lo, int64_t hi) {
-      for (auto [a, b] : {std::make_pair(lo, std::min(hi, fence)),
-                          std::make_pair(std::max(lo, fence), hi)})
-        if (b - a >= size && b - a < bestGap) {
-          best = a;
-          bestGap = b - a;
-        }
-    };
-    int64_t end = 0; // the end of the overlapping buffers seen so far
-    for (int other : placed) {
-      if (plan.live[other].second < first || last < plan.live[other].first)
-        continue;
-      consider(end, plan.offsets[other]);
-      end = std::max(end, plan.offsets[other] + plan.bytes[other]);
-    }
-    if (best < 0)
-      best = end < fence && end + size > fence ? fence : end;
-    plan.offsets[slot] = best;
-    if (best >= fence)
-      plan.arenaBytes = std::max(plan.arenaBytes, best + size - fence);
-    placed.insert(std::upper_bound(placed.begin(), placed.end(), slot,
-                                   [&](int a, int b) {
-                                     return plan.offsets[a] < plan.offsets[b];
-                                   }),
-                  slot);
-  }
-  for (size_t slot = 0; slot < numSlots; ++slot)
-    if (s.slots[slot].kind == SlotKind::Buffer)
-      plan.offsets[slot] = plan.offsets[plan.storage[slot]];
-  return plan;
 }
 
 /// Chunk boundaries over [0, n): equal vertex counts, or, when
@@ -242,20 +78,13 @@ static std::vector<int64_t> splitRows(int64_t count, int chunks) {
   return bounds;
 }
 
-llvm::Expected<Tensor> CompiledModel::run(const Graph &graph,
-                                          const Tensor &features,
-                                          const RunOptions &options,
-                                          RunStats *stats) {
-  return run(graph, features, nullptr, options, stats);
-}
-
-llvm::Expected<Tensor> CompiledModel::run(const Graph &graph,
-                                          const Tensor &features,
-                                          const Tensor *edgeFeatures,
-                                          const RunOptions &options,
-                                          RunStats *stats) {
-  const Schedule &s = impl->schedule;
-  if (!impl->weightsBound && !s.params.empty())
+llvm::Expected<Tensor> Executor::run(const Schedule &s,
+                                     const std::vector<Tensor> &weights,
+                                     const Graph &graph, const Tensor &features,
+                                     const Tensor *edgeFeatures,
+                                     const RunOptions &options,
+                                     RunStats *stats) {
+  if (weights.size() != s.params.size())
     return makeError("weights are not bound");
   // Kernels compute the rows of the n destination vertices; on a graph
   // part, vertex tensors also hold rows for the ghosts, which only the
@@ -294,22 +123,20 @@ llvm::Expected<Tensor> CompiledModel::run(const Graph &graph,
     return s.slots[slot].edges ? numEdges : vertexRows;
   };
 
-  std::lock_guard<std::mutex> lock(impl->runMutex);
   // Timed from here: what the run maps and allocates is part of it.
   auto runStart = std::chrono::steady_clock::now();
   int threads = options.threads > 0 ? options.threads : omp_get_max_threads();
   omp_set_num_threads(threads);
 
-  MemoryPlan &plan = impl->plan;
   if (plan.vertices != vertexRows || plan.edges != numEdges) {
-    impl->arena = AlignedArray<float>(); // the old one goes first
+    arena = AlignedArray<float>(); // the old one goes first
     plan.vertices = -1; // no plan without its arena, should allocation throw
     MemoryPlan next = planMemory(s, vertexRows, numEdges);
-    impl->arena = AlignedArray<float>(next.arenaBytes / sizeof(float));
-    prefault(impl->arena.data(), next.arenaBytes);
+    arena = AlignedArray<float>(next.arenaBytes / sizeof(float));
+    prefault(arena.data(), next.arenaBytes);
     plan = std::move(next);
   }
-  char *arena = reinterpret_cast<char *>(impl->arena.data());
+  char *arenaBytes = reinterpret_cast<char *>(arena.data());
 
   // The returned buffer is the caller's, so it is not in the arena.
   int outputSlot = plan.storage[s.output];
@@ -333,13 +160,13 @@ llvm::Expected<Tensor> CompiledModel::run(const Graph &graph,
     case SlotKind::EdgeFeatures:
       return const_cast<float *>(edgeFeatures->data());
     case SlotKind::Param:
-      return impl->weights[s.slots[slot].param].data();
+      return const_cast<float *>(weights[s.slots[slot].param].data());
     case SlotKind::Buffer: {
       int64_t at = plan.offsets[slot];
       return reinterpret_cast<float *>(
           at < plan.outputBytes
               ? reinterpret_cast<char *>(outputBuffer.data()) + at
-              : arena + (at - plan.outputBytes));
+              : arenaBytes + (at - plan.outputBytes));
     }
     case SlotKind::Graph:
     case SlotKind::View:
@@ -405,7 +232,7 @@ llvm::Expected<Tensor> CompiledModel::run(const Graph &graph,
         const float *acc = dataOf(step.accumulate);
         std::copy(acc, acc + rowsOf(step.result) * result.rowSize, out);
       }
-      impl->dense.run(dataOf(step.inputs[0]),
+      dense.run(dataOf(step.inputs[0]),
                       rowsOf(step.inputs[0]) * (x.rowSize / w.shape[1]),
                       w.shape[1], dataOf(step.inputs[1]), w.shape[0], bias, out,
                       step.epilogue);

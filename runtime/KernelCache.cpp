@@ -8,12 +8,9 @@
 //
 //===----------------------------------------------------------------------===//
 #include "KernelCache.h"
-#include "lowering/Codegen.h"
-#include "lowering/Passes.h"
 
-#include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/OperationSupport.h"
-#include "mlir/Pass/PassManager.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Config/llvm-config.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
 #include "llvm/Support/FileSystem.h"
@@ -22,7 +19,6 @@
 #include "llvm/Support/SHA256.h"
 #include "llvm/Support/raw_ostream.h"
 
-#include <chrono>
 #include <cstdlib>
 #include <cstring>
 
@@ -34,12 +30,9 @@
 using namespace mlir;
 
 /// Bumped when the layout of an entry changes (not for compiler changes:
-/// the build id covers those).
-static constexpr const char *kCacheFormat = "gnnc-kernel-cache-1";
-
-static llvm::Error makeError(const llvm::Twine &message) {
-  return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
-}
+/// the build id covers those). 2: the schedule is plain data
+/// (runtime/ScheduleFormat.h), not MLIR text.
+static constexpr const char *kCacheFormat = "gnnc-kernel-cache-2";
 
 static std::string getEnv(const char *name) {
   const char *value = std::getenv(name);
@@ -74,13 +67,12 @@ std::string gnn::detail::resolveCacheDir(bool enabled,
   return dir.str().str();
 }
 
-/// The target the kernels are compiled for: the host, unless the
-/// environment names another CPU (GNNC_TARGET_CPU) or changes features
-/// (GNNC_TARGET_FEATURES=-avx512f gives AVX2 kernels on an AVX-512 host),
-/// as gnnc's --target-cpu and --target-features do for object files, or
-/// gives every kernel one vector width (GNNC_VECTOR_WIDTH=256 or 512). For
+/// GNNC_TARGET_CPU names another CPU and GNNC_TARGET_FEATURES changes
+/// features (-avx512f gives AVX2 kernels on an AVX-512 host), as gnnc's
+/// --target-cpu and --target-features do for object files;
+/// GNNC_VECTOR_WIDTH=256 or 512 gives every kernel one vector width. For
 /// measuring one instruction set or width against another.
-static gnn::TargetOptions targetFromEnvironment() {
+gnn::TargetOptions gnn::detail::targetFromEnvironment() {
   gnn::TargetOptions target;
   target.cpu = getEnv("GNNC_TARGET_CPU");
   target.features = getEnv("GNNC_TARGET_FEATURES");
@@ -196,8 +188,8 @@ std::string gnn::detail::computeCacheKey(ModuleOp graphLevel,
   return llvm::toHex(llvm::ArrayRef<uint8_t>(digest), /*LowerCase=*/true);
 }
 
-std::string gnn::detail::cacheKeyLine(const std::string &key) {
-  return std::string("// ") + kCacheFormat + " " + key + "\n";
+std::string gnn::detail::cacheKeyComment(const std::string &key) {
+  return std::string(kCacheFormat) + " " + key;
 }
 
 void gnn::detail::touchEntry(const std::string &path) {
@@ -254,56 +246,4 @@ void gnn::detail::trimCache(const std::string &dir, const std::string &keep) {
     if (!llvm::sys::fs::remove(e.path))
       total -= e.size;
   }
-}
-
-/// Runs `build` on `module`; diagnostics become the error text.
-static llvm::Error runPipeline(ModuleOp module,
-                               void (*build)(OpPassManager &)) {
-  std::string messages;
-  llvm::raw_string_ostream os(messages);
-  ScopedDiagnosticHandler handler(module.getContext(), [&](Diagnostic &d) {
-    os << d.getLocation() << ": " << d.str() << "; ";
-    return success();
-  });
-  PassManager pm(module.getContext());
-  build(pm);
-  if (failed(pm.run(module)))
-    return makeError("compilation failed: " + os.str());
-  return llvm::Error::success();
-}
-
-llvm::Expected<llvm::SmallVector<char, 0>>
-gnn::detail::compileToObject(ModuleOp graphLevel, const std::string &header,
-                             CodegenTimes &times) {
-  using clock = std::chrono::steady_clock;
-  auto start = clock::now();
-  // The same steps as gnnc --emit=obj: the schedule (the model function
-  // after gnn-to-kernels, with its kernels declared) and the kernels.
-  OwningOpRef<ModuleOp> module(cast<ModuleOp>(graphLevel->clone()));
-  auto kernels = lowerModelToKernels(*module, runPipeline);
-  if (!kernels)
-    return kernels.takeError();
-  std::string schedule = header;
-  {
-    llvm::raw_string_ostream os(schedule);
-    module->print(os, OpPrintingFlags().enableDebugInfo());
-  }
-  auto lowered = clock::now();
-  times.lowerSeconds = std::chrono::duration<double>(lowered - start).count();
-
-  llvm::SmallVector<char, 0> object;
-  llvm::raw_svector_ostream os(object);
-  TargetOptions target = targetFromEnvironment();
-  if (llvm::Error e = emitObjectFile(**kernels, schedule, target, os)) {
-    if (target.cpu.empty() && target.features.empty() &&
-        target.vectorWidth.empty())
-      return std::move(e);
-    return makeError("GNNC_TARGET_CPU='" + target.cpu +
-                     "' GNNC_TARGET_FEATURES='" + target.features +
-                     "' GNNC_VECTOR_WIDTH='" + target.vectorWidth +
-                     "': " + llvm::toString(std::move(e)));
-  }
-  times.codegenSeconds =
-      std::chrono::duration<double>(clock::now() - lowered).count();
-  return object;
 }

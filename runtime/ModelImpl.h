@@ -1,31 +1,33 @@
-//===- ModelImpl.h - CompiledModel's state, shared by JIT and executor ----===//
+//===- ModelImpl.h - What a Model holds: code, schedule, weights ----------===//
 #ifndef GNN_RUNTIME_MODELIMPL_H
 #define GNN_RUNTIME_MODELIMPL_H
 
-#include "DenseKernels.h"
+#include "Executor.h"
 #include "Schedule.h"
+#include "gnn/Model.h"
 
+#include <atomic>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <vector>
 
 namespace gnn {
 
-struct CompiledModel::Impl {
+struct Model::Impl {
+  /// The schedule, its kernel pointers into `code`.
   detail::Schedule schedule;
+  /// Owns the linked kernels (type-erased: the loader's ORC JIT).
+  std::shared_ptr<void> code;
+  /// The object file the code was linked from (Model::objectCode).
+  std::string object;
   std::vector<Tensor> weights; // by ParamInfo index, after bindWeights
-  bool weightsBound = false;
-  detail::DenseLinear dense;
-  /// The memory plan of the last run's graph size and its arena, reused
-  /// while the size stays the same.
-  detail::MemoryPlan plan;
-  AlignedArray<float> arena;
-  /// run() calls take turns: they share the arena and oneDNN primitives.
+  detail::Executor executor;
+  /// run() and bindWeights take turns: they share the weights, the arena
+  /// and oneDNN primitives.
   std::mutex runMutex;
-  /// Owns the JIT'd code the kernel pointers point into (type-erased so
-  /// this header needs no MLIR).
-  std::shared_ptr<void> jit;
-  double compileSeconds = 0;
+  std::atomic<int> threads{0};
+  CompileStats stats;
 };
 
 } // namespace gnn

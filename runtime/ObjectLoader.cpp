@@ -1,30 +1,23 @@
 //===- ObjectLoader.cpp - A model from an object file of its kernels ------===//
 //
-// Every runnable model comes from an object file of its kernels: one
-// compiled just now (CompiledModel::compile, a kernel-cache miss), one from
-// the cache, or one from gnnc --emit=obj. It is linked into memory with
-// ORC, its embedded schedule parsed and its kernels looked up.
+// Every runnable model comes from an object file: one compiled just now
+// by gnn::Engine (or a kernel-cache hit), one from gnnc --emit=obj, or one
+// another rank compiled. It is linked into memory with ORC, its embedded
+// plain-data schedule read (ScheduleFormat.cpp) and checked against the
+// host, and its kernels looked up. No MLIR: a process that only runs
+// models links neither it nor the compiler.
 //
 //===----------------------------------------------------------------------===//
-#include "KernelCache.h"
 #include "ModelImpl.h"
-#include "ScheduleReader.h"
-#include "dialect/GNNDialect.h"
-#include "lowering/Codegen.h"
+#include "ScheduleFormat.h"
+#include "TargetCheck.h"
 
-#include "mlir/Dialect/Func/IR/FuncOps.h"
-#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
-#include "mlir/IR/BuiltinOps.h"
-#include "mlir/IR/Diagnostics.h"
-#include "mlir/Parser/Parser.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
 #include "llvm/ExecutionEngine/Orc/LLJIT.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/TargetSelect.h"
-#include "llvm/Support/raw_ostream.h"
 
 #include <chrono>
-#include <cstring>
 
 using namespace gnn;
 
@@ -32,9 +25,8 @@ static llvm::Error makeError(const llvm::Twine &message) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
 }
 
-llvm::Expected<std::unique_ptr<CompiledModel>>
-CompiledModel::loadObject(std::unique_ptr<llvm::MemoryBuffer> object,
-                          mlir::MLIRContext &context) {
+llvm::Expected<std::unique_ptr<Model>>
+Model::loadObject(llvm::StringRef object, const std::string &name) {
   auto start = std::chrono::steady_clock::now();
   static bool targetsReady = [] {
     llvm::InitializeNativeTarget();
@@ -42,7 +34,6 @@ CompiledModel::loadObject(std::unique_ptr<llvm::MemoryBuffer> object,
     return true;
   }();
   (void)targetsReady;
-  std::string name = object->getBufferIdentifier().str();
 
   auto host = llvm::orc::JITTargetMachineBuilder::detectHost();
   if (!host)
@@ -55,36 +46,21 @@ CompiledModel::loadObject(std::unique_ptr<llvm::MemoryBuffer> object,
                  .create();
   if (!jit)
     return jit.takeError();
-  if (llvm::Error e = (*jit)->addObjectFile(std::move(object)))
+  if (llvm::Error e = (*jit)->addObjectFile(
+          llvm::MemoryBuffer::getMemBufferCopy(object, name)))
     return makeError(name + ": cannot load the object file: " +
                      llvm::toString(std::move(e)));
 
-  auto scheduleAddress = (*jit)->lookup(kScheduleSymbol);
+  auto scheduleAddress = (*jit)->lookup(detail::kScheduleSymbol);
   if (!scheduleAddress)
     return makeError(name + ": no embedded schedule (" +
                      llvm::toString(scheduleAddress.takeError()) + ")");
-  llvm::StringRef text(scheduleAddress->toPtr<const char *>());
-
-  context.loadDialect<GNNDialect, mlir::func::FuncDialect,
-                      mlir::LLVM::LLVMDialect>();
-  std::string messages;
-  llvm::raw_string_ostream os(messages);
-  mlir::ScopedDiagnosticHandler handler(&context, [&](mlir::Diagnostic &d) {
-    os << d.getLocation() << ": " << d.str() << "; ";
-    return mlir::success();
-  });
-  mlir::OwningOpRef<mlir::ModuleOp> module =
-      mlir::parseSourceString<mlir::ModuleOp>(text, &context,
-                                              name + ":gnn_schedule");
-  if (!module)
-    return makeError(name + ": the embedded schedule does not parse: " +
-                     os.str());
-  auto forward = module->lookupSymbol<mlir::func::FuncOp>("forward");
-  if (!forward || forward.isDeclaration())
-    return makeError(name + ": the embedded schedule has no @forward");
-  auto schedule = detail::readSchedule(forward);
+  auto schedule = detail::parseSchedule(
+      llvm::StringRef(scheduleAddress->toPtr<const char *>()), name);
   if (!schedule)
     return schedule.takeError();
+  if (llvm::Error e = detail::checkTargetOnHost(schedule->target))
+    return makeError(name + ": " + llvm::toString(std::move(e)));
 
   for (detail::Step &step : schedule->steps) {
     if (step.kind != detail::Step::Kind::Launch)
@@ -98,29 +74,11 @@ CompiledModel::loadObject(std::unique_ptr<llvm::MemoryBuffer> object,
 
   auto impl = std::make_unique<Impl>();
   impl->schedule = std::move(*schedule);
-  impl->jit = std::shared_ptr<llvm::orc::LLJIT>(std::move(*jit));
-  impl->compileSeconds = std::chrono::duration<double>(
-                             std::chrono::steady_clock::now() - start)
-                             .count();
-  return std::unique_ptr<CompiledModel>(new CompiledModel(std::move(impl)));
-}
-
-llvm::Expected<std::unique_ptr<CompiledModel>>
-CompiledModel::compile(mlir::ModuleOp module) {
-  // The same path as a kernel-cache miss, without the cache: one way of
-  // turning a model into machine code.
-  auto start = std::chrono::steady_clock::now();
-  detail::CodegenTimes times;
-  auto object = detail::compileToObject(module, /*header=*/"", times);
-  if (!object)
-    return object.takeError();
-  auto model = loadObject(llvm::MemoryBuffer::getMemBufferCopy(
-                              llvm::StringRef(object->data(), object->size()),
-                              "gnn_kernels.o"),
-                          *module.getContext());
-  if (model)
-    (*model)->impl->compileSeconds = std::chrono::duration<double>(
-                                         std::chrono::steady_clock::now() - start)
-                                         .count();
-  return model;
+  impl->code = std::shared_ptr<llvm::orc::LLJIT>(std::move(*jit));
+  impl->object = object.str();
+  impl->stats.loadSeconds = impl->stats.totalSeconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
+  impl->stats.cacheMessage = "loaded from " + name;
+  return std::unique_ptr<Model>(new Model(std::move(impl)));
 }

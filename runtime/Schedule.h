@@ -1,14 +1,15 @@
 //===- Schedule.h - The stage schedule the executor runs -------*- C++ -*-===//
 //
-// Plain data, no MLIR: what ScheduleReader.cpp reads off the compiled module and
-// Executor.cpp runs. Values live in numbered slots.
+// Plain data, no MLIR: what lowering reads off the compiled model function
+// (lowering/ScheduleFromIR.cpp), what an object file carries in the
+// versioned text of ScheduleFormat.cpp, and what Executor.cpp runs. Values
+// live in numbered slots.
 //
 //===----------------------------------------------------------------------===//
 #ifndef GNN_RUNTIME_SCHEDULE_H
 #define GNN_RUNTIME_SCHEDULE_H
 
-#include "DenseKernels.h"
-#include "gnn/CompiledModel.h"
+#include "gnn/Model.h"
 
 #include <cstdint>
 #include <string>
@@ -38,6 +39,19 @@ struct Slot {
   bool edges = false;         // one row per edge (else per vertex)
 };
 
+/// gnn.linear's `activation` (the dialect's Activation enum), kept free of
+/// MLIR for the runtime.
+enum class DenseActivation { None, Relu, LeakyRelu, Elu, Sigmoid, Tanh, Gelu, Exp };
+
+/// What oneDNN applies to the product before storing it (post-ops): the
+/// sum of what `y` holds, then the activation (`alpha`: elu's alpha or
+/// leaky_relu's negative slope).
+struct DenseEpilogue {
+  bool accumulate = false;
+  DenseActivation activation = DenseActivation::None;
+  float alpha = 0;
+};
+
 struct Step {
   enum class Kind { Linear, Launch } kind;
   std::vector<int> inputs; // Linear: {input, weight[, bias][, accumulate]}
@@ -53,48 +67,20 @@ struct Step {
   std::string label; // for --stats
 };
 
+/// What the kernels were compiled for, as LLVM names it; a host must have
+/// every instruction set feature the code uses.
+struct CodeTarget {
+  std::string triple, cpu, features;
+};
+
 struct Schedule {
   std::vector<Slot> slots;
   std::vector<Step> steps;
   std::vector<ParamInfo> params;
   int input = -1, output = -1;
   int edgeInput = -1; // the EdgeFeatures slot, if the model takes them
+  CodeTarget target;
 };
-
-/// Where the step results of a run on a graph of `vertices` and `edges`
-/// live. The returned buffer is the caller's, allocated per run; every
-/// other buffer lives in it (when dead before the output is written) or in
-/// one arena, at offsets chosen so that two buffers share bytes only when
-/// no step sees both alive. Planned once per graph size and kept with the
-/// model, so later runs touch no fresh pages but the output's.
-struct MemoryPlan {
-  static constexpr int64_t kAlignment = 64; // of every offset and size
-
-  int64_t vertices = -1, edges = -1;
-  /// Per slot: byte offset into the returned buffer when below
-  /// outputBytes, else outputBytes + the offset into the arena; -1 for a
-  /// slot that is not a Buffer.
-  std::vector<int64_t> offsets;
-  /// Per slot: the slot whose bytes it uses. A view uses its base's; a
-  /// linear accumulating into a buffer nothing reads afterwards writes in
-  /// place, in the bytes of that buffer (oneDNN's sum post-op).
-  std::vector<int> storage;
-  /// Per slot: bytes of a Buffer (rounded up to kAlignment), else 0.
-  std::vector<int64_t> bytes;
-  /// Per storage slot: the first step writing its bytes and the last step
-  /// reading them (directly, through a view or in place); {-1, -1} for
-  /// other slots.
-  std::vector<std::pair<int, int>> live;
-  int64_t arenaBytes = 0;    // the arena's size
-  int64_t outputBytes = 0;   // the returned buffer, allocated per run
-  int64_t bufferBytes = 0;   // all Buffers together: fresh memory per step
-  int64_t peakLiveBytes = 0; // the widest set of Buffers alive at one step
-};
-
-/// Plans the arena by greedy best fit, largest buffers first (TFLite's
-/// arena planner): each buffer takes the tightest gap between buffers
-/// already placed whose live ranges overlap its own.
-MemoryPlan planMemory(const Schedule &s, int64_t vertices, int64_t edges);
 
 } // namespace gnn::detail
 

@@ -1,12 +1,14 @@
 //===- ExecutorTest.cpp - JIT kernels and the executor against plain loops -===//
 //
 // Each test writes a small graph-level gnn program, compiles it through the
-// full pipeline (CompiledModel::compile), runs it on a hand-made graph and
-// compares with a straightforward loop reference written here.
+// full pipeline to an object (compileToObject) that gnn::Model loads, runs
+// it on a hand-made graph and compares with a straightforward loop
+// reference written here.
 //
 //===----------------------------------------------------------------------===//
 #include "dialect/GNNDialect.h"
-#include "gnn/CompiledModel.h"
+#include "gnn/Model.h"
+#include "lowering/CompileToObject.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -69,23 +71,29 @@ class ExecutorTest : public ::testing::Test {
 protected:
   ExecutorTest() { ctx.loadDialect<GNNDialect, mlir::func::FuncDialect>(); }
 
-  std::unique_ptr<CompiledModel> compile(const std::string &ir) {
+  /// The model of `ir` on two threads, as gnn::Engine would make it.
+  std::unique_ptr<Model> compile(const std::string &ir) {
     auto module = mlir::parseSourceString<mlir::ModuleOp>(ir, &ctx);
     EXPECT_TRUE(module) << ir;
     if (!module)
       return nullptr;
-    auto model = CompiledModel::compile(*module);
+    auto object = compileToObject(*module);
+    if (!object) {
+      ADD_FAILURE() << llvm::toString(object.takeError());
+      return nullptr;
+    }
+    auto model = Model::loadObject(object->object, "test.o");
     if (!model) {
       ADD_FAILURE() << llvm::toString(model.takeError());
       return nullptr;
     }
+    (*model)->setThreads(2);
     return std::move(*model);
   }
 
-  Tensor run(CompiledModel &model, const Tensor &x, int threads = 2) {
-    RunOptions options;
-    options.threads = threads;
-    auto out = model.run(g.graph(), x, options);
+  Tensor run(Model &model, const Tensor &x, int threads = 2) {
+    model.setThreads(threads);
+    auto out = model.run(g.graph(), x);
     if (!out) {
       ADD_FAILURE() << llvm::toString(out.takeError());
       return Tensor();
@@ -461,9 +469,7 @@ TEST_F(ExecutorTest, RunsReuseTheArenaAcrossRunsAndGraphSizes) {
   std::vector<double> want2 = referenceTwoLayer(src2, dst2, n2, x2, w1, b1, w2);
 
   auto runOn = [&](const Graph &graph, const Tensor &features, RunStats *stats) {
-    RunOptions options;
-    options.threads = 2;
-    auto out = model->run(graph, features, options, stats);
+    auto out = model->run(graph, features, stats);
     if (!out) {
       ADD_FAILURE() << llvm::toString(out.takeError());
       return Tensor();
@@ -531,10 +537,8 @@ func.func @forward(%g: !gnn.graph<as_given>, %x: !gnn.vertex<3xf32>,
     std::vector<double> want(pre.size());
     for (size_t i = 0; i < want.size(); ++i)
       want[i] = c.f(pre[i]);
-    RunOptions options;
-    options.threads = 2;
     RunStats stats;
-    auto out = model->run(g.graph(), x, options, &stats);
+    auto out = model->run(g.graph(), x, &stats);
     ASSERT_TRUE(bool(out)) << llvm::toString(out.takeError());
     expectNear(*out, want, 2e-5);
     EXPECT_EQ(stats.stages.size(), 1u) << "the epilogue is not fused";
@@ -583,10 +587,8 @@ func.func @forward(%g: !gnn.graph<as_given>, %x: !gnn.vertex<3xf32>,
   std::vector<double> l2 = referenceLinear(a, w2, nullptr), want(l2.size());
   for (size_t i = 0; i < want.size(); ++i)
     want[i] = l2[i] + r2[i];
-  RunOptions options;
-  options.threads = 2;
   RunStats stats;
-  auto out = model->run(g.graph(), x, options, &stats);
+  auto out = model->run(g.graph(), x, &stats);
   ASSERT_TRUE(bool(out)) << llvm::toString(out.takeError());
   expectNear(*out, want, 2e-5);
   // neg, two fused pairs of linears with their first halves.
@@ -624,7 +626,7 @@ TEST_F(ExecutorTest, RejectsFeaturesOfTheWrongWidth) {
                                       "    gnn.yield %xj : vector<3xf32>\n"));
   ASSERT_TRUE(model);
   Tensor x = randomTensor({g.n, 4}, 1);
-  auto out = model->run(g.graph(), x, RunOptions());
+  auto out = model->run(g.graph(), x);
   ASSERT_FALSE(bool(out));
   EXPECT_EQ(llvm::toString(out.takeError()),
             "features have shape [8, 4], expected [8, 3]");

@@ -6,7 +6,7 @@
 // together (and at least the widest live set).
 //
 //===----------------------------------------------------------------------===//
-#include "runtime/Schedule.h"
+#include "runtime/MemoryPlan.h"
 
 #include "gtest/gtest.h"
 

@@ -2,8 +2,9 @@
 //
 // Compiles a model file and prints or writes the stage selected by --emit:
 // the syntax tree, graph-level gnn IR, stages, LLVM IR, the parameter list,
-// or an object file of the kernels with its schedule beside it. The work is
-// done by the frontend and lowering libraries.
+// or an object file of the kernels and the plain-data schedule, which
+// gnn::Model::loadObject runs. The work is done by the frontend and
+// lowering libraries.
 //
 //===----------------------------------------------------------------------===//
 
@@ -13,6 +14,7 @@
 #include "frontend/Parser.h"
 #include "gnn/Safetensors.h"
 #include "lowering/Codegen.h"
+#include "lowering/CompileToObject.h"
 #include "lowering/Passes.h"
 
 #include "mlir/IR/AsmState.h"
@@ -46,8 +48,8 @@ static cl::opt<std::string> inputFilename(cl::Positional, cl::Required,
 
 static cl::opt<std::string> outputFilename(
     "o",
-    cl::desc("Output file (--emit=obj: default MODEL.o; the schedule goes "
-             "to the same name with .schedule.mlir)"),
+    cl::desc("Output file (--emit=obj: default MODEL.o; its schedule is "
+             "also written to the same name with .schedule.json)"),
                                            cl::value_desc("filename"),
                                            cl::init("-"),
                                            cl::cat(gnncCategory));
@@ -134,23 +136,33 @@ static bool runPipeline(mlir::MLIRContext &context, mlir::ModuleOp module,
   return mlir::succeeded(pm.run(module));
 }
 
+/// Runs a pipeline for gnn::lowerModelToKernels and compileToObject: MLIR
+/// prints the diagnostics, so the error only signals failure.
+static llvm::Error runPipelineOrFail(mlir::MLIRContext &context,
+                                     mlir::ModuleOp module,
+                                     void (*build)(mlir::OpPassManager &)) {
+  if (runPipeline(context, module, build))
+    return llvm::Error::success();
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), "");
+}
+
+/// Prints `e` unless it is a failure MLIR has reported already.
+static void reportError(llvm::Error e) {
+  std::string message = llvm::toString(std::move(e));
+  if (!message.empty())
+    llvm::errs() << "gnnc: error: " << message << "\n";
+}
+
 /// The model's kernels lowered to the LLVM dialect (the module becomes the
-/// schedule), or null after MLIR printed why not.
+/// schedule), or null after printing why not.
 static mlir::OwningOpRef<mlir::ModuleOp>
 lowerKernels(mlir::MLIRContext &context, mlir::ModuleOp module) {
   auto kernels = gnn::lowerModelToKernels(
-      module,
-      [&](mlir::ModuleOp m, void (*build)(mlir::OpPassManager &)) -> llvm::Error {
-        if (runPipeline(context, m, build))
-          return llvm::Error::success();
-        // MLIR has printed the diagnostics; the error only signals failure.
-        return llvm::createStringError(llvm::inconvertibleErrorCode(), "");
+      module, [&](mlir::ModuleOp m, void (*build)(mlir::OpPassManager &)) {
+        return runPipelineOrFail(context, m, build);
       });
   if (!kernels) {
-    llvm::Error e = kernels.takeError();
-    std::string message = llvm::toString(std::move(e));
-    if (!message.empty())
-      llvm::errs() << "gnnc: error: " << message << "\n";
+    reportError(kernels.takeError());
     return nullptr;
   }
   return std::move(*kernels);
@@ -177,9 +189,8 @@ static int writeOutput(DiagnosticEngine &diag,
   return 0;
 }
 
-/// --emit=obj: the kernels as an object file, and the schedule (the model
-/// function after gnn-to-kernels, kernels declared) as MLIR text beside it
-/// and embedded in the object as `gnn_schedule`.
+/// --emit=obj: the kernels and the schedule as an object file
+/// (compileToObject), and the schedule's text beside it.
 static int emitObject(mlir::MLIRContext &context, mlir::ModuleOp module,
                       DiagnosticEngine &diag) {
   std::string objectPath = outputFilename;
@@ -197,28 +208,21 @@ static int emitObject(mlir::MLIRContext &context, mlir::ModuleOp module,
       return 1;
     }
   }
-  mlir::OwningOpRef<mlir::ModuleOp> kernels = lowerKernels(context, module);
-  if (!kernels)
+  gnn::ObjectOptions options;
+  options.target.cpu = targetCPU;
+  options.target.features = targetFeatures;
+  options.target.positionIndependent = true;
+  options.symbolPrefix = prefix.str();
+  options.comment =
+      "compiled from " + llvm::sys::path::filename(inputFilename).str();
+  auto compiled = gnn::compileToObject(
+      module, options,
+      [&](mlir::ModuleOp m, void (*build)(mlir::OpPassManager &)) {
+        return runPipelineOrFail(context, m, build);
+      });
+  if (!compiled) {
+    reportError(compiled.takeError());
     return 1;
-  if (!prefix.empty()) {
-    // Every symbol of the schedule (the model function, the kernels it
-    // declares and launches) and of the kernel module.
-    for (mlir::ModuleOp m : {module, kernels.get()})
-      for (mlir::Operation &op : m.getBody()->getOperations())
-        if (auto name = op.getAttrOfType<mlir::StringAttr>(
-                mlir::SymbolTable::getSymbolAttrName())) {
-          auto renamed = mlir::StringAttr::get(&context, prefix + name.getValue());
-          if (mlir::failed(mlir::SymbolTable::replaceAllSymbolUses(name, renamed, m)))
-            return 1;
-          mlir::SymbolTable::setSymbolName(&op, renamed);
-        }
-  }
-  std::string schedule;
-  {
-    llvm::raw_string_ostream os(schedule);
-    os << "// The schedule of " << llvm::sys::path::filename(inputFilename)
-       << "; its kernels are in the object file.\n";
-    module.print(os);
   }
 
   auto open = [&](const std::string &path, llvm::sys::fs::OpenFlags flags)
@@ -235,26 +239,16 @@ static int emitObject(mlir::MLIRContext &context, mlir::ModuleOp module,
       open(objectPath, llvm::sys::fs::OF_None);
   if (!object)
     return 1;
+  object->os() << compiled->object;
   // No schedule file beside an object written to stdout.
   std::unique_ptr<llvm::ToolOutputFile> scheduleFile;
   if (objectPath != "-") {
     llvm::SmallString<128> schedulePath(objectPath);
-    llvm::sys::path::replace_extension(schedulePath, "schedule.mlir");
+    llvm::sys::path::replace_extension(schedulePath, "schedule.json");
     scheduleFile = open(schedulePath.str().str(), llvm::sys::fs::OF_Text);
     if (!scheduleFile)
       return 1;
-    scheduleFile->os() << schedule;
-  }
-
-  gnn::TargetOptions target;
-  target.cpu = targetCPU;
-  target.features = targetFeatures;
-  target.positionIndependent = true;
-  if (llvm::Error e =
-          gnn::emitObjectFile(*kernels, schedule, target, object->os(),
-                              (prefix + gnn::kScheduleSymbol).str())) {
-    llvm::errs() << "gnnc: error: " << llvm::toString(std::move(e)) << "\n";
-    return 1;
+    scheduleFile->os() << compiled->schedule;
   }
   for (llvm::ToolOutputFile *file : {object.get(), scheduleFile.get()}) {
     if (!file)

@@ -14,7 +14,7 @@
 #ifndef GNN_DISTRIBUTED_H
 #define GNN_DISTRIBUTED_H
 
-#include "gnn/CompiledModel.h"
+#include "gnn/Model.h"
 #include "gnn/Partition.h"
 
 #include <mpi.h>

@@ -68,7 +68,7 @@ int main(void) {
   expect("norm", knorm, norm, N);
   expect("output", kout, out, N * F);
 
-  if (!strstr(gnn_schedule, "gnn.launch @forward_kernel2")) {
+  if (!strstr(gnn_schedule, "\"kernel\":\"forward_kernel2\"")) {
     printf("gnn_schedule does not launch forward_kernel2\n");
     ++failures;
   }

@@ -1,17 +1,15 @@
-//===- ScheduleReader.cpp - The schedule read off a lowered model ---------===//
+//===- ScheduleFromIR.cpp - The schedule read off a lowered model ---------===//
 //
 // After gnn-to-kernels the model function is a list of gnn.linear,
 // gnn.launch and gnn.reshape steps over numbered values; this turns it into
 // the plain Schedule the executor runs.
 //
 //===----------------------------------------------------------------------===//
-#include "ModelImpl.h"
-#include "ScheduleReader.h"
+#include "lowering/ScheduleFromIR.h"
 #include "lowering/Passes.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/Support/raw_ostream.h"
-
 
 using namespace mlir;
 using namespace gnn;
@@ -45,8 +43,7 @@ static rt::DenseActivation toRuntime(Activation act) {
   return rt::DenseActivation::None;
 }
 
-/// Reads the schedule off the model function after gnn-to-kernels.
-llvm::Expected<rt::Schedule> rt::readSchedule(func::FuncOp func) {
+llvm::Expected<rt::Schedule> gnn::scheduleFromIR(func::FuncOp func) {
   rt::Schedule s;
   llvm::DenseMap<Value, int> slotOf;
   auto addSlot = [&](Value v, rt::Slot slot) {

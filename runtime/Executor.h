@@ -1,0 +1,37 @@
+//===- Executor.h - Runs a schedule over a graph ----------------*- C++ -*-===//
+#ifndef GNN_RUNTIME_EXECUTOR_H
+#define GNN_RUNTIME_EXECUTOR_H
+
+#include "DenseKernels.h"
+#include "MemoryPlan.h"
+#include "Schedule.h"
+
+#include <vector>
+
+namespace gnn::detail {
+
+/// Runs one model's schedule, run after run. Keeps what runs share: the
+/// memory plan of the last graph size with its arena, and the oneDNN
+/// primitives. Not thread-safe: the Model takes turns.
+class Executor {
+public:
+  /// Full-graph inference with `weights` bound by parameter index (see
+  /// Model::run for the graph, features and exchange). Checks the inputs'
+  /// shapes against the schedule.
+  llvm::Expected<Tensor> run(const Schedule &s,
+                             const std::vector<Tensor> &weights,
+                             const Graph &graph, const Tensor &features,
+                             const Tensor *edgeFeatures,
+                             const RunOptions &options, RunStats *stats);
+
+private:
+  DenseLinear dense;
+  /// The memory plan of the last run's graph size and its arena, reused
+  /// while the size stays the same.
+  MemoryPlan plan;
+  AlignedArray<float> arena;
+};
+
+} // namespace gnn::detail
+
+#endif // GNN_RUNTIME_EXECUTOR_H

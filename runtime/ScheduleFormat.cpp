@@ -1,0 +1,597 @@
+//===- ScheduleFormat.cpp - The schedule as versioned plain text ----------===//
+//
+// JSON, because LLVM reads and writes it already (no MLIR, no parser of our
+// own), it escapes any label, and a C program linked with the object can
+// still look into it. The text is written one slot or step per line so that
+// `gnnc --emit=obj`'s schedule file reads like the schedule it is.
+//
+// Nothing in the text is trusted: the executor indexes slots, buffers and
+// weights by what it says, so every index and shape is checked here, once,
+// and the executor checks nothing again.
+//
+//===----------------------------------------------------------------------===//
+#include "ScheduleFormat.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/Twine.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/MathExtras.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cmath>
+#include <optional>
+#include <set>
+
+using namespace gnn;
+using namespace gnn::detail;
+namespace json = llvm::json;
+
+static constexpr const char *kFormatName = "gnn-schedule";
+
+/// Names in the text, indexed by the enums.
+static constexpr const char *kSlotKinds[] = {"graph", "features",
+                                             "edge_features", "param",
+                                             "buffer", "view"};
+static constexpr const char *kActivations[] = {
+    "none", "relu", "leaky_relu", "elu", "sigmoid", "tanh", "gelu", "exp"};
+
+/// A JSON string of `s`, which (a label with a file name) need not be UTF-8.
+static json::Value text(llvm::StringRef s) {
+  return json::isUTF8(s) ? json::Value(s.str()) : json::Value(json::fixUTF8(s));
+}
+
+static json::Value list(const std::vector<int64_t> &values) {
+  return json::Array(values);
+}
+static json::Value list(const std::vector<int> &values) {
+  return json::Array(values);
+}
+
+//===----------------------------------------------------------------------===//
+// Writing
+//===----------------------------------------------------------------------===//
+
+static void writeSlot(json::OStream &j, const Slot &slot) {
+  j.attribute("kind", kSlotKinds[int(slot.kind)]);
+  switch (slot.kind) {
+  case SlotKind::Graph:
+    break;
+  case SlotKind::Features:
+  case SlotKind::EdgeFeatures:
+    j.attribute("shape", list(slot.shape));
+    break;
+  case SlotKind::Param:
+    j.attribute("param", slot.param);
+    break;
+  case SlotKind::Buffer:
+    j.attribute("shape", list(slot.shape));
+    if (slot.edges)
+      j.attribute("edges", true);
+    break;
+  case SlotKind::View:
+    j.attribute("base", slot.base);
+    j.attribute("shape", list(slot.shape));
+    break;
+  }
+}
+
+static void writeStep(json::OStream &j, const Step &step) {
+  bool linear = step.kind == Step::Kind::Linear;
+  j.attribute("kind", linear ? "linear" : "launch");
+  j.attribute("result", step.result);
+  if (!linear)
+    j.attribute("kernel", text(step.kernel));
+  j.attribute("inputs", list(step.inputs));
+  if (linear) {
+    if (step.bias >= 0)
+      j.attribute("bias", step.bias);
+    if (step.accumulate >= 0)
+      j.attribute("accumulate", step.accumulate);
+    if (step.epilogue.activation != DenseActivation::None)
+      j.attribute("activation", kActivations[int(step.epilogue.activation)]);
+    if (step.epilogue.alpha != 0)
+      j.attribute("alpha", double(step.epilogue.alpha));
+  } else {
+    if (!step.gathers.empty())
+      j.attribute("gathers", list(step.gathers));
+    if (step.edgeBalanced)
+      j.attribute("edge_balanced", true);
+  }
+  j.attribute("label", text(step.label));
+}
+
+std::string gnn::detail::serializeSchedule(const Schedule &s,
+                                           llvm::StringRef comment) {
+  std::string out;
+  llvm::raw_string_ostream os(out);
+  // One JSON value per line, each written compactly in the key order
+  // chosen here (json::Value would sort the keys).
+  auto line = [&](llvm::function_ref<void(json::OStream &)> write) {
+    json::OStream j(os);
+    write(j);
+  };
+  os << "{\"format\": \"" << kFormatName
+     << "\", \"version\": " << kScheduleFormatVersion << ",\n";
+  if (!comment.empty())
+    os << " \"comment\": " << text(comment) << ",\n";
+  os << " \"target\": ";
+  line([&](json::OStream &j) {
+    j.object([&] {
+      j.attribute("triple", text(s.target.triple));
+      j.attribute("cpu", text(s.target.cpu));
+      j.attribute("features", text(s.target.features));
+    });
+  });
+  auto section = [&](const char *key, size_t count,
+                     llvm::function_ref<void(json::OStream &, size_t)> write) {
+    os << ",\n \"" << key << "\": [";
+    for (size_t i = 0; i < count; ++i) {
+      os << (i ? ",\n  " : "\n  ");
+      line([&](json::OStream &j) { j.object([&] { write(j, i); }); });
+    }
+    os << (count ? "\n ]" : "]");
+  };
+  section("params", s.params.size(), [&](json::OStream &j, size_t i) {
+    j.attribute("name", text(s.params[i].name));
+    j.attribute("shape", list(s.params[i].shape));
+  });
+  section("slots", s.slots.size(), [&](json::OStream &j, size_t i) {
+    writeSlot(j, s.slots[i]);
+  });
+  section("steps", s.steps.size(), [&](json::OStream &j, size_t i) {
+    writeStep(j, s.steps[i]);
+  });
+  os << ",\n \"input\": " << s.input;
+  if (s.edgeInput >= 0)
+    os << ", \"edge_input\": " << s.edgeInput;
+  os << ", \"output\": " << s.output << "}\n";
+  return out;
+}
+
+//===----------------------------------------------------------------------===//
+// Reading
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// Reads fields off JSON objects and keeps the first fault, with where it
+/// is (`steps[3].inputs[1]`).
+class Reader {
+public:
+  /// Records a fault; returns false so that callers can `return fail(...)`.
+  bool fail(const llvm::Twine &where, const llvm::Twine &what) {
+    if (fault.empty())
+      fault = (where + ": " + what).str();
+    return false;
+  }
+  bool failed() const { return !fault.empty(); }
+  std::string fault;
+
+  const json::Object *object(const json::Value *v, const llvm::Twine &where) {
+    const json::Object *o = v ? v->getAsObject() : nullptr;
+    if (!o)
+      fail(where, "expected an object");
+    return o;
+  }
+  const json::Array *array(const json::Object &o, llvm::StringRef key,
+                           const llvm::Twine &where) {
+    const json::Array *a = o.getArray(key);
+    if (!a)
+      fail(where, "expected an array '" + key + "'");
+    return a;
+  }
+  /// The integer `key`, or `fallback` if it is absent and one is given.
+  int64_t integer(const json::Object &o, llvm::StringRef key,
+                  const llvm::Twine &where,
+                  std::optional<int64_t> fallback = std::nullopt) {
+    const json::Value *v = o.get(key);
+    if (!v && fallback)
+      return *fallback;
+    std::optional<int64_t> i = v ? v->getAsInteger() : std::nullopt;
+    if (!i) {
+      fail(where, "expected an integer '" + key + "'");
+      return -1;
+    }
+    return *i;
+  }
+  std::string string(const json::Object &o, llvm::StringRef key,
+                     const llvm::Twine &where,
+                     std::optional<llvm::StringRef> fallback = std::nullopt) {
+    const json::Value *v = o.get(key);
+    if (!v && fallback)
+      return fallback->str();
+    std::optional<llvm::StringRef> s = v ? v->getAsString() : std::nullopt;
+    if (!s) {
+      fail(where, "expected a string '" + key + "'");
+      return "";
+    }
+    return s->str();
+  }
+  bool boolean(const json::Object &o, llvm::StringRef key,
+               const llvm::Twine &where) {
+    const json::Value *v = o.get(key);
+    if (!v)
+      return false;
+    std::optional<bool> b = v->getAsBoolean();
+    if (!b)
+      return fail(where, "expected true or false for '" + key + "'");
+    return *b;
+  }
+  /// A list of integers (absent: empty when `optional`).
+  std::vector<int64_t> integers(const json::Object &o, llvm::StringRef key,
+                                const llvm::Twine &where,
+                                bool optional = false) {
+    std::vector<int64_t> out;
+    const json::Value *v = o.get(key);
+    if (!v && optional)
+      return out;
+    const json::Array *a = v ? v->getAsArray() : nullptr;
+    if (!a) {
+      fail(where, "expected a list of integers '" + key + "'");
+      return out;
+    }
+    for (const json::Value &e : *a) {
+      std::optional<int64_t> i = e.getAsInteger();
+      if (!i) {
+        fail(where + "." + key, "expected a list of integers");
+        return {};
+      }
+      out.push_back(*i);
+    }
+    return out;
+  }
+  /// A shape: dimensions >= 0 whose product (returned in `elements`) is at
+  /// most 2^31, as no row or weight of a real model comes near.
+  std::vector<int64_t> shape(const json::Object &o, const llvm::Twine &where,
+                             int64_t &elements) {
+    std::vector<int64_t> dims = integers(o, "shape", where);
+    elements = 1;
+    for (int64_t d : dims) {
+      if (d < 0) {
+        fail(where + ".shape", "negative dimension " + llvm::Twine(d));
+        return {};
+      }
+      if (llvm::MulOverflow(elements, d, elements) ||
+          elements > (int64_t(1) << 31)) {
+        fail(where + ".shape", "more than 2^31 elements");
+        return {};
+      }
+    }
+    return dims;
+  }
+};
+
+} // namespace
+
+static std::string at(const char *section, size_t i) {
+  return (llvm::Twine(section) + "[" + llvm::Twine(i) + "]").str();
+}
+
+/// The slot whose data `slot` is (a view's base, else itself).
+static int storageOf(const Schedule &s, int slot) {
+  return s.slots[slot].kind == SlotKind::View ? s.slots[slot].base : slot;
+}
+
+/// Whether `slot` holds a feature tensor (rows of floats a step can read).
+static bool isFeatureSlot(const Schedule &s, int slot) {
+  SlotKind kind = s.slots[storageOf(s, slot)].kind;
+  return kind == SlotKind::Features || kind == SlotKind::EdgeFeatures ||
+         kind == SlotKind::Buffer;
+}
+
+static bool readParams(Reader &r, const json::Object &doc, Schedule &s) {
+  const json::Array *params = r.array(doc, "params", "schedule");
+  if (!params)
+    return false;
+  std::set<std::string> names;
+  for (size_t i = 0; i < params->size(); ++i) {
+    std::string where = at("params", i);
+    const json::Object *p = r.object(&(*params)[i], where);
+    if (!p)
+      return false;
+    ParamInfo info;
+    int64_t elements;
+    info.name = r.string(*p, "name", where);
+    info.shape = r.shape(*p, where, elements);
+    if (r.failed())
+      return false;
+    if (info.name.empty())
+      return r.fail(where, "empty name");
+    if (!names.insert(info.name).second)
+      return r.fail(where, "parameter '" + info.name + "' appears twice");
+    s.params.push_back(std::move(info));
+  }
+  return true;
+}
+
+static bool readSlots(Reader &r, const json::Object &doc, Schedule &s) {
+  const json::Array *slots = r.array(doc, "slots", "schedule");
+  if (!slots)
+    return false;
+  if (slots->size() > size_t(1) << 24)
+    return r.fail("slots", "implausibly many slots");
+  for (size_t i = 0; i < slots->size(); ++i) {
+    std::string where = at("slots", i);
+    const json::Object *o = r.object(&(*slots)[i], where);
+    if (!o)
+      return false;
+    std::string kindName = r.string(*o, "kind", where);
+    if (r.failed())
+      return false;
+    auto *kind = llvm::find(kSlotKinds, kindName);
+    if (kind == std::end(kSlotKinds))
+      return r.fail(where, "unknown slot kind '" + kindName + "'");
+    Slot slot{SlotKind(kind - std::begin(kSlotKinds)), {}};
+    switch (slot.kind) {
+    case SlotKind::Graph:
+      break;
+    case SlotKind::Features:
+    case SlotKind::EdgeFeatures:
+    case SlotKind::Buffer:
+      slot.shape = r.shape(*o, where, slot.rowSize);
+      slot.edges = slot.kind == SlotKind::EdgeFeatures ||
+                   (slot.kind == SlotKind::Buffer && r.boolean(*o, "edges", where));
+      break;
+    case SlotKind::Param: {
+      int64_t param = r.integer(*o, "param", where);
+      if (r.failed())
+        return false;
+      if (param < 0 || param >= int64_t(s.params.size()))
+        return r.fail(where, "parameter " + llvm::Twine(param) +
+                                 " does not exist (" +
+                                 llvm::Twine(s.params.size()) + " parameters)");
+      slot.param = param;
+      slot.shape = s.params[param].shape;
+      break;
+    }
+    case SlotKind::View: {
+      int64_t base = r.integer(*o, "base", where);
+      slot.shape = r.shape(*o, where, slot.rowSize);
+      if (r.failed())
+        return false;
+      if (base < 0 || base >= int64_t(i))
+        return r.fail(where, "base " + llvm::Twine(base) +
+                                 " is not an earlier slot");
+      const Slot &of = s.slots[base];
+      if (of.kind != SlotKind::Features && of.kind != SlotKind::EdgeFeatures &&
+          of.kind != SlotKind::Buffer)
+        return r.fail(where, "base " + llvm::Twine(base) +
+                                 " is not a feature tensor");
+      if (of.rowSize != slot.rowSize)
+        return r.fail(where, "a view of " + llvm::Twine(slot.rowSize) +
+                                 " floats per row over rows of " +
+                                 llvm::Twine(of.rowSize));
+      slot.base = base;
+      slot.edges = of.edges;
+      break;
+    }
+    }
+    if (r.failed())
+      return false;
+    s.slots.push_back(std::move(slot));
+  }
+  return true;
+}
+
+/// Reads a slot index field: -1 (absent) or a slot of the schedule.
+static bool readSlotIndex(Reader &r, const json::Object &o, llvm::StringRef key,
+                          const std::string &where, const Schedule &s,
+                          int &out, bool optional) {
+  int64_t v = r.integer(o, key, where,
+                        optional ? std::optional<int64_t>(-1) : std::nullopt);
+  if (r.failed())
+    return false;
+  if ((v < 0 && !(optional && v == -1)) || v >= int64_t(s.slots.size()))
+    return r.fail(where + "." + key, "slot " + llvm::Twine(v) +
+                                         " does not exist (" +
+                                         llvm::Twine(s.slots.size()) + " slots)");
+  out = v;
+  return true;
+}
+
+static bool readSlotList(Reader &r, const json::Object &o, llvm::StringRef key,
+                         const std::string &where, const Schedule &s,
+                         std::vector<int> &out, bool optional = false) {
+  std::vector<int64_t> values = r.integers(o, key, where, optional);
+  if (r.failed())
+    return false;
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (values[i] < 0 || values[i] >= int64_t(s.slots.size()))
+      return r.fail(where + "." + key + "[" + llvm::Twine(i) + "]",
+                    "slot " + llvm::Twine(values[i]) + " does not exist (" +
+                        llvm::Twine(s.slots.size()) + " slots)");
+    out.push_back(values[i]);
+  }
+  return true;
+}
+
+/// The linear step's operands against the weight's shape [out, in]: the
+/// input's rows are split into pieces of `in` floats, each giving `out`.
+static bool checkLinear(Reader &r, const std::string &where, const Schedule &s,
+                        const Step &step) {
+  size_t operands = 2 + (step.bias >= 0) + (step.accumulate >= 0);
+  if (step.inputs.size() != operands)
+    return r.fail(where, "a linear step takes " + llvm::Twine(operands) +
+                             " inputs, not " + llvm::Twine(step.inputs.size()));
+  int x = step.inputs[0], w = step.inputs[1];
+  if (!isFeatureSlot(s, x))
+    return r.fail(where, "the input of a linear step is not a feature tensor");
+  const Slot &weight = s.slots[w];
+  if (weight.kind != SlotKind::Param || weight.shape.size() != 2 ||
+      weight.shape[0] <= 0 || weight.shape[1] <= 0)
+    return r.fail(where, "the weight of a linear step is not a parameter "
+                         "of shape [out, in]");
+  int64_t out = weight.shape[0], in = weight.shape[1];
+  const Slot &input = s.slots[x], &result = s.slots[step.result];
+  if (input.rowSize % in != 0 || result.rowSize != input.rowSize / in * out ||
+      result.edges != input.edges)
+    return r.fail(where, "a linear step of weight [" + llvm::Twine(out) +
+                             ", " + llvm::Twine(in) + "] from rows of " +
+                             llvm::Twine(input.rowSize) + " to rows of " +
+                             llvm::Twine(result.rowSize));
+  if (step.bias >= 0 &&
+      (step.bias != step.inputs[2] || s.slots[step.bias].kind != SlotKind::Param ||
+       s.slots[step.bias].shape != std::vector<int64_t>{out}))
+    return r.fail(where, "the bias is not a parameter of shape [" +
+                             llvm::Twine(out) + "] among the inputs");
+  if (step.accumulate >= 0) {
+    const Slot &acc = s.slots[step.accumulate];
+    if (step.accumulate != step.inputs.back() ||
+        !isFeatureSlot(s, step.accumulate) || acc.rowSize != result.rowSize ||
+        acc.edges != result.edges)
+      return r.fail(where, "the accumulated tensor is not one of the "
+                           "result's shape among the inputs");
+  }
+  return true;
+}
+
+static bool readSteps(Reader &r, const json::Object &doc, Schedule &s) {
+  const json::Array *steps = r.array(doc, "steps", "schedule");
+  if (!steps)
+    return false;
+  // Per slot: written by a step already (inputs must be).
+  std::vector<bool> written(s.slots.size(), false);
+  for (size_t i = 0; i < s.slots.size(); ++i)
+    written[i] = s.slots[i].kind != SlotKind::Buffer;
+  for (size_t i = 0; i < steps->size(); ++i) {
+    std::string where = at("steps", i);
+    const json::Object *o = r.object(&(*steps)[i], where);
+    if (!o)
+      return false;
+    Step step;
+    std::string kind = r.string(*o, "kind", where);
+    if (r.failed())
+      return false;
+    if (kind != "linear" && kind != "launch")
+      return r.fail(where, "unknown step kind '" + kind + "'");
+    step.kind = kind == "linear" ? Step::Kind::Linear : Step::Kind::Launch;
+    step.label = r.string(*o, "label", where, llvm::StringRef());
+    if (!readSlotIndex(r, *o, "result", where, s, step.result, false) ||
+        !readSlotList(r, *o, "inputs", where, s, step.inputs))
+      return false;
+    if (s.slots[step.result].kind != SlotKind::Buffer)
+      return r.fail(where, "the result slot " + llvm::Twine(step.result) +
+                               " is not a buffer");
+    if (written[step.result])
+      return r.fail(where, "slot " + llvm::Twine(step.result) +
+                               " is written twice");
+    for (int input : step.inputs)
+      if (!written[storageOf(s, input)])
+        return r.fail(where, "reads slot " + llvm::Twine(input) +
+                                 " before a step writes it");
+
+    if (step.kind == Step::Kind::Linear) {
+      if (!readSlotIndex(r, *o, "bias", where, s, step.bias, true) ||
+          !readSlotIndex(r, *o, "accumulate", where, s, step.accumulate, true))
+        return false;
+      std::string activation =
+          r.string(*o, "activation", where, llvm::StringRef("none"));
+      std::optional<double> alpha =
+          o->get("alpha") ? o->getNumber("alpha") : std::optional<double>(0);
+      if (r.failed())
+        return false;
+      auto *act = llvm::find(kActivations, activation);
+      if (act == std::end(kActivations))
+        return r.fail(where, "unknown activation '" + activation + "'");
+      if (!alpha || !std::isfinite(*alpha))
+        return r.fail(where, "alpha is not a finite number");
+      step.epilogue.activation = DenseActivation(act - std::begin(kActivations));
+      step.epilogue.alpha = *alpha;
+      step.epilogue.accumulate = step.accumulate >= 0;
+      if (!checkLinear(r, where, s, step))
+        return false;
+    } else {
+      step.kernel = r.string(*o, "kernel", where);
+      step.edgeBalanced = r.boolean(*o, "edge_balanced", where);
+      if (r.failed() ||
+          !readSlotList(r, *o, "gathers", where, s, step.gathers, true))
+        return false;
+      if (step.kernel.empty())
+        return r.fail(where, "no kernel name");
+      for (int g : step.gathers) {
+        // The exchange writes the ghost rows of what is gathered.
+        const Slot &data = s.slots[storageOf(s, g)];
+        if (!llvm::is_contained(step.inputs, g) ||
+            (data.kind != SlotKind::Features && data.kind != SlotKind::Buffer) ||
+            data.edges)
+          return r.fail(where, "gathers slot " + llvm::Twine(g) +
+                                   ", which is not a vertex tensor among "
+                                   "its inputs");
+      }
+    }
+    written[step.result] = true;
+    s.steps.push_back(std::move(step));
+  }
+  for (size_t i = 0; i < s.slots.size(); ++i)
+    if (!written[i])
+      return r.fail(at("slots", i), "a buffer no step writes");
+  return true;
+}
+
+/// The model's inputs and output: one vertex feature slot, at most one edge
+/// feature slot (the executor gives every slot of a kind the same data),
+/// and a vertex tensor to return.
+static bool readEnds(Reader &r, const json::Object &doc, Schedule &s) {
+  if (!readSlotIndex(r, doc, "input", "schedule", s, s.input, false) ||
+      !readSlotIndex(r, doc, "edge_input", "schedule", s, s.edgeInput, true) ||
+      !readSlotIndex(r, doc, "output", "schedule", s, s.output, false))
+    return false;
+  for (size_t i = 0; i < s.slots.size(); ++i) {
+    SlotKind kind = s.slots[i].kind;
+    if (kind == SlotKind::Features && int(i) != s.input)
+      return r.fail(at("slots", i), "vertex features that are not the input");
+    if (kind == SlotKind::EdgeFeatures && int(i) != s.edgeInput)
+      return r.fail(at("slots", i), "edge features that are not the edge input");
+  }
+  if (s.slots[s.input].kind != SlotKind::Features)
+    return r.fail("schedule.input", "not a vertex feature slot");
+  if (s.edgeInput >= 0 && s.slots[s.edgeInput].kind != SlotKind::EdgeFeatures)
+    return r.fail("schedule.edge_input", "not an edge feature slot");
+  const Slot &out = s.slots[storageOf(s, s.output)];
+  if ((out.kind != SlotKind::Buffer && out.kind != SlotKind::Features) ||
+      out.edges)
+    return r.fail("schedule.output", "not a vertex tensor");
+  return true;
+}
+
+llvm::Expected<Schedule> gnn::detail::parseSchedule(llvm::StringRef text,
+                                                    llvm::StringRef name) {
+  auto error = [&](const llvm::Twine &message) {
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   name + ": " + message);
+  };
+  llvm::StringRef start = text.ltrim();
+  if (start.starts_with("//") || start.starts_with("module"))
+    return error("the schedule is MLIR text, from a gnnc before schedule "
+                 "format " + llvm::Twine(kScheduleFormatVersion) +
+                 "; compile the model again");
+  llvm::Expected<json::Value> parsed = json::parse(text);
+  if (!parsed)
+    return error("the schedule is not JSON: " +
+                 llvm::toString(parsed.takeError()));
+  const json::Object *doc = parsed->getAsObject();
+  if (!doc || doc->getString("format") != llvm::StringRef(kFormatName))
+    return error(llvm::Twine("the schedule is not in the ") + kFormatName +
+                 " format");
+  std::optional<int64_t> version = doc->getInteger("version");
+  if (version != kScheduleFormatVersion)
+    return error("schedule format version " +
+                 (version ? std::to_string(*version) : std::string("?")) +
+                 ", but this runtime reads version " +
+                 llvm::Twine(kScheduleFormatVersion) +
+                 "; compile the model again with this gnnc");
+
+  Reader r;
+  Schedule s;
+  if (const json::Value *target = doc->get("target")) {
+    if (const json::Object *t = r.object(target, "schedule.target")) {
+      s.target.triple = r.string(*t, "triple", "schedule.target");
+      s.target.cpu = r.string(*t, "cpu", "schedule.target");
+      s.target.features = r.string(*t, "features", "schedule.target");
+    }
+  }
+  if (r.failed() || !readParams(r, *doc, s) || !readSlots(r, *doc, s) ||
+      !readSteps(r, *doc, s) || !readEnds(r, *doc, s))
+    return error("invalid schedule: " + r.fault);
+  return s;
+}

@@ -1,0 +1,206 @@
+//===- Model.h - A compiled model: native kernels, a schedule, weights ----===//
+//
+// What runs full-graph inference, with no compiler in the process:
+//
+//   auto model = gnn::Model::loadObject(objectBytes, "gcn.o"); // gnnc --emit=obj
+//   if (!model) ...                                  // model.takeError()
+//   llvm::Error e = (*model)->loadWeights("gcn.safetensors"); // PyG names
+//   auto y = (*model)->run(graph, features);         // Expected<Tensor>
+//
+// A Model comes from an object file (`gnnc --emit=obj`, the kernel cache,
+// or Model::objectCode of a model compiled elsewhere) or from gnn::Engine
+// (gnn/Engine.h), which compiles model files into the same objects. The
+// object holds the kernels and a plain-data schedule of stages; loading it
+// needs neither MLIR nor the compiler. Every fault is an llvm::Error whose
+// text says what is wrong; nothing is printed.
+//
+// Link the CMake target GNNRuntime (GNNEngine to compile as well). See
+// docs/embedding.md.
+//
+//===----------------------------------------------------------------------===//
+#ifndef GNN_MODEL_H
+#define GNN_MODEL_H
+
+#include "gnn/Graph.h"
+#include "gnn/Safetensors.h"
+#include "gnn/Tensor.h"
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace gnn {
+
+/// A weight the model needs: its state_dict name and PyTorch shape.
+struct ParamInfo {
+  std::string name;
+  std::vector<int64_t> shape;
+};
+
+/// One exchange of ghost rows (HaloExchange) during a run.
+struct ExchangeTiming {
+  std::string tensor; // the step that produced the rows, or "features"
+  int64_t rowFloats = 0;
+  int64_t rowsSent = 0, rowsReceived = 0;
+  int64_t bytesSent = 0, bytesReceived = 0;
+  double seconds = 0;
+};
+
+/// Fills the ghost rows of a vertex tensor on a graph part
+/// (gnn/Partition.h, Graph::numGhosts) from the parts that own them. The
+/// distributed runtime implements it over MPI. It is collective: every
+/// part's run makes the same calls in the same order.
+class HaloExchange {
+public:
+  virtual ~HaloExchange() = default;
+  /// `rows` has the part's owned rows, then its ghost rows, each
+  /// `rowFloats` floats; the owned rows are final, the ghost rows are
+  /// overwritten. Fills the counts and time of `timing`.
+  virtual llvm::Error exchange(float *rows, int64_t rowFloats,
+                               ExchangeTiming &timing) = 0;
+};
+
+/// The settings of one run, which Model::run's overloads fill in.
+struct RunOptions {
+  /// Worker threads for kernels and oneDNN; 0 means all hardware threads.
+  int threads = 0;
+  /// For a graph part: fetches the ghost rows a message stage gathers.
+  /// Null for a whole graph (no ghosts), the single-process path.
+  HaloExchange *exchange = nullptr;
+};
+
+/// Wall time of one schedule step.
+struct StageTiming {
+  std::string name; // "linear loc(...)", "kernel @forward_kernel2 loc(...)"
+  double seconds = 0;
+};
+
+struct RunStats {
+  /// Schedule steps in order, and the exchanges between them ("exchange
+  /// ..."), each also in `exchanges` with its traffic.
+  std::vector<StageTiming> stages;
+  std::vector<ExchangeTiming> exchanges;
+  /// The whole run: from the call to the returned output, the memory the
+  /// run maps included, so it is what a caller waits for.
+  double totalSeconds = 0;
+  /// Of totalSeconds, allocating and mapping the pages of fresh result
+  /// memory: the arena on the first run of a graph size, the output on
+  /// every run.
+  double memorySeconds = 0;
+  /// Memory for step results: the arena reused across runs of one graph
+  /// size, the returned output (fresh per run), all results together (what
+  /// allocating each afresh would take) and the widest set alive at once.
+  int64_t arenaBytes = 0, outputBytes = 0, bufferBytes = 0, peakLiveBytes = 0;
+};
+
+/// Where the time to make a Model went (Model::compileStats).
+struct CompileStats {
+  double frontendSeconds = 0; // parse, run constructors, trace to gnn IR
+  double lowerSeconds = 0;    // the pass pipeline down to the LLVM dialect
+  double codegenSeconds = 0;  // LLVM optimisation and machine code
+  double loadSeconds = 0;     // cache read/write, linking into memory
+  double totalSeconds = 0;
+  /// The kernels came from the disk cache: lowering and codegen skipped.
+  bool cacheHit = false;
+  /// The cache entry read or written; empty when the cache was not used.
+  std::string cacheFile;
+  /// Why the cache was not used or not written to, if it was not
+  /// ("disabled by GNNC_CACHE=0", "cannot write ...: Permission denied"),
+  /// or where a loaded object came from ("loaded from NAME").
+  /// Cache trouble never fails a compilation.
+  std::string cacheMessage;
+};
+
+/// A compiled model: native kernels for the host CPU, a schedule of
+/// stages, and (after bindWeights) its weights. Independent of the Engine
+/// that made it, if any, which may be destroyed first.
+///
+/// run() may be called from any thread; calls on one Model take turns
+/// (they share an arena and oneDNN primitives), different Models run
+/// concurrently.
+class Model {
+public:
+  /// A model from an object file held in memory, as `gnnc --emit=obj`
+  /// writes it: kernels and the plain-data schedule `gnn_schedule`.
+  /// `name` is what error messages call it. Fails, naming it, on an
+  /// object of another format version, one whose schedule does not check
+  /// out, or one compiled for instructions this host lacks.
+  static llvm::Expected<std::unique_ptr<Model>>
+  loadObject(llvm::StringRef object, const std::string &name);
+
+  ~Model();
+  Model(const Model &) = delete;
+  Model &operator=(const Model &) = delete;
+
+  /// The weights the model needs, with PyTorch shapes, in state_dict order.
+  const std::vector<ParamInfo> &parameters() const;
+  /// The feature shape of one input row ({F}) and of one output row ({C}).
+  const std::vector<int64_t> &inputShape() const;
+  const std::vector<int64_t> &outputShape() const;
+  /// Whether forward() takes (self, x, edge_index, edge_attr), and the
+  /// feature shape of one edge row ({D}; empty when it takes none).
+  bool takesEdgeFeatures() const;
+  const std::vector<int64_t> &edgeInputShape() const;
+  const CompileStats &compileStats() const;
+  /// The object file the model runs (`gnnc --emit=obj`'s format: kernels
+  /// for this host's CPU and the schedule). Another process on a host of
+  /// the same CPU loads it with loadObject instead of compiling: how the
+  /// ranks of a distributed run share one compilation.
+  const std::string &objectCode() const;
+
+  /// Takes the weights by state_dict name; entries the model does not use
+  /// are ignored (torch's strict=False). Fails, naming `source`, on a
+  /// missing or misshapen weight; the previous weights then stay bound.
+  llvm::Error bindWeights(WeightMap weights,
+                          const std::string &source = "weights");
+  /// bindWeights with the tensors of a .safetensors file (F32, PyG names).
+  llvm::Error loadWeights(const std::string &safetensorsPath);
+
+  /// Threads for run(); 0 means all hardware threads. Takes effect with
+  /// the next run().
+  void setThreads(int threads);
+  int getThreads() const;
+
+  /// Full-graph inference: features are [N, F] for the graph's N vertices;
+  /// the result is [N, C...], one row per vertex, in memory the caller
+  /// owns. `graph` and `features` are only read, and not kept. Fails if
+  /// weights are unbound or the features have the wrong shape.
+  llvm::Expected<Tensor> run(const Graph &graph, const Tensor &features,
+                             RunStats *stats = nullptr);
+  /// The same for a model that takes edge features: `edgeFeaturesCsr` is
+  /// [E, D] with rows in the graph's CSR order; edgeFeaturesToCsr
+  /// (gnn/Graph.h) reorders rows given in the graph file's edge order,
+  /// once, so that many runs can share the result.
+  llvm::Expected<Tensor> run(const Graph &graph, const Tensor &features,
+                             const Tensor &edgeFeaturesCsr,
+                             RunStats *stats = nullptr);
+  /// The same on one part of a partitioned graph (gnn/Partition.h), as a
+  /// rank of a distributed run: `features` holds the owned rows then one
+  /// per ghost, which the run overwrites with the owners' rows through
+  /// `exchange` (collective: every part runs together). `edgeFeaturesCsr`
+  /// is null for a model without edge features. The result has the owned
+  /// rows only.
+  llvm::Expected<Tensor> run(const Graph &graph, Tensor &features,
+                             const Tensor *edgeFeaturesCsr,
+                             HaloExchange &exchange, RunStats *stats = nullptr);
+
+  struct Impl;
+
+private:
+  friend class Engine; // records how it compiled the model
+  explicit Model(std::unique_ptr<Impl> impl);
+  void setCompileStats(CompileStats stats);
+  /// What the run() overloads do (Executor.cpp runs the schedule).
+  llvm::Expected<Tensor> execute(const Graph &graph, const Tensor &features,
+                                 const Tensor *edgeFeatures,
+                                 const RunOptions &options, RunStats *stats);
+
+  std::unique_ptr<Impl> impl;
+};
+
+} // namespace gnn
+
+#endif // GNN_MODEL_H

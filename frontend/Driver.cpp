@@ -82,7 +82,8 @@ compileModel(std::unique_ptr<ModuleAST> ast, const ModelOptions &options,
         edgeDim->second.is(Value::Kind::Int))
       edgeFeatures = edgeDim->second.getInt();
   }
-  if (edgeFeatures && (*edgeFeatures <= 0 || *edgeFeatures > (int64_t(1) << 31))) {
+  if (edgeFeatures &&
+      (*edgeFeatures <= 0 || *edgeFeatures > (int64_t(1) << 31))) {
     diag.error(file, "the edge feature width must be a positive integer, "
                      "got " +
                          Twine(*edgeFeatures));
@@ -92,10 +93,9 @@ compileModel(std::unique_ptr<ModuleAST> ast, const ModelOptions &options,
   context.loadDialect<gnn::GNNDialect, mlir::func::FuncDialect,
                       mlir::arith::ArithDialect>();
   IRGen gen(context, interp);
-  mlir::OwningOpRef<mlir::ModuleOp> module =
-      gen.generate(*cls, model->model,
-                   collectStateDict(*model->model.getModule()), inputFeatures,
-                   edgeFeatures);
+  mlir::OwningOpRef<mlir::ModuleOp> module = gen.generate(
+      *cls, model->model, collectStateDict(*model->model.getModule()),
+      inputFeatures, edgeFeatures);
   if (!module)
     return nullptr;
 
@@ -139,8 +139,7 @@ gnn::frontend::getModelParameters(mlir::ModuleOp module) {
   if (!func)
     return params;
   for (unsigned i = 0; i < func.getNumArguments(); ++i) {
-    auto name =
-        func.getArgAttrOfType<mlir::StringAttr>(i, gnn::kParamAttrName);
+    auto name = func.getArgAttrOfType<mlir::StringAttr>(i, gnn::kParamAttrName);
     auto type =
         llvm::dyn_cast<mlir::RankedTensorType>(func.getArgumentTypes()[i]);
     if (!name || !type)

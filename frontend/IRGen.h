@@ -56,7 +56,8 @@ public:
   std::optional<Value> binary(BinaryOp op, const Arg &lhs, const Arg &rhs,
                               const Location &loc) override;
   std::optional<Value> negate(const Arg &operand, const Location &loc) override;
-  std::optional<Value> callBuiltin(llvm::StringRef name, llvm::ArrayRef<Arg> args,
+  std::optional<Value> callBuiltin(llvm::StringRef name,
+                                   llvm::ArrayRef<Arg> args,
                                    const Location &loc) override;
   std::optional<Value> linear(const ModuleObject &linear, const Arg &input,
                               const Location &loc) override;
@@ -103,8 +104,10 @@ private:
   /// Reports an error for anything else.
   std::optional<mlir::Value> operand(const Arg &arg, llvm::StringRef context);
   /// A traced tensor operand (numbers rejected).
-  std::optional<mlir::Value> tensorOperand(const Arg &arg, llvm::StringRef context);
-  std::optional<mlir::Value> graphOperand(const Arg &arg, llvm::StringRef context);
+  std::optional<mlir::Value> tensorOperand(const Arg &arg,
+                                           llvm::StringRef context);
+  std::optional<mlir::Value> graphOperand(const Arg &arg,
+                                          llvm::StringRef context);
 
   template <typename OpT>
   std::optional<Value> elementwise(llvm::StringRef spelling, const Arg &lhs,

@@ -89,8 +89,8 @@ std::optional<Value> IRGen::bindMessageParam(const ParamAST &param,
     return Value::index();
   if (name == "ptr")
     return Value::none();
-  if (llvm::is_contained({"size", "size_i", "size_j", "dim_size",
-                          "edge_index", "edge_index_i", "edge_index_j"},
+  if (llvm::is_contained({"size", "size_i", "size_j", "dim_size", "edge_index",
+                          "edge_index_i", "edge_index_j"},
                          name)) {
     interp.error(param.loc,
                  "message() argument '" + name + "' is not supported yet");
@@ -252,7 +252,8 @@ std::optional<Value> IRGen::propagate(const Value &layerValue,
       auto get = llvm::dyn_cast<gnn::GetEdgeOp>(op);
       if (!get)
         continue;
-      unsigned i = llvm::cast<mlir::BlockArgument>(get.getTensor()).getArgNumber();
+      unsigned i =
+          llvm::cast<mlir::BlockArgument>(get.getTensor()).getArgNumber();
       std::optional<mlir::Value> loops =
           selfLoopRows(*graph, messageRegion.inputs[i], loc);
       if (!loops)
@@ -264,9 +265,8 @@ std::optional<Value> IRGen::propagate(const Value &layerValue,
   }
   auto resultType = gnn::VertexType::get(&context, rowType.getShape(),
                                          rowType.getElementType());
-  auto op = builder.create<gnn::MessagePassingOp>(getLoc(loc), resultType,
-                                                  *graph, messageRegion.inputs,
-                                                  aggr);
+  auto op = builder.create<gnn::MessagePassingOp>(
+      getLoc(loc), resultType, *graph, messageRegion.inputs, aggr);
   op.getBody().push_back(block.release());
   return traceUpdate(layerValue, wrap(op.getResult()), kwargs, loc);
 }
@@ -301,7 +301,8 @@ static bool isLinearIn(mlir::Value v, mlir::Value source) {
     } else if (auto r = llvm::dyn_cast<gnn::ReshapeOp>(op)) {
       visit(r.getInput());
     } else if (auto r = llvm::dyn_cast<gnn::ReduceOp>(op)) {
-      if (r.getKind() != gnn::Reduction::Sum && r.getKind() != gnn::Reduction::Mean)
+      if (r.getKind() != gnn::Reduction::Sum &&
+          r.getKind() != gnn::Reduction::Mean)
         return false;
       visit(r.getInput());
     } else if (llvm::isa<gnn::NegOp>(op)) {
@@ -325,9 +326,8 @@ static bool isLinearIn(mlir::Value v, mlir::Value source) {
   return true;
 }
 
-std::optional<mlir::Value> IRGen::selfLoopRows(mlir::Value graph,
-                                               mlir::Value edges,
-                                               const Location &loc) {
+std::optional<mlir::Value>
+IRGen::selfLoopRows(mlir::Value graph, mlir::Value edges, const Location &loc) {
   auto filled = filledEdges.find(graph);
   if (filled == filledEdges.end()) {
     interp.error(loc, "message() reads edge features, but the graph has self "
@@ -381,7 +381,8 @@ std::optional<mlir::Value> IRGen::selfLoopRows(mlir::Value graph,
     // The same number in every row: a transform over the vertices (the
     // degree only gives it their domain).
     auto degreeType = gnn::VertexType::get(&context, {1}, builder.getF32Type());
-    mlir::Value degree = builder.create<gnn::DegreeOp>(l, degreeType, withoutLoops);
+    mlir::Value degree =
+        builder.create<gnn::DegreeOp>(l, degreeType, withoutLoops);
     rows = rowwise(
         rowsType, {degree},
         [&](llvm::ArrayRef<mlir::Value>, mlir::Type rowType) -> mlir::Value {
@@ -389,7 +390,8 @@ std::optional<mlir::Value> IRGen::selfLoopRows(mlir::Value graph,
           return builder.create<mlir::arith::ConstantOp>(
               l, vector,
               mlir::DenseElementsAttr::get(
-                  vector, builder.getF32FloatAttr(float(fill.constant)).getValue()));
+                  vector,
+                  builder.getF32FloatAttr(float(fill.constant)).getValue()));
         },
         loc);
   }

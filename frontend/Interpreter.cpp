@@ -1,12 +1,14 @@
 //===- Interpreter.cpp - Evaluates model code at compile time -------------===//
 //
 // Statements, expressions, Python's arithmetic on plain values, calls with
-// Python's argument binding, module construction and the builtin classes
-// and functions. Tensor operations are delegated to TensorOps.
+// Python's argument binding and module construction. The builtin classes
+// and functions are in tables (Builtins.h); tensor operations are
+// delegated to TensorOps.
 //
 //===----------------------------------------------------------------------===//
 
 #include "frontend/Interpreter.h"
+#include "frontend/Builtins.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
@@ -28,117 +30,13 @@ static constexpr size_t kMaxCallDepth = 64;
 /// twice per level would grow the IR exponentially; this caps the total.
 static constexpr size_t kMaxCalls = 100000;
 
-/// Parameters beyond this many elements are surely a mistake (and their
-/// byte size must not overflow later).
+/// Dimensions beyond this are surely a mistake (and their products must
+/// not overflow later).
 static constexpr int64_t kMaxDimension = int64_t(1) << 31;
-static constexpr int64_t kMaxParamElements = int64_t(1) << 40;
-
-/// range() builds its list at compile time; a longer one is surely a
-/// mistake in a model file.
-static constexpr size_t kMaxRangeLength = 100000;
 
 /// Loops are unrolled as they run; nested ones multiply, so their total
 /// is capped too.
 static constexpr size_t kMaxIterations = 1000000;
-
-//===----------------------------------------------------------------------===//
-// Builtins
-//===----------------------------------------------------------------------===//
-
-namespace {
-/// A builtin function: its parameters and their defaults (std::nullopt for
-/// a required parameter). `plain` ones compute on plain values here; the
-/// others are tensor operations for TensorOps.
-struct BuiltinFunction {
-  std::string name;
-  std::vector<std::string> params;
-  std::vector<std::optional<Value>> defaults;
-  bool plain = false;
-};
-} // namespace
-
-static const std::vector<BuiltinFunction> &getBuiltinFunctions() {
-  static const std::vector<BuiltinFunction> table = [] {
-    std::vector<BuiltinFunction> t;
-    auto add =
-        [&](StringRef name,
-            std::vector<std::pair<std::string, std::optional<Value>>> params,
-            bool plain = false) {
-          BuiltinFunction fn;
-          fn.name = name.str();
-          fn.plain = plain;
-          for (auto &[param, def] : params) {
-            fn.params.push_back(param);
-            fn.defaults.push_back(def);
-          }
-          t.push_back(std::move(fn));
-        };
-    for (StringRef unary : {"relu", "sigmoid", "tanh", "gelu", "exp", "log",
-                            "sqrt", "abs", "neg"})
-      add(unary, {{"input", std::nullopt}});
-    add("elu", {{"input", std::nullopt}, {"alpha", Value::floating(1.0)}});
-    add("leaky_relu",
-        {{"input", std::nullopt}, {"negative_slope", Value::floating(0.01)}});
-    add("pow", {{"input", std::nullopt}, {"exponent", std::nullopt}});
-    add("maximum", {{"input", std::nullopt}, {"other", std::nullopt}});
-    add("minimum", {{"input", std::nullopt}, {"other", std::nullopt}});
-    // Inference only: dropout is the identity, and asking for training
-    // behaviour is an error rather than silently ignored.
-    add("dropout", {{"input", std::nullopt},
-                    {"p", Value::floating(0.5)},
-                    {"training", Value::boolean(false)}});
-    // PyG's softmax(src, index) (the per-target edge softmax, inside
-    // message()) and torch's softmax(input, dim) over a feature dimension
-    // share the name; the second argument tells them apart.
-    add("softmax", {{"src", std::nullopt},
-                    {"index", Value::none()},
-                    {"ptr", Value::none()},
-                    {"num_nodes", Value::none()},
-                    {"dim", Value::none()}});
-    add("log_softmax", {{"input", std::nullopt}, {"dim", std::nullopt}});
-    // torch.cat: dim 0 would join the rows, which gnnc never does; the
-    // tracer says so.
-    add("cat", {{"tensors", std::nullopt}, {"dim", Value::integer(0)}});
-    // PyG's torch_geometric.utils functions: with edge_attr they return
-    // (edge_index, edge_attr).
-    add("add_self_loops", {{"edge_index", std::nullopt},
-                           {"edge_attr", Value::none()},
-                           {"fill_value", Value::none()},
-                           {"num_nodes", Value::none()}});
-    add("remove_self_loops", {{"edge_index", std::nullopt},
-                              {"edge_attr", Value::none()}});
-    add("degree", {{"edge_index", std::nullopt}, {"num_nodes", Value::none()}});
-    add("int", {{"x", std::nullopt}}, /*plain=*/true);
-    add("float", {{"x", std::nullopt}}, /*plain=*/true);
-    add("bool", {{"x", std::nullopt}}, /*plain=*/true);
-    add("len", {{"x", std::nullopt}}, /*plain=*/true);
-    add("range", {{"start", std::nullopt},
-                  {"stop", Value::none()},
-                  {"step", Value::integer(1)}},
-        /*plain=*/true);
-    add("enumerate", {{"iterable", std::nullopt}, {"start", Value::integer(0)}},
-        /*plain=*/true);
-    add("min", {{"a", std::nullopt}, {"b", std::nullopt}}, /*plain=*/true);
-    add("max", {{"a", std::nullopt}, {"b", std::nullopt}}, /*plain=*/true);
-    return t;
-  }();
-  return table;
-}
-
-static const BuiltinFunction *lookupBuiltinFunction(StringRef name) {
-  for (const BuiltinFunction &fn : getBuiltinFunctions())
-    if (fn.name == name)
-      return &fn;
-  return nullptr;
-}
-
-/// Tensor methods (`x.relu()`, `x.pow(2)`) are the builtin functions of the
-/// same name with the tensor as first argument.
-static bool isTensorMethod(StringRef name) {
-  return llvm::is_contained({"relu", "sigmoid", "tanh", "exp", "log", "sqrt",
-                             "abs", "neg", "pow", "softmax", "log_softmax"},
-                            name);
-}
 
 /// Tensor methods on shapes and dimensions, which have no function form
 /// (Python's own sum() and max() mean something else).
@@ -146,18 +44,6 @@ static bool isShapeMethod(StringRef name) {
   return llvm::is_contained({"view", "reshape", "unsqueeze", "squeeze", "sum",
                              "mean", "amax", "amin", "size"},
                             name);
-}
-
-static bool isBuiltinClass(StringRef name) {
-  return llvm::is_contained({"Linear", "Parameter", "Dropout", "Identity",
-                             "ReLU", "Sigmoid", "Tanh", "GELU", "ELU",
-                             "LeakyReLU", "Sequential", "ModuleList",
-                             "BatchNorm1d"},
-                            name);
-}
-
-static std::string callName(const BuiltinFunction &fn) {
-  return fn.name + "()";
 }
 
 //===----------------------------------------------------------------------===//
@@ -307,12 +193,6 @@ static std::vector<Value> listedModules(const ModuleObject &m) {
   for (const auto &[name, module] : m.modules)
     modules.push_back(module);
   return modules;
-}
-
-static bool isModuleSequence(const Value &v) {
-  return v.is(Value::Kind::Module) &&
-         (v.getModule()->builtin == BuiltinModule::Sequential ||
-          v.getModule()->builtin == BuiltinModule::ModuleList);
 }
 
 std::optional<std::vector<Value>> Interpreter::iterate(const Value &iterable,
@@ -469,9 +349,9 @@ std::optional<Value> Interpreter::evalName(const NameExprAST &expr,
   if (frame.scope)
     if (const ClassInfo *cls = frame.scope->lookup(name))
       return Value::userClass(cls);
-  if (isBuiltinClass(name))
+  if (Builtins::get().lookupClass(name))
     return Value::builtinClass(name);
-  if (lookupBuiltinFunction(name))
+  if (Builtins::get().lookupFunction(name))
     return Value::function(name);
   if (name == "super") {
     error(expr.loc(), "super must be called: super().method(...)");
@@ -587,10 +467,6 @@ std::optional<Value> Interpreter::evalBinary(const BinaryExprAST &expr,
                 {*rhs, expr.getRHS()->loc()}, expr.loc());
 }
 
-static bool isTensorLike(const Value &v) {
-  return v.isTraced() || v.is(Value::Kind::Param);
-}
-
 std::optional<Value> Interpreter::binary(BinaryOp op, const Arg &lhs,
                                          const Arg &rhs, const Location &loc) {
   const Value &l = lhs.value, &r = rhs.value;
@@ -614,7 +490,7 @@ std::optional<Value> Interpreter::binary(BinaryOp op, const Arg &lhs,
     }
     return Value::boolean(found == (op == BinaryOp::In));
   }
-  if (isTensorLike(l) || isTensorLike(r)) {
+  if (l.isTensorLike() || r.isTensorLike()) {
     if (isComparison(op)) {
       error(loc, "tensors cannot be compared: conditions are evaluated at "
                  "compile time");
@@ -835,7 +711,7 @@ static bool equalValues(const Value &l, const Value &r) {
 
 std::optional<Value> Interpreter::compare(BinaryOp op, const Value &l,
                                           const Value &r, const Location &loc) {
-  if (isTensorLike(l) || isTensorLike(r)) {
+  if (l.isTensorLike() || r.isTensorLike()) {
     error(loc, "tensors cannot be compared: conditions are evaluated at "
                "compile time");
     return std::nullopt;
@@ -1171,15 +1047,13 @@ std::optional<Value> Interpreter::evalCall(const CallExprAST &expr,
     args.push_back({*v, argExpr->loc()});
   }
   std::vector<KeywordArg> kwargs;
-  // PyG's num_nodes (the number of vertices, often written x.size(0)) is
-  // not evaluated for the graph builtins: the graph has it, and a tensor's
-  // number of rows is not known at compile time.
-  bool graphBuiltin = calleeValue && calleeValue->is(Value::Kind::Function) &&
-                      llvm::is_contained({"add_self_loops", "remove_self_loops",
-                                          "degree", "softmax"},
-                                         calleeValue->getName());
+  const Builtin *function =
+      calleeValue && calleeValue->is(Value::Kind::Function)
+          ? Builtins::get().lookupFunction(calleeValue->getName())
+          : nullptr;
+  bool graphUtility = function && function->graphUtility;
   for (const KeywordArgAST &kw : expr.getKeywords()) {
-    if (graphBuiltin && kw.name == "num_nodes") {
+    if (graphUtility && kw.name == "num_nodes") {
       kwargs.push_back({kw.name, Value::none(), kw.value->loc(), kw.loc});
       continue;
     }
@@ -1389,19 +1263,6 @@ std::optional<Value> Interpreter::construct(const ClassInfo &cls,
 }
 
 
-/// The dimensions of f(d0, d1, ...) or f((d0, d1, ...)) (Parameter, view,
-/// reshape), one argument each.
-static std::vector<Arg> unpackDims(llvm::ArrayRef<Arg> args) {
-  if (args.size() == 1 && (args[0].value.is(Value::Kind::Tuple) ||
-                           args[0].value.is(Value::Kind::List))) {
-    std::vector<Arg> unpacked;
-    for (const Value &v : args[0].value.getElements())
-      unpacked.push_back({v, args[0].loc});
-    return unpacked;
-  }
-  return std::vector<Arg>(args.begin(), args.end());
-}
-
 std::optional<Value> Interpreter::initBuiltinBase(
     const Value &self, RootKind root, llvm::ArrayRef<Arg> args,
     llvm::ArrayRef<KeywordArg> kwargs, const Location &loc) {
@@ -1480,235 +1341,12 @@ std::optional<Value>
 Interpreter::constructBuiltin(StringRef name, llvm::ArrayRef<Arg> args,
                               llvm::ArrayRef<KeywordArg> kwargs,
                               const Location &loc) {
-  if (name == "Parameter") {
-    // Parameter(d0, d1, ...) or Parameter((d0, d1, ...)).
-    if (!kwargs.empty()) {
-      error(kwargs[0].nameLoc, "Parameter() takes only its dimensions");
-      return std::nullopt;
-    }
-    std::vector<Arg> dims = unpackDims(args);
-    if (dims.empty()) {
-      error(loc, "Parameter() needs at least one dimension");
-      return std::nullopt;
-    }
-    auto param = std::make_shared<ParamObject>();
-    param->loc = loc;
-    int64_t elements = 1;
-    for (const Arg &dim : dims) {
-      std::optional<int64_t> d = getDimension(dim, "a Parameter() dimension");
-      if (!d)
-        return std::nullopt;
-      param->shape.push_back(*d);
-      param->origins.push_back(dim.value.getOrigin());
-      if (__builtin_mul_overflow(elements, *d, &elements) ||
-          elements > kMaxParamElements) {
-        error(loc, "Parameter() is too large");
-        return std::nullopt;
-      }
-    }
-    return Value::param(std::move(param));
+  const Builtin *cls = Builtins::get().lookupClass(name);
+  if (!cls) {
+    error(loc, "unknown builtin class '" + name + "'");
+    return std::nullopt;
   }
-
-  auto object = std::make_shared<ModuleObject>();
-  object->typeName = name.str();
-  object->loc = loc;
-  std::string callee = name.str() + "()";
-
-  if (name == "Linear") {
-    std::vector<std::string> names = {"in_features", "out_features", "bias"};
-    std::optional<std::vector<Arg>> bound = bindArguments(
-        callee, names,
-        [](size_t) { return std::optional<Value>(Value::boolean(true)); },
-        [](size_t i) { return i == 2; }, args, kwargs, loc);
-    if (!bound)
-      return std::nullopt;
-    std::optional<int64_t> in =
-        getDimension((*bound)[0], "Linear() argument 'in_features'");
-    if (!in)
-      return std::nullopt;
-    std::optional<int64_t> out =
-        getDimension((*bound)[1], "Linear() argument 'out_features'");
-    if (!out)
-      return std::nullopt;
-    std::optional<bool> bias = getBool((*bound)[2], "Linear() argument 'bias'");
-    if (!bias)
-      return std::nullopt;
-    if (*in * *out > kMaxParamElements) {
-      error(loc, "Linear() is too large");
-      return std::nullopt;
-    }
-    object->builtin = BuiltinModule::Linear;
-    std::optional<IntOrigin> inOrigin = (*bound)[0].value.getOrigin(),
-                             outOrigin = (*bound)[1].value.getOrigin();
-    object->set("weight", Value::param(std::make_shared<ParamObject>(
-                              ParamObject{{*out, *in}, loc, {outOrigin, inOrigin}})));
-    if (*bias)
-      object->set("bias", Value::param(std::make_shared<ParamObject>(
-                              ParamObject{{*out}, loc, {outOrigin}})));
-    object->set("in_features", Value::integer(*in, inOrigin));
-    object->set("out_features", Value::integer(*out, outOrigin));
-    return Value::module(std::move(object));
-  }
-
-  if (name == "Sequential") {
-    // torch.nn.Sequential(m0, m1, ...): submodules named "0", "1", ...
-    // (every module counts, parameterless ones included, as in PyTorch).
-    if (!kwargs.empty()) {
-      error(kwargs[0].nameLoc, "Sequential() takes only modules");
-      return std::nullopt;
-    }
-    for (auto [i, arg] : llvm::enumerate(args)) {
-      if (!arg.value.is(Value::Kind::Module)) {
-        error(arg.loc, "Sequential() takes modules, got " +
-                           arg.value.describe());
-        return std::nullopt;
-      }
-      object->set(std::to_string(i), arg.value);
-    }
-    object->builtin = BuiltinModule::Sequential;
-    return Value::module(std::move(object));
-  }
-
-  if (name == "ModuleList") {
-    // torch.nn.ModuleList(modules=None): submodules "0", "1", ...; more
-    // come with append() in __init__.
-    std::optional<std::vector<Arg>> bound = bindArguments(
-        callee, {"modules"},
-        [](size_t) { return std::optional<Value>(Value::none()); },
-        [](size_t) { return true; }, args, kwargs, loc);
-    if (!bound)
-      return std::nullopt;
-    const Arg &modules = (*bound)[0];
-    object->builtin = BuiltinModule::ModuleList;
-    if (modules.value.isNone())
-      return Value::module(std::move(object));
-    std::optional<std::vector<Value>> items = iterate(modules.value, modules.loc);
-    if (!items)
-      return std::nullopt;
-    for (auto [i, item] : llvm::enumerate(*items)) {
-      if (!item.is(Value::Kind::Module)) {
-        error(modules.loc, "ModuleList() takes modules, got " +
-                               item.describe());
-        return std::nullopt;
-      }
-      object->set(std::to_string(i), item);
-    }
-    return Value::module(std::move(object));
-  }
-
-  if (name == "BatchNorm1d") {
-    std::vector<std::string> names = {"num_features", "eps", "momentum",
-                                      "affine", "track_running_stats"};
-    Value defaults[] = {Value::none(), Value::floating(1e-5),
-                        Value::floating(0.1), Value::boolean(true),
-                        Value::boolean(true)};
-    std::optional<std::vector<Arg>> bound = bindArguments(
-        callee, names,
-        [&](size_t i) { return std::optional<Value>(defaults[i]); },
-        [](size_t i) { return i > 0; }, args, kwargs, loc);
-    if (!bound)
-      return std::nullopt;
-    std::optional<int64_t> features =
-        getDimension((*bound)[0], "BatchNorm1d() argument 'num_features'");
-    std::optional<double> eps = features ? getFloat((*bound)[1], "eps")
-                                         : std::nullopt;
-    std::optional<bool> affine =
-        eps ? getBool((*bound)[3], "BatchNorm1d() argument 'affine'")
-            : std::nullopt;
-    std::optional<bool> tracked =
-        affine ? getBool((*bound)[4],
-                         "BatchNorm1d() argument 'track_running_stats'")
-               : std::nullopt;
-    if (!tracked)
-      return std::nullopt;
-    if (!*tracked) {
-      // Without running statistics, eval mode normalises with the batch's.
-      error((*bound)[4].loc, "BatchNorm1d(track_running_stats=False) is not "
-                             "supported: inference uses the running "
-                             "statistics");
-      return std::nullopt;
-    }
-    if (*eps <= 0) {
-      error((*bound)[1].loc, "BatchNorm1d() argument 'eps' must be positive");
-      return std::nullopt;
-    }
-    object->builtin = BuiltinModule::BatchNorm1d;
-    auto vector = [&] {
-      return Value::param(
-          std::make_shared<ParamObject>(ParamObject{
-              {*features}, loc, {(*bound)[0].value.getOrigin()}}));
-    };
-    // state_dict order: weight, bias, running_mean, running_var (and
-    // num_batches_tracked, an int64 counter inference does not read).
-    if (*affine) {
-      object->set("weight", vector());
-      object->set("bias", vector());
-    }
-    object->set("running_mean", vector());
-    object->set("running_var", vector());
-    object->set("num_features", Value::integer(*features, (*bound)[0].value.getOrigin()));
-    object->set("eps", Value::floating(*eps));
-    return Value::module(std::move(object));
-  }
-
-  if (name == "Dropout") {
-    std::optional<std::vector<Arg>> bound = bindArguments(
-        callee, {"p"},
-        [](size_t) { return std::optional<Value>(Value::floating(0.5)); },
-        [](size_t) { return true; }, args, kwargs, loc);
-    if (!bound)
-      return std::nullopt;
-    std::optional<double> p = getFloat((*bound)[0], "p");
-    if (!p)
-      return std::nullopt;
-    if (*p < 0 || *p > 1) {
-      error((*bound)[0].loc, "dropout probability must be between 0 and 1");
-      return std::nullopt;
-    }
-    object->builtin = BuiltinModule::Dropout;
-    object->set("p", Value::floating(*p));
-    return Value::module(std::move(object));
-  }
-
-  // Activations as modules: ELU and LeakyReLU have one float setting.
-  struct Activation {
-    StringRef name;
-    BuiltinModule kind;
-    StringRef setting;
-    double def;
-  };
-  static const Activation activations[] = {
-      {"Identity", BuiltinModule::Identity, "", 0},
-      {"ReLU", BuiltinModule::ReLU, "", 0},
-      {"Sigmoid", BuiltinModule::Sigmoid, "", 0},
-      {"Tanh", BuiltinModule::Tanh, "", 0},
-      {"GELU", BuiltinModule::GELU, "", 0},
-      {"ELU", BuiltinModule::ELU, "alpha", 1.0},
-      {"LeakyReLU", BuiltinModule::LeakyReLU, "negative_slope", 0.01}};
-  for (const Activation &act : activations) {
-    if (act.name != name)
-      continue;
-    std::vector<std::string> names;
-    if (!act.setting.empty())
-      names.push_back(act.setting.str());
-    double def = act.def;
-    std::optional<std::vector<Arg>> bound = bindArguments(
-        callee, names,
-        [&](size_t) { return std::optional<Value>(Value::floating(def)); },
-        [](size_t) { return true; }, args, kwargs, loc);
-    if (!bound)
-      return std::nullopt;
-    object->builtin = act.kind;
-    if (!act.setting.empty()) {
-      std::optional<double> v = getFloat((*bound)[0], act.setting);
-      if (!v)
-        return std::nullopt;
-      object->set(act.setting, Value::floating(*v));
-    }
-    return Value::module(std::move(object));
-  }
-  error(loc, "unknown builtin class '" + name + "'");
-  return std::nullopt;
+  return callBuiltin(*cls, args, kwargs, loc);
 }
 
 std::optional<Value> Interpreter::callModule(const Value &module,
@@ -1821,140 +1459,29 @@ std::optional<Value>
 Interpreter::callFunction(StringRef name, llvm::ArrayRef<Arg> args,
                           llvm::ArrayRef<KeywordArg> kwargs,
                           const Location &loc) {
-  const BuiltinFunction *fn = lookupBuiltinFunction(name);
+  const Builtin *fn = Builtins::get().lookupFunction(name);
   assert(fn && "callFunction on an unknown builtin");
-  std::optional<std::vector<Arg>> bound = bindArguments(
-      callName(*fn), fn->params, [&](size_t i) { return fn->defaults[i]; },
-      [&](size_t i) { return fn->defaults[i].has_value(); }, args, kwargs, loc);
-  if (!bound)
-    return std::nullopt;
-  const Value &first = (*bound)[0].value;
-
-  // Python's own builtins on plain values, and abs/min/max of numbers.
-  bool anyTensor = llvm::any_of(
-      *bound, [](const Arg &arg) { return isTensorLike(arg.value); });
-  if (fn->plain && !anyTensor)
-    return callPlainBuiltin(name, *bound, loc);
-  if (name == "abs" && first.isNumber()) {
-    if (first.is(Value::Kind::Float))
-      return Value::floating(std::fabs(first.getNumber()));
-    if (first.getInt() == std::numeric_limits<int64_t>::min()) {
-      error(loc, "integer overflow in abs()");
-      return std::nullopt;
-    }
-    return Value::integer(std::abs(first.getInt()));
-  }
-  if (name == "min" || name == "max")
-    name = name == "min" ? "minimum" : "maximum";
-  if (name == "dropout") {
-    std::optional<bool> training = getBool((*bound)[2], "training");
-    if (!training)
-      return std::nullopt;
-    if (*training) {
-      error((*bound)[2].loc, "dropout(training=True) is not supported: "
-                             "gnnc compiles models for inference");
-      return std::nullopt;
-    }
-    return first;
-  }
-  if (fn->plain && name != "minimum" && name != "maximum") {
-    error(loc, callName(*fn) + " does not take tensors");
-    return std::nullopt;
-  }
-  if (!tensorOps) {
-    error(loc, "'" + name + "' can only be used in forward() and message()");
-    return std::nullopt;
-  }
-  return tensorOps->callBuiltin(name, *bound, loc);
+  return callBuiltin(*fn, args, kwargs, loc);
 }
 
-std::optional<Value> Interpreter::callPlainBuiltin(StringRef name,
-                                                   llvm::ArrayRef<Arg> args,
-                                                   const Location &loc) {
-  const Value &x = args[0].value;
-  if (name == "int") {
-    if (x.isIntegral())
-      return Value::integer(x.getInt(), x.getOrigin());
-    if (x.is(Value::Kind::Float) && std::isfinite(x.getNumber()) &&
-        std::fabs(x.getNumber()) < 9.2e18)
-      return Value::integer(int64_t(x.getNumber()));
-    int64_t parsed;
-    if (x.is(Value::Kind::Str) && !x.getStr().getAsInteger(10, parsed))
-      return Value::integer(parsed);
-  } else if (name == "float") {
-    if (x.isNumber())
-      return Value::floating(x.getNumber());
-    double parsed;
-    if (x.is(Value::Kind::Str) && !x.getStr().getAsDouble(parsed))
-      return Value::floating(parsed);
-  } else if (name == "bool") {
-    std::optional<bool> t = truthy(x, args[0].loc);
-    if (!t)
-      return std::nullopt;
-    return Value::boolean(*t);
-  } else if (name == "len") {
-    if (x.is(Value::Kind::Tuple) || x.is(Value::Kind::List))
-      return Value::integer(int64_t(x.getElements().size()));
-    if (isModuleSequence(x))
-      return Value::integer(int64_t(x.getModule()->modules.size()));
-    if (x.is(Value::Kind::Str))
-      return Value::integer(int64_t(x.getStr().size()));
-  } else if (name == "range") {
-    // range(stop) or range(start, stop[, step]), as a list.
-    for (const Arg &arg : args)
-      if (!arg.value.isIntegral() && !(&arg == &args[1] && arg.value.isNone())) {
-        error(arg.loc, "range() takes integers, got " + arg.value.repr());
-        return std::nullopt;
-      }
-    int64_t start = 0, stop = x.getInt(), step = args[2].value.getInt();
-    if (!args[1].value.isNone()) {
-      start = x.getInt();
-      stop = args[1].value.getInt();
-    }
-    if (step == 0) {
-      error(args[2].loc, "range() step must not be zero");
-      return std::nullopt;
-    }
-    std::vector<Value> values;
-    for (int64_t i = start; step > 0 ? i < stop : i > stop; i += step) {
-      if (values.size() >= kMaxRangeLength) {
-        error(loc, "range() is too long for a compile-time loop (more than " +
-                       Twine(kMaxRangeLength) + " values)");
-        return std::nullopt;
-      }
-      values.push_back(Value::integer(i));
-      if ((step > 0 && i > std::numeric_limits<int64_t>::max() - step) ||
-          (step < 0 && i < std::numeric_limits<int64_t>::min() - step))
-        break;
-    }
-    return Value::list(std::move(values));
-  } else if (name == "enumerate") {
-    std::optional<std::vector<Value>> items = iterate(x, args[0].loc);
-    if (!items)
-      return std::nullopt;
-    if (!args[1].value.isIntegral()) {
-      error(args[1].loc,
-            "enumerate() start must be an integer, got " + args[1].value.repr());
-      return std::nullopt;
-    }
-    std::vector<Value> pairs;
-    int64_t i = args[1].value.getInt();
-    for (const Value &item : *items) {
-      pairs.push_back(Value::tuple({Value::integer(i), item}));
-      if (__builtin_add_overflow(i, 1, &i) && &item != &items->back()) {
-        error(args[1].loc, "enumerate() counts past the largest integer");
-        return std::nullopt;
-      }
-    }
-    return Value::list(std::move(pairs));
-  } else if (name == "min" || name == "max") {
-    std::optional<Value> less = compare(BinaryOp::Less, args[1].value, x, loc);
-    if (!less)
-      return std::nullopt;
-    return less->getBool() == (name == "min") ? args[1].value : x;
-  }
-  error(args[0].loc, name + "() cannot convert " + x.repr());
-  return std::nullopt;
+std::optional<Value> Interpreter::callBuiltin(const Builtin &builtin,
+                                              llvm::ArrayRef<Arg> args,
+                                              llvm::ArrayRef<KeywordArg> kwargs,
+                                              const Location &loc) {
+  if (!builtin.params)
+    return builtin.handler({*this, builtin, args, kwargs, loc});
+  const std::vector<BuiltinParam> &params = *builtin.params;
+  std::vector<std::string> names;
+  for (const BuiltinParam &param : params)
+    names.push_back(param.name);
+  std::optional<std::vector<Arg>> bound = bindArguments(
+      builtin.name + "()", names,
+      [&](size_t i) { return params[i].defaultValue; },
+      [&](size_t i) { return params[i].defaultValue.has_value(); }, args,
+      kwargs, loc);
+  if (!bound)
+    return std::nullopt;
+  return builtin.handler({*this, builtin, *bound, {}, loc});
 }
 
 std::optional<Value> Interpreter::callShapeMethod(
@@ -2037,7 +1564,8 @@ std::optional<Value> Interpreter::callTensorMethod(
                               "use x.a" + name + "(dim) for the values");
     return std::nullopt;
   }
-  if (!isTensorMethod(name)) {
+  const Builtin *fn = Builtins::get().lookupFunction(name);
+  if (!fn || !fn->tensorMethod) {
     error(loc, "tensors have no method '" + name + "' in model files");
     return std::nullopt;
   }

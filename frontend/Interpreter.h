@@ -46,6 +46,7 @@ struct KeywordArg {
 };
 
 class Interpreter;
+struct Builtin;
 
 /// The operations on traced values, implemented by the IR generator. Each
 /// reports its own errors (through Interpreter::error) and returns
@@ -150,6 +151,31 @@ public:
 
   /// True while forward/message are traced.
   bool isTracing() const { return tensorOps != nullptr; }
+  /// The tracer; null outside forward/message.
+  TensorOps *getTensorOps() const { return tensorOps; }
+
+  // For the builtins (Builtins*.cpp).
+
+  /// Binds call arguments to parameters named `names` (`defaults[i]` is
+  /// the default of names[i], or null for none): one Arg per parameter.
+  /// Defaults are produced lazily by `getDefault(i)`.
+  std::optional<std::vector<Arg>>
+  bindArguments(llvm::StringRef callee, llvm::ArrayRef<std::string> names,
+                llvm::function_ref<std::optional<Value>(size_t)> getDefault,
+                llvm::function_ref<bool(size_t)> hasDefault,
+                llvm::ArrayRef<Arg> args, llvm::ArrayRef<KeywordArg> kwargs,
+                const Location &loc);
+  /// The elements a `for` loop (or ModuleList()) visits: those of a tuple
+  /// or list, or the submodules of a Sequential or ModuleList.
+  std::optional<std::vector<Value>> iterate(const Value &iterable,
+                                            const Location &loc);
+  std::optional<bool> truthy(const Value &value, const Location &loc);
+  std::optional<Value> compare(BinaryOp op, const Value &lhs, const Value &rhs,
+                               const Location &loc);
+  // Checked conversions of builtin arguments.
+  std::optional<int64_t> getDimension(const Arg &arg, llvm::StringRef what);
+  std::optional<bool> getBool(const Arg &arg, llvm::StringRef what);
+  std::optional<double> getFloat(const Arg &arg, llvm::StringRef what);
 
 private:
   struct Frame {
@@ -186,15 +212,12 @@ private:
                                      Frame &frame);
   std::optional<Value> getAttribute(const Value &object, llvm::StringRef name,
                                     const Location &loc);
-  std::optional<bool> truthy(const Value &value, const Location &loc);
 
   // Operators on values.
   std::optional<Value> binary(BinaryOp op, const Arg &lhs, const Arg &rhs,
                               const Location &loc);
   std::optional<Value> plainArithmetic(BinaryOp op, const Value &lhs,
                                        const Value &rhs, const Location &loc);
-  std::optional<Value> compare(BinaryOp op, const Value &lhs, const Value &rhs,
-                               const Location &loc);
   bool identical(const Value &lhs, const Value &rhs);
 
   // Calls.
@@ -204,10 +227,6 @@ private:
   std::optional<Value> callModule(const Value &module, llvm::ArrayRef<Arg> args,
                                   llvm::ArrayRef<KeywordArg> kwargs,
                                   const Location &loc);
-  /// The elements a `for` loop (or ModuleList()) visits: those of a tuple
-  /// or list, or the submodules of a Sequential or ModuleList.
-  std::optional<std::vector<Value>> iterate(const Value &iterable,
-                                            const Location &loc);
   std::optional<Value> appendModule(const Value &list, llvm::ArrayRef<Arg> args,
                                     llvm::ArrayRef<KeywordArg> kwargs,
                                     const Location &loc);
@@ -234,9 +253,12 @@ private:
                                     llvm::ArrayRef<Arg> args,
                                     llvm::ArrayRef<KeywordArg> kwargs,
                                     const Location &loc);
-  std::optional<Value> callPlainBuiltin(llvm::StringRef name,
-                                        llvm::ArrayRef<Arg> args,
-                                        const Location &loc);
+  /// Calls a builtin function or class, binding its arguments to its
+  /// signature if it has one.
+  std::optional<Value> callBuiltin(const Builtin &builtin,
+                                   llvm::ArrayRef<Arg> args,
+                                   llvm::ArrayRef<KeywordArg> kwargs,
+                                   const Location &loc);
   std::optional<Value> callShapeMethod(const Arg &receiver,
                                        llvm::StringRef name,
                                        llvm::ArrayRef<Arg> args,
@@ -252,21 +274,6 @@ private:
   std::optional<Value> propagate(const Value &layer, llvm::ArrayRef<Arg> args,
                                  llvm::ArrayRef<KeywordArg> kwargs,
                                  const Location &loc);
-
-  /// Binds call arguments to parameters named `names` (`defaults[i]` is
-  /// the default of names[i], or null for none): one Arg per parameter.
-  /// Defaults are produced lazily by `getDefault(i)`.
-  std::optional<std::vector<Arg>>
-  bindArguments(llvm::StringRef callee, llvm::ArrayRef<std::string> names,
-                llvm::function_ref<std::optional<Value>(size_t)> getDefault,
-                llvm::function_ref<bool(size_t)> hasDefault,
-                llvm::ArrayRef<Arg> args, llvm::ArrayRef<KeywordArg> kwargs,
-                const Location &loc);
-
-  // Checked conversions of builtin arguments.
-  std::optional<int64_t> getDimension(const Arg &arg, llvm::StringRef what);
-  std::optional<bool> getBool(const Arg &arg, llvm::StringRef what);
-  std::optional<double> getFloat(const Arg &arg, llvm::StringRef what);
 
   /// Describes a module's type for messages: its class name.
   static std::string typeName(const Value &module);

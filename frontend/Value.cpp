@@ -278,6 +278,12 @@ static void collect(const ModuleObject &module, const std::string &prefix,
     collect(*value.getModule(), prefix + name + ".", out, seen);
 }
 
+bool gnn::frontend::isModuleSequence(const Value &v) {
+  return v.is(Value::Kind::Module) &&
+         (v.getModule()->builtin == BuiltinModule::Sequential ||
+          v.getModule()->builtin == BuiltinModule::ModuleList);
+}
+
 std::vector<NamedParam>
 gnn::frontend::collectStateDict(const ModuleObject &root) {
   std::vector<NamedParam> out;

@@ -130,6 +130,8 @@ public:
   bool isIntegral() const { return kind == Kind::Bool || kind == Kind::Int; }
   /// A value that exists only in the IR being traced.
   bool isTraced() const { return kind == Kind::Tensor || kind == Kind::Graph; }
+  /// A traced value or a parameter: what tensor operations take.
+  bool isTensorLike() const { return isTraced() || kind == Kind::Param; }
 
   bool getBool() const { return b; }
   /// The value of a Bool or Int.
@@ -188,6 +190,10 @@ struct ModuleObject {
   /// reassigned a value of the same category (as in PyTorch).
   void set(llvm::StringRef name, Value value);
 };
+
+/// Whether `v` is a Sequential or ModuleList, which len(), `for` and
+/// indexing treat as the list of its submodules.
+bool isModuleSequence(const Value &v);
 
 /// One entry of a module's state_dict.
 struct NamedParam {

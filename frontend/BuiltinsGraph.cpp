@@ -1,0 +1,40 @@
+//===- BuiltinsGraph.cpp - PyG's torch_geometric.utils --------------------===//
+//
+// The graph utilities a layer's forward() and message() call, all traced:
+// self loops, in-degrees and the per-target edge softmax.
+//
+//===----------------------------------------------------------------------===//
+
+#include "frontend/Builtins.h"
+
+using namespace gnn::frontend;
+
+void gnn::frontend::registerGraphBuiltins(Builtins &b) {
+  BuiltinParam edgeIndex = {"edge_index", std::nullopt};
+  BuiltinParam numNodes = {"num_nodes", Value::none()};
+  // With edge_attr, the self-loop functions return (edge_index, edge_attr).
+  b.addFunction("add_self_loops",
+                {{edgeIndex,
+                  {"edge_attr", Value::none()},
+                  {"fill_value", Value::none()},
+                  numNodes}},
+                traceBuiltin)
+      .graphUtility = true;
+  b.addFunction("remove_self_loops",
+                {{edgeIndex, {"edge_attr", Value::none()}}}, traceBuiltin)
+      .graphUtility = true;
+  b.addFunction("degree", {{edgeIndex, numNodes}}, traceBuiltin).graphUtility =
+      true;
+  // PyG's softmax(src, index) (the per-target edge softmax, inside
+  // message()) and torch's softmax(input, dim) over a feature dimension
+  // share the name; the second argument tells them apart.
+  Builtin &softmax = b.addFunction("softmax",
+                                   {{{"src", std::nullopt},
+                                     {"index", Value::none()},
+                                     {"ptr", Value::none()},
+                                     numNodes,
+                                     {"dim", Value::none()}}},
+                                   traceBuiltin);
+  softmax.graphUtility = true;
+  softmax.tensorMethod = true;
+}

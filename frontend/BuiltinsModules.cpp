@@ -1,0 +1,252 @@
+//===- BuiltinsModules.cpp - torch.nn's modules and Parameter -------------===//
+//
+// The builtin classes, constructed in __init__: Parameter, Linear,
+// Sequential, ModuleList, BatchNorm1d, Dropout and the activation modules,
+// with PyTorch's arguments and state_dict entries.
+//
+//===----------------------------------------------------------------------===//
+
+#include "frontend/Builtins.h"
+
+#include "llvm/ADT/STLExtras.h"
+
+using namespace gnn::frontend;
+using llvm::StringRef;
+
+/// Parameters beyond this many elements are surely a mistake (and their
+/// byte size must not overflow later).
+static constexpr int64_t kMaxParamElements = int64_t(1) << 40;
+
+/// The object a builtin module's constructor fills in.
+static std::shared_ptr<ModuleObject> newModule(const BuiltinCall &call,
+                                               BuiltinModule kind) {
+  auto object = std::make_shared<ModuleObject>();
+  object->typeName = call.callee.name;
+  object->loc = call.loc;
+  object->builtin = kind;
+  return object;
+}
+
+static std::optional<Value> parameter(const BuiltinCall &call) {
+  // Parameter(d0, d1, ...) or Parameter((d0, d1, ...)).
+  Interpreter &interp = call.interp;
+  if (!call.kwargs.empty()) {
+    interp.error(call.kwargs[0].nameLoc,
+                 "Parameter() takes only its dimensions");
+    return std::nullopt;
+  }
+  std::vector<Arg> dims = unpackDims(call.args);
+  if (dims.empty()) {
+    interp.error(call.loc, "Parameter() needs at least one dimension");
+    return std::nullopt;
+  }
+  auto param = std::make_shared<ParamObject>();
+  param->loc = call.loc;
+  int64_t elements = 1;
+  for (const Arg &dim : dims) {
+    std::optional<int64_t> d =
+        interp.getDimension(dim, "a Parameter() dimension");
+    if (!d)
+      return std::nullopt;
+    param->shape.push_back(*d);
+    param->origins.push_back(dim.value.getOrigin());
+    if (__builtin_mul_overflow(elements, *d, &elements) ||
+        elements > kMaxParamElements) {
+      interp.error(call.loc, "Parameter() is too large");
+      return std::nullopt;
+    }
+  }
+  return Value::param(std::move(param));
+}
+
+static std::optional<Value> linear(const BuiltinCall &call) {
+  Interpreter &interp = call.interp;
+  const Arg &inArg = call.args[0], &outArg = call.args[1];
+  std::optional<int64_t> in =
+      interp.getDimension(inArg, "Linear() argument 'in_features'");
+  if (!in)
+    return std::nullopt;
+  std::optional<int64_t> out =
+      interp.getDimension(outArg, "Linear() argument 'out_features'");
+  if (!out)
+    return std::nullopt;
+  std::optional<bool> bias =
+      interp.getBool(call.args[2], "Linear() argument 'bias'");
+  if (!bias)
+    return std::nullopt;
+  if (*in * *out > kMaxParamElements) {
+    interp.error(call.loc, "Linear() is too large");
+    return std::nullopt;
+  }
+  auto object = newModule(call, BuiltinModule::Linear);
+  std::optional<IntOrigin> inOrigin = inArg.value.getOrigin(),
+                           outOrigin = outArg.value.getOrigin();
+  object->set("weight", Value::param(std::make_shared<ParamObject>(ParamObject{
+                            {*out, *in}, call.loc, {outOrigin, inOrigin}})));
+  if (*bias)
+    object->set("bias", Value::param(std::make_shared<ParamObject>(
+                            ParamObject{{*out}, call.loc, {outOrigin}})));
+  object->set("in_features", Value::integer(*in, inOrigin));
+  object->set("out_features", Value::integer(*out, outOrigin));
+  return Value::module(std::move(object));
+}
+
+static std::optional<Value> sequential(const BuiltinCall &call) {
+  // torch.nn.Sequential(m0, m1, ...): submodules named "0", "1", ...
+  // (every module counts, parameterless ones included, as in PyTorch).
+  if (!call.kwargs.empty()) {
+    call.interp.error(call.kwargs[0].nameLoc,
+                      "Sequential() takes only modules");
+    return std::nullopt;
+  }
+  auto object = newModule(call, BuiltinModule::Sequential);
+  for (auto [i, arg] : llvm::enumerate(call.args)) {
+    if (!arg.value.is(Value::Kind::Module)) {
+      call.interp.error(arg.loc, "Sequential() takes modules, got " +
+                                     arg.value.describe());
+      return std::nullopt;
+    }
+    object->set(std::to_string(i), arg.value);
+  }
+  return Value::module(std::move(object));
+}
+
+static std::optional<Value> moduleList(const BuiltinCall &call) {
+  // torch.nn.ModuleList(modules=None): submodules "0", "1", ...; more
+  // come with append() in __init__.
+  const Arg &modules = call.args[0];
+  auto object = newModule(call, BuiltinModule::ModuleList);
+  if (modules.value.isNone())
+    return Value::module(std::move(object));
+  std::optional<std::vector<Value>> items =
+      call.interp.iterate(modules.value, modules.loc);
+  if (!items)
+    return std::nullopt;
+  for (auto [i, item] : llvm::enumerate(*items)) {
+    if (!item.is(Value::Kind::Module)) {
+      call.interp.error(modules.loc,
+                        "ModuleList() takes modules, got " + item.describe());
+      return std::nullopt;
+    }
+    object->set(std::to_string(i), item);
+  }
+  return Value::module(std::move(object));
+}
+
+static std::optional<Value> batchNorm1d(const BuiltinCall &call) {
+  Interpreter &interp = call.interp;
+  llvm::ArrayRef<Arg> args = call.args;
+  std::optional<int64_t> features =
+      interp.getDimension(args[0], "BatchNorm1d() argument 'num_features'");
+  std::optional<double> eps =
+      features ? interp.getFloat(args[1], "eps") : std::nullopt;
+  std::optional<bool> affine =
+      eps ? interp.getBool(args[3], "BatchNorm1d() argument 'affine'")
+          : std::nullopt;
+  std::optional<bool> tracked =
+      affine ? interp.getBool(args[4],
+                              "BatchNorm1d() argument 'track_running_stats'")
+             : std::nullopt;
+  if (!tracked)
+    return std::nullopt;
+  if (!*tracked) {
+    // Without running statistics, eval mode normalises with the batch's.
+    interp.error(args[4].loc, "BatchNorm1d(track_running_stats=False) is not "
+                              "supported: inference uses the running "
+                              "statistics");
+    return std::nullopt;
+  }
+  if (*eps <= 0) {
+    interp.error(args[1].loc, "BatchNorm1d() argument 'eps' must be positive");
+    return std::nullopt;
+  }
+  auto object = newModule(call, BuiltinModule::BatchNorm1d);
+  auto vector = [&] {
+    return Value::param(std::make_shared<ParamObject>(
+        ParamObject{{*features}, call.loc, {args[0].value.getOrigin()}}));
+  };
+  // state_dict order: weight, bias, running_mean, running_var (and
+  // num_batches_tracked, an int64 counter inference does not read).
+  if (*affine) {
+    object->set("weight", vector());
+    object->set("bias", vector());
+  }
+  object->set("running_mean", vector());
+  object->set("running_var", vector());
+  object->set("num_features",
+              Value::integer(*features, args[0].value.getOrigin()));
+  object->set("eps", Value::floating(*eps));
+  return Value::module(std::move(object));
+}
+
+static std::optional<Value> dropout(const BuiltinCall &call) {
+  const Arg &pArg = call.args[0];
+  std::optional<double> p = call.interp.getFloat(pArg, "p");
+  if (!p)
+    return std::nullopt;
+  if (*p < 0 || *p > 1) {
+    call.interp.error(pArg.loc, "dropout probability must be between 0 and 1");
+    return std::nullopt;
+  }
+  auto object = newModule(call, BuiltinModule::Dropout);
+  object->set("p", Value::floating(*p));
+  return Value::module(std::move(object));
+}
+
+namespace {
+/// An activation as a module: ELU and LeakyReLU have one float setting.
+struct Activation {
+  StringRef name;
+  BuiltinModule kind;
+  StringRef setting;
+  double def;
+};
+} // namespace
+
+static const Activation activations[] = {
+    {"Identity", BuiltinModule::Identity, "", 0},
+    {"ReLU", BuiltinModule::ReLU, "", 0},
+    {"Sigmoid", BuiltinModule::Sigmoid, "", 0},
+    {"Tanh", BuiltinModule::Tanh, "", 0},
+    {"GELU", BuiltinModule::GELU, "", 0},
+    {"ELU", BuiltinModule::ELU, "alpha", 1.0},
+    {"LeakyReLU", BuiltinModule::LeakyReLU, "negative_slope", 0.01}};
+
+static std::optional<Value> activation(const BuiltinCall &call) {
+  const Activation &act = *llvm::find_if(activations, [&](const Activation &a) {
+    return a.name == call.callee.name;
+  });
+  auto object = newModule(call, act.kind);
+  if (!act.setting.empty()) {
+    std::optional<double> v = call.interp.getFloat(call.args[0], act.setting);
+    if (!v)
+      return std::nullopt;
+    object->set(act.setting, Value::floating(*v));
+  }
+  return Value::module(std::move(object));
+}
+
+void gnn::frontend::registerModuleBuiltins(Builtins &b) {
+  b.addClass("Parameter", std::nullopt, parameter);
+  b.addClass("Linear",
+             {{{"in_features", std::nullopt},
+               {"out_features", std::nullopt},
+               {"bias", Value::boolean(true)}}},
+             linear);
+  b.addClass("Sequential", std::nullopt, sequential);
+  b.addClass("ModuleList", {{{"modules", Value::none()}}}, moduleList);
+  b.addClass("BatchNorm1d",
+             {{{"num_features", std::nullopt},
+               {"eps", Value::floating(1e-5)},
+               {"momentum", Value::floating(0.1)},
+               {"affine", Value::boolean(true)},
+               {"track_running_stats", Value::boolean(true)}}},
+             batchNorm1d);
+  b.addClass("Dropout", {{{"p", Value::floating(0.5)}}}, dropout);
+  for (const Activation &act : activations) {
+    std::vector<BuiltinParam> params;
+    if (!act.setting.empty())
+      params.push_back({act.setting.str(), Value::floating(act.def)});
+    b.addClass(act.name, std::move(params), activation);
+  }
+}

@@ -2,9 +2,12 @@
 //
 // Setup is one MPI_Alltoall of counts and one MPI_Alltoallv of ids: each
 // part tells every owner which of its rows it needs (the ghosts' remote
-// ids, grouped by owner), so that each owner knows what to send. An
-// exchange then packs the requested rows per destination and runs one
-// MPI_Alltoallv whose receive side is the ghost rows themselves.
+// ids, grouped by owner), so that each owner knows what to send. The
+// parts that trade rows then form a neighbourhood (a distributed graph
+// communicator), so that an exchange costs each rank per neighbour, not
+// per rank of the job: it packs the requested rows per destination and
+// runs one MPI_Neighbor_alltoallv whose receive side is the ghost rows
+// themselves.
 //
 //===----------------------------------------------------------------------===//
 #include "gnn/Distributed.h"
@@ -19,7 +22,14 @@ static llvm::Error makeError(const llvm::Twine &message) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
 }
 
-MpiHaloExchange::~MpiHaloExchange() = default;
+MpiHaloExchange::~MpiHaloExchange() {
+  // Nothing may be freed once MPI is finalized (an exchange outliving the
+  // job's MPI_Finalize is a caller's slip, not worth a report).
+  int finalized = 0;
+  MPI_Finalized(&finalized);
+  if (neighbours != MPI_COMM_NULL && !finalized)
+    MPI_Comm_free(&neighbours);
+}
 
 llvm::Expected<std::unique_ptr<MpiHaloExchange>>
 MpiHaloExchange::create(const GraphPart &part, MPI_Comm comm) {
@@ -68,6 +78,31 @@ MpiHaloExchange::create(const GraphPart &part, MPI_Comm comm) {
       return makeError("another part asks part " + llvm::Twine(part.part) +
                        " for row " + llvm::Twine(id) + ", which it does not own "
                        "(the parts come from different partitionings)");
+
+  // The neighbourhood: the parts this one receives from and sends to, with
+  // the counts and displacements compacted to them.
+  std::vector<int> sources, destinations, recvCounts, recvDispls, sendCounts,
+      sendDispls;
+  for (int q = 0; q < size; ++q) {
+    if (x->recvCounts[q] > 0) {
+      sources.push_back(q);
+      recvCounts.push_back(x->recvCounts[q]);
+      recvDispls.push_back(x->recvDispls[q]);
+    }
+    if (x->sendCounts[q] > 0) {
+      destinations.push_back(q);
+      sendCounts.push_back(x->sendCounts[q]);
+      sendDispls.push_back(x->sendDispls[q]);
+    }
+  }
+  MPI_Dist_graph_create_adjacent(
+      comm, int(sources.size()), sources.data(), MPI_UNWEIGHTED,
+      int(destinations.size()), destinations.data(), MPI_UNWEIGHTED,
+      MPI_INFO_NULL, /*reorder=*/0, &x->neighbours);
+  x->recvCounts = std::move(recvCounts);
+  x->recvDispls = std::move(recvDispls);
+  x->sendCounts = std::move(sendCounts);
+  x->sendDispls = std::move(sendDispls);
   return std::move(x);
 }
 
@@ -84,12 +119,13 @@ llvm::Error MpiHaloExchange::exchange(float *rows, int64_t rowFloats,
   MPI_Datatype row;
   MPI_Type_contiguous(int(rowFloats), MPI_FLOAT, &row);
   MPI_Type_commit(&row);
-  int rc = MPI_Alltoallv(sendBuffer.data(), sendCounts.data(), sendDispls.data(),
-                         row, rows + owned * rowFloats, recvCounts.data(),
-                         recvDispls.data(), row, comm);
+  int rc = MPI_Neighbor_alltoallv(sendBuffer.data(), sendCounts.data(),
+                                  sendDispls.data(), row,
+                                  rows + owned * rowFloats, recvCounts.data(),
+                                  recvDispls.data(), row, neighbours);
   MPI_Type_free(&row);
   if (rc != MPI_SUCCESS)
-    return makeError("MPI_Alltoallv failed in the halo exchange");
+    return makeError("MPI_Neighbor_alltoallv failed in the halo exchange");
 
   timing.rowFloats = rowFloats;
   timing.rowsSent = count;

@@ -465,6 +465,7 @@ int gnnrun::runDistributed(const Flags &flags) {
                runSeconds, int(runTimes.size()), threads, compiledBy);
   if (flags.stats && job.rank == 0)
     llvm::outs() << llvm::format("total wall time: %.3f s\n", secondsSince(start));
+  exchange.reset(); // frees its communicator
   MPI_Finalize();
   return 0;
 }

@@ -25,11 +25,11 @@
 
 namespace gnn {
 
-/// Pull-form exchange over MPI_Alltoallv. Send and receive lists are
-/// computed once per part (create): part p receives its ghosts grouped by
-/// owner, straight into the ghost rows (they are sorted by owner, so each
-/// owner's rows land contiguously, with no unpacking); owners pack the
-/// rows they send.
+/// Pull-form exchange over MPI_Neighbor_alltoallv among the parts that
+/// trade rows. Send and receive lists are computed once per part
+/// (create): part p receives its ghosts grouped by owner, straight into
+/// the ghost rows (they are sorted by owner, so each owner's rows land
+/// contiguously, with no unpacking); owners pack the rows they send.
 class MpiHaloExchange : public HaloExchange {
 public:
   /// Collective over `comm`, whose size must be the part count and whose
@@ -50,9 +50,10 @@ private:
   MpiHaloExchange() = default;
 
   MPI_Comm comm = MPI_COMM_NULL;
+  MPI_Comm neighbours = MPI_COMM_NULL; // the parts this one trades rows with
   int64_t owned = 0, ghosts = 0;
-  // Per rank, in rows: what this part sends (sendRows[sendDispls[q] ..]
-  // are local ids of owned rows) and receives (into ghost rows).
+  // Per neighbour, in rows: what this part sends (sendRows[sendDispls[k]
+  // ..] are local ids of owned rows) and receives (into ghost rows).
   std::vector<int> sendCounts, sendDispls, recvCounts, recvDispls;
   std::vector<int32_t> sendRows;
   std::vector<float> sendBuffer;

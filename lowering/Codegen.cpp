@@ -172,7 +172,7 @@ llvm::Expected<OwningOpRef<ModuleOp>>
 gnn::lowerModelToKernels(ModuleOp module, PipelineRunner run) {
   if (llvm::Error e = run(module, buildKernelPipeline))
     return std::move(e);
-  if (!module.lookupSymbol("forward"))
+  if (!module.lookupSymbol(kForwardName))
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    "the module has no function @forward");
   OwningOpRef<ModuleOp> kernels = extractKernels(module);

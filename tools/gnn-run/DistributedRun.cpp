@@ -351,13 +351,13 @@ int gnnrun::runDistributed(const Flags &flags) {
   // Phase 2: rank 0 compiles (or finds the kernels in its cache) and the
   // others load its object code, so P ranks pay one compilation.
   auto compileStart = clock_type::now();
-  gnn::EngineOptions engineOptions;
-  engineOptions.threads = threads;
-  engineOptions.cache = flags.cache;
-  gnn::Engine engine(engineOptions);
   std::unique_ptr<gnn::Model> model;
   std::string object;
   if (job.rank == 0) {
+    gnn::EngineOptions engineOptions;
+    engineOptions.threads = threads;
+    engineOptions.cache = flags.cache;
+    gnn::Engine engine(engineOptions);
     auto compiled = compileModel(engine, flags, featureWidth, edgeWidth,
                                  weights ? &*weights : nullptr);
     if (compiled) {
@@ -372,9 +372,13 @@ int gnnrun::runDistributed(const Flags &flags) {
   }
   // An empty object tells the others that rank 0 failed.
   gnn::broadcastBytes(object, job.comm, 0);
+  // The others link rank 0's code with the runtime alone: no compiler.
   if (job.rank != 0 && !object.empty())
-    if (auto loaded = job.take(engine.loadObject(object, "the model compiled by rank 0")))
+    if (auto loaded = job.take(
+            gnn::Model::loadObject(object, "the model compiled by rank 0"))) {
       model = std::move(*loaded);
+      model->setThreads(threads);
+    }
   if (job.rank != 0 && object.empty())
     job.record("rank 0 could not compile the model");
   job.agree();

@@ -12,6 +12,7 @@
 #define GNN_FRONTEND_BUILTINS_H
 
 #include "frontend/Interpreter.h"
+#include "frontend/Program.h"
 #include "frontend/Value.h"
 
 #include "llvm/ADT/ArrayRef.h"
@@ -104,8 +105,22 @@ void registerTensorBuiltins(Builtins &builtins);
 /// softmax.
 void registerGraphBuiltins(Builtins &builtins);
 /// torch.nn: Parameter, Linear, Sequential, ModuleList, BatchNorm1d,
-/// Dropout and the activation modules.
+/// Dropout and the activation modules; the bases MessagePassing, Module
+/// and Model are initModuleBase().
 void registerModuleBuiltins(Builtins &builtins);
+
+/// `super().__init__(...)` of the builtin bases Model, Module and
+/// MessagePassing (which records its aggr on `self`).
+std::optional<Value> initModuleBase(Interpreter &interp, const Value &self,
+                                    RootKind root, llvm::ArrayRef<Arg> args,
+                                    llvm::ArrayRef<KeywordArg> kwargs,
+                                    const Location &loc);
+/// `m(input)` of a builtin module other than Sequential and ModuleList.
+std::optional<Value> applyBuiltinModule(Interpreter &interp,
+                                        const ModuleObject &m,
+                                        llvm::ArrayRef<Arg> args,
+                                        llvm::ArrayRef<KeywordArg> kwargs,
+                                        const Location &loc);
 
 /// The dimensions of f(d0, d1, ...) or f((d0, d1, ...)) (Parameter, view,
 /// reshape), one argument each.

@@ -1,8 +1,10 @@
 //===- BuiltinsModules.cpp - torch.nn's modules and Parameter -------------===//
 //
-// The builtin classes, constructed in __init__: Parameter, Linear,
-// Sequential, ModuleList, BatchNorm1d, Dropout and the activation modules,
-// with PyTorch's arguments and state_dict entries.
+// The builtin classes, constructed in __init__ with PyTorch's arguments
+// and state_dict entries: Parameter, Linear, Sequential, ModuleList,
+// BatchNorm1d, Dropout and the activation modules; what applying one does
+// in forward(); and the __init__ of the bases a model-language class
+// derives.
 //
 //===----------------------------------------------------------------------===//
 
@@ -194,23 +196,26 @@ static std::optional<Value> dropout(const BuiltinCall &call) {
 }
 
 namespace {
-/// An activation as a module: ELU and LeakyReLU have one float setting.
+/// An activation as a module: ELU and LeakyReLU have one float setting,
+/// passed to the function after the input.
 struct Activation {
   StringRef name;
   BuiltinModule kind;
   StringRef setting;
   double def;
+  StringRef function; // what applying it calls; none for Identity
 };
 } // namespace
 
 static const Activation activations[] = {
-    {"Identity", BuiltinModule::Identity, "", 0},
-    {"ReLU", BuiltinModule::ReLU, "", 0},
-    {"Sigmoid", BuiltinModule::Sigmoid, "", 0},
-    {"Tanh", BuiltinModule::Tanh, "", 0},
-    {"GELU", BuiltinModule::GELU, "", 0},
-    {"ELU", BuiltinModule::ELU, "alpha", 1.0},
-    {"LeakyReLU", BuiltinModule::LeakyReLU, "negative_slope", 0.01}};
+    {"Identity", BuiltinModule::Identity, "", 0, ""},
+    {"ReLU", BuiltinModule::ReLU, "", 0, "relu"},
+    {"Sigmoid", BuiltinModule::Sigmoid, "", 0, "sigmoid"},
+    {"Tanh", BuiltinModule::Tanh, "", 0, "tanh"},
+    {"GELU", BuiltinModule::GELU, "", 0, "gelu"},
+    {"ELU", BuiltinModule::ELU, "alpha", 1.0, "elu"},
+    {"LeakyReLU", BuiltinModule::LeakyReLU, "negative_slope", 0.01,
+     "leaky_relu"}};
 
 static std::optional<Value> activation(const BuiltinCall &call) {
   const Activation &act = *llvm::find_if(activations, [&](const Activation &a) {
@@ -224,6 +229,121 @@ static std::optional<Value> activation(const BuiltinCall &call) {
     object->set(act.setting, Value::floating(*v));
   }
   return Value::module(std::move(object));
+}
+
+std::optional<Value>
+gnn::frontend::initModuleBase(Interpreter &interp, const Value &self,
+                              RootKind root, llvm::ArrayRef<Arg> args,
+                              llvm::ArrayRef<KeywordArg> kwargs,
+                              const Location &loc) {
+  if (root != RootKind::MessagePassing) {
+    StringRef base = root == RootKind::Model ? "Model" : "Module";
+    if (!interp.bindArguments((base + ".__init__()").str(), {},
+                              [](size_t) { return std::nullopt; },
+                              [](size_t) { return false; }, args, kwargs, loc))
+      return std::nullopt;
+    return Value::none();
+  }
+  std::vector<std::string> names = {"aggr", "flow"};
+  Value defaults[] = {Value::string("add"), Value::string("source_to_target")};
+  std::optional<std::vector<Arg>> bound = interp.bindArguments(
+      "MessagePassing.__init__()", names,
+      [&](size_t i) { return std::optional<Value>(defaults[i]); },
+      [](size_t) { return true; }, args, kwargs, loc);
+  if (!bound)
+    return std::nullopt;
+  const Arg &aggr = (*bound)[0], &flow = (*bound)[1];
+  static const std::pair<StringRef, Aggregation> aggregations[] = {
+      {"add", Aggregation::Add},
+      {"sum", Aggregation::Add},
+      {"mean", Aggregation::Mean},
+      {"max", Aggregation::Max},
+      {"min", Aggregation::Min}};
+  const Aggregation *chosen = nullptr;
+  if (aggr.value.is(Value::Kind::Str))
+    for (const auto &[name, kind] : aggregations)
+      if (aggr.value.getStr() == name)
+        chosen = &kind;
+  if (!chosen) {
+    interp.error(aggr.loc,
+                 "aggr must be one of 'add', 'sum', 'mean', 'max', 'min'; "
+                 "got " +
+                     aggr.value.repr());
+    return std::nullopt;
+  }
+  if (!flow.value.is(Value::Kind::Str) ||
+      flow.value.getStr() != "source_to_target") {
+    interp.error(flow.loc, "only flow='source_to_target' is supported; got " +
+                               flow.value.repr());
+    return std::nullopt;
+  }
+  self.getModule()->aggr = *chosen;
+  return Value::none();
+}
+
+/// Eval mode (torch.nn.functional.batch_norm with training=False):
+/// (x - running_mean) / sqrt(running_var + eps) * weight + bias.
+static std::optional<Value> applyBatchNorm(Interpreter &interp,
+                                           const ModuleObject &m,
+                                           const Arg &input,
+                                           const Location &loc) {
+  TensorOps *ops = interp.getTensorOps();
+  if (!ops) {
+    interp.error(loc, "BatchNorm1d can only be applied in forward()");
+    return std::nullopt;
+  }
+  auto attr = [&](StringRef name) { return Arg{*m.find(name), m.loc}; };
+  std::optional<Value> x =
+      ops->binary(BinaryOp::Sub, input, attr("running_mean"), loc);
+  if (!x)
+    return std::nullopt;
+  std::optional<Value> var =
+      ops->binary(BinaryOp::Add, attr("running_var"), attr("eps"), loc);
+  if (!var)
+    return std::nullopt;
+  std::optional<Value> deviation =
+      ops->callBuiltin("sqrt", {{*var, m.loc}}, loc);
+  if (!deviation)
+    return std::nullopt;
+  x = ops->binary(BinaryOp::Div, {*x, loc}, {*deviation, m.loc}, loc);
+  if (x && m.find("weight"))
+    x = ops->binary(BinaryOp::Mul, {*x, loc}, attr("weight"), loc);
+  if (x && m.find("bias"))
+    x = ops->binary(BinaryOp::Add, {*x, loc}, attr("bias"), loc);
+  return x;
+}
+
+std::optional<Value> gnn::frontend::applyBuiltinModule(
+    Interpreter &interp, const ModuleObject &m, llvm::ArrayRef<Arg> args,
+    llvm::ArrayRef<KeywordArg> kwargs, const Location &loc) {
+  std::optional<std::vector<Arg>> bound = interp.bindArguments(
+      m.typeName + "()", {"input"}, [](size_t) { return std::nullopt; },
+      [](size_t) { return false; }, args, kwargs, loc);
+  if (!bound)
+    return std::nullopt;
+  const Arg &input = (*bound)[0];
+  switch (m.builtin) {
+  case BuiltinModule::Linear:
+    if (!interp.getTensorOps()) {
+      interp.error(loc, "Linear can only be applied in forward()");
+      return std::nullopt;
+    }
+    return interp.getTensorOps()->linear(m, input, loc);
+  case BuiltinModule::BatchNorm1d:
+    return applyBatchNorm(interp, m, input, loc);
+  case BuiltinModule::Dropout:
+  case BuiltinModule::Identity:
+    return input.value;
+  default:
+    break;
+  }
+  const Activation *act = llvm::find_if(
+      activations, [&](const Activation &a) { return a.kind == m.builtin; });
+  assert(act != std::end(activations) && "not an applicable builtin module");
+  std::vector<Arg> functionArgs = {input};
+  if (!act->setting.empty())
+    functionArgs.push_back({*m.find(act->setting), m.loc});
+  return interp.callFunction(act->function, functionArgs, {}, loc);
 }
 
 void gnn::frontend::registerModuleBuiltins(Builtins &b) {

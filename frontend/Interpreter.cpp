@@ -1163,7 +1163,7 @@ std::optional<Value> Interpreter::callSuper(const Value &proxy, StringRef name,
     if (const FunctionAST *fn = definer->base->findMethod(name, &baseDefiner))
       return callUserMethod(*fn, *baseDefiner, self, args, kwargs, loc);
   if (name == "__init__")
-    return initBuiltinBase(self, definer->root, args, kwargs, loc);
+    return initModuleBase(*this, self, definer->root, args, kwargs, loc);
   if (name == "propagate" && definer->isMessagePassing())
     return propagate(self, args, kwargs, loc);
   error(loc, "the base class of '" + definer->name + "' has no method '" +
@@ -1251,7 +1251,7 @@ std::optional<Value> Interpreter::construct(const ClassInfo &cls,
   if (const FunctionAST *init = cls.findMethod("__init__", &definer))
     result = callUserMethod(*init, *definer, self, args, kwargs, loc);
   else
-    result = initBuiltinBase(self, cls.root, args, kwargs, loc);
+    result = initModuleBase(*this, self, cls.root, args, kwargs, loc);
   if (!result)
     return std::nullopt;
   if (!result->isNone()) {
@@ -1262,53 +1262,6 @@ std::optional<Value> Interpreter::construct(const ClassInfo &cls,
   return self;
 }
 
-
-std::optional<Value> Interpreter::initBuiltinBase(
-    const Value &self, RootKind root, llvm::ArrayRef<Arg> args,
-    llvm::ArrayRef<KeywordArg> kwargs, const Location &loc) {
-  if (root != RootKind::MessagePassing) {
-    StringRef base = root == RootKind::Model ? "Model" : "Module";
-    if (!bindArguments((base + ".__init__()").str(), {},
-                       [](size_t) { return std::nullopt; },
-                       [](size_t) { return false; }, args, kwargs, loc))
-      return std::nullopt;
-    return Value::none();
-  }
-  std::vector<std::string> names = {"aggr", "flow"};
-  Value defaults[] = {Value::string("add"), Value::string("source_to_target")};
-  std::optional<std::vector<Arg>> bound = bindArguments(
-      "MessagePassing.__init__()", names,
-      [&](size_t i) { return std::optional<Value>(defaults[i]); },
-      [](size_t) { return true; }, args, kwargs, loc);
-  if (!bound)
-    return std::nullopt;
-  const Arg &aggr = (*bound)[0], &flow = (*bound)[1];
-  static const std::pair<StringRef, Aggregation> aggregations[] = {
-      {"add", Aggregation::Add},
-      {"sum", Aggregation::Add},
-      {"mean", Aggregation::Mean},
-      {"max", Aggregation::Max},
-      {"min", Aggregation::Min}};
-  const Aggregation *chosen = nullptr;
-  if (aggr.value.is(Value::Kind::Str))
-    for (const auto &[name, kind] : aggregations)
-      if (aggr.value.getStr() == name)
-        chosen = &kind;
-  if (!chosen) {
-    error(aggr.loc, "aggr must be one of 'add', 'sum', 'mean', 'max', 'min'; "
-                    "got " +
-                        aggr.value.repr());
-    return std::nullopt;
-  }
-  if (!flow.value.is(Value::Kind::Str) ||
-      flow.value.getStr() != "source_to_target") {
-    error(flow.loc, "only flow='source_to_target' is supported; got " +
-                        flow.value.repr());
-    return std::nullopt;
-  }
-  self.getModule()->aggr = *chosen;
-  return Value::none();
-}
 
 std::optional<int64_t> Interpreter::getDimension(const Arg &arg,
                                                  StringRef what) {
@@ -1385,74 +1338,7 @@ std::optional<Value> Interpreter::callModule(const Value &module,
     return current.value;
   }
 
-  std::optional<std::vector<Arg>> bound = bindArguments(
-      m.typeName + "()", {"input"}, [](size_t) { return std::nullopt; },
-      [](size_t) { return false; }, args, kwargs, loc);
-  if (!bound)
-    return std::nullopt;
-  const Arg &input = (*bound)[0];
-  auto setting = [&](StringRef name) { return Arg{*m.find(name), m.loc}; };
-  switch (m.builtin) {
-  case BuiltinModule::Linear:
-    if (!tensorOps) {
-      error(loc, "Linear can only be applied in forward()");
-      return std::nullopt;
-    }
-    return tensorOps->linear(m, input, loc);
-  case BuiltinModule::Dropout:
-  case BuiltinModule::Identity:
-    return input.value;
-  case BuiltinModule::ReLU:
-    return callFunction("relu", {input}, {}, loc);
-  case BuiltinModule::Sigmoid:
-    return callFunction("sigmoid", {input}, {}, loc);
-  case BuiltinModule::Tanh:
-    return callFunction("tanh", {input}, {}, loc);
-  case BuiltinModule::GELU:
-    return callFunction("gelu", {input}, {}, loc);
-  case BuiltinModule::ELU:
-    return callFunction("elu", {input, setting("alpha")}, {}, loc);
-  case BuiltinModule::LeakyReLU:
-    return callFunction("leaky_relu", {input, setting("negative_slope")}, {},
-                        loc);
-  case BuiltinModule::BatchNorm1d:
-    return batchNorm(m, input, loc);
-  case BuiltinModule::Sequential:
-  case BuiltinModule::ModuleList:
-  case BuiltinModule::None:
-    break;
-  }
-  return std::nullopt;
-}
-
-std::optional<Value> Interpreter::batchNorm(const ModuleObject &m,
-                                            const Arg &input,
-                                            const Location &loc) {
-  // Eval mode (torch.nn.functional.batch_norm with training=False):
-  // (x - running_mean) / sqrt(running_var + eps) * weight + bias.
-  if (!tensorOps) {
-    error(loc, "BatchNorm1d can only be applied in forward()");
-    return std::nullopt;
-  }
-  auto attr = [&](StringRef name) { return Arg{*m.find(name), m.loc}; };
-  std::optional<Value> x =
-      tensorOps->binary(BinaryOp::Sub, input, attr("running_mean"), loc);
-  if (!x)
-    return std::nullopt;
-  std::optional<Value> var =
-      tensorOps->binary(BinaryOp::Add, attr("running_var"), attr("eps"), loc);
-  if (!var)
-    return std::nullopt;
-  std::optional<Value> deviation =
-      tensorOps->callBuiltin("sqrt", {{*var, m.loc}}, loc);
-  if (!deviation)
-    return std::nullopt;
-  x = tensorOps->binary(BinaryOp::Div, {*x, loc}, {*deviation, m.loc}, loc);
-  if (x && m.find("weight"))
-    x = tensorOps->binary(BinaryOp::Mul, {*x, loc}, attr("weight"), loc);
-  if (x && m.find("bias"))
-    x = tensorOps->binary(BinaryOp::Add, {*x, loc}, attr("bias"), loc);
-  return x;
+  return applyBuiltinModule(*this, m, args, kwargs, loc);
 }
 
 std::optional<Value>

@@ -172,6 +172,11 @@ public:
   std::optional<bool> truthy(const Value &value, const Location &loc);
   std::optional<Value> compare(BinaryOp op, const Value &lhs, const Value &rhs,
                                const Location &loc);
+  /// Calls the builtin function `name`.
+  std::optional<Value> callFunction(llvm::StringRef name,
+                                    llvm::ArrayRef<Arg> args,
+                                    llvm::ArrayRef<KeywordArg> kwargs,
+                                    const Location &loc);
   // Checked conversions of builtin arguments.
   std::optional<int64_t> getDimension(const Arg &arg, llvm::StringRef what);
   std::optional<bool> getBool(const Arg &arg, llvm::StringRef what);
@@ -241,18 +246,10 @@ private:
   std::optional<Value> construct(const ClassInfo &cls, llvm::ArrayRef<Arg> args,
                                  llvm::ArrayRef<KeywordArg> kwargs,
                                  const Location &loc);
-  std::optional<Value> initBuiltinBase(const Value &self, RootKind root,
-                                       llvm::ArrayRef<Arg> args,
-                                       llvm::ArrayRef<KeywordArg> kwargs,
-                                       const Location &loc);
   std::optional<Value> constructBuiltin(llvm::StringRef name,
                                         llvm::ArrayRef<Arg> args,
                                         llvm::ArrayRef<KeywordArg> kwargs,
                                         const Location &loc);
-  std::optional<Value> callFunction(llvm::StringRef name,
-                                    llvm::ArrayRef<Arg> args,
-                                    llvm::ArrayRef<KeywordArg> kwargs,
-                                    const Location &loc);
   /// Calls a builtin function or class, binding its arguments to its
   /// signature if it has one.
   std::optional<Value> callBuiltin(const Builtin &builtin,
@@ -264,8 +261,6 @@ private:
                                        llvm::ArrayRef<Arg> args,
                                        llvm::ArrayRef<KeywordArg> kwargs,
                                        const Location &loc);
-  std::optional<Value> batchNorm(const ModuleObject &m, const Arg &input,
-                                 const Location &loc);
   std::optional<Value> callTensorMethod(const Arg &receiver,
                                         llvm::StringRef name,
                                         llvm::ArrayRef<Arg> args,

@@ -71,10 +71,11 @@ def parse_stats(text):
         elif m := re.match(r"\s+rank (\d+): sent (\d+) rows .* received (\d+) rows .*, ([0-9.]+) ms", line):
             exchange["ranks"].append({"sent_rows": int(m.group(2)), "received_rows": int(m.group(3)),
                                       "ms": float(m.group(4))})
-        elif m := re.match(r"\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+[0-9.]+\s+[0-9.]+\s+([0-9.]+)\s+([0-9.]+)$", line):
+        elif m := re.match(r"\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+[0-9.]+\s+[0-9.]+\s+([0-9.]+)\s+([0-9.]+)\s+([0-9.]+)$", line):
             out.setdefault("ranks", []).append({"owned": int(m.group(2)), "ghosts": int(m.group(3)),
                                                 "edges": int(m.group(4)), "compute_ms": float(m.group(5)),
-                                                "exchange_ms": float(m.group(6))})
+                                                "exchange_ms": float(m.group(6)),
+                                                "results_mib": float(m.group(7))})
     return out
 
 

@@ -89,17 +89,21 @@ llvm::Expected<Tensor> Executor::run(const Schedule &s,
   // Kernels compute the rows of the n destination vertices; on a graph
   // part, vertex tensors also hold rows for the ghosts, which only the
   // exchange writes.
+  // Only tensors a stage gathers at sources have ghost rows.
   int64_t n = graph.numVertices();
   int64_t ghosts = graph.numGhosts();
-  int64_t vertexRows = n + ghosts;
   if (ghosts > 0 && !options.exchange)
     return makeError("the graph is a part with ghost vertices, but the run "
                      "has no exchange to fill them");
   const Slot &in = s.slots[s.input];
-  if (features.shape.size() != 2 || features.shape[0] != vertexRows ||
-      features.shape[1] != in.rowSize)
+  // The features may have ghost rows even when no stage gathers them.
+  bool featuresGathered = gatheredSlots(s)[s.input];
+  bool featureRowsFit = features.shape.size() == 2 &&
+                        (features.shape[0] == n + ghosts ||
+                         (features.shape[0] == n && !featuresGathered));
+  if (!featureRowsFit || features.shape[1] != in.rowSize)
     return makeError("features have shape " + formatShape(features.shape) +
-                     ", expected [" + llvm::Twine(vertexRows) + ", " +
+                     ", expected [" + llvm::Twine(n + ghosts) + ", " +
                      llvm::Twine(in.rowSize) + "]" +
                      (ghosts ? " (owned and ghost rows)" : ""));
   int64_t numEdges = graph.numEdges();
@@ -119,19 +123,16 @@ llvm::Expected<Tensor> Executor::run(const Schedule &s,
   }
   // Rows of a slot's tensor: one per vertex or one per edge.
   auto rowsOf = [&](int slot) { return s.slots[slot].edges ? numEdges : n; };
-  auto storedRowsOf = [&](int slot) {
-    return s.slots[slot].edges ? numEdges : vertexRows;
-  };
 
   // Timed from here: what the run maps and allocates is part of it.
   auto runStart = std::chrono::steady_clock::now();
   int threads = options.threads > 0 ? options.threads : omp_get_max_threads();
   omp_set_num_threads(threads);
 
-  if (plan.vertices != vertexRows || plan.edges != numEdges) {
+  if (plan.vertices != n || plan.edges != numEdges || plan.ghosts != ghosts) {
     arena = AlignedArray<float>(); // the old one goes first
     plan.vertices = -1; // no plan without its arena, should allocation throw
-    MemoryPlan next = planMemory(s, vertexRows, numEdges);
+    MemoryPlan next = planMemory(s, n, numEdges, ghosts);
     arena = AlignedArray<float>(next.arenaBytes / sizeof(float));
     prefault(arena.data(), next.arenaBytes);
     plan = std::move(next);
@@ -144,7 +145,9 @@ llvm::Expected<Tensor> Executor::run(const Schedule &s,
   if (s.slots[outputSlot].kind == SlotKind::Buffer) {
     // Exactly the output's elements (the Tensor's size); AlignedArray's
     // allocation is rounded up to 64 bytes like the plan's outputBytes.
-    int64_t elements = storedRowsOf(outputSlot) * s.slots[outputSlot].rowSize;
+    int64_t rows = s.slots[outputSlot].edges ? numEdges
+                   : n + (plan.ghostRows[outputSlot] ? ghosts : 0);
+    int64_t elements = rows * s.slots[outputSlot].rowSize;
     assert(int64_t(((elements * sizeof(float) + 63) / 64) * 64) >= plan.outputBytes);
     outputBuffer = AlignedArray<float>(elements);
     prefault(outputBuffer.data(), elements * sizeof(float));

@@ -13,11 +13,22 @@
 
 using namespace gnn::detail;
 
+std::vector<bool> gnn::detail::gatheredSlots(const Schedule &s) {
+  std::vector<bool> gathered(s.slots.size(), false);
+  for (const Step &step : s.steps)
+    for (int slot : step.gathers)
+      gathered[s.slots[slot].kind == SlotKind::View ? s.slots[slot].base : slot] =
+          true;
+  return gathered;
+}
+
 MemoryPlan gnn::detail::planMemory(const Schedule &s, int64_t vertices,
-                                   int64_t edges) {
+                                   int64_t edges, int64_t ghosts) {
   MemoryPlan plan;
   plan.vertices = vertices;
   plan.edges = edges;
+  plan.ghosts = ghosts;
+  plan.ghostRows = gatheredSlots(s);
   size_t numSlots = s.slots.size();
   plan.offsets.assign(numSlots, -1);
   plan.bytes.assign(numSlots, 0);
@@ -43,7 +54,8 @@ MemoryPlan gnn::detail::planMemory(const Schedule &s, int64_t vertices,
     const Step &step = s.steps[i];
     int r = step.result;
     const Slot &slot = s.slots[r];
-    int64_t rows = slot.edges ? edges : vertices;
+    int64_t rows =
+        slot.edges ? edges : vertices + (plan.ghostRows[r] ? ghosts : 0);
     plan.bytes[r] = roundUp(rows * slot.rowSize * int64_t(sizeof(float)));
     int root = r;
     if (step.accumulate >= 0) {

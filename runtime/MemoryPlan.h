@@ -19,7 +19,11 @@ namespace gnn::detail {
 struct MemoryPlan {
   static constexpr int64_t kAlignment = 64; // of every offset and size
 
-  int64_t vertices = -1, edges = -1;
+  int64_t vertices = -1, edges = -1, ghosts = 0;
+  /// Per slot: whether a step gathers its rows at in-edge sources (through
+  /// any view), so that on a graph part it has a row per ghost after the
+  /// owned rows; other vertex tensors have the owned rows only.
+  std::vector<bool> ghostRows;
   /// Per slot: byte offset into the returned buffer when below
   /// outputBytes, else outputBytes + the offset into the arena; -1 for a
   /// slot that is not a Buffer.
@@ -43,7 +47,12 @@ struct MemoryPlan {
 /// Plans the arena by greedy best fit, largest buffers first (TFLite's
 /// arena planner): each buffer takes the tightest gap between buffers
 /// already placed whose live ranges overlap its own.
-MemoryPlan planMemory(const Schedule &s, int64_t vertices, int64_t edges);
+/// `ghosts` is the part's ghost count (0 for a whole graph).
+MemoryPlan planMemory(const Schedule &s, int64_t vertices, int64_t edges,
+                      int64_t ghosts = 0);
+
+/// Per slot: whether a step gathers it (or a view of it) at sources.
+std::vector<bool> gatheredSlots(const Schedule &s);
 
 } // namespace gnn::detail
 

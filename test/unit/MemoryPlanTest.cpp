@@ -261,3 +261,30 @@ TEST(MemoryPlanTest, RandomSchedulesKeepTheInvariants) {
 }
 
 } // namespace
+
+TEST(MemoryPlanTest, OnAGraphPartOnlyGatheredTensorsHaveGhostRows) {
+  // GCN-like on a part with 7 ghosts: h and norm are gathered at sources
+  // (h through a view), so they get 10 + 7 rows; deg and the output,
+  // read at targets only, get the 10 owned rows.
+  Builder b;
+  int deg = b.step({0}, 1);
+  int norm = b.step({0, deg}, 1);
+  int h = b.step({0, 1}, 4);
+  int hv = b.view(h, {2, 2});
+  int out = b.step({0, hv, norm, deg}, 4);
+  b.s.steps.back().gathers = {hv, norm};
+  b.s.output = out;
+  MemoryPlan plan = planMemory(b.s, 10, 30, /*ghosts=*/7);
+  auto bytes = [](int64_t rows, int64_t width) {
+    return (rows * width * 4 + 63) / 64 * 64;
+  };
+  EXPECT_EQ(plan.bytes[h], bytes(17, 4));
+  EXPECT_EQ(plan.bytes[norm], bytes(17, 1));
+  EXPECT_EQ(plan.bytes[deg], bytes(10, 1));
+  EXPECT_EQ(plan.bytes[out], bytes(10, 4));
+  EXPECT_TRUE(plan.ghostRows[h] && plan.ghostRows[norm]);
+  EXPECT_FALSE(plan.ghostRows[deg] || plan.ghostRows[out] || plan.ghostRows[1]);
+  // A whole graph: no ghosts, the same plan as without gathers.
+  MemoryPlan whole = planMemory(b.s, 10, 30);
+  EXPECT_EQ(whole.bytes[h], bytes(10, 4));
+}

@@ -244,8 +244,9 @@ void printStats(const Job &job, const gnn::GraphPart &part,
                 double compileSeconds, double firstRunSeconds,
                 double runSeconds, int runs, int threads,
                 const std::string &compiledBy) {
-  // Fixed-size records: loads, compute and exchange seconds, counts, then
-  // per exchange its rows and bytes each way and its seconds.
+  // Fixed-size records: counts, load, compile, run, compute and exchange
+  // seconds, the results' memory (arena + output), then per exchange its
+  // rows and bytes each way and its seconds.
   double exchangeSeconds = 0;
   for (const gnn::ExchangeTiming &x : stats.exchanges)
     exchangeSeconds += x.seconds;
@@ -253,7 +254,8 @@ void printStats(const Job &job, const gnn::GraphPart &part,
                               double(part.graph.numEdges()), loadSeconds,
                               compileSeconds, runSeconds,
                               stats.totalSeconds - exchangeSeconds,
-                              exchangeSeconds};
+                              exchangeSeconds,
+                              double(stats.arenaBytes + stats.outputBytes)};
   for (const gnn::ExchangeTiming &x : stats.exchanges)
     for (double v : {double(x.rowsSent), double(x.rowsReceived),
                      double(x.bytesSent), double(x.bytesReceived), x.seconds})
@@ -270,16 +272,16 @@ void printStats(const Job &job, const gnn::GraphPart &part,
                      job.size, threads, (long long)part.globalVertices,
                      (long long)part.globalEdges, compiledBy.c_str());
   os << "rank  owned     ghosts    edges       load s   compile s  compute ms  "
-        "exchange ms\n";
+        "exchange ms  results MiB\n";
   for (int r = 0; r < job.size; ++r)
-    os << llvm::format("%4d  %-9lld %-9lld %-11lld %-8.3f %-10.3f %-11.3f %.3f\n",
+    os << llvm::format("%4d  %-9lld %-9lld %-11lld %-8.3f %-10.3f %-11.3f %-12.3f %.2f\n",
                        r, (long long)at(r, 0), (long long)at(r, 1),
                        (long long)at(r, 2), at(r, 3), at(r, 4), at(r, 6) * 1e3,
-                       at(r, 7) * 1e3);
+                       at(r, 7) * 1e3, at(r, 8) / (1 << 20));
   // Per exchange (one per tensor a message stage gathers): traffic per
   // rank, and how uneven the ranks' times are.
   for (size_t x = 0; x < stats.exchanges.size(); ++x) {
-    size_t base = 8 + 5 * x;
+    size_t base = 9 + 5 * x;
     os << "exchange " << x << ": " << stats.exchanges[x].tensor << " ("
        << stats.exchanges[x].rowFloats << " floats per row, pull)\n";
     double maxTime = 0, sumTime = 0;

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Runs a model on one process and under `mpiexec -n P` and compares bits.
 
-  check_distributed.py MODEL --out DIR --parts 2,3,4 [--edge-features D]
+  check_distributed.py MODEL --out DIR --parts 1,2,3,4 [--edge-features D]
                        [--methods on-the-fly,range,metis] [--set k=v]...
 
 Generates a random graph (isolated vertices, stored self loops, duplicate
@@ -35,7 +35,7 @@ def main():
     p = argparse.ArgumentParser()
     p.add_argument("model")
     p.add_argument("--out", required=True)
-    p.add_argument("--parts", default="2,3,4")
+    p.add_argument("--parts", default="1,2,3,4")
     p.add_argument("--methods", default="on-the-fly,range,metis")
     p.add_argument("--vertices", type=int, default=60)
     p.add_argument("--edges", type=int, default=300)

@@ -29,6 +29,11 @@ const Builtin *Builtins::lookupClass(StringRef name) const {
   return it == classes.end() ? nullptr : &it->second;
 }
 
+const Builtin *Builtins::lookupMethod(StringRef name) const {
+  auto it = methods.find(name);
+  return it == methods.end() ? nullptr : &it->second;
+}
+
 static Builtin &add(llvm::StringMap<Builtin> &table, StringRef name,
                     std::optional<std::vector<BuiltinParam>> params,
                     BuiltinHandler handler) {
@@ -50,6 +55,10 @@ Builtin &Builtins::addClass(StringRef name,
                             std::optional<std::vector<BuiltinParam>> params,
                             BuiltinHandler handler) {
   return add(classes, name, std::move(params), handler);
+}
+
+Builtin &Builtins::addMethod(StringRef name, BuiltinHandler handler) {
+  return add(methods, name, std::nullopt, handler);
 }
 
 std::string BuiltinCall::callName() const { return callee.name + "()"; }

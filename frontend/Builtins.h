@@ -82,6 +82,8 @@ public:
 
   const Builtin *lookupFunction(llvm::StringRef name) const;
   const Builtin *lookupClass(llvm::StringRef name) const;
+  /// A tensor method without a function form (x.view(), x.sum(dim)).
+  const Builtin *lookupMethod(llvm::StringRef name) const;
 
   Builtin &addFunction(llvm::StringRef name,
                        std::optional<std::vector<BuiltinParam>> params,
@@ -89,17 +91,22 @@ public:
   Builtin &addClass(llvm::StringRef name,
                     std::optional<std::vector<BuiltinParam>> params,
                     BuiltinHandler handler);
+  /// A method's handler gets the tensor first, then the arguments as
+  /// written.
+  Builtin &addMethod(llvm::StringRef name, BuiltinHandler handler);
 
 private:
   llvm::StringMap<Builtin> functions;
   llvm::StringMap<Builtin> classes;
+  llvm::StringMap<Builtin> methods;
 };
 
 // One registration function per namespace.
 
 /// Python's own: int, float, bool, len, range, enumerate, min, max.
 void registerPythonBuiltins(Builtins &builtins);
-/// torch and torch.nn.functional: relu, elu, pow, cat, dropout, ...
+/// torch and torch.nn.functional: relu, elu, pow, cat, dropout, ...; and
+/// the tensor methods on shapes: view, reshape, unsqueeze, sum, size, ...
 void registerTensorBuiltins(Builtins &builtins);
 /// torch_geometric.utils: add_self_loops, remove_self_loops, degree,
 /// softmax.

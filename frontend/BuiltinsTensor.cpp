@@ -2,7 +2,9 @@
 //
 // Tensor functions: activations, pow, elementwise minimum and maximum,
 // log_softmax, cat and dropout. They are traced, except abs of a number
-// and dropout, which inference makes the identity.
+// and dropout, which inference makes the identity. And the tensor methods
+// on shapes, whose arguments are checked here and whose shapes the tracer
+// checks.
 //
 //===----------------------------------------------------------------------===//
 
@@ -44,6 +46,77 @@ static std::optional<Value> dropout(const BuiltinCall &call) {
   return call.args[0].value;
 }
 
+/// x.view(d0, d1, ...) or x.view((d0, d1, ...)), and reshape: the
+/// dimensions go to the tracer as one tuple.
+static std::optional<Value> view(const BuiltinCall &call) {
+  Interpreter &interp = call.interp;
+  std::string callee = call.callName();
+  if (!call.kwargs.empty()) {
+    interp.error(call.kwargs[0].nameLoc, callee + " takes only dimensions");
+    return std::nullopt;
+  }
+  std::vector<Arg> dims = unpackDims(call.args.drop_front());
+  if (dims.empty()) {
+    interp.error(call.loc, callee + " needs the new shape");
+    return std::nullopt;
+  }
+  std::vector<Value> shape;
+  for (const Arg &dim : dims) {
+    if (!dim.value.is(Value::Kind::Int)) {
+      interp.error(dim.loc, callee + " dimensions must be integers, got " +
+                                dim.value.describe());
+      return std::nullopt;
+    }
+    shape.push_back(dim.value);
+  }
+  return interp.getTensorOps()->callBuiltin(
+      call.callee.name,
+      {call.args[0], {Value::tuple(std::move(shape)), dims[0].loc}}, call.loc);
+}
+
+/// x.OP(dim), or with Keepdim x.OP(dim, keepdim=False); without a dim
+/// (if DimOptional) the whole feature shape.
+template <bool Keepdim, bool DimOptional>
+static std::optional<Value> alongDim(const BuiltinCall &call) {
+  Interpreter &interp = call.interp;
+  std::string callee = call.callName();
+  std::vector<std::string> names = {"dim"};
+  std::vector<Value> defaults = {Value::none()};
+  if (Keepdim) {
+    names.push_back("keepdim");
+    defaults.push_back(Value::boolean(false));
+  }
+  std::optional<std::vector<Arg>> bound = interp.bindArguments(
+      callee, names,
+      [&](size_t i) { return std::optional<Value>(defaults[i]); },
+      [&](size_t i) { return i > 0 || DimOptional; }, call.args.drop_front(),
+      call.kwargs, call.loc);
+  if (!bound)
+    return std::nullopt;
+  const Arg &dim = (*bound)[0];
+  if (!dim.value.is(Value::Kind::Int) && !(dim.value.isNone() && DimOptional)) {
+    interp.error(dim.loc, callee + " argument 'dim' must be an integer, got " +
+                              dim.value.repr());
+    return std::nullopt;
+  }
+  if (Keepdim && !interp.getBool((*bound)[1], callee + " argument 'keepdim'"))
+    return std::nullopt;
+  std::vector<Arg> all = {call.args[0]};
+  all.insert(all.end(), bound->begin(), bound->end());
+  return interp.getTensorOps()->callBuiltin(call.callee.name, all, call.loc);
+}
+
+static std::optional<Value> size(const BuiltinCall &call) {
+  if (call.args.size() == 1 && call.kwargs.empty()) {
+    call.interp.error(call.loc,
+                      "x.size() would hold the number of rows, which is not "
+                      "known at compile time; ask for a feature dimension "
+                      "(x.size(-1))");
+    return std::nullopt;
+  }
+  return alongDim</*Keepdim=*/false, /*DimOptional=*/false>(call);
+}
+
 void gnn::frontend::registerTensorBuiltins(Builtins &b) {
   BuiltinParam input = {"input", std::nullopt};
   for (StringRef unary :
@@ -73,4 +146,16 @@ void gnn::frontend::registerTensorBuiltins(Builtins &b) {
   b.addFunction("cat",
                 {{{"tensors", std::nullopt}, {"dim", Value::integer(0)}}},
                 traceBuiltin);
+
+  // Methods without a function form (Python's own sum() and max() mean
+  // something else).
+  b.addMethod("view", view);
+  b.addMethod("reshape", view);
+  b.addMethod("unsqueeze", alongDim<false, false>);
+  b.addMethod("squeeze", alongDim<false, false>);
+  b.addMethod("size", size);
+  b.addMethod("sum", alongDim<true, true>);
+  b.addMethod("mean", alongDim<true, true>);
+  b.addMethod("amax", alongDim<true, false>);
+  b.addMethod("amin", alongDim<true, false>);
 }

@@ -38,14 +38,6 @@ static constexpr int64_t kMaxDimension = int64_t(1) << 31;
 /// is capped too.
 static constexpr size_t kMaxIterations = 1000000;
 
-/// Tensor methods on shapes and dimensions, which have no function form
-/// (Python's own sum() and max() mean something else).
-static bool isShapeMethod(StringRef name) {
-  return llvm::is_contained({"view", "reshape", "unsqueeze", "squeeze", "sum",
-                             "mean", "amax", "amin", "size"},
-                            name);
-}
-
 //===----------------------------------------------------------------------===//
 // Errors
 //===----------------------------------------------------------------------===//
@@ -1370,78 +1362,18 @@ std::optional<Value> Interpreter::callBuiltin(const Builtin &builtin,
   return builtin.handler({*this, builtin, *bound, {}, loc});
 }
 
-std::optional<Value> Interpreter::callShapeMethod(
-    const Arg &receiver, StringRef name, llvm::ArrayRef<Arg> args,
-    llvm::ArrayRef<KeywordArg> kwargs, const Location &loc) {
-  std::string callee = name.str() + "()";
-  if (name == "view" || name == "reshape") {
-    // x.view(d0, d1, ...) or x.view((d0, d1, ...)); dimensions go to the
-    // tracer as one tuple.
-    if (!kwargs.empty()) {
-      error(kwargs[0].nameLoc, callee + " takes only dimensions");
-      return std::nullopt;
-    }
-    std::vector<Arg> dims = unpackDims(args);
-    if (dims.empty()) {
-      error(loc, callee + " needs the new shape");
-      return std::nullopt;
-    }
-    std::vector<Value> shape;
-    for (const Arg &dim : dims) {
-      if (!dim.value.is(Value::Kind::Int)) {
-        error(dim.loc, callee + " dimensions must be integers, got " +
-                           dim.value.describe());
-        return std::nullopt;
-      }
-      shape.push_back(dim.value);
-    }
-    return tensorOps->callBuiltin(
-        name, {receiver, {Value::tuple(std::move(shape)), dims[0].loc}}, loc);
-  }
-
-  std::vector<std::string> names;
-  std::vector<Value> defaults;
-  if (name == "size" && args.empty() && kwargs.empty()) {
-    error(loc, "x.size() would hold the number of rows, which is not known "
-               "at compile time; ask for a feature dimension (x.size(-1))");
-    return std::nullopt;
-  }
-  if (name == "unsqueeze" || name == "squeeze" || name == "size") {
-    names = {"dim"};
-    defaults = {Value::none()};
-  } else {
-    names = {"dim", "keepdim"};
-    defaults = {Value::none(), Value::boolean(false)};
-  }
-  bool dimRequired = name != "sum" && name != "mean";
-  std::optional<std::vector<Arg>> bound = bindArguments(
-      callee, names, [&](size_t i) { return std::optional<Value>(defaults[i]); },
-      [&](size_t i) { return i > 0 || !dimRequired; }, args, kwargs, loc);
-  if (!bound)
-    return std::nullopt;
-  const Arg &dim = (*bound)[0];
-  if (!dim.value.is(Value::Kind::Int) && !(dim.value.isNone() && !dimRequired)) {
-    error(dim.loc, callee + " argument 'dim' must be an integer, got " +
-                       dim.value.repr());
-    return std::nullopt;
-  }
-  if (bound->size() > 1 && !getBool((*bound)[1], callee + " argument 'keepdim'"))
-    return std::nullopt;
-  std::vector<Arg> all = {receiver};
-  all.insert(all.end(), bound->begin(), bound->end());
-  return tensorOps->callBuiltin(name, all, loc);
-}
-
 std::optional<Value> Interpreter::callTensorMethod(
     const Arg &receiver, StringRef name, llvm::ArrayRef<Arg> args,
     llvm::ArrayRef<KeywordArg> kwargs, const Location &loc) {
-  if (isShapeMethod(name)) {
+  if (const Builtin *method = Builtins::get().lookupMethod(name)) {
     if (!tensorOps) {
       error(loc, "'" + name + "()' can only be used in forward() and "
                                 "message()");
       return std::nullopt;
     }
-    return callShapeMethod(receiver, name, args, kwargs, loc);
+    std::vector<Arg> all = {receiver};
+    all.insert(all.end(), args.begin(), args.end());
+    return method->handler({*this, *method, all, kwargs, loc});
   }
   if ((name == "max" || name == "min") &&
       (!args.empty() || !kwargs.empty())) {

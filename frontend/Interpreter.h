@@ -256,11 +256,6 @@ private:
                                    llvm::ArrayRef<Arg> args,
                                    llvm::ArrayRef<KeywordArg> kwargs,
                                    const Location &loc);
-  std::optional<Value> callShapeMethod(const Arg &receiver,
-                                       llvm::StringRef name,
-                                       llvm::ArrayRef<Arg> args,
-                                       llvm::ArrayRef<KeywordArg> kwargs,
-                                       const Location &loc);
   std::optional<Value> callTensorMethod(const Arg &receiver,
                                         llvm::StringRef name,
                                         llvm::ArrayRef<Arg> args,

@@ -341,66 +341,8 @@ std::optional<Value> IRGen::callBuiltin(StringRef name,
   if (name == "minimum")
     return elementwise<gnn::MinimumOp>("minimum()", args[0], args[1], loc);
   if (name == "add_self_loops" || name == "remove_self_loops" ||
-      name == "degree") {
-    std::optional<mlir::Value> graph =
-        graphOperand(args[0], (name + "()").str());
-    if (!graph)
-      return std::nullopt;
-    mlir::Location l = getLoc(loc);
-    if (name == "degree") {
-      auto type = gnn::VertexType::get(&context, {1}, builder.getF32Type());
-      return wrap(builder.create<gnn::DegreeOp>(l, type, *graph));
-    }
-    bool adding = name == "add_self_loops";
-    mlir::Value result;
-    if (adding)
-      result = builder.create<gnn::AddSelfLoopsOp>(
-          l, gnn::GraphType::get(&context, gnn::SelfLoops::OnePerVertex), *graph);
-    else
-      result = builder.create<gnn::RemoveSelfLoopsOp>(
-          l, gnn::GraphType::get(&context, gnn::SelfLoops::None), *graph);
-    if (args.size() < 2 || args[1].value.is(Value::Kind::None))
-      return Value::graphPairedWithNone(result.getAsOpaquePointer());
-    // With edge_attr, PyG returns (edge_index, edge_attr): the removed
-    // loops' rows are skipped by the kernels; the added loops' rows are
-    // the fill value.
-    std::optional<mlir::Value> edges =
-        tensorOperand(args[1], (name + "() edge_attr").str());
-    if (!edges)
-      return std::nullopt;
-    if (!llvm::isa<gnn::EdgeType>(edges->getType())) {
-      interp.error(args[1].loc, name + "() expects edge_attr to be a per-edge "
-                                "tensor, got " + describe(args[1].value));
-      return std::nullopt;
-    }
-    if (adding) {
-      const Value &fill = args.size() > 2 ? args[2].value : Value::none();
-      SelfLoopFill f{*edges, std::nullopt, 1.0, "None"};
-      if (fill.is(Value::Kind::Str)) {
-        static const std::pair<llvm::StringRef, gnn::Aggregation> kReduce[] = {
-            {"mean", gnn::Aggregation::Mean}, {"add", gnn::Aggregation::Add},
-            {"sum", gnn::Aggregation::Add}, {"max", gnn::Aggregation::Max},
-            {"min", gnn::Aggregation::Min}};
-        for (const auto &[name, aggr] : kReduce)
-          if (fill.getStr() == name)
-            f.reduce = aggr;
-        f.name = "'" + fill.getStr().str() + "'";
-      } else if (fill.isNumber()) {
-        f.constant = fill.getNumber();
-        f.name = fill.repr();
-      }
-      if (!f.reduce && !fill.isNumber() && !fill.isNone()) {
-        interp.error(args.size() > 2 ? args[2].loc : loc,
-                     "add_self_loops() with edge_attr supports fill_value "
-                     "'mean', 'add', 'sum', 'max', 'min' (of each target's "
-                     "in-edge attributes) or a number (None is 1.0), got " +
-                         fill.repr());
-        return std::nullopt;
-      }
-      filledEdges[result] = f;
-    }
-    return Value::tuple({wrap(result), args[1].value});
-  }
+      name == "degree")
+    return graphUtility(name, args, loc);
   return unary(name, args, loc);
 }
 

@@ -187,6 +187,11 @@ private:
   /// The loop rows already built, per (graph, edge tensor): a tensor read
   /// by several messages gets one mean stage.
   llvm::DenseMap<std::pair<mlir::Value, mlir::Value>, mlir::Value> loopRows;
+  /// add_self_loops, remove_self_loops (with edge_attr, recording the
+  /// fill of the loops' rows) and degree.
+  std::optional<Value> graphUtility(llvm::StringRef name,
+                                    llvm::ArrayRef<Arg> args,
+                                    const Location &loc);
   /// The rows the added self loops have for edge tensor `edges`, read in a
   /// message on `graph`; reports an error at `loc` if there are none.
   std::optional<mlir::Value> selfLoopRows(mlir::Value graph, mlir::Value edges,

@@ -3,7 +3,9 @@
 // `layer.propagate(edge_index, **kwargs)`: traces the layer's message() for
 // one edge into the region of a gnn.message_passing, binds its `_i`/`_j`
 // and edge arguments, resolves a PyG softmax(src, index) weight into a
-// softmax_add, and traces update() on the aggregate.
+// softmax_add, and traces update() on the aggregate. Also PyG's graph
+// utilities, whose self loops' edge rows (add_self_loops' fill_value)
+// messages read.
 //
 //===----------------------------------------------------------------------===//
 
@@ -324,6 +326,72 @@ static bool isLinearIn(mlir::Value v, mlir::Value source) {
     }
   }
   return true;
+}
+
+std::optional<Value> IRGen::graphUtility(StringRef name,
+                                         llvm::ArrayRef<Arg> args,
+                                         const Location &loc) {
+  std::optional<mlir::Value> graph = graphOperand(args[0], (name + "()").str());
+  if (!graph)
+    return std::nullopt;
+  mlir::Location l = getLoc(loc);
+  if (name == "degree") {
+    auto type = gnn::VertexType::get(&context, {1}, builder.getF32Type());
+    return wrap(builder.create<gnn::DegreeOp>(l, type, *graph));
+  }
+  bool adding = name == "add_self_loops";
+  mlir::Value result;
+  if (adding)
+    result = builder.create<gnn::AddSelfLoopsOp>(
+        l, gnn::GraphType::get(&context, gnn::SelfLoops::OnePerVertex), *graph);
+  else
+    result = builder.create<gnn::RemoveSelfLoopsOp>(
+        l, gnn::GraphType::get(&context, gnn::SelfLoops::None), *graph);
+  if (args.size() < 2 || args[1].value.is(Value::Kind::None))
+    return Value::graphPairedWithNone(result.getAsOpaquePointer());
+  // With edge_attr, PyG returns (edge_index, edge_attr): the removed
+  // loops' rows are skipped by the kernels; the added loops' rows are
+  // the fill value.
+  std::optional<mlir::Value> edges =
+      tensorOperand(args[1], (name + "() edge_attr").str());
+  if (!edges)
+    return std::nullopt;
+  if (!llvm::isa<gnn::EdgeType>(edges->getType())) {
+    interp.error(args[1].loc, name +
+                                  "() expects edge_attr to be a per-edge "
+                                  "tensor, got " +
+                                  describe(args[1].value));
+    return std::nullopt;
+  }
+  if (adding) {
+    const Value &fill = args.size() > 2 ? args[2].value : Value::none();
+    SelfLoopFill f{*edges, std::nullopt, 1.0, "None"};
+    if (fill.is(Value::Kind::Str)) {
+      static const std::pair<llvm::StringRef, gnn::Aggregation> kReduce[] = {
+          {"mean", gnn::Aggregation::Mean},
+          {"add", gnn::Aggregation::Add},
+          {"sum", gnn::Aggregation::Add},
+          {"max", gnn::Aggregation::Max},
+          {"min", gnn::Aggregation::Min}};
+      for (const auto &[name, aggr] : kReduce)
+        if (fill.getStr() == name)
+          f.reduce = aggr;
+      f.name = "'" + fill.getStr().str() + "'";
+    } else if (fill.isNumber()) {
+      f.constant = fill.getNumber();
+      f.name = fill.repr();
+    }
+    if (!f.reduce && !fill.isNumber() && !fill.isNone()) {
+      interp.error(args.size() > 2 ? args[2].loc : loc,
+                   "add_self_loops() with edge_attr supports fill_value "
+                   "'mean', 'add', 'sum', 'max', 'min' (of each target's "
+                   "in-edge attributes) or a number (None is 1.0), got " +
+                       fill.repr());
+      return std::nullopt;
+    }
+    filledEdges[result] = f;
+  }
+  return Value::tuple({wrap(result), args[1].value});
 }
 
 std::optional<mlir::Value>

@@ -59,8 +59,10 @@ using BuiltinHandler = std::optional<Value> (*)(const BuiltinCall &call);
 /// The handler of a builtin that is a tensor operation: call.trace().
 std::optional<Value> traceBuiltin(const BuiltinCall &call);
 
-/// A builtin function or class.
+/// A builtin function, class or tensor method.
 struct Builtin {
+  /// What the tracer and messages call it; another spelling of the same
+  /// builtin is another key for a copy of this entry.
   std::string name;
   /// The parameters the call binds before the handler runs; none for a
   /// variadic builtin (Parameter(d0, d1, ...)), which binds its own.
@@ -74,7 +76,8 @@ struct Builtin {
   bool graphUtility = false;
 };
 
-/// The builtin functions and classes, by the name a model file uses.
+/// The builtin functions, classes and tensor methods, by the name a model
+/// file uses.
 class Builtins {
 public:
   /// The tables of every namespace, built on first use.

@@ -425,11 +425,22 @@ PartitionSummary summarizePartition(const Graph &graph,
   s.owned.assign(size_t(numParts), 0);
   s.ghosts.assign(size_t(numParts), 0);
   s.edges.assign(size_t(numParts), 0);
+  s.mirrors.assign(size_t(numParts), 0);
+  // Per source part, the last target it was counted a mirror for.
+  std::vector<int64_t> lastTarget(size_t(numParts), -1);
   for (int64_t v = 0; v < n; ++v) {
     s.owned[owner[v]] += 1;
     s.edges[owner[v]] += off[v + 1] - off[v];
-    for (int64_t k = off[v]; k < off[v + 1]; ++k)
-      s.cutEdges += owner[src[k]] != owner[v];
+    for (int64_t k = off[v]; k < off[v + 1]; ++k) {
+      int32_t q = owner[src[k]];
+      if (q == owner[v])
+        continue;
+      ++s.cutEdges;
+      if (lastTarget[q] != v) {
+        lastTarget[q] = v;
+        ++s.mirrors[q];
+      }
+    }
   }
   // Vertices grouped by part, so that one stamp per vertex (the last part
   // that counted it as a ghost) finds each part's distinct ghosts.

@@ -386,7 +386,7 @@ int runPartition() {
     return fail(llvm::toString(std::move(err)));
 
   gnn::PartitionSummary s = gnn::summarizePartition(*g, *owner, int(parts));
-  int64_t e = g->numEdges(), ghostRows = 0;
+  int64_t e = g->numEdges(), ghostRows = 0, mirrorRows = 0;
   llvm::outs() << "partitioned " << n << " vertices, " << e << " edges into "
                << parts << " parts (" << method << ")\n"
                << "edge cut: " << s.cutEdges << " of " << e << " edges ("
@@ -396,9 +396,13 @@ int runPartition() {
     llvm::outs() << "part " << p << ": " << s.owned[p] << " owned vertices, "
                  << s.edges[p] << " edges, " << s.ghosts[p] << " ghost rows\n";
     ghostRows += s.ghosts[p];
+    mirrorRows += s.mirrors[p];
   }
   int64_t f = x->shape[1];
   llvm::outs() << "ghost rows: " << ghostRows << " in all\n"
+               << "mirror rows: " << mirrorRows
+               << " in all (what a push exchange, not built yet, would move "
+                  "instead)\n"
                << "exchange per layer: " << ghostRows * 4
                << " bytes per feature column (ghost rows x 4 bytes); "
                << ghostRows * 4 * f << " bytes at the input's " << f

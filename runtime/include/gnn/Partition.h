@@ -87,9 +87,12 @@ GraphPart extractPart(const Graph &graph, const std::vector<int32_t> &owner,
 /// What a partitioning costs: cut edges (source and target in different
 /// parts) and ghost rows per part (each ghost row is received once per
 /// exchanged tensor, 4 bytes per feature).
+/// Mirrors are what a push exchange would move instead: per part, the
+/// distinct remote targets its vertices have out-edges to (one partial
+/// aggregate row each).
 struct PartitionSummary {
   int64_t cutEdges = 0;
-  std::vector<int64_t> owned, ghosts, edges;
+  std::vector<int64_t> owned, ghosts, edges, mirrors;
 };
 PartitionSummary summarizePartition(const Graph &graph,
                                     const std::vector<int32_t> &owner,

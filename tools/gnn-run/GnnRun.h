@@ -25,6 +25,8 @@ struct Flags {
   bool stats = false;
   bool cache = true;
   bool distributed = false;
+  /// modelPath is a compiled model (gnnc --emit=artifact), not a source.
+  bool compiled = false;
   std::vector<std::string> sets;
 };
 

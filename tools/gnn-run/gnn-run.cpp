@@ -25,6 +25,7 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -39,6 +40,8 @@ static const char *kUsage =
     "               [--edge-attr E.npy]\n"
     "               [--threads N] [--set name=value]... [--model NAME] [--stats]\n"
     "               [--no-cache]\n"
+    "       gnn-run --compiled M.gnnc ... (a model from gnnc --emit=artifact:\n"
+    "               no compiler runs)\n"
     "       mpiexec -n P gnn-run MODEL --graph PARTITION_DIR\n"
     "               [--weights W.safetensors] --output Y.npy | --output-dir DIR\n"
     "               [--threads N] [--runs N] ... (one part per rank; with an edge list as\n"
@@ -90,6 +93,17 @@ static Flags parseFlags(int argc, char **argv) {
     }
     if (name == "no-cache") {
       f.cache = false;
+      continue;
+    }
+    if (name == "compiled") {
+      // The model is the next argument, or the value after '='.
+      if (!f.modelPath.empty())
+        fail("--compiled names the model; '" + f.modelPath +
+             "' is given as well");
+      if (!hasInline && i + 1 >= argc)
+        fail("--compiled expects a compiled model (gnnc --emit=artifact)");
+      f.modelPath = hasInline ? inlineValue.str() : argv[++i];
+      f.compiled = true;
       continue;
     }
     auto value = [&]() -> std::string {
@@ -161,6 +175,24 @@ llvm::Expected<std::unique_ptr<gnn::Model>>
 gnnrun::compileModel(gnn::Engine &engine, const Flags &flags,
                      int64_t inputFeatures, std::optional<int64_t> edgeFeatures,
                      const gnn::WeightMap *weights) {
+  if (flags.compiled) {
+    // No compiler: the artifact is loaded as it is, on this host's CPU.
+    auto bytes = llvm::MemoryBuffer::getFile(flags.modelPath, /*IsText=*/false,
+                                             /*RequiresNullTerminator=*/false);
+    if (!bytes)
+      return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                     flags.modelPath + ": cannot read file: " +
+                                         bytes.getError().message());
+    if (!flags.sets.empty())
+      return llvm::createStringError(
+          llvm::inconvertibleErrorCode(),
+          "--set applies when compiling; " + flags.modelPath +
+              " is compiled already (gnnc --emit=artifact --set ...)");
+    auto model = gnn::Model::loadObject((*bytes)->getBuffer(), flags.modelPath);
+    if (model)
+      (*model)->setThreads(flags.threads);
+    return model;
+  }
   auto options = compileOptions(flags, inputFeatures, std::nullopt, weights);
   if (!options)
     return options.takeError();

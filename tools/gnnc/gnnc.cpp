@@ -3,7 +3,8 @@
 // Compiles a model file and prints or writes the stage selected by --emit:
 // the syntax tree, graph-level gnn IR, stages, LLVM IR, the parameter list,
 // or an object file of the kernels and the plain-data schedule, which
-// gnn::Model::loadObject runs. The work is done by the frontend and
+// gnn::Model::loadObject runs (--emit=artifact: that object alone, for
+// gnn-run --compiled). The work is done by the frontend and
 // lowering libraries.
 //
 //===----------------------------------------------------------------------===//
@@ -49,13 +50,14 @@ static cl::opt<std::string> inputFilename(cl::Positional, cl::Required,
 static cl::opt<std::string> outputFilename(
     "o",
     cl::desc("Output file (--emit=obj: default MODEL.o; its schedule is "
-             "also written to the same name with .schedule.json)"),
+             "also written to the same name with .schedule.json; "
+             "--emit=artifact: default MODEL.gnnc)"),
                                            cl::value_desc("filename"),
                                            cl::init("-"),
                                            cl::cat(gnncCategory));
 
 namespace {
-enum class Emit { AST, GNN, Stages, LLVM, Params, Obj };
+enum class Emit { AST, GNN, Stages, LLVM, Params, Obj, Artifact };
 } // namespace
 
 static cl::opt<Emit> emitAction(
@@ -68,7 +70,10 @@ static cl::opt<Emit> emitAction(
                clEnumValN(Emit::LLVM, "llvm", "LLVM IR of the kernels"),
                clEnumValN(Emit::Params, "params",
                           "the parameters (state_dict names and shapes)"),
-               clEnumValN(Emit::Obj, "obj", "an object file")),
+               clEnumValN(Emit::Obj, "obj", "an object file"),
+               clEnumValN(Emit::Artifact, "artifact",
+                          "a compiled model: the object file alone, for "
+                          "gnn-run --compiled and gnn::Model::loadObject")),
     cl::cat(gnncCategory));
 
 static cl::list<std::string>
@@ -190,12 +195,15 @@ static int writeOutput(DiagnosticEngine &diag,
 }
 
 /// --emit=obj: the kernels and the schedule as an object file
-/// (compileToObject), and the schedule's text beside it.
+/// (compileToObject), and the schedule's text beside it. --emit=artifact:
+/// the same object alone (it embeds the schedule, the parameter list, the
+/// input widths, the target and the format version), MODEL.gnnc.
 static int emitObject(mlir::MLIRContext &context, mlir::ModuleOp module,
-                      DiagnosticEngine &diag) {
+                      DiagnosticEngine &diag, bool artifact) {
   std::string objectPath = outputFilename;
   if (!outputFilename.getNumOccurrences())
-    objectPath = llvm::sys::path::stem(inputFilename).str() + ".o";
+    objectPath = llvm::sys::path::stem(inputFilename).str() +
+                 (artifact ? ".gnnc" : ".o");
   llvm::StringRef prefix = symbolPrefix;
   if (!prefix.empty()) {
     bool identifier = !llvm::isDigit(prefix.front()) &&
@@ -240,9 +248,9 @@ static int emitObject(mlir::MLIRContext &context, mlir::ModuleOp module,
   if (!object)
     return 1;
   object->os() << compiled->object;
-  // No schedule file beside an object written to stdout.
+  // No schedule file beside an artifact or an object written to stdout.
   std::unique_ptr<llvm::ToolOutputFile> scheduleFile;
-  if (objectPath != "-") {
+  if (objectPath != "-" && !artifact) {
     llvm::SmallString<128> schedulePath(objectPath);
     llvm::sys::path::replace_extension(schedulePath, "schedule.json");
     scheduleFile = open(schedulePath.str().str(), llvm::sys::fs::OF_Text);
@@ -282,16 +290,22 @@ int main(int argc, char **argv) {
   cl::ParseCommandLineOptions(argc, argv, "gnnc: GNN model compiler\n");
 
   DiagnosticEngine diag;
-  // Options that only --emit=obj reads would otherwise be silently ignored.
-  if (emitAction != Emit::Obj)
-    for (llvm::cl::Option *option : {static_cast<llvm::cl::Option *>(&symbolPrefix),
-                                      static_cast<llvm::cl::Option *>(&targetCPU),
-                                      static_cast<llvm::cl::Option *>(&targetFeatures)})
-      if (option->getNumOccurrences()) {
-        llvm::errs() << "gnnc: error: --" << option->ArgStr
-                     << " applies to --emit=obj only\n";
-        return 1;
-      }
+  // Options that only --emit=obj (and artifact) read would otherwise be
+  // silently ignored. An artifact keeps its symbols' plain names, which
+  // the loader looks up.
+  bool emitsObject = emitAction == Emit::Obj || emitAction == Emit::Artifact;
+  for (llvm::cl::Option *option : {static_cast<llvm::cl::Option *>(&symbolPrefix),
+                                    static_cast<llvm::cl::Option *>(&targetCPU),
+                                    static_cast<llvm::cl::Option *>(&targetFeatures)})
+    if (option->getNumOccurrences() &&
+        !(emitAction == Emit::Obj ||
+          (emitsObject && option != &symbolPrefix))) {
+      llvm::errs() << "gnnc: error: --" << option->ArgStr << " applies to "
+                   << (option == &symbolPrefix ? "--emit=obj only"
+                                               : "--emit=obj and artifact only")
+                   << "\n";
+      return 1;
+    }
   if (emitAction == Emit::AST) {
     std::unique_ptr<ModuleAST> ast = parseFile(inputFilename, diag);
     if (!ast)
@@ -350,7 +364,9 @@ int main(int argc, char **argv) {
       return 1;
     break;
   case Emit::Obj:
-    return emitObject(context, *module, diag);
+    return emitObject(context, *module, diag, /*artifact=*/false);
+  case Emit::Artifact:
+    return emitObject(context, *module, diag, /*artifact=*/true);
   case Emit::LLVM: {
     mlir::OwningOpRef<mlir::ModuleOp> kernels = lowerKernels(context, *module);
     if (!kernels)

@@ -397,10 +397,20 @@ void Dumper::dumpModule(const ModuleAST &module) {
   Nest nest(*this);
   dumpDocstring(module.getDocstring());
   for (const auto &import : module.getImports()) {
-    line() << "ImportFrom " << import->getModule() << " import ";
-    llvm::interleaveComma(
-        import->getNames(), os,
-        [&](const ImportedNameAST &name) { os << name.name; });
+    if (import->isPlain()) {
+      line() << "Import " << import->getModule();
+      if (import->getNames()[0].boundName !=
+          import->getModule().split('.').first)
+        os << " as " << import->getNames()[0].boundName;
+    } else {
+      line() << "ImportFrom " << import->getModule() << " import ";
+      llvm::interleaveComma(import->getNames(), os,
+                            [&](const ImportedNameAST &name) {
+                              os << name.name;
+                              if (name.boundName != name.name)
+                                os << " as " << name.boundName;
+                            });
+    }
     printLoc(import->loc());
   }
   for (const auto &cls : module.getClasses())

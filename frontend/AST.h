@@ -508,28 +508,36 @@ private:
   std::vector<std::unique_ptr<FunctionAST>> methods;
 };
 
-/// One name of a from-import.
+/// One name of a from-import, or the module of an `import`.
 struct ImportedNameAST {
   Location loc;
   std::string name;
+  /// The name it is bound to: `as` NAME, else `name` (for `import a.b`,
+  /// "a", as in Python).
+  std::string boundName;
 };
 
-/// `from a.b import X, Y`.
+/// `from a.b import X, Y as Z`, or `import a.b [as c]` (no names; the
+/// module is bound).
 class ImportAST {
 public:
   ImportAST(Location loc, llvm::StringRef module,
-            std::vector<ImportedNameAST> names)
-      : location(std::move(loc)), module(module.str()),
-        names(std::move(names)) {}
+            std::vector<ImportedNameAST> names, bool plain = false)
+      : location(std::move(loc)), module(module.str()), names(std::move(names)),
+        plain(plain) {}
   const Location &loc() const { return location; }
   /// The dotted module path, e.g. "gnn.nn".
   llvm::StringRef getModule() const { return module; }
+  /// For `import a.b [as c]`, one name: the module's.
   llvm::ArrayRef<ImportedNameAST> getNames() const { return names; }
+  /// `import a.b` rather than `from a.b import ...`.
+  bool isPlain() const { return plain; }
 
 private:
   Location location;
   std::string module;
   std::vector<ImportedNameAST> names;
+  bool plain;
 };
 
 /// A whole model file.

@@ -61,6 +61,24 @@ Builtin &Builtins::addMethod(StringRef name, BuiltinHandler handler) {
   return add(methods, name, std::nullopt, handler);
 }
 
+void Builtins::addAlias(StringRef spelling, StringRef name) {
+  for (llvm::StringMap<Builtin> *table : {&functions, &classes}) {
+    auto it = table->find(name);
+    if (it == table->end())
+      continue;
+    Builtin copy = it->second;
+    assert(!table->count(spelling) && "a builtin spelling registered twice");
+    (*table)[spelling] = std::move(copy);
+    return;
+  }
+  assert(false && "an alias of an unknown builtin");
+}
+
+void Builtins::addAliases(StringRef prefix, llvm::ArrayRef<StringRef> names) {
+  for (StringRef name : names)
+    addAlias((prefix + "." + name).str(), name);
+}
+
 std::string BuiltinCall::callName() const { return callee.name + "()"; }
 
 bool BuiltinCall::anyTensor() const {

@@ -70,6 +70,9 @@ struct Builtin {
   BuiltinHandler handler = nullptr;
   /// Also a tensor method: `x.relu()` is relu(x).
   bool tensorMethod = false;
+  /// Also an in-place tensor method: `x.relu_()` is relu(x), and x is
+  /// rebound to the result.
+  bool inPlaceMethod = false;
   /// A graph utility: its `num_nodes` keyword is not evaluated, as the
   /// graph has it and a tensor's number of rows (x.size(0), often given)
   /// is not known at compile time.
@@ -97,6 +100,13 @@ public:
   /// A method's handler gets the tensor first, then the arguments as
   /// written.
   Builtin &addMethod(llvm::StringRef name, BuiltinHandler handler);
+  /// Another spelling of the function or class `name`: the qualified
+  /// names imports and attributes resolve to (torch.relu,
+  /// torch.nn.functional.relu, torch.nn.Linear). The copy keeps `name`.
+  void addAlias(llvm::StringRef spelling, llvm::StringRef name);
+  /// addAlias(prefix + "." + name, name) for each name.
+  void addAliases(llvm::StringRef prefix,
+                  llvm::ArrayRef<llvm::StringRef> names);
 
 private:
   llvm::StringMap<Builtin> functions;

@@ -37,4 +37,8 @@ void gnn::frontend::registerGraphBuiltins(Builtins &b) {
                                    traceBuiltin);
   softmax.graphUtility = true;
   softmax.tensorMethod = true;
+  b.addAliases("torch_geometric.utils",
+               {"add_self_loops", "remove_self_loops", "degree", "softmax"});
+  b.addAliases("torch", {"softmax"});
+  b.addAliases("torch.nn.functional", {"softmax"});
 }

@@ -368,5 +368,8 @@ void gnn::frontend::registerModuleBuiltins(Builtins &b) {
     if (!act.setting.empty())
       params.push_back({act.setting.str(), Value::floating(act.def)});
     b.addClass(act.name, std::move(params), activation);
+    b.addAlias(("torch.nn." + act.name).str(), act.name);
   }
+  b.addAliases("torch.nn", {"Parameter", "Linear", "Sequential", "ModuleList",
+                            "BatchNorm1d", "Dropout"});
 }

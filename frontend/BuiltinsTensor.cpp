@@ -120,11 +120,16 @@ static std::optional<Value> size(const BuiltinCall &call) {
 void gnn::frontend::registerTensorBuiltins(Builtins &b) {
   BuiltinParam input = {"input", std::nullopt};
   for (StringRef unary :
-       {"relu", "sigmoid", "tanh", "exp", "log", "sqrt", "neg"})
-    b.addFunction(unary, {{input}}, traceBuiltin).tensorMethod = true;
+       {"relu", "sigmoid", "tanh", "exp", "log", "sqrt", "neg"}) {
+    Builtin &fn = b.addFunction(unary, {{input}}, traceBuiltin);
+    fn.tensorMethod = true;
+    fn.inPlaceMethod = true;
+  }
   // torch has no Tensor.gelu().
   b.addFunction("gelu", {{input}}, traceBuiltin);
-  b.addFunction("abs", {{input}}, absolute).tensorMethod = true;
+  Builtin &abs = b.addFunction("abs", {{input}}, absolute);
+  abs.tensorMethod = true;
+  abs.inPlaceMethod = true;
   b.addFunction("elu", {{input, {"alpha", Value::floating(1.0)}}},
                 traceBuiltin);
   b.addFunction("leaky_relu",
@@ -158,4 +163,12 @@ void gnn::frontend::registerTensorBuiltins(Builtins &b) {
   b.addMethod("mean", alongDim<true, true>);
   b.addMethod("amax", alongDim<true, false>);
   b.addMethod("amin", alongDim<true, false>);
+
+  // The qualified spellings: torch.relu, torch.nn.functional.relu (F.relu
+  // after `import torch.nn.functional as F`).
+  b.addAliases("torch",
+               {"relu", "sigmoid", "tanh", "exp", "log", "sqrt", "neg", "abs",
+                "pow", "maximum", "minimum", "dropout", "log_softmax", "cat"});
+  b.addAliases("torch.nn.functional", {"relu", "sigmoid", "tanh", "gelu", "elu",
+                                       "leaky_relu", "dropout", "log_softmax"});
 }

@@ -341,6 +341,8 @@ std::optional<Value> Interpreter::evalName(const NameExprAST &expr,
   if (frame.scope)
     if (const ClassInfo *cls = frame.scope->lookup(name))
       return Value::userClass(cls);
+  if (std::optional<std::string> qualified = qualifiedName(expr, frame))
+    return resolveQualified(*qualified, expr.loc());
   if (Builtins::get().lookupClass(name))
     return Value::builtinClass(name);
   if (Builtins::get().lookupFunction(name))
@@ -909,8 +911,47 @@ std::optional<Value> Interpreter::sliceSequence(const Value &sequence,
   return Value::module(std::move(view));
 }
 
+std::optional<std::string>
+Interpreter::qualifiedName(const ExprAST &expr, const Frame &frame) const {
+  if (const auto *attr = llvm::dyn_cast<AttributeExprAST>(&expr)) {
+    std::optional<std::string> outer = qualifiedName(*attr->getValue(), frame);
+    if (!outer)
+      return std::nullopt;
+    return *outer + "." + attr->getAttr().str();
+  }
+  const auto *name = llvm::dyn_cast<NameExprAST>(&expr);
+  if (!name || !frame.scope || frame.locals.count(name->getName()) ||
+      frame.scope->lookup(name->getName()))
+    return std::nullopt;
+  auto it = frame.scope->imported.find(name->getName());
+  if (it == frame.scope->imported.end())
+    return std::nullopt;
+  return it->second;
+}
+
+std::optional<Value> Interpreter::resolveQualified(StringRef qualified,
+                                                   const Location &loc) {
+  if (const ClassInfo *layer = program.lookupLibraryClass(qualified))
+    return Value::userClass(layer);
+  if (const Builtin *cls = Builtins::get().lookupClass(qualified))
+    return Value::builtinClass(cls->name);
+  if (const Builtin *fn = Builtins::get().lookupFunction(qualified))
+    return Value::function(fn->name);
+  if (qualified == "torch.nn.Module" ||
+      qualified == "torch_geometric.nn.MessagePassing") {
+    error(loc, "'" + qualified + "' can only be used as a base class");
+    return std::nullopt;
+  }
+  error(loc, "'" + qualified +
+                 "' is not supported in model code; it may be imported but "
+                 "not used in __init__, forward or message");
+  return std::nullopt;
+}
+
 std::optional<Value> Interpreter::evalAttribute(const AttributeExprAST &expr,
                                                 Frame &frame) {
+  if (std::optional<std::string> qualified = qualifiedName(expr, frame))
+    return resolveQualified(*qualified, expr.loc());
   std::optional<Value> object = eval(*expr.getValue(), frame);
   if (!object)
     return std::nullopt;
@@ -1010,12 +1051,34 @@ std::optional<Value> Interpreter::evalCall(const CallExprAST &expr,
   const ExprAST *callee = expr.getCallee();
   if (const auto *name = llvm::dyn_cast<NameExprAST>(callee);
       name && name->getName() == "super" && !frame.locals.count("super")) {
-    if (!expr.getArgs().empty() || !expr.getKeywords().empty()) {
-      error(expr.loc(), "super() takes no arguments in model files");
-      return std::nullopt;
-    }
     if (!frame.definer || !frame.self.is(Value::Kind::Module)) {
       error(expr.loc(), "super() can only be used in a method");
+      return std::nullopt;
+    }
+    // super() or Python 2's super(Cls, self), with the class whose method
+    // runs (what super() means) and the method's self.
+    llvm::ArrayRef<ExprPtr> superArgs = expr.getArgs();
+    if (superArgs.empty() && expr.getKeywords().empty())
+      return Value::super(frame.self.getModule(), frame.definer);
+    if (superArgs.size() != 2 || !expr.getKeywords().empty()) {
+      error(expr.loc(), "super() takes no arguments, or the class and self");
+      return std::nullopt;
+    }
+    std::optional<Value> cls = eval(*superArgs[0], frame);
+    if (!cls)
+      return std::nullopt;
+    if (!cls->is(Value::Kind::Class) || cls->getClass() != frame.definer) {
+      error(superArgs[0]->loc(), "super()'s first argument must be the "
+                                 "class whose method this is, '" +
+                                     frame.definer->name + "'");
+      return std::nullopt;
+    }
+    std::optional<Value> self = eval(*superArgs[1], frame);
+    if (!self)
+      return std::nullopt;
+    if (!self->is(Value::Kind::Module) ||
+        self->getModule() != frame.self.getModule()) {
+      error(superArgs[1]->loc(), "super()'s second argument must be self");
       return std::nullopt;
     }
     return Value::super(frame.self.getModule(), frame.definer);
@@ -1024,6 +1087,9 @@ std::optional<Value> Interpreter::evalCall(const CallExprAST &expr,
   // Python evaluates the callee (or the receiver of a method) first.
   std::optional<Value> receiver, calleeValue;
   const auto *attr = llvm::dyn_cast<AttributeExprAST>(callee);
+  // F.relu(x) is a function call, not a method call.
+  if (attr && qualifiedName(*callee, frame))
+    attr = nullptr;
   if (attr)
     receiver = eval(*attr->getValue(), frame);
   else
@@ -1065,9 +1131,24 @@ std::optional<Value> Interpreter::evalCall(const CallExprAST &expr,
   case Value::Kind::Super:
     return callSuper(*receiver, method, args, kwargs, expr.loc());
   case Value::Kind::Tensor:
-  case Value::Kind::Param:
-    return callTensorMethod({*receiver, attr->getValue()->loc()}, method, args,
-                            kwargs, expr.loc());
+  case Value::Kind::Param: {
+    const ExprAST *target = attr->getValue();
+    if (method.ends_with("_") && !llvm::isa<NameExprAST>(target) &&
+        !llvm::isa<CallExprAST>(target)) {
+      error(expr.loc(), "in-place '" + method +
+                            "()' is supported on a local name or a call's "
+                            "result only; write x = x." +
+                            method.drop_back() + "()");
+      return std::nullopt;
+    }
+    std::optional<Value> result = callTensorMethod(
+        {*receiver, attr->getValue()->loc()}, method, args, kwargs, expr.loc());
+    // x.relu_() changes x: a local name is rebound to the result.
+    if (result && method.ends_with("_"))
+      if (const auto *name = llvm::dyn_cast<NameExprAST>(attr->getValue()))
+        frame.locals[name->getName()] = *result;
+    return result;
+  }
   default:
     error(expr.loc(), receiver->describe() + " has no method '" + method + "'");
     return std::nullopt;
@@ -1381,6 +1462,15 @@ std::optional<Value> Interpreter::callTensorMethod(
     error(loc, "x." + name + "(dim) returns values and indices in PyTorch; "
                               "use x.a" + name + "(dim) for the values");
     return std::nullopt;
+  }
+  if (name.ends_with("_")) {
+    // In place: x.relu_().
+    const Builtin *fn = Builtins::get().lookupFunction(name.drop_back());
+    if (fn && fn->inPlaceMethod) {
+      std::vector<Arg> all = {receiver};
+      all.insert(all.end(), args.begin(), args.end());
+      return callFunction(fn->name, all, kwargs, loc);
+    }
   }
   const Builtin *fn = Builtins::get().lookupFunction(name);
   if (!fn || !fn->tensorMethod) {

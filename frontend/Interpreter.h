@@ -217,6 +217,14 @@ private:
                                      Frame &frame);
   std::optional<Value> getAttribute(const Value &object, llvm::StringRef name,
                                     const Location &loc);
+  /// The qualified name `expr` stands for when it is an imported name, or
+  /// attributes of one (F.relu: "torch.nn.functional.relu").
+  std::optional<std::string> qualifiedName(const ExprAST &expr,
+                                           const Frame &frame) const;
+  /// What a qualified name is: a layer, a builtin class or function; an
+  /// error for anything else.
+  std::optional<Value> resolveQualified(llvm::StringRef qualified,
+                                        const Location &loc);
 
   // Operators on values.
   std::optional<Value> binary(BinaryOp op, const Arg &lhs, const Arg &rhs,

@@ -89,10 +89,6 @@ bool Parser::rejectUnsupported(const Token &tok) {
   case TokenKind::KwLambda:
     message = "'lambda' expressions are not supported in model files";
     break;
-  case TokenKind::KwImport:
-    message = "'import' statements are not supported; use "
-              "'from MODULE import NAME'";
-    break;
   case TokenKind::KwTry:
   case TokenKind::KwExcept:
   case TokenKind::KwFinally:
@@ -234,7 +230,8 @@ std::unique_ptr<ModuleAST> Parser::parseModule() {
   while (!is(TokenKind::Eof)) {
     const Token &tok = peek();
     switch (tok.kind) {
-    case TokenKind::KwFrom: {
+    case TokenKind::KwFrom:
+    case TokenKind::KwImport: {
       auto import = parseImport();
       if (!import)
         return nullptr;
@@ -289,18 +286,46 @@ std::unique_ptr<ModuleAST> Parser::parseModule() {
 }
 
 std::unique_ptr<ImportAST> Parser::parseImport() {
-  Location loc = consume().loc; // 'from'
-  if (is(TokenKind::Dot) || is(TokenKind::Ellipsis))
+  Token keyword = consume(); // 'from' or 'import'
+  Location loc = keyword.loc;
+  bool plain = keyword.is(TokenKind::KwImport);
+  if (!plain && (is(TokenKind::Dot) || is(TokenKind::Ellipsis)))
     return error(peek().loc,
                  "relative imports are not supported in model files");
   if (!is(TokenKind::Identifier))
-    return errorExpected(peek(), "a module name after 'from'");
+    return errorExpected(peek(), plain ? "a module name after 'import'"
+                                       : "a module name after 'from'");
+  Location moduleLoc = peek().loc;
+  std::string first = peek().spelling.str();
   std::string module = consume().spelling.str();
   while (consumeIf(TokenKind::Dot)) {
     if (!is(TokenKind::Identifier))
       return errorExpected(peek(), "a module name after '.'");
     module += ".";
     module += consume().spelling.str();
+  }
+  // `import a.b as c` binds c to a.b; `import a.b` binds a, as in Python.
+  auto parseAlias = [&](std::string &bound) {
+    if (!consumeIf(TokenKind::KwAs))
+      return true;
+    if (!is(TokenKind::Identifier)) {
+      errorExpected(peek(), "a name after 'as'");
+      return false;
+    }
+    bound = consume().spelling.str();
+    return true;
+  };
+  if (plain) {
+    std::string bound = first;
+    if (!parseAlias(bound))
+      return nullptr;
+    if (is(TokenKind::Comma))
+      return error(peek().loc, "import one module per 'import' statement");
+    if (!expectStatementEnd())
+      return nullptr;
+    std::vector<ImportedNameAST> names = {{moduleLoc, module, bound}};
+    return std::make_unique<ImportAST>(std::move(loc), module, std::move(names),
+                                       /*plain=*/true);
   }
   if (!expect(TokenKind::KwImport, "after the module name"))
     return nullptr;
@@ -314,10 +339,10 @@ std::unique_ptr<ImportAST> Parser::parseImport() {
     if (!is(TokenKind::Identifier))
       return errorExpected(peek(), "a name to import");
     Token name = consume();
-    names.push_back({name.loc, name.spelling.str()});
-    if (is(TokenKind::KwAs))
-      return error(peek().loc,
-                   "import aliases ('as') are not supported in model files");
+    std::string bound = name.spelling.str();
+    if (!parseAlias(bound))
+      return nullptr;
+    names.push_back({name.loc, name.spelling.str(), bound});
     if (!consumeIf(TokenKind::Comma))
       break;
     // A trailing comma is allowed only inside parentheses, as in Python.
@@ -625,6 +650,7 @@ StmtPtr Parser::parseSimpleStatement() {
   case TokenKind::KwReturn:
     return parseReturn();
   case TokenKind::KwFrom:
+  case TokenKind::KwImport:
     return error(tok.loc, "imports are only allowed at the top level of a "
                           "model file");
   default:

@@ -1,8 +1,9 @@
 //===- Program.h - The classes a model file can use -------------*- C++ -*-===//
 //
 // Name resolution above the statement level: the classes of the user file,
-// the layer library classes it imports (`from gnn.nn import ...`), and the
-// base-class chain of each class. The layer library is itself a model file,
+// the layer library classes it imports (`from gnn.nn import ...` or `from
+// torch_geometric.nn import ...`), the other names it imports (torch, F,
+// ...: looked up where used), and the base-class chain of each class. The layer library is itself a model file,
 // embedded in the compiler and parsed only when something is imported.
 //
 //===----------------------------------------------------------------------===//
@@ -52,6 +53,13 @@ struct Scope {
   /// "gnn.nn" for the layer library, empty for the user file.
   std::string moduleName;
   llvm::StringMap<const ClassInfo *> classes;
+  /// The other imported names, by the name they are bound to: the
+  /// qualified name each stands for ("torch.nn.functional" for `import
+  /// torch.nn.functional as F`, "torch.nn.Linear" for `from torch.nn
+  /// import Linear`). What a name stands for is looked up only when the
+  /// model uses it, so a file may import what it never uses in inference
+  /// (datasets, os, typing).
+  llvm::StringMap<std::string> imported;
 
   const ClassInfo *lookup(llvm::StringRef name) const {
     auto it = classes.find(name);
@@ -78,9 +86,16 @@ public:
 
   /// The model to compile: the class called `name` (a class of the file or
   /// an imported one), or else the unique class of the file deriving
-  /// Model. Returns null after reporting an error.
+  /// Model, or else (PyG's way) the unique class of the file deriving
+  /// torch.nn.Module whose forward takes (x, edge_index[, edge_attr]) and
+  /// which no other class of the file uses. Returns null after reporting
+  /// an error.
   const ClassInfo *findModel(std::optional<llvm::StringRef> name,
                              DiagnosticEngine &diag) const;
+
+  /// The layer library class a qualified name ("torch_geometric.nn.GCNConv",
+  /// "gnn.nn.GCNConv") stands for, or null.
+  const ClassInfo *lookupLibraryClass(llvm::StringRef qualified) const;
 
   const Scope &getUserScope() const { return userScope; }
   const ModuleAST &getUserAST() const { return *user; }

@@ -66,3 +66,27 @@ bench: build bench-deps $(BUILD_DIR)/bench/stream
 
 bench-quick: build bench-deps $(BUILD_DIR)/bench/stream
 	/usr/bin/python3 bench/bench.py --quick --build $(BUILD_DIR) $(BENCH_FLAGS)
+
+# Fuzzing with libFuzzer (fuzz/README.md): a clang-19 build in
+# $(FUZZ_BUILD_DIR) with ASan and UBSan, then each target for FUZZ_SECONDS
+# on a scratch copy of its seed corpus fuzz/corpus/NAME; new crash inputs
+# land in $(FUZZ_BUILD_DIR)/fuzz/artifacts/.
+FUZZ_BUILD_DIR ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= npy safetensors edgelist partition schedule object frontend
+.PHONY: fuzz fuzz-deps fuzz-build
+
+fuzz-deps:
+	@scripts/install-deps
+	@scripts/install-deps --fuzz
+
+$(FUZZ_BUILD_DIR)/build.ninja:
+	cmake -S . -B $(FUZZ_BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Release \
+	  -DCMAKE_C_COMPILER=clang-19 -DCMAKE_CXX_COMPILER=clang++-19 -DGNN_FUZZ=ON \
+	  -DPython3_EXECUTABLE=/usr/bin/python3
+
+fuzz-build: fuzz-deps $(FUZZ_BUILD_DIR)/build.ninja
+	cmake --build $(FUZZ_BUILD_DIR) -j $(JOBS) --target $(addprefix fuzz-,$(FUZZ_TARGETS))
+
+fuzz: fuzz-build
+	@scripts/run-fuzz $(FUZZ_BUILD_DIR) $(FUZZ_SECONDS) $(FUZZ_TARGETS)

@@ -338,7 +338,8 @@ llvm::Expected<Tensor> readNpyF32(const std::string &path, int rank) {
   if (auto err = checkRank(path, *f, rank))
     return std::move(err);
   Tensor t(f->shape);
-  std::memcpy(t.data(), f->data, size_t(f->numElements) * sizeof(float));
+  if (f->numElements) // An empty tensor's data() may be null.
+    std::memcpy(t.data(), f->data, size_t(f->numElements) * sizeof(float));
   return std::move(t);
 }
 
@@ -357,7 +358,8 @@ llvm::Expected<IntMatrix> readNpyInt2D(const std::string &path) {
   m.cols = f->shape[1];
   m.values.resize(size_t(f->numElements));
   if (i64) {
-    std::memcpy(m.values.data(), f->data, m.values.size() * sizeof(int64_t));
+    if (!m.values.empty()) // An empty vector's data() may be null.
+      std::memcpy(m.values.data(), f->data, m.values.size() * sizeof(int64_t));
   } else {
     for (size_t i = 0, e = m.values.size(); i < e; ++i) {
       int32_t v;

@@ -1198,8 +1198,24 @@ std::optional<Value> Interpreter::callMethod(const Value &receiver,
     return appendModule(receiver, args, kwargs, loc);
   if (name == "forward" && m.builtin != BuiltinModule::None)
     return callModule(receiver, args, kwargs, loc);
+  if (name == "reset_parameters" && (m.builtin == BuiltinModule::Linear ||
+                                     m.builtin == BuiltinModule::BatchNorm1d))
+    return resetParameters(m.typeName, args, kwargs, loc);
   error(loc, "'" + m.typeName + "' has no method '" + name + "'");
   return std::nullopt;
+}
+
+/// `m.reset_parameters()` of Linear, BatchNorm1d or the MessagePassing
+/// base: initialisation, which the weights file replaces, so nothing.
+std::optional<Value>
+Interpreter::resetParameters(StringRef typeName, llvm::ArrayRef<Arg> args,
+                             llvm::ArrayRef<KeywordArg> kwargs,
+                             const Location &loc) {
+  if (!bindArguments((typeName + ".reset_parameters()").str(), {},
+                     [](size_t) { return std::nullopt; },
+                     [](size_t) { return false; }, args, kwargs, loc))
+    return std::nullopt;
+  return Value::none();
 }
 
 std::optional<Value> Interpreter::appendModule(
@@ -1239,6 +1255,8 @@ std::optional<Value> Interpreter::callSuper(const Value &proxy, StringRef name,
     return initModuleBase(*this, self, definer->root, args, kwargs, loc);
   if (name == "propagate" && definer->isMessagePassing())
     return propagate(self, args, kwargs, loc);
+  if (name == "reset_parameters" && definer->isMessagePassing())
+    return resetParameters("MessagePassing", args, kwargs, loc);
   error(loc, "the base class of '" + definer->name + "' has no method '" +
                  name + "'");
   return std::nullopt;

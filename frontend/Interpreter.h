@@ -240,6 +240,10 @@ private:
   std::optional<Value> callModule(const Value &module, llvm::ArrayRef<Arg> args,
                                   llvm::ArrayRef<KeywordArg> kwargs,
                                   const Location &loc);
+  std::optional<Value> resetParameters(llvm::StringRef typeName,
+                                       llvm::ArrayRef<Arg> args,
+                                       llvm::ArrayRef<KeywordArg> kwargs,
+                                       const Location &loc);
   std::optional<Value> appendModule(const Value &list, llvm::ArrayRef<Arg> args,
                                     llvm::ArrayRef<KeywordArg> kwargs,
                                     const Location &loc);

@@ -6,7 +6,7 @@ import lit.formats
 config.name = "gnnc"
 config.test_format = lit.formats.ShTest(execute_external=False)
 config.suffixes = [".mlir", ".gnn", ".test"]
-config.excludes = ["unit", "Inputs", "CMakeLists.txt"]
+config.excludes = ["unit", "Inputs", "CMakeLists.txt", "fuzz-regressions"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.gnn_obj_root, "test")
 config.environment["PATH"] = os.pathsep.join(

@@ -190,15 +190,16 @@ llvm::Expected<Tensor> Executor::run(const Schedule &s,
   // On a graph part: whether each storage slot's ghost rows hold its
   // owners' current rows.
   std::vector<bool> ghostsCurrent(s.slots.size(), false);
-  auto exchangeGathered = [&](const Step &step) -> llvm::Error {
-    for (int view : step.gathers) {
+  auto exchangeGathered = [&](size_t at) -> llvm::Error {
+    for (int view : s.steps[at].gathers) {
       int slot = plan.storage[view];
       if (ghostsCurrent[slot])
         continue;
       auto start = std::chrono::steady_clock::now();
       ExchangeTiming timing;
+      // Named by the step that last wrote the rows (for --stats).
       int producer = -1;
-      for (size_t k = 0; k < s.steps.size(); ++k)
+      for (size_t k = 0; k < at; ++k)
         if (plan.storage[s.steps[k].result] == slot)
           producer = k;
       timing.tensor = producer >= 0 ? s.steps[producer].label : "features";
@@ -221,7 +222,7 @@ llvm::Expected<Tensor> Executor::run(const Schedule &s,
   for (size_t i = 0; i < s.steps.size(); ++i) {
     const Step &step = s.steps[i];
     if (options.exchange && !step.gathers.empty())
-      if (llvm::Error e = exchangeGathered(step))
+      if (llvm::Error e = exchangeGathered(i))
         return std::move(e);
     ghostsCurrent[plan.storage[step.result]] = false;
     auto stepStart = std::chrono::steady_clock::now();

@@ -28,51 +28,63 @@ static llvm::Error makeError(const llvm::Twine &message) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
 }
 
-/// The size `object` gives its symbol `symbol` (ELF st_size, cut at the
-/// end of its section), or 0 when it has none: the bound within which the
-/// symbol's bytes may be read. Read with ELFFile, whose accessors return
-/// errors where ObjectFile's symbol iterators may abort on bad tables.
-static uint64_t symbolSize(llvm::StringRef object, llvm::StringRef symbol) {
+/// The text of the NUL-terminated string `object` defines as `symbol`,
+/// read from the object file's own bytes: the symbol must sit in a
+/// section with contents in the file (not an absolute or undefined one),
+/// and the NUL must come within the symbol's size, cut at the end of its
+/// section. Reading the linked copy instead would trust an address a
+/// damaged object can point anywhere. Read with ELFFile, whose accessors
+/// return errors where ObjectFile's symbol iterators may abort.
+static llvm::Expected<llvm::StringRef>
+definedString(llvm::StringRef object, llvm::StringRef symbol,
+              const std::string &name) {
   using ELFT = llvm::object::ELF64LE;
+  auto invalid = [&](const llvm::Twine &why) {
+    return makeError(name + ": the embedded schedule " + why);
+  };
   auto file = llvm::object::ELFFile<ELFT>::create(object);
-  if (!file) {
-    llvm::consumeError(file.takeError());
-    return 0;
-  }
+  if (!file)
+    return invalid("cannot be read: " + llvm::toString(file.takeError()));
   auto sections = file->sections();
-  if (!sections) {
-    llvm::consumeError(sections.takeError());
-    return 0;
-  }
+  if (!sections)
+    return invalid("cannot be read: " + llvm::toString(sections.takeError()));
   for (const ELFT::Shdr &sec : *sections) {
     if (sec.sh_type != llvm::ELF::SHT_SYMTAB)
       continue;
     auto symbols = file->symbols(&sec);
+    if (!symbols)
+      return invalid("cannot be read: " + llvm::toString(symbols.takeError()));
     auto names = file->getStringTableForSymtab(sec, *sections);
-    if (!symbols || !names) {
-      llvm::consumeError(symbols.takeError());
-      llvm::consumeError(names.takeError());
-      return 0;
-    }
+    if (!names)
+      return invalid("cannot be read: " + llvm::toString(names.takeError()));
     for (const ELFT::Sym &sym : *symbols) {
       auto symName = sym.getName(*names);
       if (!symName) {
         llvm::consumeError(symName.takeError());
         continue;
       }
-      if (*symName != symbol)
+      if (*symName != symbol || sym.st_shndx == llvm::ELF::SHN_UNDEF)
         continue;
+      if (sym.st_shndx >= sections->size() ||
+          (*sections)[sym.st_shndx].sh_type != llvm::ELF::SHT_PROGBITS)
+        return invalid("is not in a section of data");
+      auto contents = file->getSectionContents((*sections)[sym.st_shndx]);
+      if (!contents)
+        return invalid("cannot be read: " + llvm::toString(contents.takeError()));
       // In a relocatable object, st_value is the offset in the section.
-      if (sym.st_shndx == llvm::ELF::SHN_UNDEF ||
-          sym.st_shndx >= sections->size())
-        return 0;
-      uint64_t sectionSize = (*sections)[sym.st_shndx].sh_size;
-      if (sym.st_value > sectionSize)
-        return 0;
-      return std::min<uint64_t>(sym.st_size, sectionSize - sym.st_value);
+      if (sym.st_value >= contents->size())
+        return invalid("lies outside its section");
+      uint64_t size = std::min<uint64_t>(sym.st_size,
+                                         contents->size() - sym.st_value);
+      llvm::StringRef bytes(
+          reinterpret_cast<const char *>(contents->data()) + sym.st_value, size);
+      size_t length = bytes.find('\0');
+      if (length == llvm::StringRef::npos)
+        return invalid("is not a NUL-terminated string of known size");
+      return bytes.take_front(length);
     }
   }
-  return 0;
+  return makeError(name + ": no embedded schedule (no symbol " + symbol + ")");
 }
 
 /// The bytes a relocation of ELF x86-64 type `type` patches.
@@ -181,21 +193,10 @@ Model::loadObject(llvm::StringRef object, const std::string &name) {
     return makeError(name + ": cannot load the object file: " +
                      llvm::toString(std::move(e)));
 
-  auto scheduleAddress = (*jit)->lookup(detail::kScheduleSymbol);
-  if (!scheduleAddress)
-    return makeError(name + ": no embedded schedule (" +
-                     llvm::toString(scheduleAddress.takeError()) + ")");
-  // The text is a NUL-terminated string; nothing in the object promises
-  // the NUL, so it is looked for only within the symbol's bytes.
-  uint64_t scheduleSize = symbolSize(object, detail::kScheduleSymbol);
-  const char *scheduleText = scheduleAddress->toPtr<const char *>();
-  size_t scheduleLength =
-      scheduleText && scheduleSize ? strnlen(scheduleText, scheduleSize) : 0;
-  if (scheduleLength == scheduleSize)
-    return makeError(name + ": the embedded schedule is not a NUL-terminated "
-                            "string of known size");
-  auto schedule = detail::parseSchedule(
-      llvm::StringRef(scheduleText, scheduleLength), name);
+  auto scheduleText = definedString(object, detail::kScheduleSymbol, name);
+  if (!scheduleText)
+    return scheduleText.takeError();
+  auto schedule = detail::parseSchedule(*scheduleText, name);
   if (!schedule)
     return schedule.takeError();
   if (llvm::Error e = detail::checkTargetOnHost(schedule->target))

@@ -15,6 +15,7 @@
 #include <chrono>
 #include <cstring>
 #include <limits>
+#include <optional>
 
 using namespace gnn;
 
@@ -31,19 +32,35 @@ MpiHaloExchange::~MpiHaloExchange() {
     MPI_Comm_free(&neighbours);
 }
 
+/// Whether every rank of `comm` is fine so far: a rank that meets a fault
+/// must not leave the others waiting in the next collective, so each check
+/// is agreed on before one follows. On failure, this rank's own fault, or
+/// a note that another rank failed.
+static llvm::Error agree(std::optional<std::string> fault, MPI_Comm comm) {
+  int ok = fault ? 0 : 1;
+  MPI_Allreduce(MPI_IN_PLACE, &ok, 1, MPI_INT, MPI_LAND, comm);
+  if (ok)
+    return llvm::Error::success();
+  return makeError(fault ? *fault
+                         : std::string("another rank could not set up its exchange"));
+}
+
 llvm::Expected<std::unique_ptr<MpiHaloExchange>>
 MpiHaloExchange::create(const GraphPart &part, MPI_Comm comm) {
   int size = 0, rank = 0;
   MPI_Comm_size(comm, &size);
   MPI_Comm_rank(comm, &rank);
+  std::optional<std::string> fault;
   if (size != part.numParts || rank != part.part)
-    return makeError("part " + llvm::Twine(part.part) + " of " +
+    fault = ("part " + llvm::Twine(part.part) + " of " +
                      llvm::Twine(part.numParts) + " given to rank " +
-                     llvm::Twine(rank) + " of " + llvm::Twine(size));
-  if (part.ghosts > std::numeric_limits<int>::max())
-    return makeError("part " + llvm::Twine(part.part) + " has " +
-                     llvm::Twine(part.ghosts) +
-                     " ghost rows, more than one MPI exchange can count");
+                     llvm::Twine(rank) + " of " + llvm::Twine(size)).str();
+  else if (part.ghosts > std::numeric_limits<int>::max())
+    fault = ("part " + llvm::Twine(part.part) + " has " +
+             llvm::Twine(part.ghosts) +
+             " ghost rows, more than one MPI exchange can count").str();
+  if (llvm::Error e = agree(fault, comm))
+    return std::move(e);
 
   std::unique_ptr<MpiHaloExchange> x(new MpiHaloExchange());
   x->comm = comm;
@@ -65,19 +82,23 @@ MpiHaloExchange::create(const GraphPart &part, MPI_Comm comm) {
   for (int q = 0; q < size; ++q) {
     x->sendDispls[q] = total;
     total += x->sendCounts[q];
-    if (total > std::numeric_limits<int>::max())
-      return makeError("part " + llvm::Twine(part.part) +
-                       " would send more rows than one MPI exchange can count");
+    if (total > std::numeric_limits<int>::max() && !fault)
+      fault = ("part " + llvm::Twine(part.part) +
+               " would send more rows than one MPI exchange can count").str();
   }
+  if (llvm::Error e = agree(fault, comm))
+    return std::move(e);
   x->sendRows.resize(total);
   MPI_Alltoallv(part.ghostRemote.data(), x->recvCounts.data(),
                 x->recvDispls.data(), MPI_INT32_T, x->sendRows.data(),
                 x->sendCounts.data(), x->sendDispls.data(), MPI_INT32_T, comm);
   for (int32_t id : x->sendRows)
-    if (id < 0 || id >= part.owned)
-      return makeError("another part asks part " + llvm::Twine(part.part) +
-                       " for row " + llvm::Twine(id) + ", which it does not own "
-                       "(the parts come from different partitionings)");
+    if ((id < 0 || id >= part.owned) && !fault)
+      fault = ("another part asks part " + llvm::Twine(part.part) +
+               " for row " + llvm::Twine(id) + ", which it does not own "
+               "(the parts come from different partitionings)").str();
+  if (llvm::Error e = agree(fault, comm))
+    return std::move(e);
 
   // The neighbourhood: the parts this one receives from and sends to, with
   // the counts and displacements compacted to them.

@@ -228,6 +228,9 @@ TEST(PartitionAssign, EdgelessAndSmallGraphs) {
     EXPECT_EQ(owner->size(), 5u);
     for (int32_t p : *owner)
       EXPECT_TRUE(p >= 0 && p < 5);
+    // Equal work per vertex: a range gives each part one vertex.
+    if (method == PartitionMethod::Range)
+      EXPECT_EQ(*owner, (std::vector<int32_t>{0, 1, 2, 3, 4}));
   }
   Graph empty = Graph::fromEdges(0, nullptr, nullptr, 0);
   auto owner = assignParts(empty, 1, PartitionMethod::Metis);

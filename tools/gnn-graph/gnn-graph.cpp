@@ -192,16 +192,16 @@ void generateSbm(int64_t n, int64_t e, int64_t k, double intra, uint64_t seed,
     std::swap(order[i], order[bounded(shuffle, uint64_t(i) + 1)]);
   for (int64_t i = 0; i < n; ++i)
     position[order[i]] = i;
-  // P(draw < threshold) = intra; intra = 1 would overflow the threshold.
-  const bool always = intra >= 1.0;
-  const uint64_t threshold = always ? 0 : uint64_t(std::ldexp(intra, 64));
+  // P(draw <= threshold) = intra, to within 2^-64.
+  const uint64_t threshold = intra >= 1.0 ? UINT64_MAX
+                                          : uint64_t(std::ldexp(intra, 64));
   parallelBlocks((e + kBlock - 1) / kBlock, [&](int64_t b) {
     std::mt19937_64 rng = blockRng(seed, 1, b);
     int64_t end = std::min(e, (b + 1) * kBlock);
     for (int64_t j = b * kBlock; j < end; ++j) {
       int64_t u = int64_t(bounded(rng, n));
       int64_t v;
-      if (rng() < threshold || always) {
+      if (rng() <= threshold && intra > 0.0) {
         // The community of u: positions [lo, hi) of the order.
         int64_t c = position[u] * k / n;
         int64_t lo = (c * n + k - 1) / k, hi = ((c + 1) * n + k - 1) / k;
@@ -239,12 +239,6 @@ int runGenerate() {
   std::string out = absl::GetFlag(FLAGS_out);
   if (kind != "rmat" && kind != "uniform" && kind != "sbm")
     return fail("--kind must be rmat, uniform or sbm, found '" + kind + "'");
-  int64_t communities = absl::GetFlag(FLAGS_communities);
-  double intra = absl::GetFlag(FLAGS_intra);
-  if (kind == "sbm" && (communities < 1 || communities > n))
-    return fail("--communities must be in [1, vertices]");
-  if (kind == "sbm" && !(intra >= 0.0 && intra <= 1.0))
-    return fail("--intra must be in [0, 1]");
   if (n < 1 || n >= (int64_t(1) << 31))
     return fail("--vertices must be given, in [1, 2^31)");
   if (e < 0 || e > (int64_t(1) << 40))
@@ -253,6 +247,12 @@ int runGenerate() {
     return fail("--features must be in [0, 2^40 / vertices]");
   if (out.empty())
     return fail("--out=PREFIX must be given");
+  int64_t communities = absl::GetFlag(FLAGS_communities);
+  double intra = absl::GetFlag(FLAGS_intra);
+  if (kind == "sbm" && (communities < 1 || communities > n))
+    return fail("--communities must be in [1, vertices]");
+  if (kind == "sbm" && !(intra >= 0.0 && intra <= 1.0))
+    return fail("--intra must be in [0, 1]");
 
   // One buffer holds edge_index [2, E]: row 0 sources, row 1 targets.
   gnn::AlignedArray<int64_t> edges(size_t(2 * e));

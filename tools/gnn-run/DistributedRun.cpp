@@ -364,6 +364,7 @@ int gnnrun::runDistributed(const Flags &flags) {
                                  weights ? &*weights : nullptr);
     if (compiled) {
       model = std::move(*compiled);
+      model->setThreads(threads); // --compiled sets --threads' value
       object = model->objectCode();
     } else {
       // Printed as gnn-run prints it: compiler diagnostics span lines

@@ -123,7 +123,11 @@ static Flags parseFlags(int argc, char **argv) {
     else if (name == "set") f.sets.push_back(value());
     else if (name == "num-nodes") f.numNodes = parseInteger(name, value());
     else if (name == "threads") f.threads = parseInteger(name, value());
-    else if (name == "runs") f.runs = std::max<int64_t>(1, parseInteger(name, value()));
+    else if (name == "runs") {
+      f.runs = parseInteger(name, value());
+      if (f.runs < 1)
+        fail("--runs expects at least 1");
+    }
     else fail("unknown option '" + arg + "'; see --help");
   }
   if (f.modelPath.empty())
@@ -131,8 +135,9 @@ static Flags parseFlags(int argc, char **argv) {
   if (f.graphPath.empty())
     fail("missing required option --graph");
   // Under mpiexec (hydra sets PMI_SIZE), or on a partition directory.
-  f.distributed = std::getenv("PMI_SIZE") || gnn::isPartitionDirectory(f.graphPath);
-  if (f.featuresPath.empty() && !gnn::isPartitionDirectory(f.graphPath))
+  bool partitioned = gnn::isPartitionDirectory(f.graphPath);
+  f.distributed = std::getenv("PMI_SIZE") || partitioned;
+  if (f.featuresPath.empty() && !partitioned)
     fail("missing required option --features");
   if (f.outputPath.empty() == f.outputDir.empty())
     fail(f.distributed ? "give one of --output and --output-dir"
@@ -150,7 +155,6 @@ static Flags parseFlags(int argc, char **argv) {
 /// features'.
 static llvm::Expected<gnn::CompileOptions>
 compileOptions(const Flags &flags, int64_t inputFeatures,
-               std::optional<int64_t> edgeFeatures,
                const gnn::WeightMap *weights) {
   gnn::CompileOptions options;
   for (const std::string &s : flags.sets) {
@@ -161,7 +165,6 @@ compileOptions(const Flags &flags, int64_t inputFeatures,
     options.overrides.emplace_back(name.str(), value.str());
   }
   options.inputFeatures = inputFeatures;
-  options.edgeFeatures = edgeFeatures;
   options.modelName = flags.modelName;
   // Constructor arguments not --set follow the weights' shapes.
   if (weights) {
@@ -193,7 +196,7 @@ gnnrun::compileModel(gnn::Engine &engine, const Flags &flags,
       (*model)->setThreads(flags.threads);
     return model;
   }
-  auto options = compileOptions(flags, inputFeatures, std::nullopt, weights);
+  auto options = compileOptions(flags, inputFeatures, weights);
   if (!options)
     return options.takeError();
   // The edge feature width is the model's edge_dim where it has one (a

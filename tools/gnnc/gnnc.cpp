@@ -296,16 +296,17 @@ int main(int argc, char **argv) {
   bool emitsObject = emitAction == Emit::Obj || emitAction == Emit::Artifact;
   for (llvm::cl::Option *option : {static_cast<llvm::cl::Option *>(&symbolPrefix),
                                     static_cast<llvm::cl::Option *>(&targetCPU),
-                                    static_cast<llvm::cl::Option *>(&targetFeatures)})
-    if (option->getNumOccurrences() &&
-        !(emitAction == Emit::Obj ||
-          (emitsObject && option != &symbolPrefix))) {
+                                    static_cast<llvm::cl::Option *>(&targetFeatures)}) {
+    bool allowed = option == &symbolPrefix ? emitAction == Emit::Obj
+                                           : emitsObject;
+    if (option->getNumOccurrences() && !allowed) {
       llvm::errs() << "gnnc: error: --" << option->ArgStr << " applies to "
                    << (option == &symbolPrefix ? "--emit=obj only"
                                                : "--emit=obj and artifact only")
                    << "\n";
       return 1;
     }
+  }
   if (emitAction == Emit::AST) {
     std::unique_ptr<ModuleAST> ast = parseFile(inputFilename, diag);
     if (!ast)

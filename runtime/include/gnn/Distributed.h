@@ -34,7 +34,7 @@ class MpiHaloExchange : public HaloExchange {
 public:
   /// Collective over `comm`, whose size must be the part count and whose
   /// rank the part's. Fails if another rank asks for rows its part does
-  /// not own.
+  /// not own; every rank fails together, none is left waiting.
   static llvm::Expected<std::unique_ptr<MpiHaloExchange>>
   create(const GraphPart &part, MPI_Comm comm);
   ~MpiHaloExchange() override;

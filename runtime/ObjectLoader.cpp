@@ -175,6 +175,19 @@ Model::loadObject(llvm::StringRef object, const std::string &name) {
   }();
   (void)targetsReady;
 
+  // The object's own bytes are checked first: no JIT is built for an
+  // object that is damaged, of another format or for another CPU.
+  if (llvm::Error e = checkRelocations(object, name))
+    return std::move(e);
+  auto scheduleText = definedString(object, detail::kScheduleSymbol, name);
+  if (!scheduleText)
+    return scheduleText.takeError();
+  auto schedule = detail::parseSchedule(*scheduleText, name);
+  if (!schedule)
+    return schedule.takeError();
+  if (llvm::Error e = detail::checkTargetOnHost(schedule->target))
+    return makeError(name + ": " + llvm::toString(std::move(e)));
+
   auto host = llvm::orc::JITTargetMachineBuilder::detectHost();
   if (!host)
     return host.takeError();
@@ -186,21 +199,10 @@ Model::loadObject(llvm::StringRef object, const std::string &name) {
                  .create();
   if (!jit)
     return jit.takeError();
-  if (llvm::Error e = checkRelocations(object, name))
-    return std::move(e);
   if (llvm::Error e = (*jit)->addObjectFile(
           llvm::MemoryBuffer::getMemBufferCopy(object, name)))
     return makeError(name + ": cannot load the object file: " +
                      llvm::toString(std::move(e)));
-
-  auto scheduleText = definedString(object, detail::kScheduleSymbol, name);
-  if (!scheduleText)
-    return scheduleText.takeError();
-  auto schedule = detail::parseSchedule(*scheduleText, name);
-  if (!schedule)
-    return schedule.takeError();
-  if (llvm::Error e = detail::checkTargetOnHost(schedule->target))
-    return makeError(name + ": " + llvm::toString(std::move(e)));
 
   for (detail::Step &step : schedule->steps) {
     if (step.kind != detail::Step::Kind::Launch)

@@ -37,9 +37,10 @@ demo: build
 	$(BIN)/gnn-run examples/models/gcn.gnn --graph $(DEMO_DIR)/rmat.edges.npy \
 	  --features $(DEMO_DIR)/rmat.features.npy \
 	  --weights $(DEMO_DIR)/gcn.safetensors --output $(DEMO_DIR)/gcn.out.npy --stats
-	@echo "--- the same on 2 MPI ranks (graph split by range, halo exchange between stages)"
+	@echo "--- the same on 2 MPI ranks (graph split by range, halo exchange between stages;"
+	@echo "    pulled source rows keep every sum in the single process's order)"
 	mpiexec -n 2 $(BIN)/gnn-run examples/models/gcn.gnn --graph $(DEMO_DIR)/rmat.edges.npy \
-	  --features $(DEMO_DIR)/rmat.features.npy \
+	  --features $(DEMO_DIR)/rmat.features.npy --exchange pull \
 	  --weights $(DEMO_DIR)/gcn.safetensors --output $(DEMO_DIR)/gcn.2ranks.npy --stats
 	@cmp -s $(DEMO_DIR)/gcn.out.npy $(DEMO_DIR)/gcn.2ranks.npy \
 	  && echo "demo: 2 ranks and 1 process agree: the outputs are identical, bit for bit" \

@@ -426,26 +426,60 @@ LogicalResult GetEdgeOp::verify() {
 //===----------------------------------------------------------------------===//
 
 LogicalResult LaunchOp::verifySymbolUses(SymbolTableCollection &symbols) {
-  if (!symbols.lookupNearestSymbolFrom(*this, getKernelAttr()))
-    return emitOpError("kernel '") << getKernel() << "' is not defined";
+  for (FlatSymbolRefAttr kernel : {getKernelAttr(), getPartialAttr(),
+                                   getFinishAttr()})
+    if (kernel && !symbols.lookupNearestSymbolFrom(*this, kernel))
+      return emitOpError("kernel '") << kernel.getValue() << "' is not defined";
   return success();
 }
 
-/// Gathered inputs are vertex tensors, named once each, in order.
+/// Gathered inputs and those read at targets are vertex tensors, named once
+/// each, in order; the push form comes whole, from a message launch.
 LogicalResult LaunchOp::verify() {
-  std::optional<ArrayRef<int64_t>> gathers = getGathers();
-  if (!gathers)
+  auto checkPositions = [&](std::optional<ArrayRef<int64_t>> positions,
+                            StringRef what) -> LogicalResult {
+    if (!positions)
+      return success();
+    int64_t previous = -1;
+    for (int64_t i : *positions) {
+      if (i <= previous || i >= int64_t(getInputs().size()))
+        return emitOpError(what) << " must list input positions in increasing "
+                                    "order, got "
+                                 << i;
+      if (!isa<VertexType>(getInputs()[i].getType()))
+        return emitOpError(what) << " input #" << i
+                                 << ", which is not a vertex tensor";
+      previous = i;
+    }
     return success();
-  int64_t previous = -1;
-  for (int64_t i : *gathers) {
-    if (i <= previous || i >= int64_t(getInputs().size()))
-      return emitOpError("gathers must list input positions in increasing "
-                         "order, got ")
-             << i;
-    if (!isa<VertexType>(getInputs()[i].getType()))
-      return emitOpError("gathers input #") << i << ", which is not a vertex tensor";
-    previous = i;
+  };
+  if (failed(checkPositions(getGathers(), "gathers")) ||
+      failed(checkPositions(getTargetReads(), "target_reads")))
+    return failure();
+  bool push = getPartialAttr() || getFinishAttr() || getAggrAttr() ||
+              getAccumulatorAttr() || getLogitsAttr();
+  if (!push) {
+    if (getTargetReadsAttr())
+      return emitOpError("target_reads without a push form");
+    return success();
   }
+  if (!getPartialAttr() || !getFinishAttr() || !getAggrAttr() ||
+      !getAccumulatorAttr() || !getLogitsAttr())
+    return emitOpError("push form needs partial and finish kernels, an "
+                       "aggregation, and accumulator and logits shapes");
+  if (!getEdgeBalanced() || isa<EdgeType>(getResult().getType()))
+    return emitOpError("push form on a launch that is not a message stage");
+  // (The optionals are temporaries: a range-for over *getX() would dangle.)
+  ArrayRef<int64_t> accumulator = getAccumulatorAttr().asArrayRef();
+  ArrayRef<int64_t> logits = getLogitsAttr().asArrayRef();
+  for (int64_t d : accumulator)
+    if (d <= 0)
+      return emitOpError("accumulator dimensions must be positive");
+  if (*getAggr() != Aggregation::SoftmaxAdd && !logits.empty())
+    return emitOpError("logits belong to a softmax_add push form only");
+  for (int64_t d : logits)
+    if (d <= 0)
+      return emitOpError("logits dimensions must be positive");
   return success();
 }
 

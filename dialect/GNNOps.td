@@ -382,14 +382,41 @@ def GNN_LaunchOp : GNN_Op<"launch", [DeclareOpInterfaceMethods<SymbolUserOpInter
     `gathers` lists the inputs (by position) whose rows the kernel reads at
     in-edge sources (`_j`): on a graph part those rows include other parts'
     vertices, which the distributed runtime fetches before the launch.
+
+    A message-passing launch may also name the two kernels of its *push*
+    form (docs/distributed.md): `partial` aggregates the in-edges from a
+    part's own vertices into a state row per target (the `accumulator`
+    floats, for `softmax_add` then the running maximum and sum of the
+    `logits`, and for every aggregation but `add` the message count, an
+    i32 stored in a float's bits), over the owned targets and over the
+    *mirrors* (other parts' targets); `finish` reads a merged state row per
+    owned target (args: graph, inputs, the states, the result), adds the
+    virtual self loop if the graph has one, and finishes like the kernel.
+    `target_reads` lists the inputs the message reads at targets (`_i`):
+    the partial kernel reads them at mirror rows too.
+
+    ```mlir
+    %r = gnn.launch @k(%g, %h) gathers [0]
+           push(@k_partial, @k_finish, aggr = mean, accumulator = [16], logits = [])
+           {edge_balanced} : ...
+    ```
   }];
   let arguments = (ins FlatSymbolRefAttr:$kernel, GNN_GraphType:$graph,
                        Variadic<GNN_Elementwise>:$inputs,
                        OptionalAttr<DenseI64ArrayAttr>:$gathers,
+                       OptionalAttr<FlatSymbolRefAttr>:$partial,
+                       OptionalAttr<FlatSymbolRefAttr>:$finish,
+                       OptionalAttr<GNN_AggregationAttr>:$aggr,
+                       OptionalAttr<DenseI64ArrayAttr>:$accumulator,
+                       OptionalAttr<DenseI64ArrayAttr>:$logits,
+                       OptionalAttr<DenseI64ArrayAttr>:$target_reads,
                        UnitAttr:$edge_balanced);
   let results = (outs GNN_FeatureTensor:$result);
   let assemblyFormat = [{
-    $kernel `(` $graph (`,` $inputs^)? `)` (`gathers` $gathers^)? attr-dict
+    $kernel `(` $graph (`,` $inputs^)? `)` (`gathers` $gathers^)?
+    (`push` `(` $partial^ `,` $finish `,` `aggr` `=` $aggr `,` `accumulator` `=`
+     $accumulator `,` `logits` `=` $logits `)`)?
+    (`target_reads` $target_reads^)? attr-dict
     `:` type($graph) (`,` type($inputs)^)? `->` type($result)
   }];
   let hasVerifier = 1;

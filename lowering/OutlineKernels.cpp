@@ -136,9 +136,10 @@ Value cloneRegionBody(OpBuilder &b, Block &block, IRMapping &map) {
 
 class Outliner {
 public:
-  Outliner(ModuleOp module, int64_t prefetchDistance, int64_t vectorWidth)
+  Outliner(ModuleOp module, int64_t prefetchDistance, int64_t vectorWidth,
+           bool pushKernels)
       : module(module), prefetchDistance(prefetchDistance),
-        vectorWidth(vectorWidth), symbols(module) {}
+        vectorWidth(vectorWidth), pushKernels(pushKernels), symbols(module) {}
 
   LogicalResult run(func::FuncOp func) {
     lastKernel = {}; // this model's kernels follow it, not the previous model's
@@ -194,7 +195,8 @@ private:
   }
 
   /// A new, empty kernel function for `stage`, next to `parent`.
-  func::FuncOp createKernel(func::FuncOp parent, Operation *stage) {
+  func::FuncOp createKernel(func::FuncOp parent, Operation *stage,
+                            StringRef suffix = "") {
     OpBuilder b(module.getBodyRegion());
     b.setInsertionPointAfter(lastKernel ? lastKernel.getOperation()
                                         : parent.getOperation());
@@ -202,7 +204,11 @@ private:
     auto type = b.getFunctionType({b.getI64Type(), b.getI64Type(), ptrType}, {});
     auto kernel = b.create<func::FuncOp>(
         stage->getLoc(),
-        (parent.getSymName() + "_kernel" + Twine(counter++)).str(), type);
+        (parent.getSymName() + "_kernel" + Twine(suffix.empty() ? counter++
+                                                                 : counter - 1) +
+         suffix)
+            .str(),
+        type);
     kernel->setAttr(kKernelAttrName, b.getUnitAttr());
     kernel->setAttr(kVectorWidthAttrName,
                     b.getI64IntegerAttr(vectorWidthOf(stage)));
@@ -232,15 +238,15 @@ private:
 
   /// Replaces `stage` by a gnn.launch of `kernel`.
   void replaceWithLaunch(Operation *stage, func::FuncOp kernel, Value graph,
-                         ValueRange inputs, bool edgeBalanced,
-                         ArrayRef<int64_t> gathers = {}) {
+                         ValueRange inputs, bool edgeBalanced) {
     OpBuilder b(stage);
     auto launch = b.create<LaunchOp>(stage->getLoc(),
                                      stage->getResult(0).getType(),
                                      kernel.getSymName(), graph, inputs,
-                                     /*gathers=*/nullptr, edgeBalanced);
-    if (!gathers.empty())
-      launch.setGathers(gathers);
+                                     /*gathers=*/nullptr, /*partial=*/nullptr,
+                                     /*finish=*/nullptr, /*aggr=*/nullptr,
+                                     /*accumulator=*/nullptr, /*logits=*/nullptr,
+                                     /*target_reads=*/nullptr, edgeBalanced);
     stage->getResult(0).replaceAllUsesWith(launch.getResult());
     stage->erase();
   }
@@ -433,15 +439,27 @@ private:
     }
   }
 
+  /// The kernels a message stage becomes: the whole stage, or the two
+  /// halves of its push form (see gnn.launch).
+  enum class MessagePart { Whole, Partial, Finish };
+
+  /// Whether a message stage has a push form: its message reads no edge
+  /// rows (edge tensors are stored in the order of the part whose targets
+  /// they lead to, so another part's partial kernel cannot read them).
+  static bool hasPushForm(MessagePassingOp stage) {
+    for (Operation &op : stage.getBody().front())
+      if (isa<GetEdgeOp>(op))
+        return false;
+    return true;
+  }
+
   LogicalResult outlineMessagePassing(func::FuncOp func, MessagePassingOp stage) {
     Value graph = findGraph(func, stage.getGraph());
     SelfLoops loops = stage.getGraph().getType().getSelfLoops();
-    bool addLoops = loops == SelfLoops::OnePerVertex;
-    bool skipStoredLoops = loops != SelfLoops::AsGiven;
     Block &body = stage.getBody().front();
     // Edge rows exist for the stored edges only: a virtual self loop reads
     // the row its get_edge names as the loop's, or has none.
-    if (addLoops)
+    if (loops == SelfLoops::OnePerVertex)
       for (Operation &op : body)
         if (auto get = dyn_cast<GetEdgeOp>(op); get && !get.getLoop())
           return op.emitOpError(
@@ -452,8 +470,73 @@ private:
       return failure();
 
     func::FuncOp kernel = createKernel(func, stage);
+    emitMessageKernel(kernel, stage, MessagePart::Whole);
+    func::FuncOp partial, finish;
+    if (pushKernels && hasPushForm(stage)) {
+      partial = createKernel(func, stage, "_partial");
+      emitMessageKernel(partial, stage, MessagePart::Partial);
+      finish = createKernel(func, stage, "_finish");
+      emitMessageKernel(finish, stage, MessagePart::Finish);
+    }
+
+    // The inputs read at in-edge sources, for the distributed runtime, and
+    // those read at targets, which a push form reads at mirrors.
+    auto positions = [&](Side side) {
+      SmallVector<int64_t> out;
+      for (Operation &op : body)
+        if (auto get = dyn_cast<GetVertexOp>(op); get && get.getSide() == side)
+          out.push_back(cast<BlockArgument>(get.getTensor()).getArgNumber());
+      llvm::sort(out);
+      out.erase(std::unique(out.begin(), out.end()), out.end());
+      return out;
+    };
+    SmallVector<int64_t> gathers = positions(Side::Source);
+    OpBuilder b(stage);
+    auto launch = b.create<LaunchOp>(stage.getLoc(), stage.getResult().getType(),
+                                     kernel.getSymName(), graph,
+                                     stage.getInputs(), /*gathers=*/nullptr,
+                                     /*partial=*/nullptr, /*finish=*/nullptr,
+                                     /*aggr=*/nullptr, /*accumulator=*/nullptr,
+                                     /*logits=*/nullptr, /*target_reads=*/nullptr,
+                                     /*edgeBalanced=*/true);
+    if (!gathers.empty())
+      launch.setGathers(gathers);
+    if (partial) {
+      Aggregation aggr = stage.getAggr();
+      auto yield = cast<YieldOp>(body.getTerminator());
+      launch.setPartialAttr(FlatSymbolRefAttr::get(partial.getSymNameAttr()));
+      launch.setFinishAttr(FlatSymbolRefAttr::get(finish.getSymNameAttr()));
+      launch.setAggr(aggr);
+      launch.setAccumulator(stage.getAggregateRowType().getShape());
+      launch.setLogits(aggr == Aggregation::SoftmaxAdd
+                           ? rowShape(yield.getValues()[1].getType())
+                           : ArrayRef<int64_t>());
+      if (SmallVector<int64_t> reads = positions(Side::Target); !reads.empty())
+        launch.setTargetReads(reads);
+    }
+    stage.getResult().replaceAllUsesWith(launch.getResult());
+    stage.erase();
+    return success();
+  }
+
+  /// The body of `kernel`, one of the kernels of message stage `stage`:
+  /// - Whole: per target, its in-edges folded into a state carried in
+  ///   registers, the virtual self loop, the finish (mean's division,
+  ///   softmax's normalisation, zero for no messages), the update region;
+  /// - Partial: the in-edges only, the state stored as a row of the state
+  ///   tensor (the launch's result) instead of finished;
+  /// - Finish: the state row loaded (the argument before the result), then
+  ///   as Whole from the virtual self loop on.
+  void emitMessageKernel(func::FuncOp kernel, MessagePassingOp stage,
+                         MessagePart part) {
+    SelfLoops loops = stage.getGraph().getType().getSelfLoops();
+    bool addLoops = loops == SelfLoops::OnePerVertex;
+    bool skipStoredLoops = loops != SelfLoops::AsGiven;
+    Block &body = stage.getBody().front();
     OpBuilder b(module.getContext());
-    KernelBuilder kb(b, stage.getLoc(), kernel, 3 + stage.getInputs().size());
+    KernelBuilder kb(b, stage.getLoc(), kernel,
+                     3 + stage.getInputs().size() +
+                         (part == MessagePart::Finish ? 1 : 0));
     Aggregation aggr = stage.getAggr();
     bool softmax = aggr == Aggregation::SoftmaxAdd;
     // Kernels compute on flat rows (lowering/Rows.h); the region's values
@@ -470,6 +553,12 @@ private:
       logitShape = logits.getShape();
       flatLogits = VectorType::get({logits.getNumElements()}, b.getF32Type());
     }
+    // A state row (Partial, Finish): the accumulator, for softmax_add the
+    // maxima and sums, then (but for add) the message count's i32 bits.
+    int64_t accFloats = flatRow.getNumElements();
+    int64_t logitFloats = softmax ? flatLogits.getNumElements() : 0;
+    bool stateHasCount = aggr != Aggregation::Add;
+    int64_t stateFloats = accFloats + 2 * logitFloats + (stateHasCount ? 1 : 0);
 
     IRMapping uniforms;
     SmallVector<Value> uniformValues(stage.getInputs().size());
@@ -481,7 +570,7 @@ private:
 
     // The last in-edge of the range: how far ahead prefetches may look.
     Value lastEdge;
-    if (prefetchDistance > 0) {
+    if (prefetchDistance > 0 && part != MessagePart::Finish) {
       Value edges = kb.loadScalar(kb.offsets(), b.getI64Type(), kb.hi);
       lastEdge = b.create<arith::SubIOp>(kb.loc, edges, kb.i64(1));
     }
@@ -489,9 +578,12 @@ private:
     auto vertexLoop = b.create<scf::ForOp>(kb.loc, kb.lo, kb.hi, kb.i64(1));
     b.setInsertionPointToStart(vertexLoop.getBody());
     Value v = vertexLoop.getInductionVar();
-    Value start = kb.loadScalar(kb.offsets(), b.getI64Type(), v);
-    Value next = b.create<arith::AddIOp>(kb.loc, v, kb.i64(1));
-    Value end = kb.loadScalar(kb.offsets(), b.getI64Type(), next);
+    Value start, end; // v's in-edges
+    if (part != MessagePart::Finish) {
+      start = kb.loadScalar(kb.offsets(), b.getI64Type(), v);
+      Value next = b.create<arith::AddIOp>(kb.loc, v, kb.i64(1));
+      end = kb.loadScalar(kb.offsets(), b.getI64Type(), next);
+    }
 
     // Target rows are the same for every in-edge: load them once.
     IRMapping targetRows = uniforms;
@@ -536,16 +628,6 @@ private:
       return rows;
     };
 
-    // The loop state: the accumulator(s), then the number of messages.
-    SmallVector<Value> init;
-    if (softmax) {
-      init.push_back(splat(kb, flatLogits, -std::numeric_limits<float>::infinity()));
-      init.push_back(splat(kb, flatLogits, 0.0f));
-      init.push_back(splat(kb, flatRow, 0.0f));
-    } else {
-      init.push_back(initialAccumulator(kb, aggr, flatRow));
-    }
-    init.push_back(kb.i64(0));
     // Emits the accumulation of u's message into `state` at b's insertion
     // point and returns the new state.
     auto step = [&](ValueRange state, Value u, Value e) -> SmallVector<Value> {
@@ -562,36 +644,92 @@ private:
       return updated;
     };
 
-    auto edgeLoop = b.create<scf::ForOp>(kb.loc, start, end, kb.i64(1), init);
-    {
-      OpBuilder::InsertionGuard guard(b);
-      b.setInsertionPointToStart(edgeLoop.getBody());
-      Value e = edgeLoop.getInductionVar();
-      ValueRange state = edgeLoop.getRegionIterArgs();
-      Value u32 = kb.loadScalar(kb.sources(), b.getI32Type(), e);
-      Value u = b.create<arith::ExtUIOp>(kb.loc, b.getI64Type(), u32);
-      if (prefetchDistance > 0)
-        prefetchSourceRows(kb, body, e, lastEdge);
-      if (skipStoredLoops) {
-        // The stored self loops are dropped (and replaced by the virtual
-        // one below, when the graph adds one).
-        Value isLoop = b.create<arith::CmpIOp>(kb.loc, arith::CmpIPredicate::eq, u, v);
-        auto branch = b.create<scf::IfOp>(
-            kb.loc, isLoop,
-            [&](OpBuilder &bb, Location l) {
-              bb.create<scf::YieldOp>(l, state);
-            },
-            [&](OpBuilder &bb, Location l) {
-              OpBuilder::InsertionGuard inner(b);
-              b.setInsertionPoint(bb.getInsertionBlock(), bb.getInsertionPoint());
-              bb.create<scf::YieldOp>(l, step(state, u, e));
-            });
-        b.create<scf::YieldOp>(kb.loc, branch.getResults());
-      } else {
-        b.create<scf::YieldOp>(kb.loc, step(state, u, e));
+    // The state: the accumulator(s), then the number of messages.
+    SmallVector<Value> state;
+    Value stateBase = part == MessagePart::Finish
+                          ? kb.pointers[kb.pointers.size() - 2]
+                          : kb.result();
+    // Element `offset` of v's state row.
+    auto stateAddress = [&](Value base, int64_t offset) {
+      Value first = b.create<arith::MulIOp>(kb.loc, v, kb.i64(stateFloats));
+      first = b.create<arith::AddIOp>(kb.loc, first, kb.i64(offset));
+      return kb.address(base, b.getF32Type(), first);
+    };
+    if (part == MessagePart::Finish) {
+      auto load = [&](VectorType type, int64_t offset) -> Value {
+        return b.create<LLVM::LoadOp>(kb.loc, type, stateAddress(stateBase, offset),
+                                      /*align=*/4);
+      };
+      if (softmax) {
+        state.push_back(load(flatLogits, accFloats));
+        state.push_back(load(flatLogits, accFloats + logitFloats));
       }
+      state.push_back(load(flatRow, 0));
+      if (stateHasCount) {
+        Value bits = b.create<LLVM::LoadOp>(
+            kb.loc, b.getI32Type(), stateAddress(stateBase, stateFloats - 1));
+        state.push_back(b.create<arith::ExtSIOp>(kb.loc, b.getI64Type(), bits));
+      } else {
+        state.push_back(kb.i64(0)); // unused: add needs no count
+      }
+    } else {
+      SmallVector<Value> init;
+      if (softmax) {
+        init.push_back(splat(kb, flatLogits, -std::numeric_limits<float>::infinity()));
+        init.push_back(splat(kb, flatLogits, 0.0f));
+        init.push_back(splat(kb, flatRow, 0.0f));
+      } else {
+        init.push_back(initialAccumulator(kb, aggr, flatRow));
+      }
+      init.push_back(kb.i64(0));
+      auto edgeLoop = b.create<scf::ForOp>(kb.loc, start, end, kb.i64(1), init);
+      {
+        OpBuilder::InsertionGuard guard(b);
+        b.setInsertionPointToStart(edgeLoop.getBody());
+        Value e = edgeLoop.getInductionVar();
+        ValueRange loopState = edgeLoop.getRegionIterArgs();
+        Value u32 = kb.loadScalar(kb.sources(), b.getI32Type(), e);
+        Value u = b.create<arith::ExtUIOp>(kb.loc, b.getI64Type(), u32);
+        if (prefetchDistance > 0)
+          prefetchSourceRows(kb, body, e, lastEdge);
+        if (skipStoredLoops) {
+          // The stored self loops are dropped (and replaced by the virtual
+          // one below, when the graph adds one).
+          Value isLoop = b.create<arith::CmpIOp>(kb.loc, arith::CmpIPredicate::eq, u, v);
+          auto branch = b.create<scf::IfOp>(
+              kb.loc, isLoop,
+              [&](OpBuilder &bb, Location l) {
+                bb.create<scf::YieldOp>(l, loopState);
+              },
+              [&](OpBuilder &bb, Location l) {
+                OpBuilder::InsertionGuard inner(b);
+                b.setInsertionPoint(bb.getInsertionBlock(), bb.getInsertionPoint());
+                bb.create<scf::YieldOp>(l, step(loopState, u, e));
+              });
+          b.create<scf::YieldOp>(kb.loc, branch.getResults());
+        } else {
+          b.create<scf::YieldOp>(kb.loc, step(loopState, u, e));
+        }
+      }
+      state.assign(edgeLoop.getResults().begin(), edgeLoop.getResults().end());
     }
-    SmallVector<Value> state(edgeLoop.getResults());
+
+    if (part == MessagePart::Partial) {
+      auto store = [&](Value value, int64_t offset) {
+        b.create<LLVM::StoreOp>(kb.loc, value, stateAddress(stateBase, offset),
+                                /*align=*/4);
+      };
+      store(softmax ? state[2] : state[0], 0);
+      if (softmax) {
+        store(state[0], accFloats);
+        store(state[1], accFloats + logitFloats);
+      }
+      if (stateHasCount)
+        store(b.create<arith::TruncIOp>(kb.loc, b.getI32Type(), state.back()),
+              stateFloats - 1);
+      return;
+    }
+
     if (addLoops)
       state = step(state, v, Value()); // edge rows from `loop` (checked above)
     Value acc = softmax ? state[2] : state[0];
@@ -618,16 +756,6 @@ private:
     if (stage.hasUpdate())
       acc = emitUpdate(kb, stage, uniformValues, acc, v);
     kb.storeRow(kb.result(), acc, v);
-
-    // The inputs read at in-edge sources, for the distributed runtime.
-    SmallVector<int64_t> gathers;
-    for (Operation &op : body)
-      if (auto get = dyn_cast<GetVertexOp>(op); get && get.getSide() == Side::Source)
-        gathers.push_back(cast<BlockArgument>(get.getTensor()).getArgNumber());
-    llvm::sort(gathers);
-    gathers.erase(std::unique(gathers.begin(), gathers.end()), gathers.end());
-    replaceWithLaunch(stage, kernel, graph, stage.getInputs(), true, gathers);
-    return success();
   }
 
   /// The update region applied to the aggregated row `aggregate` (flat) of
@@ -700,6 +828,7 @@ private:
   ModuleOp module;
   int64_t prefetchDistance; // in edges; 0: none
   int64_t vectorWidth;      // in bits; 0: vectorWidthOf's rule
+  bool pushKernels;         // message stages get their push form's kernels
   SymbolTable symbols;
   unsigned counter = 0;
   func::FuncOp lastKernel; // kernels follow their model in launch order
@@ -717,7 +846,7 @@ struct OutlineKernelsPass
           << int64_t(vectorWidth);
       return signalPassFailure();
     }
-    Outliner outliner(module, prefetchDistance, vectorWidth);
+    Outliner outliner(module, prefetchDistance, vectorWidth, pushKernels);
     SmallVector<func::FuncOp> models;
     for (auto func : module.getOps<func::FuncOp>())
       if (!func->hasAttr(kKernelAttrName) && !func.isExternal())

@@ -120,6 +120,10 @@ def GNNOutlineKernels : Pass<"gnn-outline-kernels", "::mlir::ModuleOp"> {
     Option<"vectorWidth", "vector-width", "int64_t", /*default=*/"0",
            "Vector register width in bits for every kernel, 256 or 512 "
            "(0: each kernel's own, by the rule in OutlineKernels.cpp)">,
+    Option<"pushKernels", "push-kernels", "bool", /*default=*/"false",
+           "Also compile each message stage whose message reads no edge rows "
+           "into the partial and finish kernels of its push form, for "
+           "distributed runs (see gnn.launch)">,
   ];
   let dependentDialects = ["::mlir::LLVM::LLVMDialect", "::mlir::scf::SCFDialect",
                            "::mlir::func::FuncDialect", "::mlir::vector::VectorDialect",

@@ -38,7 +38,11 @@ void gnn::buildStagePipeline(OpPassManager &pm) {
 
 void gnn::buildKernelPipeline(OpPassManager &pm) {
   buildStagePipeline(pm);
-  pm.addPass(createGNNOutlineKernels());
+  // Every model gets the push form's kernels of its message stages, so
+  // that one object serves one process and any number of MPI ranks.
+  GNNOutlineKernelsOptions outline;
+  outline.pushKernels = true;
+  pm.addPass(createGNNOutlineKernels(outline));
   pm.addPass(createGNNLowerElementwise());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());

@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 #include "lowering/ScheduleFromIR.h"
 #include "lowering/Passes.h"
+#include "lowering/Rows.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/Support/raw_ostream.h"
@@ -41,6 +42,50 @@ static rt::DenseActivation toRuntime(Activation act) {
     return rt::DenseActivation::Exp;
   }
   return rt::DenseActivation::None;
+}
+
+/// The push form a verified launch names (see gnn.launch).
+static rt::PushForm pushFormOf(LaunchOp launch, const std::vector<int> &inputs) {
+  rt::PushForm push;
+  switch (*launch.getAggr()) {
+  case Aggregation::Add:
+    push.aggregation = rt::PushForm::Aggregation::Add;
+    break;
+  case Aggregation::Mean:
+    push.aggregation = rt::PushForm::Aggregation::Mean;
+    break;
+  case Aggregation::Max:
+    push.aggregation = rt::PushForm::Aggregation::Max;
+    break;
+  case Aggregation::Min:
+    push.aggregation = rt::PushForm::Aggregation::Min;
+    break;
+  case Aggregation::SoftmaxAdd:
+    push.aggregation = rt::PushForm::Aggregation::Softmax;
+    break;
+  }
+  push.partialKernel = launch.getPartial()->str();
+  push.finishKernel = launch.getFinish()->str();
+  ArrayRef<int64_t> acc = launch.getAccumulatorAttr().asArrayRef();
+  ArrayRef<int64_t> logits = launch.getLogitsAttr().asArrayRef();
+  push.accFloats = 1;
+  for (int64_t d : acc)
+    push.accFloats *= d;
+  if (push.aggregation == rt::PushForm::Aggregation::Softmax) {
+    push.logitFloats = 1;
+    for (int64_t d : logits)
+      push.logitFloats *= d;
+    // The kernels weigh element i as broadcastFlat broadcasts the logits.
+    for (int64_t i = 0; i < push.accFloats; ++i)
+      push.logitOf.push_back(push.logitFloats == 1 ? 0 : i);
+    if (push.logitFloats != 1 && push.logitFloats != push.accFloats)
+      for (auto [i, from] : llvm::enumerate(broadcastIndices(logits, acc)))
+        push.logitOf[i] = from;
+  }
+  if (DenseI64ArrayAttr reads = launch.getTargetReadsAttr())
+    for (int64_t i : reads.asArrayRef())
+      push.targetReads.push_back(inputs[i]);
+  return push;
 }
 
 llvm::Expected<rt::Schedule> gnn::scheduleFromIR(func::FuncOp func) {
@@ -164,9 +209,11 @@ llvm::Expected<rt::Schedule> gnn::scheduleFromIR(func::FuncOp func) {
       step.label = "kernel @" + step.kernel;
       for (Value v : launch.getInputs())
         step.inputs.push_back(slotOf.lookup(v));
-      if (std::optional<ArrayRef<int64_t>> gathers = launch.getGathers())
-        for (int64_t i : *gathers)
+      if (DenseI64ArrayAttr gathers = launch.getGathersAttr())
+        for (int64_t i : gathers.asArrayRef())
           step.gathers.push_back(step.inputs[i]);
+      if (launch.getPartialAttr())
+        step.push = pushFormOf(launch, step.inputs);
     } else {
       return makeError("unsupported operation in the schedule: " +
                        op.getName().getStringRef() + " at " + labelOf(&op));

@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "Executor.h"
+#include "PartialStates.h"
 
 #include <omp.h>
 #include <sys/mman.h>
@@ -90,20 +91,27 @@ llvm::Expected<Tensor> Executor::run(const Schedule &s,
   if (weights.size() != s.params.size())
     return makeError("weights are not bound");
   // Kernels compute the rows of the n destination vertices; on a graph
-  // part, vertex tensors also hold rows for the ghosts, which only the
-  // exchange writes.
-  // Only tensors a stage gathers at sources have ghost rows.
+  // part, the vertex tensors that stages read at other parts' vertices
+  // also hold a halo of rows after the owned ones, which only the exchange
+  // writes: the ghosts' rows (pull) or the mirrors' (a push form's target
+  // reads).
   int64_t n = graph.numVertices();
   int64_t ghosts = graph.numGhosts();
   if (ghosts > 0 && !options.exchange)
     return makeError("the graph is a part with ghost vertices, but the run "
                      "has no exchange to fill them");
+  HaloExchange *exchange = options.exchange;
+  bool pushing = exchange && exchange->hasPushForm() &&
+                 options.exchangeForm != ExchangeForm::Pull &&
+                 llvm::any_of(s.steps, [](const Step &st) { return bool(st.push); });
+  int64_t mirrors = pushing ? exchange->mirrorRows() : 0;
+  int64_t halo = std::max(ghosts, mirrors);
   const Slot &in = s.slots[s.input];
-  // The features may have ghost rows even when no stage gathers them.
-  bool featuresGathered = gatheredSlots(s)[s.input];
+  // On a part the features have a row per ghost (Model::run), which the
+  // push form's decisions count on; a whole graph's may have them too.
   bool featureRowsFit = features.shape.size() == 2 &&
                         (features.shape[0] == n + ghosts ||
-                         (features.shape[0] == n && !featuresGathered));
+                         (features.shape[0] == n && !exchange));
   if (!featureRowsFit || features.shape[1] != in.rowSize)
     return makeError("features have shape " + formatShape(features.shape) +
                      ", expected [" + llvm::Twine(n + ghosts) + ", " +
@@ -131,10 +139,11 @@ llvm::Expected<Tensor> Executor::run(const Schedule &s,
   omp_set_num_threads(threads);
 
   auto memoryStart = std::chrono::steady_clock::now();
-  if (plan.vertices != n || plan.edges != numEdges || plan.ghosts != ghosts) {
+  if (plan.vertices != n || plan.edges != numEdges || plan.halo != halo ||
+      plan.pushReads != pushing) {
     arena = AlignedArray<float>(); // the old one goes first
     plan.vertices = -1; // no plan without its arena, should allocation throw
-    MemoryPlan next = planMemory(s, n, numEdges, ghosts);
+    MemoryPlan next = planMemory(s, n, numEdges, halo, pushing);
     arena = AlignedArray<float>(next.arenaBytes / sizeof(float));
     prefault(arena.data(), next.arenaBytes);
     plan = std::move(next);
@@ -148,7 +157,7 @@ llvm::Expected<Tensor> Executor::run(const Schedule &s,
     // Exactly the output's elements (the Tensor's size); AlignedArray's
     // allocation is rounded up to 64 bytes like the plan's outputBytes.
     int64_t rows = s.slots[outputSlot].edges ? numEdges
-                   : n + (plan.ghostRows[outputSlot] ? ghosts : 0);
+                   : n + (plan.haloRows[outputSlot] ? halo : 0);
     int64_t elements = rows * s.slots[outputSlot].rowSize;
     assert(int64_t(((elements * sizeof(float) + 63) / 64) * 64) >= plan.outputBytes);
     outputBuffer = AlignedArray<float>(elements);
@@ -187,44 +196,92 @@ llvm::Expected<Tensor> Executor::run(const Schedule &s,
   std::vector<int64_t> edgeRowChunks = splitRows(
       numEdges, std::max<int64_t>(1, std::min<int64_t>(numEdges, threads * 16)));
 
-  // On a graph part: whether each storage slot's ghost rows hold its
-  // owners' current rows.
-  std::vector<bool> ghostsCurrent(s.slots.size(), false);
-  auto exchangeGathered = [&](size_t at) -> llvm::Error {
-    for (int view : s.steps[at].gathers) {
-      int slot = plan.storage[view];
-      if (ghostsCurrent[slot])
-        continue;
-      auto start = std::chrono::steady_clock::now();
-      ExchangeTiming timing;
-      // Named by the step that last wrote the rows (for --stats).
-      int producer = -1;
-      for (size_t k = 0; k < at; ++k)
-        if (plan.storage[s.steps[k].result] == slot)
-          producer = k;
-      timing.tensor = producer >= 0 ? s.steps[producer].label : "features";
-      timing.rowFloats = s.slots[slot].rowSize;
-      if (llvm::Error e = options.exchange->exchange(dataOf(slot),
-                                                     s.slots[slot].rowSize, timing))
-        return e;
-      ghostsCurrent[slot] = true;
-      if (stats) {
-        timing.seconds = std::chrono::duration<double>(
-                             std::chrono::steady_clock::now() - start)
-                             .count();
-        stats->stages.push_back({"exchange " + timing.tensor, timing.seconds});
-        stats->exchanges.push_back(std::move(timing));
-      }
+  // On a graph part: what each storage slot's halo rows hold now.
+  enum class Halo { Stale, Ghosts, Mirrors };
+  std::vector<Halo> haloHolds(s.slots.size(), Halo::Stale);
+  // Fills the halo of `view` with `holds` unless it has them; the exchange
+  // is named by the step that last wrote the rows (for --stats).
+  auto fillHalo = [&](size_t at, int view, Halo holds) -> llvm::Error {
+    int slot = plan.storage[view];
+    if (haloHolds[slot] == holds)
+      return llvm::Error::success();
+    auto start = std::chrono::steady_clock::now();
+    ExchangeTiming timing;
+    int producer = -1;
+    for (size_t k = 0; k < at; ++k)
+      if (plan.storage[s.steps[k].result] == slot)
+        producer = k;
+    timing.tensor = producer >= 0 ? s.steps[producer].label : "features";
+    timing.rowFloats = s.slots[slot].rowSize;
+    llvm::Error e =
+        holds == Halo::Ghosts
+            ? exchange->exchange(dataOf(slot), s.slots[slot].rowSize, timing)
+            : exchange->exchangeToMirrors(dataOf(slot), s.slots[slot].rowSize,
+                                          timing);
+    if (e)
+      return e;
+    haloHolds[slot] = holds;
+    if (stats) {
+      timing.seconds = std::chrono::duration<double>(
+                           std::chrono::steady_clock::now() - start)
+                           .count();
+      stats->stages.push_back({"exchange " + timing.tensor, timing.seconds});
+      stats->exchanges.push_back(std::move(timing));
     }
     return llvm::Error::success();
+  };
+  // Whether message step `at` runs in its push form: forced, or when it
+  // moves fewer bytes than pulling (rows already current cost nothing).
+  // Every part decides alike: the counts are totals over all parts.
+  auto choosePush = [&](size_t at) {
+    const Step &step = s.steps[at];
+    if (!pushing || !step.push)
+      return false;
+    // The features have a row per ghost: room for the mirrors' rows only
+    // if no part has more (decided alike on every part).
+    for (int t : step.push->targetReads)
+      if (s.slots[plan.storage[t]].kind == SlotKind::Features &&
+          !exchange->mirrorsFitGhostRows())
+        return false;
+    if (options.exchangeForm == ExchangeForm::Push)
+      return true;
+    int64_t pullFloats = 0, pushFloats = step.push->stateFloats();
+    for (int g : step.gathers)
+      if (haloHolds[plan.storage[g]] != Halo::Ghosts)
+        pullFloats += s.slots[g].rowSize;
+    for (int t : step.push->targetReads)
+      if (haloHolds[plan.storage[t]] != Halo::Mirrors)
+        pushFloats += s.slots[t].rowSize;
+    return pushFloats * exchange->totalMirrorRows() <
+           pullFloats * exchange->totalGhostRows();
+  };
+  // Runs `fn` over chunks [bounds[c], bounds[c+1]) on the threads.
+  auto launch = [&](KernelFn fn, std::vector<void *> &args,
+                    const std::vector<int64_t> &bounds) {
+    void **argv = args.data();
+    int64_t numChunks = bounds.size() - 1;
+#pragma omp parallel for schedule(dynamic, 1)
+    for (int64_t c = 0; c < numChunks; ++c)
+      if (bounds[c] < bounds[c + 1])
+        fn(bounds[c], bounds[c + 1], argv);
+  };
+  auto secondsSince = [](std::chrono::steady_clock::time_point t) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t)
+        .count();
   };
 
   for (size_t i = 0; i < s.steps.size(); ++i) {
     const Step &step = s.steps[i];
-    if (options.exchange && !step.gathers.empty())
-      if (llvm::Error e = exchangeGathered(i))
-        return std::move(e);
-    ghostsCurrent[plan.storage[step.result]] = false;
+    bool push = exchange && choosePush(i);
+    if (exchange && !push)
+      for (int view : step.gathers)
+        if (llvm::Error e = fillHalo(i, view, Halo::Ghosts))
+          return std::move(e);
+    if (push)
+      for (int view : step.push->targetReads)
+        if (llvm::Error e = fillHalo(i, view, Halo::Mirrors))
+          return std::move(e);
+    haloHolds[plan.storage[step.result]] = Halo::Stale;
     auto stepStart = std::chrono::steady_clock::now();
     const Slot &result = s.slots[step.result];
     float *out = dataOf(step.result);
@@ -242,6 +299,60 @@ llvm::Expected<Tensor> Executor::run(const Schedule &s,
                       rowsOf(step.inputs[0]) * (x.rowSize / w.shape[1]),
                       w.shape[1], dataOf(step.inputs[1]), w.shape[0], bias, out,
                       step.epilogue);
+    } else if (push) {
+      // Partial states over the owned targets and the mirrors, merged at
+      // the targets' owners, then finished there.
+      llvm::Expected<const Graph *> pushGraph = exchange->pushGraph();
+      if (!pushGraph)
+        return pushGraph.takeError();
+      const PushForm &form = *step.push;
+      int64_t stateRows = (*pushGraph)->numVertices();
+      size_t stateFloats = stateRows * form.stateFloats();
+      if (states.size() < stateFloats) {
+        states = AlignedArray<float>(stateFloats);
+        prefault(states.data(), stateFloats * sizeof(float));
+      }
+      std::vector<void *> args;
+      args.push_back(const_cast<int64_t *>((*pushGraph)->offsets()));
+      args.push_back(const_cast<int32_t *>((*pushGraph)->sources()));
+      for (int slot : step.inputs)
+        args.push_back(dataOf(slot));
+      args.push_back(states.data());
+      launch(form.partial, args,
+             splitRange(**pushGraph,
+                        std::max<int64_t>(1, std::min<int64_t>(stateRows,
+                                                               threads * 16)),
+                        true));
+      if (stats)
+        stats->stages.push_back(
+            {"kernel @" + form.partialKernel, secondsSince(stepStart)});
+
+      auto exchangeStart = std::chrono::steady_clock::now();
+      ExchangeTiming timing;
+      timing.tensor = step.label;
+      timing.form = "push";
+      if (llvm::Error e = exchange->exchangePartials(
+              states.data(), form.stateFloats(),
+              [&](float *into, const float *from) {
+                mergePartialState(form, into, from);
+              },
+              timing))
+        return std::move(e);
+      if (stats) {
+        timing.seconds = secondsSince(exchangeStart);
+        stats->stages.push_back({"exchange " + timing.tensor, timing.seconds});
+        stats->exchanges.push_back(std::move(timing));
+      }
+
+      stepStart = std::chrono::steady_clock::now();
+      args[0] = const_cast<int64_t *>(graph.offsets());
+      args[1] = const_cast<int32_t *>(graph.sources());
+      args.push_back(out);
+      launch(form.finish, args, vertexChunks);
+      if (stats)
+        stats->stages.push_back(
+            {"kernel @" + form.finishKernel, secondsSince(stepStart)});
+      continue;
     } else {
       std::vector<void *> args;
       args.push_back(const_cast<int64_t *>(graph.offsets()));
@@ -249,23 +360,13 @@ llvm::Expected<Tensor> Executor::run(const Schedule &s,
       for (int slot : step.inputs)
         args.push_back(dataOf(slot));
       args.push_back(out);
-      const std::vector<int64_t> &bounds =
-          result.edges ? edgeRowChunks
-                       : step.edgeBalanced ? edgeChunks : vertexChunks;
-      KernelFn fn = step.fn;
-      void **argv = args.data();
-      int64_t numChunks = bounds.size() - 1;
-#pragma omp parallel for schedule(dynamic, 1)
-      for (int64_t c = 0; c < numChunks; ++c)
-        if (bounds[c] < bounds[c + 1])
-          fn(bounds[c], bounds[c + 1], argv);
+      launch(step.fn, args,
+             result.edges ? edgeRowChunks
+                          : step.edgeBalanced ? edgeChunks : vertexChunks);
     }
 
     if (stats)
-      stats->stages.push_back(
-          {step.label, std::chrono::duration<double>(
-                           std::chrono::steady_clock::now() - stepStart)
-                           .count()});
+      stats->stages.push_back({step.label, secondsSince(stepStart)});
   }
 
   Tensor output;

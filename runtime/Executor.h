@@ -30,6 +30,8 @@ private:
   /// while the size stays the same.
   MemoryPlan plan;
   AlignedArray<float> arena;
+  /// A push form's state rows (the largest one so far).
+  AlignedArray<float> states;
 };
 
 } // namespace gnn::detail

@@ -13,22 +13,30 @@
 
 using namespace gnn::detail;
 
-std::vector<bool> gnn::detail::gatheredSlots(const Schedule &s) {
-  std::vector<bool> gathered(s.slots.size(), false);
-  for (const Step &step : s.steps)
+std::vector<bool> gnn::detail::haloSlots(const Schedule &s, bool pushReads) {
+  std::vector<bool> halo(s.slots.size(), false);
+  auto mark = [&](int slot) {
+    halo[s.slots[slot].kind == SlotKind::View ? s.slots[slot].base : slot] = true;
+  };
+  for (const Step &step : s.steps) {
     for (int slot : step.gathers)
-      gathered[s.slots[slot].kind == SlotKind::View ? s.slots[slot].base : slot] =
-          true;
-  return gathered;
+      mark(slot);
+    if (step.push && pushReads)
+      for (int slot : step.push->targetReads)
+        mark(slot);
+  }
+  return halo;
 }
 
 MemoryPlan gnn::detail::planMemory(const Schedule &s, int64_t vertices,
-                                   int64_t edges, int64_t ghosts) {
+                                   int64_t edges, int64_t halo,
+                                   bool pushReads) {
   MemoryPlan plan;
   plan.vertices = vertices;
   plan.edges = edges;
-  plan.ghosts = ghosts;
-  plan.ghostRows = gatheredSlots(s);
+  plan.halo = halo;
+  plan.pushReads = pushReads;
+  plan.haloRows = haloSlots(s, pushReads);
   size_t numSlots = s.slots.size();
   plan.offsets.assign(numSlots, -1);
   plan.bytes.assign(numSlots, 0);
@@ -55,7 +63,7 @@ MemoryPlan gnn::detail::planMemory(const Schedule &s, int64_t vertices,
     int r = step.result;
     const Slot &slot = s.slots[r];
     int64_t rows =
-        slot.edges ? edges : vertices + (plan.ghostRows[r] ? ghosts : 0);
+        slot.edges ? edges : vertices + (plan.haloRows[r] ? halo : 0);
     plan.bytes[r] = roundUp(rows * slot.rowSize * int64_t(sizeof(float)));
     int root = r;
     if (step.accumulate >= 0) {

@@ -19,11 +19,14 @@ namespace gnn::detail {
 struct MemoryPlan {
   static constexpr int64_t kAlignment = 64; // of every offset and size
 
-  int64_t vertices = -1, edges = -1, ghosts = 0;
-  /// Per slot: whether a step gathers its rows at in-edge sources (through
-  /// any view), so that on a graph part it has a row per ghost after the
-  /// owned rows; other vertex tensors have the owned rows only.
-  std::vector<bool> ghostRows;
+  int64_t vertices = -1, edges = -1, halo = 0;
+  bool pushReads = false;
+  /// Per slot: whether a step reads its rows at other parts' vertices
+  /// (through any view): gathers them at in-edge sources, or reads them at
+  /// the targets of a push form (its mirrors). On a graph part such a
+  /// tensor has `halo` rows after the owned ones, for ghosts or mirrors;
+  /// other vertex tensors have the owned rows only.
+  std::vector<bool> haloRows;
   /// Per slot: byte offset into the returned buffer when below
   /// outputBytes, else outputBytes + the offset into the arena; -1 for a
   /// slot that is not a Buffer.
@@ -47,12 +50,16 @@ struct MemoryPlan {
 /// Plans the arena by greedy best fit, largest buffers first (TFLite's
 /// arena planner): each buffer takes the tightest gap between buffers
 /// already placed whose live ranges overlap its own.
-/// `ghosts` is the part's ghost count (0 for a whole graph).
+/// `halo` is the part's halo: the larger of its ghost and mirror counts
+/// (0 for a whole graph).
+/// `pushReads`: whether push forms may run (their target reads get halos).
 MemoryPlan planMemory(const Schedule &s, int64_t vertices, int64_t edges,
-                      int64_t ghosts = 0);
+                      int64_t halo = 0, bool pushReads = false);
 
-/// Per slot: whether a step gathers it (or a view of it) at sources.
-std::vector<bool> gatheredSlots(const Schedule &s);
+/// Per slot: whether a step reads it (or a view of it) at other parts'
+/// vertices: gathers it at sources, or, if `pushReads`, reads it at the
+/// targets of a push form.
+std::vector<bool> haloSlots(const Schedule &s, bool pushReads);
 
 } // namespace gnn::detail
 

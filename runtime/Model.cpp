@@ -92,9 +92,29 @@ llvm::Expected<Tensor> Model::run(const Graph &graph, const Tensor &features,
 
 llvm::Expected<Tensor> Model::run(const Graph &graph, Tensor &features,
                                   const Tensor *edgeFeaturesCsr,
-                                  HaloExchange &exchange, RunStats *stats) {
+                                  HaloExchange &exchange, RunStats *stats,
+                                  ExchangeForm form) {
   RunOptions options;
   options.threads = impl->threads;
   options.exchange = &exchange;
+  options.exchangeForm = form;
   return execute(graph, features, edgeFeaturesCsr, options, stats);
+}
+
+// An exchange without a push form: the executor never calls these.
+llvm::Expected<const Graph *> HaloExchange::pushGraph() {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                 "this exchange has no push form");
+}
+
+llvm::Error HaloExchange::exchangeToMirrors(float *, int64_t, ExchangeTiming &) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                 "this exchange has no push form");
+}
+
+llvm::Error HaloExchange::exchangePartials(
+    float *, int64_t, llvm::function_ref<void(float *, const float *)>,
+    ExchangeTiming &) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                 "this exchange has no push form");
 }

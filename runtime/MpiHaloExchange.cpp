@@ -30,6 +30,8 @@ MpiHaloExchange::~MpiHaloExchange() {
   MPI_Finalized(&finalized);
   if (neighbours != MPI_COMM_NULL && !finalized)
     MPI_Comm_free(&neighbours);
+  if (reversed != MPI_COMM_NULL && !finalized)
+    MPI_Comm_free(&reversed);
 }
 
 /// Whether every rank of `comm` is fine so far: a rank that meets a fault
@@ -63,6 +65,7 @@ MpiHaloExchange::create(const GraphPart &part, MPI_Comm comm) {
     return std::move(e);
 
   std::unique_ptr<MpiHaloExchange> x(new MpiHaloExchange());
+  x->part = &part;
   x->comm = comm;
   x->owned = part.owned;
   x->ghosts = part.ghosts;
@@ -124,7 +127,274 @@ MpiHaloExchange::create(const GraphPart &part, MPI_Comm comm) {
   x->recvDispls = std::move(recvDispls);
   x->sendCounts = std::move(sendCounts);
   x->sendDispls = std::move(sendDispls);
+  x->sourceRanks = std::move(sources);
+  x->destinationRanks = std::move(destinations);
+
+  // What each form would move: the mirrors of this part's targets per
+  // part owning their sources, which those parts learn too.
+  x->mirrorsFrom.assign(size, 0);
+  {
+    const int64_t *off = part.graph.offsets();
+    const int32_t *src = part.graph.sources();
+    std::vector<int64_t> lastTarget(size, -1);
+    for (int64_t t = 0; t < part.owned; ++t)
+      for (int64_t e = off[t]; e < off[t + 1]; ++e)
+        if (src[e] >= part.owned) {
+          int q = part.ghostOwner[src[e] - part.owned];
+          if (lastTarget[q] != t) {
+            lastTarget[q] = t;
+            ++x->mirrorsFrom[q];
+          }
+        }
+  }
+  x->mirrorsFor.assign(size, 0);
+  MPI_Alltoall(x->mirrorsFrom.data(), 1, MPI_INT64_T, x->mirrorsFor.data(), 1,
+               MPI_INT64_T, comm);
+  for (int q = 0; q < size; ++q) {
+    x->mirrors += x->mirrorsFor[q];
+    x->mirrorsReceived += x->mirrorsFrom[q];
+  }
+  int64_t totals[3] = {x->ghosts, x->mirrorsReceived,
+                       x->mirrors > x->ghosts ? 1 : 0};
+  MPI_Allreduce(MPI_IN_PLACE, totals, 3, MPI_INT64_T, MPI_SUM, comm);
+  x->allGhosts = totals[0];
+  x->allMirrors = totals[1];
+  x->mirrorsFit = totals[2] == 0;
   return std::move(x);
+}
+
+/// Prefix sums of `counts` (displacements), or nullopt past what one MPI
+/// call can count.
+static std::optional<std::vector<int>> displacements(const std::vector<int> &counts) {
+  std::vector<int> displs(counts.size(), 0);
+  int64_t total = 0;
+  for (size_t k = 0; k < counts.size(); ++k) {
+    displs[k] = total;
+    total += counts[k];
+    if (total > std::numeric_limits<int>::max())
+      return std::nullopt;
+  }
+  return displs;
+}
+
+llvm::Error MpiHaloExchange::setUpPush() {
+  int size = 0;
+  MPI_Comm_size(comm, &size);
+  const GraphPart &p = *part;
+  const int64_t *off = p.graph.offsets();
+  const int32_t *src = p.graph.sources();
+
+  // The mirrors of this part's targets, per part owning sources: for each
+  // mirror its target and in-edge count, and the sources' ids there, in
+  // the order of the in-edges.
+  std::vector<std::vector<int32_t>> edgeCounts(size), sourceIds(size),
+      targets(size);
+  for (int64_t t = 0; t < owned; ++t)
+    for (int64_t e = off[t]; e < off[t + 1]; ++e) {
+      if (src[e] < owned)
+        continue;
+      int q = p.ghostOwner[src[e] - owned];
+      if (targets[q].empty() || targets[q].back() != t) {
+        targets[q].push_back(t);
+        edgeCounts[q].push_back(0);
+      }
+      ++edgeCounts[q].back();
+      sourceIds[q].push_back(p.ghostRemote[src[e] - owned]);
+    }
+  std::vector<int> mirrorCounts(size), edgesTo(size), edgesFor(size),
+      mirrorsHeld(size);
+  std::optional<std::string> fault;
+  for (int q = 0; q < size; ++q) {
+    mirrorCounts[q] = targets[q].size();
+    edgesTo[q] = sourceIds[q].size();
+    mirrorsHeld[q] = int(std::min<int64_t>(mirrorsFor[q], 0x7fffffff));
+  }
+  MPI_Alltoall(edgesTo.data(), 1, MPI_INT, edgesFor.data(), 1, MPI_INT, comm);
+  std::vector<int32_t> flatCounts, flatSources;
+  for (int q = 0; q < size; ++q) {
+    flatCounts.insert(flatCounts.end(), edgeCounts[q].begin(), edgeCounts[q].end());
+    flatSources.insert(flatSources.end(), sourceIds[q].begin(), sourceIds[q].end());
+    receivedTargets.insert(receivedTargets.end(), targets[q].begin(), targets[q].end());
+  }
+  std::optional<std::vector<int>> countDispls = displacements(mirrorCounts),
+                                  sourceDispls = displacements(edgesTo),
+                                  heldDispls = displacements(mirrorsHeld),
+                                  forDispls = displacements(edgesFor);
+  if (!countDispls || !sourceDispls || !heldDispls || !forDispls ||
+      mirrors + owned > std::numeric_limits<int32_t>::max())
+    fault = ("part " + llvm::Twine(p.part) +
+             " has more mirrors or cut in-edges than one MPI exchange can "
+             "count").str();
+  if (llvm::Error e = agree(fault, comm))
+    return e;
+
+  std::vector<int32_t> heldCounts(mirrors), heldSources;
+  int64_t heldEdges = 0;
+  for (int q = 0; q < size; ++q)
+    heldEdges += edgesFor[q];
+  heldSources.resize(heldEdges);
+  MPI_Alltoallv(flatCounts.data(), mirrorCounts.data(), countDispls->data(),
+                MPI_INT32_T, heldCounts.data(), mirrorsHeld.data(),
+                heldDispls->data(), MPI_INT32_T, comm);
+  MPI_Alltoallv(flatSources.data(), edgesTo.data(), sourceDispls->data(),
+                MPI_INT32_T, heldSources.data(), edgesFor.data(),
+                forDispls->data(), MPI_INT32_T, comm);
+
+  // The CSR over the owned targets (their in-edges from owned sources, in
+  // the part's order) and the mirrors (their edges as the owner sent them).
+  int64_t localCount = 0;
+  for (int64_t e = 0; e < off[owned]; ++e)
+    localCount += src[e] < owned;
+  AlignedArray<int64_t> offsets(owned + mirrors + 1), edgeIds(localCount + heldEdges);
+  AlignedArray<int32_t> sources(localCount + heldEdges);
+  int64_t k = 0;
+  offsets[0] = 0;
+  for (int64_t t = 0; t < owned; ++t) {
+    for (int64_t e = off[t]; e < off[t + 1]; ++e)
+      if (src[e] < owned) {
+        sources[k] = src[e];
+        edgeIds[k++] = p.graph.edgeIds()[e];
+      }
+    offsets[t + 1] = k;
+  }
+  int64_t at = 0;
+  for (int64_t m = 0; m < mirrors && !fault; ++m) {
+    if (heldCounts[m] <= 0 || heldCounts[m] > heldEdges - at) {
+      fault = "the mirror lists of the parts disagree (parts of different "
+              "partitionings?)";
+      break;
+    }
+    for (int32_t c = 0; c < heldCounts[m]; ++c, ++at) {
+      int32_t u = heldSources[at];
+      if (u < 0 || u >= owned) {
+        fault = ("another part names row " + llvm::Twine(u) + " of part " +
+                 llvm::Twine(p.part) + ", which it does not own (the parts "
+                 "come from different partitionings)").str();
+        break;
+      }
+      sources[k] = u;
+      edgeIds[k++] = -1; // (the edge's position is its owner's business)
+    }
+    offsets[owned + m + 1] = k;
+  }
+  if (!fault && at != heldEdges)
+    fault = "the mirror lists of the parts disagree (parts of different "
+            "partitionings?)";
+  if (llvm::Error e = agree(fault, comm))
+    return e;
+  llvm::Expected<Graph> g =
+      Graph::fromCsr(owned + mirrors, 0, std::move(offsets), std::move(sources),
+                     std::move(edgeIds), "the push form's edges");
+  if (!g)
+    fault = llvm::toString(g.takeError());
+  if (llvm::Error e = agree(fault, comm))
+    return e;
+  localEdges = std::move(*g);
+
+  // Each owned target's received rows, in the order of the senders.
+  mergeOffsets.assign(owned + 1, 0);
+  for (int32_t t : receivedTargets)
+    ++mergeOffsets[t + 1];
+  for (int64_t t = 0; t < owned; ++t)
+    mergeOffsets[t + 1] += mergeOffsets[t];
+  mergeRows.resize(receivedTargets.size());
+  std::vector<int64_t> next(mergeOffsets.begin(), mergeOffsets.end() - 1);
+  for (size_t r = 0; r < receivedTargets.size(); ++r)
+    mergeRows[next[receivedTargets[r]]++] = r;
+
+  // Per neighbour: states go where pulled rows come from, and back.
+  for (int q : destinationRanks)
+    pushSendCounts.push_back(mirrorsHeld[q]);
+  for (int q : sourceRanks)
+    pushRecvCounts.push_back(mirrorCounts[q]);
+  pushSendDispls = *displacements(pushSendCounts);
+  pushRecvDispls = *displacements(pushRecvCounts);
+  MPI_Dist_graph_create_adjacent(
+      comm, int(destinationRanks.size()), destinationRanks.data(),
+      MPI_UNWEIGHTED, int(sourceRanks.size()), sourceRanks.data(),
+      MPI_UNWEIGHTED, MPI_INFO_NULL, /*reorder=*/0, &reversed);
+  pushReady = true;
+  return llvm::Error::success();
+}
+
+llvm::Expected<const Graph *> MpiHaloExchange::pushGraph() {
+  if (!pushReady)
+    if (llvm::Error e = setUpPush())
+      return std::move(e);
+  return &localEdges;
+}
+
+/// One row of `rowFloats` floats as an MPI datatype, freed with the scope.
+namespace {
+struct RowType {
+  explicit RowType(int64_t rowFloats) {
+    MPI_Type_contiguous(int(rowFloats), MPI_FLOAT, &type);
+    MPI_Type_commit(&type);
+  }
+  ~RowType() { MPI_Type_free(&type); }
+  MPI_Datatype type;
+};
+} // namespace
+
+llvm::Error MpiHaloExchange::exchangePartials(
+    float *states, int64_t rowFloats,
+    llvm::function_ref<void(float *into, const float *from)> merge,
+    ExchangeTiming &timing) {
+  if (llvm::Expected<const Graph *> g = pushGraph(); !g)
+    return g.takeError();
+  // The mirrors' rows follow the owned ones, grouped by the targets'
+  // owners in rank order: each block goes out as it lies.
+  receiveBuffer.resize(receivedTargets.size() * rowFloats);
+  RowType row(rowFloats);
+  int rc = MPI_Neighbor_alltoallv(
+      states + owned * rowFloats, pushSendCounts.data(), pushSendDispls.data(),
+      row.type, receiveBuffer.data(), pushRecvCounts.data(),
+      pushRecvDispls.data(), row.type, neighbours);
+  if (rc != MPI_SUCCESS)
+    return makeError("MPI_Neighbor_alltoallv failed in the push exchange");
+  const float *received = receiveBuffer.data();
+#pragma omp parallel for schedule(dynamic, 256)
+  for (int64_t t = 0; t < owned; ++t)
+    for (int64_t k = mergeOffsets[t]; k < mergeOffsets[t + 1]; ++k)
+      merge(states + t * rowFloats, received + int64_t(mergeRows[k]) * rowFloats);
+
+  size_t rowBytes = rowFloats * sizeof(float);
+  timing.form = "push";
+  timing.rowFloats = rowFloats;
+  timing.rowsSent = mirrors;
+  timing.rowsReceived = receivedTargets.size();
+  timing.bytesSent = mirrors * int64_t(rowBytes);
+  timing.bytesReceived = int64_t(receivedTargets.size()) * int64_t(rowBytes);
+  return llvm::Error::success();
+}
+
+llvm::Error MpiHaloExchange::exchangeToMirrors(float *rows, int64_t rowFloats,
+                                               ExchangeTiming &timing) {
+  if (llvm::Expected<const Graph *> g = pushGraph(); !g)
+    return g.takeError();
+  // The rows of the targets each part aggregates for, in the order it
+  // holds its mirrors: straight into its rows after the owned ones.
+  size_t rowBytes = rowFloats * sizeof(float);
+  int64_t count = receivedTargets.size();
+  sendBuffer.resize(count * rowFloats);
+#pragma omp parallel for schedule(static)
+  for (int64_t i = 0; i < count; ++i)
+    std::memcpy(sendBuffer.data() + i * rowFloats,
+                rows + int64_t(receivedTargets[i]) * rowFloats, rowBytes);
+  RowType row(rowFloats);
+  int rc = MPI_Neighbor_alltoallv(
+      sendBuffer.data(), pushRecvCounts.data(), pushRecvDispls.data(), row.type,
+      rows + owned * rowFloats, pushSendCounts.data(), pushSendDispls.data(),
+      row.type, reversed);
+  if (rc != MPI_SUCCESS)
+    return makeError("MPI_Neighbor_alltoallv failed sending rows to mirrors");
+  timing.form = "to mirrors";
+  timing.rowFloats = rowFloats;
+  timing.rowsSent = count;
+  timing.rowsReceived = mirrors;
+  timing.bytesSent = count * int64_t(rowBytes);
+  timing.bytesReceived = mirrors * int64_t(rowBytes);
+  return llvm::Error::success();
 }
 
 llvm::Error MpiHaloExchange::exchange(float *rows, int64_t rowFloats,

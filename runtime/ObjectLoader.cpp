@@ -204,14 +204,26 @@ Model::loadObject(llvm::StringRef object, const std::string &name) {
     return makeError(name + ": cannot load the object file: " +
                      llvm::toString(std::move(e)));
 
+  auto lookup = [&](const std::string &kernel,
+                    detail::KernelFn &fn) -> llvm::Error {
+    auto address = (*jit)->lookup(kernel);
+    if (!address)
+      return makeError(name + ": kernel @" + kernel + " is missing (" +
+                       llvm::toString(address.takeError()) + ")");
+    fn = address->toPtr<detail::KernelFn>();
+    return llvm::Error::success();
+  };
   for (detail::Step &step : schedule->steps) {
     if (step.kind != detail::Step::Kind::Launch)
       continue;
-    auto address = (*jit)->lookup(step.kernel);
-    if (!address)
-      return makeError(name + ": kernel @" + step.kernel + " is missing (" +
-                       llvm::toString(address.takeError()) + ")");
-    step.fn = address->toPtr<detail::KernelFn>();
+    if (llvm::Error e = lookup(step.kernel, step.fn))
+      return std::move(e);
+    if (step.push)
+      if (llvm::Error e = lookup(step.push->partialKernel, step.push->partial))
+        return std::move(e);
+    if (step.push)
+      if (llvm::Error e = lookup(step.push->finishKernel, step.push->finish))
+        return std::move(e);
   }
 
   auto impl = std::make_unique<Impl>();

@@ -12,6 +12,7 @@
 #include "gnn/Model.h"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -52,6 +53,30 @@ struct DenseEpilogue {
   float alpha = 0;
 };
 
+/// The push form of a message stage (gnn.launch's `push`): its partial
+/// kernel folds a part's in-edges from its own vertices into a state row
+/// per target, owned or mirror; the mirrors' rows go to the targets'
+/// owners, which merge them (PartialStates.h); the finish kernel turns the
+/// merged rows into the stage's result.
+struct PushForm {
+  enum class Aggregation { Add, Mean, Max, Min, Softmax } aggregation;
+  std::string partialKernel, finishKernel;
+  KernelFn partial = nullptr, finish = nullptr;
+  /// A state row: the accumulator, for softmax the running maximum and sum
+  /// per logit, and but for add the message count (an int32's bits).
+  int64_t accFloats = 0, logitFloats = 0;
+  /// Softmax: the logit each accumulator element is weighted by.
+  std::vector<int> logitOf;
+  /// Input slots the message reads at targets: the partial kernel reads
+  /// their mirror rows too.
+  std::vector<int> targetReads;
+
+  bool hasCount() const { return aggregation != Aggregation::Add; }
+  int64_t stateFloats() const {
+    return accFloats + 2 * logitFloats + (hasCount() ? 1 : 0);
+  }
+};
+
 struct Step {
   enum class Kind { Linear, Launch } kind;
   std::vector<int> inputs; // Linear: {input, weight[, bias][, accumulate]}
@@ -64,6 +89,7 @@ struct Step {
   /// Launch: the input slots the kernel reads at in-edge sources; on a
   /// graph part their ghost rows must be current before it runs.
   std::vector<int> gathers;
+  std::optional<PushForm> push; // Launch of a message stage, if it has one
   std::string label; // for --stats
 };
 

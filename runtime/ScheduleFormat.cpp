@@ -32,6 +32,8 @@ static constexpr const char *kFormatName = "gnn-schedule";
 static constexpr const char *kSlotKinds[] = {"graph", "features",
                                              "edge_features", "param",
                                              "buffer", "view"};
+static constexpr const char *kAggregations[] = {"add", "mean", "max", "min",
+                                               "softmax"};
 static constexpr const char *kActivations[] = {
     "none", "relu", "leaky_relu", "elu", "sigmoid", "tanh", "gelu", "exp"};
 
@@ -96,6 +98,19 @@ static void writeStep(json::OStream &j, const Step &step) {
       j.attribute("gathers", list(step.gathers));
     if (step.edgeBalanced)
       j.attribute("edge_balanced", true);
+    if (const std::optional<PushForm> &push = step.push)
+      j.attributeObject("push", [&] {
+        j.attribute("aggregation", kAggregations[int(push->aggregation)]);
+        j.attribute("partial", text(push->partialKernel));
+        j.attribute("finish", text(push->finishKernel));
+        j.attribute("accumulator", push->accFloats);
+        if (push->logitFloats) {
+          j.attribute("logits", push->logitFloats);
+          j.attribute("logit_of", list(push->logitOf));
+        }
+        if (!push->targetReads.empty())
+          j.attribute("target_reads", list(push->targetReads));
+      });
   }
   j.attribute("label", text(step.label));
 }
@@ -445,6 +460,65 @@ static bool checkLinear(Reader &r, const std::string &where, const Schedule &s,
   return true;
 }
 
+/// A launch's push form (the launch's inputs already read). Its sizes
+/// bound what the executor allocates and indexes per target: each is
+/// checked here.
+static bool readPushForm(Reader &r, const json::Value *value,
+                         const std::string &where, const Schedule &s,
+                         Step &step) {
+  const json::Object *o = r.object(value, where);
+  if (!o)
+    return false;
+  PushForm push;
+  std::string aggregation = r.string(*o, "aggregation", where);
+  push.partialKernel = r.string(*o, "partial", where);
+  push.finishKernel = r.string(*o, "finish", where);
+  push.accFloats = r.integer(*o, "accumulator", where);
+  push.logitFloats = r.integer(*o, "logits", where, 0);
+  std::vector<int64_t> logitOf = r.integers(*o, "logit_of", where, true);
+  if (r.failed() ||
+      !readSlotList(r, *o, "target_reads", where, s, push.targetReads, true))
+    return false;
+  auto *kind = llvm::find(kAggregations, aggregation);
+  if (kind == std::end(kAggregations))
+    return r.fail(where, "unknown aggregation '" + aggregation + "'");
+  push.aggregation = PushForm::Aggregation(kind - std::begin(kAggregations));
+  bool softmax = push.aggregation == PushForm::Aggregation::Softmax;
+  if (push.partialKernel.empty() || push.finishKernel.empty())
+    return r.fail(where, "no kernel name");
+  if (push.accFloats <= 0 || push.accFloats > (int64_t(1) << 24))
+    return r.fail(where, "accumulator of " + llvm::Twine(push.accFloats) +
+                             " floats");
+  if (softmax != (push.logitFloats > 0) || push.logitFloats > push.accFloats)
+    return r.fail(where, "logits of " + llvm::Twine(push.logitFloats) +
+                             " floats for a " + aggregation + " of " +
+                             llvm::Twine(push.accFloats));
+  if (int64_t(logitOf.size()) != (softmax ? push.accFloats : 0))
+    return r.fail(where, "logit_of names " + llvm::Twine(logitOf.size()) +
+                             " logits for " + llvm::Twine(push.accFloats) +
+                             " accumulator floats");
+  for (int64_t l : logitOf) {
+    if (l < 0 || l >= push.logitFloats)
+      return r.fail(where + ".logit_of", "logit " + llvm::Twine(l) +
+                                             " does not exist");
+    push.logitOf.push_back(l);
+  }
+  for (int t : push.targetReads) {
+    // The exchange writes their mirror rows.
+    const Slot &data = s.slots[storageOf(s, t)];
+    if (!llvm::is_contained(step.inputs, t) ||
+        (data.kind != SlotKind::Features && data.kind != SlotKind::Buffer) ||
+        data.edges)
+      return r.fail(where, "reads slot " + llvm::Twine(t) +
+                               " at targets, which is not a vertex tensor "
+                               "among its inputs");
+  }
+  if (!step.edgeBalanced || s.slots[step.result].edges)
+    return r.fail(where, "a push form on a launch that is not a message stage");
+  step.push = std::move(push);
+  return true;
+}
+
 static bool readSteps(Reader &r, const json::Object &doc, Schedule &s) {
   const json::Array *steps = r.array(doc, "steps", "schedule");
   if (!steps)
@@ -508,6 +582,9 @@ static bool readSteps(Reader &r, const json::Object &doc, Schedule &s) {
         return false;
       if (step.kernel.empty())
         return r.fail(where, "no kernel name");
+      if (const json::Value *push = o->get("push"))
+        if (!readPushForm(r, push, where + ".push", s, step))
+          return false;
       for (int g : step.gathers) {
         // The exchange writes the ghost rows of what is gathered.
         const Slot &data = s.slots[storageOf(s, g)];

@@ -1008,3 +1008,48 @@ func.func @launch_gathers_order(%g: !gnn.graph<as_given>, %x: !gnn.vertex<4xf32>
   %y = gnn.launch @gather_kernel(%g, %x) gathers [0, 0] : !gnn.graph<as_given>, !gnn.vertex<4xf32> -> !gnn.vertex<4xf32>
   return %y : !gnn.vertex<4xf32>
 }
+
+// -----
+
+func.func private @k(i64, i64, !llvm.ptr)
+func.func @launch_push_without_kernels(%g: !gnn.graph<as_given>, %x: !gnn.vertex<4xf32>) -> !gnn.vertex<4xf32> {
+  // expected-error @+1 {{'gnn.launch' op push form needs partial and finish kernels, an aggregation, and accumulator and logits shapes}}
+  %y = gnn.launch @k(%g, %x) {edge_balanced, aggr = #gnn<aggr add>} : !gnn.graph<as_given>, !gnn.vertex<4xf32> -> !gnn.vertex<4xf32>
+  return %y : !gnn.vertex<4xf32>
+}
+
+// -----
+
+func.func private @k(i64, i64, !llvm.ptr)
+func.func @launch_target_reads_without_push(%g: !gnn.graph<as_given>, %x: !gnn.vertex<4xf32>) -> !gnn.vertex<4xf32> {
+  // expected-error @+1 {{'gnn.launch' op target_reads without a push form}}
+  %y = gnn.launch @k(%g, %x) target_reads [0] {edge_balanced} : !gnn.graph<as_given>, !gnn.vertex<4xf32> -> !gnn.vertex<4xf32>
+  return %y : !gnn.vertex<4xf32>
+}
+
+// -----
+
+func.func private @k(i64, i64, !llvm.ptr)
+func.func @launch_push_not_a_message(%g: !gnn.graph<as_given>, %x: !gnn.vertex<4xf32>) -> !gnn.vertex<4xf32> {
+  // expected-error @+1 {{'gnn.launch' op push form on a launch that is not a message stage}}
+  %y = gnn.launch @k(%g, %x) push(@k, @k, aggr = add, accumulator = [4], logits = []) : !gnn.graph<as_given>, !gnn.vertex<4xf32> -> !gnn.vertex<4xf32>
+  return %y : !gnn.vertex<4xf32>
+}
+
+// -----
+
+func.func private @k(i64, i64, !llvm.ptr)
+func.func @launch_push_logits_of_a_sum(%g: !gnn.graph<as_given>, %x: !gnn.vertex<4xf32>) -> !gnn.vertex<4xf32> {
+  // expected-error @+1 {{'gnn.launch' op logits belong to a softmax_add push form only}}
+  %y = gnn.launch @k(%g, %x) push(@k, @k, aggr = add, accumulator = [4], logits = [1]) {edge_balanced} : !gnn.graph<as_given>, !gnn.vertex<4xf32> -> !gnn.vertex<4xf32>
+  return %y : !gnn.vertex<4xf32>
+}
+
+// -----
+
+func.func private @k(i64, i64, !llvm.ptr)
+func.func @launch_push_missing_kernel(%g: !gnn.graph<as_given>, %x: !gnn.vertex<4xf32>) -> !gnn.vertex<4xf32> {
+  // expected-error @+1 {{'gnn.launch' op kernel 'nowhere' is not defined}}
+  %y = gnn.launch @k(%g, %x) push(@k, @nowhere, aggr = add, accumulator = [4], logits = []) {edge_balanced} : !gnn.graph<as_given>, !gnn.vertex<4xf32> -> !gnn.vertex<4xf32>
+  return %y : !gnn.vertex<4xf32>
+}

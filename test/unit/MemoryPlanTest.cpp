@@ -274,7 +274,7 @@ TEST(MemoryPlanTest, OnAGraphPartOnlyGatheredTensorsHaveGhostRows) {
   int out = b.step({0, hv, norm, deg}, 4);
   b.s.steps.back().gathers = {hv, norm};
   b.s.output = out;
-  MemoryPlan plan = planMemory(b.s, 10, 30, /*ghosts=*/7);
+  MemoryPlan plan = planMemory(b.s, 10, 30, /*halo=*/7);
   auto bytes = [](int64_t rows, int64_t width) {
     return (rows * width * 4 + 63) / 64 * 64;
   };
@@ -282,9 +282,35 @@ TEST(MemoryPlanTest, OnAGraphPartOnlyGatheredTensorsHaveGhostRows) {
   EXPECT_EQ(plan.bytes[norm], bytes(17, 1));
   EXPECT_EQ(plan.bytes[deg], bytes(10, 1));
   EXPECT_EQ(plan.bytes[out], bytes(10, 4));
-  EXPECT_TRUE(plan.ghostRows[h] && plan.ghostRows[norm]);
-  EXPECT_FALSE(plan.ghostRows[deg] || plan.ghostRows[out] || plan.ghostRows[1]);
+  EXPECT_TRUE(plan.haloRows[h] && plan.haloRows[norm]);
+  EXPECT_FALSE(plan.haloRows[deg] || plan.haloRows[out] || plan.haloRows[1]);
   // A whole graph: no ghosts, the same plan as without gathers.
   MemoryPlan whole = planMemory(b.s, 10, 30);
   EXPECT_EQ(whole.bytes[h], bytes(10, 4));
+}
+
+TEST(MemoryPlanTest, APushFormsTargetReadsHaveHaloRowsWhenItMayRun) {
+  // A message step with a push form reading deg at targets: deg gets the
+  // halo (mirror rows) only when push forms may run; h, gathered, always.
+  Builder b;
+  int deg = b.step({0}, 1);
+  int h = b.step({0, 1}, 4);
+  int out = b.step({0, h, deg}, 4);
+  b.s.steps.back().gathers = {h};
+  PushForm push;
+  push.aggregation = PushForm::Aggregation::Add;
+  push.accFloats = 4;
+  push.targetReads = {deg};
+  b.s.steps.back().push = push;
+  b.s.output = out;
+  auto bytes = [](int64_t rows, int64_t width) {
+    return (rows * width * 4 + 63) / 64 * 64;
+  };
+  MemoryPlan pulling = planMemory(b.s, 10, 30, /*halo=*/7, /*pushReads=*/false);
+  EXPECT_EQ(pulling.bytes[h], bytes(17, 4));
+  EXPECT_EQ(pulling.bytes[deg], bytes(10, 1));
+  MemoryPlan pushing = planMemory(b.s, 10, 30, /*halo=*/7, /*pushReads=*/true);
+  EXPECT_EQ(pushing.bytes[h], bytes(17, 4));
+  EXPECT_EQ(pushing.bytes[deg], bytes(17, 1));
+  EXPECT_EQ(pushing.bytes[out], bytes(10, 4));
 }

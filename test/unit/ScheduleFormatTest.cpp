@@ -53,6 +53,15 @@ Schedule sampleSchedule() {
   launch.gathers = {s.input};
   launch.edgeBalanced = true;
   launch.label = "kernel @forward_kernel0 loc(\"m.gnn\":3:7)";
+  PushForm push;
+  push.aggregation = PushForm::Aggregation::Softmax;
+  push.partialKernel = "forward_kernel0_partial";
+  push.finishKernel = "forward_kernel0_finish";
+  push.accFloats = 3;
+  push.logitFloats = 1;
+  push.logitOf = {0, 0, 0};
+  push.targetReads = {s.input};
+  launch.push = push;
   launch.result = add(features(SlotKind::Buffer, {3}, false));
   s.steps.push_back(launch);
 
@@ -147,6 +156,17 @@ TEST(ScheduleFormatTest, RoundTripKeepsEveryField) {
     EXPECT_EQ(a.edgeBalanced, b.edgeBalanced);
     EXPECT_EQ(a.gathers, b.gathers);
     EXPECT_EQ(a.fn, nullptr);
+    ASSERT_EQ(a.push.has_value(), b.push.has_value());
+    if (a.push) {
+      EXPECT_EQ(a.push->aggregation, b.push->aggregation);
+      EXPECT_EQ(a.push->partialKernel, b.push->partialKernel);
+      EXPECT_EQ(a.push->finishKernel, b.push->finishKernel);
+      EXPECT_EQ(a.push->accFloats, b.push->accFloats);
+      EXPECT_EQ(a.push->logitFloats, b.push->logitFloats);
+      EXPECT_EQ(a.push->logitOf, b.push->logitOf);
+      EXPECT_EQ(a.push->targetReads, b.push->targetReads);
+      EXPECT_EQ(a.push->partial, nullptr);
+    }
   }
   EXPECT_EQ(r.steps[0].label, s.steps[0].label);
   // Quotes and a newline come back; a byte that is not UTF-8 becomes
@@ -222,6 +242,29 @@ TEST(ScheduleFormatTest, EachBrokenRuleIsNamed) {
       {"steps[4]: gathers slot 6, which is not a vertex tensor among its "
        "inputs",
        [](Schedule &s) { s.steps[4].gathers = {6}; }},
+      {"steps[0].push: unknown aggregation 'sideways'",
+       [](Schedule &s) { s.steps[0].push->aggregation = PushForm::Aggregation(5); }},
+      {"steps[0].push: no kernel name",
+       [](Schedule &s) { s.steps[0].push->finishKernel = ""; }},
+      {"steps[0].push: accumulator of 0 floats",
+       [](Schedule &s) { s.steps[0].push->accFloats = 0; }},
+      {"steps[0].push: logits of 0 floats for a softmax of 3",
+       [](Schedule &s) { s.steps[0].push->logitFloats = 0; }},
+      {"steps[0].push: logits of 1 floats for a max of 3",
+       [](Schedule &s) {
+         s.steps[0].push->aggregation = PushForm::Aggregation::Max;
+       }},
+      {"steps[0].push: logit_of names 2 logits for 3 accumulator floats",
+       [](Schedule &s) { s.steps[0].push->logitOf.pop_back(); }},
+      {"steps[0].push.logit_of: logit 5 does not exist",
+       [](Schedule &s) { s.steps[0].push->logitOf[1] = 5; }},
+      {"steps[0].push: reads slot 2 at targets, which is not a vertex "
+       "tensor among its inputs",
+       [](Schedule &s) { s.steps[0].push->targetReads = {2}; }},
+      {"steps[0].push.target_reads[0]: slot 40 does not exist (12 slots)",
+       [](Schedule &s) { s.steps[0].push->targetReads = {40}; }},
+      {"steps[0].push: a push form on a launch that is not a message stage",
+       [](Schedule &s) { s.steps[0].edgeBalanced = false; }},
       {"steps[0]: the result slot 3 is not a buffer",
        [](Schedule &s) { s.steps[0].result = 3; }},
       {"steps[4]: slot 8 is written twice",
@@ -278,13 +321,18 @@ TEST(ScheduleFormatTest, EachBrokenRuleIsNamed) {
     Schedule s = sampleSchedule();
     c.damage(s);
     std::string error;
+    bool badAggregation =
+        s.steps[0].push->aggregation == PushForm::Aggregation(5);
     if (s.slots[0].kind == SlotKind(17) ||
-        s.steps[2].epilogue.activation == DenseActivation(40)) {
+        s.steps[2].epilogue.activation == DenseActivation(40) || badAggregation) {
       // Kinds the enums cannot hold: damage the text instead.
       Schedule valid = sampleSchedule();
       std::string text = serializeSchedule(valid);
       if (s.slots[0].kind == SlotKind(17))
         text.replace(text.find("\"kind\":\"graph\""), 14, "\"kind\":\"gone\"");
+      else if (badAggregation)
+        text.replace(text.find("\"aggregation\":\"softmax\""), 23,
+                     "\"aggregation\":\"sideways\"");
       else
         text.replace(text.find("\"activation\":\"leaky_relu\""), 25,
                      "\"activation\":\"bogus\"");

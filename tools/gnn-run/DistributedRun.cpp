@@ -278,12 +278,15 @@ void printStats(const Job &job, const gnn::GraphPart &part,
                        r, (long long)at(r, 0), (long long)at(r, 1),
                        (long long)at(r, 2), at(r, 3), at(r, 4), at(r, 6) * 1e3,
                        at(r, 7) * 1e3, at(r, 8) / (1 << 20));
-  // Per exchange (one per tensor a message stage gathers): traffic per
-  // rank, and how uneven the ranks' times are.
+  // Per exchange (pull: one per tensor a message stage gathers; push: one
+  // per stage, and one per tensor it reads at targets): traffic per rank,
+  // and how uneven the ranks' times are. Every rank chose the same forms.
   for (size_t x = 0; x < stats.exchanges.size(); ++x) {
     size_t base = 9 + 5 * x;
-    os << "exchange " << x << ": " << stats.exchanges[x].tensor << " ("
-       << stats.exchanges[x].rowFloats << " floats per row, pull)\n";
+    const gnn::ExchangeTiming &timing = stats.exchanges[x];
+    os << "exchange " << x << ": " << timing.tensor << " (" << timing.rowFloats
+       << (timing.form == "push" ? " floats per state row, " : " floats per row, ")
+       << timing.form << ")\n";
     double maxTime = 0, sumTime = 0;
     for (int r = 0; r < job.size; ++r) {
       os << llvm::format("  rank %d: sent %lld rows (%.2f MiB), received %lld "
@@ -428,7 +431,7 @@ int gnnrun::runDistributed(const Flags &flags) {
     auto runStart = clock_type::now();
     llvm::Expected<gnn::Tensor> result =
         exchange ? model->run(part.graph, part.features, edgeFeatures,
-                              *exchange, &stats)
+                              *exchange, &stats, flags.exchangeForm)
         : edgeFeatures
             ? model->run(part.graph, part.features, *edgeFeatures, &stats)
             : model->run(part.graph, part.features, &stats);

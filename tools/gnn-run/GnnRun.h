@@ -22,6 +22,9 @@ struct Flags {
   /// Distributed: inference runs timed (the first faults in fresh memory;
   /// --stats reports it and the median of the others).
   int runs = 1;
+  /// Distributed: how message stages exchange (--exchange).
+  gnn::ExchangeForm exchangeForm = gnn::ExchangeForm::Auto;
+  bool exchangeFormGiven = false;
   bool stats = false;
   bool cache = true;
   bool distributed = false;

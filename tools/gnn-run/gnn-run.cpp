@@ -44,8 +44,9 @@ static const char *kUsage =
     "               no compiler runs)\n"
     "       mpiexec -n P gnn-run MODEL --graph PARTITION_DIR\n"
     "               [--weights W.safetensors] --output Y.npy | --output-dir DIR\n"
-    "               [--threads N] [--runs N] ... (one part per rank; with an edge list as\n"
-    "               --graph, --features X.npy, it is split by range first)\n";
+    "               [--threads N] [--runs N] [--exchange auto|pull|push] ...\n"
+    "               (one part per rank; with an edge list as --graph,\n"
+    "               --features X.npy, it is split by range first)\n";
 
 [[noreturn]] static void fail(const llvm::Twine &message) {
   llvm::errs() << "gnn-run: error: " << message << "\n";
@@ -123,6 +124,14 @@ static Flags parseFlags(int argc, char **argv) {
     else if (name == "set") f.sets.push_back(value());
     else if (name == "num-nodes") f.numNodes = parseInteger(name, value());
     else if (name == "threads") f.threads = parseInteger(name, value());
+    else if (name == "exchange") {
+      std::string form = value();
+      if (form == "auto") f.exchangeForm = gnn::ExchangeForm::Auto;
+      else if (form == "pull") f.exchangeForm = gnn::ExchangeForm::Pull;
+      else if (form == "push") f.exchangeForm = gnn::ExchangeForm::Push;
+      else fail("--exchange expects auto, pull or push, not '" + form + "'");
+      f.exchangeFormGiven = true;
+    }
     else if (name == "runs") {
       f.runs = parseInteger(name, value());
       if (f.runs < 1)
@@ -145,6 +154,9 @@ static Flags parseFlags(int argc, char **argv) {
   if (f.runs > 1 && !f.distributed)
     fail("--runs repeats distributed runs only (bench/gnnc-repeat times "
          "repeated single-process runs)");
+  if (f.exchangeFormGiven && !f.distributed)
+    fail("--exchange chooses how MPI ranks trade rows: run under mpiexec, or "
+         "on a partition directory");
   if (!f.outputDir.empty() && !f.distributed)
     fail("--output-dir writes one shard per rank: run under mpiexec, or on "
          "a partition directory");

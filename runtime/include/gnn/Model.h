@@ -24,6 +24,7 @@
 #include "gnn/Graph.h"
 #include "gnn/Safetensors.h"
 #include "gnn/Tensor.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
 
@@ -40,9 +41,13 @@ struct ParamInfo {
   std::vector<int64_t> shape;
 };
 
-/// One exchange of ghost rows (HaloExchange) during a run.
+/// One exchange of rows (HaloExchange) during a run.
 struct ExchangeTiming {
   std::string tensor; // the step that produced the rows, or "features"
+  /// "pull" (ghost rows from their owners), "push" (partial states to the
+  /// targets' owners) or "to mirrors" (target rows to the parts that
+  /// aggregate for them).
+  std::string form = "pull";
   int64_t rowFloats = 0;
   int64_t rowsSent = 0, rowsReceived = 0;
   int64_t bytesSent = 0, bytesReceived = 0;
@@ -61,6 +66,48 @@ public:
   /// overwritten. Fills the counts and time of `timing`.
   virtual llvm::Error exchange(float *rows, int64_t rowFloats,
                                ExchangeTiming &timing) = 0;
+
+  // The push form (docs/distributed.md): a message stage aggregates on
+  // each part the in-edges from the part's own vertices, for its own
+  // targets and for its *mirrors* (other parts' targets those vertices
+  // have edges to); the mirrors' partial states then go to the targets'
+  // owners. An exchange without it keeps these defaults: every stage pulls.
+
+  /// Ghost rows and mirror rows of all parts together: what one float per
+  /// row costs in each form, the same on every part.
+  virtual bool hasPushForm() const { return false; }
+  virtual int64_t totalGhostRows() const { return 0; }
+  virtual int64_t totalMirrorRows() const { return 0; }
+  /// This part's mirrors: the rows after the owned ones in pushGraph and in
+  /// a tensor's halo once exchangeToMirrors filled it.
+  virtual int64_t mirrorRows() const { return 0; }
+  /// Whether no part has more mirrors than ghosts, so that the input
+  /// features (given with a row per ghost) have room for the mirrors' rows
+  /// on every part.
+  virtual bool mirrorsFitGhostRows() const { return false; }
+  /// The part's in-edges whose sources it owns, as a CSR over the owned
+  /// targets and then the mirrors (sources are owned local ids). Collective
+  /// the first time, on every part together.
+  virtual llvm::Expected<const Graph *> pushGraph();
+  /// Fills the mirror rows of `rows` (after the owned ones) with the rows
+  /// the targets' owners hold.
+  virtual llvm::Error exchangeToMirrors(float *rows, int64_t rowFloats,
+                                        ExchangeTiming &timing);
+  /// Sends the mirror rows of `states` (state rows over pushGraph's rows)
+  /// to the targets' owners, each of which folds them into its owned rows
+  /// with `merge(owned row, received row)`, in the order of the sending
+  /// parts; `merge` may run on several threads at once for different rows.
+  virtual llvm::Error
+  exchangePartials(float *states, int64_t rowFloats,
+                   llvm::function_ref<void(float *into, const float *from)> merge,
+                   ExchangeTiming &timing);
+};
+
+/// Which form a distributed run's message stages exchange in.
+enum class ExchangeForm {
+  Auto, // per stage, the one that moves fewer bytes
+  Pull, // every stage pulls its source rows
+  Push, // every stage that has a push form pushes partial states
 };
 
 /// The settings of one run, which Model::run's overloads fill in.
@@ -70,6 +117,7 @@ struct RunOptions {
   /// For a graph part: fetches the ghost rows a message stage gathers.
   /// Null for a whole graph (no ghosts), the single-process path.
   HaloExchange *exchange = nullptr;
+  ExchangeForm exchangeForm = ExchangeForm::Auto;
 };
 
 /// Wall time of one schedule step.
@@ -182,10 +230,12 @@ public:
   /// per ghost, which the run overwrites with the owners' rows through
   /// `exchange` (collective: every part runs together). `edgeFeaturesCsr`
   /// is null for a model without edge features. The result has the owned
-  /// rows only.
+  /// rows only. `form` chooses how message stages exchange (ExchangeForm);
+  /// every part must pass the same.
   llvm::Expected<Tensor> run(const Graph &graph, Tensor &features,
                              const Tensor *edgeFeaturesCsr,
-                             HaloExchange &exchange, RunStats *stats = nullptr);
+                             HaloExchange &exchange, RunStats *stats = nullptr,
+                             ExchangeForm form = ExchangeForm::Auto);
 
   struct Impl;
 

@@ -40,7 +40,9 @@ inline float halfToFloat(uint16_t h) {
 }
 
 /// bfloat16 is the top half of an F32.
-inline float bfloat16ToFloat(uint16_t h) { return floatFromBits(uint32_t(h) << 16); }
+inline float bfloat16ToFloat(uint16_t h) {
+  return floatFromBits(uint32_t(h) << 16);
+}
 
 } // namespace gnn::detail
 

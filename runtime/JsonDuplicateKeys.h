@@ -1,4 +1,4 @@
-//===- JsonDuplicateKeys.h - Finding a key repeated in a JSON object -*- C++ -*-===//
+//===- JsonDuplicateKeys.h - A key repeated in a JSON object ----*- C++ -*-===//
 //
 // llvm::json::parse keeps the last of two equal keys in an object without a
 // word, so a header that names one tensor twice would read as if the first

@@ -137,7 +137,8 @@ std::string parseEntry(const llvm::json::Value &v, uint64_t dataSize,
       zero = true;
       continue;
     }
-    if (count > std::numeric_limits<int64_t>::max() / int64_t(kMaxElementSize) / *n)
+    if (count >
+        std::numeric_limits<int64_t>::max() / int64_t(kMaxElementSize) / *n)
       return q + ": shape " + formatShape(e.shape) + " has too many elements";
     count *= *n;
   }

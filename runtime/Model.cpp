@@ -7,6 +7,8 @@
 //===----------------------------------------------------------------------===//
 #include "ModelImpl.h"
 
+#include "llvm/ADT/STLExtras.h"
+
 using namespace gnn;
 
 static llvm::Error makeError(const llvm::Twine &message) {
@@ -40,29 +42,76 @@ const std::string &Model::objectCode() const { return impl->object; }
 void Model::setThreads(int threads) { impl->threads = threads; }
 int Model::getThreads() const { return impl->threads; }
 
-llvm::Error Model::bindWeights(WeightMap weights, const std::string &source) {
+char UnusedWeightsError::ID = 0;
+
+UnusedWeightsError::UnusedWeightsError(std::string source,
+                                       std::vector<std::string> names)
+    : source(std::move(source)), unused(std::move(names)) {}
+
+/// "N weights the model does not use: 'a', 'b' and K more": a state_dict
+/// of another model has hundreds of entries, and the message is one line.
+static std::string describeUnused(const std::vector<std::string> &names) {
+  constexpr size_t kShown = 8;
+  std::string text = std::to_string(names.size()) +
+                     (names.size() == 1 ? " weight" : " weights") +
+                     " the model does not use: ";
+  for (size_t i = 0; i < names.size() && i < kShown; ++i)
+    text += (i ? ", '" : "'") + names[i] + "'";
+  if (names.size() > kShown)
+    text += " and " + std::to_string(names.size() - kShown) + " more";
+  return text;
+}
+
+void UnusedWeightsError::log(llvm::raw_ostream &os) const {
+  os << source << ": " << describeUnused(unused);
+}
+
+std::error_code UnusedWeightsError::convertToErrorCode() const {
+  return llvm::inconvertibleErrorCode();
+}
+
+std::vector<std::string> Model::unusedWeights(const WeightMap &weights) const {
+  std::vector<std::string> unused;
+  for (const auto &entry : weights)
+    if (llvm::none_of(impl->schedule.params, [&](const ParamInfo &p) {
+          return p.name == entry.first;
+        }))
+      unused.push_back(entry.first);
+  return unused; // WeightMap is ordered: sorted by name
+}
+
+llvm::Error Model::bindWeights(WeightMap weights, const std::string &source,
+                               UnusedWeights unused) {
+  std::vector<std::string> extra = unusedWeights(weights);
+  // A missing weight next to unused ones is most often a prefix
+  // ('module.' from DataParallel) or another model's file: say both.
+  std::string extraNote =
+      extra.empty() ? "" : "; " + describeUnused(extra);
   std::vector<Tensor> bound;
   for (const ParamInfo &p : impl->schedule.params) {
     auto it = weights.find(p.name);
     if (it == weights.end())
       return makeError(source + ": missing weight '" + p.name + "' (shape " +
-                       formatShape(p.shape) + ")");
+                       formatShape(p.shape) + ")" + extraNote);
     if (it->second.shape != p.shape)
       return makeError(source + ": weight '" + p.name + "' has shape " +
                        formatShape(it->second.shape) + ", expected " +
                        formatShape(p.shape));
     bound.push_back(std::move(it->second));
   }
+  if (!extra.empty() && unused == UnusedWeights::Reject)
+    return llvm::make_error<UnusedWeightsError>(source, std::move(extra));
   std::lock_guard<std::mutex> lock(impl->runMutex);
   impl->weights = std::move(bound);
   return llvm::Error::success();
 }
 
-llvm::Error Model::loadWeights(const std::string &safetensorsPath) {
+llvm::Error Model::loadWeights(const std::string &safetensorsPath,
+                               UnusedWeights unused) {
   auto weights = readSafetensors(safetensorsPath);
   if (!weights)
     return weights.takeError();
-  return bindWeights(std::move(*weights), safetensorsPath);
+  return bindWeights(std::move(*weights), safetensorsPath, unused);
 }
 
 llvm::Expected<Tensor> Model::execute(const Graph &graph,

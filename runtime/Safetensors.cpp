@@ -1,4 +1,4 @@
-//===- Safetensors.cpp - Reading and writing F32 safetensors files --------===//
+//===- Safetensors.cpp - Reading safetensors files, writing F32 ones ------===//
 //
 // Layout: u64 little-endian header length N, N bytes of JSON, then the data
 // buffer. As in the format's specification, every tensor's byte range must
@@ -6,12 +6,21 @@
 // the buffer with no overlap and no hole: a file that breaks this was not
 // written by a safetensors writer and its contents cannot be trusted.
 //
+// Weights are kept as F32 whatever their dtype in the file: F16 and BF16
+// widen exactly (FloatWidening.h), F64 rounds to nearest as PyTorch's
+// load_state_dict does when it copies into a float32 parameter. Integer
+// and boolean tensors (BatchNorm's num_batches_tracked) are buffers no
+// model parameter can be: they are checked like the others and left out.
+//
 //===----------------------------------------------------------------------===//
 
 #include "gnn/Safetensors.h"
+#include "FloatWidening.h"
+#include "JsonDuplicateKeys.h"
 #include "gnn/Npy.h"
 
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/Endian.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
 
@@ -49,14 +58,33 @@ std::string oneLine(std::string s) {
   return s;
 }
 
+/// How a dtype's elements become weights.
+enum class Conversion { F32, F16, BF16, F64, Skip };
+
+struct DType {
+  StringRef name;
+  uint64_t size; // bytes per element
+  Conversion conversion;
+};
+
+/// The safetensors dtypes read; any other (F8_*, complex) is refused.
+constexpr DType kDTypes[] = {
+    {"F32", 4, Conversion::F32},   {"F16", 2, Conversion::F16},
+    {"BF16", 2, Conversion::BF16}, {"F64", 8, Conversion::F64},
+    {"I64", 8, Conversion::Skip},  {"I32", 4, Conversion::Skip},
+    {"I16", 2, Conversion::Skip},  {"I8", 1, Conversion::Skip},
+    {"U64", 8, Conversion::Skip},  {"U32", 4, Conversion::Skip},
+    {"U16", 2, Conversion::Skip},  {"U8", 1, Conversion::Skip},
+    {"BOOL", 1, Conversion::Skip},
+};
+constexpr uint64_t kMaxElementSize = 8;
+
 /// One tensor entry of the header, validated.
 struct Entry {
   std::string name;
   std::vector<int64_t> shape;
   uint64_t begin = 0, end = 0;
-  /// An integer counter inference never reads (BatchNorm's
-  /// num_batches_tracked, I64 in a PyTorch state_dict): checked, not kept.
-  bool skipped = false;
+  const DType *dtype = nullptr;
 };
 
 /// Checks one header entry; returns the fault ("" when valid).
@@ -83,13 +111,14 @@ std::string parseEntry(const llvm::json::Value &v, uint64_t dataSize,
   std::optional<StringRef> dt = dtype->getAsString();
   if (!dt)
     return q + ": 'dtype' is not a string";
-  // PyTorch saves BatchNorm's num_batches_tracked as an int64 scalar; a
-  // real state_dict has one per BatchNorm, so it is accepted and dropped.
-  e.skipped = *dt == "I64" && (e.name == "num_batches_tracked" ||
-                               StringRef(e.name).ends_with(".num_batches_tracked"));
-  if (*dt != "F32" && !e.skipped)
-    return q + " has dtype " + quoteName(*dt) + "; only F32 is supported";
-  const uint64_t elementSize = e.skipped ? 8 : 4;
+  for (const DType &d : kDTypes)
+    if (d.name == *dt)
+      e.dtype = &d;
+  if (!e.dtype)
+    return q + " has dtype " + quoteName(*dt) +
+           ", which is not read (weights are F32, F16, BF16 or F64; "
+           "integer and BOOL buffers are skipped)";
+  const uint64_t elementSize = e.dtype->size;
 
   const llvm::json::Array *dims = shape->getAsArray();
   if (!dims)
@@ -108,7 +137,8 @@ std::string parseEntry(const llvm::json::Value &v, uint64_t dataSize,
       zero = true;
       continue;
     }
-    if (count > std::numeric_limits<int64_t>::max() / 4 / *n)
+    if (count >
+        std::numeric_limits<int64_t>::max() / int64_t(kMaxElementSize) / *n)
       return q + ": shape " + formatShape(e.shape) + " has too many elements";
     count *= *n;
   }
@@ -165,6 +195,12 @@ llvm::Expected<WeightMap> readSafetensors(const std::string &path) {
   const llvm::json::Object *top = json->getAsObject();
   if (!top)
     return fail(path, "header is not a JSON object");
+  // A repeated name would otherwise leave one entry's bytes to whichever
+  // the parser kept.
+  if (std::optional<std::string> key =
+          detail::findDuplicateKey(bytes.substr(8, headerLen)))
+    return fail(path, "header has the key " + quoteName(*key) +
+                          " twice in one object");
 
   // Sorted by name so that errors and results do not depend on the JSON
   // object's hash order.
@@ -211,11 +247,37 @@ llvm::Expected<WeightMap> readSafetensors(const std::string &path) {
 
   WeightMap weights;
   for (Entry &e : entries) {
-    if (e.skipped)
+    if (e.dtype->conversion == Conversion::Skip)
       continue;
     Tensor t(e.shape);
-    if (e.end > e.begin)
-      std::memcpy(t.data(), data.data() + e.begin, e.end - e.begin);
+    const char *src = data.data() + e.begin;
+    float *dst = t.data();
+    size_t count = t.numElements();
+    using namespace llvm::support::endian;
+    switch (e.dtype->conversion) {
+    case Conversion::F32:
+      if (count)
+        std::memcpy(dst, src, count * sizeof(float));
+      break;
+    case Conversion::F16:
+      for (size_t i = 0; i < count; ++i)
+        dst[i] = detail::halfToFloat(read16le(src + 2 * i));
+      break;
+    case Conversion::BF16:
+      for (size_t i = 0; i < count; ++i)
+        dst[i] = detail::bfloat16ToFloat(read16le(src + 2 * i));
+      break;
+    case Conversion::F64:
+      for (size_t i = 0; i < count; ++i) {
+        uint64_t bits = read64le(src + 8 * i);
+        double d;
+        std::memcpy(&d, &bits, sizeof d);
+        dst[i] = static_cast<float>(d);
+      }
+      break;
+    case Conversion::Skip:
+      break;
+    }
     weights.emplace(e.name, std::move(t));
   }
   return std::move(weights);

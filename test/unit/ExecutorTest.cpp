@@ -271,8 +271,9 @@ func.func @forward(%g: !gnn.graph<as_given>, %x: !gnn.vertex<3xf32>,
   WeightMap weights;
   weights["lin.weight"] = randomTensor({5, 3}, 5);
   weights["lin.bias"] = randomTensor({5}, 6);
-  weights["unused.extra"] = randomTensor({2}, 7);
-  ASSERT_FALSE(bool(model->bindWeights(std::move(weights), "w.safetensors")));
+  weights["unused.extra"] = randomTensor({2}, 7); // dropped: Ignore below
+  ASSERT_FALSE(bool(model->bindWeights(std::move(weights), "w.safetensors",
+                                       UnusedWeights::Ignore)));
   Tensor x = randomTensor({g.n, 3}, 8);
   std::vector<double> want = referenceLinear(x, w, &b);
   expectNear(run(*model, x, 1), want);
@@ -297,6 +298,65 @@ func.func @forward(%g: !gnn.graph<as_given>, %x: !gnn.vertex<3xf32>,
   llvm::Error shape = model->bindWeights(std::move(wrong), "w.safetensors");
   EXPECT_EQ(llvm::toString(std::move(shape)),
             "w.safetensors: weight 'lin.weight' has shape [3, 5], expected [5, 3]");
+  // A missing weight next to unused ones (here a DataParallel prefix): the
+  // message names both.
+  WeightMap prefixed;
+  prefixed["module.lin.weight"] = randomTensor({5, 3}, 1);
+  EXPECT_EQ(llvm::toString(model->bindWeights(std::move(prefixed), "w.st")),
+            "w.st: missing weight 'lin.weight' (shape [5, 3]); 1 weight the "
+            "model does not use: 'module.lin.weight'");
+}
+
+TEST_F(ExecutorTest, BindWeightsRefusesUnusedUnlessIgnored) {
+  const char *ir = R"(
+func.func @forward(%g: !gnn.graph<as_given>, %x: !gnn.vertex<3xf32>,
+                   %w: tensor<2x3xf32> {gnn.param = "lin.weight"}) -> !gnn.vertex<2xf32> {
+  %y = gnn.linear %x, %w : !gnn.vertex<3xf32>, tensor<2x3xf32> -> !gnn.vertex<2xf32>
+  return %y : !gnn.vertex<2xf32>
+}
+)";
+  auto model = compile(ir);
+  ASSERT_TRUE(model);
+  Tensor w = randomTensor({2, 3}, 1);
+  WeightMap exact;
+  exact["lin.weight"] = randomTensor({2, 3}, 1);
+  ASSERT_FALSE(bool(model->bindWeights(std::move(exact), "w")));
+  Tensor x = randomTensor({g.n, 3}, 2);
+  std::vector<double> want = referenceLinear(x, w, nullptr);
+  expectNear(run(*model, x, 1), want);
+
+  // Ten extras, as torch's load_state_dict(strict=True) refuses: the
+  // error is its own type, lists them sorted (eight, then a count), and
+  // leaves the weights bound before in place.
+  auto withExtras = [&] {
+    WeightMap m;
+    m["lin.weight"] = randomTensor({2, 3}, 3);
+    for (int i = 0; i < 10; ++i)
+      m["extra." + std::to_string(i)] = randomTensor({1}, 4);
+    return m;
+  };
+  std::vector<std::string> names;
+  std::string text;
+  llvm::handleAllErrors(
+      model->bindWeights(withExtras(), "w.safetensors"),
+      [&](const UnusedWeightsError &e) {
+        names = e.names();
+        text = e.message();
+      });
+  EXPECT_EQ(names.size(), 10u);
+  EXPECT_EQ(names.front(), "extra.0");
+  EXPECT_EQ(names.back(), "extra.9");
+  EXPECT_EQ(text, "w.safetensors: 10 weights the model does not use: "
+                  "'extra.0', 'extra.1', 'extra.2', 'extra.3', 'extra.4', "
+                  "'extra.5', 'extra.6', 'extra.7' and 2 more");
+  EXPECT_EQ(model->unusedWeights(withExtras()), names);
+  expectNear(run(*model, x, 1), want);
+
+  // Ignored, they are dropped and the new weight is bound.
+  ASSERT_FALSE(bool(model->bindWeights(withExtras(), "w",
+                                       UnusedWeights::Ignore)));
+  expectNear(run(*model, x, 1), referenceLinear(x, randomTensor({2, 3}, 3),
+                                                nullptr));
 }
 
 TEST_F(ExecutorTest, ElementwiseActivations) {

@@ -399,12 +399,8 @@ int gnnrun::runDistributed(const Flags &flags) {
                   edgeWidth, part.graph.numEdges());
   if (!inputError.empty())
     job.record(inputError);
-  if (!job.fault && !model->parameters().empty()) {
-    if (!weights)
-      job.record(flags.modelPath + ": the model has parameters; pass --weights");
-    else
-      job.record(model->bindWeights(std::move(*weights), flags.weightsPath));
-  }
+  if (!job.fault)
+    job.record(bindWeights(*model, std::move(weights), flags));
   job.agree();
   // One rank is the single-process path: no ghosts, no exchange.
   std::unique_ptr<gnn::MpiHaloExchange> exchange;

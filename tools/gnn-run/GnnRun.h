@@ -27,6 +27,8 @@ struct Flags {
   bool exchangeFormGiven = false;
   bool stats = false;
   bool cache = true;
+  /// Weights the model does not use are ignored instead of refused.
+  bool allowUnusedWeights = false;
   bool distributed = false;
   /// modelPath is a compiled model (gnnc --emit=artifact), not a source.
   bool compiled = false;
@@ -39,6 +41,13 @@ struct Flags {
 llvm::Expected<std::unique_ptr<gnn::Model>>
 compileModel(gnn::Engine &engine, const Flags &flags, int64_t inputFeatures,
              std::optional<int64_t> edgeFeatures, const gnn::WeightMap *weights);
+
+/// Binds the weights read from --weights (none when the flag was not
+/// given): every parameter of the model and, unless --allow-unused-weights,
+/// nothing else, as torch's load_state_dict(strict=True).
+llvm::Error bindWeights(gnn::Model &model,
+                        std::optional<gnn::WeightMap> weights,
+                        const Flags &flags);
 
 /// A compile error as gnn-run prints it: compiler diagnostics (file:line:
 /// col: error: ..., the line and a caret) as they are, anything else after

@@ -39,7 +39,7 @@ static const char *kUsage =
     "               [--weights W.safetensors] --output Y.npy [--num-nodes N]\n"
     "               [--edge-attr E.npy]\n"
     "               [--threads N] [--set name=value]... [--model NAME] [--stats]\n"
-    "               [--no-cache]\n"
+    "               [--no-cache] [--allow-unused-weights]\n"
     "       gnn-run --compiled M.gnnc ... (a model from gnnc --emit=artifact:\n"
     "               no compiler runs)\n"
     "       mpiexec -n P gnn-run MODEL --graph PARTITION_DIR\n"
@@ -94,6 +94,10 @@ static Flags parseFlags(int argc, char **argv) {
     }
     if (name == "no-cache") {
       f.cache = false;
+      continue;
+    }
+    if (name == "allow-unused-weights") {
+      f.allowUnusedWeights = true;
       continue;
     }
     if (name == "compiled") {
@@ -225,6 +229,34 @@ gnnrun::compileModel(gnn::Engine &engine, const Flags &flags,
   return engine.compileFile(flags.modelPath, *options);
 }
 
+llvm::Error gnnrun::bindWeights(gnn::Model &model,
+                                std::optional<gnn::WeightMap> weights,
+                                const Flags &flags) {
+  if (!weights) {
+    if (model.parameters().empty())
+      return llvm::Error::success();
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   flags.modelPath +
+                                       ": the model has parameters; pass "
+                                       "--weights");
+  }
+  // Bound even when the model has no parameters: then every entry is
+  // unused, which is as likely a mistake as any other.
+  llvm::Error error = model.bindWeights(std::move(*weights), flags.weightsPath,
+                                        flags.allowUnusedWeights
+                                            ? gnn::UnusedWeights::Ignore
+                                            : gnn::UnusedWeights::Reject);
+  return llvm::handleErrors(
+      std::move(error), [](const gnn::UnusedWeightsError &unused) {
+        std::string text;
+        llvm::raw_string_ostream os(text);
+        unused.log(os);
+        return llvm::createStringError(
+            llvm::inconvertibleErrorCode(),
+            os.str() + " (--allow-unused-weights ignores them)");
+      });
+}
+
 std::string gnnrun::formatCompileError(const std::string &message,
                                        const std::string &prefix) {
   if (llvm::StringRef(message).split('\n').first.contains(": error: "))
@@ -325,11 +357,7 @@ int main(int argc, char **argv) {
   if (!inputError.empty())
     fail(inputError);
 
-  if (!model->parameters().empty()) {
-    if (!weights)
-      fail(flags.modelPath + ": the model has parameters; pass --weights");
-    check(model->bindWeights(std::move(*weights), flags.weightsPath));
-  }
+  check(gnnrun::bindWeights(*model, std::move(weights), flags));
 
   gnn::RunStats stats;
   gnn::Tensor output =

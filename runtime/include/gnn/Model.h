@@ -110,6 +110,32 @@ enum class ExchangeForm {
   Push, // every stage that has a push form pushes partial states
 };
 
+/// What Model::bindWeights does with entries that are no parameter of the
+/// model.
+enum class UnusedWeights {
+  Reject, // an UnusedWeightsError, as torch's load_state_dict(strict=True)
+  Ignore, // as load_state_dict(strict=False)
+};
+
+/// bindWeights' fault when every parameter is there with its shape and the
+/// only thing wrong is entries the model does not use. A tool can catch it
+/// (llvm::handleErrors) to say how its user relaxes the check.
+class UnusedWeightsError : public llvm::ErrorInfo<UnusedWeightsError> {
+public:
+  static char ID;
+  UnusedWeightsError(std::string source, std::vector<std::string> names);
+  /// The entries, sorted by name.
+  const std::vector<std::string> &names() const { return unused; }
+  /// "SOURCE: 2 weights the model does not use: 'a', 'b'" (the first few
+  /// names, then a count).
+  void log(llvm::raw_ostream &os) const override;
+  std::error_code convertToErrorCode() const override;
+
+private:
+  std::string source;
+  std::vector<std::string> unused;
+};
+
 /// The settings of one run, which Model::run's overloads fill in.
 struct RunOptions {
   /// Worker threads for kernels and oneDNN; 0 means all hardware threads.
@@ -199,13 +225,20 @@ public:
   /// ranks of a distributed run share one compilation.
   const std::string &objectCode() const;
 
-  /// Takes the weights by state_dict name; entries the model does not use
-  /// are ignored (torch's strict=False). Fails, naming `source`, on a
-  /// missing or misshapen weight; the previous weights then stay bound.
+  /// Takes the weights by state_dict name. Fails, naming `source`, on a
+  /// missing or misshapen weight, and by default (torch's strict=True) with
+  /// an UnusedWeightsError on entries the model does not use; the previous
+  /// weights then stay bound. `unused` = Ignore drops such entries.
   llvm::Error bindWeights(WeightMap weights,
-                          const std::string &source = "weights");
-  /// bindWeights with the tensors of a .safetensors file (F32, PyG names).
-  llvm::Error loadWeights(const std::string &safetensorsPath);
+                          const std::string &source = "weights",
+                          UnusedWeights unused = UnusedWeights::Reject);
+  /// The entries of `weights` that are no parameter of the model, sorted.
+  std::vector<std::string> unusedWeights(const WeightMap &weights) const;
+  /// bindWeights with the tensors of a .safetensors file (PyG names; F16,
+  /// BF16 and F64 tensors become F32, integer buffers are skipped:
+  /// gnn/Safetensors.h).
+  llvm::Error loadWeights(const std::string &safetensorsPath,
+                          UnusedWeights unused = UnusedWeights::Reject);
 
   /// Threads for run(); 0 means all hardware threads. Takes effect with
   /// the next run().

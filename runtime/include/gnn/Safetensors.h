@@ -1,10 +1,15 @@
 //===- Safetensors.h - Weights in the safetensors format --------*- C++ -*-===//
 //
 // An 8-byte little-endian header length, a JSON header mapping tensor names
-// to {dtype, shape, data_offsets}, then the data. Only F32 tensors are
-// accepted, except the I64 `*.num_batches_tracked` counters of PyTorch's
-// BatchNorm, which are checked and dropped; offsets, shapes and the header
-// length are validated.
+// to {dtype, shape, data_offsets}, then the data. Weights come back as F32
+// whatever their dtype: F32, F16 and BF16 (widened exactly) and F64
+// (rounded to nearest). Integer and BOOL tensors, such as the I64
+// `*.num_batches_tracked` counters of PyTorch's BatchNorm, are buffers no
+// parameter can be: checked and dropped. Header length, duplicate names,
+// offsets and shapes are validated before any data is read.
+//
+// scripts/pt-to-safetensors makes such a file from a torch.save'd
+// state_dict (docs/weights.md).
 //
 //===----------------------------------------------------------------------===//
 #ifndef GNN_SAFETENSORS_H
@@ -20,7 +25,8 @@ namespace gnn {
 
 using WeightMap = std::map<std::string, Tensor>;
 
-/// Reads every tensor of a safetensors file ("__metadata__" is skipped).
+/// Reads every floating-point tensor of a safetensors file as F32
+/// ("__metadata__" and integer buffers are skipped).
 llvm::Expected<WeightMap> readSafetensors(const std::string &path);
 
 /// The shape of every tensor of `weights` (what constructor-argument

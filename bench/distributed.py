@@ -7,9 +7,11 @@ them for graphs far larger than it (docs/distributed.md).
 
 Measures, on one RMAT graph (generated as bench.py does):
   * per model, one rank (1 and 2 threads) and two ranks (1 thread each)
-    over range and METIS partition directories: the slowest rank's
-    inference time (median of --runs after a first run), every exchange's
-    rows and bytes, and whether the output is bitwise the single run's;
+    over range and METIS partition directories, pulling, and on METIS's
+    parts also pushing and choosing per stage (--exchange auto): the
+    slowest rank's inference time (median of --runs after a first run),
+    every exchange's form, rows and bytes, and whether the output is
+    bitwise the single run's;
   * the ghost rows and bytes per feature column for range and METIS at 2
     and 4 parts, on the RMAT graph and on a stochastic block model of the
     same size (community structure hidden by a random vertex order);
@@ -65,12 +67,13 @@ def parse_stats(text):
             out["inference_s"] = float(m.group(1))
         elif m := re.match(r"\s+([0-9.]+) ms\s+(.*?)( \(rank 0\))?$", line):
             out["stages"].append({"ms": float(m.group(1)), "name": m.group(2)})
-        elif m := re.match(r"exchange (\d+): (.*) \((\d+) floats per row", line):
-            exchange = {"tensor": m.group(2), "row_floats": int(m.group(3)), "ranks": []}
+        elif m := re.match(r"exchange (\d+): (.*) \((\d+) floats per (?:state )?row, ([a-z ]+)\)$", line):
+            exchange = {"tensor": m.group(2), "row_floats": int(m.group(3)), "form": m.group(4),
+                        "ranks": []}
             out["exchanges"].append(exchange)
-        elif m := re.match(r"\s+rank (\d+): sent (\d+) rows .* received (\d+) rows .*, ([0-9.]+) ms", line):
-            exchange["ranks"].append({"sent_rows": int(m.group(2)), "received_rows": int(m.group(3)),
-                                      "ms": float(m.group(4))})
+        elif m := re.match(r"\s+rank (\d+): sent (\d+) rows \(([0-9.]+) MiB\), received (\d+) rows .*, ([0-9.]+) ms", line):
+            exchange["ranks"].append({"sent_rows": int(m.group(2)), "sent_mib": float(m.group(3)),
+                                      "received_rows": int(m.group(4)), "ms": float(m.group(5))})
         elif m := re.match(r"\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+[0-9.]+\s+[0-9.]+\s+([0-9.]+)\s+([0-9.]+)\s+([0-9.]+)$", line):
             out.setdefault("ranks", []).append({"owned": int(m.group(2)), "ghosts": int(m.group(3)),
                                                 "edges": int(m.group(4)), "compute_ms": float(m.group(5)),
@@ -136,13 +139,17 @@ def main():
         for label, ranks, threads, graph_args in [
                 ("1 rank x 1 thread", 1, 1, ["--graph", edges, "--features", features]),
                 ("1 rank x 2 threads", 1, 2, ["--graph", edges, "--features", features]),
-                ("2 ranks x 1 thread, range", 2, 1, ["--graph", prefix + ".range2"]),
-                ("2 ranks x 1 thread, metis", 2, 1, ["--graph", prefix + ".metis2"])]:
+                ("2 ranks x 1 thread, range", 2, 1, ["--graph", prefix + ".range2", "--exchange", "pull"]),
+                ("2 ranks x 1 thread, metis", 2, 1, ["--graph", prefix + ".metis2", "--exchange", "pull"]),
+                ("2 ranks x 1 thread, metis, push", 2, 1, ["--graph", prefix + ".metis2", "--exchange", "push"]),
+                ("2 ranks x 1 thread, metis, auto", 2, 1, ["--graph", prefix + ".metis2", "--exchange", "auto"])]:
             out = os.path.join(data, f"{model}.dist.npy")
             text = run(["mpiexec", "-n", str(ranks)] + common + ["--threads", str(threads),
                         "--output", single if label.startswith("1 rank x 1") else out] + graph_args,
                        env=env)
             r = parse_stats(text)
+            r["exchanged_mib"] = sum(x["sent_mib"] for e in r["exchanges"] for x in e["ranks"])
+            r["forms"] = [e["form"] for e in r["exchanges"]]
             if not label.startswith("1 rank x 1"):
                 with open(single, "rb") as a, open(out, "rb") as b:
                     r["bitwise_equal_to_1_rank"] = a.read() == b.read()
@@ -209,7 +216,8 @@ def estimate(doc):
 def markdown(doc):
     out = [f"Measured on {doc['graph']} ({doc['vertices']:,} vertices, {doc['edges']:,} edges, "
            f"{FEATURES} features), median of {doc['runs']} runs after the first:", "",
-           "| model | run | inference | compute imbalance | bitwise = 1 rank |", "|---|---|---|---|---|"]
+           "| model | run | inference | exchanged (all ranks) | exchanges | compute imbalance | bitwise = 1 rank |",
+           "|---|---|---|---|---|---|---|"]
     for model, results in doc["models"].items():
         for label, r in results.items():
             if label == "per_core":
@@ -219,7 +227,9 @@ def markdown(doc):
                 c = [x["compute_ms"] for x in r["ranks"]]
                 imb = f"{max(c) / (sum(c) / len(c)):.2f}"
             same = {True: "yes", False: "NO", None: ""}[r.get("bitwise_equal_to_1_rank")]
-            out.append(f"| {model} | {label} | {r['inference_s'] * 1e3:.1f} ms | {imb} | {same} |")
+            forms = ", ".join(r.get("forms", [])) or "none"
+            out.append(f"| {model} | {label} | {r['inference_s'] * 1e3:.1f} ms | "
+                       f"{r.get('exchanged_mib', 0):.1f} MiB | {forms} | {imb} | {same} |")
     out += ["", "| graph | method | parts | edge cut | ghost rows | bytes per feature column per exchange |",
             "|---|---|---|---|---|---|"]
     for kind, rows in doc["partitions"].items():

@@ -401,8 +401,7 @@ int runPartition() {
   int64_t f = x->shape[1];
   llvm::outs() << "ghost rows: " << ghostRows << " in all\n"
                << "mirror rows: " << mirrorRows
-               << " in all (what a push exchange, not built yet, would move "
-                  "instead)\n"
+               << " in all (what a push exchange moves instead)\n"
                << "exchange per layer: " << ghostRows * 4
                << " bytes per feature column (ghost rows x 4 bytes); "
                << ghostRows * 4 * f << " bytes at the input's " << f

@@ -245,13 +245,22 @@ llvm::Expected<Tensor> Executor::run(const Schedule &s,
         return false;
     if (options.exchangeForm == ExchangeForm::Push)
       return true;
+    // Each tensor counts once, by its storage (views of one tensor are
+    // exchanged once), with the rows an exchange moves.
     int64_t pullFloats = 0, pushFloats = step.push->stateFloats();
+    std::vector<int> counted;
+    auto count = [&](int view, Halo holds) -> int64_t {
+      int slot = plan.storage[view];
+      if (haloHolds[slot] == holds || llvm::is_contained(counted, slot))
+        return 0;
+      counted.push_back(slot);
+      return s.slots[slot].rowSize;
+    };
     for (int g : step.gathers)
-      if (haloHolds[plan.storage[g]] != Halo::Ghosts)
-        pullFloats += s.slots[g].rowSize;
+      pullFloats += count(g, Halo::Ghosts);
+    counted.clear();
     for (int t : step.push->targetReads)
-      if (haloHolds[plan.storage[t]] != Halo::Mirrors)
-        pushFloats += s.slots[t].rowSize;
+      pushFloats += count(t, Halo::Mirrors);
     return pushFloats * exchange->totalMirrorRows() <
            pullFloats * exchange->totalGhostRows();
   };

@@ -9,6 +9,8 @@
 #include "gnn/Graph.h"
 #include "gnn/Npy.h"
 
+#include "FileKind.h"
+
 #include "llvm/Support/MemoryBuffer.h"
 
 #include <cassert>
@@ -125,12 +127,31 @@ struct GraphBuilder {
   }
 };
 
-Graph Graph::fromEdges(int64_t n, const int64_t *src, const int64_t *dst,
-                       int64_t numEdges) {
-  BadEdge unused;
-  return GraphBuilder::build<int64_t, false>(
-      n, reinterpret_cast<const char *>(src),
-      reinterpret_cast<const char *>(dst), numEdges, unused);
+llvm::Expected<Graph> Graph::fromEdges(int64_t n, const int64_t *src,
+                                       const int64_t *dst, int64_t numEdges) {
+  const std::string where = "Graph::fromEdges";
+  if (n < 0 || n >= kMaxVertices)
+    return fail(where, "vertex count " + llvm::Twine(n) +
+                           " is out of range (0 to 2^31 - 1)");
+  if (numEdges < 0)
+    return fail(where, "edge count " + llvm::Twine(numEdges) + " is negative");
+  if (numEdges > 0 && (!src || !dst))
+    return fail(where, llvm::Twine(numEdges) +
+                           " edges but no endpoint arrays");
+  BadEdge bad;
+  Graph g;
+  try {
+    g = GraphBuilder::build<int64_t, true>(
+        n, reinterpret_cast<const char *>(src),
+        reinterpret_cast<const char *>(dst), numEdges, bad);
+  } catch (const std::bad_alloc &) {
+    return fail(where, "not enough memory for a graph of " + llvm::Twine(n) +
+                           " vertices and " + llvm::Twine(numEdges) + " edges");
+  }
+  if (!bad.valid)
+    return fail(where, "edge " + std::to_string(bad.edge) + ": " +
+                           describeBadId(bad, n, vertexCountText(n)));
+  return std::move(g);
 }
 
 namespace {
@@ -176,6 +197,12 @@ llvm::Error parseEdgeList(const std::string &path, int64_t limit,
   if (!bufOr)
     return fail(path, "cannot read file: " + bufOr.getError().message());
   StringRef rest = (*bufOr)->getBuffer();
+  // Not text (a .safetensors or features file given as the graph): say
+  // what it is instead of quoting its bytes as a line.
+  if (std::string kind = describeFileKind(rest);
+      !rest.empty() && !StringRef(kind).starts_with("text"))
+    return fail(path, "not a text edge list or an edge_index .npy: it is " +
+                          (kind.empty() ? std::string("binary data") : kind));
   auto isSpace = [](char c) {
     return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
   };

@@ -169,6 +169,8 @@ static std::optional<std::vector<int>> displacements(const std::vector<int> &cou
   std::vector<int> displs(counts.size(), 0);
   int64_t total = 0;
   for (size_t k = 0; k < counts.size(); ++k) {
+    if (counts[k] < 0)
+      return std::nullopt;
     displs[k] = total;
     total += counts[k];
     if (total > std::numeric_limits<int>::max())
@@ -204,23 +206,29 @@ llvm::Error MpiHaloExchange::setUpPush() {
   std::vector<int> mirrorCounts(size), edgesTo(size), edgesFor(size),
       mirrorsHeld(size);
   std::optional<std::string> fault;
+  bool tooMany = false;
   for (int q = 0; q < size; ++q) {
-    mirrorCounts[q] = targets[q].size();
-    edgesTo[q] = sourceIds[q].size();
+    // Counts past an int cannot be sent; the agree below says so.
+    tooMany |= sourceIds[q].size() > size_t(std::numeric_limits<int>::max()) ||
+               mirrorsFor[q] > std::numeric_limits<int>::max();
+    mirrorCounts[q] = int(std::min<size_t>(targets[q].size(), 0x7fffffff));
+    edgesTo[q] = int(std::min<size_t>(sourceIds[q].size(), 0x7fffffff));
     mirrorsHeld[q] = int(std::min<int64_t>(mirrorsFor[q], 0x7fffffff));
   }
   MPI_Alltoall(edgesTo.data(), 1, MPI_INT, edgesFor.data(), 1, MPI_INT, comm);
-  std::vector<int32_t> flatCounts, flatSources;
+  // (Members are set only once setup succeeds: a failed setup may be
+  // retried.)
+  std::vector<int32_t> flatCounts, flatSources, flatTargets;
   for (int q = 0; q < size; ++q) {
     flatCounts.insert(flatCounts.end(), edgeCounts[q].begin(), edgeCounts[q].end());
     flatSources.insert(flatSources.end(), sourceIds[q].begin(), sourceIds[q].end());
-    receivedTargets.insert(receivedTargets.end(), targets[q].begin(), targets[q].end());
+    flatTargets.insert(flatTargets.end(), targets[q].begin(), targets[q].end());
   }
   std::optional<std::vector<int>> countDispls = displacements(mirrorCounts),
                                   sourceDispls = displacements(edgesTo),
                                   heldDispls = displacements(mirrorsHeld),
                                   forDispls = displacements(edgesFor);
-  if (!countDispls || !sourceDispls || !heldDispls || !forDispls ||
+  if (tooMany || !countDispls || !sourceDispls || !heldDispls || !forDispls ||
       mirrors + owned > std::numeric_limits<int32_t>::max())
     fault = ("part " + llvm::Twine(p.part) +
              " has more mirrors or cut in-edges than one MPI exchange can "
@@ -290,6 +298,7 @@ llvm::Error MpiHaloExchange::setUpPush() {
   if (llvm::Error e = agree(fault, comm))
     return e;
   localEdges = std::move(*g);
+  receivedTargets = std::move(flatTargets);
 
   // Each owned target's received rows, in the order of the senders.
   mergeOffsets.assign(owned + 1, 0);
@@ -303,6 +312,8 @@ llvm::Error MpiHaloExchange::setUpPush() {
     mergeRows[next[receivedTargets[r]]++] = r;
 
   // Per neighbour: states go where pulled rows come from, and back.
+  pushSendCounts.clear();
+  pushRecvCounts.clear();
   for (int q : destinationRanks)
     pushSendCounts.push_back(mirrorsHeld[q]);
   for (int q : sourceRanks)

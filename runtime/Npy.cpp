@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "gnn/Npy.h"
+#include "FileKind.h"
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
@@ -271,8 +272,11 @@ llvm::Expected<NpyFile> openNpy(const std::string &path) {
   f.buffer = std::move(*bufOr);
   StringRef bytes = f.buffer->getBuffer();
 
-  if (!hasNpyMagic(bytes))
-    return fail(path, "not a .npy file (bad magic string)");
+  if (!hasNpyMagic(bytes)) {
+    std::string kind = describeFileKind(bytes);
+    return fail(path, kind.empty() ? std::string("not a .npy file (bad magic string)")
+                                   : "not a .npy file: it is " + kind);
+  }
   if (bytes.size() < kMagicLen + 2)
     return fail(path, "file is truncated inside the .npy preamble");
   unsigned major = uint8_t(bytes[6]), minor = uint8_t(bytes[7]);

@@ -8,14 +8,21 @@
 
 using namespace gnn::detail;
 
-/// arith.maximumf / minimumf: NaN if either is, else the larger / smaller.
+/// arith.maximumf / minimumf: NaN if either is, else the larger / smaller,
+/// with -0 below +0.
 static float maximum(float a, float b) {
-  return std::isnan(a) || std::isnan(b) ? std::numeric_limits<float>::quiet_NaN()
-                                        : (a < b ? b : a);
+  if (std::isnan(a) || std::isnan(b))
+    return std::numeric_limits<float>::quiet_NaN();
+  if (a == b)
+    return std::signbit(a) ? b : a;
+  return a < b ? b : a;
 }
 static float minimum(float a, float b) {
-  return std::isnan(a) || std::isnan(b) ? std::numeric_limits<float>::quiet_NaN()
-                                        : (b < a ? b : a);
+  if (std::isnan(a) || std::isnan(b))
+    return std::numeric_limits<float>::quiet_NaN();
+  if (a == b)
+    return std::signbit(a) ? a : b;
+  return b < a ? b : a;
 }
 
 void gnn::detail::mergePartialState(const PushForm &form, float *into,

@@ -15,6 +15,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "gnn/Safetensors.h"
+
+#include "FileKind.h"
 #include "FloatWidening.h"
 #include "JsonDuplicateKeys.h"
 #include "gnn/Npy.h"
@@ -181,6 +183,11 @@ llvm::Expected<WeightMap> readSafetensors(const std::string &path) {
   uint64_t headerLen = 0;
   for (int i = 0; i < 8; ++i)
     headerLen |= uint64_t(uint8_t(bytes[i])) << (8 * i);
+  // A file of another kind (a .params list, a .npy, a torch.save zip) is
+  // named as such rather than by the header length its bytes spell.
+  if (headerLen > bytes.size() - 8 || (headerLen > 0 && bytes[8] != '{'))
+    if (std::string kind = describeFileKind(bytes); !kind.empty())
+      return fail(path, "not a .safetensors file: it is " + kind);
   if (headerLen > bytes.size() - 8)
     return fail(path, "header length " + llvm::Twine(headerLen) +
                           " runs past the end of the file (" +

@@ -461,8 +461,10 @@ static bool checkLinear(Reader &r, const std::string &where, const Schedule &s,
 }
 
 /// A launch's push form (the launch's inputs already read). Its sizes
-/// bound what the executor allocates and indexes per target: each is
-/// checked here.
+/// bound what the executor allocates, indexes and merges per target: each
+/// is checked here. (Like a launch's result width, the state's is not
+/// checked against the kernels' machine code, which an object of damaged
+/// code could contradict anyway.)
 static bool readPushForm(Reader &r, const json::Value *value,
                          const std::string &where, const Schedule &s,
                          Step &step) {

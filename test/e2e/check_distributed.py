@@ -3,7 +3,7 @@
 
   check_distributed.py MODEL --out DIR --parts 1,2,3,4 [--edge-features D]
                        [--methods on-the-fly,range,metis] [--set k=v]...
-                       [--exchange pull|push|auto]
+                       [--exchange pull|push|auto] [--threads N]
 
 Generates a random graph (isolated vertices, stored self loops, duplicate
 edges: make_inputs.py), weights for the model's parameters, runs gnn-run
@@ -50,6 +50,7 @@ def main():
     p.add_argument("--seed", type=int, default=5)
     p.add_argument("--set", action="append", default=[])
     p.add_argument("--exchange", default="pull", choices=["pull", "push", "auto"])
+    p.add_argument("--threads", type=int, default=1, help="per rank")
     a = p.parse_args()
     os.makedirs(a.out, exist_ok=True)
     sets = [f"--set={s}" for s in [f"in_channels={a.features}"] + a.set]
@@ -85,7 +86,7 @@ def main():
                      f"--out={pdir}"] + partition_inputs)
                 graph_args = ["--graph", pdir]
             stdout = run(["mpiexec", "-n", str(parts), "gnn-run", a.model, "--weights",
-                          weights, "--threads", "1", "--output", out,
+                          weights, "--threads", str(a.threads), "--output", out,
                           "--exchange", a.exchange, "--stats"] + graph_args + sets)
             got = np.load(out)
             if a.exchange == "pull":

@@ -56,7 +56,7 @@ struct SmallGraph {
   std::vector<int64_t> src{0, 1, 2, 3, 3, 4, 6, 2, 2, 0, 1, 6, 4, 3, 1, 1};
   std::vector<int64_t> dst{1, 2, 3, 0, 0, 4, 6, 1, 1, 2, 4, 3, 6, 3, 6, 0};
   Graph graph() const {
-    return Graph::fromEdges(n, src.data(), dst.data(), src.size());
+    return llvm::cantFail(Graph::fromEdges(n, src.data(), dst.data(), src.size()));
   }
 };
 

@@ -61,7 +61,7 @@ struct SmallGraph {
   std::vector<int64_t> src{0, 1, 2, 3, 3, 4, 6, 2, 2, 0, 1, 6, 4, 3, 6, 6};
   std::vector<int64_t> dst{1, 2, 3, 0, 0, 4, 6, 1, 1, 2, 4, 3, 6, 3, 6, 0};
   Graph graph() const {
-    return Graph::fromEdges(n, src.data(), dst.data(), src.size());
+    return llvm::cantFail(Graph::fromEdges(n, src.data(), dst.data(), src.size()));
   }
 };
 
@@ -523,7 +523,7 @@ TEST_F(ExecutorTest, RunsReuseTheArenaAcrossRunsAndGraphSizes) {
     src2.push_back(rng() % n2);
     dst2.push_back(rng() % n2);
   }
-  Graph big = Graph::fromEdges(n2, src2.data(), dst2.data(), src2.size());
+  Graph big = llvm::cantFail(Graph::fromEdges(n2, src2.data(), dst2.data(), src2.size()));
   Tensor x = randomTensor({g.n, 3}, 14), x2 = randomTensor({n2, 3}, 15);
   std::vector<double> want = referenceTwoLayer(g.src, g.dst, g.n, x, w1, b1, w2);
   std::vector<double> want2 = referenceTwoLayer(src2, dst2, n2, x2, w1, b1, w2);

@@ -192,6 +192,18 @@ TEST(PartialStatesTest, ManyLogitsAndEmptySides) {
   EXPECT_EQ(a[0], 0.0f);
 }
 
+TEST(PartialStatesTest, SignedZerosOrderAsTheKernelsDo) {
+  // arith.maximumf / minimumf: -0 < +0, whichever side holds it.
+  for (auto aggregation : {PushForm::Aggregation::Max, PushForm::Aggregation::Min})
+    for (bool negativeFirst : {false, true}) {
+      PushForm f = formOf(aggregation, 1, 0);
+      std::vector<float> a = {negativeFirst ? -0.0f : 0.0f, 0.0f},
+                         b = {negativeFirst ? 0.0f : -0.0f, 0.0f};
+      mergePartialState(f, a.data(), b.data());
+      EXPECT_EQ(std::signbit(a[0]), aggregation == PushForm::Aggregation::Min);
+    }
+}
+
 TEST(PartialStatesTest, MaximumPropagatesNaN) {
   PushForm f = formOf(PushForm::Aggregation::Max, 1, 0);
   std::vector<float> a = {1.0f, 0.0f}, b = {std::nanf(""), 0.0f};

@@ -33,7 +33,7 @@ const std::vector<int64_t> kDst = {0, 0, 0, 0, 1, 1, 3, 3, 3, 2, 2, 5, 0, 7, 5, 
 const std::vector<int32_t> kOwner = {0, 1, 0, 1, 2, 1, 2, 0};
 
 Graph handGraph() {
-  return Graph::fromEdges(8, kSrc.data(), kDst.data(), int64_t(kSrc.size()));
+  return llvm::cantFail(Graph::fromEdges(8, kSrc.data(), kDst.data(), int64_t(kSrc.size())));
 }
 
 /// What a part must hold, computed from the edge list.
@@ -142,7 +142,7 @@ RandomGraph randomGraph(int64_t n, int64_t e, unsigned seed) {
     r.src.push_back(int64_t(rng() % n));
     r.dst.push_back(std::min<int64_t>(n - 1, int64_t(u * u * u * n)));
   }
-  r.graph = Graph::fromEdges(n, r.src.data(), r.dst.data(), e);
+  r.graph = llvm::cantFail(Graph::fromEdges(n, r.src.data(), r.dst.data(), e));
   return r;
 }
 
@@ -211,8 +211,8 @@ TEST(PartitionAssign, MetisFindsPlantedClusters) {
     r.src.push_back(int64_t(rng() % n));
     r.dst.push_back(int64_t(rng() % n));
   }
-  r.graph = Graph::fromEdges(n, r.src.data(), r.dst.data(),
-                             int64_t(r.src.size()));
+  r.graph = llvm::cantFail(Graph::fromEdges(n, r.src.data(), r.dst.data(),
+                             int64_t(r.src.size())));
   auto metis = assignParts(r.graph, 4, PartitionMethod::Metis);
   auto range = assignParts(r.graph, 4, PartitionMethod::Range);
   ASSERT_TRUE(metis && range);
@@ -221,7 +221,7 @@ TEST(PartitionAssign, MetisFindsPlantedClusters) {
 }
 
 TEST(PartitionAssign, EdgelessAndSmallGraphs) {
-  Graph none = Graph::fromEdges(5, nullptr, nullptr, 0);
+  Graph none = llvm::cantFail(Graph::fromEdges(5, nullptr, nullptr, 0));
   for (PartitionMethod method : {PartitionMethod::Range, PartitionMethod::Metis}) {
     auto owner = assignParts(none, 5, method);
     ASSERT_TRUE(bool(owner)) << llvm::toString(owner.takeError());
@@ -232,7 +232,7 @@ TEST(PartitionAssign, EdgelessAndSmallGraphs) {
     if (method == PartitionMethod::Range)
       EXPECT_EQ(*owner, (std::vector<int32_t>{0, 1, 2, 3, 4}));
   }
-  Graph empty = Graph::fromEdges(0, nullptr, nullptr, 0);
+  Graph empty = llvm::cantFail(Graph::fromEdges(0, nullptr, nullptr, 0));
   auto owner = assignParts(empty, 1, PartitionMethod::Metis);
   ASSERT_TRUE(bool(owner));
   EXPECT_TRUE(owner->empty());

@@ -34,9 +34,11 @@ public:
   int64_t inDegree(int64_t v) const { return offsets_[v + 1] - offsets_[v]; }
 
   /// Builds the CSR from parallel arrays of edge endpoints (edge k goes
-  /// from src[k] to dst[k]). Ids must already be checked to lie in [0, n).
-  static Graph fromEdges(int64_t n, const int64_t *src, const int64_t *dst,
-                         int64_t numEdges);
+  /// from src[k] to dst[k]). Fails, naming the first bad edge, on an id
+  /// outside [0, n); also on n outside [0, 2^31) (ids are stored in 32
+  /// bits), a negative edge count, or memory running out.
+  static llvm::Expected<Graph> fromEdges(int64_t n, const int64_t *src,
+                                         const int64_t *dst, int64_t numEdges);
 
   /// A CSR given whole (a graph part): `offsets` has numVertices + 1
   /// entries from 0 to sources.size(), non-decreasing; every source is

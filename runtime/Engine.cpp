@@ -65,14 +65,11 @@ struct Engine::Impl {
   parseIR(const std::string &path);
 };
 
-/// The object in the cache entry `path`, if it exists and carries
-/// `keyComment` (a file of another key or a truncated write never gets
-/// used).
-static std::unique_ptr<llvm::MemoryBuffer>
-readEntry(const std::string &path, const std::string &keyComment) {
+/// The cache entry `path`, if it exists; null otherwise.
+static std::unique_ptr<llvm::MemoryBuffer> readEntry(const std::string &path) {
   auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
                                             /*RequiresNullTerminator=*/false);
-  if (!buffer || !llvm::StringRef((*buffer)->getBuffer()).contains(keyComment))
+  if (!buffer)
     return nullptr;
   return std::move(*buffer);
 }
@@ -118,17 +115,30 @@ Engine::Impl::build(mlir::ModuleOp module, CompileStats stats,
 
   auto loadStart = clock_type::now();
   if (!path.empty()) {
-    if (auto object = readEntry(path, keyComment)) {
-      auto model = Model::loadObject(object->getBuffer(), path);
+    if (auto entry = readEntry(path)) {
+      // Nothing of an entry is mapped or run before its hash checks out
+      // and its schedule carries its key (a file of another key, renamed,
+      // is not used either).
+      llvm::Expected<llvm::StringRef> object = detail::unsealEntry(entry->getBuffer());
+      llvm::Expected<std::unique_ptr<Model>> model =
+          makeError("its schedule is not that of its key");
+      if (!object) {
+        llvm::consumeError(model.takeError());
+        model = object.takeError();
+      } else if (object->contains(keyComment)) {
+        llvm::consumeError(model.takeError());
+        model = Model::loadObject(*object, path);
+      }
       if (model) {
         detail::touchEntry(path);
         stats.cacheHit = true;
         stats.cacheFile = path;
         return finish(std::move(*model), loadStart);
       }
-      // A damaged entry: compile afresh and overwrite it.
-      stats.cacheMessage = "ignored a bad entry: " +
-                           llvm::toString(model.takeError());
+      // A bad entry is removed, then compiled afresh and stored again.
+      llvm::sys::fs::remove(path);
+      stats.cacheMessage = "removed a bad entry (" +
+                           llvm::toString(model.takeError()) + ")";
     }
   }
 
@@ -149,7 +159,7 @@ Engine::Impl::build(mlir::ModuleOp module, CompileStats stats,
     llvm::Error stored =
         ec ? makeError(cacheDir + ": " + ec.message())
            : writeFileAtomically(path, [&](llvm::raw_ostream &os) {
-               os << compiled->object;
+               os << detail::sealEntry(compiled->object);
                return llvm::Error::success();
              });
     if (stored) {

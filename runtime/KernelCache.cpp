@@ -31,8 +31,39 @@ using namespace mlir;
 
 /// Bumped when the layout of an entry changes (not for compiler changes:
 /// the build id covers those). 2: the schedule is plain data
-/// (runtime/ScheduleFormat.h), not MLIR text.
-static constexpr const char *kCacheFormat = "gnnc-kernel-cache-2";
+/// (runtime/ScheduleFormat.h), not MLIR text. 3: a SHA-256 of the object
+/// follows it.
+static constexpr const char *kCacheFormat = "gnnc-kernel-cache-3";
+
+/// The trailer of an entry: this tag, 64 hex digits, a newline.
+static constexpr llvm::StringLiteral kDigestTag = "\ngnnc-object-sha256 ";
+static constexpr size_t kTrailerSize = kDigestTag.size() + 64 + 1;
+
+static std::string sha256Hex(llvm::StringRef bytes) {
+  std::array<uint8_t, 32> digest = llvm::SHA256::hash(
+      llvm::ArrayRef<uint8_t>(reinterpret_cast<const uint8_t *>(bytes.data()),
+                              bytes.size()));
+  return llvm::toHex(llvm::ArrayRef<uint8_t>(digest), /*LowerCase=*/true);
+}
+
+std::string gnn::detail::sealEntry(llvm::StringRef object) {
+  return (object + kDigestTag + sha256Hex(object) + "\n").str();
+}
+
+llvm::Expected<llvm::StringRef>
+gnn::detail::unsealEntry(llvm::StringRef entry) {
+  auto fail = [](const llvm::Twine &why) {
+    return llvm::createStringError(llvm::inconvertibleErrorCode(), why);
+  };
+  if (entry.size() < kTrailerSize ||
+      !entry.drop_back(65).ends_with(kDigestTag) || !entry.ends_with("\n"))
+    return fail("no content hash at its end (truncated?)");
+  llvm::StringRef object = entry.drop_back(kTrailerSize);
+  llvm::StringRef recorded = entry.take_back(65).drop_back(1);
+  if (sha256Hex(object) != recorded)
+    return fail("its bytes do not match their SHA-256 (damaged)");
+  return object;
+}
 
 static std::string getEnv(const char *name) {
   const char *value = std::getenv(name);
@@ -129,14 +160,38 @@ static int findBuildId(dl_phdr_info *info, size_t, void *data) {
   return 1;
 }
 
+/// The build ids of the shared LLVM and MLIR libraries loaded in this
+/// process (Debian's libLLVM.so.19.1 and libMLIR.so.19.1): a rebuilt or
+/// patched library of the same version can generate other code.
+static int collectLibraryIds(dl_phdr_info *info, size_t, void *data) {
+  auto *ids = static_cast<std::string *>(data);
+  llvm::StringRef name = info->dlpi_name ? info->dlpi_name : "";
+  llvm::StringRef file = llvm::sys::path::filename(name);
+  if (!file.starts_with("libLLVM") && !file.starts_with("libMLIR"))
+    return 0;
+  // findBuildId reads the notes of the image containing `address`.
+  for (int i = 0; i < info->dlpi_phnum; ++i)
+    if (info->dlpi_phdr[i].p_type == PT_LOAD) {
+      ImageSearch search{info->dlpi_addr + info->dlpi_phdr[i].p_vaddr, {}};
+      findBuildId(info, 0, &search);
+      *ids += " " + file.str() + ":" +
+              (search.buildId.empty() ? std::string("?") : search.buildId);
+      break;
+    }
+  return 0;
+}
+
 /// What identifies the compiler that produces entries: its build id, or
-/// failing that the path, size and time of the file it was loaded from.
+/// failing that the path, size and time of the file it was loaded from;
+/// then the build ids of the LLVM and MLIR libraries it runs on.
 static std::string compilerIdentity() {
   static const std::string identity = [] {
     ImageSearch search{reinterpret_cast<uintptr_t>(&findBuildId), {}};
     dl_iterate_phdr(findBuildId, &search);
+    std::string libraries;
+    dl_iterate_phdr(collectLibraryIds, &libraries);
     if (!search.buildId.empty())
-      return "build-id " + search.buildId;
+      return "build-id " + search.buildId + libraries;
     Dl_info info;
     llvm::sys::fs::file_status status;
     if (dladdr(reinterpret_cast<void *>(&findBuildId), &info) &&
@@ -144,7 +199,7 @@ static std::string compilerIdentity() {
       auto time = status.getLastModificationTime().time_since_epoch();
       return "file " + std::string(info.dli_fname) + " " +
              std::to_string(status.getSize()) + " " +
-             std::to_string(time.count());
+             std::to_string(time.count()) + libraries;
     }
     return std::string();
   }();

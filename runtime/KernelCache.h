@@ -4,7 +4,9 @@
 // `gnnc --emit=obj` writes (kernels plus the plain-data schedule embedded
 // as `gnn_schedule`), named by a SHA-256 over everything that determines
 // its bytes: the graph-level IR with its locations, the compiler's build
-// id, the LLVM version and the host's target triple, CPU and features.
+// id and those of the LLVM and MLIR libraries, the LLVM version and the
+// host's target triple, CPU and features. An entry ends with the SHA-256
+// of its object, checked before the object is loaded.
 // Part of the compiler side (GNNEngine): the key needs the IR.
 //
 //===----------------------------------------------------------------------===//
@@ -33,6 +35,12 @@ std::string computeCacheKey(mlir::ModuleOp graphLevel, std::string &why);
 /// load so that a file renamed or overwritten by something else is not
 /// used.
 std::string cacheKeyComment(const std::string &key);
+
+/// An entry's bytes: the object file, then a trailer with its SHA-256, so
+/// that a damaged or truncated entry is caught before its code is mapped.
+std::string sealEntry(llvm::StringRef object);
+/// The object of a sealed entry, or why it cannot be trusted.
+llvm::Expected<llvm::StringRef> unsealEntry(llvm::StringRef entry);
 
 /// The target the Engine compiles for: the host, unless the environment
 /// says otherwise (GNNC_TARGET_CPU, GNNC_TARGET_FEATURES,

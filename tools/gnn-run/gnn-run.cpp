@@ -380,7 +380,9 @@ int main(int argc, char **argv) {
     if (c.cacheHit)
       llvm::outs() << "kernel cache: hit " << c.cacheFile << "\n";
     else if (!c.cacheFile.empty())
-      llvm::outs() << "kernel cache: stored " << c.cacheFile << "\n";
+      llvm::outs() << "kernel cache: stored " << c.cacheFile
+                   << (c.cacheMessage.empty() ? "" : " (" + c.cacheMessage + ")")
+                   << "\n";
     else
       llvm::outs() << "kernel cache: off (" << c.cacheMessage << ")\n";
     for (const gnn::StageTiming &t : stats.stages)

@@ -982,6 +982,8 @@ IRGen::generate(const ClassInfo &cls, const Value &model,
                  "model '" + cls.name + "' has no forward() method");
     return nullptr;
   }
+  if (!interp.checkParsed(*forward, Location()))
+    return nullptr;
   llvm::ArrayRef<ParamAST> fwdParams = forward->getParams();
   if (fwdParams.size() < 3) {
     interp.error(forward->loc(),

@@ -343,6 +343,28 @@ std::optional<Value> Interpreter::evalName(const NameExprAST &expr,
       return Value::userClass(cls);
   if (std::optional<std::string> qualified = qualifiedName(expr, frame))
     return resolveQualified(*qualified, expr.loc());
+  if (frame.scope) {
+    auto constant = frame.scope->constants.find(name);
+    if (constant != frame.scope->constants.end())
+      return eval(*constant->second, frame);
+    auto unrun = frame.scope->unrun.find(name);
+    if (unrun != frame.scope->unrun.end()) {
+      const UnrunNameAST &bound = *unrun->second;
+      if (bound.what == "function")
+        error(expr.loc(), "'" + name + "' is a top-level function (line " +
+                              Twine(bound.loc.line) +
+                              "); model code calls methods only: make it a "
+                              "method of the class");
+      else
+        error(expr.loc(),
+              "'" + name + "' is set by top-level code (line " +
+                  Twine(bound.loc.line) +
+                  "), which gnnc does not run: model code reads only the "
+                  "imports, classes and constants (NAME = literal) of the "
+                  "top level");
+      return std::nullopt;
+    }
+  }
   if (Builtins::get().lookupClass(name))
     return Value::builtinClass(name);
   if (Builtins::get().lookupFunction(name))
@@ -1262,11 +1284,30 @@ std::optional<Value> Interpreter::callSuper(const Value &proxy, StringRef name,
   return std::nullopt;
 }
 
+bool Interpreter::checkParsed(const FunctionAST &fn, const Location &callLoc) {
+  const std::optional<UnparsedAST> &unparsed = fn.getUnparsed();
+  if (!unparsed)
+    return true;
+  // Where the model calls it, if that is in a file (forward and message
+  // are called by the compiler).
+  if (!callLoc.file) {
+    error(unparsed->loc, unparsed->message);
+    return false;
+  }
+  error(unparsed->loc, unparsed->message, callLoc,
+        "method '" + fn.getName() +
+            "' is called here; only the methods the model calls must be in "
+            "the model language");
+  return false;
+}
+
 std::optional<Value>
 Interpreter::callUserMethod(const FunctionAST &fn, const ClassInfo &definer,
                             const Value &self, llvm::ArrayRef<Arg> args,
                             llvm::ArrayRef<KeywordArg> kwargs,
                             const Location &loc) {
+  if (!checkParsed(fn, loc))
+    return std::nullopt;
   llvm::ArrayRef<ParamAST> params = fn.getParams();
   if (params.empty()) {
     error(fn.loc(), "method '" + fn.getName() +
@@ -1296,6 +1337,8 @@ std::optional<Value>
 Interpreter::callBound(const FunctionAST &fn, const ClassInfo &definer,
                        const Value &self, llvm::ArrayRef<Value> bound,
                        const std::string &what, const Location &callLoc) {
+  if (!checkParsed(fn, callLoc))
+    return std::nullopt;
   if (callStack.size() >= kMaxCallDepth) {
     error(callLoc, "calls are nested too deeply (more than " +
                        Twine(kMaxCallDepth) + "); does a method call itself?");

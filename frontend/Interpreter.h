@@ -145,6 +145,11 @@ public:
   void error(const Location &loc, const llvm::Twine &message,
              const Location &noteLoc, const llvm::Twine &note);
 
+  /// Reports why `fn` was not parsed (a method outside the model language,
+  /// see FunctionAST::getUnparsed), if it was not, with a note at `callLoc`
+  /// when that is in a file; false then.
+  bool checkParsed(const FunctionAST &fn, const Location &callLoc);
+
   /// Where the last `return` executed (the function's location if it fell
   /// off the end): what a check of a method's result points at.
   const Location &getLastReturnLoc() const { return lastReturnLoc; }

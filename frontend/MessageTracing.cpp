@@ -188,6 +188,10 @@ std::optional<Value> IRGen::propagate(const Value &layerValue,
     region = &messageRegion;
     const ClassInfo *definer = nullptr;
     if (const FunctionAST *message = cls.findMethod("message", &definer)) {
+      if (!interp.checkParsed(*message, loc)) {
+        region = nullptr;
+        return std::nullopt;
+      }
       llvm::ArrayRef<ParamAST> params = message->getParams();
       if (params.empty()) {
         interp.error(message->loc(),
@@ -476,6 +480,8 @@ std::optional<Value> IRGen::traceUpdate(const Value &layerValue,
   const FunctionAST *update = cls.findMethod("update", &definer);
   if (!update)
     return aggregated;
+  if (!interp.checkParsed(*update, loc))
+    return std::nullopt;
   // update(self, aggr_out, **kwargs), as in PyG: the first argument is
   // the aggregation, the others are propagate's keywords by name.
   llvm::ArrayRef<ParamAST> params = update->getParams();

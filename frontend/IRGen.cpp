@@ -332,6 +332,8 @@ std::optional<Value> IRGen::callBuiltin(StringRef name,
     return softmax(name, args, loc);
   if (name == "cat")
     return cat(args, loc);
+  if (name == "stack")
+    return stack(args, loc);
   if (name == "__getitem__")
     return getItem(args, loc);
   if (name == "pow")
@@ -705,6 +707,92 @@ std::optional<Value> IRGen::softmax(StringRef name, llvm::ArrayRef<Arg> args,
     return wrap(combineRows<gnn::DivOp>(e, sum, loc));
   mlir::Value logSum = builder.create<gnn::LogOp>(getLoc(loc), sum.getType(), sum);
   return wrap(combineRows<gnn::SubOp>(shifted, logSum, loc));
+}
+
+std::optional<Value> IRGen::stack(llvm::ArrayRef<Arg> args,
+                                  const Location &loc) {
+  const Arg &list = args[0], &dimArg = args[1];
+  if ((!list.value.is(Value::Kind::List) &&
+       !list.value.is(Value::Kind::Tuple)) ||
+      list.value.getElements().empty()) {
+    interp.error(list.loc, "stack() expects a non-empty list of tensors, got " +
+                               describe(list.value));
+    return std::nullopt;
+  }
+  if (!dimArg.value.is(Value::Kind::Int)) {
+    interp.error(dimArg.loc, "stack() argument 'dim' must be an integer, got " +
+                                 dimArg.value.repr());
+    return std::nullopt;
+  }
+  std::optional<mlir::Value> first =
+      tensorOperand({list.value.getElements().front(), list.loc}, "stack()");
+  if (!first)
+    return std::nullopt;
+  if (!isPerRow(first->getType())) {
+    interp.error(list.loc, "stack() joins tensors with one row per vertex or "
+                           "edge (or rows in message()), got " +
+                               describeType(first->getType()));
+    return std::nullopt;
+  }
+  // The new dimension, counted in the result's feature dimensions.
+  std::optional<int64_t> dim =
+      featureDim(first->getType(), dimArg, /*inserting=*/true, "stack()");
+  if (!dim)
+    return std::nullopt;
+  llvm::ArrayRef<int64_t> shape = gnn::getFeatureShape(first->getType());
+  int64_t count = list.value.getElements().size();
+  std::vector<Value> parts;
+  Arg minusOne = {Value::integer(-1), dimArg.loc};
+  if (*dim == int64_t(shape.size())) {
+    // Last: each part gains a trailing 1, and cat joins along it.
+    for (const Value &element : list.value.getElements()) {
+      std::optional<Value> part =
+          unsqueeze("unsqueeze", {{element, list.loc}, minusOne}, loc);
+      if (!part)
+        return std::nullopt;
+      parts.push_back(*part);
+    }
+    return cat({{Value::list(std::move(parts)), list.loc}, minusOne}, loc);
+  }
+  if (*dim != 0) {
+    interp.error(dimArg.loc, "stack() inserts the new dimension first "
+                             "(dim=1) or last (dim=-1) among the features "
+                             "only");
+    return std::nullopt;
+  }
+  // First: flatten each part's features, join them, and split the joined
+  // row into one block per part.
+  int64_t flat = 1;
+  for (int64_t d : shape)
+    flat *= d;
+  for (const Value &element : list.value.getElements()) {
+    std::optional<mlir::Value> t = tensorOperand({element, list.loc}, "stack()");
+    if (!t)
+      return std::nullopt;
+    if (t->getType() != first->getType()) {
+      interp.error(list.loc, "stack() needs tensors of one shape, got " +
+                                 describeType(first->getType()) + " and " +
+                                 describeType(t->getType()));
+      return std::nullopt;
+    }
+    std::optional<Value> part = view(
+        "view",
+        {{element, list.loc},
+         {Value::tuple({Value::integer(-1), Value::integer(flat)}), loc}},
+        loc);
+    if (!part)
+      return std::nullopt;
+    parts.push_back(*part);
+  }
+  std::optional<Value> joined =
+      cat({{Value::list(std::move(parts)), list.loc}, minusOne}, loc);
+  if (!joined)
+    return std::nullopt;
+  std::vector<Value> newShape = {Value::integer(-1), Value::integer(count)};
+  for (int64_t d : shape)
+    newShape.push_back(Value::integer(d));
+  return view("view",
+              {{*joined, loc}, {Value::tuple(std::move(newShape)), loc}}, loc);
 }
 
 std::optional<Value> IRGen::cat(llvm::ArrayRef<Arg> args,

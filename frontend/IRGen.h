@@ -144,6 +144,9 @@ private:
   std::optional<Value> softmax(llvm::StringRef name, llvm::ArrayRef<Arg> args,
                                const Location &loc);
   std::optional<Value> cat(llvm::ArrayRef<Arg> args, const Location &loc);
+  /// torch.stack along the first or last new feature dimension, as cat()
+  /// and view()/unsqueeze().
+  std::optional<Value> stack(llvm::ArrayRef<Arg> args, const Location &loc);
   std::optional<Value> getItem(llvm::ArrayRef<Arg> args, const Location &loc);
   /// `build` applied row by row to `parts` (all of one domain) with result
   /// type `result`: directly on rows, or in a gnn.transform of its own for

@@ -12,6 +12,7 @@
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringSet.h"
 
 #include <cmath>
 #include <limits>
@@ -1004,6 +1005,11 @@ std::optional<Value> Interpreter::getAttribute(const Value &object,
     error(loc, "'" + m.typeName + "' has no attribute '" + name + "'");
     return std::nullopt;
   }
+  // `p.data` is the tensor itself (what reset_parameters() initialises
+  // through).
+  if (name == "data" &&
+      (object.is(Value::Kind::Param) || object.is(Value::Kind::Tensor)))
+    return object;
   error(loc, object.describe() + " has no attribute '" + name + "'");
   return std::nullopt;
 }
@@ -1154,6 +1160,13 @@ std::optional<Value> Interpreter::evalCall(const CallExprAST &expr,
     return callSuper(*receiver, method, args, kwargs, expr.loc());
   case Value::Kind::Tensor:
   case Value::Kind::Param: {
+    // Initialising a parameter in __init__ or reset_parameters()
+    // (self.bias.data.zero_()) does nothing: the weights file sets it.
+    static const llvm::StringSet<> initialisers = {
+        "zero_", "fill_", "uniform_", "normal_", "copy_"};
+    if (!tensorOps && receiver->is(Value::Kind::Param) &&
+        initialisers.contains(method))
+      return *receiver;
     const ExprAST *target = attr->getValue();
     if (method.ends_with("_") && !llvm::isa<NameExprAST>(target) &&
         !llvm::isa<CallExprAST>(target)) {

@@ -64,6 +64,7 @@ enum class BuiltinModule {
   Sigmoid,
   Tanh,
   GELU,
+  SiLU,
   ELU,
   LeakyReLU,
   Sequential,

@@ -20,6 +20,15 @@ void gnn::frontend::registerGraphBuiltins(Builtins &b) {
                   numNodes}},
                 traceBuiltin)
       .graphUtility = true;
+  // PyG's add_remaining_self_loops(edge_index, edge_attr, fill_value,
+  // num_nodes): one loop per vertex, the stored ones dropped.
+  b.addFunction("add_remaining_self_loops",
+                {{edgeIndex,
+                  {"edge_attr", Value::none()},
+                  {"fill_value", Value::none()},
+                  numNodes}},
+                traceBuiltin)
+      .graphUtility = true;
   b.addFunction("remove_self_loops",
                 {{edgeIndex, {"edge_attr", Value::none()}}}, traceBuiltin)
       .graphUtility = true;
@@ -38,7 +47,8 @@ void gnn::frontend::registerGraphBuiltins(Builtins &b) {
   softmax.graphUtility = true;
   softmax.tensorMethod = true;
   b.addAliases("torch_geometric.utils",
-               {"add_self_loops", "remove_self_loops", "degree", "softmax"});
+               {"add_self_loops", "add_remaining_self_loops",
+                "remove_self_loops", "degree", "softmax"});
   b.addAliases("torch", {"softmax"});
   b.addAliases("torch.nn.functional", {"softmax"});
 }

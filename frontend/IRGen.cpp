@@ -342,8 +342,8 @@ std::optional<Value> IRGen::callBuiltin(StringRef name,
     return elementwise<gnn::MaximumOp>("maximum()", args[0], args[1], loc);
   if (name == "minimum")
     return elementwise<gnn::MinimumOp>("minimum()", args[0], args[1], loc);
-  if (name == "add_self_loops" || name == "remove_self_loops" ||
-      name == "degree")
+  if (name == "add_self_loops" || name == "add_remaining_self_loops" ||
+      name == "remove_self_loops" || name == "degree")
     return graphUtility(name, args, loc);
   return unary(name, args, loc);
 }

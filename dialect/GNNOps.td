@@ -167,6 +167,10 @@ def GNN_EluOp : GNN_UnaryOp<"elu", "x if x > 0 else alpha * (e^x - 1)",
 def GNN_LeakyReluOp : GNN_UnaryOp<"leaky_relu",
     "x if x > 0 else negative_slope * x",
     (ins DefaultValuedAttr<F32Attr, "0.01">:$negative_slope)>;
+// PyTorch's masked assignment `t[t == from] = to` (PyG's GCN normalisation
+// sets the inf of 0^-1/2 to 0), as a value.
+def GNN_ReplaceOp : GNN_UnaryOp<"replace", "`to` where x == `from`, else x",
+    (ins F32Attr:$from, F32Attr:$to)>;
 
 //===----------------------------------------------------------------------===//
 // Shapes and reductions over feature dimensions

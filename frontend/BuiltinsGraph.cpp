@@ -32,8 +32,11 @@ void gnn::frontend::registerGraphBuiltins(Builtins &b) {
   b.addFunction("remove_self_loops",
                 {{edgeIndex, {"edge_attr", Value::none()}}}, traceBuiltin)
       .graphUtility = true;
-  b.addFunction("degree", {{edgeIndex, numNodes}}, traceBuiltin).graphUtility =
-      true;
+  // degree(edge_index), or PyG's degree(col, num_nodes, dtype); the dtype
+  // is float here.
+  b.addFunction("degree", {{edgeIndex, numNodes, {"dtype", Value::none()}}},
+                traceBuiltin)
+      .graphUtility = true;
   // PyG's softmax(src, index) (the per-target edge softmax, inside
   // message()) and torch's softmax(input, dim) over a feature dimension
   // share the name; the second argument tells them apart.

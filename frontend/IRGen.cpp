@@ -244,6 +244,9 @@ bool IRGen::alignRows(mlir::Value &lhs, mlir::Value &rhs, const Location &loc) {
 
 std::optional<Value> IRGen::binary(BinaryOp op, const Arg &lhs, const Arg &rhs,
                                    const Location &loc) {
+  if (lhs.value.is(Value::Kind::EdgeRows) ||
+      rhs.value.is(Value::Kind::EdgeRows))
+    return edgeBinary(op, lhs, rhs, loc);
   std::string spelling = ("'" + getBinaryOpSpelling(op) + "'").str();
   if (lhs.value.is(Value::Kind::Graph) || rhs.value.is(Value::Kind::Graph)) {
     interp.error(loc, "a graph cannot be used in arithmetic");
@@ -267,6 +270,8 @@ std::optional<Value> IRGen::binary(BinaryOp op, const Arg &lhs, const Arg &rhs,
 }
 
 std::optional<Value> IRGen::negate(const Arg &operandArg, const Location &loc) {
+  if (operandArg.value.is(Value::Kind::EdgeRows))
+    return edgeBuiltin("neg", {operandArg}, loc);
   return unary("neg", {operandArg}, loc);
 }
 
@@ -297,6 +302,12 @@ std::optional<Value> IRGen::unary(StringRef name, llvm::ArrayRef<Arg> args,
     result = builder.create<gnn::AbsOp>(l, t, *x);
   else if (name == "neg")
     result = builder.create<gnn::NegOp>(l, t, *x);
+  else if (name == "replace")
+    // t[t == from] = to, with both numbers (Interpreter::assign checks).
+    result = builder.create<gnn::ReplaceOp>(
+        l, t, *x,
+        builder.getF32FloatAttr(static_cast<float>(args[1].value.getNumber())),
+        builder.getF32FloatAttr(static_cast<float>(args[2].value.getNumber())));
   else if (name == "elu" || name == "leaky_relu") {
     const Arg &setting = args[1];
     if (!setting.value.isNumber()) {
@@ -320,6 +331,12 @@ std::optional<Value> IRGen::unary(StringRef name, llvm::ArrayRef<Arg> args,
 std::optional<Value> IRGen::callBuiltin(StringRef name,
                                         llvm::ArrayRef<Arg> args,
                                         const Location &loc) {
+  if (llvm::any_of(args, [](const Arg &arg) {
+        return arg.value.is(Value::Kind::EdgeRows);
+      }))
+    return edgeBuiltin(name, args, loc);
+  if (name == "replace")
+    return unary(name, args, loc);
   if (name == "view" || name == "reshape")
     return view(name, args, loc);
   if (name == "size")

@@ -251,9 +251,19 @@ bool Interpreter::assign(const ExprAST &target, Value value, Frame &frame,
     object->getModule()->set(attr->getAttr(), std::move(value));
     return true;
   }
+  if (const auto *subscript = llvm::dyn_cast<SubscriptExprAST>(&target))
+    return assignMasked(*subscript, value, frame, loc);
   const auto &tuple = llvm::cast<TupleExprAST>(target);
   if (value.pairsWithNone())
     value = Value::tuple({Value::graph(value.getOpaque()), Value::none()});
+  // PyG's `row, col = edge_index`: each edge's source and target.
+  else if (value.is(Value::Kind::Graph) && tuple.getElements().size() == 2 &&
+           tensorOps) {
+    std::optional<Value> ends = tensorOps->unpackGraph(value, loc);
+    if (!ends)
+      return false;
+    value = *ends;
+  }
   if (!value.is(Value::Kind::Tuple) && !value.is(Value::Kind::List)) {
     error(loc, "cannot unpack " + value.describe() + " into " +
                    Twine(tuple.getElements().size()) + " names");
@@ -268,6 +278,53 @@ bool Interpreter::assign(const ExprAST &target, Value value, Frame &frame,
   for (auto [element, name] : llvm::zip(elements, tuple.getElements()))
     if (!assign(*name, element, frame, loc))
       return false;
+  return true;
+}
+
+bool Interpreter::assignMasked(const SubscriptExprAST &target, Value value,
+                              Frame &frame, const Location &loc) {
+  // PyTorch's masked assignment `t[t == a] = b` (PyG's GCN sets the inf of
+  // deg ** -0.5 to 0), with numbers a and b: t becomes a new value, as an
+  // in-place method rebinds its name.
+  const auto *name = llvm::dyn_cast<NameExprAST>(target.getValue());
+  const auto *mask = target.getIndices().size() == 1
+                         ? llvm::dyn_cast<BinaryExprAST>(
+                               target.getIndices()[0].get())
+                         : nullptr;
+  const auto *masked = mask ? llvm::dyn_cast<NameExprAST>(mask->getLHS())
+                            : nullptr;
+  if (!name || !mask || mask->getOp() != BinaryOp::Eq || !masked ||
+      masked->getName() != name->getName()) {
+    error(loc, "assignment to a subscript is supported as a masked fill "
+               "only, t[t == a] = b with numbers a and b; tensors are "
+               "otherwise immutable");
+    return false;
+  }
+  std::optional<Value> tensor = eval(*name, frame);
+  std::optional<Value> from =
+      tensor ? eval(*mask->getRHS(), frame) : std::nullopt;
+  if (!from)
+    return false;
+  if (!tensorOps || !tensor->isTensorLike()) {
+    error(target.getValue()->loc(), "a masked fill needs a tensor in "
+                                    "forward() or message(), got " +
+                                        tensor->describe());
+    return false;
+  }
+  if (!from->isNumber() || !value.isNumber()) {
+    const Value &bad = from->isNumber() ? value : *from;
+    error(from->isNumber() ? loc : mask->getRHS()->loc(),
+          "a masked fill t[t == a] = b takes numbers for a and b, got " +
+              bad.describe());
+    return false;
+  }
+  std::optional<Value> filled = tensorOps->callBuiltin(
+      "replace",
+      {{*tensor, name->loc()}, {*from, mask->getRHS()->loc()}, {value, loc}},
+      loc);
+  if (!filled)
+    return false;
+  frame.locals[name->getName()] = *filled;
   return true;
 }
 
@@ -783,8 +840,21 @@ std::optional<Value> Interpreter::evalSubscript(const SubscriptExprAST &expr,
   if (!value)
     return std::nullopt;
   if (value->is(Value::Kind::Graph)) {
-    error(expr.loc(), "the graph cannot be indexed; degree(edge_index) gives "
-                      "the in-degrees");
+    // edge_index[0] and edge_index[1] are PyG's row and col.
+    if (expr.getIndices().size() == 1 && tensorOps &&
+        !llvm::isa<SliceExprAST>(expr.getIndices()[0].get())) {
+      std::optional<Value> i = eval(*expr.getIndices()[0], frame);
+      if (!i)
+        return std::nullopt;
+      if (i->is(Value::Kind::Int) && (i->getInt() == 0 || i->getInt() == 1)) {
+        std::optional<Value> ends = tensorOps->unpackGraph(*value, expr.loc());
+        if (!ends)
+          return std::nullopt;
+        return ends->getElements()[i->getInt()];
+      }
+    }
+    error(expr.loc(), "the graph can be indexed by 0 (each edge's source, "
+                      "PyG's row) or 1 (target, col) only, in forward()");
     return std::nullopt;
   }
   if (value->is(Value::Kind::Tensor) || value->is(Value::Kind::Param)) {
@@ -1125,21 +1195,32 @@ std::optional<Value> Interpreter::evalCall(const CallExprAST &expr,
   if (!receiver && !calleeValue)
     return std::nullopt;
 
+  const Builtin *function =
+      calleeValue && calleeValue->is(Value::Kind::Function)
+          ? Builtins::get().lookupFunction(calleeValue->getName())
+          : nullptr;
+  bool graphUtility = function && function->graphUtility;
+  // A graph utility's num_nodes (often x.size(0), unknown at compile time)
+  // and dtype (x.dtype) are not evaluated: the graph knows its vertices,
+  // and values are float.
+  auto unevaluated = [&](llvm::StringRef param) {
+    return graphUtility && (param == "num_nodes" || param == "dtype");
+  };
   std::vector<Arg> args;
-  for (const ExprPtr &argExpr : expr.getArgs()) {
+  for (const auto &[i, argExpr] : llvm::enumerate(expr.getArgs())) {
+    if (graphUtility && function->params && i < function->params->size() &&
+        unevaluated((*function->params)[i].name)) {
+      args.push_back({Value::none(), argExpr->loc()});
+      continue;
+    }
     std::optional<Value> v = eval(*argExpr, frame);
     if (!v)
       return std::nullopt;
     args.push_back({*v, argExpr->loc()});
   }
   std::vector<KeywordArg> kwargs;
-  const Builtin *function =
-      calleeValue && calleeValue->is(Value::Kind::Function)
-          ? Builtins::get().lookupFunction(calleeValue->getName())
-          : nullptr;
-  bool graphUtility = function && function->graphUtility;
   for (const KeywordArgAST &kw : expr.getKeywords()) {
-    if (graphUtility && kw.name == "num_nodes") {
+    if (unevaluated(kw.name)) {
       kwargs.push_back({kw.name, Value::none(), kw.value->loc(), kw.loc});
       continue;
     }
@@ -1159,6 +1240,7 @@ std::optional<Value> Interpreter::evalCall(const CallExprAST &expr,
   case Value::Kind::Super:
     return callSuper(*receiver, method, args, kwargs, expr.loc());
   case Value::Kind::Tensor:
+  case Value::Kind::EdgeRows:
   case Value::Kind::Param: {
     // Initialising a parameter in __init__ or reset_parameters()
     // (self.bias.data.zero_()) does nothing: the weights file sets it.

@@ -78,6 +78,10 @@ public:
   /// The traced tensor standing for a parameter read at `loc`.
   virtual std::optional<Value> readParam(const ParamObject &param,
                                          const Location &loc) = 0;
+  /// PyG's `row, col = edge_index`: the source and the target of each
+  /// edge, as a tuple of two per-edge values.
+  virtual std::optional<Value> unpackGraph(const Value &graph,
+                                           const Location &loc) = 0;
 };
 
 /// The model object after `__init__`, with the constructor arguments it
@@ -206,6 +210,9 @@ private:
   Flow execStmt(const StmtAST &stmt, Frame &frame, Value &result);
   bool assign(const ExprAST &target, Value value, Frame &frame,
               const Location &loc);
+  /// `t[t == a] = b`, PyTorch's masked fill, as a new value of `t`.
+  bool assignMasked(const SubscriptExprAST &target, Value value, Frame &frame,
+                    const Location &loc);
 
   // Expressions.
   std::optional<Value> eval(const ExprAST &expr, Frame &frame);

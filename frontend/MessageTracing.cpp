@@ -135,6 +135,9 @@ std::optional<Value> IRGen::bindMessageParam(const ParamAST &param,
   }
 
   if (const KeywordArg *kw = findKeyword(name)) {
+    // PyG: a per-edge keyword reaches message() by its plain name.
+    if (kw->value.is(Value::Kind::EdgeRows))
+      return replayEdgeRows(kw->value, region->graph, param.loc);
     if (!kw->value.is(Value::Kind::Tensor))
       return kw->value; // plain values and parameters pass through
     mlir::Value tensor = unwrap(kw->value);
@@ -178,6 +181,7 @@ std::optional<Value> IRGen::propagate(const Value &layerValue,
   auto block = std::make_unique<mlir::Block>();
   MessageRegion messageRegion;
   messageRegion.block = block.get();
+  messageRegion.graph = *graph;
   std::optional<Value> row;
   Location rowLoc = loc;
   mlir::VectorType rowType;

@@ -1049,6 +1049,10 @@ bool Parser::checkAssignTarget(const ExprAST *target, const Location &loc,
     return true;
   }
   if (llvm::isa<SubscriptExprAST>(target)) {
+    // t[mask] = v: the masked fill the interpreter checks the form of.
+    if (!augmented && llvm::isa<NameExprAST>(
+                          llvm::cast<SubscriptExprAST>(target)->getValue()))
+      return true;
     error(loc, "assignment to a subscript is not supported in "
                "model files; tensors are immutable");
     return false;

@@ -457,6 +457,7 @@ std::optional<bool> Interpreter::truthy(const Value &value,
     return !value.getElements().empty();
   case Value::Kind::Tensor:
   case Value::Kind::Param:
+  case Value::Kind::EdgeRows:
     error(loc, "a tensor cannot be used as a condition: conditions are "
                "evaluated at compile time (did you mean 'is not None'?)");
     return std::nullopt;

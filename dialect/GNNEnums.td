@@ -43,14 +43,18 @@ def GNN_ReductionAttr : EnumAttr<GNN_Dialect, GNN_Reduction, "reduction"> {
 // Which self loops a graph value has. `as_given` is the edge set of the
 // input file; `one_per_vertex` drops the given self loops and adds exactly
 // one per vertex (PyG's add_self_loops after remove_self_loops, and
-// add_remaining_self_loops for unweighted graphs); `none` drops them and
-// adds none (PyG's remove_self_loops). Kernels realise both virtually: the
-// stored graph is never copied.
+// add_remaining_self_loops for unweighted graphs); `stored_plus_one` keeps
+// the given self loops and adds one more per vertex (PyG's add_self_loops
+// on the input graph); `none` drops them and adds none (PyG's
+// remove_self_loops). Kernels realise all of them virtually: the stored
+// graph is never copied.
 def GNN_SelfLoopsAsGiven : I32EnumAttrCase<"AsGiven", 0, "as_given">;
 def GNN_SelfLoopsOnePerVertex : I32EnumAttrCase<"OnePerVertex", 1, "one_per_vertex">;
 def GNN_SelfLoopsNone : I32EnumAttrCase<"None", 2, "none">;
+def GNN_SelfLoopsStoredPlusOne : I32EnumAttrCase<"StoredPlusOne", 3, "stored_plus_one">;
 def GNN_SelfLoops : I32EnumAttr<"SelfLoops", "self-loop treatment of a graph",
-    [GNN_SelfLoopsAsGiven, GNN_SelfLoopsOnePerVertex, GNN_SelfLoopsNone]> {
+    [GNN_SelfLoopsAsGiven, GNN_SelfLoopsOnePerVertex, GNN_SelfLoopsNone,
+     GNN_SelfLoopsStoredPlusOne]> {
   let genSpecializedAttr = 0;
   let cppNamespace = "::gnn";
 }

@@ -64,8 +64,18 @@ static Type typeInDomain(Domain d, ArrayRef<int64_t> shape, Type like) {
 //===----------------------------------------------------------------------===//
 
 LogicalResult AddSelfLoopsOp::verify() {
-  if (getResult().getType().getSelfLoops() != SelfLoops::OnePerVertex)
-    return emitOpError("result must be !gnn.graph<one_per_vertex>");
+  SelfLoops in = getGraph().getType().getSelfLoops();
+  SelfLoops out = getResult().getType().getSelfLoops();
+  if (out == SelfLoops::OnePerVertex)
+    return success();
+  if (out != SelfLoops::StoredPlusOne)
+    return emitOpError("result must be !gnn.graph<one_per_vertex> or "
+                       "!gnn.graph<stored_plus_one>");
+  // Keeping loops that were added would make two per vertex, which no
+  // graph type says.
+  if (in != SelfLoops::AsGiven)
+    return emitOpError("keeps the stored self loops (stored_plus_one) of a "
+                       "graph that is not as given");
   return success();
 }
 
@@ -416,7 +426,8 @@ LogicalResult GetEdgeOp::verify() {
     return failure();
   auto stage = cast<MessagePassingOp>(
       cast<BlockArgument>(getTensor()).getOwner()->getParentOp());
-  if (stage.getGraph().getType().getSelfLoops() != SelfLoops::OnePerVertex)
+  SelfLoops loops = stage.getGraph().getType().getSelfLoops();
+  if (loops != SelfLoops::OnePerVertex && loops != SelfLoops::StoredPlusOne)
     return emitOpError("has loop rows, but the graph adds no self loops");
   return success();
 }

@@ -32,11 +32,15 @@ def GNN_Shaped : AnyTypeOf<[GNN_VertexType, GNN_EdgeType, GNN_Row, GNN_Param],
 //===----------------------------------------------------------------------===//
 
 def GNN_AddSelfLoopsOp : GNN_Op<"add_self_loops", [Pure]> {
-  let summary = "the graph with exactly one self loop per vertex";
+  let summary = "the graph with one self loop per vertex added";
   let description = [{
-    PyG's `add_self_loops` as its layers use it: self loops present in the
-    input are dropped and one per vertex is added. Only the type changes;
-    kernels iterate the stored graph and add the loop virtually.
+    With result `!gnn.graph<one_per_vertex>`, PyG's
+    `add_remaining_self_loops`: self loops present in the input are dropped
+    and one per vertex is added (also PyG's `add_self_loops` on a graph
+    without self loops, `none`). With `!gnn.graph<stored_plus_one>`, PyG's
+    `add_self_loops` on the input graph: the stored loops stay and one more
+    per vertex is added. Only the type changes; kernels iterate the stored
+    graph and add the loop virtually.
   }];
   let arguments = (ins GNN_GraphType:$graph);
   let results = (outs GNN_GraphType:$result);
@@ -163,6 +167,10 @@ def GNN_EluOp : GNN_UnaryOp<"elu", "x if x > 0 else alpha * (e^x - 1)",
 def GNN_LeakyReluOp : GNN_UnaryOp<"leaky_relu",
     "x if x > 0 else negative_slope * x",
     (ins DefaultValuedAttr<F32Attr, "0.01">:$negative_slope)>;
+// PyTorch's masked assignment `t[t == from] = to` (PyG's GCN normalisation
+// sets the inf of 0^-1/2 to 0), as a value.
+def GNN_ReplaceOp : GNN_UnaryOp<"replace", "`to` where x == `from`, else x",
+    (ins F32Attr:$from, F32Attr:$to)>;
 
 //===----------------------------------------------------------------------===//
 // Shapes and reductions over feature dimensions

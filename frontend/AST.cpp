@@ -377,6 +377,10 @@ void Dumper::dumpFunction(const FunctionAST &function) {
       dumpExpr(param.defaultValue.get(), "default");
     }
   }
+  if (const auto &unparsed = function.getUnparsed()) {
+    line() << "Unparsed: " << unparsed->message;
+    printLoc(unparsed->loc);
+  }
   dumpBody(function.getBody());
 }
 
@@ -412,6 +416,12 @@ void Dumper::dumpModule(const ModuleAST &module) {
                             });
     }
     printLoc(import->loc());
+  }
+  for (const auto &constant : module.getConstants())
+    dumpStmt(constant.get());
+  for (const UnrunNameAST &name : module.getUnrunNames()) {
+    line() << "NotRun " << name.name << " (" << name.what << ")";
+    printLoc(name.loc);
   }
   for (const auto &cls : module.getClasses())
     dumpClass(*cls);

@@ -19,6 +19,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -458,17 +459,34 @@ struct ParamAST {
 };
 
 /// `def name(params): body`, a method of a class.
+/// Why a method was not parsed, and where: a method outside the model
+/// language (a decorated `inference()`, a training helper) is accepted as
+/// long as the model never calls it, and this is reported if it does.
+struct UnparsedAST {
+  Location loc;
+  std::string message;
+};
+
 class FunctionAST {
 public:
   FunctionAST(Location loc, llvm::StringRef name, std::vector<ParamAST> params,
               std::string docstring, StmtList body)
       : location(std::move(loc)), name(name.str()), params(std::move(params)),
         docstring(std::move(docstring)), body(std::move(body)) {}
+  /// A method that could not be parsed: `params` are those parsed (at least
+  /// `self`), the body is empty.
+  FunctionAST(Location loc, llvm::StringRef name, std::vector<ParamAST> params,
+              UnparsedAST why)
+      : location(std::move(loc)), name(name.str()), params(std::move(params)),
+        unparsed(std::move(why)) {}
   const Location &loc() const { return location; }
   llvm::StringRef getName() const { return name; }
   llvm::ArrayRef<ParamAST> getParams() const { return params; }
   llvm::StringRef getDocstring() const { return docstring; }
   llvm::ArrayRef<StmtPtr> getBody() const { return body; }
+  /// Set when the method is outside the model language: calling it is an
+  /// error, reported with this.
+  const std::optional<UnparsedAST> &getUnparsed() const { return unparsed; }
 
 private:
   Location location;
@@ -476,6 +494,7 @@ private:
   std::vector<ParamAST> params;
   std::string docstring;
   StmtList body;
+  std::optional<UnparsedAST> unparsed;
 };
 
 /// `class Name(Base): methods`. Method names are unique (the parser checks).
@@ -541,13 +560,32 @@ private:
 };
 
 /// A whole model file.
+/// A name bound at the top level of a file by code the compiler does not
+/// run (`dataset = Planetoid(...)`, `def train():`): model code that reads
+/// it gets an error naming where it was bound.
+struct UnrunNameAST {
+  Location loc;
+  std::string name;
+  /// "function" for a top-level def, else "module-level code".
+  std::string what;
+};
+
 class ModuleAST {
 public:
   ModuleAST(Location loc, std::string docstring,
             std::vector<std::unique_ptr<ImportAST>> imports,
-            std::vector<std::unique_ptr<ClassAST>> classes)
+            std::vector<std::unique_ptr<ClassAST>> classes,
+            std::vector<std::unique_ptr<AssignStmtAST>> constants = {},
+            std::vector<UnrunNameAST> unrun = {})
       : location(std::move(loc)), docstring(std::move(docstring)),
-        imports(std::move(imports)), classes(std::move(classes)) {}
+        imports(std::move(imports)), classes(std::move(classes)),
+        constants(std::move(constants)), unrun(std::move(unrun)) {}
+  /// Top-level `NAME = literal` assignments (a number, string, bool, None
+  /// or a tuple of them), in source order: the constants model code reads.
+  llvm::ArrayRef<std::unique_ptr<AssignStmtAST>> getConstants() const {
+    return constants;
+  }
+  llvm::ArrayRef<UnrunNameAST> getUnrunNames() const { return unrun; }
   const Location &loc() const { return location; }
   llvm::StringRef getDocstring() const { return docstring; }
   llvm::ArrayRef<std::unique_ptr<ImportAST>> getImports() const {
@@ -565,6 +603,8 @@ private:
   std::string docstring;
   std::vector<std::unique_ptr<ImportAST>> imports;
   std::vector<std::unique_ptr<ClassAST>> classes;
+  std::vector<std::unique_ptr<AssignStmtAST>> constants;
+  std::vector<UnrunNameAST> unrun;
 };
 
 /// Prints the tree, one node per line, indented by depth, each with its

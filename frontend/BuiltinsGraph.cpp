@@ -20,11 +20,23 @@ void gnn::frontend::registerGraphBuiltins(Builtins &b) {
                   numNodes}},
                 traceBuiltin)
       .graphUtility = true;
+  // PyG's add_remaining_self_loops(edge_index, edge_attr, fill_value,
+  // num_nodes): one loop per vertex, the stored ones dropped.
+  b.addFunction("add_remaining_self_loops",
+                {{edgeIndex,
+                  {"edge_attr", Value::none()},
+                  {"fill_value", Value::none()},
+                  numNodes}},
+                traceBuiltin)
+      .graphUtility = true;
   b.addFunction("remove_self_loops",
                 {{edgeIndex, {"edge_attr", Value::none()}}}, traceBuiltin)
       .graphUtility = true;
-  b.addFunction("degree", {{edgeIndex, numNodes}}, traceBuiltin).graphUtility =
-      true;
+  // degree(edge_index), or PyG's degree(col, num_nodes, dtype); the dtype
+  // is float here.
+  b.addFunction("degree", {{edgeIndex, numNodes, {"dtype", Value::none()}}},
+                traceBuiltin)
+      .graphUtility = true;
   // PyG's softmax(src, index) (the per-target edge softmax, inside
   // message()) and torch's softmax(input, dim) over a feature dimension
   // share the name; the second argument tells them apart.
@@ -38,7 +50,8 @@ void gnn::frontend::registerGraphBuiltins(Builtins &b) {
   softmax.graphUtility = true;
   softmax.tensorMethod = true;
   b.addAliases("torch_geometric.utils",
-               {"add_self_loops", "remove_self_loops", "degree", "softmax"});
+               {"add_self_loops", "add_remaining_self_loops",
+                "remove_self_loops", "degree", "softmax"});
   b.addAliases("torch", {"softmax"});
   b.addAliases("torch.nn.functional", {"softmax"});
 }

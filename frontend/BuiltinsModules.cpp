@@ -30,12 +30,25 @@ static std::shared_ptr<ModuleObject> newModule(const BuiltinCall &call,
 }
 
 static std::optional<Value> parameter(const BuiltinCall &call) {
-  // Parameter(d0, d1, ...) or Parameter((d0, d1, ...)).
+  // Parameter(d0, d1, ...) or Parameter((d0, d1, ...)), or PyTorch's
+  // Parameter(torch.empty(d0, ...)), whose argument is already one;
+  // requires_grad matters to training only.
   Interpreter &interp = call.interp;
-  if (!call.kwargs.empty()) {
-    interp.error(call.kwargs[0].nameLoc,
-                 "Parameter() takes only its dimensions");
-    return std::nullopt;
+  for (const KeywordArg &kw : call.kwargs)
+    if (kw.name != "requires_grad" ||
+        !interp.getBool({kw.value, kw.loc}, "requires_grad")) {
+      if (kw.name != "requires_grad")
+        interp.error(kw.nameLoc, "Parameter() takes only its dimensions, or "
+                                 "a tensor and requires_grad");
+      return std::nullopt;
+    }
+  if (call.args.size() == 1 && call.args[0].value.is(Value::Kind::Param)) {
+    if (interp.isTracing()) {
+      interp.error(call.loc, "layers and parameters can only be created in "
+                             "__init__");
+      return std::nullopt;
+    }
+    return call.args[0].value;
   }
   std::vector<Arg> dims = unpackDims(call.args);
   if (dims.empty()) {
@@ -59,6 +72,38 @@ static std::optional<Value> parameter(const BuiltinCall &call) {
     }
   }
   return Value::param(std::move(param));
+}
+
+/// torch.empty(d0, ...), torch.zeros, torch.ones, torch.rand(n),
+/// torch.Tensor(d0, ...): in __init__, a parameter of that shape (what
+/// Parameter() wraps), whose values the weights file gives.
+static std::optional<Value> uninitialised(const BuiltinCall &call) {
+  Interpreter &interp = call.interp;
+  if (interp.isTracing()) {
+    interp.error(call.loc, "'" + call.callee.name +
+                               "' makes a parameter's storage: it can only "
+                               "be used in __init__, inside Parameter()");
+    return std::nullopt;
+  }
+  for (const KeywordArg &kw : call.kwargs)
+    if (kw.name != "requires_grad") {
+      interp.error(kw.nameLoc, call.callName() +
+                                   " in __init__ takes only dimensions");
+      return std::nullopt;
+    }
+  return parameter({interp, call.callee, call.args, {}, call.loc});
+}
+
+/// torch.nn.init.* and torch_geometric.nn.inits.*: initialisers, which
+/// do nothing here, since the weights file sets every parameter.
+static std::optional<Value> initialiser(const BuiltinCall &call) {
+  if (call.interp.isTracing()) {
+    call.interp.error(call.loc, "'" + call.callee.name +
+                                    "' initialises parameters: call it in "
+                                    "__init__ or reset_parameters() only");
+    return std::nullopt;
+  }
+  return call.args.empty() ? Value::none() : call.args[0].value;
 }
 
 static std::optional<Value> linear(const BuiltinCall &call) {
@@ -213,6 +258,7 @@ static const Activation activations[] = {
     {"Sigmoid", BuiltinModule::Sigmoid, "", 0, "sigmoid"},
     {"Tanh", BuiltinModule::Tanh, "", 0, "tanh"},
     {"GELU", BuiltinModule::GELU, "", 0, "gelu"},
+    {"SiLU", BuiltinModule::SiLU, "", 0, "silu"},
     {"ELU", BuiltinModule::ELU, "alpha", 1.0, "elu"},
     {"LeakyReLU", BuiltinModule::LeakyReLU, "negative_slope", 0.01,
      "leaky_relu"}};
@@ -362,14 +408,46 @@ void gnn::frontend::registerModuleBuiltins(Builtins &b) {
                {"affine", Value::boolean(true)},
                {"track_running_stats", Value::boolean(true)}}},
              batchNorm1d);
-  b.addClass("Dropout", {{{"p", Value::floating(0.5)}}}, dropout);
+  // inplace=True changes no value.
+  BuiltinParam inplace = {"inplace", Value::boolean(false)};
+  b.addClass("Dropout", {{{"p", Value::floating(0.5)}, inplace}}, dropout);
   for (const Activation &act : activations) {
     std::vector<BuiltinParam> params;
     if (!act.setting.empty())
       params.push_back({act.setting.str(), Value::floating(act.def)});
+    if (act.kind != BuiltinModule::Identity && act.kind != BuiltinModule::GELU &&
+        act.kind != BuiltinModule::Sigmoid && act.kind != BuiltinModule::Tanh)
+      params.push_back(inplace);
     b.addClass(act.name, std::move(params), activation);
     b.addAlias(("torch.nn." + act.name).str(), act.name);
   }
   b.addAliases("torch.nn", {"Parameter", "Linear", "Sequential", "ModuleList",
                             "BatchNorm1d", "Dropout"});
+  // PyG's Linear (torch_geometric.nn.Linear, .dense.linear.Linear) names
+  // its parameters as torch's; its initialiser choices do not matter.
+  b.addClass("torch_geometric.nn.Linear",
+             {{{"in_channels", std::nullopt},
+               {"out_channels", std::nullopt},
+               {"bias", Value::boolean(true)},
+               {"weight_initializer", Value::none()},
+               {"bias_initializer", Value::none()}}},
+             linear);
+  b.addAlias("torch_geometric.nn.dense.linear.Linear",
+             "torch_geometric.nn.Linear");
+  b.addAlias("torch.nn.parameter.Parameter", "Parameter");
+
+  for (StringRef storage :
+       {"torch.empty", "torch.zeros", "torch.ones", "torch.rand",
+        "torch.randn", "torch.Tensor", "torch.FloatTensor"})
+    b.addFunction(storage, std::nullopt, uninitialised);
+  for (StringRef init :
+       {"xavier_uniform_", "xavier_normal_", "kaiming_uniform_",
+        "kaiming_normal_", "zeros_", "ones_", "constant_", "normal_",
+        "uniform_", "orthogonal_", "trunc_normal_", "eye_"})
+    b.addFunction(("torch.nn.init." + init).str(), std::nullopt, initialiser);
+  for (StringRef init : {"glorot", "glorot_orthogonal", "zeros", "ones",
+                         "uniform", "kaiming_uniform", "constant", "normal",
+                         "reset"})
+    b.addFunction(("torch_geometric.nn.inits." + init).str(), std::nullopt,
+                  initialiser);
 }

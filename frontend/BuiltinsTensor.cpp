@@ -46,6 +46,73 @@ static std::optional<Value> dropout(const BuiltinCall &call) {
   return call.args[0].value;
 }
 
+/// torch.nn.functional.dropout and torch.dropout: unlike the model
+/// language's dropout(), PyTorch's `training` defaults to True, so they
+/// drop (at random) even in eval mode unless told otherwise. Refused then,
+/// with the usual spelling as the way out.
+static std::optional<Value> torchDropout(const BuiltinCall &call) {
+  const Arg &training = call.args[2];
+  if (training.value.isNone()) {
+    call.interp.error(call.loc,
+                      call.callee.name +
+                          "() without 'training' drops at random even in "
+                          "eval mode (PyTorch's default is training=True); "
+                          "pass training=self.training");
+    return std::nullopt;
+  }
+  return dropout(call);
+}
+
+/// silu(x) = x * sigmoid(x).
+static std::optional<Value> silu(const BuiltinCall &call) {
+  const Arg &x = call.args[0];
+  std::optional<Value> gate = call.trace("sigmoid");
+  if (!gate)
+    return std::nullopt;
+  return call.interp.getTensorOps()->binary(BinaryOp::Mul, x,
+                                            {*gate, call.loc}, call.loc);
+}
+
+/// F.normalize(x, p=2.0, dim=1, eps=1e-12): x / max(||x||_2 along dim, eps).
+static std::optional<Value> normalize(const BuiltinCall &call) {
+  Interpreter &interp = call.interp;
+  TensorOps *ops = interp.getTensorOps();
+  if (!ops) {
+    interp.error(call.loc, "'normalize' can only be used in forward() and "
+                           "message()");
+    return std::nullopt;
+  }
+  const Arg &x = call.args[0], &p = call.args[1], &dim = call.args[2],
+            &eps = call.args[3];
+  if (!p.value.isNumber() || p.value.getNumber() != 2.0) {
+    interp.error(p.loc, "normalize() supports p=2 only, got " +
+                            p.value.repr());
+    return std::nullopt;
+  }
+  if (!eps.value.isNumber()) {
+    interp.error(eps.loc, "normalize() argument 'eps' must be a number, got " +
+                              eps.value.repr());
+    return std::nullopt;
+  }
+  std::optional<Value> squares = ops->binary(BinaryOp::Mul, x, x, call.loc);
+  std::optional<Value> sum =
+      squares ? ops->callBuiltin("sum",
+                                 {{*squares, call.loc},
+                                  dim,
+                                  {Value::boolean(true), call.loc}},
+                                 call.loc)
+              : std::nullopt;
+  std::optional<Value> norm =
+      sum ? ops->callBuiltin("sqrt", {{*sum, call.loc}}, call.loc)
+          : std::nullopt;
+  std::optional<Value> floor =
+      norm ? ops->callBuiltin("maximum", {{*norm, call.loc}, eps}, call.loc)
+           : std::nullopt;
+  if (!floor)
+    return std::nullopt;
+  return ops->binary(BinaryOp::Div, x, {*floor, call.loc}, call.loc);
+}
+
 /// x.view(d0, d1, ...) or x.view((d0, d1, ...)), and reshape: the
 /// dimensions go to the tracer as one tuple.
 static std::optional<Value> view(const BuiltinCall &call) {
@@ -119,21 +186,39 @@ static std::optional<Value> size(const BuiltinCall &call) {
 
 void gnn::frontend::registerTensorBuiltins(Builtins &b) {
   BuiltinParam input = {"input", std::nullopt};
-  for (StringRef unary :
-       {"relu", "sigmoid", "tanh", "exp", "log", "sqrt", "neg"}) {
+  // F.relu(x, inplace=True) and the like: in place or not, the value is
+  // the same, and model code works on values.
+  BuiltinParam inplace = {"inplace", Value::boolean(false)};
+  for (StringRef unary : {"sigmoid", "tanh", "exp", "log", "sqrt", "neg"}) {
     Builtin &fn = b.addFunction(unary, {{input}}, traceBuiltin);
     fn.tensorMethod = true;
     fn.inPlaceMethod = true;
   }
+  Builtin &relu = b.addFunction("relu", {{input, inplace}}, traceBuiltin);
+  relu.tensorMethod = true;
+  relu.inPlaceMethod = true;
   // torch has no Tensor.gelu().
-  b.addFunction("gelu", {{input}}, traceBuiltin);
+  b.addFunction("gelu", {{input, {"approximate", Value::string("none")}}},
+                traceBuiltin);
+  b.addFunction("silu", {{input, inplace}}, silu);
+  b.addFunction("normalize",
+                {{input,
+                  {"p", Value::floating(2.0)},
+                  {"dim", Value::integer(1)},
+                  {"eps", Value::floating(1e-12)}}},
+                normalize);
+  // Stacking along a new feature dimension; the tracer refuses dim 0,
+  // which would stack rows.
+  b.addFunction("stack",
+                {{{"tensors", std::nullopt}, {"dim", Value::integer(0)}}},
+                traceBuiltin);
   Builtin &abs = b.addFunction("abs", {{input}}, absolute);
   abs.tensorMethod = true;
   abs.inPlaceMethod = true;
-  b.addFunction("elu", {{input, {"alpha", Value::floating(1.0)}}},
+  b.addFunction("elu", {{input, {"alpha", Value::floating(1.0)}, inplace}},
                 traceBuiltin);
   b.addFunction("leaky_relu",
-                {{input, {"negative_slope", Value::floating(0.01)}}},
+                {{input, {"negative_slope", Value::floating(0.01)}, inplace}},
                 traceBuiltin);
   b.addFunction("pow", {{input, {"exponent", std::nullopt}}}, traceBuiltin)
       .tensorMethod = true;
@@ -168,7 +253,19 @@ void gnn::frontend::registerTensorBuiltins(Builtins &b) {
   // after `import torch.nn.functional as F`).
   b.addAliases("torch",
                {"relu", "sigmoid", "tanh", "exp", "log", "sqrt", "neg", "abs",
-                "pow", "maximum", "minimum", "dropout", "log_softmax", "cat"});
-  b.addAliases("torch.nn.functional", {"relu", "sigmoid", "tanh", "gelu", "elu",
-                                       "leaky_relu", "dropout", "log_softmax"});
+                "pow", "maximum", "minimum", "log_softmax", "cat", "stack"});
+  b.addAliases("torch.nn.functional",
+               {"relu", "sigmoid", "tanh", "gelu", "elu", "leaky_relu",
+                "silu", "normalize", "log_softmax"});
+  // PyTorch's own dropout functions: training is PyTorch's (see
+  // torchDropout); None stands for "not given".
+  b.addFunction("torch.nn.functional.dropout",
+                {{input,
+                  {"p", Value::floating(0.5)},
+                  {"training", Value::none()},
+                  inplace}},
+                torchDropout);
+  b.addFunction("torch.dropout",
+                {{input, {"p", std::nullopt}, {"train", Value::none()}}},
+                torchDropout);
 }

@@ -244,6 +244,9 @@ bool IRGen::alignRows(mlir::Value &lhs, mlir::Value &rhs, const Location &loc) {
 
 std::optional<Value> IRGen::binary(BinaryOp op, const Arg &lhs, const Arg &rhs,
                                    const Location &loc) {
+  if (lhs.value.is(Value::Kind::EdgeRows) ||
+      rhs.value.is(Value::Kind::EdgeRows))
+    return edgeBinary(op, lhs, rhs, loc);
   std::string spelling = ("'" + getBinaryOpSpelling(op) + "'").str();
   if (lhs.value.is(Value::Kind::Graph) || rhs.value.is(Value::Kind::Graph)) {
     interp.error(loc, "a graph cannot be used in arithmetic");
@@ -267,6 +270,8 @@ std::optional<Value> IRGen::binary(BinaryOp op, const Arg &lhs, const Arg &rhs,
 }
 
 std::optional<Value> IRGen::negate(const Arg &operandArg, const Location &loc) {
+  if (operandArg.value.is(Value::Kind::EdgeRows))
+    return edgeBuiltin("neg", {operandArg}, loc);
   return unary("neg", {operandArg}, loc);
 }
 
@@ -297,6 +302,12 @@ std::optional<Value> IRGen::unary(StringRef name, llvm::ArrayRef<Arg> args,
     result = builder.create<gnn::AbsOp>(l, t, *x);
   else if (name == "neg")
     result = builder.create<gnn::NegOp>(l, t, *x);
+  else if (name == "replace")
+    // t[t == from] = to, with both numbers (Interpreter::assign checks).
+    result = builder.create<gnn::ReplaceOp>(
+        l, t, *x,
+        builder.getF32FloatAttr(static_cast<float>(args[1].value.getNumber())),
+        builder.getF32FloatAttr(static_cast<float>(args[2].value.getNumber())));
   else if (name == "elu" || name == "leaky_relu") {
     const Arg &setting = args[1];
     if (!setting.value.isNumber()) {
@@ -320,6 +331,12 @@ std::optional<Value> IRGen::unary(StringRef name, llvm::ArrayRef<Arg> args,
 std::optional<Value> IRGen::callBuiltin(StringRef name,
                                         llvm::ArrayRef<Arg> args,
                                         const Location &loc) {
+  if (llvm::any_of(args, [](const Arg &arg) {
+        return arg.value.is(Value::Kind::EdgeRows);
+      }))
+    return edgeBuiltin(name, args, loc);
+  if (name == "replace")
+    return unary(name, args, loc);
   if (name == "view" || name == "reshape")
     return view(name, args, loc);
   if (name == "size")
@@ -332,6 +349,8 @@ std::optional<Value> IRGen::callBuiltin(StringRef name,
     return softmax(name, args, loc);
   if (name == "cat")
     return cat(args, loc);
+  if (name == "stack")
+    return stack(args, loc);
   if (name == "__getitem__")
     return getItem(args, loc);
   if (name == "pow")
@@ -340,8 +359,8 @@ std::optional<Value> IRGen::callBuiltin(StringRef name,
     return elementwise<gnn::MaximumOp>("maximum()", args[0], args[1], loc);
   if (name == "minimum")
     return elementwise<gnn::MinimumOp>("minimum()", args[0], args[1], loc);
-  if (name == "add_self_loops" || name == "remove_self_loops" ||
-      name == "degree")
+  if (name == "add_self_loops" || name == "add_remaining_self_loops" ||
+      name == "remove_self_loops" || name == "degree")
     return graphUtility(name, args, loc);
   return unary(name, args, loc);
 }
@@ -707,6 +726,92 @@ std::optional<Value> IRGen::softmax(StringRef name, llvm::ArrayRef<Arg> args,
   return wrap(combineRows<gnn::SubOp>(shifted, logSum, loc));
 }
 
+std::optional<Value> IRGen::stack(llvm::ArrayRef<Arg> args,
+                                  const Location &loc) {
+  const Arg &list = args[0], &dimArg = args[1];
+  if ((!list.value.is(Value::Kind::List) &&
+       !list.value.is(Value::Kind::Tuple)) ||
+      list.value.getElements().empty()) {
+    interp.error(list.loc, "stack() expects a non-empty list of tensors, got " +
+                               describe(list.value));
+    return std::nullopt;
+  }
+  if (!dimArg.value.is(Value::Kind::Int)) {
+    interp.error(dimArg.loc, "stack() argument 'dim' must be an integer, got " +
+                                 dimArg.value.repr());
+    return std::nullopt;
+  }
+  std::optional<mlir::Value> first =
+      tensorOperand({list.value.getElements().front(), list.loc}, "stack()");
+  if (!first)
+    return std::nullopt;
+  if (!isPerRow(first->getType())) {
+    interp.error(list.loc, "stack() joins tensors with one row per vertex or "
+                           "edge (or rows in message()), got " +
+                               describeType(first->getType()));
+    return std::nullopt;
+  }
+  // The new dimension, counted in the result's feature dimensions.
+  std::optional<int64_t> dim =
+      featureDim(first->getType(), dimArg, /*inserting=*/true, "stack()");
+  if (!dim)
+    return std::nullopt;
+  llvm::ArrayRef<int64_t> shape = gnn::getFeatureShape(first->getType());
+  int64_t count = list.value.getElements().size();
+  std::vector<Value> parts;
+  Arg minusOne = {Value::integer(-1), dimArg.loc};
+  if (*dim == int64_t(shape.size())) {
+    // Last: each part gains a trailing 1, and cat joins along it.
+    for (const Value &element : list.value.getElements()) {
+      std::optional<Value> part =
+          unsqueeze("unsqueeze", {{element, list.loc}, minusOne}, loc);
+      if (!part)
+        return std::nullopt;
+      parts.push_back(*part);
+    }
+    return cat({{Value::list(std::move(parts)), list.loc}, minusOne}, loc);
+  }
+  if (*dim != 0) {
+    interp.error(dimArg.loc, "stack() inserts the new dimension first "
+                             "(dim=1) or last (dim=-1) among the features "
+                             "only");
+    return std::nullopt;
+  }
+  // First: flatten each part's features, join them, and split the joined
+  // row into one block per part.
+  int64_t flat = 1;
+  for (int64_t d : shape)
+    flat *= d;
+  for (const Value &element : list.value.getElements()) {
+    std::optional<mlir::Value> t = tensorOperand({element, list.loc}, "stack()");
+    if (!t)
+      return std::nullopt;
+    if (t->getType() != first->getType()) {
+      interp.error(list.loc, "stack() needs tensors of one shape, got " +
+                                 describeType(first->getType()) + " and " +
+                                 describeType(t->getType()));
+      return std::nullopt;
+    }
+    std::optional<Value> part = view(
+        "view",
+        {{element, list.loc},
+         {Value::tuple({Value::integer(-1), Value::integer(flat)}), loc}},
+        loc);
+    if (!part)
+      return std::nullopt;
+    parts.push_back(*part);
+  }
+  std::optional<Value> joined =
+      cat({{Value::list(std::move(parts)), list.loc}, minusOne}, loc);
+  if (!joined)
+    return std::nullopt;
+  std::vector<Value> newShape = {Value::integer(-1), Value::integer(count)};
+  for (int64_t d : shape)
+    newShape.push_back(Value::integer(d));
+  return view("view",
+              {{*joined, loc}, {Value::tuple(std::move(newShape)), loc}}, loc);
+}
+
 std::optional<Value> IRGen::cat(llvm::ArrayRef<Arg> args,
                                 const Location &loc) {
   const Arg &list = args[0];
@@ -982,6 +1087,8 @@ IRGen::generate(const ClassInfo &cls, const Value &model,
                  "model '" + cls.name + "' has no forward() method");
     return nullptr;
   }
+  if (!interp.checkParsed(*forward, Location()))
+    return nullptr;
   llvm::ArrayRef<ParamAST> fwdParams = forward->getParams();
   if (fwdParams.size() < 3) {
     interp.error(forward->loc(),

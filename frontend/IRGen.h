@@ -41,6 +41,28 @@ Domain getDomain(mlir::Type t);
 /// "a vertex tensor of 64 features", for messages.
 std::string describeType(mlir::Type t);
 
+/// A per-edge value built in forward() from PyG's `row, col = edge_index`
+/// (`deg_inv_sqrt[row] * deg_inv_sqrt[col]`, a view of it): not computed
+/// there, but recomputed per edge where message() reads it, as the
+/// shipped layers' `norm_i * norm_j` is, so no E-sized tensor exists.
+struct EdgeExpr {
+  enum class Kind {
+    End,     // row or col itself: `side` of each edge of `graph`
+    Gather,  // tensor[row] or tensor[col]: `tensor` read at `side`
+    Binary,  // operands[0] `op` operands[1]
+    Negate,  // -operands[0]
+    Builtin, // builtin `name` on `operands` (view, pow, relu, replace, ...)
+  };
+  Kind kind = Kind::End;
+  mlir::Value graph;
+  gnn::Side side = gnn::Side::Source;
+  mlir::Value tensor;
+  BinaryOp op = BinaryOp::Add;
+  std::string name;
+  std::vector<Arg> operands;
+  Location loc; // where forward() computed it
+};
+
 class IRGen : public TensorOps {
 public:
   IRGen(mlir::MLIRContext &context, Interpreter &interp)
@@ -66,6 +88,8 @@ public:
                                  const Location &loc) override;
   std::optional<Value> readParam(const ParamObject &param,
                                  const Location &loc) override;
+  std::optional<Value> unpackGraph(const Value &graph,
+                                   const Location &loc) override;
 
 private:
   /// The message region being traced: its block, and the outer values
@@ -77,6 +101,8 @@ private:
     /// The `softmax(src, index)` calls of the message: placeholder ops
     /// (src -> weight) until the returned message shows how they are used.
     llvm::SmallVector<std::pair<mlir::Operation *, Location>> softmaxes;
+    /// The graph propagate() runs on: per-edge values must index it.
+    mlir::Value graph;
   };
 
   mlir::Location getLoc(const Location &loc) {
@@ -144,6 +170,9 @@ private:
   std::optional<Value> softmax(llvm::StringRef name, llvm::ArrayRef<Arg> args,
                                const Location &loc);
   std::optional<Value> cat(llvm::ArrayRef<Arg> args, const Location &loc);
+  /// torch.stack along the first or last new feature dimension, as cat()
+  /// and view()/unsqueeze().
+  std::optional<Value> stack(llvm::ArrayRef<Arg> args, const Location &loc);
   std::optional<Value> getItem(llvm::ArrayRef<Arg> args, const Location &loc);
   /// `build` applied row by row to `parts` (all of one domain) with result
   /// type `result`: directly on rows, or in a gnn.transform of its own for
@@ -158,6 +187,23 @@ private:
   std::optional<std::pair<mlir::Value, mlir::Value>>
   resolveSoftmax(MessageRegion &message, mlir::Value row,
                  const ModuleObject &layer);
+
+  // Per-edge values from `row, col = edge_index` (EdgeRows.cpp).
+  /// An operation on per-edge values, recorded for message() to replay:
+  /// tensor[row] / tensor[col], arithmetic, and builtins on them; degree(col).
+  std::optional<Value> edgeBinary(BinaryOp op, const Arg &lhs, const Arg &rhs,
+                                  const Location &loc);
+  std::optional<Value> edgeBuiltin(llvm::StringRef name,
+                                   llvm::ArrayRef<Arg> args,
+                                   const Location &loc);
+  /// `value` (a per-edge value) computed for the edge of the message being
+  /// traced on `graph`.
+  std::optional<Value> replayEdgeRows(const Value &value, mlir::Value graph,
+                                      const Location &loc);
+  /// The graph every per-edge value among `args` indexes (all the same);
+  /// reports an error if two differ.
+  std::optional<mlir::Value> edgeGraph(llvm::ArrayRef<Arg> args,
+                                       const Location &loc);
 
   /// The value a `message` parameter is bound to.
   std::optional<Value> bindMessageParam(const ParamAST &param,

@@ -12,6 +12,7 @@
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringSet.h"
 
 #include <cmath>
 #include <limits>
@@ -250,9 +251,19 @@ bool Interpreter::assign(const ExprAST &target, Value value, Frame &frame,
     object->getModule()->set(attr->getAttr(), std::move(value));
     return true;
   }
+  if (const auto *subscript = llvm::dyn_cast<SubscriptExprAST>(&target))
+    return assignMasked(*subscript, value, frame, loc);
   const auto &tuple = llvm::cast<TupleExprAST>(target);
   if (value.pairsWithNone())
     value = Value::tuple({Value::graph(value.getOpaque()), Value::none()});
+  // PyG's `row, col = edge_index`: each edge's source and target.
+  else if (value.is(Value::Kind::Graph) && tuple.getElements().size() == 2 &&
+           tensorOps) {
+    std::optional<Value> ends = tensorOps->unpackGraph(value, loc);
+    if (!ends)
+      return false;
+    value = *ends;
+  }
   if (!value.is(Value::Kind::Tuple) && !value.is(Value::Kind::List)) {
     error(loc, "cannot unpack " + value.describe() + " into " +
                    Twine(tuple.getElements().size()) + " names");
@@ -267,6 +278,53 @@ bool Interpreter::assign(const ExprAST &target, Value value, Frame &frame,
   for (auto [element, name] : llvm::zip(elements, tuple.getElements()))
     if (!assign(*name, element, frame, loc))
       return false;
+  return true;
+}
+
+bool Interpreter::assignMasked(const SubscriptExprAST &target, Value value,
+                              Frame &frame, const Location &loc) {
+  // PyTorch's masked assignment `t[t == a] = b` (PyG's GCN sets the inf of
+  // deg ** -0.5 to 0), with numbers a and b: t becomes a new value, as an
+  // in-place method rebinds its name.
+  const auto *name = llvm::dyn_cast<NameExprAST>(target.getValue());
+  const auto *mask = target.getIndices().size() == 1
+                         ? llvm::dyn_cast<BinaryExprAST>(
+                               target.getIndices()[0].get())
+                         : nullptr;
+  const auto *masked = mask ? llvm::dyn_cast<NameExprAST>(mask->getLHS())
+                            : nullptr;
+  if (!name || !mask || mask->getOp() != BinaryOp::Eq || !masked ||
+      masked->getName() != name->getName()) {
+    error(loc, "assignment to a subscript is supported as a masked fill "
+               "only, t[t == a] = b with numbers a and b; tensors are "
+               "otherwise immutable");
+    return false;
+  }
+  std::optional<Value> tensor = eval(*name, frame);
+  std::optional<Value> from =
+      tensor ? eval(*mask->getRHS(), frame) : std::nullopt;
+  if (!from)
+    return false;
+  if (!tensorOps || !tensor->isTensorLike()) {
+    error(target.getValue()->loc(), "a masked fill needs a tensor in "
+                                    "forward() or message(), got " +
+                                        tensor->describe());
+    return false;
+  }
+  if (!from->isNumber() || !value.isNumber()) {
+    const Value &bad = from->isNumber() ? value : *from;
+    error(from->isNumber() ? loc : mask->getRHS()->loc(),
+          "a masked fill t[t == a] = b takes numbers for a and b, got " +
+              bad.describe());
+    return false;
+  }
+  std::optional<Value> filled = tensorOps->callBuiltin(
+      "replace",
+      {{*tensor, name->loc()}, {*from, mask->getRHS()->loc()}, {value, loc}},
+      loc);
+  if (!filled)
+    return false;
+  frame.locals[name->getName()] = *filled;
   return true;
 }
 
@@ -343,6 +401,28 @@ std::optional<Value> Interpreter::evalName(const NameExprAST &expr,
       return Value::userClass(cls);
   if (std::optional<std::string> qualified = qualifiedName(expr, frame))
     return resolveQualified(*qualified, expr.loc());
+  if (frame.scope) {
+    auto constant = frame.scope->constants.find(name);
+    if (constant != frame.scope->constants.end())
+      return eval(*constant->second, frame);
+    auto unrun = frame.scope->unrun.find(name);
+    if (unrun != frame.scope->unrun.end()) {
+      const UnrunNameAST &bound = *unrun->second;
+      if (bound.what == "function")
+        error(expr.loc(), "'" + name + "' is a top-level function (line " +
+                              Twine(bound.loc.line) +
+                              "); model code calls methods only: make it a "
+                              "method of the class");
+      else
+        error(expr.loc(),
+              "'" + name + "' is set by top-level code (line " +
+                  Twine(bound.loc.line) +
+                  "), which gnnc does not run: model code reads only the "
+                  "imports, classes and constants (NAME = literal) of the "
+                  "top level");
+      return std::nullopt;
+    }
+  }
   if (Builtins::get().lookupClass(name))
     return Value::builtinClass(name);
   if (Builtins::get().lookupFunction(name))
@@ -377,6 +457,7 @@ std::optional<bool> Interpreter::truthy(const Value &value,
     return !value.getElements().empty();
   case Value::Kind::Tensor:
   case Value::Kind::Param:
+  case Value::Kind::EdgeRows:
     error(loc, "a tensor cannot be used as a condition: conditions are "
                "evaluated at compile time (did you mean 'is not None'?)");
     return std::nullopt;
@@ -760,8 +841,21 @@ std::optional<Value> Interpreter::evalSubscript(const SubscriptExprAST &expr,
   if (!value)
     return std::nullopt;
   if (value->is(Value::Kind::Graph)) {
-    error(expr.loc(), "the graph cannot be indexed; degree(edge_index) gives "
-                      "the in-degrees");
+    // edge_index[0] and edge_index[1] are PyG's row and col.
+    if (expr.getIndices().size() == 1 && tensorOps &&
+        !llvm::isa<SliceExprAST>(expr.getIndices()[0].get())) {
+      std::optional<Value> i = eval(*expr.getIndices()[0], frame);
+      if (!i)
+        return std::nullopt;
+      if (i->is(Value::Kind::Int) && (i->getInt() == 0 || i->getInt() == 1)) {
+        std::optional<Value> ends = tensorOps->unpackGraph(*value, expr.loc());
+        if (!ends)
+          return std::nullopt;
+        return ends->getElements()[i->getInt()];
+      }
+    }
+    error(expr.loc(), "the graph can be indexed by 0 (each edge's source, "
+                      "PyG's row) or 1 (target, col) only, in forward()");
     return std::nullopt;
   }
   if (value->is(Value::Kind::Tensor) || value->is(Value::Kind::Param)) {
@@ -982,6 +1076,11 @@ std::optional<Value> Interpreter::getAttribute(const Value &object,
     error(loc, "'" + m.typeName + "' has no attribute '" + name + "'");
     return std::nullopt;
   }
+  // `p.data` is the tensor itself (what reset_parameters() initialises
+  // through).
+  if (name == "data" &&
+      (object.is(Value::Kind::Param) || object.is(Value::Kind::Tensor)))
+    return object;
   error(loc, object.describe() + " has no attribute '" + name + "'");
   return std::nullopt;
 }
@@ -1097,21 +1196,32 @@ std::optional<Value> Interpreter::evalCall(const CallExprAST &expr,
   if (!receiver && !calleeValue)
     return std::nullopt;
 
+  const Builtin *function =
+      calleeValue && calleeValue->is(Value::Kind::Function)
+          ? Builtins::get().lookupFunction(calleeValue->getName())
+          : nullptr;
+  bool graphUtility = function && function->graphUtility;
+  // A graph utility's num_nodes (often x.size(0), unknown at compile time)
+  // and dtype (x.dtype) are not evaluated: the graph knows its vertices,
+  // and values are float.
+  auto unevaluated = [&](llvm::StringRef param) {
+    return graphUtility && (param == "num_nodes" || param == "dtype");
+  };
   std::vector<Arg> args;
-  for (const ExprPtr &argExpr : expr.getArgs()) {
+  for (const auto &[i, argExpr] : llvm::enumerate(expr.getArgs())) {
+    if (graphUtility && function->params && i < function->params->size() &&
+        unevaluated((*function->params)[i].name)) {
+      args.push_back({Value::none(), argExpr->loc()});
+      continue;
+    }
     std::optional<Value> v = eval(*argExpr, frame);
     if (!v)
       return std::nullopt;
     args.push_back({*v, argExpr->loc()});
   }
   std::vector<KeywordArg> kwargs;
-  const Builtin *function =
-      calleeValue && calleeValue->is(Value::Kind::Function)
-          ? Builtins::get().lookupFunction(calleeValue->getName())
-          : nullptr;
-  bool graphUtility = function && function->graphUtility;
   for (const KeywordArgAST &kw : expr.getKeywords()) {
-    if (graphUtility && kw.name == "num_nodes") {
+    if (unevaluated(kw.name)) {
       kwargs.push_back({kw.name, Value::none(), kw.value->loc(), kw.loc});
       continue;
     }
@@ -1131,7 +1241,15 @@ std::optional<Value> Interpreter::evalCall(const CallExprAST &expr,
   case Value::Kind::Super:
     return callSuper(*receiver, method, args, kwargs, expr.loc());
   case Value::Kind::Tensor:
+  case Value::Kind::EdgeRows:
   case Value::Kind::Param: {
+    // Initialising a parameter in __init__ or reset_parameters()
+    // (self.bias.data.zero_()) does nothing: the weights file sets it.
+    static const llvm::StringSet<> initialisers = {
+        "zero_", "fill_", "uniform_", "normal_", "copy_"};
+    if (!tensorOps && receiver->is(Value::Kind::Param) &&
+        initialisers.contains(method))
+      return *receiver;
     const ExprAST *target = attr->getValue();
     if (method.ends_with("_") && !llvm::isa<NameExprAST>(target) &&
         !llvm::isa<CallExprAST>(target)) {
@@ -1262,11 +1380,30 @@ std::optional<Value> Interpreter::callSuper(const Value &proxy, StringRef name,
   return std::nullopt;
 }
 
+bool Interpreter::checkParsed(const FunctionAST &fn, const Location &callLoc) {
+  const std::optional<UnparsedAST> &unparsed = fn.getUnparsed();
+  if (!unparsed)
+    return true;
+  // Where the model calls it, if that is in a file (forward and message
+  // are called by the compiler).
+  if (!callLoc.file) {
+    error(unparsed->loc, unparsed->message);
+    return false;
+  }
+  error(unparsed->loc, unparsed->message, callLoc,
+        "method '" + fn.getName() +
+            "' is called here; only the methods the model calls must be in "
+            "the model language");
+  return false;
+}
+
 std::optional<Value>
 Interpreter::callUserMethod(const FunctionAST &fn, const ClassInfo &definer,
                             const Value &self, llvm::ArrayRef<Arg> args,
                             llvm::ArrayRef<KeywordArg> kwargs,
                             const Location &loc) {
+  if (!checkParsed(fn, loc))
+    return std::nullopt;
   llvm::ArrayRef<ParamAST> params = fn.getParams();
   if (params.empty()) {
     error(fn.loc(), "method '" + fn.getName() +
@@ -1296,6 +1433,8 @@ std::optional<Value>
 Interpreter::callBound(const FunctionAST &fn, const ClassInfo &definer,
                        const Value &self, llvm::ArrayRef<Value> bound,
                        const std::string &what, const Location &callLoc) {
+  if (!checkParsed(fn, callLoc))
+    return std::nullopt;
   if (callStack.size() >= kMaxCallDepth) {
     error(callLoc, "calls are nested too deeply (more than " +
                        Twine(kMaxCallDepth) + "); does a method call itself?");

@@ -78,6 +78,10 @@ public:
   /// The traced tensor standing for a parameter read at `loc`.
   virtual std::optional<Value> readParam(const ParamObject &param,
                                          const Location &loc) = 0;
+  /// PyG's `row, col = edge_index`: the source and the target of each
+  /// edge, as a tuple of two per-edge values.
+  virtual std::optional<Value> unpackGraph(const Value &graph,
+                                           const Location &loc) = 0;
 };
 
 /// The model object after `__init__`, with the constructor arguments it
@@ -145,6 +149,11 @@ public:
   void error(const Location &loc, const llvm::Twine &message,
              const Location &noteLoc, const llvm::Twine &note);
 
+  /// Reports why `fn` was not parsed (a method outside the model language,
+  /// see FunctionAST::getUnparsed), if it was not, with a note at `callLoc`
+  /// when that is in a file; false then.
+  bool checkParsed(const FunctionAST &fn, const Location &callLoc);
+
   /// Where the last `return` executed (the function's location if it fell
   /// off the end): what a check of a method's result points at.
   const Location &getLastReturnLoc() const { return lastReturnLoc; }
@@ -201,6 +210,9 @@ private:
   Flow execStmt(const StmtAST &stmt, Frame &frame, Value &result);
   bool assign(const ExprAST &target, Value value, Frame &frame,
               const Location &loc);
+  /// `t[t == a] = b`, PyTorch's masked fill, as a new value of `t`.
+  bool assignMasked(const SubscriptExprAST &target, Value value, Frame &frame,
+                    const Location &loc);
 
   // Expressions.
   std::optional<Value> eval(const ExprAST &expr, Frame &frame);

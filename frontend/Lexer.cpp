@@ -589,10 +589,18 @@ Token Lexer::lexIdentifier(const char *start) {
     std::string prefix = text.lower();
     if (prefix == "r" || prefix == "u")
       return lexString(start, cur, /*raw=*/prefix == "r");
+    // Lexed raw (their escapes and braces are never evaluated), so that
+    // skipped training code may print with them.
+    const char *unsupported = nullptr;
     if (prefix == "f" || prefix == "rf" || prefix == "fr")
-      return errorAt(start, "f-strings are not supported in model files");
+      unsupported = "f-strings are not supported in model files";
     if (prefix == "b" || prefix == "rb" || prefix == "br")
-      return errorAt(start, "bytes literals are not supported in model files");
+      unsupported = "bytes literals are not supported in model files";
+    if (unsupported) {
+      Token tok = lexString(start, cur, /*raw=*/true);
+      tok.unsupported = unsupported;
+      return tok;
+    }
   }
   // Python allows Unicode identifiers; model files keep to ASCII names.
   if (cur < end && static_cast<unsigned char>(*cur) >= 0x80) {

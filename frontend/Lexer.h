@@ -139,6 +139,11 @@ struct Token {
   std::string stringValue;
   int64_t intValue = 0;
   double floatValue = 0.0;
+  /// For a String token the model language rejects (an f-string or bytes
+  /// literal): why. Such literals are lexed so that training code the
+  /// compiler skips may hold them; the parser reports this where model code
+  /// uses one.
+  const char *unsupported = nullptr;
 
   bool is(TokenKind k) const { return kind == k; }
   bool isKeyword() const;

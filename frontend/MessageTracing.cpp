@@ -135,6 +135,9 @@ std::optional<Value> IRGen::bindMessageParam(const ParamAST &param,
   }
 
   if (const KeywordArg *kw = findKeyword(name)) {
+    // PyG: a per-edge keyword reaches message() by its plain name.
+    if (kw->value.is(Value::Kind::EdgeRows))
+      return replayEdgeRows(kw->value, region->graph, param.loc);
     if (!kw->value.is(Value::Kind::Tensor))
       return kw->value; // plain values and parameters pass through
     mlir::Value tensor = unwrap(kw->value);
@@ -178,6 +181,7 @@ std::optional<Value> IRGen::propagate(const Value &layerValue,
   auto block = std::make_unique<mlir::Block>();
   MessageRegion messageRegion;
   messageRegion.block = block.get();
+  messageRegion.graph = *graph;
   std::optional<Value> row;
   Location rowLoc = loc;
   mlir::VectorType rowType;
@@ -188,6 +192,10 @@ std::optional<Value> IRGen::propagate(const Value &layerValue,
     region = &messageRegion;
     const ClassInfo *definer = nullptr;
     if (const FunctionAST *message = cls.findMethod("message", &definer)) {
+      if (!interp.checkParsed(*message, loc)) {
+        region = nullptr;
+        return std::nullopt;
+      }
       llvm::ArrayRef<ParamAST> params = message->getParams();
       if (params.empty()) {
         interp.error(message->loc(),
@@ -248,8 +256,10 @@ std::optional<Value> IRGen::propagate(const Value &layerValue,
 
   // The self loops add_self_loops adds have no stored edge rows: each
   // edge tensor the message reads gets the rows of the fill value.
-  if (llvm::cast<gnn::GraphType>(graph->getType()).getSelfLoops() ==
-      gnn::SelfLoops::OnePerVertex) {
+  gnn::SelfLoops loopsKind =
+      llvm::cast<gnn::GraphType>(graph->getType()).getSelfLoops();
+  if (loopsKind == gnn::SelfLoops::OnePerVertex ||
+      loopsKind == gnn::SelfLoops::StoredPlusOne) {
     for (mlir::Operation &op : llvm::make_early_inc_range(*block)) {
       auto get = llvm::dyn_cast<gnn::GetEdgeOp>(op);
       if (!get)
@@ -339,11 +349,35 @@ std::optional<Value> IRGen::graphUtility(StringRef name,
     auto type = gnn::VertexType::get(&context, {1}, builder.getF32Type());
     return wrap(builder.create<gnn::DegreeOp>(l, type, *graph));
   }
-  bool adding = name == "add_self_loops";
+  bool remaining = name == "add_remaining_self_loops";
+  bool adding = name == "add_self_loops" || remaining;
+  gnn::SelfLoops given =
+      llvm::cast<gnn::GraphType>(graph->getType()).getSelfLoops();
+  if (remaining && args.size() > 1 && !args[1].value.is(Value::Kind::None)) {
+    // PyG keeps each stored loop's row and fills only the missing loops'.
+    interp.error(args[1].loc, "add_remaining_self_loops() with edge "
+                              "attributes is not supported; use "
+                              "remove_self_loops() then add_self_loops()");
+    return std::nullopt;
+  }
+  if (adding && !remaining && given != gnn::SelfLoops::AsGiven &&
+      given != gnn::SelfLoops::None) {
+    interp.error(loc, "add_self_loops() on a graph that has self loops "
+                      "added already would give each vertex two; use "
+                      "add_remaining_self_loops()");
+    return std::nullopt;
+  }
   mlir::Value result;
   if (adding)
+    // PyG's add_self_loops keeps the stored loops and appends one per
+    // vertex; add_remaining_self_loops (or add_self_loops on a graph
+    // without loops) leaves exactly one.
     result = builder.create<gnn::AddSelfLoopsOp>(
-        l, gnn::GraphType::get(&context, gnn::SelfLoops::OnePerVertex), *graph);
+        l,
+        gnn::GraphType::get(&context, remaining || given == gnn::SelfLoops::None
+                                          ? gnn::SelfLoops::OnePerVertex
+                                          : gnn::SelfLoops::StoredPlusOne),
+        *graph);
   else
     result = builder.create<gnn::RemoveSelfLoopsOp>(
         l, gnn::GraphType::get(&context, gnn::SelfLoops::None), *graph);
@@ -426,8 +460,15 @@ IRGen::selfLoopRows(mlir::Value graph, mlir::Value edges, const Location &loc) {
     return built;
   auto loops = graph.getDefiningOp<gnn::AddSelfLoopsOp>();
   mlir::Location l = getLoc(loc);
-  mlir::Value withoutLoops = builder.create<gnn::RemoveSelfLoopsOp>(
-      l, gnn::GraphType::get(&context, gnn::SelfLoops::None), loops.getGraph());
+  // The reduction runs over the in-edges the fill sees: PyG's
+  // add_self_loops reduces over every stored edge, its loops included
+  // (removed first only where the layer removed them).
+  mlir::Value withoutLoops =
+      loops.getType().getSelfLoops() == gnn::SelfLoops::StoredPlusOne
+          ? loops.getGraph()
+          : builder.create<gnn::RemoveSelfLoopsOp>(
+                l, gnn::GraphType::get(&context, gnn::SelfLoops::None),
+                loops.getGraph());
   auto edgeType = llvm::cast<gnn::EdgeType>(edges.getType());
   auto rowsType = gnn::VertexType::get(&context, edgeType.getShape(),
                                        edgeType.getElementType());
@@ -476,6 +517,8 @@ std::optional<Value> IRGen::traceUpdate(const Value &layerValue,
   const FunctionAST *update = cls.findMethod("update", &definer);
   if (!update)
     return aggregated;
+  if (!interp.checkParsed(*update, loc))
+    return std::nullopt;
   // update(self, aggr_out, **kwargs), as in PyG: the first argument is
   // the aggregation, the others are propagate's keywords by name.
   llvm::ArrayRef<ParamAST> params = update->getParams();

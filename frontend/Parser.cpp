@@ -29,7 +29,73 @@ Token Parser::consume() {
   peek();
   Token tok = std::move(lookahead.front());
   lookahead.pop_front();
+  if (tok.is(TokenKind::Indent))
+    ++indentLevel;
+  else if (tok.is(TokenKind::Dedent))
+    --indentLevel;
+  lastKind = tok.kind;
   return tok;
+}
+
+bool Parser::skipTo(int level) {
+  while (true) {
+    const Token &tok = peek();
+    if (tok.is(TokenKind::Error)) {
+      failed = true;
+      return false;
+    }
+    if (tok.is(TokenKind::Eof))
+      return true;
+    if (indentLevel == level && !tok.is(TokenKind::Indent) &&
+        (lastKind == TokenKind::Newline || lastKind == TokenKind::Dedent))
+      return true;
+    consume();
+  }
+}
+
+bool Parser::skipAnnotation() {
+  int brackets = 0;
+  bool empty = true;
+  while (true) {
+    const Token &tok = peek();
+    switch (tok.kind) {
+    case TokenKind::Error:
+    case TokenKind::Eof:
+    case TokenKind::Newline:
+      break;
+    case TokenKind::LParen:
+    case TokenKind::LBracket:
+    case TokenKind::LBrace:
+      ++brackets;
+      consume();
+      empty = false;
+      continue;
+    case TokenKind::RParen:
+    case TokenKind::RBracket:
+    case TokenKind::RBrace:
+      if (brackets == 0)
+        break;
+      --brackets;
+      consume();
+      continue;
+    case TokenKind::Comma:
+    case TokenKind::Equal:
+    case TokenKind::Colon:
+      if (brackets == 0)
+        break;
+      consume();
+      continue;
+    default:
+      consume();
+      empty = false;
+      continue;
+    }
+    if (empty) {
+      errorExpected(tok, "a type annotation");
+      return false;
+    }
+    return true;
+  }
 }
 
 bool Parser::consumeIf(TokenKind kind) {
@@ -40,6 +106,12 @@ bool Parser::consumeIf(TokenKind kind) {
 }
 
 std::nullptr_t Parser::error(const Location &loc, const llvm::Twine &message) {
+  if (deferred) {
+    if (!failed)
+      *deferred = UnparsedAST{loc, message.str()};
+    failed = true;
+    return nullptr;
+  }
   if (!failed && diag.getNumErrors() == errorsAtStart)
     diag.error(loc, message);
   failed = true;
@@ -226,6 +298,16 @@ std::unique_ptr<ModuleAST> Parser::parseModule() {
   bool first = true;
   std::vector<std::unique_ptr<ImportAST>> imports;
   std::vector<std::unique_ptr<ClassAST>> classes;
+  std::vector<std::unique_ptr<AssignStmtAST>> constants;
+  std::vector<UnrunNameAST> unrun;
+  // A string alone on its line: `"doc"` then NEWLINE (adjacent literals
+  // join).
+  auto isDocstringLine = [&] {
+    unsigned i = 0;
+    while (peek(i).is(TokenKind::String) && !peek(i).unsupported)
+      ++i;
+    return peek(i).is(TokenKind::Newline) || peek(i).is(TokenKind::Eof);
+  };
 
   while (!is(TokenKind::Eof)) {
     const Token &tok = peek();
@@ -253,36 +335,102 @@ std::unique_ptr<ModuleAST> Parser::parseModule() {
       classes.push_back(std::move(cls));
       break;
     }
-    case TokenKind::KwDef:
-      return error(tok.loc, "functions must be methods of a class; "
-                            "top-level 'def' is not supported in model files");
-    case TokenKind::String: {
-      // A docstring, or a statement that happens to start with a string.
-      StmtPtr stmt = parseSimpleStatement();
-      if (!stmt)
+    case TokenKind::KwDef: {
+      // A top-level function (train(), test(), main()) is not part of the
+      // model: skipped unparsed, an error only if model code calls it.
+      consume();
+      if (is(TokenKind::Identifier))
+        unrun.push_back({peek().loc, peek().spelling.str(), "function"});
+      if (!skipTo(0))
         return nullptr;
-      if (!isDocstring(stmt.get()))
-        return error(stmt->loc(),
-                     "only imports, classes and docstrings may appear at the "
-                     "top level of a model file");
-      if (first)
-        docstring = getDocstringValue(stmt.get()).str();
       break;
     }
+    case TokenKind::String:
+      if (first && !tok.unsupported && isDocstringLine()) {
+        StmtPtr stmt = parseSimpleStatement();
+        if (!stmt)
+          return nullptr;
+        docstring = getDocstringValue(stmt.get()).str();
+        break;
+      }
+      [[fallthrough]];
     default:
-      if (rejectUnsupported(tok))
-        return nullptr;
       if (tok.is(TokenKind::Indent))
         return error(tok.loc, "unexpected indent");
-      return error(tok.loc, "only imports, classes and docstrings may appear "
-                            "at the top level of a model file");
+      if (!parseTopLevelStatement(constants, unrun))
+        return nullptr;
     }
     first = false;
   }
   if (failed)
     return nullptr;
   return std::make_unique<ModuleAST>(std::move(moduleLoc), std::move(docstring),
-                                     std::move(imports), std::move(classes));
+                                     std::move(imports), std::move(classes),
+                                     std::move(constants), std::move(unrun));
+}
+
+/// Whether `expr` is a value a top-level constant may hold.
+static bool isConstant(const ExprAST *expr) {
+  switch (expr->getKind()) {
+  case ExprAST::Expr_Int:
+  case ExprAST::Expr_Float:
+  case ExprAST::Expr_String:
+  case ExprAST::Expr_Bool:
+  case ExprAST::Expr_None:
+    return true;
+  case ExprAST::Expr_Unary: {
+    const ExprAST *operand = llvm::cast<UnaryExprAST>(expr)->getOperand();
+    return llvm::isa<IntExprAST>(operand) || llvm::isa<FloatExprAST>(operand);
+  }
+  case ExprAST::Expr_Tuple:
+    return llvm::all_of(llvm::cast<TupleExprAST>(expr)->getElements(),
+                        [](const ExprPtr &e) { return isConstant(e.get()); });
+  default:
+    return false;
+  }
+}
+
+bool Parser::parseTopLevelStatement(
+    std::vector<std::unique_ptr<AssignStmtAST>> &constants,
+    std::vector<UnrunNameAST> &unrun) {
+  // Module-level code is the training script around the model (datasets,
+  // optimisers, `if __name__ == '__main__':`); it is not run. Only
+  // `NAME = constant` is kept, for model code that reads it.
+  auto bindsUnrun = [&](const Location &loc, llvm::StringRef name) {
+    llvm::erase_if(constants, [&](const auto &c) {
+      return llvm::cast<NameExprAST>(c->getTarget())->getName() == name;
+    });
+    unrun.push_back({loc, name.str(), "module-level code"});
+  };
+  const Token &tok = peek();
+  if (tok.is(TokenKind::Identifier) &&
+      (peek(1).is(TokenKind::Equal) || peek(1).is(TokenKind::Colon))) {
+    Location loc = tok.loc;
+    std::string name = tok.spelling.str();
+    std::optional<UnparsedAST> why;
+    deferred = &why;
+    StmtPtr stmt = parseSimpleStatement();
+    deferred = nullptr;
+    if (!stmt) {
+      if (diag.getNumErrors() != errorsAtStart)
+        return false;
+      failed = false;
+      bindsUnrun(loc, name);
+      return skipTo(0);
+    }
+    auto *assign = llvm::dyn_cast<AssignStmtAST>(stmt.get());
+    if (assign && isConstant(assign->getValue())) {
+      bindsUnrun(loc, name);
+      unrun.pop_back();
+      stmt.release();
+      constants.emplace_back(assign);
+    } else if (assign) {
+      bindsUnrun(loc, name);
+    }
+    return true;
+  }
+  consume();
+  return skipTo(0);
 }
 
 std::unique_ptr<ImportAST> Parser::parseImport() {
@@ -418,23 +566,56 @@ std::unique_ptr<ClassAST> Parser::parseClass() {
     }
     consume();
     bool first = true;
+    int level = indentLevel;
+    std::optional<Location> decorator;
     while (!consumeIf(TokenKind::Dedent)) {
       const Token &tok = peek();
       switch (tok.kind) {
+      case TokenKind::At: {
+        // A decorated method (`@torch.no_grad()` on an inference helper)
+        // is kept only to say why, if the model calls it.
+        if (!decorator)
+          decorator = tok.loc;
+        consume();
+        if (!skipTo(level))
+          return nullptr;
+        if (!is(TokenKind::KwDef) && !is(TokenKind::At))
+          return errorExpected(peek(), "a method definition after the "
+                                       "decorator");
+        continue;
+      }
       case TokenKind::KwDef: {
-        auto method = parseFunction();
+        // The methods every layer has are checked in every class; any
+        // other (inference(), __repr__, a training helper) only if the
+        // model calls it, so it may use any Python.
+        llvm::StringRef methodName = peek(1).spelling;
+        bool core = methodName == "__init__" || methodName == "forward" ||
+                    methodName == "message" || methodName == "update" ||
+                    methodName == "reset_parameters";
+        auto method = parseFunction(/*deferErrors=*/!core || decorator,
+                                    decorator);
+        decorator.reset();
         if (!method)
           return nullptr;
-        for (const auto &other : methods) {
-          if (other->getName() == method->getName()) {
-            error(method->loc(), "method '" + method->getName() +
-                                     "' is already defined in class '" +
-                                     name.spelling + "'");
-            diag.note(other->loc(), "previous definition is here");
-            return nullptr;
+        bool replaced = false;
+        for (auto &other : methods) {
+          if (other->getName() != method->getName())
+            continue;
+          // Python keeps the last definition; an earlier one the model
+          // could not call anyway (an `@overload` stub) gives way to it.
+          if (other->getUnparsed()) {
+            other = std::move(method);
+            replaced = true;
+            break;
           }
+          error(method->loc(), "method '" + method->getName() +
+                                   "' is already defined in class '" +
+                                   name.spelling + "'");
+          diag.note(other->loc(), "previous definition is here");
+          return nullptr;
         }
-        methods.push_back(std::move(method));
+        if (!replaced)
+          methods.push_back(std::move(method));
         break;
       }
       case TokenKind::KwPass:
@@ -458,7 +639,22 @@ std::unique_ptr<ClassAST> Parser::parseClass() {
                      "nested class definitions are not supported in model "
                      "files");
       case TokenKind::Identifier:
-        if (peek(1).is(TokenKind::Equal) || peek(1).is(TokenKind::Colon))
+        // `_cached: Optional[Tensor]` declares a type for TorchScript and
+        // binds nothing.
+        if (peek(1).is(TokenKind::Colon)) {
+          Token attr = consume();
+          consume();
+          if (!skipAnnotation())
+            return nullptr;
+          if (is(TokenKind::Equal))
+            return error(attr.loc, "class attributes are not supported in "
+                                   "model files; assign 'self." +
+                                       attr.spelling + "' in __init__ instead");
+          if (!expectStatementEnd())
+            return nullptr;
+          break;
+        }
+        if (peek(1).is(TokenKind::Equal))
           return error(tok.loc, "class attributes are not supported in model "
                                 "files; assign 'self." +
                                     tok.spelling + "' in __init__ instead");
@@ -479,25 +675,50 @@ std::unique_ptr<ClassAST> Parser::parseClass() {
                                     std::move(methods));
 }
 
-std::unique_ptr<FunctionAST> Parser::parseFunction() {
+std::unique_ptr<FunctionAST>
+Parser::parseFunction(bool deferErrors,
+                      const std::optional<Location> &decorator) {
+  int level = indentLevel;
   Location loc = consume().loc; // 'def'
   if (!is(TokenKind::Identifier))
     return errorExpected(peek(), "a method name after 'def'");
   Token name = consume();
-  if (!expect(TokenKind::LParen, "after the method name"))
-    return nullptr;
   std::vector<ParamAST> params;
+  std::optional<UnparsedAST> why;
+  if (decorator)
+    why = UnparsedAST{*decorator, "decorators are not supported in model "
+                                  "files"};
+  // The method as a stub that reports `why` when called, after skipping
+  // the rest of it (a lexer error stays fatal).
+  auto unparsed = [&]() -> std::unique_ptr<FunctionAST> {
+    deferred = nullptr;
+    if (!why || diag.getNumErrors() != errorsAtStart)
+      return nullptr;
+    failed = false;
+    if (!skipTo(level))
+      return nullptr;
+    if (params.empty())
+      params.push_back({name.loc, "self", nullptr});
+    return std::make_unique<FunctionAST>(std::move(loc), name.spelling,
+                                         std::move(params), std::move(*why));
+  };
+  std::optional<UnparsedAST> parseError;
+  if (deferErrors)
+    deferred = decorator ? &parseError : &why;
+
+  if (!expect(TokenKind::LParen, "after the method name"))
+    return unparsed();
   if (!parseParams(params))
-    return nullptr;
-  if (is(TokenKind::Arrow))
-    return error(peek().loc,
-                 "return annotations are not supported in model files");
+    return unparsed();
+  if (consumeIf(TokenKind::Arrow) && !skipAnnotation())
+    return unparsed();
   if (!expect(TokenKind::Colon, "after the method signature"))
-    return nullptr;
+    return unparsed();
   std::string docstring;
   std::optional<StmtList> body = parseSuite("function definition", &docstring);
-  if (!body)
-    return nullptr;
+  if (!body || decorator)
+    return unparsed();
+  deferred = nullptr;
   return std::make_unique<FunctionAST>(std::move(loc), name.spelling,
                                        std::move(params), std::move(docstring),
                                        std::move(*body));
@@ -537,10 +758,8 @@ bool Parser::parseParams(std::vector<ParamAST> &params) {
         return false;
       }
     }
-    if (is(TokenKind::Colon)) {
-      error(peek().loc, "type annotations are not supported in model files");
+    if (consumeIf(TokenKind::Colon) && !skipAnnotation())
       return false;
-    }
     ExprPtr defaultValue;
     if (consumeIf(TokenKind::Equal)) {
       defaultValue = parseExpression();
@@ -830,6 +1049,10 @@ bool Parser::checkAssignTarget(const ExprAST *target, const Location &loc,
     return true;
   }
   if (llvm::isa<SubscriptExprAST>(target)) {
+    // t[mask] = v: the masked fill the interpreter checks the form of.
+    if (!augmented && llvm::isa<NameExprAST>(
+                          llvm::cast<SubscriptExprAST>(target)->getValue()))
+      return true;
     error(loc, "assignment to a subscript is not supported in "
                "model files; tensors are immutable");
     return false;
@@ -871,8 +1094,28 @@ StmtPtr Parser::parseExprOrAssign() {
     return std::make_unique<AugAssignStmtAST>(std::move(loc), op,
                                               std::move(lhs), std::move(value));
   }
-  if (tok.is(TokenKind::Colon))
-    return error(tok.loc, "type annotations are not supported in model files");
+  if (tok.is(TokenKind::Colon)) {
+    // `x: Tensor = ...`: the annotation is not evaluated; one without a
+    // value binds nothing.
+    if (!llvm::isa<NameExprAST>(lhs.get()) &&
+        !llvm::isa<AttributeExprAST>(lhs.get()))
+      return error(loc, "only a name or 'self.NAME' can be annotated");
+    if (!checkAssignTarget(lhs.get(), loc, /*augmented=*/false))
+      return nullptr;
+    consume();
+    if (!skipAnnotation())
+      return nullptr;
+    if (!consumeIf(TokenKind::Equal)) {
+      if (!expectStatementEnd())
+        return nullptr;
+      return std::make_unique<PassStmtAST>(std::move(loc));
+    }
+    ExprPtr value = parseExprList();
+    if (!value || !expectStatementEnd())
+      return nullptr;
+    return std::make_unique<AssignStmtAST>(std::move(loc), std::move(lhs),
+                                           std::move(value));
+  }
   if (!expectStatementEnd())
     return nullptr;
   return std::make_unique<ExprStmtAST>(std::move(loc), std::move(lhs));
@@ -1304,10 +1547,15 @@ ExprPtr Parser::parseSubscriptItem() {
 
 ExprPtr Parser::parseString() {
   // Adjacent literals join, as in Python: "a" "b" is "ab".
+  if (peek().unsupported)
+    return error(peek().loc, peek().unsupported);
   Token first = consume();
   std::string value = std::move(first.stringValue);
-  while (is(TokenKind::String))
+  while (is(TokenKind::String)) {
+    if (peek().unsupported)
+      return error(peek().loc, peek().unsupported);
     value += consume().stringValue;
+  }
   return std::make_unique<StringExprAST>(std::move(first.loc),
                                          std::move(value));
 }

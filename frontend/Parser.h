@@ -39,8 +39,26 @@ private:
   // Top level.
   std::unique_ptr<ImportAST> parseImport();
   std::unique_ptr<ClassAST> parseClass();
-  std::unique_ptr<FunctionAST> parseFunction();
+  /// Parses a `def`. With `deferErrors` (methods), a method outside the
+  /// model language is skipped and returned as a stub that reports why when
+  /// called; `decorator` (where one was) makes it such a stub too.
+  std::unique_ptr<FunctionAST>
+  parseFunction(bool deferErrors, const std::optional<Location> &decorator);
   bool parseParams(std::vector<ParamAST> &params);
+  /// Parses a top-level statement that is not an import, class or
+  /// docstring: a constant is kept, anything else is skipped (it is not
+  /// run) and the names it binds are recorded.
+  bool parseTopLevelStatement(
+      std::vector<std::unique_ptr<AssignStmtAST>> &constants,
+      std::vector<UnrunNameAST> &unrun);
+  /// Consumes tokens until a logical line starts at indentation `level`
+  /// (after a NEWLINE or DEDENT that is not followed by an INDENT). The
+  /// caller has consumed at least the first token of what is skipped.
+  /// Returns false at a lexer error.
+  bool skipTo(int level);
+  /// Consumes a type annotation after its ':' or '->', up to the ',', ')',
+  /// '=', ':' or end of line that ends it: annotations are not evaluated.
+  bool skipAnnotation();
 
   // Statements.
   /// Parses the statements after a block header's ':' (an indented block or
@@ -111,6 +129,12 @@ private:
   unsigned errorsAtStart;
   bool failed = false;
   int depth = 0;
+  /// INDENTs minus DEDENTs consumed, and the kind of the last consumed
+  /// token: where skipTo() stops.
+  int indentLevel = 0;
+  TokenKind lastKind = TokenKind::Newline;
+  /// While set, error() records the first error here instead of reporting it.
+  std::optional<UnparsedAST> *deferred = nullptr;
 };
 
 /// Parses `source` as the model file `fileName` (registering the source with

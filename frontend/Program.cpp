@@ -33,6 +33,11 @@ void Program::addClasses(const ModuleAST &module, Scope &scope) {
     info.scope = &scope;
     scope.classes[info.name] = &info;
   }
+  for (const UnrunNameAST &name : module.getUnrunNames())
+    scope.unrun[name.name] = &name;
+  for (const auto &constant : module.getConstants())
+    scope.constants[llvm::cast<NameExprAST>(constant->getTarget())
+                        ->getName()] = constant->getValue();
 }
 
 bool Program::loadLibrary(DiagnosticEngine &diag, llvm::StringRef libraryPath) {
@@ -300,6 +305,10 @@ static bool looksLikeModel(const ClassInfo &cls) {
   if (!forward)
     return false;
   size_t n = forward->getParams().size();
+  // A forward outside the model language whose signature is unknown: a
+  // candidate, so that choosing it reports why it cannot be compiled.
+  if (forward->getUnparsed() && n <= 1)
+    return true;
   return n == 3 || n == 4;
 }
 

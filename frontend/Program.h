@@ -60,6 +60,10 @@ struct Scope {
   /// model uses it, so a file may import what it never uses in inference
   /// (datasets, os, typing).
   llvm::StringMap<std::string> imported;
+  /// Top-level constants (`EPS = 1e-15`): the literal each name holds.
+  llvm::StringMap<const ExprAST *> constants;
+  /// Names bound by top-level code the compiler does not run.
+  llvm::StringMap<const UnrunNameAST *> unrun;
 
   const ClassInfo *lookup(llvm::StringRef name) const {
     auto it = classes.find(name);

@@ -122,6 +122,12 @@ Value Value::tensor(const void *opaque) {
   return v;
 }
 
+Value Value::edgeRows(std::shared_ptr<const EdgeExpr> expr) {
+  Value v(Kind::EdgeRows);
+  v.edge_ = std::move(expr);
+  return v;
+}
+
 Value Value::graph(const void *opaque) {
   Value v(Kind::Graph);
   v.opaque = opaque;
@@ -196,6 +202,8 @@ std::string Value::describe() const {
     return "a graph";
   case Kind::Index:
     return "the edge index 'index'";
+  case Kind::EdgeRows:
+    return "a per-edge value built from the graph's rows (row, col)";
   }
   return "a value";
 }

@@ -64,12 +64,16 @@ enum class BuiltinModule {
   Sigmoid,
   Tanh,
   GELU,
+  SiLU,
   ELU,
   LeakyReLU,
   Sequential,
   ModuleList,
   BatchNorm1d,
 };
+
+/// Defined by the tracer (IRGen.h).
+struct EdgeExpr;
 
 class Value {
 public:
@@ -89,6 +93,7 @@ public:
     Tensor,   // a traced tensor (vertex/edge tensor, row, parameter, scalar)
     Graph,    // a traced graph (edge_index)
     Index,    // message()'s `index`: the target of each edge, for softmax
+    EdgeRows, // a per-edge value from `row, col = edge_index` (EdgeExpr)
   };
 
   Value() = default;
@@ -118,6 +123,11 @@ public:
   static Value graphPairedWithNone(const void *opaque);
   bool pairsWithNone() const { return kind == Kind::Graph && pairedWithNone; }
   static Value index() { return Value(Kind::Index); }
+  /// A per-edge value built from PyG's `row, col = edge_index` (the
+  /// tracer's EdgeExpr: `deg[row] * deg[col]`), which the tracer computes
+  /// per edge where message() reads it.
+  static Value edgeRows(std::shared_ptr<const EdgeExpr> expr);
+  const std::shared_ptr<const EdgeExpr> &getEdgeExpr() const { return edge_; }
 
   Kind getKind() const { return kind; }
   bool is(Kind k) const { return kind == k; }
@@ -130,8 +140,11 @@ public:
   bool isIntegral() const { return kind == Kind::Bool || kind == Kind::Int; }
   /// A value that exists only in the IR being traced.
   bool isTraced() const { return kind == Kind::Tensor || kind == Kind::Graph; }
-  /// A traced value or a parameter: what tensor operations take.
-  bool isTensorLike() const { return isTraced() || kind == Kind::Param; }
+  /// A traced value, a parameter or a per-edge value: what tensor
+  /// operations take.
+  bool isTensorLike() const {
+    return isTraced() || kind == Kind::Param || kind == Kind::EdgeRows;
+  }
 
   bool getBool() const { return b; }
   /// The value of a Bool or Int.
@@ -170,6 +183,7 @@ private:
   const ClassInfo *cls = nullptr;
   const void *opaque = nullptr;
   bool pairedWithNone = false;
+  std::shared_ptr<const EdgeExpr> edge_;
 };
 
 /// An instance of a layer or model. Attributes are kept the way

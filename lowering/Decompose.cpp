@@ -24,7 +24,7 @@ using namespace gnn;
 static bool isRowLocal(Operation *op) {
   return isa<AddOp, SubOp, MulOp, DivOp, PowOp, MaximumOp, MinimumOp, NegOp,
              ExpOp, LogOp, SqrtOp, AbsOp, ReluOp, SigmoidOp, TanhOp, GeluOp,
-             EluOp, LeakyReluOp, ReduceOp>(op);
+             EluOp, LeakyReluOp, ReplaceOp, ReduceOp>(op);
 }
 
 /// Parameters (tensors) and scalars: the same value for every row.

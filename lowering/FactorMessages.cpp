@@ -276,7 +276,8 @@ struct FactorMessagesPass
     bool sink = !targetOnly.empty() &&
                 (stage.getAggr() == Aggregation::Add ||
                  stage.getAggr() == Aggregation::Mean) &&
-                graph.getSelfLoops() == SelfLoops::OnePerVertex;
+                (graph.getSelfLoops() == SelfLoops::OnePerVertex ||
+                 graph.getSelfLoops() == SelfLoops::StoredPlusOne);
     if (!hoist)
       rest.append(sourceOnly);
     if (!sink)

@@ -252,6 +252,13 @@ Value emitElu(OpBuilder &b, Location loc, EluOp op, Value x) {
   return selectPositive(b, loc, x, neg);
 }
 
+Value emitReplace(OpBuilder &b, Location loc, ReplaceOp op, Value x) {
+  Value from = splat(b, loc, x.getType(), op.getFrom().convertToFloat());
+  Value hit = b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OEQ, x, from);
+  return b.create<arith::SelectOp>(
+      loc, hit, splat(b, loc, x.getType(), op.getTo().convertToFloat()), x);
+}
+
 Value emitLeakyRelu(OpBuilder &b, Location loc, LeakyReluOp op, Value x) {
   Value neg = b.create<arith::MulFOp>(
       loc, x, splat(b, loc, x.getType(), op.getNegativeSlope().convertToFloat()));
@@ -336,6 +343,7 @@ struct LowerElementwisePass
     patterns.add<UnaryLowering<GeluOp>>(ctx, emitGelu);
     patterns.add<UnaryLowering<EluOp>>(ctx, emitElu);
     patterns.add<UnaryLowering<LeakyReluOp>>(ctx, emitLeakyRelu);
+    patterns.add<UnaryLowering<ReplaceOp>>(ctx, emitReplace);
     patterns.add<ReshapeLowering, ReduceLowering, ConcatLowering, SliceLowering>(
         ctx);
 

@@ -456,10 +456,12 @@ private:
   LogicalResult outlineMessagePassing(func::FuncOp func, MessagePassingOp stage) {
     Value graph = findGraph(func, stage.getGraph());
     SelfLoops loops = stage.getGraph().getType().getSelfLoops();
+    bool addLoops =
+        loops == SelfLoops::OnePerVertex || loops == SelfLoops::StoredPlusOne;
     Block &body = stage.getBody().front();
     // Edge rows exist for the stored edges only: a virtual self loop reads
     // the row its get_edge names as the loop's, or has none.
-    if (loops == SelfLoops::OnePerVertex)
+    if (addLoops)
       for (Operation &op : body)
         if (auto get = dyn_cast<GetEdgeOp>(op); get && !get.getLoop())
           return op.emitOpError(
@@ -530,8 +532,10 @@ private:
   void emitMessageKernel(func::FuncOp kernel, MessagePassingOp stage,
                          MessagePart part) {
     SelfLoops loops = stage.getGraph().getType().getSelfLoops();
-    bool addLoops = loops == SelfLoops::OnePerVertex;
-    bool skipStoredLoops = loops != SelfLoops::AsGiven;
+    bool addLoops =
+        loops == SelfLoops::OnePerVertex || loops == SelfLoops::StoredPlusOne;
+    bool skipStoredLoops =
+        loops == SelfLoops::OnePerVertex || loops == SelfLoops::None;
     Block &body = stage.getBody().front();
     OpBuilder b(module.getContext());
     KernelBuilder kb(b, stage.getLoc(), kernel,
@@ -786,8 +790,10 @@ private:
   LogicalResult outlineDegree(func::FuncOp func, DegreeOp stage) {
     Value graph = findGraph(func, stage.getGraph());
     SelfLoops loops = stage.getGraph().getType().getSelfLoops();
-    bool addLoops = loops == SelfLoops::OnePerVertex;
-    bool skipStoredLoops = loops != SelfLoops::AsGiven;
+    bool addLoops =
+        loops == SelfLoops::OnePerVertex || loops == SelfLoops::StoredPlusOne;
+    bool skipStoredLoops =
+        loops == SelfLoops::OnePerVertex || loops == SelfLoops::None;
     func::FuncOp kernel = createKernel(func, stage);
     OpBuilder b(module.getContext());
     KernelBuilder kb(b, stage.getLoc(), kernel, 3);
@@ -815,6 +821,9 @@ private:
           kb.loc, ValueRange{b.create<arith::AddIOp>(
                       kb.loc, edges.getRegionIterArg(0), inc)});
       count = edges.getResult(0);
+    } else if (addLoops) {
+      // Every stored edge counts, and the added loop too.
+      count = b.create<arith::AddIOp>(kb.loc, count, kb.i64(1));
     }
     b.setInsertionPointAfterValue(count);
     Value f = b.create<arith::SIToFPOp>(kb.loc, b.getF32Type(), count);

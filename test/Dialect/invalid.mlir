@@ -53,6 +53,14 @@ func.func @add_self_loops_result(%g: !gnn.graph<as_given>) {
 
 // -----
 
+func.func @add_self_loops_twice(%g: !gnn.graph<one_per_vertex>) {
+  // expected-error @+1 {{'gnn.add_self_loops' op keeps the stored self loops (stored_plus_one) of a graph that is not as given}}
+  %g1 = gnn.add_self_loops %g : !gnn.graph<one_per_vertex> -> !gnn.graph<stored_plus_one>
+  return
+}
+
+// -----
+
 func.func @degree_result(%g: !gnn.graph<as_given>) {
   // expected-error @+1 {{'gnn.degree' op result must be !gnn.vertex<1xf32>, got '!gnn.vertex<4xf32>'}}
   %d = gnn.degree %g : !gnn.graph<as_given> -> !gnn.vertex<4xf32>

@@ -36,6 +36,9 @@ func.func @types(%g0: !gnn.graph<as_given>, %g1: !gnn.graph<one_per_vertex>,
 // CHECK: %[[G2:.*]] = gnn.remove_self_loops %[[G]] : <as_given> -> <none>
 // CHECK: %[[D2:.*]] = gnn.degree %[[G2]] : <none> -> <1xf32>
 // CHECK: return %[[D0]], %[[D1]], %[[D2]]
+// CHECK-LABEL: func.func @stored_plus_one
+// CHECK: gnn.add_self_loops %{{.*}} : <as_given> -> <stored_plus_one>
+// CHECK: gnn.degree %{{.*}} : <stored_plus_one> -> <1xf32>
 // GENERIC-LABEL: sym_name = "graph_structure"
 // GENERIC: "gnn.add_self_loops"(%{{.*}}) : (!gnn.graph<as_given>) -> !gnn.graph<one_per_vertex>
 // GENERIC: "gnn.degree"(%{{.*}}) : (!gnn.graph<as_given>) -> !gnn.vertex<1xf32>
@@ -47,6 +50,12 @@ func.func @graph_structure(%g: !gnn.graph<as_given>) -> (!gnn.vertex<1xf32>, !gn
   %g2 = gnn.remove_self_loops %g : !gnn.graph<as_given> -> !gnn.graph<none>
   %d2 = gnn.degree %g2 : !gnn.graph<none> -> !gnn.vertex<1xf32>
   return %d0, %d1, %d2 : !gnn.vertex<1xf32>, !gnn.vertex<1xf32>, !gnn.vertex<1xf32>
+}
+
+func.func @stored_plus_one(%g: !gnn.graph<as_given>) -> !gnn.vertex<1xf32> {
+  %g1 = gnn.add_self_loops %g : !gnn.graph<as_given> -> !gnn.graph<stored_plus_one>
+  %d = gnn.degree %g1 : !gnn.graph<stored_plus_one> -> !gnn.vertex<1xf32>
+  return %d : !gnn.vertex<1xf32>
 }
 
 //===----------------------------------------------------------------------===//

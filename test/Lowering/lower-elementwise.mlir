@@ -244,6 +244,22 @@ func.func @leaky_relu(%x: vector<4xf32>, %s: f32) -> (vector<4xf32>, f32) {
 
 // -----
 
+// replace (PyTorch's t[t == a] = b) = x == from ? to : x, ordered compare
+// (a NaN is never replaced, as NaN == NaN is False in PyTorch).
+// CHECK-LABEL: func.func @replace
+// CHECK-SAME: (%[[X:.*]]: vector<4xf32>)
+// CHECK-NEXT: %[[FROM:.*]] = arith.constant dense<0x7F800000> : vector<4xf32>
+// CHECK-NEXT: %[[HIT:.*]] = arith.cmpf oeq, %[[X]], %[[FROM]] : vector<4xf32>
+// CHECK-NEXT: %[[TO:.*]] = arith.constant dense<0.000000e+00> : vector<4xf32>
+// CHECK-NEXT: %[[R:.*]] = arith.select %[[HIT]], %[[TO]], %[[X]] : vector<4xi1>, vector<4xf32>
+// CHECK-NEXT: return %[[R]]
+func.func @replace(%x: vector<4xf32>) -> vector<4xf32> {
+  %0 = gnn.replace %x {from = 0x7F800000 : f32, to = 0.0 : f32} : vector<4xf32>
+  return %0 : vector<4xf32>
+}
+
+// -----
+
 // Whole tensors belong to the schedule, parameter tensors to the runtime,
 // and an op still reading a parameter tensor sits in a stage that was not
 // outlined: all stay as they are, and so do gathers.

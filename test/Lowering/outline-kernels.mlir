@@ -229,6 +229,28 @@ func.func @message_as_given(%g: !gnn.graph<as_given>, %x: !gnn.vertex<4xf32>) ->
 
 // -----
 
+// stored_plus_one (PyG's add_self_loops): the stored self loops are
+// messages like any edge (no skip), and one virtual self loop is added.
+// CHECK-LABEL: func.func @message_stored_plus_one_kernel0(
+// CHECK-NOT: scf.if
+// CHECK-NOT: arith.cmpi
+// CHECK: %[[LOOP:.*]]:2 = scf.for
+// CHECK: {{^ *}}}{{$}}
+// CHECK: %[[XV:.*]] = llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr -> vector<4xf32>
+// CHECK-NEXT: %[[TOTAL:.*]] = arith.addf %[[LOOP]]#0, %[[XV]] fastmath<contract> : vector<4xf32>
+// CHECK: llvm.store %[[TOTAL]]
+func.func @message_stored_plus_one(%g: !gnn.graph<as_given>, %x: !gnn.vertex<4xf32>) -> !gnn.vertex<4xf32> {
+  %g1 = gnn.add_self_loops %g : !gnn.graph<as_given> -> !gnn.graph<stored_plus_one>
+  %0 = gnn.message_passing %g1 (%x) aggr = add : !gnn.graph<stored_plus_one>, (!gnn.vertex<4xf32>) -> !gnn.vertex<4xf32> {
+  ^bb0(%a: !gnn.vertex<4xf32>):
+    %xj = gnn.get_vertex %a source : !gnn.vertex<4xf32> -> vector<4xf32>
+    gnn.yield %xj : vector<4xf32>
+  }
+  return %0 : !gnn.vertex<4xf32>
+}
+
+// -----
+
 // Target rows and parameters are the same for every in-edge: parameters are
 // loaded before the vertex loop, target rows before the edge loop, source
 // rows inside it. The virtual self-loop message reads row v for both.
@@ -545,6 +567,23 @@ func.func @degree(%g: !gnn.graph<as_given>) -> (!gnn.vertex<1xf32>, !gnn.vertex<
   %d0 = gnn.degree %g : !gnn.graph<as_given> -> !gnn.vertex<1xf32>
   %d1 = gnn.degree %g1 : !gnn.graph<one_per_vertex> -> !gnn.vertex<1xf32>
   return %d0, %d1 : !gnn.vertex<1xf32>, !gnn.vertex<1xf32>
+}
+
+// -----
+
+// Degree with stored_plus_one (PyG's add_self_loops): every stored edge
+// counts, loops included, plus the added loop: end - start + 1, no edge
+// loop.
+// CHECK-LABEL: func.func @degree_stored_plus_one_kernel0(
+// CHECK-NOT: scf.for %{{.*}} iter_args
+// CHECK: %[[N:.*]] = arith.subi %{{.*}}, %{{.*}} : i64
+// CHECK-NEXT: %[[ONE:.*]] = arith.constant 1 : i64
+// CHECK-NEXT: %[[N1:.*]] = arith.addi %[[N]], %[[ONE]] : i64
+// CHECK-NEXT: %[[NF:.*]] = arith.sitofp %[[N1]] : i64 to f32
+func.func @degree_stored_plus_one(%g: !gnn.graph<as_given>) -> !gnn.vertex<1xf32> {
+  %g1 = gnn.add_self_loops %g : !gnn.graph<as_given> -> !gnn.graph<stored_plus_one>
+  %d = gnn.degree %g1 : !gnn.graph<stored_plus_one> -> !gnn.vertex<1xf32>
+  return %d : !gnn.vertex<1xf32>
 }
 
 // -----

@@ -38,14 +38,32 @@ static std::string argumentText(const std::string &name, py::handle value) {
     return "None";
   if (py::isinstance<py::bool_>(value))
     return value.cast<bool>() ? "True" : "False";
-  if (py::isinstance<py::int_>(value) || py::isinstance<py::float_>(value) ||
-      py::hasattr(value, "__index__"))
-    return py::str(value); // 32, 0.5, 1e-05: Python's spelling is ours
+  // 32, 0.5, 1e-05: Python's spelling of numbers is the language's; numpy
+  // scalars are taken as the int or float they hold.
+  if (py::hasattr(value, "__index__"))
+    return py::str(value.attr("__index__")());
+  if (py::isinstance<py::float_>(value) || py::hasattr(value, "__float__"))
+    return py::str(py::float_(py::reinterpret_borrow<py::object>(value)));
   if (py::isinstance<py::str>(value))
     return value.cast<std::string>(); // already written in the language
   throw Error("compile: constructor argument " + name + "=" +
               std::string(py::repr(value)) +
               " is not an int, float, bool, None or str");
+}
+
+/// A width given to compile(): an integer, or None for the default.
+static std::optional<int64_t> widthArgument(py::handle value,
+                                            const char *name) {
+  if (value.is_none())
+    return std::nullopt;
+  if (py::isinstance<py::bool_>(value) || !py::hasattr(value, "__index__"))
+    throw Error(std::string("compile: ") + name + " must be an integer, got " +
+                std::string(py::repr(value)));
+  int64_t width = py::cast<int64_t>(value.attr("__index__")());
+  if (width <= 0)
+    throw Error(std::string("compile: ") + name + " must be positive, got " +
+                std::to_string(width));
+  return width;
 }
 
 /// Keyword arguments of compile() that are not constructor arguments.
@@ -62,12 +80,16 @@ static std::unique_ptr<gnn::Model> compile(py::object pathObj,
   std::string path = pathArgument(pathObj, "compile");
   gnn::CompileOptions options;
   py::object value;
-  if (takeOption(kwargs, "model_name", value) && !value.is_none())
+  if (takeOption(kwargs, "model_name", value) && !value.is_none()) {
+    if (!py::isinstance<py::str>(value))
+      throw Error("compile: model_name must be a str, got " +
+                  std::string(py::repr(value)));
     options.modelName = py::str(value);
-  if (takeOption(kwargs, "input_features", value) && !value.is_none())
-    options.inputFeatures = value.cast<int64_t>();
-  if (takeOption(kwargs, "edge_features", value) && !value.is_none())
-    options.edgeFeatures = value.cast<int64_t>();
+  }
+  if (takeOption(kwargs, "input_features", value))
+    options.inputFeatures = widthArgument(value, "input_features");
+  if (takeOption(kwargs, "edge_features", value))
+    options.edgeFeatures = widthArgument(value, "edge_features");
   std::optional<gnn::WeightMap> weights;
   std::string weightsName = "weights";
   if (takeOption(kwargs, "weights", value) && !value.is_none()) {

@@ -44,6 +44,10 @@ case("argument of no type", lambda: gnnc.compile(gcn, hidden=[4]))
 case("argument of a bad value", lambda: gnnc.compile(gcn, hidden=-3))
 case("contradicting weights", lambda: gnnc.compile(
     gcn, hidden=5, weights={"conv1.lin.weight": np.zeros((4, 8), np.float32)}))
+case("width not an integer", lambda: gnnc.compile(gcn, input_features=2.5))
+case("model_name not a str", lambda: gnnc.compile(gcn, model_name=3))
+print("numpy scalars as arguments:", gnnc.compile(
+    gcn, in_channels=np.int64(8), hidden=np.int32(4), out_channels=3).parameters)
 case("missing artifact", lambda: gnnc.load(os.path.join(scratch, "none.gnnc")))
 garbage = os.path.join(scratch, "garbage.gnnc")
 with open(garbage, "wb") as f:

@@ -308,6 +308,27 @@ llvm::Expected<Graph> loadGraph(const std::string &path,
                           int64_t(src.size()));
 }
 
+llvm::Expected<Graph> Graph::fromEdgeIndex(int64_t n, const void *src,
+                                           const void *dst, int idBytes,
+                                           int64_t numEdges,
+                                           const std::string &source) {
+  if (n < 0 || n >= kMaxVertices)
+    return fail(source, "vertex count " + llvm::Twine(n) +
+                            " is outside [0, 2^31)");
+  if (idBytes != 4 && idBytes != 8)
+    return fail(source, "ids must be int64 or int32, not " +
+                            llvm::Twine(idBytes) + "-byte integers");
+  auto *s = static_cast<const char *>(src), *d = static_cast<const char *>(dst);
+  BadEdge bad;
+  Graph g = idBytes == 8
+                ? GraphBuilder::build<int64_t, true>(n, s, d, numEdges, bad)
+                : GraphBuilder::build<int32_t, true>(n, s, d, numEdges, bad);
+  if (!bad.valid)
+    return fail(source, "edge " + llvm::Twine(bad.edge) + ": " +
+                            describeBadId(bad, n, vertexCountText(n)));
+  return std::move(g);
+}
+
 llvm::Expected<int64_t> countVertices(const std::string &path) {
   // The largest id must leave room for "+ 1" below 2^31.
   std::string limitText = "2147483647 (ids must fit in 31 bits)";

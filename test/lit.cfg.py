@@ -14,6 +14,8 @@ config.environment["PATH"] = os.pathsep.join(
 # Tests compile afresh and leave nothing in ~/.cache; the kernel cache's own
 # tests turn it on with a directory under %t.
 config.environment["GNNC_CACHE"] = "0"
+# The Python module (python/) is imported from the build tree.
+config.environment["PYTHONPATH"] = os.path.join(config.gnn_obj_root, "python")
 # Debian's python3 has numpy (and torch, for golden scripts); the first
 # python3 on PATH may not.
 config.substitutions.append(("%python", "/usr/bin/python3"))

@@ -40,6 +40,16 @@ public:
   static llvm::Expected<Graph> fromEdges(int64_t n, const int64_t *src,
                                          const int64_t *dst, int64_t numEdges);
 
+  /// Builds the CSR of a PyG edge_index held in memory: `src` and `dst`
+  /// each point at `numEdges` ids of `idBytes` bytes (8: int64, 4: int32),
+  /// the two rows of a [2, E] array; read in place, unaligned allowed. Every
+  /// id is checked against [0, n), n below 2^31; a fault names `source`,
+  /// the edge and the id, as loadGraph does for a file.
+  static llvm::Expected<Graph> fromEdgeIndex(int64_t n, const void *src,
+                                             const void *dst, int idBytes,
+                                             int64_t numEdges,
+                                             const std::string &source);
+
   /// A CSR given whole (a graph part): `offsets` has numVertices + 1
   /// entries from 0 to sources.size(), non-decreasing; every source is
   /// below numVertices + numGhosts; `edgeIds` (one per edge) names each

@@ -1,8 +1,9 @@
 //===- Tensor.h - A dense float32 array with its shape ----------*- C++ -*-===//
 //
 // The runtime's one container for feature matrices, weights and outputs:
-// contiguous, row-major (C order), 64-byte aligned so kernels can use
-// aligned vector loads on row starts whose byte width is a multiple of 64.
+// contiguous, row-major (C order), 64-byte aligned when it owns its memory
+// so that rows whose byte width is a multiple of 64 start on a cache line.
+// A tensor may also borrow a caller's array (Tensor::borrow), unaligned.
 //
 //===----------------------------------------------------------------------===//
 #ifndef GNN_TENSOR_H
@@ -18,9 +19,13 @@
 
 namespace gnn {
 
-/// Frees memory from std::aligned_alloc.
+/// Frees memory from std::aligned_alloc; leaves a borrowed view alone.
 struct AlignedFree {
-  void operator()(void *p) const { std::free(p); }
+  bool owned = true;
+  void operator()(void *p) const {
+    if (owned)
+      std::free(p);
+  }
 };
 
 /// An owned, 64-byte aligned, uninitialised array of T.
@@ -41,6 +46,17 @@ public:
     if (align == kHuge)
       madvise(data_.get(), bytes, MADV_HUGEPAGE);
   }
+  /// A view of `count` elements that someone else owns and frees, such as
+  /// a numpy array the Python module lends to one run: no copy. It is
+  /// only as aligned as the owner made it; the kernels need no more than
+  /// the element's alignment (their loads are align 4). The owner keeps
+  /// the memory alive while the view is.
+  static AlignedArray borrow(T *data, size_t count) {
+    AlignedArray view;
+    view.data_ = std::unique_ptr<T, AlignedFree>(data, AlignedFree{false});
+    view.count = count;
+    return view;
+  }
   T *data() { return data_.get(); }
   const T *data() const { return data_.get(); }
   size_t size() const { return count; }
@@ -60,6 +76,13 @@ struct Tensor {
   Tensor() = default;
   explicit Tensor(std::vector<int64_t> s) : shape(std::move(s)) {
     values = AlignedArray<float>(numElements());
+  }
+  /// A tensor over memory owned elsewhere (AlignedArray::borrow).
+  static Tensor borrow(float *data, std::vector<int64_t> shape) {
+    Tensor t;
+    t.shape = std::move(shape);
+    t.values = AlignedArray<float>::borrow(data, t.numElements());
+    return t;
   }
   size_t numElements() const {
     size_t n = 1;

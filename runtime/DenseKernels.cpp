@@ -143,8 +143,8 @@ void DenseLinear::run(const float *x, int64_t rows, int64_t in,
       size_t bytes = p.scratchpad.get_size() + 64;
       if (scratchpad.size() < bytes)
         scratchpad.resize(bytes);
-      void *aligned = reinterpret_cast<void *>(
-          (reinterpret_cast<uintptr_t>(scratchpad.data()) + 63) & ~uintptr_t(63));
+      uintptr_t start = reinterpret_cast<uintptr_t>(scratchpad.data());
+      void *aligned = reinterpret_cast<void *>((start + 63) & ~uintptr_t(63));
       std::unordered_map<int, dnnl::memory> args{
           {DNNL_ARG_SRC, wrap(x + first * in, {count, in}, dt::f32, tag::ab)},
           {DNNL_ARG_WEIGHTS, wrap(weight, {in, out}, dt::f32, tag::ba)},

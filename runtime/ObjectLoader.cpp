@@ -2,9 +2,9 @@
 //
 // Every runnable model comes from an object file: one compiled just now
 // by gnn::Engine (or a kernel-cache hit), one from gnnc --emit=obj or
-// --emit=artifact, or one another rank compiled. It is linked into memory with ORC, its embedded
-// plain-data schedule read (ScheduleFormat.cpp) and checked against the
-// host, and its kernels looked up. No MLIR: a process that only runs
+// --emit=artifact, or one another rank compiled. It is linked into memory
+// with ORC, its embedded plain-data schedule read (ScheduleFormat.cpp) and
+// checked against the host, and its kernels looked up. No MLIR: a process that only runs
 // models links neither it nor the compiler.
 //
 //===----------------------------------------------------------------------===//

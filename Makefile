@@ -9,7 +9,7 @@ BIN := $(BUILD_DIR)/bin
 
 export CCACHE_BASEDIR := $(CURDIR)
 
-.PHONY: all deps build test demo clean
+.PHONY: all deps build test demo clean install
 
 all: build
 
@@ -25,6 +25,13 @@ build: deps $(BUILD_DIR)/build.ninja
 
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+
+# The tools, the public headers, the libraries and the CMake package
+# (find_package(gnnc): gnnc::engine, gnnc::runtime) under PREFIX
+# (docs/embedding.md, "Building against it").
+PREFIX ?= /usr/local
+install: build
+	cmake --install $(BUILD_DIR) --prefix $(PREFIX)
 
 # The main job: a 2-layer GCN over a generated RMAT graph, through the JIT,
 # on one process and then on 2 MPI ranks.

@@ -3,6 +3,7 @@
 #include "dialect/GNNDialect.h"
 #include "lowering/ScheduleFromIR.h"
 #include "runtime/ScheduleFormat.h"
+#include "gnn/Version.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/SymbolTable.h"
@@ -56,6 +57,7 @@ gnn::compileToObject(ModuleOp graphLevel, const ObjectOptions &options,
   if (!schedule)
     return schedule.takeError();
   schedule->target = std::move(*target);
+  schedule->compiler = gnn::version();
 
   CompiledObject result;
   result.schedule = detail::serializeSchedule(*schedule, options.comment);

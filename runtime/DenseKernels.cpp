@@ -2,9 +2,14 @@
 #include "DenseKernels.h"
 
 #include <dnnl.hpp>
+#include <omp.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <map>
 #include <tuple>
+#include <unordered_map>
+#include <vector>
 
 using namespace gnn::detail;
 
@@ -40,12 +45,27 @@ std::tuple<dnnl::algorithm, float, float> eltwiseOf(DenseActivation act,
 }
 } // namespace
 
+/// Rows per oneDNN call. Fixed, so that the rows each call computes, and
+/// with them the kernel (and summation order) oneDNN picks for each row,
+/// do not depend on the thread count. Measured on 131072 rows, one
+/// thread, CPU time against one call for all rows: +6% in blocks of 256,
+/// within 3% from 1024 on (128x64, 64x16 and 602x256 weights).
+constexpr int64_t kRowBlock = 1024;
+
+struct Primitive {
+  dnnl::matmul matmul;
+  dnnl::memory::desc scratchpad;
+};
+
 struct DenseLinear::Impl {
   dnnl::engine engine{dnnl::engine::kind::cpu, 0};
-  dnnl::stream stream{engine};
-  std::map<Key, dnnl::matmul> primitives;
+  std::map<Key, Primitive> primitives;
+  /// Each thread's scratchpad (primitives are built with a user
+  /// scratchpad: one oneDNN keeps inside a primitive is shared by all
+  /// threads that execute it at once).
+  std::vector<std::vector<char>> scratchpads;
 
-  dnnl::matmul &get(int64_t rows, int64_t in, int64_t out, bool hasBias,
+  Primitive &get(int64_t rows, int64_t in, int64_t out, bool hasBias,
                     const DenseEpilogue &e) {
     // alpha is 0 but for elu and leaky_relu (gnn.linear's verifier).
     Key key{rows, in, out, hasBias, e.accumulate, e.activation, e.alpha};
@@ -71,9 +91,17 @@ struct DenseLinear::Impl {
     }
     dnnl::primitive_attr attr;
     attr.set_post_ops(ops);
+    attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
     dnnl::matmul::desc desc(src, weights, bias, dst);
+    // oneDNN splits a call's work for the threads OpenMP offers when the
+    // primitive is made; a primitive made for one thread computes every
+    // row alike on any team (its split over threads is ours, by rows).
+    int threads = omp_get_max_threads();
+    omp_set_num_threads(1);
     dnnl::matmul::primitive_desc pd(desc, attr, engine);
-    return primitives.emplace(key, dnnl::matmul(pd)).first->second;
+    omp_set_num_threads(threads);
+    Primitive made{dnnl::matmul(pd), pd.scratchpad_desc()};
+    return primitives.emplace(key, std::move(made)).first->second;
   }
 };
 
@@ -85,19 +113,47 @@ void DenseLinear::run(const float *x, int64_t rows, int64_t in,
                       float *y, const DenseEpilogue &epilogue) {
   if (rows == 0)
     return;
-  dnnl::matmul &mm = impl->get(rows, in, out, bias != nullptr, epilogue);
+  // Blocks of kRowBlock rows, the last one shorter, one oneDNN call each,
+  // taken by the threads dynamically: the same calls on any number of
+  // threads, so the same bits (oneDNN's own threading regroups sums with
+  // the thread count on some CPUs: its AVX2 GEMM splits by thread).
+  int64_t blocks = (rows + kRowBlock - 1) / kRowBlock;
+  int64_t tail = rows - (blocks - 1) * kRowBlock;
+  Primitive &full =
+      impl->get(std::min(rows, kRowBlock), in, out, bias != nullptr, epilogue);
+  Primitive &last = impl->get(tail, in, out, bias != nullptr, epilogue);
+  impl->scratchpads.resize(
+      std::max<size_t>(impl->scratchpads.size(), omp_get_max_threads()));
   using tag = dnnl::memory::format_tag;
   using dt = dnnl::memory::data_type;
-  auto wrap = [&](const float *p, dnnl::memory::dims dims, tag t) {
-    return dnnl::memory({dims, dt::f32, t}, impl->engine,
-                        const_cast<float *>(p));
+  dnnl::engine &engine = impl->engine;
+  auto wrap = [&](const void *p, dnnl::memory::dims dims, dt type, tag t) {
+    return dnnl::memory({dims, type, t}, engine, const_cast<void *>(p));
   };
-  std::unordered_map<int, dnnl::memory> args{
-      {DNNL_ARG_SRC, wrap(x, {rows, in}, tag::ab)},
-      {DNNL_ARG_WEIGHTS, wrap(weight, {in, out}, tag::ba)},
-      {DNNL_ARG_DST, wrap(y, {rows, out}, tag::ab)}};
-  if (bias)
-    args.emplace(DNNL_ARG_BIAS, wrap(bias, {1, out}, tag::ab));
-  mm.execute(impl->stream, args);
-  impl->stream.wait();
+#pragma omp parallel
+  {
+    dnnl::stream stream{engine};
+    std::vector<char> &scratchpad = impl->scratchpads[omp_get_thread_num()];
+#pragma omp for schedule(dynamic, 1)
+    for (int64_t b = 0; b < blocks; ++b) {
+      int64_t first = b * kRowBlock;
+      int64_t count = b + 1 < blocks ? kRowBlock : tail;
+      Primitive &p = b + 1 < blocks ? full : last;
+      // Aligned as oneDNN aligns the buffers it allocates itself.
+      size_t bytes = p.scratchpad.get_size() + 64;
+      if (scratchpad.size() < bytes)
+        scratchpad.resize(bytes);
+      uintptr_t start = reinterpret_cast<uintptr_t>(scratchpad.data());
+      void *aligned = reinterpret_cast<void *>((start + 63) & ~uintptr_t(63));
+      std::unordered_map<int, dnnl::memory> args{
+          {DNNL_ARG_SRC, wrap(x + first * in, {count, in}, dt::f32, tag::ab)},
+          {DNNL_ARG_WEIGHTS, wrap(weight, {in, out}, dt::f32, tag::ba)},
+          {DNNL_ARG_DST, wrap(y + first * out, {count, out}, dt::f32, tag::ab)},
+          {DNNL_ARG_SCRATCHPAD, dnnl::memory(p.scratchpad, engine, aligned)}};
+      if (bias)
+        args.emplace(DNNL_ARG_BIAS, wrap(bias, {1, out}, dt::f32, tag::ab));
+      p.matmul.execute(stream, args);
+      stream.wait();
+    }
+  }
 }

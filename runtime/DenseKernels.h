@@ -12,7 +12,9 @@ namespace gnn::detail {
 /// y[rows, out] = act(x[rows, in] * W^T + bias [+ y]), with W in
 /// PyTorch's [out, in] layout. oneDNN primitives are created on first use
 /// of a shape and epilogue and reused afterwards (creation costs
-/// milliseconds; a model calls each once per run).
+/// milliseconds; a model calls each once per run). The rows go to the
+/// OpenMP threads in blocks of a fixed size, each one single-threaded
+/// oneDNN call, so the result is the same bits on any number of threads.
 class DenseLinear {
 public:
   DenseLinear();

@@ -183,6 +183,14 @@ Engine::loadObject(llvm::StringRef object, const std::string &name) {
   return model;
 }
 
+llvm::Expected<std::unique_ptr<Model>>
+Engine::loadArtifact(const std::string &path) {
+  auto model = Model::loadArtifact(path);
+  if (model)
+    (*model)->setThreads(impl->options.threads);
+  return model;
+}
+
 llvm::Expected<mlir::OwningOpRef<mlir::ModuleOp>>
 Engine::Impl::parseIR(const std::string &path) {
   std::string messages;

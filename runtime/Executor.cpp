@@ -2,10 +2,11 @@
 //
 // Steps run in order. A kernel launch splits the destination range [0, N)
 // into chunks (by in-edge count for message kernels, so hubs don't stall a
-// thread) that OpenMP threads take dynamically; dense steps call oneDNN,
-// which uses the same OpenMP runtime. Step results live in one arena,
-// planned from the buffers' live ranges (MemoryPlan.cpp) and kept for the
-// next run on a graph of the same size.
+// thread) that OpenMP threads take dynamically; dense steps give oneDNN
+// fixed blocks of rows on the same threads (DenseKernels.cpp), so the
+// thread count never changes a result's bits. Step results live in one
+// arena, planned from the buffers' live ranges (MemoryPlan.cpp) and kept
+// for the next run on a graph of the same size.
 //
 //===----------------------------------------------------------------------===//
 #include "Executor.h"

@@ -38,6 +38,9 @@ void Model::setCompileStats(CompileStats stats) {
   impl->stats = std::move(stats);
 }
 const std::string &Model::objectCode() const { return impl->object; }
+const std::string &Model::compilerVersion() const {
+  return impl->schedule.compiler;
+}
 
 void Model::setThreads(int threads) { impl->threads = threads; }
 int Model::getThreads() const { return impl->threads; }

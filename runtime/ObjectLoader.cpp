@@ -1,10 +1,10 @@
 //===- ObjectLoader.cpp - A model from an object file of its kernels ------===//
 //
 // Every runnable model comes from an object file: one compiled just now
-// by gnn::Engine (or a kernel-cache hit), one from gnnc --emit=obj, or one
-// another rank compiled. It is linked into memory with ORC, its embedded
-// plain-data schedule read (ScheduleFormat.cpp) and checked against the
-// host, and its kernels looked up. No MLIR: a process that only runs
+// by gnn::Engine (or a kernel-cache hit), one from gnnc --emit=obj or
+// --emit=artifact, or one another rank compiled. It is linked into memory
+// with ORC, its embedded plain-data schedule read (ScheduleFormat.cpp) and
+// checked against the host, and its kernels looked up. No MLIR: a process that only runs
 // models links neither it nor the compiler.
 //
 //===----------------------------------------------------------------------===//
@@ -163,6 +163,15 @@ static llvm::Error checkRelocations(llvm::StringRef object,
     }
   }
   return llvm::Error::success();
+}
+
+llvm::Expected<std::unique_ptr<Model>>
+Model::loadArtifact(const std::string &path) {
+  auto file = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
+                                          /*RequiresNullTerminator=*/false);
+  if (!file)
+    return makeError(path + ": cannot read file: " + file.getError().message());
+  return loadObject((*file)->getBuffer(), path);
 }
 
 llvm::Expected<std::unique_ptr<Model>>

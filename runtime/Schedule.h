@@ -106,6 +106,8 @@ struct Schedule {
   int input = -1, output = -1;
   int edgeInput = -1; // the EdgeFeatures slot, if the model takes them
   CodeTarget target;
+  /// The gnnc that wrote the schedule (gnn::version()); empty if unknown.
+  std::string compiler;
 };
 
 } // namespace gnn::detail

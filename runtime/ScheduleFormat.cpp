@@ -12,6 +12,8 @@
 //===----------------------------------------------------------------------===//
 #include "ScheduleFormat.h"
 
+#include "gnn/Version.h"
+
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/Twine.h"
 #include "llvm/Support/JSON.h"
@@ -127,6 +129,8 @@ std::string gnn::detail::serializeSchedule(const Schedule &s,
   };
   os << "{\"format\": \"" << kFormatName
      << "\", \"version\": " << kScheduleFormatVersion << ",\n";
+  if (!s.compiler.empty())
+    os << " \"compiler\": " << text(s.compiler) << ",\n";
   if (!comment.empty())
     os << " \"comment\": " << text(comment) << ",\n";
   os << " \"target\": ";
@@ -652,16 +656,24 @@ llvm::Expected<Schedule> gnn::detail::parseSchedule(llvm::StringRef text,
   if (!doc || doc->getString("format") != llvm::StringRef(kFormatName))
     return error(llvm::Twine("the schedule is not in the ") + kFormatName +
                  " format");
+  // Read before the version check, so that a refusal names both gnncs.
+  std::optional<llvm::StringRef> compiler = doc->getString("compiler");
   std::optional<int64_t> version = doc->getInteger("version");
   if (version != kScheduleFormatVersion)
     return error("schedule format version " +
                  (version ? std::to_string(*version) : std::string("?")) +
-                 ", but this runtime reads version " +
+                 (compiler ? " (written by " + compiler->str() + ")"
+                           : std::string()) +
+                 ", but this runtime (" + gnn::version() + ") reads version " +
                  llvm::Twine(kScheduleFormatVersion) +
                  "; compile the model again with this gnnc");
 
   Reader r;
   Schedule s;
+  if (compiler)
+    s.compiler = compiler->str();
+  else if (doc->get("compiler"))
+    return error("invalid schedule: schedule.compiler: expected a string");
   if (const json::Value *target = doc->get("target")) {
     if (const json::Object *t = r.object(target, "schedule.target")) {
       s.target.triple = r.string(*t, "triple", "schedule.target");

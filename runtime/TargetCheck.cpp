@@ -45,6 +45,7 @@ static llvm::Error makeError(const llvm::Twine &message) {
 llvm::Error
 gnn::detail::checkTargetOnHost(const CodeTarget &target,
                                llvm::StringRef hostTriple,
+                               llvm::StringRef hostCpu,
                                const llvm::StringMap<bool> &hostFeatures) {
   if (target.triple.empty())
     return llvm::Error::success();
@@ -79,10 +80,12 @@ gnn::detail::checkTargetOnHost(const CodeTarget &target,
   for (const std::string &name : missing)
     list += (list.empty() ? "" : ", ") + name;
   return makeError("compiled for CPU '" + target.cpu + "' with " + list +
-                   ", which this host lacks; compile the model for this host");
+                   ", which this host (CPU '" + hostCpu +
+                   "') lacks; compile the model for this host");
 }
 
 llvm::Error gnn::detail::checkTargetOnHost(const CodeTarget &target) {
   static const llvm::StringMap<bool> hostFeatures = llvm::sys::getHostCPUFeatures();
-  return checkTargetOnHost(target, llvm::sys::getProcessTriple(), hostFeatures);
+  return checkTargetOnHost(target, llvm::sys::getProcessTriple(),
+                           llvm::sys::getHostCPUName(), hostFeatures);
 }

@@ -18,12 +18,14 @@
 namespace gnn::detail {
 
 /// Fails, saying why, if code compiled for `target` cannot run on a host
-/// of `hostTriple` with `hostFeatures` (LLVM's names, as
+/// of `hostTriple` and CPU `hostCpu` with `hostFeatures` (LLVM's names, as
 /// llvm::sys::getHostCPUFeatures gives them): another architecture or
-/// operating system, or an instruction set feature the host lacks. A
-/// target with an empty triple (none recorded) passes.
+/// operating system, or an instruction set feature the host lacks (the
+/// message names both CPUs and the missing features). A target with an
+/// empty triple (none recorded) passes.
 llvm::Error checkTargetOnHost(const CodeTarget &target,
                               llvm::StringRef hostTriple,
+                              llvm::StringRef hostCpu,
                               const llvm::StringMap<bool> &hostFeatures);
 
 /// The same against the host this process runs on.

@@ -1,10 +1,11 @@
 //===- run-object.cpp - A compiled model run with no compiler -------------===//
 //
-//   gnn-run-object MODEL.o GRAPH.npy FEATURES.npy WEIGHTS.safetensors
+//   gnn-run-object MODEL.gnnc GRAPH.npy FEATURES.npy WEIGHTS.safetensors
 //                  [OUTPUT.npy]
 //
-// Runs an object file that `gnnc --emit=obj` wrote (or Model::objectCode
-// of a model compiled elsewhere) on a graph: binds the weights of a PyG
+// Runs a compiled model that `gnnc --emit=artifact` wrote (or an object
+// file of `gnnc --emit=obj`, or Model::objectCode of a model compiled
+// elsewhere) on a graph: binds the weights of a PyG
 // state_dict, runs inference and prints a checksum of the output (and
 // writes it). It uses only the public headers gnn/Model.h, Graph.h and
 // Npy.h and links only the CMake target GNNRuntime: neither MLIR nor the
@@ -14,8 +15,6 @@
 #include "gnn/Graph.h"
 #include "gnn/Model.h"
 #include "gnn/Npy.h"
-
-#include "llvm/Support/MemoryBuffer.h"
 
 #include <cmath>
 #include <cstdio>
@@ -37,7 +36,7 @@ template <typename T> static T exitOnError(llvm::Expected<T> value) {
 
 int main(int argc, char **argv) {
   if (argc != 5 && argc != 6) {
-    std::fprintf(stderr, "usage: %s MODEL.o GRAPH.npy FEATURES.npy "
+    std::fprintf(stderr, "usage: %s MODEL.gnnc GRAPH.npy FEATURES.npy "
                          "WEIGHTS.safetensors [OUTPUT.npy]\n", argv[0]);
     return 2;
   }
@@ -46,15 +45,8 @@ int main(int argc, char **argv) {
 
   // 1. The model: the object's kernels, linked into this process, and
   //    its schedule, checked against this host.
-  auto file = llvm::MemoryBuffer::getFile(objectPath, /*IsText=*/false,
-                                          /*RequiresNullTerminator=*/false);
-  if (!file) {
-    std::fprintf(stderr, "%s: %s\n", objectPath.c_str(),
-                 file.getError().message().c_str());
-    return 1;
-  }
   std::unique_ptr<gnn::Model> model =
-      exitOnError(gnn::Model::loadObject((*file)->getBuffer(), objectPath));
+      exitOnError(gnn::Model::loadArtifact(objectPath));
 
   // 2. Data and weights, as for a model compiled in the process.
   gnn::Tensor features = exitOnError(gnn::readNpyF32(featuresPath, 2));
@@ -73,8 +65,9 @@ int main(int argc, char **argv) {
     sum += output.data()[i];
     sumAbs += std::fabs(output.data()[i]);
   }
-  std::printf("loaded %s in %.3f s\n", objectPath.c_str(),
-              model->compileStats().loadSeconds);
+  std::printf("loaded %s in %.3f s, compiled by %s\n", objectPath.c_str(),
+              model->compileStats().loadSeconds,
+              model->compilerVersion().c_str());
   std::printf("output: %s, checksum sum=%.6e sum|x|=%.6e\n",
               gnn::formatShape(output.shape).c_str(), sum, sumAbs);
 

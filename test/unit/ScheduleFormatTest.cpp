@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "runtime/ScheduleFormat.h"
+#include "gnn/Version.h"
 
 #include "gtest/gtest.h"
 
@@ -115,6 +116,7 @@ std::string parseError(const Schedule &s) {
 
 TEST(ScheduleFormatTest, RoundTripKeepsEveryField) {
   Schedule s = sampleSchedule();
+  s.compiler = "gnnc 9.8.7 git \"abc\"";
   std::string text = serializeSchedule(s, "compiled from m.gnn");
   auto parsed = parseSchedule(text, "m.o");
   ASSERT_TRUE(bool(parsed)) << llvm::toString(parsed.takeError()) << "\n" << text;
@@ -122,6 +124,7 @@ TEST(ScheduleFormatTest, RoundTripKeepsEveryField) {
   EXPECT_EQ(r.input, s.input);
   EXPECT_EQ(r.edgeInput, s.edgeInput);
   EXPECT_EQ(r.output, s.output);
+  EXPECT_EQ(r.compiler, s.compiler);
   EXPECT_EQ(r.target.triple, s.target.triple);
   EXPECT_EQ(r.target.cpu, s.target.cpu);
   EXPECT_EQ(r.target.features, s.target.features);
@@ -209,9 +212,23 @@ TEST(ScheduleFormatTest, OtherFormatsAndVersionsAreRefused) {
   std::string text = serializeSchedule(sampleSchedule());
   std::string v2 = text;
   v2.replace(v2.find("\"version\": 1"), 12, "\"version\": 2");
-  EXPECT_EQ(error(v2), "old.o: schedule format version 2, but this runtime "
-                       "reads version 1; compile the model again with this "
-                       "gnnc");
+  // Both sides are named: the version read, the gnnc that wrote it (if it
+  // says), and this runtime's gnnc and version.
+  std::string runtime = std::string("(") + gnn::version() + ")";
+  EXPECT_EQ(error(v2), "old.o: schedule format version 2, but this runtime " +
+                           runtime + " reads version 1; compile the model "
+                           "again with this gnnc");
+  Schedule fromNewer = sampleSchedule();
+  fromNewer.compiler = "gnnc 9.8.7";
+  std::string v3 = serializeSchedule(fromNewer);
+  v3.replace(v3.find("\"version\": 1"), 12, "\"version\": 3");
+  EXPECT_EQ(error(v3), "old.o: schedule format version 3 (written by gnnc "
+                       "9.8.7), but this runtime " + runtime + " reads "
+                       "version 1; compile the model again with this gnnc");
+  std::string badCompiler = serializeSchedule(fromNewer);
+  badCompiler.replace(badCompiler.find("\"gnnc 9.8.7\""), 12, "987");
+  EXPECT_EQ(error(badCompiler),
+            "old.o: invalid schedule: schedule.compiler: expected a string");
   EXPECT_EQ(error("{\"format\": \"other\", \"version\": 1}"),
             "old.o: the schedule is not in the gnn-schedule format");
   std::string notJson = error(text.substr(0, text.size() / 2));

@@ -25,7 +25,6 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/InitLLVM.h"
-#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -196,18 +195,12 @@ gnnrun::compileModel(gnn::Engine &engine, const Flags &flags,
                      const gnn::WeightMap *weights) {
   if (flags.compiled) {
     // No compiler: the artifact is loaded as it is, on this host's CPU.
-    auto bytes = llvm::MemoryBuffer::getFile(flags.modelPath, /*IsText=*/false,
-                                             /*RequiresNullTerminator=*/false);
-    if (!bytes)
-      return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                     flags.modelPath + ": cannot read file: " +
-                                         bytes.getError().message());
     if (!flags.sets.empty())
       return llvm::createStringError(
           llvm::inconvertibleErrorCode(),
           "--set applies when compiling; " + flags.modelPath +
               " is compiled already (gnnc --emit=artifact --set ...)");
-    auto model = gnn::Model::loadObject((*bytes)->getBuffer(), flags.modelPath);
+    auto model = gnn::Model::loadArtifact(flags.modelPath);
     if (model)
       (*model)->setThreads(flags.threads);
     return model;
@@ -385,6 +378,8 @@ int main(int argc, char **argv) {
                    << "\n";
     else
       llvm::outs() << "kernel cache: off (" << c.cacheMessage << ")\n";
+    if (flags.compiled)
+      llvm::outs() << "compiled by: " << model->compilerVersion() << "\n";
     for (const gnn::StageTiming &t : stats.stages)
       llvm::outs() << llvm::format("  %9.3f ms  ", t.seconds * 1e3) << t.name << "\n";
     double sum = 0, sumAbs = 0;

@@ -14,6 +14,7 @@
 #include "frontend/Frontend.h"
 #include "frontend/Parser.h"
 #include "gnn/Safetensors.h"
+#include "gnn/Version.h"
 #include "lowering/Codegen.h"
 #include "lowering/CompileToObject.h"
 #include "lowering/Passes.h"
@@ -25,6 +26,7 @@
 #include "mlir/Transforms/Passes.h"
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/Module.h"
+#include "llvm/Config/llvm-config.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
@@ -287,6 +289,10 @@ int main(int argc, char **argv) {
   mlir::registerPassManagerCLOptions();
   mlir::registerDefaultTimingManagerCLOptions();
   cl::HideUnrelatedOptions(gnncCategory);
+  // --version names the gnnc that --emit=obj and artifact record.
+  cl::SetVersionPrinter([](llvm::raw_ostream &os) {
+    os << gnn::version() << "\n  LLVM " << LLVM_VERSION_STRING << "\n";
+  });
   cl::ParseCommandLineOptions(argc, argv, "gnnc: GNN model compiler\n");
 
   DiagnosticEngine diag;

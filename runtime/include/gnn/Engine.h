@@ -111,6 +111,10 @@ public:
   /// is Model::loadObject with the Engine's thread count.
   llvm::Expected<std::unique_ptr<Model>> loadObject(llvm::StringRef object,
                                                     const std::string &name);
+  /// A compiled model file (`gnnc --emit=artifact`): Model::loadArtifact
+  /// with the Engine's thread count. Nothing is compiled or cached.
+  llvm::Expected<std::unique_ptr<Model>>
+  loadArtifact(const std::string &path);
 
   /// The cache directory in use, or empty when caching is off.
   const std::string &cacheDirectory() const;

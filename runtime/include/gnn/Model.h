@@ -2,14 +2,16 @@
 //
 // What runs full-graph inference, with no compiler in the process:
 //
-//   auto model = gnn::Model::loadObject(objectBytes, "gcn.o"); // gnnc --emit=obj
+//   auto model = gnn::Model::loadArtifact("gcn.gnnc"); // gnnc --emit=artifact
 //   if (!model) ...                                  // model.takeError()
 //   llvm::Error e = (*model)->loadWeights("gcn.safetensors"); // PyG names
 //   auto y = (*model)->run(graph, features);         // Expected<Tensor>
 //
-// A Model comes from an object file (`gnnc --emit=obj`, the kernel cache,
-// or Model::objectCode of a model compiled elsewhere) or from gnn::Engine
-// (gnn/Engine.h), which compiles model files into the same objects. The
+// A Model comes from a compiled model file (`gnnc --emit=artifact`,
+// Model::loadArtifact), an object file (`gnnc --emit=obj`, the kernel
+// cache, or Model::objectCode of a model compiled elsewhere) or from
+// gnn::Engine (gnn/Engine.h), which compiles model files into the same
+// objects. The
 // object holds the kernels and a plain-data schedule of stages; loading it
 // needs neither MLIR nor the compiler. Every fault is an llvm::Error whose
 // text says what is wrong; nothing is printed.
@@ -204,6 +206,13 @@ public:
   /// out, or one compiled for instructions this host lacks.
   static llvm::Expected<std::unique_ptr<Model>>
   loadObject(llvm::StringRef object, const std::string &name);
+  /// A model from a compiled model file, `gnnc --emit=artifact`'s
+  /// MODEL.gnnc (or an object file of `gnnc --emit=obj`): loadObject of
+  /// its bytes, errors naming `path`. Code for CPU features this host
+  /// lacks, or a schedule of another format version, is refused with one
+  /// line naming both sides, and never run.
+  static llvm::Expected<std::unique_ptr<Model>>
+  loadArtifact(const std::string &path);
 
   ~Model();
   Model(const Model &) = delete;
@@ -224,6 +233,9 @@ public:
   /// the same CPU loads it with loadObject instead of compiling: how the
   /// ranks of a distributed run share one compilation.
   const std::string &objectCode() const;
+  /// The gnnc that compiled the model (gnn::version() of that compiler,
+  /// gnn/Version.h), as its schedule records it; empty if not recorded.
+  const std::string &compilerVersion() const;
 
   /// Takes the weights by state_dict name. Fails, naming `source`, on a
   /// missing or misshapen weight, and by default (torch's strict=True) with

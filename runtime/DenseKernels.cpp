@@ -5,8 +5,10 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdint>
 #include <map>
+#include <string>
 #include <tuple>
 #include <unordered_map>
 #include <vector>
@@ -108,52 +110,99 @@ struct DenseLinear::Impl {
 DenseLinear::DenseLinear() : impl(std::make_unique<Impl>()) {}
 DenseLinear::~DenseLinear() = default;
 
-void DenseLinear::run(const float *x, int64_t rows, int64_t in,
-                      const float *weight, int64_t out, const float *bias,
-                      float *y, const DenseEpilogue &epilogue) {
+llvm::Error DenseLinear::run(const float *x, int64_t rows, int64_t in,
+                             const float *weight, int64_t out,
+                             const float *bias, float *y,
+                             const DenseEpilogue &epilogue) {
   if (rows == 0)
-    return;
+    return llvm::Error::success();
+  // What went wrong, said as "a dense layer [rows x in] * [in x out]: ...".
+  auto fault = [&](const std::string &what) {
+    return llvm::createStringError(
+        llvm::inconvertibleErrorCode(),
+        "a dense layer [" + std::to_string(rows) + " x " + std::to_string(in) +
+            "] * [" + std::to_string(in) + " x " + std::to_string(out) +
+            "]: " + what);
+  };
   // Blocks of kRowBlock rows, the last one shorter, one oneDNN call each,
   // taken by the threads dynamically: the same calls on any number of
   // threads, so the same bits (oneDNN's own threading regroups sums with
   // the thread count on some CPUs: its AVX2 GEMM splits by thread).
   int64_t blocks = (rows + kRowBlock - 1) / kRowBlock;
   int64_t tail = rows - (blocks - 1) * kRowBlock;
-  Primitive &full =
-      impl->get(std::min(rows, kRowBlock), in, out, bias != nullptr, epilogue);
-  Primitive &last = impl->get(tail, in, out, bias != nullptr, epilogue);
-  impl->scratchpads.resize(
-      std::max<size_t>(impl->scratchpads.size(), omp_get_max_threads()));
+  Primitive *fullOrNull = nullptr, *lastOrNull = nullptr;
+  try {
+    fullOrNull = &impl->get(std::min(rows, kRowBlock), in, out,
+                            bias != nullptr, epilogue);
+    lastOrNull = &impl->get(tail, in, out, bias != nullptr, epilogue);
+    impl->scratchpads.resize(
+        std::max<size_t>(impl->scratchpads.size(), omp_get_max_threads()));
+  } catch (const dnnl::error &e) {
+    return fault(std::string("oneDNN error: ") + e.what());
+  } catch (const std::bad_alloc &) {
+    return fault("out of memory (oneDNN primitives)");
+  }
+  Primitive &full = *fullOrNull, &last = *lastOrNull;
   using tag = dnnl::memory::format_tag;
   using dt = dnnl::memory::data_type;
   dnnl::engine &engine = impl->engine;
   auto wrap = [&](const void *p, dnnl::memory::dims dims, dt type, tag t) {
     return dnnl::memory({dims, type, t}, engine, const_cast<void *>(p));
   };
+  // No exception may leave the parallel region (that terminates): the
+  // first fault of any thread is kept, and the others stop early.
+  std::string firstFault;
+  std::atomic<bool> failed{false};
+  auto record = [&](const std::string &what) {
+#pragma omp critical(gnn_dense_fault)
+    if (!failed.exchange(true))
+      firstFault = what;
+  };
 #pragma omp parallel
   {
-    dnnl::stream stream{engine};
-    std::vector<char> &scratchpad = impl->scratchpads[omp_get_thread_num()];
+    try {
+      dnnl::stream stream{engine};
+      std::vector<char> &scratchpad = impl->scratchpads[omp_get_thread_num()];
 #pragma omp for schedule(dynamic, 1)
-    for (int64_t b = 0; b < blocks; ++b) {
-      int64_t first = b * kRowBlock;
-      int64_t count = b + 1 < blocks ? kRowBlock : tail;
-      Primitive &p = b + 1 < blocks ? full : last;
-      // Aligned as oneDNN aligns the buffers it allocates itself.
-      size_t bytes = p.scratchpad.get_size() + 64;
-      if (scratchpad.size() < bytes)
-        scratchpad.resize(bytes);
-      uintptr_t start = reinterpret_cast<uintptr_t>(scratchpad.data());
-      void *aligned = reinterpret_cast<void *>((start + 63) & ~uintptr_t(63));
-      std::unordered_map<int, dnnl::memory> args{
-          {DNNL_ARG_SRC, wrap(x + first * in, {count, in}, dt::f32, tag::ab)},
-          {DNNL_ARG_WEIGHTS, wrap(weight, {in, out}, dt::f32, tag::ba)},
-          {DNNL_ARG_DST, wrap(y + first * out, {count, out}, dt::f32, tag::ab)},
-          {DNNL_ARG_SCRATCHPAD, dnnl::memory(p.scratchpad, engine, aligned)}};
-      if (bias)
-        args.emplace(DNNL_ARG_BIAS, wrap(bias, {1, out}, dt::f32, tag::ab));
-      p.matmul.execute(stream, args);
-      stream.wait();
+      for (int64_t b = 0; b < blocks; ++b) {
+        if (failed.load(std::memory_order_relaxed))
+          continue;
+        try {
+          int64_t first = b * kRowBlock;
+          int64_t count = b + 1 < blocks ? kRowBlock : tail;
+          Primitive &p = b + 1 < blocks ? full : last;
+          // Aligned as oneDNN aligns the buffers it allocates itself.
+          size_t bytes = p.scratchpad.get_size() + 64;
+          if (scratchpad.size() < bytes)
+            scratchpad.resize(bytes);
+          uintptr_t start = reinterpret_cast<uintptr_t>(scratchpad.data());
+          void *aligned =
+              reinterpret_cast<void *>((start + 63) & ~uintptr_t(63));
+          std::unordered_map<int, dnnl::memory> args{
+              {DNNL_ARG_SRC,
+               wrap(x + first * in, {count, in}, dt::f32, tag::ab)},
+              {DNNL_ARG_WEIGHTS, wrap(weight, {in, out}, dt::f32, tag::ba)},
+              {DNNL_ARG_DST,
+               wrap(y + first * out, {count, out}, dt::f32, tag::ab)},
+              {DNNL_ARG_SCRATCHPAD,
+               dnnl::memory(p.scratchpad, engine, aligned)}};
+          if (bias)
+            args.emplace(DNNL_ARG_BIAS, wrap(bias, {1, out}, dt::f32, tag::ab));
+          p.matmul.execute(stream, args);
+          stream.wait();
+        } catch (const dnnl::error &e) {
+          record(std::string("oneDNN error: ") + e.what());
+        } catch (const std::bad_alloc &) {
+          record("out of memory (oneDNN scratchpad)");
+        }
+      }
+    } catch (const dnnl::error &e) {
+      record(std::string("oneDNN error: ") + e.what());
+    } catch (const std::bad_alloc &) {
+      record("out of memory (oneDNN stream)");
     }
   }
+  if (failed)
+    return fault(firstFault);
+  return llvm::Error::success();
 }

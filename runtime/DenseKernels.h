@@ -4,6 +4,8 @@
 
 #include "Schedule.h"
 
+#include "llvm/Support/Error.h"
+
 #include <cstdint>
 #include <memory>
 
@@ -15,13 +17,14 @@ namespace gnn::detail {
 /// milliseconds; a model calls each once per run). The rows go to the
 /// OpenMP threads in blocks of a fixed size, each one single-threaded
 /// oneDNN call, so the result is the same bits on any number of threads.
+/// A oneDNN error or running out of memory is returned, not thrown.
 class DenseLinear {
 public:
   DenseLinear();
   ~DenseLinear();
-  void run(const float *x, int64_t rows, int64_t in, const float *weight,
-           int64_t out, const float *bias, float *y,
-           const DenseEpilogue &epilogue = {});
+  llvm::Error run(const float *x, int64_t rows, int64_t in,
+                  const float *weight, int64_t out, const float *bias, float *y,
+                  const DenseEpilogue &epilogue = {});
 
 private:
   struct Impl;

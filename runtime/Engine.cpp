@@ -7,6 +7,7 @@
 // code.
 //
 //===----------------------------------------------------------------------===//
+#include "ResourceFaults.h"
 #include "gnn/Engine.h"
 #include "KernelCache.h"
 #include "dialect/GNNDialect.h"
@@ -177,18 +178,24 @@ Engine::Impl::build(mlir::ModuleOp module, CompileStats stats,
 
 llvm::Expected<std::unique_ptr<Model>>
 Engine::loadObject(llvm::StringRef object, const std::string &name) {
-  auto model = Model::loadObject(object, name);
-  if (model)
-    (*model)->setThreads(impl->options.threads);
-  return model;
+  return gnn::detail::catchOutOfMemory(name, "loading the compiled model",
+                                      [&]() -> llvm::Expected<std::unique_ptr<Model>> {
+    auto model = Model::loadObject(object, name);
+    if (model)
+      (*model)->setThreads(impl->options.threads);
+    return model;
+  });
 }
 
 llvm::Expected<std::unique_ptr<Model>>
 Engine::loadArtifact(const std::string &path) {
-  auto model = Model::loadArtifact(path);
-  if (model)
-    (*model)->setThreads(impl->options.threads);
-  return model;
+  return gnn::detail::catchOutOfMemory(path, "loading the compiled model",
+                                      [&]() -> llvm::Expected<std::unique_ptr<Model>> {
+    auto model = Model::loadArtifact(path);
+    if (model)
+      (*model)->setThreads(impl->options.threads);
+    return model;
+  });
 }
 
 llvm::Expected<mlir::OwningOpRef<mlir::ModuleOp>>
@@ -228,41 +235,47 @@ const std::string &Engine::cacheDirectory() const { return impl->cacheDir; }
 
 llvm::Expected<std::unique_ptr<Model>>
 Engine::compileFile(const std::string &path, const CompileOptions &options) {
-  std::lock_guard<std::mutex> lock(impl->mutex);
-  auto start = clock_type::now();
-  CompileStats stats;
-  mlir::OwningOpRef<mlir::ModuleOp> module;
-  if (llvm::StringRef(path).ends_with(".mlir")) {
-    auto parsed = impl->parseIR(path);
-    if (!parsed)
-      return parsed.takeError();
-    module = std::move(*parsed);
-  } else {
-    std::string messages;
-    llvm::raw_string_ostream os(messages);
-    frontend::DiagnosticEngine diag(os);
-    module = frontend::compileModelFile(path, toModelOptions(options),
-                                        impl->context, diag);
-    if (!module)
-      return makeError(llvm::StringRef(os.str()).rtrim());
-  }
-  stats.frontendSeconds = secondsSince(start);
-  return impl->build(*module, std::move(stats), start);
+  return gnn::detail::catchOutOfMemory(path, "compiling the model",
+                                      [&]() -> llvm::Expected<std::unique_ptr<Model>> {
+    std::lock_guard<std::mutex> lock(impl->mutex);
+    auto start = clock_type::now();
+    CompileStats stats;
+    mlir::OwningOpRef<mlir::ModuleOp> module;
+    if (llvm::StringRef(path).ends_with(".mlir")) {
+      auto parsed = impl->parseIR(path);
+      if (!parsed)
+        return parsed.takeError();
+      module = std::move(*parsed);
+    } else {
+      std::string messages;
+      llvm::raw_string_ostream os(messages);
+      frontend::DiagnosticEngine diag(os);
+      module = frontend::compileModelFile(path, toModelOptions(options),
+                                          impl->context, diag);
+      if (!module)
+        return makeError(llvm::StringRef(os.str()).rtrim());
+    }
+    stats.frontendSeconds = secondsSince(start);
+    return impl->build(*module, std::move(stats), start);
+  });
 }
 
 llvm::Expected<std::unique_ptr<Model>>
 Engine::compileSource(const std::string &source, const std::string &fileName,
                       const CompileOptions &options) {
-  std::lock_guard<std::mutex> lock(impl->mutex);
-  auto start = clock_type::now();
-  CompileStats stats;
-  std::string messages;
-  llvm::raw_string_ostream os(messages);
-  frontend::DiagnosticEngine diag(os);
-  mlir::OwningOpRef<mlir::ModuleOp> module = frontend::compileModelSource(
-      source, fileName, toModelOptions(options), impl->context, diag);
-  if (!module)
-    return makeError(llvm::StringRef(os.str()).rtrim());
-  stats.frontendSeconds = secondsSince(start);
-  return impl->build(*module, std::move(stats), start);
+  return gnn::detail::catchOutOfMemory(fileName, "compiling the model",
+                                      [&]() -> llvm::Expected<std::unique_ptr<Model>> {
+    std::lock_guard<std::mutex> lock(impl->mutex);
+    auto start = clock_type::now();
+    CompileStats stats;
+    std::string messages;
+    llvm::raw_string_ostream os(messages);
+    frontend::DiagnosticEngine diag(os);
+    mlir::OwningOpRef<mlir::ModuleOp> module = frontend::compileModelSource(
+        source, fileName, toModelOptions(options), impl->context, diag);
+    if (!module)
+      return makeError(llvm::StringRef(os.str()).rtrim());
+    stats.frontendSeconds = secondsSince(start);
+    return impl->build(*module, std::move(stats), start);
+  });
 }

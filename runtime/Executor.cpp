@@ -305,10 +305,11 @@ llvm::Expected<Tensor> Executor::run(const Schedule &s,
         const float *acc = dataOf(step.accumulate);
         std::copy(acc, acc + rowsOf(step.result) * result.rowSize, out);
       }
-      dense.run(dataOf(step.inputs[0]),
-                      rowsOf(step.inputs[0]) * (x.rowSize / w.shape[1]),
-                      w.shape[1], dataOf(step.inputs[1]), w.shape[0], bias, out,
-                      step.epilogue);
+      if (llvm::Error e = dense.run(
+              dataOf(step.inputs[0]),
+              rowsOf(step.inputs[0]) * (x.rowSize / w.shape[1]), w.shape[1],
+              dataOf(step.inputs[1]), w.shape[0], bias, out, step.epilogue))
+        return std::move(e);
     } else if (push) {
       // Partial states over the owned targets and the mirrors, merged at
       // the targets' owners, then finished there.

@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "ResourceFaults.h"
 #include "gnn/Graph.h"
 #include "gnn/Npy.h"
 
@@ -283,50 +284,56 @@ bool looksLikeNpy(const std::string &path) {
 
 llvm::Expected<Graph> loadGraph(const std::string &path,
                                 int64_t numVertices) {
-  if (numVertices < 0 || numVertices >= kMaxVertices)
-    return fail(path, "vertex count " + llvm::Twine(numVertices) +
-                          " is outside [0, 2^31)");
-  std::string limitText = vertexCountText(numVertices);
-  if (looksLikeNpy(path)) {
-    auto e = openEdgeIndex(path);
-    if (!e)
-      return e.takeError();
-    BadEdge bad;
-    Graph g = e->is64 ? GraphBuilder::build<int64_t, true>(
-                            numVertices, e->src(), e->dst(), e->numEdges, bad)
-                      : GraphBuilder::build<int32_t, true>(
-                            numVertices, e->src(), e->dst(), e->numEdges, bad);
-    if (!bad.valid)
-      return fail(path, "edge " + llvm::Twine(bad.edge) + ": " +
-                            describeBadId(bad, numVertices, limitText));
-    return std::move(g);
-  }
-  std::vector<int64_t> src, dst;
-  if (auto err = parseEdgeList(path, numVertices, limitText, src, dst))
-    return std::move(err);
-  return Graph::fromEdges(numVertices, src.data(), dst.data(),
-                          int64_t(src.size()));
+  return gnn::detail::catchOutOfMemory(path, "building the graph of " + llvm::Twine(numVertices) + " vertices",
+                                      [&]() -> llvm::Expected<Graph> {
+    if (numVertices < 0 || numVertices >= kMaxVertices)
+      return fail(path, "vertex count " + llvm::Twine(numVertices) +
+                            " is outside [0, 2^31)");
+    std::string limitText = vertexCountText(numVertices);
+    if (looksLikeNpy(path)) {
+      auto e = openEdgeIndex(path);
+      if (!e)
+        return e.takeError();
+      BadEdge bad;
+      Graph g = e->is64 ? GraphBuilder::build<int64_t, true>(
+                              numVertices, e->src(), e->dst(), e->numEdges, bad)
+                        : GraphBuilder::build<int32_t, true>(
+                              numVertices, e->src(), e->dst(), e->numEdges, bad);
+      if (!bad.valid)
+        return fail(path, "edge " + llvm::Twine(bad.edge) + ": " +
+                              describeBadId(bad, numVertices, limitText));
+      return std::move(g);
+    }
+    std::vector<int64_t> src, dst;
+    if (auto err = parseEdgeList(path, numVertices, limitText, src, dst))
+      return std::move(err);
+    return Graph::fromEdges(numVertices, src.data(), dst.data(),
+                            int64_t(src.size()));
+  });
 }
 
 llvm::Expected<Graph> Graph::fromEdgeIndex(int64_t n, const void *src,
                                            const void *dst, int idBytes,
                                            int64_t numEdges,
                                            const std::string &source) {
-  if (n < 0 || n >= kMaxVertices)
-    return fail(source, "vertex count " + llvm::Twine(n) +
-                            " is outside [0, 2^31)");
-  if (idBytes != 4 && idBytes != 8)
-    return fail(source, "ids must be int64 or int32, not " +
-                            llvm::Twine(idBytes) + "-byte integers");
-  auto *s = static_cast<const char *>(src), *d = static_cast<const char *>(dst);
-  BadEdge bad;
-  Graph g = idBytes == 8
-                ? GraphBuilder::build<int64_t, true>(n, s, d, numEdges, bad)
-                : GraphBuilder::build<int32_t, true>(n, s, d, numEdges, bad);
-  if (!bad.valid)
-    return fail(source, "edge " + llvm::Twine(bad.edge) + ": " +
-                            describeBadId(bad, n, vertexCountText(n)));
-  return std::move(g);
+  return gnn::detail::catchOutOfMemory(source, "building the graph of " + llvm::Twine(n) + " vertices",
+                                      [&]() -> llvm::Expected<Graph> {
+    if (n < 0 || n >= kMaxVertices)
+      return fail(source, "vertex count " + llvm::Twine(n) +
+                              " is outside [0, 2^31)");
+    if (idBytes != 4 && idBytes != 8)
+      return fail(source, "ids must be int64 or int32, not " +
+                              llvm::Twine(idBytes) + "-byte integers");
+    auto *s = static_cast<const char *>(src), *d = static_cast<const char *>(dst);
+    BadEdge bad;
+    Graph g = idBytes == 8
+                  ? GraphBuilder::build<int64_t, true>(n, s, d, numEdges, bad)
+                  : GraphBuilder::build<int32_t, true>(n, s, d, numEdges, bad);
+    if (!bad.valid)
+      return fail(source, "edge " + llvm::Twine(bad.edge) + ": " +
+                              describeBadId(bad, n, vertexCountText(n)));
+    return std::move(g);
+  });
 }
 
 llvm::Expected<int64_t> countVertices(const std::string &path) {
@@ -367,25 +374,28 @@ llvm::Expected<int64_t> countVertices(const std::string &path) {
 
 llvm::Expected<Tensor> edgeFeaturesToCsr(const Graph &graph, const Tensor &rows,
                                          const std::string &source) {
-  if (rows.shape.size() != 2)
-    return llvm::createStringError(
-        llvm::inconvertibleErrorCode(),
-        source + ": edge features must be [E, D], got shape " +
-            formatShape(rows.shape));
-  if (rows.shape[0] != graph.numEdges())
-    return llvm::createStringError(
-        llvm::inconvertibleErrorCode(),
-        source + ": has " + std::to_string(rows.shape[0]) +
-            " rows of edge features but the graph has " +
-            std::to_string(graph.numEdges()) + " edges");
-  int64_t d = rows.shape[1];
-  Tensor out(rows.shape);
-  const int64_t *ids = graph.edgeIds();
-  const float *in = rows.data();
-  float *o = out.data();
-  for (int64_t k = 0; k < graph.numEdges(); ++k)
-    std::copy(in + ids[k] * d, in + (ids[k] + 1) * d, o + k * d);
-  return out;
+  return gnn::detail::catchOutOfMemory(source, "reordering the edge features",
+                                      [&]() -> llvm::Expected<Tensor> {
+    if (rows.shape.size() != 2)
+      return llvm::createStringError(
+          llvm::inconvertibleErrorCode(),
+          source + ": edge features must be [E, D], got shape " +
+              formatShape(rows.shape));
+    if (rows.shape[0] != graph.numEdges())
+      return llvm::createStringError(
+          llvm::inconvertibleErrorCode(),
+          source + ": has " + std::to_string(rows.shape[0]) +
+              " rows of edge features but the graph has " +
+              std::to_string(graph.numEdges()) + " edges");
+    int64_t d = rows.shape[1];
+    Tensor out(rows.shape);
+    const int64_t *ids = graph.edgeIds();
+    const float *in = rows.data();
+    float *o = out.data();
+    for (int64_t k = 0; k < graph.numEdges(); ++k)
+      std::copy(in + ids[k] * d, in + (ids[k] + 1) * d, o + k * d);
+    return out;
+  });
 }
 
 llvm::Expected<Graph> Graph::fromCsr(int64_t numVertices, int64_t numGhosts,
@@ -393,32 +403,35 @@ llvm::Expected<Graph> Graph::fromCsr(int64_t numVertices, int64_t numGhosts,
                                      AlignedArray<int32_t> sources,
                                      AlignedArray<int64_t> edgeIds,
                                      const std::string &source) {
-  if (numVertices < 0 || numGhosts < 0 || numVertices + numGhosts > kMaxVertices)
-    return fail(source, "vertex counts " + llvm::Twine(numVertices) + " + " +
-                            llvm::Twine(numGhosts) + " ghosts are out of range");
-  int64_t numEdges = sources.size();
-  if (offsets.size() != size_t(numVertices + 1) || edgeIds.size() != size_t(numEdges))
-    return fail(source, "CSR arrays have inconsistent sizes");
-  const int64_t *off = offsets.data();
-  if (off[0] != 0 || off[numVertices] != numEdges)
-    return fail(source, "CSR offsets do not span the edges");
-  for (int64_t v = 0; v < numVertices; ++v)
-    if (off[v] > off[v + 1])
-      return fail(source, "CSR offsets decrease at vertex " + llvm::Twine(v));
-  uint64_t limit = numVertices + numGhosts;
-  for (int64_t k = 0; k < numEdges; ++k)
-    if (uint64_t(int64_t(sources[k])) >= limit)
-      return fail(source, "edge " + llvm::Twine(k) + " has source id " +
-                              llvm::Twine(sources[k]) + ", not below " +
-                              llvm::Twine(limit));
-  Graph g;
-  g.numVertices_ = numVertices;
-  g.numGhosts_ = numGhosts;
-  g.numEdges_ = numEdges;
-  g.offsets_ = std::move(offsets);
-  g.sources_ = std::move(sources);
-  g.edgeIds_ = std::move(edgeIds);
-  return std::move(g);
+  return gnn::detail::catchOutOfMemory(source, "building the graph of " + llvm::Twine(numVertices) + " vertices",
+                                      [&]() -> llvm::Expected<Graph> {
+    if (numVertices < 0 || numGhosts < 0 || numVertices + numGhosts > kMaxVertices)
+      return fail(source, "vertex counts " + llvm::Twine(numVertices) + " + " +
+                              llvm::Twine(numGhosts) + " ghosts are out of range");
+    int64_t numEdges = sources.size();
+    if (offsets.size() != size_t(numVertices + 1) || edgeIds.size() != size_t(numEdges))
+      return fail(source, "CSR arrays have inconsistent sizes");
+    const int64_t *off = offsets.data();
+    if (off[0] != 0 || off[numVertices] != numEdges)
+      return fail(source, "CSR offsets do not span the edges");
+    for (int64_t v = 0; v < numVertices; ++v)
+      if (off[v] > off[v + 1])
+        return fail(source, "CSR offsets decrease at vertex " + llvm::Twine(v));
+    uint64_t limit = numVertices + numGhosts;
+    for (int64_t k = 0; k < numEdges; ++k)
+      if (uint64_t(int64_t(sources[k])) >= limit)
+        return fail(source, "edge " + llvm::Twine(k) + " has source id " +
+                                llvm::Twine(sources[k]) + ", not below " +
+                                llvm::Twine(limit));
+    Graph g;
+    g.numVertices_ = numVertices;
+    g.numGhosts_ = numGhosts;
+    g.numEdges_ = numEdges;
+    g.offsets_ = std::move(offsets);
+    g.sources_ = std::move(sources);
+    g.edgeIds_ = std::move(edgeIds);
+    return std::move(g);
+  });
 }
 
 } // namespace gnn

@@ -5,6 +5,7 @@
 // the model's executor (Executor.cpp).
 //
 //===----------------------------------------------------------------------===//
+#include "ResourceFaults.h"
 #include "ModelImpl.h"
 
 #include "llvm/ADT/STLExtras.h"
@@ -85,28 +86,31 @@ std::vector<std::string> Model::unusedWeights(const WeightMap &weights) const {
 
 llvm::Error Model::bindWeights(WeightMap weights, const std::string &source,
                                UnusedWeights unused) {
-  std::vector<std::string> extra = unusedWeights(weights);
-  // A missing weight next to unused ones is most often a prefix
-  // ('module.' from DataParallel) or another model's file: say both.
-  std::string extraNote =
-      extra.empty() ? "" : "; " + describeUnused(extra);
-  std::vector<Tensor> bound;
-  for (const ParamInfo &p : impl->schedule.params) {
-    auto it = weights.find(p.name);
-    if (it == weights.end())
-      return makeError(source + ": missing weight '" + p.name + "' (shape " +
-                       formatShape(p.shape) + ")" + extraNote);
-    if (it->second.shape != p.shape)
-      return makeError(source + ": weight '" + p.name + "' has shape " +
-                       formatShape(it->second.shape) + ", expected " +
-                       formatShape(p.shape));
-    bound.push_back(std::move(it->second));
-  }
-  if (!extra.empty() && unused == UnusedWeights::Reject)
-    return llvm::make_error<UnusedWeightsError>(source, std::move(extra));
-  std::lock_guard<std::mutex> lock(impl->runMutex);
-  impl->weights = std::move(bound);
-  return llvm::Error::success();
+  return gnn::detail::catchOutOfMemory(source, "binding the weights",
+                                      [&]() -> llvm::Error {
+    std::vector<std::string> extra = unusedWeights(weights);
+    // A missing weight next to unused ones is most often a prefix
+    // ('module.' from DataParallel) or another model's file: say both.
+    std::string extraNote =
+        extra.empty() ? "" : "; " + describeUnused(extra);
+    std::vector<Tensor> bound;
+    for (const ParamInfo &p : impl->schedule.params) {
+      auto it = weights.find(p.name);
+      if (it == weights.end())
+        return makeError(source + ": missing weight '" + p.name + "' (shape " +
+                         formatShape(p.shape) + ")" + extraNote);
+      if (it->second.shape != p.shape)
+        return makeError(source + ": weight '" + p.name + "' has shape " +
+                         formatShape(it->second.shape) + ", expected " +
+                         formatShape(p.shape));
+      bound.push_back(std::move(it->second));
+    }
+    if (!extra.empty() && unused == UnusedWeights::Reject)
+      return llvm::make_error<UnusedWeightsError>(source, std::move(extra));
+    std::lock_guard<std::mutex> lock(impl->runMutex);
+    impl->weights = std::move(bound);
+    return llvm::Error::success();
+  });
 }
 
 llvm::Error Model::loadWeights(const std::string &safetensorsPath,
@@ -122,9 +126,12 @@ llvm::Expected<Tensor> Model::execute(const Graph &graph,
                                       const Tensor *edgeFeatures,
                                       const RunOptions &options,
                                       RunStats *stats) {
-  std::lock_guard<std::mutex> lock(impl->runMutex);
-  return impl->executor.run(impl->schedule, impl->weights, graph, features,
-                            edgeFeatures, options, stats);
+  return gnn::detail::catchOutOfMemory("Model::run", "running on a graph of " + llvm::Twine(graph.numVertices()) + " vertices and " + llvm::Twine(graph.numEdges()) + " edges",
+                                      [&]() -> llvm::Expected<Tensor> {
+    std::lock_guard<std::mutex> lock(impl->runMutex);
+    return impl->executor.run(impl->schedule, impl->weights, graph, features,
+                              edgeFeatures, options, stats);
+  });
 }
 
 llvm::Expected<Tensor> Model::run(const Graph &graph, const Tensor &features,

@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "ResourceFaults.h"
 #include "gnn/Npy.h"
 #include "FileKind.h"
 
@@ -334,44 +335,50 @@ static llvm::Error checkRank(const std::string &path, const NpyFile &f,
 }
 
 llvm::Expected<Tensor> readNpyF32(const std::string &path, int rank) {
-  auto f = openNpy(path);
-  if (!f)
-    return f.takeError();
-  if (f->descr != "<f4")
-    return fail(path, "dtype is '" + f->descr + "', expected float32 ('<f4')");
-  if (auto err = checkRank(path, *f, rank))
-    return std::move(err);
-  Tensor t(f->shape);
-  if (f->numElements) // An empty tensor's data() may be null.
-    std::memcpy(t.data(), f->data, size_t(f->numElements) * sizeof(float));
-  return std::move(t);
+  return gnn::detail::catchOutOfMemory(path, "reading the array",
+                                      [&]() -> llvm::Expected<Tensor> {
+    auto f = openNpy(path);
+    if (!f)
+      return f.takeError();
+    if (f->descr != "<f4")
+      return fail(path, "dtype is '" + f->descr + "', expected float32 ('<f4')");
+    if (auto err = checkRank(path, *f, rank))
+      return std::move(err);
+    Tensor t(f->shape);
+    if (f->numElements) // An empty tensor's data() may be null.
+      std::memcpy(t.data(), f->data, size_t(f->numElements) * sizeof(float));
+    return std::move(t);
+  });
 }
 
 llvm::Expected<IntMatrix> readNpyInt2D(const std::string &path) {
-  auto f = openNpy(path);
-  if (!f)
-    return f.takeError();
-  bool i64 = f->descr == "<i8", i32 = f->descr == "<i4";
-  if (!i64 && !i32)
-    return fail(path, "dtype is '" + f->descr +
-                          "', expected int64 ('<i8') or int32 ('<i4')");
-  if (auto err = checkRank(path, *f, 2))
-    return std::move(err);
-  IntMatrix m;
-  m.rows = f->shape[0];
-  m.cols = f->shape[1];
-  m.values.resize(size_t(f->numElements));
-  if (i64) {
-    if (!m.values.empty()) // An empty vector's data() may be null.
-      std::memcpy(m.values.data(), f->data, m.values.size() * sizeof(int64_t));
-  } else {
-    for (size_t i = 0, e = m.values.size(); i < e; ++i) {
-      int32_t v;
-      std::memcpy(&v, f->data + i * sizeof(v), sizeof(v));
-      m.values[i] = v;
+  return gnn::detail::catchOutOfMemory(path, "reading the array",
+                                      [&]() -> llvm::Expected<IntMatrix> {
+    auto f = openNpy(path);
+    if (!f)
+      return f.takeError();
+    bool i64 = f->descr == "<i8", i32 = f->descr == "<i4";
+    if (!i64 && !i32)
+      return fail(path, "dtype is '" + f->descr +
+                            "', expected int64 ('<i8') or int32 ('<i4')");
+    if (auto err = checkRank(path, *f, 2))
+      return std::move(err);
+    IntMatrix m;
+    m.rows = f->shape[0];
+    m.cols = f->shape[1];
+    m.values.resize(size_t(f->numElements));
+    if (i64) {
+      if (!m.values.empty()) // An empty vector's data() may be null.
+        std::memcpy(m.values.data(), f->data, m.values.size() * sizeof(int64_t));
+    } else {
+      for (size_t i = 0, e = m.values.size(); i < e; ++i) {
+        int32_t v;
+        std::memcpy(&v, f->data + i * sizeof(v), sizeof(v));
+        m.values[i] = v;
+      }
     }
-  }
-  return std::move(m);
+    return std::move(m);
+  });
 }
 
 llvm::Error writeNpyF32(const std::string &path, const float *data,

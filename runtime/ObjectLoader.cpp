@@ -8,6 +8,7 @@
 // models links neither it nor the compiler.
 //
 //===----------------------------------------------------------------------===//
+#include "ResourceFaults.h"
 #include "ModelImpl.h"
 #include "ScheduleFormat.h"
 #include "TargetCheck.h"
@@ -176,72 +177,75 @@ Model::loadArtifact(const std::string &path) {
 
 llvm::Expected<std::unique_ptr<Model>>
 Model::loadObject(llvm::StringRef object, const std::string &name) {
-  auto start = std::chrono::steady_clock::now();
-  static bool targetsReady = [] {
-    llvm::InitializeNativeTarget();
-    llvm::InitializeNativeTargetAsmPrinter();
-    return true;
-  }();
-  (void)targetsReady;
+  return gnn::detail::catchOutOfMemory(name, "loading the compiled model",
+                                      [&]() -> llvm::Expected<std::unique_ptr<Model>> {
+    auto start = std::chrono::steady_clock::now();
+    static bool targetsReady = [] {
+      llvm::InitializeNativeTarget();
+      llvm::InitializeNativeTargetAsmPrinter();
+      return true;
+    }();
+    (void)targetsReady;
 
-  // The object's own bytes are checked first: no JIT is built for an
-  // object that is damaged, of another format or for another CPU.
-  if (llvm::Error e = checkRelocations(object, name))
-    return std::move(e);
-  auto scheduleText = definedString(object, detail::kScheduleSymbol, name);
-  if (!scheduleText)
-    return scheduleText.takeError();
-  auto schedule = detail::parseSchedule(*scheduleText, name);
-  if (!schedule)
-    return schedule.takeError();
-  if (llvm::Error e = detail::checkTargetOnHost(schedule->target))
-    return makeError(name + ": " + llvm::toString(std::move(e)));
-
-  auto host = llvm::orc::JITTargetMachineBuilder::detectHost();
-  if (!host)
-    return host.takeError();
-  // One JIT per model: kernel names (forward_kernel0, ...) and
-  // gnn_schedule repeat across models. Library calls the kernels make
-  // (memset, expf) resolve against the process.
-  auto jit = llvm::orc::LLJITBuilder()
-                 .setJITTargetMachineBuilder(std::move(*host))
-                 .create();
-  if (!jit)
-    return jit.takeError();
-  if (llvm::Error e = (*jit)->addObjectFile(
-          llvm::MemoryBuffer::getMemBufferCopy(object, name)))
-    return makeError(name + ": cannot load the object file: " +
-                     llvm::toString(std::move(e)));
-
-  auto lookup = [&](const std::string &kernel,
-                    detail::KernelFn &fn) -> llvm::Error {
-    auto address = (*jit)->lookup(kernel);
-    if (!address)
-      return makeError(name + ": kernel @" + kernel + " is missing (" +
-                       llvm::toString(address.takeError()) + ")");
-    fn = address->toPtr<detail::KernelFn>();
-    return llvm::Error::success();
-  };
-  for (detail::Step &step : schedule->steps) {
-    if (step.kind != detail::Step::Kind::Launch)
-      continue;
-    if (llvm::Error e = lookup(step.kernel, step.fn))
+    // The object's own bytes are checked first: no JIT is built for an
+    // object that is damaged, of another format or for another CPU.
+    if (llvm::Error e = checkRelocations(object, name))
       return std::move(e);
-    if (step.push)
-      if (llvm::Error e = lookup(step.push->partialKernel, step.push->partial))
-        return std::move(e);
-    if (step.push)
-      if (llvm::Error e = lookup(step.push->finishKernel, step.push->finish))
-        return std::move(e);
-  }
+    auto scheduleText = definedString(object, detail::kScheduleSymbol, name);
+    if (!scheduleText)
+      return scheduleText.takeError();
+    auto schedule = detail::parseSchedule(*scheduleText, name);
+    if (!schedule)
+      return schedule.takeError();
+    if (llvm::Error e = detail::checkTargetOnHost(schedule->target))
+      return makeError(name + ": " + llvm::toString(std::move(e)));
 
-  auto impl = std::make_unique<Impl>();
-  impl->schedule = std::move(*schedule);
-  impl->code = std::shared_ptr<llvm::orc::LLJIT>(std::move(*jit));
-  impl->object = object.str();
-  impl->stats.loadSeconds = impl->stats.totalSeconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
-          .count();
-  impl->stats.cacheMessage = "loaded from " + name;
-  return std::unique_ptr<Model>(new Model(std::move(impl)));
+    auto host = llvm::orc::JITTargetMachineBuilder::detectHost();
+    if (!host)
+      return host.takeError();
+    // One JIT per model: kernel names (forward_kernel0, ...) and
+    // gnn_schedule repeat across models. Library calls the kernels make
+    // (memset, expf) resolve against the process.
+    auto jit = llvm::orc::LLJITBuilder()
+                   .setJITTargetMachineBuilder(std::move(*host))
+                   .create();
+    if (!jit)
+      return jit.takeError();
+    if (llvm::Error e = (*jit)->addObjectFile(
+            llvm::MemoryBuffer::getMemBufferCopy(object, name)))
+      return makeError(name + ": cannot load the object file: " +
+                       llvm::toString(std::move(e)));
+
+    auto lookup = [&](const std::string &kernel,
+                      detail::KernelFn &fn) -> llvm::Error {
+      auto address = (*jit)->lookup(kernel);
+      if (!address)
+        return makeError(name + ": kernel @" + kernel + " is missing (" +
+                         llvm::toString(address.takeError()) + ")");
+      fn = address->toPtr<detail::KernelFn>();
+      return llvm::Error::success();
+    };
+    for (detail::Step &step : schedule->steps) {
+      if (step.kind != detail::Step::Kind::Launch)
+        continue;
+      if (llvm::Error e = lookup(step.kernel, step.fn))
+        return std::move(e);
+      if (step.push)
+        if (llvm::Error e = lookup(step.push->partialKernel, step.push->partial))
+          return std::move(e);
+      if (step.push)
+        if (llvm::Error e = lookup(step.push->finishKernel, step.push->finish))
+          return std::move(e);
+    }
+
+    auto impl = std::make_unique<Impl>();
+    impl->schedule = std::move(*schedule);
+    impl->code = std::shared_ptr<llvm::orc::LLJIT>(std::move(*jit));
+    impl->object = object.str();
+    impl->stats.loadSeconds = impl->stats.totalSeconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+            .count();
+    impl->stats.cacheMessage = "loaded from " + name;
+    return std::unique_ptr<Model>(new Model(std::move(impl)));
+  });
 }

@@ -14,6 +14,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "ResourceFaults.h"
 #include "gnn/Safetensors.h"
 
 #include "FileKind.h"
@@ -172,122 +173,125 @@ std::string parseEntry(const llvm::json::Value &v, uint64_t dataSize,
 } // namespace
 
 llvm::Expected<WeightMap> readSafetensors(const std::string &path) {
-  auto bufOr = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
-                                           /*RequiresNullTerminator=*/false);
-  if (!bufOr)
-    return fail(path, "cannot read file: " + bufOr.getError().message());
-  StringRef bytes = (*bufOr)->getBuffer();
-  if (bytes.size() < 8)
-    return fail(path, "file is too short for a safetensors header (" +
-                          llvm::Twine(bytes.size()) + " bytes)");
-  uint64_t headerLen = 0;
-  for (int i = 0; i < 8; ++i)
-    headerLen |= uint64_t(uint8_t(bytes[i])) << (8 * i);
-  // A file of another kind (a .params list, a .npy, a torch.save zip) is
-  // named as such rather than by the header length its bytes spell.
-  if (headerLen > bytes.size() - 8 || (headerLen > 0 && bytes[8] != '{'))
-    if (std::string kind = describeFileKind(bytes); !kind.empty())
-      return fail(path, "not a .safetensors file: it is " + kind);
-  if (headerLen > bytes.size() - 8)
-    return fail(path, "header length " + llvm::Twine(headerLen) +
-                          " runs past the end of the file (" +
-                          llvm::Twine(bytes.size()) + " bytes)");
-  StringRef data = bytes.drop_front(8 + headerLen);
+  return gnn::detail::catchOutOfMemory(path, "reading the weights",
+                                      [&]() -> llvm::Expected<WeightMap> {
+    auto bufOr = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
+                                             /*RequiresNullTerminator=*/false);
+    if (!bufOr)
+      return fail(path, "cannot read file: " + bufOr.getError().message());
+    StringRef bytes = (*bufOr)->getBuffer();
+    if (bytes.size() < 8)
+      return fail(path, "file is too short for a safetensors header (" +
+                            llvm::Twine(bytes.size()) + " bytes)");
+    uint64_t headerLen = 0;
+    for (int i = 0; i < 8; ++i)
+      headerLen |= uint64_t(uint8_t(bytes[i])) << (8 * i);
+    // A file of another kind (a .params list, a .npy, a torch.save zip) is
+    // named as such rather than by the header length its bytes spell.
+    if (headerLen > bytes.size() - 8 || (headerLen > 0 && bytes[8] != '{'))
+      if (std::string kind = describeFileKind(bytes); !kind.empty())
+        return fail(path, "not a .safetensors file: it is " + kind);
+    if (headerLen > bytes.size() - 8)
+      return fail(path, "header length " + llvm::Twine(headerLen) +
+                            " runs past the end of the file (" +
+                            llvm::Twine(bytes.size()) + " bytes)");
+    StringRef data = bytes.drop_front(8 + headerLen);
 
-  llvm::Expected<llvm::json::Value> json =
-      llvm::json::parse(bytes.substr(8, headerLen));
-  if (!json)
-    return fail(path, "header is not valid JSON: " +
-                          oneLine(llvm::toString(json.takeError())));
-  const llvm::json::Object *top = json->getAsObject();
-  if (!top)
-    return fail(path, "header is not a JSON object");
-  // A repeated name would otherwise leave one entry's bytes to whichever
-  // the parser kept.
-  if (std::optional<std::string> key =
-          detail::findDuplicateKey(bytes.substr(8, headerLen)))
-    return fail(path, "header has the key " + quoteName(*key) +
-                          " twice in one object");
+    llvm::Expected<llvm::json::Value> json =
+        llvm::json::parse(bytes.substr(8, headerLen));
+    if (!json)
+      return fail(path, "header is not valid JSON: " +
+                            oneLine(llvm::toString(json.takeError())));
+    const llvm::json::Object *top = json->getAsObject();
+    if (!top)
+      return fail(path, "header is not a JSON object");
+    // A repeated name would otherwise leave one entry's bytes to whichever
+    // the parser kept.
+    if (std::optional<std::string> key =
+            detail::findDuplicateKey(bytes.substr(8, headerLen)))
+      return fail(path, "header has the key " + quoteName(*key) +
+                            " twice in one object");
 
-  // Sorted by name so that errors and results do not depend on the JSON
-  // object's hash order.
-  std::vector<Entry> entries;
-  for (const auto &kv : *top) {
-    if (kv.first == "__metadata__") {
-      if (!kv.second.getAsObject())
-        return fail(path, "'__metadata__' is not a JSON object");
-      continue;
-    }
-    entries.emplace_back();
-    entries.back().name = kv.first.str();
-  }
-  llvm::sort(entries,
-             [](const Entry &a, const Entry &b) { return a.name < b.name; });
-  for (Entry &e : entries) {
-    std::string err = parseEntry(*top->get(e.name), data.size(), e);
-    if (!err.empty())
-      return fail(path, err);
-  }
-
-  std::vector<const Entry *> byOffset;
-  for (const Entry &e : entries)
-    byOffset.push_back(&e);
-  llvm::stable_sort(byOffset, [](const Entry *a, const Entry *b) {
-    return std::make_pair(a->begin, a->end) < std::make_pair(b->begin, b->end);
-  });
-  uint64_t covered = 0;
-  const Entry *prev = nullptr;
-  for (const Entry *e : byOffset) {
-    if (e->begin < covered)
-      return fail(path, "tensors " + quoteName(prev->name) + " and " +
-                            quoteName(e->name) + " overlap in the data");
-    if (e->begin > covered)
-      return fail(path, "data bytes [" + llvm::Twine(covered) + ", " +
-                            llvm::Twine(e->begin) +
-                            ") belong to no tensor");
-    covered = e->end;
-    prev = e;
-  }
-  if (covered != data.size())
-    return fail(path, "data bytes [" + llvm::Twine(covered) + ", " +
-                          llvm::Twine(data.size()) + ") belong to no tensor");
-
-  WeightMap weights;
-  for (Entry &e : entries) {
-    if (e.dtype->conversion == Conversion::Skip)
-      continue;
-    Tensor t(e.shape);
-    const char *src = data.data() + e.begin;
-    float *dst = t.data();
-    size_t count = t.numElements();
-    using namespace llvm::support::endian;
-    switch (e.dtype->conversion) {
-    case Conversion::F32:
-      if (count)
-        std::memcpy(dst, src, count * sizeof(float));
-      break;
-    case Conversion::F16:
-      for (size_t i = 0; i < count; ++i)
-        dst[i] = detail::halfToFloat(read16le(src + 2 * i));
-      break;
-    case Conversion::BF16:
-      for (size_t i = 0; i < count; ++i)
-        dst[i] = detail::bfloat16ToFloat(read16le(src + 2 * i));
-      break;
-    case Conversion::F64:
-      for (size_t i = 0; i < count; ++i) {
-        uint64_t bits = read64le(src + 8 * i);
-        double d;
-        std::memcpy(&d, &bits, sizeof d);
-        dst[i] = static_cast<float>(d);
+    // Sorted by name so that errors and results do not depend on the JSON
+    // object's hash order.
+    std::vector<Entry> entries;
+    for (const auto &kv : *top) {
+      if (kv.first == "__metadata__") {
+        if (!kv.second.getAsObject())
+          return fail(path, "'__metadata__' is not a JSON object");
+        continue;
       }
-      break;
-    case Conversion::Skip:
-      break;
+      entries.emplace_back();
+      entries.back().name = kv.first.str();
     }
-    weights.emplace(e.name, std::move(t));
-  }
-  return std::move(weights);
+    llvm::sort(entries,
+               [](const Entry &a, const Entry &b) { return a.name < b.name; });
+    for (Entry &e : entries) {
+      std::string err = parseEntry(*top->get(e.name), data.size(), e);
+      if (!err.empty())
+        return fail(path, err);
+    }
+
+    std::vector<const Entry *> byOffset;
+    for (const Entry &e : entries)
+      byOffset.push_back(&e);
+    llvm::stable_sort(byOffset, [](const Entry *a, const Entry *b) {
+      return std::make_pair(a->begin, a->end) < std::make_pair(b->begin, b->end);
+    });
+    uint64_t covered = 0;
+    const Entry *prev = nullptr;
+    for (const Entry *e : byOffset) {
+      if (e->begin < covered)
+        return fail(path, "tensors " + quoteName(prev->name) + " and " +
+                              quoteName(e->name) + " overlap in the data");
+      if (e->begin > covered)
+        return fail(path, "data bytes [" + llvm::Twine(covered) + ", " +
+                              llvm::Twine(e->begin) +
+                              ") belong to no tensor");
+      covered = e->end;
+      prev = e;
+    }
+    if (covered != data.size())
+      return fail(path, "data bytes [" + llvm::Twine(covered) + ", " +
+                            llvm::Twine(data.size()) + ") belong to no tensor");
+
+    WeightMap weights;
+    for (Entry &e : entries) {
+      if (e.dtype->conversion == Conversion::Skip)
+        continue;
+      Tensor t(e.shape);
+      const char *src = data.data() + e.begin;
+      float *dst = t.data();
+      size_t count = t.numElements();
+      using namespace llvm::support::endian;
+      switch (e.dtype->conversion) {
+      case Conversion::F32:
+        if (count)
+          std::memcpy(dst, src, count * sizeof(float));
+        break;
+      case Conversion::F16:
+        for (size_t i = 0; i < count; ++i)
+          dst[i] = detail::halfToFloat(read16le(src + 2 * i));
+        break;
+      case Conversion::BF16:
+        for (size_t i = 0; i < count; ++i)
+          dst[i] = detail::bfloat16ToFloat(read16le(src + 2 * i));
+        break;
+      case Conversion::F64:
+        for (size_t i = 0; i < count; ++i) {
+          uint64_t bits = read64le(src + 8 * i);
+          double d;
+          std::memcpy(&d, &bits, sizeof d);
+          dst[i] = static_cast<float>(d);
+        }
+        break;
+      case Conversion::Skip:
+        break;
+      }
+      weights.emplace(e.name, std::move(t));
+    }
+    return std::move(weights);
+  });
 }
 
 llvm::Error writeSafetensors(const std::string &path,

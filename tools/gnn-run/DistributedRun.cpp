@@ -321,12 +321,7 @@ void printStats(const Job &job, const gnn::GraphPart &part,
 
 } // namespace
 
-int gnnrun::runDistributed(const Flags &flags) {
-  int provided = 0;
-  MPI_Init_thread(nullptr, nullptr, MPI_THREAD_FUNNELED, &provided);
-  Job job;
-  MPI_Comm_rank(job.comm, &job.rank);
-  MPI_Comm_size(job.comm, &job.size);
+static int runJob(const Flags &flags, Job &job) {
   auto start = clock_type::now();
 
   // Phase 1: the output's place, this rank's part, the weights.
@@ -474,4 +469,19 @@ int gnnrun::runDistributed(const Flags &flags) {
   exchange.reset(); // frees its communicator
   MPI_Finalize();
   return 0;
+}
+
+int gnnrun::runDistributed(const Flags &flags) {
+  int provided = 0;
+  MPI_Init_thread(nullptr, nullptr, MPI_THREAD_FUNNELED, &provided);
+  Job job;
+  MPI_Comm_rank(job.comm, &job.rank);
+  MPI_Comm_size(job.comm, &job.size);
+  // Out of memory outside the library's checks (those return an error
+  // naming what they allocated): other ranks may be waiting on this one.
+  try {
+    return runJob(flags, job);
+  } catch (const std::bad_alloc &) {
+    job.abort("out of memory");
+  }
 }

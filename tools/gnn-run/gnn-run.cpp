@@ -285,11 +285,11 @@ std::string gnnrun::checkInputs(const gnn::Model &model, const Flags &flags,
   return "";
 }
 
-int main(int argc, char **argv) {
-  llvm::InitLLVM init(argc, argv);
-  Flags flags = parseFlags(argc, argv);
-  if (flags.distributed)
-    return gnnrun::runDistributed(flags);
+/// What the single-process run is doing, for an out-of-memory fault that
+/// escapes the library's own checks (those name what they allocated).
+static std::string currentStep = "starting";
+
+static int runSingle(const Flags &flags) {
   const std::string &featuresPath = flags.featuresPath;
 
   using clock = std::chrono::steady_clock;
@@ -303,11 +303,13 @@ int main(int argc, char **argv) {
   if (!outputDir.empty() && !llvm::sys::fs::is_directory(outputDir))
     fail(flags.outputPath + ": directory '" + outputDir + "' does not exist");
 
+  currentStep = "reading " + featuresPath;
   gnn::Tensor features = check(gnn::readNpyF32(featuresPath, /*rank=*/2));
   int64_t n = features.shape[0];
   if (flags.numNodes >= 0 && flags.numNodes != n)
     fail(featuresPath + ": has " + llvm::Twine(n) + " rows but --num-nodes is " +
          llvm::Twine(flags.numNodes));
+  currentStep = "loading the graph " + flags.graphPath;
   auto loadStart = clock::now();
   gnn::Graph graph = check(gnn::loadGraph(flags.graphPath, n));
   // Once per graph, not per inference (PyTorch's peers keep the edge list).
@@ -323,10 +325,12 @@ int main(int argc, char **argv) {
 
   // Read before compiling: their shapes complete the model's arguments.
   std::optional<gnn::WeightMap> weights;
+  currentStep = "reading the weights";
   if (!flags.weightsPath.empty())
     weights = check(gnn::readSafetensors(flags.weightsPath));
   const gnn::WeightMap *weightsOrNull = weights ? &*weights : nullptr;
 
+  currentStep = "compiling " + flags.modelPath;
   gnn::EngineOptions engineOptions;
   engineOptions.threads = flags.threads;
   engineOptions.cache = flags.cache;
@@ -352,10 +356,12 @@ int main(int argc, char **argv) {
 
   check(gnnrun::bindWeights(*model, std::move(weights), flags));
 
+  currentStep = "running the model";
   gnn::RunStats stats;
   gnn::Tensor output =
       check(edgeAttr ? model->run(graph, features, *edgeAttr, &stats)
                      : model->run(graph, features, &stats));
+  currentStep = "writing " + flags.outputPath;
   check(gnn::writeNpyF32(flags.outputPath, output.data(), output.shape));
 
   if (flags.stats) {
@@ -403,4 +409,18 @@ int main(int argc, char **argv) {
     llvm::outs() << llvm::format("total wall time: %.3f s\n", seconds(start));
   }
   return 0;
+}
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  Flags flags = parseFlags(argc, argv);
+  if (flags.distributed)
+    return gnnrun::runDistributed(flags);
+  // No output is written before the run succeeded, so there is none to
+  // remove here.
+  try {
+    return runSingle(flags);
+  } catch (const std::bad_alloc &) {
+    fail("out of memory (" + currentStep + ")");
+  }
 }

@@ -379,6 +379,53 @@ TEST(EngineTest, ModelOutlivesEngineAndRunsFromThreads) {
     expectNear(result, want);
 }
 
+TEST(EngineTest, CompilesAndRunsModelsFromSeveralThreads) {
+  // Four models (out_channels 2..5) compiled, bound and run by four
+  // threads at once on one Engine, three rounds each, must give the bits
+  // of the same work done one model after the other.
+  Engine engine(noCache());
+  SmallGraph g;
+  Graph graph = g.graph();
+  Tensor x = randomTensor({g.n, 3}, 21);
+  auto compileAndRun = [&](int out) -> Tensor {
+    CompileOptions options;
+    options.overrides = {{"out_channels", std::to_string(out)}};
+    auto model = engine.compileSource(kSageSource, "sage.gnn", options);
+    if (!model) {
+      ADD_FAILURE() << llvm::toString(model.takeError());
+      return Tensor();
+    }
+    if (llvm::Error e = (*model)->bindWeights(sageWeights(3, out))) {
+      ADD_FAILURE() << llvm::toString(std::move(e));
+      return Tensor();
+    }
+    auto y = (*model)->run(graph, x);
+    if (!y) {
+      ADD_FAILURE() << llvm::toString(y.takeError());
+      return Tensor();
+    }
+    return std::move(*y);
+  };
+  std::vector<Tensor> sequential;
+  for (int out = 2; out <= 5; ++out)
+    sequential.push_back(compileAndRun(out));
+  for (int out = 2; out <= 5; ++out)
+    expectNear(sequential[out - 2], sageReference(g, x, sageWeights(3, out)));
+
+  std::vector<std::vector<Tensor>> concurrent(4);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&, t] {
+      for (int round = 0; round < 3; ++round)
+        concurrent[t].push_back(compileAndRun(2 + t));
+    });
+  for (std::thread &t : threads)
+    t.join();
+  for (int t = 0; t < 4; ++t)
+    for (const Tensor &y : concurrent[t])
+      EXPECT_TRUE(sameBytes(y, sequential[t])) << "model " << t;
+}
+
 TEST(EngineTest, CacheHitGivesTheSameOutput) {
   unsetenv("GNNC_CACHE");
   TempDir dir;

@@ -3,7 +3,7 @@
 
 namespace gnn::example {
 #define GEN_PASS_DEF_GNNCOUNTSTAGES
-#include "examples/plugin/ExamplePasses.h.inc"
+#include "ExamplePasses.h.inc"
 } // namespace gnn::example
 
 using namespace mlir;

@@ -10,10 +10,10 @@
 namespace gnn::example {
 
 #define GEN_PASS_DECL
-#include "examples/plugin/ExamplePasses.h.inc"
+#include "ExamplePasses.h.inc"
 
 #define GEN_PASS_REGISTRATION
-#include "examples/plugin/ExamplePasses.h.inc"
+#include "ExamplePasses.h.inc"
 
 } // namespace gnn::example
 

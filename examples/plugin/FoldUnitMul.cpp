@@ -7,7 +7,7 @@
 
 namespace gnn::example {
 #define GEN_PASS_DEF_GNNFOLDUNITMUL
-#include "examples/plugin/ExamplePasses.h.inc"
+#include "ExamplePasses.h.inc"
 } // namespace gnn::example
 
 using namespace mlir;

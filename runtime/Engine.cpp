@@ -14,6 +14,7 @@
 #include "frontend/Frontend.h"
 #include "gnn/Npy.h"
 #include "lowering/CompileToObject.h"
+#include "lowering/UserPipeline.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -60,7 +61,8 @@ struct Engine::Impl {
   /// Turns a graph-level module into a Model through the cache.
   llvm::Expected<std::unique_ptr<Model>> build(mlir::ModuleOp module,
                                                CompileStats stats,
-                                               clock_type::time_point start);
+                                               clock_type::time_point start,
+                                               const CompileOptions &compile);
   /// Reads graph-level gnn IR (.mlir) with MLIR's diagnostics as the error.
   llvm::Expected<mlir::OwningOpRef<mlir::ModuleOp>>
   parseIR(const std::string &path);
@@ -92,10 +94,24 @@ static llvm::Error checkEnvironmentTarget(const gnn::TargetOptions &target) {
 
 llvm::Expected<std::unique_ptr<Model>>
 Engine::Impl::build(mlir::ModuleOp module, CompileStats stats,
-                    clock_type::time_point start) {
+                    clock_type::time_point start,
+                    const CompileOptions &compile) {
+  // The researcher's pipeline runs on every compile, cache hit or not: the
+  // key is that of the module it leaves, and of the plugins and the text.
+  if (!compile.passPlugins.empty() || !compile.passPipeline.empty()) {
+    auto pipelineStart = clock_type::now();
+    if (llvm::Error e = loadPassPlugins(compile.passPlugins))
+      return std::move(e);
+    if (!compile.passPipeline.empty())
+      if (llvm::Error e = runUserPipeline(module, compile.passPipeline))
+        return std::move(e);
+    stats.pipelineSeconds = secondsSince(pipelineStart);
+  }
   std::string key, path;
   if (!cacheDir.empty()) {
-    key = detail::computeCacheKey(module, stats.cacheMessage);
+    key = detail::computeCacheKey(
+        module, stats.cacheMessage,
+        passPluginIdentity(compile.passPlugins) + compile.passPipeline);
     if (!key.empty()) {
       llvm::SmallString<256> p(cacheDir);
       llvm::sys::path::append(p, key + ".o");
@@ -256,7 +272,7 @@ Engine::compileFile(const std::string &path, const CompileOptions &options) {
         return makeError(llvm::StringRef(os.str()).rtrim());
     }
     stats.frontendSeconds = secondsSince(start);
-    return impl->build(*module, std::move(stats), start);
+    return impl->build(*module, std::move(stats), start, options);
   });
 }
 
@@ -276,6 +292,6 @@ Engine::compileSource(const std::string &source, const std::string &fileName,
     if (!module)
       return makeError(llvm::StringRef(os.str()).rtrim());
     stats.frontendSeconds = secondsSince(start);
-    return impl->build(*module, std::move(stats), start);
+    return impl->build(*module, std::move(stats), start, options);
   });
 }

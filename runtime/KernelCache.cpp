@@ -207,7 +207,8 @@ static std::string compilerIdentity() {
 }
 
 std::string gnn::detail::computeCacheKey(ModuleOp graphLevel,
-                                         std::string &why) {
+                                         std::string &why,
+                                         llvm::StringRef extra) {
   std::string identity = compilerIdentity();
   if (identity.empty()) {
     why = "the compiler binary has no build id";
@@ -234,6 +235,7 @@ std::string gnn::detail::computeCacheKey(ModuleOp graphLevel,
   add(target.cpu);
   add(target.features);
   add(target.vectorWidth);
+  add(extra);
   // With locations: the schedule's step labels (--stats) carry them.
   std::string ir;
   llvm::raw_string_ostream os(ir);

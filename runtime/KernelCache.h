@@ -28,8 +28,10 @@ std::string resolveCacheDir(bool enabled, const std::string &requested,
 
 /// The hex SHA-256 key of `graphLevel`'s compiled code on this host, or
 /// empty (with `why` set) when the compiler's identity is unknown, in
-/// which case nothing may be cached.
-std::string computeCacheKey(mlir::ModuleOp graphLevel, std::string &why);
+/// which case nothing may be cached. `extra` also goes into the key: the
+/// pass plugins' identities and the --pass-pipeline text.
+std::string computeCacheKey(mlir::ModuleOp graphLevel, std::string &why,
+                            llvm::StringRef extra = "");
 
 /// The comment recorded in the schedule of the entry of `key`; checked on
 /// load so that a file renamed or overwritten by something else is not

@@ -555,4 +555,36 @@ func.func @forward(%g: !gnn.graph<as_given>, %x: !gnn.vertex<3xf32>,
   EXPECT_NE(text.find(": error: "), std::string::npos) << text;
 }
 
+// CompileOptions::passPipeline runs on the graph-level IR before the
+// standard pipeline; its faults and a plugin's are one line each.
+TEST(EngineTest, PassPipelineAndPlugins) {
+  Engine engine(noCache());
+  CompileOptions options;
+  options.passPipeline = "builtin.module(cse,func.func(canonicalize))";
+  auto model = engine.compileSource(kSageSource, "sage.gnn", options);
+  ASSERT_TRUE(bool(model)) << llvm::toString(model.takeError());
+  EXPECT_GE((*model)->compileStats().pipelineSeconds, 0.0);
+
+  options.passPipeline = "builtin.module(func.func(no-such-pass))";
+  auto bad = engine.compileSource(kSageSource, "sage.gnn", options);
+  ASSERT_FALSE(bool(bad));
+  EXPECT_EQ(llvm::toString(bad.takeError()),
+            "invalid --pass-pipeline 'builtin.module(func.func(no-such-pass))': "
+            "'no-such-pass' does not refer to a registered pass or pass "
+            "pipeline");
+
+  options.passPipeline = "";
+  options.passPlugins = {"/nonexistent/plugin.so"};
+  auto missing = engine.compileSource(kSageSource, "sage.gnn", options);
+  ASSERT_FALSE(bool(missing));
+  std::string text = llvm::toString(missing.takeError());
+  EXPECT_EQ(text.rfind("cannot load the pass plugin /nonexistent/plugin.so: "
+                       "Could not load library '/nonexistent/plugin.so': ",
+                       0),
+            0u)
+      << text;
+  EXPECT_NE(text.find("No such file or directory"), std::string::npos) << text;
+  EXPECT_EQ(text.find('\n'), std::string::npos) << text;
+}
+
 } // namespace

@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 #include "dialect/GNNDialect.h"
 #include "lowering/Passes.h"
+#include "lowering/UserPipeline.h"
 
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/ControlFlow/IR/ControlFlow.h"
@@ -20,17 +21,8 @@ int main(int argc, char **argv) {
                   mlir::vector::VectorDialect, mlir::scf::SCFDialect,
                   mlir::cf::ControlFlowDialect, mlir::LLVM::LLVMDialect>();
 
-  mlir::registerCanonicalizerPass();
-  mlir::registerCSEPass();
-  mlir::registerSymbolDCEPass();
-  mlir::registerSCFToControlFlow();
-  mlir::registerConvertVectorToLLVMPass();
-  mlir::registerConvertMathToLLVMPass();
-  mlir::registerArithToLLVMConversionPass();
-  mlir::registerConvertControlFlowToLLVMPass();
-  mlir::registerConvertFuncToLLVMPass();
-  mlir::registerReconcileUnrealizedCasts();
-  gnn::registerGNNPipelines();
+  // The same passes gnnc's and gnn-run's --pass-pipeline may name.
+  gnn::registerPipelinePasses();
 
   return mlir::asMainReturnCode(
       mlir::MlirOptMain(argc, argv, "gnn optimizer driver\n", registry));

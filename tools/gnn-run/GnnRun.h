@@ -33,6 +33,9 @@ struct Flags {
   /// modelPath is a compiled model (gnnc --emit=artifact), not a source.
   bool compiled = false;
   std::vector<std::string> sets;
+  /// --load-pass-plugin (any number) and --pass-pipeline.
+  std::vector<std::string> passPlugins;
+  std::string passPipeline;
 };
 
 /// Compiles the model for input rows of `inputFeatures` floats. The edge

@@ -39,6 +39,7 @@ static const char *kUsage =
     "               [--edge-attr E.npy]\n"
     "               [--threads N] [--set name=value]... [--model NAME] [--stats]\n"
     "               [--no-cache] [--allow-unused-weights]\n"
+    "               [--load-pass-plugin P.so]... [--pass-pipeline TEXT]\n"
     "       gnn-run --compiled M.gnnc ... (a model from gnnc --emit=artifact:\n"
     "               no compiler runs)\n"
     "       mpiexec -n P gnn-run MODEL --graph PARTITION_DIR\n"
@@ -125,6 +126,8 @@ static Flags parseFlags(int argc, char **argv) {
     else if (name == "output-dir") f.outputDir = value();
     else if (name == "model") f.modelName = value();
     else if (name == "set") f.sets.push_back(value());
+    else if (name == "load-pass-plugin") f.passPlugins.push_back(value());
+    else if (name == "pass-pipeline") f.passPipeline = value();
     else if (name == "num-nodes") f.numNodes = parseInteger(name, value());
     else if (name == "threads") f.threads = parseInteger(name, value());
     else if (name == "exchange") {
@@ -181,6 +184,8 @@ compileOptions(const Flags &flags, int64_t inputFeatures,
   }
   options.inputFeatures = inputFeatures;
   options.modelName = flags.modelName;
+  options.passPlugins = flags.passPlugins;
+  options.passPipeline = flags.passPipeline;
   // Constructor arguments not --set follow the weights' shapes.
   if (weights) {
     options.weightShapes = gnn::weightShapes(*weights);
@@ -200,6 +205,12 @@ gnnrun::compileModel(gnn::Engine &engine, const Flags &flags,
           llvm::inconvertibleErrorCode(),
           "--set applies when compiling; " + flags.modelPath +
               " is compiled already (gnnc --emit=artifact --set ...)");
+    if (!flags.passPlugins.empty() || !flags.passPipeline.empty())
+      return llvm::createStringError(
+          llvm::inconvertibleErrorCode(),
+          "--load-pass-plugin and --pass-pipeline apply when compiling; " +
+              flags.modelPath + " is compiled already (gnnc --emit=artifact "
+              "--load-pass-plugin ... --pass-pipeline ...)");
     auto model = gnn::Model::loadArtifact(flags.modelPath);
     if (model)
       (*model)->setThreads(flags.threads);
@@ -376,6 +387,10 @@ static int runSingle(const Flags &flags) {
                                  c.totalSeconds, c.frontendSeconds,
                                  c.lowerSeconds, c.codegenSeconds,
                                  c.loadSeconds);
+    if (!flags.passPipeline.empty())
+      llvm::outs() << llvm::format("pass pipeline: %.3f s (--pass-pipeline, "
+                                   "in the compile time)\n",
+                                   c.pipelineSeconds);
     if (c.cacheHit)
       llvm::outs() << "kernel cache: hit " << c.cacheFile << "\n";
     else if (!c.cacheFile.empty())

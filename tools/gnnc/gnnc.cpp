@@ -18,6 +18,7 @@
 #include "lowering/Codegen.h"
 #include "lowering/CompileToObject.h"
 #include "lowering/Passes.h"
+#include "lowering/UserPipeline.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/MLIRContext.h"
@@ -131,6 +132,19 @@ static cl::opt<std::string> layerLibrary(
     cl::desc("Read the gnn.nn layer library from this file instead of the "
              "built-in copy"),
     cl::value_desc("file"), cl::Hidden, cl::cat(gnncCategory));
+
+static cl::list<std::string> passPlugins(
+    "load-pass-plugin",
+    cl::desc("Load a pass plugin (as gnn-opt does); its passes may appear "
+             "in --pass-pipeline"),
+    cl::value_desc("file.so"), cl::cat(gnncCategory));
+
+static cl::opt<std::string> passPipeline(
+    "pass-pipeline",
+    cl::desc("A textual pass pipeline, as gnn-opt's "
+             "('builtin.module(func.func(PASS))'), run on the graph-level "
+             "IR before the standard pipeline (every --emit but ast)"),
+    cl::value_desc("pipeline"), cl::cat(gnncCategory));
 
 /// Runs `build`'s pipeline on `module`; MLIR reports its own diagnostics.
 static bool runPipeline(mlir::MLIRContext &context, mlir::ModuleOp module,
@@ -283,9 +297,7 @@ int main(int argc, char **argv) {
   mlir::registerMLIRContextCLOptions();
   // First, so that --mlir-print-ir-after=gnn-decompose and the like find
   // the passes of the pipelines by name.
-  gnn::registerGNNPipelines();
-  mlir::registerCanonicalizerPass();
-  mlir::registerCSEPass();
+  gnn::registerPipelinePasses();
   mlir::registerPassManagerCLOptions();
   mlir::registerDefaultTimingManagerCLOptions();
   cl::HideUnrelatedOptions(gnncCategory);
@@ -312,6 +324,12 @@ int main(int argc, char **argv) {
                    << "\n";
       return 1;
     }
+  }
+  // Before the model is compiled: a plugin that cannot be loaded fails
+  // at once.
+  if (llvm::Error e = gnn::loadPassPlugins(passPlugins)) {
+    reportError(std::move(e));
+    return 1;
   }
   if (emitAction == Emit::AST) {
     std::unique_ptr<ModuleAST> ast = parseFile(inputFilename, diag);
@@ -354,6 +372,11 @@ int main(int argc, char **argv) {
       compileModelFile(inputFilename, options, context, diag);
   if (!module)
     return 1;
+  if (!passPipeline.empty())
+    if (llvm::Error e = gnn::runUserPipeline(*module, passPipeline)) {
+      reportError(std::move(e));
+      return 1;
+    }
 
   switch (emitAction) {
   case Emit::GNN:

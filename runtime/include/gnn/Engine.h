@@ -78,6 +78,18 @@ struct CompileOptions {
   /// the compilation, naming `weightsName`, the weight and both shapes.
   std::map<std::string, std::vector<int64_t>> weightShapes;
   std::string weightsName = "weights";
+  /// Pass plugins to load before compiling (gnn-opt's, gnnc's and
+  /// gnn-run's --load-pass-plugin); each is loaded once per process. A
+  /// plugin that cannot be loaded fails the compilation, naming the path
+  /// and the loader's reason.
+  std::vector<std::string> passPlugins;
+  /// A textual pass pipeline anchored on builtin.module, as gnn-opt's
+  /// --pass-pipeline ("builtin.module(func.func(gnn-fold-unit-mul))"). It
+  /// runs on the graph-level module after the frontend and before the
+  /// standard pipeline (docs/passes.md, "Pass plugins"); empty: none. The
+  /// plugins' files (path, size, time) and this text are part of the
+  /// kernel cache's key.
+  std::string passPipeline;
 };
 
 /// Compiles model files into Models. Holds the compiler's state (an MLIR
@@ -92,8 +104,8 @@ public:
   Engine &operator=(const Engine &) = delete;
 
   /// Compiles a model file (the model language, docs/language.md). A file
-  /// ending in `.mlir` is read as graph-level gnn IR instead (`options`
-  /// are then unused). Compiler errors come back as the error's text, as
+  /// ending in `.mlir` is read as graph-level gnn IR instead (of `options`,
+  /// only passPlugins and passPipeline are then used). Compiler errors come back as the error's text, as
   /// gnnc prints them: `FILE:LINE:COL: error: MESSAGE`, the source line
   /// and a caret under the column.
   llvm::Expected<std::unique_ptr<Model>>

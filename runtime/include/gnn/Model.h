@@ -175,6 +175,7 @@ struct RunStats {
 /// Where the time to make a Model went (Model::compileStats).
 struct CompileStats {
   double frontendSeconds = 0; // parse, run constructors, trace to gnn IR
+  double pipelineSeconds = 0; // CompileOptions::passPipeline (every compile)
   double lowerSeconds = 0;    // the pass pipeline down to the LLVM dialect
   double codegenSeconds = 0;  // LLVM optimisation and machine code
   double loadSeconds = 0;     // cache read/write, linking into memory

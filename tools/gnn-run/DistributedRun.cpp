@@ -20,6 +20,7 @@
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -387,6 +388,12 @@ static int runJob(const Flags &flags, Job &job) {
   std::string compiledBy =
       job.rank == 0 && model->compileStats().cacheHit ? "rank 0 (cache hit)"
                                                       : "rank 0";
+  // Rank 0's share of its compile in a --pass-pipeline (other ranks run
+  // no passes: they link its code).
+  if (job.rank == 0 && !flags.passPipeline.empty())
+    compiledBy += llvm::formatv(", --pass-pipeline {0:F3} s of it",
+                                model->compileStats().pipelineSeconds)
+                      .str();
 
   // Phase 3: the model against this rank's inputs, the exchange's lists.
   std::string inputError =

@@ -13,22 +13,17 @@ void gnn::frontend::registerGraphBuiltins(Builtins &b) {
   BuiltinParam edgeIndex = {"edge_index", std::nullopt};
   BuiltinParam numNodes = {"num_nodes", Value::none()};
   // With edge_attr, the self-loop functions return (edge_index, edge_attr).
-  b.addFunction("add_self_loops",
-                {{edgeIndex,
-                  {"edge_attr", Value::none()},
-                  {"fill_value", Value::none()},
-                  numNodes}},
-                traceBuiltin)
-      .graphUtility = true;
-  // PyG's add_remaining_self_loops(edge_index, edge_attr, fill_value,
-  // num_nodes): one loop per vertex, the stored ones dropped.
-  b.addFunction("add_remaining_self_loops",
-                {{edgeIndex,
-                  {"edge_attr", Value::none()},
-                  {"fill_value", Value::none()},
-                  numNodes}},
-                traceBuiltin)
-      .graphUtility = true;
+  // PyG's add_self_loops keeps the stored loops and appends one per vertex;
+  // add_remaining_self_loops drops them first. Both take (edge_index,
+  // edge_attr, fill_value, num_nodes).
+  for (const char *name : {"add_self_loops", "add_remaining_self_loops"})
+    b.addFunction(name,
+                  {{edgeIndex,
+                    {"edge_attr", Value::none()},
+                    {"fill_value", Value::none()},
+                    numNodes}},
+                  traceBuiltin)
+        .graphUtility = true;
   b.addFunction("remove_self_loops",
                 {{edgeIndex, {"edge_attr", Value::none()}}}, traceBuiltin)
       .graphUtility = true;

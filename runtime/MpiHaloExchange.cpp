@@ -347,6 +347,32 @@ struct RowType {
 };
 } // namespace
 
+/// Copies rows `ids` of `rows` (rowFloats floats each) into `buffer`, in
+/// that order: what an exchange sends when the rows do not lie together.
+static void packRows(const float *rows, int64_t rowFloats,
+                     const std::vector<int32_t> &ids,
+                     std::vector<float> &buffer) {
+  buffer.resize(ids.size() * rowFloats);
+  size_t rowBytes = rowFloats * sizeof(float);
+  int64_t count = ids.size();
+#pragma omp parallel for schedule(static)
+  for (int64_t i = 0; i < count; ++i)
+    std::memcpy(buffer.data() + i * rowFloats, rows + int64_t(ids[i]) * rowFloats,
+                rowBytes);
+}
+
+/// The counts of an exchange of `sent` and `received` rows.
+static void recordTraffic(ExchangeTiming &timing, const char *form,
+                          int64_t rowFloats, int64_t sent, int64_t received) {
+  int64_t rowBytes = rowFloats * int64_t(sizeof(float));
+  timing.form = form;
+  timing.rowFloats = rowFloats;
+  timing.rowsSent = sent;
+  timing.rowsReceived = received;
+  timing.bytesSent = sent * rowBytes;
+  timing.bytesReceived = received * rowBytes;
+}
+
 llvm::Error MpiHaloExchange::exchangePartials(
     float *states, int64_t rowFloats,
     llvm::function_ref<void(float *into, const float *from)> merge,
@@ -369,13 +395,7 @@ llvm::Error MpiHaloExchange::exchangePartials(
     for (int64_t k = mergeOffsets[t]; k < mergeOffsets[t + 1]; ++k)
       merge(states + t * rowFloats, received + int64_t(mergeRows[k]) * rowFloats);
 
-  size_t rowBytes = rowFloats * sizeof(float);
-  timing.form = "push";
-  timing.rowFloats = rowFloats;
-  timing.rowsSent = mirrors;
-  timing.rowsReceived = receivedTargets.size();
-  timing.bytesSent = mirrors * int64_t(rowBytes);
-  timing.bytesReceived = int64_t(receivedTargets.size()) * int64_t(rowBytes);
+  recordTraffic(timing, "push", rowFloats, mirrors, receivedTargets.size());
   return llvm::Error::success();
 }
 
@@ -385,13 +405,7 @@ llvm::Error MpiHaloExchange::exchangeToMirrors(float *rows, int64_t rowFloats,
     return g.takeError();
   // The rows of the targets each part aggregates for, in the order it
   // holds its mirrors: straight into its rows after the owned ones.
-  size_t rowBytes = rowFloats * sizeof(float);
-  int64_t count = receivedTargets.size();
-  sendBuffer.resize(count * rowFloats);
-#pragma omp parallel for schedule(static)
-  for (int64_t i = 0; i < count; ++i)
-    std::memcpy(sendBuffer.data() + i * rowFloats,
-                rows + int64_t(receivedTargets[i]) * rowFloats, rowBytes);
+  packRows(rows, rowFloats, receivedTargets, sendBuffer);
   RowType row(rowFloats);
   int rc = MPI_Neighbor_alltoallv(
       sendBuffer.data(), pushRecvCounts.data(), pushRecvDispls.data(), row.type,
@@ -399,40 +413,21 @@ llvm::Error MpiHaloExchange::exchangeToMirrors(float *rows, int64_t rowFloats,
       row.type, reversed);
   if (rc != MPI_SUCCESS)
     return makeError("MPI_Neighbor_alltoallv failed sending rows to mirrors");
-  timing.form = "to mirrors";
-  timing.rowFloats = rowFloats;
-  timing.rowsSent = count;
-  timing.rowsReceived = mirrors;
-  timing.bytesSent = count * int64_t(rowBytes);
-  timing.bytesReceived = mirrors * int64_t(rowBytes);
+  recordTraffic(timing, "to mirrors", rowFloats, receivedTargets.size(),
+                mirrors);
   return llvm::Error::success();
 }
 
 llvm::Error MpiHaloExchange::exchange(float *rows, int64_t rowFloats,
                                       ExchangeTiming &timing) {
-  size_t rowBytes = rowFloats * sizeof(float);
-  sendBuffer.resize(sendRows.size() * rowFloats);
-  int64_t count = sendRows.size();
-#pragma omp parallel for schedule(static)
-  for (int64_t i = 0; i < count; ++i)
-    std::memcpy(sendBuffer.data() + i * rowFloats,
-                rows + int64_t(sendRows[i]) * rowFloats, rowBytes);
-
-  MPI_Datatype row;
-  MPI_Type_contiguous(int(rowFloats), MPI_FLOAT, &row);
-  MPI_Type_commit(&row);
+  packRows(rows, rowFloats, sendRows, sendBuffer);
+  RowType row(rowFloats);
   int rc = MPI_Neighbor_alltoallv(sendBuffer.data(), sendCounts.data(),
-                                  sendDispls.data(), row,
+                                  sendDispls.data(), row.type,
                                   rows + owned * rowFloats, recvCounts.data(),
-                                  recvDispls.data(), row, neighbours);
-  MPI_Type_free(&row);
+                                  recvDispls.data(), row.type, neighbours);
   if (rc != MPI_SUCCESS)
     return makeError("MPI_Neighbor_alltoallv failed in the halo exchange");
-
-  timing.rowFloats = rowFloats;
-  timing.rowsSent = count;
-  timing.rowsReceived = ghosts;
-  timing.bytesSent = count * int64_t(rowBytes);
-  timing.bytesReceived = ghosts * int64_t(rowBytes);
+  recordTraffic(timing, "pull", rowFloats, sendRows.size(), ghosts);
   return llvm::Error::success();
 }

@@ -21,20 +21,10 @@ and the line says how many exchanges of the run were pushes (--stats).
 
 import argparse
 import os
-import subprocess
-import sys
 
 import numpy as np
 
-HERE = os.path.dirname(os.path.realpath(__file__))
-ROOT = os.path.dirname(os.path.dirname(HERE))
-
-
-def run(cmd):
-    r = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
-    if r.returncode != 0:
-        sys.exit(f"FAILED ({r.returncode}): {' '.join(cmd)}\n{r.stdout}{r.stderr}")
-    return r.stdout
+from model_run_inputs import prepare, run
 
 
 def main():
@@ -52,20 +42,9 @@ def main():
     p.add_argument("--exchange", default="pull", choices=["pull", "push", "auto"])
     p.add_argument("--threads", type=int, default=1, help="per rank")
     a = p.parse_args()
-    os.makedirs(a.out, exist_ok=True)
-    sets = [f"--set={s}" for s in [f"in_channels={a.features}"] + a.set]
-    params = os.path.join(a.out, "params.txt")
-    run(["gnnc", a.model, "--emit=params", "-o", params] + sets)
-    weights = os.path.join(a.out, "w.safetensors")
-    run(["/usr/bin/python3", os.path.join(ROOT, "scripts", "random-weights"), params,
-         weights, "--seed", str(a.seed)])
-    prefix = os.path.join(a.out, "g")
-    gen = ["/usr/bin/python3", os.path.join(HERE, "make_inputs.py"), "--vertices",
-           str(a.vertices), "--edges", str(a.edges), "--features", str(a.features),
-           "--seed", str(a.seed), "--out", prefix]
-    if a.edge_features:
-        gen += ["--edge-features", str(a.edge_features)]
-    run(gen)
+    sets, weights, prefix = prepare(a.model, a.out, vertices=a.vertices, edges=a.edges,
+                                    features=a.features, edge_features=a.edge_features,
+                                    seed=a.seed, sets=a.set)
     inputs = ["--graph", prefix + ".edges.npy", "--features", prefix + ".features.npy"]
     partition_inputs = ["--graph=" + prefix + ".edges.npy", "--features=" + prefix + ".features.npy"]
     if a.edge_features:

@@ -174,6 +174,24 @@ class GATConv(torch.nn.Module):
         return out + self.bias
 
 
+class EdgeConv(torch.nn.Module):
+    """PyG's EdgeConv as PyG runs it: per edge j -> i the row cat([x_i,
+    x_j - x_i]) (an E x 2F tensor), the MLP on all of them, then the max
+    per target (0 where a vertex has no in-edge, as PyG's scatter)."""
+
+    def __init__(self, sd: Dict[str, Tensor], prefix: str):
+        super().__init__()
+        self.nn = MLP(sd, prefix + "nn.")
+
+    def forward(self, x: Tensor, edge_index: Tensor) -> Tensor:
+        src, dst = edge_index[0], edge_index[1]
+        x_i, x_j = x.index_select(0, dst), x.index_select(0, src)
+        m = self.nn(torch.cat([x_i, x_j - x_i], dim=-1))
+        out = torch.zeros(x.size(0), m.size(1), dtype=m.dtype)
+        return out.scatter_reduce(0, dst.view(-1, 1).expand_as(m), m, reduce="amax",
+                                  include_self=False)
+
+
 class GCN(torch.nn.Module):
     def __init__(self, sd: Dict[str, Tensor]):
         super().__init__()
@@ -214,7 +232,17 @@ class GAT(torch.nn.Module):
         return self.conv2(F.elu(self.conv1(x, edge_index)), edge_index)
 
 
-MODULES = {"gcn": GCN, "sage": SAGE, "gin": GIN, "gat": GAT}
+class EdgeConvNet(torch.nn.Module):
+    def __init__(self, sd: Dict[str, Tensor]):
+        super().__init__()
+        self.conv1 = EdgeConv(sd, "conv1.")
+        self.conv2 = EdgeConv(sd, "conv2.")
+
+    def forward(self, x: Tensor, edge_index: Tensor) -> Tensor:
+        return self.conv2(torch.relu(self.conv1(x, edge_index)), edge_index)
+
+
+MODULES = {"gcn": GCN, "sage": SAGE, "gin": GIN, "gat": GAT, "edgeconv": EdgeConvNet}
 
 
 # --------------------------------------------------------------------------

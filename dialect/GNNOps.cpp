@@ -146,6 +146,49 @@ LogicalResult LinearOp::verify() {
   return success();
 }
 
+LogicalResult RowLinearOp::verify() {
+  auto weight = cast<RankedTensorType>(getWeight().getType());
+  if (weight.getRank() != 2)
+    return emitOpError("weight must be an [out, in] tensor, got ") << weight;
+  int64_t out = weight.getDimSize(0), in = weight.getDimSize(1);
+  auto input = cast<VectorType>(getInput().getType());
+  if (input.getRank() != 1 || input.getDimSize(0) != in)
+    return emitOpError("input must be vector<")
+           << in << "xf32> for this weight, got " << input;
+  if (Value bias = getBias();
+      bias && cast<RankedTensorType>(bias.getType()).getShape() !=
+                  ArrayRef<int64_t>{out})
+    return emitOpError("bias must be tensor<") << out << "xf32>, got "
+                                                << bias.getType();
+  auto result = cast<VectorType>(getResult().getType());
+  if (result.getShape() != ArrayRef<int64_t>{out})
+    return emitOpError("result must be vector<") << out << "xf32>, got "
+                                                  << result;
+  return success();
+}
+
+LogicalResult ParamViewOp::verify() {
+  auto input = cast<RankedTensorType>(getInput().getType());
+  if (input.getRank() != 2)
+    return emitOpError("input must be a matrix, got ") << input;
+  SmallVector<int64_t> shape(input.getShape());
+  if (std::optional<ArrayRef<int64_t>> columns = getColumns()) {
+    if (columns->size() != 2 || (*columns)[0] < 0 || (*columns)[1] <= 0 ||
+        (*columns)[0] + (*columns)[1] > shape[1])
+      return emitOpError("columns must be [offset, size] within the ")
+             << shape[1] << " columns of the input";
+    shape[1] = (*columns)[1];
+  }
+  if (getTranspose())
+    std::swap(shape[0], shape[1]);
+  if (cast<RankedTensorType>(getResult().getType()).getShape() !=
+      ArrayRef<int64_t>(shape))
+    return emitOpError("result must be ")
+           << RankedTensorType::get(shape, input.getElementType()) << ", got "
+           << getResult().getType();
+  return success();
+}
+
 //===----------------------------------------------------------------------===//
 // Elementwise
 //===----------------------------------------------------------------------===//

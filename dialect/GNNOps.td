@@ -122,6 +122,56 @@ def GNN_LinearOp : GNN_Op<"linear", [Pure, AttrSizedOperandSegments]> {
   let hasVerifier = 1;
 }
 
+def GNN_RowLinearOp : GNN_Op<"row_linear", [Pure]> {
+  let summary = "y = x W^T + b on one row inside a stage region (torch.nn.Linear)";
+  let description = [{
+    A `torch.nn.Linear` applied to a row inside a message (EdgeConv's MLP
+    on `cat([x_i, x_j - x_i])`). `weight` has PyTorch's layout `[out, in]`
+    and `bias` is `[out]`; the row has one feature dimension.
+    `gnn-hoist-message-linears` moves what distributes over the row's
+    parts to the vertex level first; what stays is computed per edge in
+    the message kernel, a matrix-vector product against the transposed
+    weight (a `gnn.param_view ... transpose` the kernel reads row by row).
+
+    ```mlir
+    %y = gnn.row_linear %r, %w, %b : vector<64xf32>, tensor<16x64xf32>, tensor<16xf32> -> vector<16xf32>
+    ```
+  }];
+  let arguments = (ins GNN_Row:$input, GNN_Param:$weight,
+                       Optional<GNN_Param>:$bias);
+  let results = (outs GNN_Row:$result);
+  let assemblyFormat = [{
+    $input `,` $weight (`,` $bias^)? attr-dict `:` type($input) `,`
+    type($weight) (`,` type($bias)^)? `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def GNN_ParamViewOp : GNN_Op<"param_view", [Pure]> {
+  let summary = "a parameter's columns [offset, offset + size), optionally transposed";
+  let description = [{
+    A weight in another layout, made by the runtime when weights are bound
+    (no kernel computes it): the column window `columns = [offset, size]`
+    of a `[out, in]` matrix (the part of a Linear's weight that multiplies
+    one part of a concatenated input), then with `transpose` its
+    transpose. Its operand is a model parameter (a function argument).
+
+    ```mlir
+    %a = gnn.param_view %w columns = [0, 16] : tensor<32x32xf32> -> tensor<32x16xf32>
+    %t = gnn.param_view %w transpose : tensor<32x32xf32> -> tensor<32x32xf32>
+    ```
+  }];
+  let arguments = (ins GNN_Param:$input,
+                       OptionalAttr<DenseI64ArrayAttr>:$columns,
+                       UnitAttr:$transpose);
+  let results = (outs GNN_Param:$result);
+  let assemblyFormat = [{
+    $input (`columns` `=` $columns^)? (`transpose` $transpose^)? attr-dict `:`
+    type($input) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
 //===----------------------------------------------------------------------===//
 // Elementwise math, with trailing-dimension broadcasting
 //===----------------------------------------------------------------------===//

@@ -73,6 +73,43 @@ static std::optional<Value> silu(const BuiltinCall &call) {
                                             {*gate, call.loc}, call.loc);
 }
 
+/// torch.clamp(x, min=None, max=None): maximum with min, then minimum with
+/// max, as PyTorch orders them.
+static std::optional<Value> clamp(const BuiltinCall &call) {
+  Interpreter &interp = call.interp;
+  TensorOps *ops = interp.getTensorOps();
+  if (!ops) {
+    interp.error(call.loc, "'clamp' can only be used in forward() and message()");
+    return std::nullopt;
+  }
+  Arg x = call.args[0];
+  const Arg &lo = call.args[1], &hi = call.args[2];
+  if (lo.value.is(Value::Kind::None) && hi.value.is(Value::Kind::None)) {
+    interp.error(call.loc, "clamp() needs min= or max=");
+    return std::nullopt;
+  }
+  for (auto [bound, name] : {std::pair(&lo, "maximum"), std::pair(&hi, "minimum")}) {
+    if (bound->value.is(Value::Kind::None))
+      continue;
+    std::optional<Value> y = ops->callBuiltin(name, {x, *bound}, call.loc);
+    if (!y)
+      return std::nullopt;
+    x = {*y, call.loc};
+  }
+  return x.value;
+}
+
+/// torch.rsqrt(x): x ** -0.5.
+static std::optional<Value> rsqrt(const BuiltinCall &call) {
+  TensorOps *ops = call.interp.getTensorOps();
+  if (!ops) {
+    call.interp.error(call.loc, "'rsqrt' can only be used in forward() and message()");
+    return std::nullopt;
+  }
+  return ops->callBuiltin("pow", {call.args[0], {Value::floating(-0.5), call.loc}},
+                          call.loc);
+}
+
 /// F.normalize(x, p=2.0, dim=1, eps=1e-12): x / max(||x||_2 along dim, eps).
 static std::optional<Value> normalize(const BuiltinCall &call) {
   Interpreter &interp = call.interp;
@@ -222,6 +259,13 @@ void gnn::frontend::registerTensorBuiltins(Builtins &b) {
                 traceBuiltin);
   b.addFunction("pow", {{input, {"exponent", std::nullopt}}}, traceBuiltin)
       .tensorMethod = true;
+  Builtin &clampFn = b.addFunction(
+      "clamp", {{input, {"min", Value::none()}, {"max", Value::none()}}}, clamp);
+  clampFn.tensorMethod = true;
+  clampFn.inPlaceMethod = true;
+  Builtin &rsqrtFn = b.addFunction("rsqrt", {{input}}, rsqrt);
+  rsqrtFn.tensorMethod = true;
+  rsqrtFn.inPlaceMethod = true;
   b.addFunction("maximum", {{input, {"other", std::nullopt}}}, traceBuiltin);
   b.addFunction("minimum", {{input, {"other", std::nullopt}}}, traceBuiltin);
   b.addFunction("dropout",
@@ -253,7 +297,8 @@ void gnn::frontend::registerTensorBuiltins(Builtins &b) {
   // after `import torch.nn.functional as F`).
   b.addAliases("torch",
                {"relu", "sigmoid", "tanh", "exp", "log", "sqrt", "neg", "abs",
-                "pow", "maximum", "minimum", "log_softmax", "cat", "stack"});
+                "pow", "maximum", "minimum", "log_softmax", "cat", "stack",
+                "clamp", "rsqrt"});
   b.addAliases("torch.nn.functional",
                {"relu", "sigmoid", "tanh", "gelu", "elu", "leaky_relu",
                 "silu", "normalize", "log_softmax"});

@@ -1034,10 +1034,8 @@ std::optional<Value> IRGen::linear(const ModuleObject &lin, const Arg &input,
     return std::nullopt;
   mlir::Type type = x->getType();
   Domain domain = getDomain(type);
-  if (domain == Domain::Row) {
-    interp.error(loc, "Linear cannot be applied inside message() yet");
-    return std::nullopt;
-  }
+  if (domain == Domain::Row)
+    return rowLinear(lin, *x, loc);
   if (domain == Domain::Uniform) {
     interp.error(input.loc,
                  "Linear expects a vertex tensor, got " + describeType(type));
@@ -1069,6 +1067,40 @@ std::optional<Value> IRGen::linear(const ModuleObject &lin, const Arg &input,
   }
   return wrap(builder.create<gnn::LinearOp>(getLoc(loc), resultType, *x,
                                             unwrap(*weight), bias));
+}
+
+/// A Linear on a row inside message(): computed per edge, unless
+/// gnn-hoist-message-linears moves parts of it to the vertex level.
+std::optional<Value> IRGen::rowLinear(const ModuleObject &lin, mlir::Value x,
+                                      const Location &loc) {
+  auto row = llvm::cast<mlir::VectorType>(x.getType());
+  int64_t in = lin.find("in_features")->getInt();
+  int64_t out = lin.find("out_features")->getInt();
+  if (row.getRank() != 1) {
+    interp.error(loc, "Linear inside message() takes rows with one feature "
+                      "dimension, got " +
+                          describeType(row) +
+                          "; flatten it first (.view(-1) on the row)");
+    return std::nullopt;
+  }
+  if (row.getDimSize(0) != in) {
+    interp.error(loc, "Linear expects " + Twine(in) + " input features, got " +
+                          Twine(row.getDimSize(0)));
+    return std::nullopt;
+  }
+  std::optional<Value> weight = readParam(*lin.find("weight")->getParam(), loc);
+  if (!weight)
+    return std::nullopt;
+  mlir::Value bias;
+  if (const Value *b = lin.find("bias")) {
+    std::optional<Value> biasValue = readParam(*b->getParam(), loc);
+    if (!biasValue)
+      return std::nullopt;
+    bias = capture(unwrap(*biasValue));
+  }
+  mlir::Type resultType = mlir::VectorType::get({out}, builder.getF32Type());
+  return wrap(builder.create<gnn::RowLinearOp>(
+      getLoc(loc), resultType, x, capture(unwrap(*weight)), bias));
 }
 
 

@@ -83,6 +83,8 @@ public:
                                    const Location &loc) override;
   std::optional<Value> linear(const ModuleObject &linear, const Arg &input,
                               const Location &loc) override;
+  std::optional<Value> rowLinear(const ModuleObject &linear, mlir::Value row,
+                                 const Location &loc);
   std::optional<Value> propagate(const Value &layer, const Arg &graph,
                                  llvm::ArrayRef<KeywordArg> kwargs,
                                  const Location &loc) override;

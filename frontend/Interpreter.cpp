@@ -21,6 +21,12 @@ using namespace gnn::frontend;
 using llvm::StringRef;
 using llvm::Twine;
 
+/// Comparing tensors: a condition on tensor values (an `if`, a mask).
+static const char *const kTensorComparison =
+    "tensors cannot be compared: gnnc traces forward() once for every graph, "
+    "so a condition or mask on tensor values cannot be decided at compile "
+    "time (elementwise forms such as clamp(min=0) or maximum() can)";
+
 TensorOps::~TensorOps() = default;
 
 /// Deep enough for any sensible model; shallow enough that a method calling
@@ -435,6 +441,11 @@ std::optional<Value> Interpreter::evalName(const NameExprAST &expr,
     error(expr.loc(), "'" + name + "' can only be used as a base class");
     return std::nullopt;
   }
+  if (name == "print") {
+    error(expr.loc(), "print() in model code: forward() runs once at compile "
+                      "time, not on data; remove it");
+    return std::nullopt;
+  }
   error(expr.loc(), "unknown name '" + name + "'");
   return std::nullopt;
 }
@@ -567,8 +578,7 @@ std::optional<Value> Interpreter::binary(BinaryOp op, const Arg &lhs,
   }
   if (l.isTensorLike() || r.isTensorLike()) {
     if (isComparison(op)) {
-      error(loc, "tensors cannot be compared: conditions are evaluated at "
-                 "compile time");
+      error(loc, kTensorComparison);
       return std::nullopt;
     }
     if (!tensorOps) {
@@ -787,8 +797,7 @@ static bool equalValues(const Value &l, const Value &r) {
 std::optional<Value> Interpreter::compare(BinaryOp op, const Value &l,
                                           const Value &r, const Location &loc) {
   if (l.isTensorLike() || r.isTensorLike()) {
-    error(loc, "tensors cannot be compared: conditions are evaluated at "
-               "compile time");
+    error(loc, kTensorComparison);
     return std::nullopt;
   }
   if (op == BinaryOp::Eq || op == BinaryOp::NotEq)
@@ -1628,6 +1637,34 @@ std::optional<Value> Interpreter::callTensorMethod(
       all.insert(all.end(), args.begin(), args.end());
       return callFunction(fn->name, all, kwargs, loc);
     }
+  }
+  // What PyTorch code does with tensors outside the math: placement and
+  // bookkeeping are the identity at inference on the CPU; reading values
+  // into Python and training have no place in a traced forward.
+  if (llvm::is_contained({"detach", "contiguous", "clone", "cpu", "float"},
+                         name) &&
+      args.empty() && kwargs.empty())
+    return receiver.value;
+  if (llvm::is_contained({"item", "tolist", "numpy", "any", "all", "nonzero"},
+                         name)) {
+    error(loc, "x." + name + "() reads a tensor's values in Python, but gnnc "
+                             "traces forward() once for every graph, so values "
+                             "are not known at compile time; compute with "
+                             "tensor operations instead");
+    return std::nullopt;
+  }
+  if (llvm::is_contained({"backward", "requires_grad_", "retain_grad",
+                          "register_hook", "zero_"},
+                         name)) {
+    error(loc, "x." + name + "() is training-only; gnnc compiles the "
+                             "inference path: move it to the training code");
+    return std::nullopt;
+  }
+  if (name == "to" || name == "cuda" || name == "type" || name == "half" ||
+      name == "double") {
+    error(loc, "x." + name + "() changes where or how a tensor is stored; "
+                             "gnnc runs float32 on the CPU: remove it");
+    return std::nullopt;
   }
   const Builtin *fn = Builtins::get().lookupFunction(name);
   if (!fn || !fn->tensorMethod) {

@@ -166,7 +166,8 @@ private:
   /// Whether `stage` does so much arithmetic per float it loads that its
   /// kernel is bound by computation, not memory: an online softmax, a
   /// transcendental function (a polynomial of a dozen or more operations
-  /// per element once expanded) or a reduction within rows (shuffles).
+  /// per element once expanded), a reduction within rows (shuffles) or a
+  /// matrix-vector product per edge.
   static bool isComputeBound(Operation *stage) {
     auto message = dyn_cast<MessagePassingOp>(stage);
     if (message && message.getAggr() == Aggregation::SoftmaxAdd)
@@ -174,7 +175,8 @@ private:
     return stage
         ->walk([](Operation *op) {
           return isa<gnn::ExpOp, gnn::LogOp, gnn::PowOp, gnn::SigmoidOp,
-                     gnn::TanhOp, gnn::GeluOp, gnn::EluOp, gnn::ReduceOp>(op)
+                     gnn::TanhOp, gnn::GeluOp, gnn::EluOp, gnn::ReduceOp,
+                     gnn::RowLinearOp>(op)
                      ? WalkResult::interrupt()
                      : WalkResult::advance();
         })
@@ -443,6 +445,43 @@ private:
   /// halves of its push form (see gnn.launch).
   enum class MessagePart { Whole, Partial, Finish };
 
+  /// The inputs of a message stage that are weights of gnn.row_linear.
+  static SmallVector<unsigned> rowLinearWeights(MessagePassingOp stage) {
+    SmallVector<unsigned> weights;
+    for (RowLinearOp linear : stage.getBody().front().getOps<RowLinearOp>())
+      weights.push_back(cast<BlockArgument>(linear.getWeight()).getArgNumber());
+    llvm::sort(weights);
+    weights.erase(std::unique(weights.begin(), weights.end()), weights.end());
+    return weights;
+  }
+
+  /// y = W r + b for the row r: a broadcast of each of r's elements times
+  /// the matching row of the transposed weight (`weightT`, [in, out]),
+  /// accumulated with fused multiply-adds. The weight stays in the L1
+  /// cache across edges; each product reads one of its rows.
+  static Value emitRowLinear(KernelBuilder &kb, RowLinearOp linear,
+                             IRMapping &map, Value weightT) {
+    OpBuilder &b = kb.b;
+    Value r = map.lookup(linear.getInput());
+    auto inType = cast<VectorType>(r.getType());
+    auto outType = cast<VectorType>(linear.getResult().getType());
+    Value y = linear.getBias()
+                  ? map.lookup(linear.getBias())
+                  : b.create<arith::ConstantOp>(
+                        kb.loc, outType,
+                        DenseElementsAttr::get(outType, b.getF32FloatAttr(0)));
+    int64_t out = outType.getDimSize(0);
+    for (int64_t k = 0; k < inType.getDimSize(0); ++k) {
+      Value rk = b.create<vector::ExtractOp>(kb.loc, r, ArrayRef<int64_t>{k});
+      Value broadcast = b.create<vector::BroadcastOp>(kb.loc, outType, rk);
+      Value w = b.create<LLVM::LoadOp>(
+          kb.loc, outType,
+          kb.address(weightT, b.getF32Type(), kb.i64(k * out)), /*align=*/4);
+      y = b.create<vector::FMAOp>(kb.loc, broadcast, w, y);
+    }
+    return y;
+  }
+
   /// Whether a message stage has a push form: its message reads no edge
   /// rows (edge tensors are stored in the order of the part whose targets
   /// they lead to, so another part's partial kernel cannot read them).
@@ -471,6 +510,32 @@ private:
     if (failed(checkInputs(stage, stage.getInputs())))
       return failure();
 
+    // Row linears read their weights transposed, a row per input feature.
+    SmallVector<Value> inputs(stage.getInputs());
+    for (unsigned i : rowLinearWeights(stage)) {
+      BlockArgument arg = body.getArgument(i);
+      for (Operation *user : arg.getUsers())
+        if (auto linear = dyn_cast<RowLinearOp>(user);
+            !linear || linear.getWeight() != arg || linear.getInput() == arg ||
+            linear.getBias() == arg)
+          return user->emitOpError("uses the weight of a gnn.row_linear "
+                                   "for something else");
+      OpBuilder top(stage);
+      Value weight = inputs[i];
+      DenseI64ArrayAttr columns;
+      if (auto view = weight.getDefiningOp<ParamViewOp>();
+          view && !view.getTranspose()) {
+        weight = view.getInput();
+        columns = view.getColumnsAttr();
+      }
+      ArrayRef<int64_t> shape =
+          cast<RankedTensorType>(inputs[i].getType()).getShape();
+      auto transposed = RankedTensorType::get({shape[1], shape[0]},
+                                              top.getF32Type());
+      inputs[i] = top.create<ParamViewOp>(stage.getLoc(), transposed, weight,
+                                          columns, top.getUnitAttr());
+    }
+
     func::FuncOp kernel = createKernel(func, stage);
     emitMessageKernel(kernel, stage, MessagePart::Whole);
     func::FuncOp partial, finish;
@@ -496,7 +561,7 @@ private:
     OpBuilder b(stage);
     auto launch = b.create<LaunchOp>(stage.getLoc(), stage.getResult().getType(),
                                      kernel.getSymName(), graph,
-                                     stage.getInputs(), /*gathers=*/nullptr,
+                                     inputs, /*gathers=*/nullptr,
                                      /*partial=*/nullptr, /*finish=*/nullptr,
                                      /*aggr=*/nullptr, /*accumulator=*/nullptr,
                                      /*logits=*/nullptr, /*target_reads=*/nullptr,
@@ -566,8 +631,10 @@ private:
 
     IRMapping uniforms;
     SmallVector<Value> uniformValues(stage.getInputs().size());
+    SmallVector<unsigned> weightInputs = rowLinearWeights(stage);
     for (auto [i, input] : llvm::enumerate(stage.getInputs()))
-      if (isa<RankedTensorType>(input.getType())) {
+      if (isa<RankedTensorType>(input.getType()) &&
+          !llvm::is_contained(weightInputs, unsigned(i))) {
         uniformValues[i] = loadUniform(kb, kb.input(i), input.getType());
         uniforms.map(body.getArgument(i), uniformValues[i]);
       }
@@ -619,9 +686,15 @@ private:
                              cast<VectorType>(get.getRow().getType()), e ? e : v));
         }
       }
-      for (Operation &op : body.without_terminator())
-        if (!isa<GetVertexOp, GetEdgeOp>(op))
+      for (Operation &op : body.without_terminator()) {
+        if (auto linear = dyn_cast<RowLinearOp>(op)) {
+          unsigned w = cast<BlockArgument>(linear.getWeight()).getArgNumber();
+          map.map(linear.getResult(),
+                  emitRowLinear(kb, linear, map, kb.input(w)));
+        } else if (!isa<GetVertexOp, GetEdgeOp>(op)) {
           cloneAsRowOp(b, op, map);
+        }
+      }
       SmallVector<Value> rows;
       for (Value y : yield.getValues())
         rows.push_back(flattenRow(b, kb.loc, map.lookup(y)));

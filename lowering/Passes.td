@@ -20,6 +20,22 @@ def GNNDecompose : Pass<"gnn-decompose", "::mlir::func::FuncOp"> {
   let dependentDialects = ["::gnn::GNNDialect", "::mlir::arith::ArithDialect"];
 }
 
+def GNNHoistMessageLinears : Pass<"gnn-hoist-message-linears", "::mlir::func::FuncOp"> {
+  let summary = "Apply the linear layers of messages to vertex rows before gathering them";
+  let description = [{
+    A `gnn.row_linear` in a message whose row concatenates sums and
+    differences of gathered vertex rows is split by the weight's column
+    blocks (Graphiler's reorder): `W [x_i, x_j - x_i] + b` becomes
+    `(W_a x + b)_i + (W_b x)_j - (W_b x)_i`, each product a `gnn.linear`
+    over all vertices (its weight a `gnn.param_view` column window) whose
+    rows the message gathers. Blocks of the row that are not vertex rows
+    (edge features, values computed per edge) keep a `gnn.row_linear` of
+    their own. EdgeConv's first MLP layer then costs a matmul over the
+    vertices instead of one over the edges.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
 def GNNFuseTransforms : Pass<"gnn-fuse-transforms", "::mlir::func::FuncOp"> {
   let summary = "Merge a transform stage into the transform that consumes it";
   let description = [{

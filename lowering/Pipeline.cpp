@@ -23,6 +23,8 @@ void gnn::buildStagePipeline(OpPassManager &pm) {
   // before they become stages of their own.
   pm.addPass(createCSEPass());
   pm.addNestedPass<func::FuncOp>(createGNNDecompose());
+  // Message MLPs' first layers become matmuls over vertices, not edges.
+  pm.addNestedPass<func::FuncOp>(createGNNHoistMessageLinears());
   pm.addNestedPass<func::FuncOp>(createGNNFuseTransforms());
   pm.addNestedPass<func::FuncOp>(createGNNFuseUpdate());
   // Per-vertex factors of messages leave the edge loop.

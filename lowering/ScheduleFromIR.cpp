@@ -179,6 +179,23 @@ llvm::Expected<rt::Schedule> gnn::scheduleFromIR(func::FuncOp func) {
       addSlot(reshape.getResult(), std::move(*slot));
       continue;
     }
+    if (auto view = dyn_cast<ParamViewOp>(op)) {
+      // A weight in another layout: cut when a run starts, no step.
+      auto it = slotOf.find(view.getInput());
+      if (it == slotOf.end() || s.slots[it->second].kind != rt::SlotKind::Param ||
+          s.slots[it->second].isParamView())
+        return makeError("gnn.param_view of something other than a model "
+                         "parameter at " + labelOf(&op));
+      rt::Slot slot = s.slots[it->second];
+      slot.shape = toVector(view.getType().getShape());
+      if (std::optional<ArrayRef<int64_t>> columns = view.getColumns()) {
+        slot.columnOffset = (*columns)[0];
+        slot.columns = (*columns)[1];
+      }
+      slot.transposed = view.getTranspose();
+      addSlot(view.getResult(), std::move(slot));
+      continue;
+    }
     rt::Step step;
     std::optional<rt::Slot> result =
         op.getNumResults() == 1

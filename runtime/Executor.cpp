@@ -10,6 +10,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "Executor.h"
+#include "ParamViews.h"
 #include "PartialStates.h"
 
 #include <omp.h>
@@ -167,6 +168,7 @@ llvm::Expected<Tensor> Executor::run(const Schedule &s,
   double memorySeconds = std::chrono::duration<double>(
                              std::chrono::steady_clock::now() - memoryStart)
                              .count();
+  std::vector<Tensor> paramViews = cutParamViews(s, weights);
   auto dataOf = [&](int view) -> float * {
     int slot = plan.storage[view];
     switch (s.slots[slot].kind) {
@@ -175,6 +177,8 @@ llvm::Expected<Tensor> Executor::run(const Schedule &s,
     case SlotKind::EdgeFeatures:
       return const_cast<float *>(edgeFeatures->data());
     case SlotKind::Param:
+      if (s.slots[slot].isParamView())
+        return paramViews[slot].data();
       return const_cast<float *>(weights[s.slots[slot].param].data());
     case SlotKind::Buffer: {
       int64_t at = plan.offsets[slot];

@@ -38,6 +38,12 @@ struct Slot {
   int param = -1;             // index into Schedule::params
   int base = -1;              // View: the slot (never a View) it shows
   bool edges = false;         // one row per edge (else per vertex)
+  /// Param (gnn.param_view): the weight's columns [columnOffset,
+  /// columnOffset + columns) (columns < 0: all of them), transposed if
+  /// `transposed`. The executor cuts the view when a run starts.
+  int64_t columnOffset = 0, columns = -1;
+  bool transposed = false;
+  bool isParamView() const { return columns >= 0 || transposed; }
 };
 
 /// gnn.linear's `activation` (the dialect's Activation enum), kept free of

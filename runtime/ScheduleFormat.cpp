@@ -66,6 +66,11 @@ static void writeSlot(json::OStream &j, const Slot &slot) {
     break;
   case SlotKind::Param:
     j.attribute("param", slot.param);
+    if (slot.columns >= 0)
+      j.attribute("columns", list(std::vector<int64_t>{slot.columnOffset,
+                                                       slot.columns}));
+    if (slot.transposed)
+      j.attribute("transposed", true);
     break;
   case SlotKind::Buffer:
     j.attribute("shape", list(slot.shape));
@@ -323,6 +328,35 @@ static bool readParams(Reader &r, const json::Object &doc, Schedule &s) {
   return true;
 }
 
+/// A parameter slot's view (gnn.param_view): its columns within the
+/// weight's, and whether it is transposed; `slot.shape` becomes the view's.
+static bool readParamView(Reader &r, const json::Object &o,
+                          const std::string &where, Slot &slot) {
+  std::vector<int64_t> columns = r.integers(o, "columns", where, true);
+  slot.transposed = r.boolean(o, "transposed", where);
+  if (r.failed())
+    return false;
+  if (columns.empty() && !slot.transposed)
+    return true;
+  if (slot.shape.size() != 2)
+    return r.fail(where, "a view of parameter " + llvm::Twine(slot.param) +
+                             ", which is not a matrix");
+  if (!columns.empty()) {
+    if (columns.size() != 2 || columns[0] < 0 || columns[1] <= 0 ||
+        columns[0] > slot.shape[1] || columns[1] > slot.shape[1] - columns[0])
+      return r.fail(where, "columns are not [offset, size] within the " +
+                               llvm::Twine(slot.shape[1]) +
+                               " columns of parameter " +
+                               llvm::Twine(slot.param));
+    slot.columnOffset = columns[0];
+    slot.columns = columns[1];
+    slot.shape[1] = columns[1];
+  }
+  if (slot.transposed)
+    std::swap(slot.shape[0], slot.shape[1]);
+  return true;
+}
+
 static bool readSlots(Reader &r, const json::Object &doc, Schedule &s) {
   const json::Array *slots = r.array(doc, "slots", "schedule");
   if (!slots)
@@ -361,6 +395,8 @@ static bool readSlots(Reader &r, const json::Object &doc, Schedule &s) {
                                  llvm::Twine(s.params.size()) + " parameters)");
       slot.param = param;
       slot.shape = s.params[param].shape;
+      if (!readParamView(r, *o, where, slot))
+        return false;
       break;
     }
     case SlotKind::View: {

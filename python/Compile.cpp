@@ -13,6 +13,8 @@
 
 #include "llvm/Support/MemoryBuffer.h"
 
+#include <dlfcn.h>
+
 namespace py = pybind11;
 
 namespace gnnpy {
@@ -22,6 +24,21 @@ namespace gnnpy {
 static gnn::Engine &engine() {
   static gnn::Engine *instance = new gnn::Engine();
   return *instance;
+}
+
+/// Pass plugins resolve the gnn dialect's and MLIR's symbols in the
+/// process (gnnc and gnn-run export theirs), but Python loads extension
+/// modules with RTLD_LOCAL: this module's symbols are made global once,
+/// before the first plugin loads.
+static void exportSymbolsForPlugins() {
+  static bool done = [] {
+    Dl_info self;
+    if (dladdr(reinterpret_cast<void *>(&exportSymbolsForPlugins), &self) &&
+        self.dli_fname)
+      dlopen(self.dli_fname, RTLD_NOW | RTLD_NOLOAD | RTLD_GLOBAL);
+    return true;
+  }();
+  (void)done;
 }
 
 /// A str or os.PathLike argument as a path.
@@ -90,6 +107,21 @@ static std::unique_ptr<gnn::Model> compile(py::object pathObj,
     options.inputFeatures = widthArgument(value, "input_features");
   if (takeOption(kwargs, "edge_features", value))
     options.edgeFeatures = widthArgument(value, "edge_features");
+  if (takeOption(kwargs, "pass_pipeline", value) && !value.is_none()) {
+    if (!py::isinstance<py::str>(value))
+      throw Error("compile: pass_pipeline must be a str, got " +
+                  std::string(py::repr(value)));
+    options.passPipeline = py::str(value);
+  }
+  if (takeOption(kwargs, "pass_plugins", value) && !value.is_none()) {
+    if (py::isinstance<py::str>(value) || !py::isinstance<py::iterable>(value))
+      throw Error("compile: pass_plugins must be a list of paths, got " +
+                  std::string(py::repr(value)));
+    for (py::handle plugin : value)
+      options.passPlugins.push_back(pathArgument(plugin, "compile: pass_plugins"));
+    if (!options.passPlugins.empty())
+      exportSymbolsForPlugins();
+  }
   std::optional<gnn::WeightMap> weights;
   std::string weightsName = "weights";
   if (takeOption(kwargs, "weights", value) && !value.is_none()) {
@@ -127,7 +159,7 @@ static std::unique_ptr<gnn::Model> load(py::object pathObj) {
   return unwrap(gnn::Model::loadObject((*bytes)->getBuffer(), path));
 }
 
-static const char *kCompileDoc = R"doc(compile(path, *, weights=None, input_features=None, edge_features=None, model_name=None, **constructor_args) -> gnnc.Model
+static const char *kCompileDoc = R"doc(compile(path, *, weights=None, input_features=None, edge_features=None, model_name=None, pass_plugins=(), pass_pipeline=None, **constructor_args) -> gnnc.Model
 
 Compiles a model file (the model language, a PyG-style .py or .gnn file;
 docs/language.md) into native kernels for this CPU.
@@ -147,6 +179,12 @@ weights (a .safetensors path or a state_dict, as Model.load_weights takes)
 fills in the integer constructor arguments left open from their shapes (a
 state_dict trained with hidden=16 compiles for hidden=16), and is then
 bound, strictly.
+
+pass_plugins (paths of pass plugins, gnnc's --load-pass-plugin) and
+pass_pipeline (a textual pipeline such as
+"builtin.module(func.func(gnn-fold-unit-mul))", gnnc's --pass-pipeline)
+run a researcher's passes on the graph-level IR before the standard
+pipeline (docs/passes.md).
 
 Compiled kernels are cached on disk (~/.cache/gnnc; GNNC_CACHE=0 turns the
 cache off, GNNC_CACHE_DIR moves it). Compiler errors raise gnnc.Error with

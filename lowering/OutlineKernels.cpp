@@ -455,31 +455,55 @@ private:
     return weights;
   }
 
-  /// y = W r + b for the row r: a broadcast of each of r's elements times
-  /// the matching row of the transposed weight (`weightT`, [in, out]),
-  /// accumulated with fused multiply-adds. The weight stays in the L1
-  /// cache across edges; each product reads one of its rows.
+  /// y = W r + b for the row r: per input feature k, r[k] broadcast times
+  /// row k of the transposed weight (`weightT`, [in, out]), accumulated
+  /// with fused multiply-adds. r goes through a stack slot so that the
+  /// loop over k reads r[k] with a broadcast load; the weight rows are
+  /// loaded in the loop, from the L1 cache, so that LLVM does not hoist
+  /// the whole weight out of the edge loop into registers and spill it
+  /// once per target.
   static Value emitRowLinear(KernelBuilder &kb, RowLinearOp linear,
                              IRMapping &map, Value weightT) {
     OpBuilder &b = kb.b;
+    Location loc = kb.loc;
     Value r = map.lookup(linear.getInput());
     auto inType = cast<VectorType>(r.getType());
     auto outType = cast<VectorType>(linear.getResult().getType());
+    int64_t in = inType.getDimSize(0), out = outType.getDimSize(0);
     Value y = linear.getBias()
                   ? map.lookup(linear.getBias())
                   : b.create<arith::ConstantOp>(
-                        kb.loc, outType,
+                        loc, outType,
                         DenseElementsAttr::get(outType, b.getF32FloatAttr(0)));
-    int64_t out = outType.getDimSize(0);
-    for (int64_t k = 0; k < inType.getDimSize(0); ++k) {
-      Value rk = b.create<vector::ExtractOp>(kb.loc, r, ArrayRef<int64_t>{k});
-      Value broadcast = b.create<vector::BroadcastOp>(kb.loc, outType, rk);
-      Value w = b.create<LLVM::LoadOp>(
-          kb.loc, outType,
-          kb.address(weightT, b.getF32Type(), kb.i64(k * out)), /*align=*/4);
-      y = b.create<vector::FMAOp>(kb.loc, broadcast, w, y);
+    // The slot, in the kernel's entry block: one per row linear, not one
+    // per edge.
+    auto ptrType = LLVM::LLVMPointerType::get(b.getContext());
+    Value slot;
+    {
+      OpBuilder::InsertionGuard guard(b);
+      auto kernel = b.getBlock()->getParent()->getParentOfType<func::FuncOp>();
+      b.setInsertionPointToStart(&kernel.getBody().front());
+      slot = b.create<LLVM::AllocaOp>(loc, ptrType, b.getF32Type(),
+                                      kb.i64(in), /*alignment=*/64);
     }
-    return y;
+    b.create<LLVM::StoreOp>(loc, r, slot, /*alignment=*/64);
+    auto loop = b.create<scf::ForOp>(loc, kb.i64(0), kb.i64(in), kb.i64(1),
+                                     ValueRange{y});
+    {
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(loop.getBody());
+      Value k = loop.getInductionVar();
+      Value rk = b.create<LLVM::LoadOp>(
+          loc, b.getF32Type(), kb.address(slot, b.getF32Type(), k));
+      Value broadcast = b.create<vector::BroadcastOp>(loc, outType, rk);
+      Value row = b.create<arith::MulIOp>(loc, k, kb.i64(out));
+      Value w = b.create<LLVM::LoadOp>(
+          loc, outType, kb.address(weightT, b.getF32Type(), row), /*align=*/4);
+      Value next = b.create<vector::FMAOp>(loc, broadcast, w,
+                                           loop.getRegionIterArgs()[0]);
+      b.create<scf::YieldOp>(loc, next);
+    }
+    return loop.getResult(0);
   }
 
   /// Whether a message stage has a push form: its message reads no edge

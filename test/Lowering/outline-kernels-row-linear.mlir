@@ -2,27 +2,35 @@
 
 // A message's per-edge Linear: the kernel reads the weight transposed (a
 // view the runtime cuts, columns and transpose merged into one), a row per
-// input feature, and accumulates broadcast(r[k]) * row k with FMAs onto the
-// bias; the weight is never loaded whole. A matrix-vector product per edge
-// makes the kernel compute-bound: 512-bit vectors.
+// input feature. The row goes to a stack slot made once in the entry
+// block; a loop over the input features broadcasts r[k] from it and
+// accumulates it times weight row k onto the bias with an FMA, loading the
+// row inside the loop (never the whole weight). A matrix-vector product
+// per edge makes the kernel compute-bound: 512-bit vectors.
 // CHECK-LABEL: func.func @f
 // CHECK: %[[T:.*]] = gnn.param_view %arg2 columns = [2, 2] transpose : tensor<3x4xf32> -> tensor<2x3xf32>
 // CHECK: gnn.launch @f_kernel0(%arg0, %arg1, %[[T]], %arg3)
 // CHECK-LABEL: func.func @f_kernel0
 // CHECK-SAME: gnn.vector_width = 512
 // CHECK-NOT: vector<2x3xf32>
-// CHECK: %[[B:.*]] = llvm.load %{{.*}} : !llvm.ptr -> vector<3xf32>
+// CHECK: %[[SLOT:.*]] = llvm.alloca %{{.*}} x f32 {alignment = 64 : i64}
+// The kernel's arguments: offsets, sources, x, the weight, the bias, the result.
+// CHECK: %[[WTP:.*]] = llvm.getelementptr %arg2[3]
+// CHECK-NEXT: %[[WT:.*]] = llvm.load %[[WTP]] : !llvm.ptr -> !llvm.ptr
+// CHECK: %[[B:.*]] = llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr -> vector<3xf32>
 // CHECK: scf.for
-// CHECK: %[[R0:.*]] = vector.extract %[[R:.*]][0] : f32 from vector<2xf32>
-// CHECK: %[[S0:.*]] = vector.broadcast %[[R0]] : f32 to vector<3xf32>
-// CHECK: %[[W0:.*]] = llvm.load %{{.*}} : !llvm.ptr -> vector<3xf32>
-// CHECK: %[[Y0:.*]] = vector.fma %[[S0]], %[[W0]], %[[B]] : vector<3xf32>
-// CHECK: %[[R1:.*]] = vector.extract %[[R]][1] : f32 from vector<2xf32>
-// CHECK: %[[S1:.*]] = vector.broadcast %[[R1]] : f32 to vector<3xf32>
-// CHECK: %[[W1:.*]] = llvm.load %{{.*}} : !llvm.ptr -> vector<3xf32>
-// CHECK: vector.fma %[[S1]], %[[W1]], %[[Y0]] : vector<3xf32>
-// CHECK-NOT: vector.fma
-// CHECK: arith.maximumf
+// CHECK: scf.for
+// CHECK: llvm.store %[[R:.*]], %[[SLOT]] {alignment = 64 : i64} : vector<2xf32>, !llvm.ptr
+// CHECK: %[[Y:.*]] = scf.for %[[K:.*]] = %{{.*}} to %c2_i64{{.*}} step %{{.*}} iter_args(%[[ACC:.*]] = %[[B]]) -> (vector<3xf32>)
+// CHECK: %[[RKP:.*]] = llvm.getelementptr %[[SLOT]][%[[K]]]
+// CHECK: %[[RK:.*]] = llvm.load %[[RKP]] : !llvm.ptr -> f32
+// CHECK: %[[S:.*]] = vector.broadcast %[[RK]] : f32 to vector<3xf32>
+// CHECK: %[[ROW:.*]] = arith.muli %[[K]], %c3_i64
+// CHECK: %[[WP:.*]] = llvm.getelementptr %[[WT]][%[[ROW]]]
+// CHECK: %[[W:.*]] = llvm.load %[[WP]] {alignment = 4 : i64} : !llvm.ptr -> vector<3xf32>
+// CHECK: %[[F:.*]] = vector.fma %[[S]], %[[W]], %[[ACC]] : vector<3xf32>
+// CHECK: scf.yield %[[F]]
+// CHECK: arith.maximumf %{{.*}}, %[[Y]] : vector<3xf32>
 func.func @f(%g: !gnn.graph<as_given>, %x: !gnn.vertex<2xf32>, %w: tensor<3x4xf32> {gnn.param = "w"}, %b: tensor<3xf32> {gnn.param = "b"}) -> !gnn.vertex<3xf32> {
   %v = gnn.param_view %w columns = [2, 2] : tensor<3x4xf32> -> tensor<3x2xf32>
   %m = gnn.message_passing %g (%x, %v, %b) aggr = max : !gnn.graph<as_given>, (!gnn.vertex<2xf32>, tensor<3x2xf32>, tensor<3xf32>) -> !gnn.vertex<3xf32> {

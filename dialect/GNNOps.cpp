@@ -431,6 +431,20 @@ VectorType MessagePassingOp::getAggregateRowType() {
   return getResult().getType().getRowType();
 }
 
+void MessagePassingOp::eraseUnusedInputs() {
+  Block &body = getBody().front();
+  Block *update = hasUpdate() ? &getUpdate().front() : nullptr;
+  for (int i = int(getInputs().size()) - 1; i >= 0; --i) {
+    if (!body.getArgument(i).use_empty() ||
+        (update && !update->getArgument(i).use_empty()))
+      continue;
+    getInputsMutable().erase(i);
+    body.eraseArgument(i);
+    if (update)
+      update->eraseArgument(i);
+  }
+}
+
 SmallVector<unsigned> MessagePassingOp::getSourceGatheredInputs() {
   SmallVector<unsigned> gathered;
   for (BlockArgument arg : getBody().getArguments())

@@ -373,6 +373,8 @@ def GNN_MessagePassingOp : GNN_Op<"message_passing", [IsolatedFromAbove,
     ::llvm::SmallVector<unsigned> getSourceGatheredInputs();
     /// Whether an update region follows the aggregation.
     bool hasUpdate() { return !getUpdate().empty(); }
+    /// Removes the inputs that neither region reads.
+    void eraseUnusedInputs();
     /// The aggregated row: the update region's last argument, or the
     /// result's row when there is no update.
     ::mlir::VectorType getAggregateRowType();

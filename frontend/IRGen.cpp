@@ -1055,6 +1055,16 @@ std::optional<Value> IRGen::linear(const ModuleObject &lin, const Arg &input,
       domain == Domain::Vertex
           ? mlir::Type(gnn::VertexType::get(&context, shape, f32))
           : mlir::Type(gnn::EdgeType::get(&context, shape, f32));
+  std::optional<std::pair<mlir::Value, mlir::Value>> params =
+      linearParams(lin, loc);
+  if (!params)
+    return std::nullopt;
+  return wrap(builder.create<gnn::LinearOp>(getLoc(loc), resultType, *x,
+                                            params->first, params->second));
+}
+
+std::optional<std::pair<mlir::Value, mlir::Value>>
+IRGen::linearParams(const ModuleObject &lin, const Location &loc) {
   std::optional<Value> weight = readParam(*lin.find("weight")->getParam(), loc);
   if (!weight)
     return std::nullopt;
@@ -1063,10 +1073,9 @@ std::optional<Value> IRGen::linear(const ModuleObject &lin, const Arg &input,
     std::optional<Value> biasValue = readParam(*b->getParam(), loc);
     if (!biasValue)
       return std::nullopt;
-    bias = unwrap(*biasValue);
+    bias = capture(unwrap(*biasValue));
   }
-  return wrap(builder.create<gnn::LinearOp>(getLoc(loc), resultType, *x,
-                                            unwrap(*weight), bias));
+  return std::make_pair(capture(unwrap(*weight)), bias);
 }
 
 /// A Linear on a row inside message(): computed per edge, unless
@@ -1080,7 +1089,7 @@ std::optional<Value> IRGen::rowLinear(const ModuleObject &lin, mlir::Value x,
     interp.error(loc, "Linear inside message() takes rows with one feature "
                       "dimension, got " +
                           describeType(row) +
-                          "; flatten it first (.view(-1) on the row)");
+                          "; flatten it first (x_j.view(-1, H * C))");
     return std::nullopt;
   }
   if (row.getDimSize(0) != in) {
@@ -1088,19 +1097,13 @@ std::optional<Value> IRGen::rowLinear(const ModuleObject &lin, mlir::Value x,
                           Twine(row.getDimSize(0)));
     return std::nullopt;
   }
-  std::optional<Value> weight = readParam(*lin.find("weight")->getParam(), loc);
-  if (!weight)
+  std::optional<std::pair<mlir::Value, mlir::Value>> params =
+      linearParams(lin, loc);
+  if (!params)
     return std::nullopt;
-  mlir::Value bias;
-  if (const Value *b = lin.find("bias")) {
-    std::optional<Value> biasValue = readParam(*b->getParam(), loc);
-    if (!biasValue)
-      return std::nullopt;
-    bias = capture(unwrap(*biasValue));
-  }
   mlir::Type resultType = mlir::VectorType::get({out}, builder.getF32Type());
   return wrap(builder.create<gnn::RowLinearOp>(
-      getLoc(loc), resultType, x, capture(unwrap(*weight)), bias));
+      getLoc(loc), resultType, x, params->first, params->second));
 }
 
 

@@ -85,6 +85,10 @@ public:
                               const Location &loc) override;
   std::optional<Value> rowLinear(const ModuleObject &linear, mlir::Value row,
                                  const Location &loc);
+  /// A Linear's weight and bias (null without one), captured into the
+  /// region being traced if there is one.
+  std::optional<std::pair<mlir::Value, mlir::Value>>
+  linearParams(const ModuleObject &linear, const Location &loc);
   std::optional<Value> propagate(const Value &layer, const Arg &graph,
                                  llvm::ArrayRef<KeywordArg> kwargs,
                                  const Location &loc) override;

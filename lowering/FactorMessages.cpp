@@ -297,7 +297,7 @@ struct FactorMessagesPass
     if (sink)
       sinkTargetFactors(stage, targetOnly);
     eraseDeadOps(body);
-    dropUnusedInputs(stage);
+    stage.eraseUnusedInputs();
     if (hoisted)
       commuteRowScale(hoisted);
   }
@@ -402,19 +402,5 @@ struct FactorMessagesPass
     aggr.replaceAllUsesExcept(scaled, scaled.getDefiningOp());
   }
 
-  /// Removes inputs that neither region reads any more.
-  void dropUnusedInputs(MessagePassingOp stage) {
-    Block &body = stage.getBody().front();
-    Block *update = stage.hasUpdate() ? &stage.getUpdate().front() : nullptr;
-    for (int i = int(stage.getInputs().size()) - 1; i >= 0; --i) {
-      if (!body.getArgument(i).use_empty() ||
-          (update && !update->getArgument(i).use_empty()))
-        continue;
-      stage.getInputsMutable().erase(i);
-      body.eraseArgument(i);
-      if (update)
-        update->eraseArgument(i);
-    }
-  }
 };
 } // namespace

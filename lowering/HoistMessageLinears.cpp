@@ -214,7 +214,7 @@ public:
 
   /// Erases what the rewritten messages left unused (the concatenated
   /// rows and their reads), then the inputs neither region reads any more.
-  void dropUnusedInputs() {
+  void dropUnused() {
     Block &body = stage.getBody().front();
     SmallVector<Operation *> ops;
     for (Operation &op : body.without_terminator())
@@ -222,16 +222,7 @@ public:
     for (Operation *op : llvm::reverse(ops)) // users before what they use
       if (op->use_empty() && isPure(op))
         op->erase();
-    Block *update = stage.hasUpdate() ? &stage.getUpdate().front() : nullptr;
-    for (int i = int(stage.getInputs().size()) - 1; i >= 0; --i) {
-      if (!body.getArgument(i).use_empty() ||
-          (update && !update->getArgument(i).use_empty()))
-        continue;
-      stage.getInputsMutable().erase(i);
-      body.eraseArgument(i);
-      if (update)
-        update->eraseArgument(i);
-    }
+    stage.eraseUnusedInputs();
   }
 
 private:
@@ -269,7 +260,7 @@ struct HoistMessageLinearsPass
           stage.getBody().front().getOps<RowLinearOp>());
       for (RowLinearOp linear : linears)
         hoister.hoist(linear);
-      hoister.dropUnusedInputs();
+      hoister.dropUnused();
     });
   }
 };

@@ -1105,6 +1105,9 @@ IRGen::generate(const ClassInfo &cls, const Value &model,
                                   extra.name + "' needs a default");
       return nullptr;
     }
+  // PyG's edge_weight is [E]: one feature per edge unless told otherwise.
+  if (takesEdges && !edgeFeatures && fwdParams[3].name == "edge_weight")
+    edgeFeatures = 1;
   if (takesEdges && !edgeFeatures) {
     interp.error(fwdParams[3].loc,
                  "cannot tell the width of the edge features '" +

@@ -176,8 +176,41 @@ Interpreter::Flow Interpreter::execStmt(const StmtAST &stmt, Frame &frame,
   }
   case StmtAST::Stmt_Pass:
     return Flow::Next;
+  case StmtAST::Stmt_Raise:
+    raise(llvm::cast<RaiseStmtAST>(stmt), frame);
+    return Flow::Error;
   }
   return Flow::Next;
+}
+
+/// `raise Name(message)` reached: the compile error Python would print,
+/// `Name: message`. The exception's name is not evaluated (ValueError and
+/// its kin are not builtins here); its first argument is the message.
+void Interpreter::raise(const RaiseStmtAST &stmt, Frame &frame) {
+  const ExprAST *exception = stmt.getException();
+  std::string name;
+  const ExprAST *callee = exception;
+  const auto *call = llvm::dyn_cast_or_null<CallExprAST>(exception);
+  if (call)
+    callee = call->getCallee();
+  while (const auto *attr = llvm::dyn_cast_or_null<AttributeExprAST>(callee))
+    callee = attr->getValue(), name = "." + attr->getAttr().str() + name;
+  if (const auto *n = llvm::dyn_cast_or_null<NameExprAST>(callee))
+    name = n->getName().str() + name;
+  if (name.empty())
+    name = "exception";
+  else if (name.front() == '.')
+    name.erase(0, 1);
+  if (!call || call->getArgs().empty()) {
+    error(stmt.loc(), name + " raised");
+    return;
+  }
+  std::optional<Value> message = eval(*call->getArgs().front(), frame);
+  if (!message)
+    return;
+  error(stmt.loc(), name + ": " +
+                        (message->is(Value::Kind::Str) ? message->getStr().str()
+                                                       : message->repr()));
 }
 
 /// The submodules of a Sequential or ModuleList, in order.

@@ -362,6 +362,12 @@ std::optional<Value> IRGen::callBuiltin(StringRef name,
   if (name == "add_self_loops" || name == "add_remaining_self_loops" ||
       name == "remove_self_loops" || name == "degree")
     return graphUtility(name, args, loc);
+  if (name == "scatter") {
+    interp.error(args[1].loc, "scatter() groups rows by col (the edges' "
+                              "targets) only, got " +
+                                  describe(args[1].value));
+    return std::nullopt;
+  }
   return unary(name, args, loc);
 }
 

@@ -193,6 +193,9 @@ private:
   /// tensor[row] / tensor[col], arithmetic, and builtins on them; degree(col).
   std::optional<Value> edgeBinary(BinaryOp op, const Arg &lhs, const Arg &rhs,
                                   const Location &loc);
+  /// PyG's scatter(src, col, ...): per-edge rows reduced at the targets.
+  std::optional<Value> scatterToTargets(llvm::ArrayRef<Arg> args,
+                                        const Location &loc);
   std::optional<Value> edgeBuiltin(llvm::StringRef name,
                                    llvm::ArrayRef<Arg> args,
                                    const Location &loc);
@@ -227,6 +230,8 @@ private:
     std::optional<gnn::Aggregation> reduce;
     double constant = 0;
     std::string name; // as the model wrote it, for messages
+    /// add_remaining_self_loops: a stored loop's row where there is one.
+    bool keepStored = false;
   };
   /// Graphs with self loops added and the fill of their edge rows.
   llvm::DenseMap<mlir::Value, SelfLoopFill> filledEdges;

@@ -1234,11 +1234,12 @@ std::optional<Value> Interpreter::evalCall(const CallExprAST &expr,
           ? Builtins::get().lookupFunction(calleeValue->getName())
           : nullptr;
   bool graphUtility = function && function->graphUtility;
-  // A graph utility's num_nodes (often x.size(0), unknown at compile time)
-  // and dtype (x.dtype) are not evaluated: the graph knows its vertices,
-  // and values are float.
+  // A graph utility's num_nodes or dim_size (often x.size(0), unknown at
+  // compile time) and dtype (x.dtype) are not evaluated: the graph knows
+  // its vertices, and values are float.
   auto unevaluated = [&](llvm::StringRef param) {
-    return graphUtility && (param == "num_nodes" || param == "dtype");
+    return graphUtility &&
+           (param == "num_nodes" || param == "dim_size" || param == "dtype");
   };
   std::vector<Arg> args;
   for (const auto &[i, argExpr] : llvm::enumerate(expr.getArgs())) {

@@ -62,10 +62,17 @@ def add_self_loops(ei, n, attr=None, fill="mean"):
     ei2 = torch.cat([ei, torch.stack([loop, loop])], dim=1)
     if attr is None:
         return ei2, None
-    if fill == "mean":
+    if fill in ("mean", "add", "sum"):
         s = scatter_sum(attr, ei[1], n)
         cnt = scatter_sum(torch.ones(ei.size(1), dtype=attr.dtype), ei[1], n)
-        loop_attr = s / cnt.clamp(min=1).view((-1,) + (1,) * (attr.dim() - 1))
+        loop_attr = s if fill != "mean" else \
+            s / cnt.clamp(min=1).view((-1,) + (1,) * (attr.dim() - 1))
+    elif fill in ("max", "min"):
+        # PyG's scatter: a vertex without in-edges gets 0.
+        idx = ei[1].view((-1,) + (1,) * (attr.dim() - 1)).expand_as(attr)
+        loop_attr = torch.zeros((n,) + tuple(attr.shape[1:]),
+                                dtype=attr.dtype).scatter_reduce(
+            0, idx, attr, reduce="a" + fill, include_self=False)
     else:
         loop_attr = torch.full((n,) + tuple(attr.shape[1:]), float(fill),
                                dtype=attr.dtype)
@@ -133,14 +140,15 @@ def graphconv(x, ei, w, p, edge_weight=None):
 
 
 def gatv2(x, ei, w, p, heads, concat=True, negative_slope=0.2,
-          self_loops=True, edge_attr=None, share_weights=False):
+          self_loops=True, edge_attr=None, share_weights=False,
+          fill_value="mean"):
     n = x.size(0)
     C = w[p + "att"].shape[2]
     x_l = linear(w, p + "lin_l", x).view(-1, heads, C)
     x_r = x_l if share_weights else linear(w, p + "lin_r", x).view(-1, heads, C)
     if self_loops:
         ei, edge_attr = remove_self_loops(ei, edge_attr)
-        ei, edge_attr = add_self_loops(ei, n, edge_attr, "mean")
+        ei, edge_attr = add_self_loops(ei, n, edge_attr, fill_value)
     src, dst = ei
     s = x_l[src] + x_r[dst]
     if edge_attr is not None:

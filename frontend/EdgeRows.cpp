@@ -10,7 +10,9 @@
 // value is recorded as an expression (EdgeExpr) instead of an E-sized
 // tensor, and traced inside the message, where tensor[row] is the source's
 // row (what `tensor_j` reads) and tensor[col] the target's (`tensor_i`): the
-// kernel is the one a layer reading `norm_j * norm_i` gets.
+// kernel is the one a layer reading `norm_j * norm_i` gets. Per-edge
+// tensors (edge_weight) join such values as their edge's row, and
+// scatter(edge_weight, col) (the weighted degree) is a message stage.
 //
 //===----------------------------------------------------------------------===//
 

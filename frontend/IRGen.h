@@ -193,12 +193,12 @@ private:
   /// tensor[row] / tensor[col], arithmetic, and builtins on them; degree(col).
   std::optional<Value> edgeBinary(BinaryOp op, const Arg &lhs, const Arg &rhs,
                                   const Location &loc);
-  /// PyG's scatter(src, col, ...): per-edge rows reduced at the targets.
-  std::optional<Value> scatterToTargets(llvm::ArrayRef<Arg> args,
-                                        const Location &loc);
   std::optional<Value> edgeBuiltin(llvm::StringRef name,
                                    llvm::ArrayRef<Arg> args,
                                    const Location &loc);
+  /// PyG's scatter(src, col, ...): per-edge rows reduced at the targets.
+  std::optional<Value> scatterToTargets(llvm::ArrayRef<Arg> args,
+                                        const Location &loc);
   /// `value` (a per-edge value) computed for the edge of the message being
   /// traced on `graph`.
   std::optional<Value> replayEdgeRows(const Value &value, mlir::Value graph,

@@ -193,8 +193,10 @@ void Interpreter::raise(const RaiseStmtAST &stmt, Frame &frame) {
   const auto *call = llvm::dyn_cast_or_null<CallExprAST>(exception);
   if (call)
     callee = call->getCallee();
-  while (const auto *attr = llvm::dyn_cast_or_null<AttributeExprAST>(callee))
-    callee = attr->getValue(), name = "." + attr->getAttr().str() + name;
+  while (const auto *attr = llvm::dyn_cast_or_null<AttributeExprAST>(callee)) {
+    name = "." + attr->getAttr().str() + name;
+    callee = attr->getValue();
+  }
   if (const auto *n = llvm::dyn_cast_or_null<NameExprAST>(callee))
     name = n->getName().str() + name;
   if (name.empty())

@@ -97,6 +97,16 @@ OpFoldResult RemoveSelfLoopsOp::fold(FoldAdaptor) {
   return {};
 }
 
+LogicalResult StoredLoopRowsOp::verify() {
+  if (getGraph().getType().getSelfLoops() != SelfLoops::AsGiven)
+    return emitOpError("reads the stored graph (!gnn.graph<as_given>), got ")
+           << getGraph().getType();
+  if (getResult().getType().getShape() != getEdges().getType().getShape())
+    return emitOpError("result rows must have the edge rows' shape, got ")
+           << getResult().getType() << " for " << getEdges().getType();
+  return success();
+}
+
 LogicalResult DegreeOp::verify() {
   if (getResult().getType().getShape() != ArrayRef<int64_t>{1})
     return emitOpError("result must be !gnn.vertex<1xf32>, got ")

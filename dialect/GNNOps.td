@@ -63,6 +63,26 @@ def GNN_RemoveSelfLoopsOp : GNN_Op<"remove_self_loops", [Pure]> {
   let hasFolder = 1;
 }
 
+def GNN_StoredLoopRowsOp : GNN_Op<"stored_loop_rows", [Pure]> {
+  let summary = "each vertex's stored self loop's edge row, else a fill";
+  let description = [{
+    The edge rows of the self loops PyG's `add_remaining_self_loops(
+    edge_index, edge_attr, fill_value)` leaves: a vertex with stored self
+    loops keeps the row of its last one (in edge order, as PyG's indexed
+    assignment leaves it), any other gets `fill` in every element. The
+    graph is the stored one (`as_given`); the result is the `loop` tensor
+    a `get_edge` on the `one_per_vertex` graph reads for the added loop.
+  }];
+  let arguments = (ins GNN_GraphType:$graph, GNN_EdgeType:$edges,
+                       F32Attr:$fill);
+  let results = (outs GNN_VertexType:$result);
+  let assemblyFormat = [{
+    $graph `(` $edges `)` `fill` `=` $fill attr-dict `:` type($graph) `,`
+    type($edges) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
 def GNN_DegreeOp : GNN_Op<"degree", [Pure]> {
   let summary = "in-degree of every vertex, as f32";
   let description = [{

@@ -353,6 +353,15 @@ void Dumper::dumpStmt(const StmtAST *stmt) {
     out << "Pass";
     printLoc(stmt->loc());
     return;
+  case StmtAST::Stmt_Raise: {
+    out << "Raise";
+    printLoc(stmt->loc());
+    Nest nest(*this);
+    if (const ExprAST *exception =
+            llvm::cast<RaiseStmtAST>(stmt)->getException())
+      dumpExpr(exception, "exception");
+    return;
+  }
   }
 }
 

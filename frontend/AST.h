@@ -324,6 +324,7 @@ public:
     Stmt_If,
     Stmt_For,
     Stmt_Pass,
+    Stmt_Raise,
   };
 
   StmtAST(StmtKind kind, Location location)
@@ -444,6 +445,21 @@ class PassStmtAST : public StmtAST {
 public:
   explicit PassStmtAST(Location loc) : StmtAST(Stmt_Pass, std::move(loc)) {}
   static bool classof(const StmtAST *s) { return s->getKind() == Stmt_Pass; }
+};
+
+/// `raise Error("message")`: reached at compile time, it is a compile
+/// error with that message (how a layer refuses an argument, as PyG's
+/// constructors raise ValueError).
+class RaiseStmtAST : public StmtAST {
+public:
+  RaiseStmtAST(Location loc, ExprPtr exception)
+      : StmtAST(Stmt_Raise, std::move(loc)), exception(std::move(exception)) {}
+  /// Null for a bare `raise`.
+  const ExprAST *getException() const { return exception.get(); }
+  static bool classof(const StmtAST *s) { return s->getKind() == Stmt_Raise; }
+
+private:
+  ExprPtr exception;
 };
 
 //===----------------------------------------------------------------------===//

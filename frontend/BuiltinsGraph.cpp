@@ -32,6 +32,16 @@ void gnn::frontend::registerGraphBuiltins(Builtins &b) {
   b.addFunction("degree", {{edgeIndex, numNodes, {"dtype", Value::none()}}},
                 traceBuiltin)
       .graphUtility = true;
+  // PyG's scatter(src, col, dim=0, dim_size=N, reduce='sum'): per-edge
+  // rows reduced at each edge's target (gcn_norm's weighted degree).
+  b.addFunction("scatter",
+                {{{"src", std::nullopt},
+                  {"index", std::nullopt},
+                  {"dim", Value::integer(0)},
+                  {"dim_size", Value::none()},
+                  {"reduce", Value::string("sum")}}},
+                traceBuiltin)
+      .graphUtility = true;
   // PyG's softmax(src, index) (the per-target edge softmax, inside
   // message()) and torch's softmax(input, dim) over a feature dimension
   // share the name; the second argument tells them apart.
@@ -46,7 +56,7 @@ void gnn::frontend::registerGraphBuiltins(Builtins &b) {
   softmax.tensorMethod = true;
   b.addAliases("torch_geometric.utils",
                {"add_self_loops", "add_remaining_self_loops",
-                "remove_self_loops", "degree", "softmax"});
+                "remove_self_loops", "degree", "scatter", "softmax"});
   b.addAliases("torch", {"softmax"});
   b.addAliases("torch.nn.functional", {"softmax"});
 }

@@ -10,7 +10,9 @@
 // value is recorded as an expression (EdgeExpr) instead of an E-sized
 // tensor, and traced inside the message, where tensor[row] is the source's
 // row (what `tensor_j` reads) and tensor[col] the target's (`tensor_i`): the
-// kernel is the one a layer reading `norm_j * norm_i` gets.
+// kernel is the one a layer reading `norm_j * norm_i` gets. Per-edge
+// tensors (edge_weight) join such values as their edge's row, and
+// scatter(edge_weight, col) (the weighted degree) is a message stage.
 //
 //===----------------------------------------------------------------------===//
 
@@ -92,15 +94,18 @@ std::optional<Value> IRGen::edgeBinary(BinaryOp op, const Arg &lhs,
   if (!graph)
     return std::nullopt;
   // The other operand is the same for every edge (a number or a
-  // parameter); a vertex tensor would need an index (x[row]).
+  // parameter), or has a row per edge (gcn_norm's edge_weight); a vertex
+  // tensor would need an index (x[row]).
   for (const Arg *arg : {&lhs, &rhs}) {
     const Value &v = arg->value;
     if (isEdgeRows(*arg) || v.isNumber() || v.is(Value::Kind::Param) ||
-        (v.is(Value::Kind::Tensor) && !isPerRow(unwrap(v).getType())))
+        (v.is(Value::Kind::Tensor) && !isPerRow(unwrap(v).getType())) ||
+        (v.is(Value::Kind::Tensor) &&
+         llvm::isa<gnn::EdgeType>(unwrap(v).getType())))
       continue;
     interp.error(arg->loc, "a per-edge value built from row/col combines "
-                           "with numbers, parameters and other such values "
-                           "only, got " +
+                           "with numbers, parameters, per-edge tensors and "
+                           "other such values only, got " +
                                describe(v) +
                                "; index a vertex tensor with row or col "
                                "(x[row])");
@@ -137,6 +142,8 @@ std::optional<Value> IRGen::edgeBuiltin(StringRef name,
     graphArgs[0] = {wrap(end.graph), args[0].loc};
     return graphUtility("degree", graphArgs, loc);
   }
+  if (name == "scatter")
+    return scatterToTargets(args, loc);
   // tensor[row], tensor[col]: the source's or the target's row.
   if (name == "__getitem__" && args.size() == 2 && isEnd(args[1])) {
     const Value &tensor = args[0].value;
@@ -195,6 +202,19 @@ std::optional<Value> IRGen::replayEdgeRows(const Value &value,
   }
   std::vector<Arg> operands;
   for (const Arg &arg : e.operands) {
+    if (arg.value.is(Value::Kind::Tensor)) {
+      // A per-edge tensor: the current edge's row (an added self loop's
+      // row is named when the message is complete).
+      if (auto edgeType =
+              llvm::dyn_cast<gnn::EdgeType>(unwrap(arg.value).getType())) {
+        operands.push_back(
+            {wrap(builder.create<gnn::GetEdgeOp>(
+                 getLoc(arg.loc), edgeType.getRowType(),
+                 capture(unwrap(arg.value)), mlir::Value())),
+             arg.loc});
+        continue;
+      }
+    }
     if (!isEdgeRows(arg)) {
       operands.push_back(arg);
       continue;
@@ -221,4 +241,84 @@ std::optional<Value> IRGen::replayEdgeRows(const Value &value,
     return callBuiltin(e.name, operands, e.loc);
   }
   return std::nullopt;
+}
+
+std::optional<Value> IRGen::scatterToTargets(llvm::ArrayRef<Arg> args,
+                                             const Location &loc) {
+  // scatter(src, col, dim=0, dim_size, reduce): a message stage whose
+  // message is the edge's row of src, aggregated at its target.
+  if (region) {
+    interp.error(loc, "scatter() cannot be used inside message()");
+    return std::nullopt;
+  }
+  if (!isEnd(args[1]) ||
+      args[1].value.getEdgeExpr()->side != gnn::Side::Target) {
+    interp.error(args[1].loc, "scatter() groups rows by col (the edges' "
+                              "targets) only, got " +
+                                  describe(args[1].value));
+    return std::nullopt;
+  }
+  const Value &src = args[0].value;
+  if (!src.is(Value::Kind::Tensor) ||
+      !llvm::isa<gnn::EdgeType>(unwrap(src).getType())) {
+    interp.error(args[0].loc, "scatter() takes a tensor with one row per "
+                              "edge (edge_weight, edge_attr), got " +
+                                  describe(src));
+    return std::nullopt;
+  }
+  if (!args[2].value.is(Value::Kind::Int) || args[2].value.getInt() != 0) {
+    interp.error(args[2].loc, "scatter() reduces along dim=0 (the edges) "
+                              "only, got " +
+                                  args[2].value.repr());
+    return std::nullopt;
+  }
+  static const std::pair<StringRef, gnn::Aggregation> kReduce[] = {
+      {"sum", gnn::Aggregation::Add},
+      {"add", gnn::Aggregation::Add},
+      {"mean", gnn::Aggregation::Mean},
+      {"max", gnn::Aggregation::Max},
+      {"amax", gnn::Aggregation::Max},
+      {"min", gnn::Aggregation::Min},
+      {"amin", gnn::Aggregation::Min}};
+  std::optional<gnn::Aggregation> aggr;
+  if (args[4].value.is(Value::Kind::Str))
+    for (const auto &[name, kind] : kReduce)
+      if (args[4].value.getStr() == name)
+        aggr = kind;
+  if (!aggr) {
+    interp.error(args[4].loc, "scatter() supports reduce 'sum', 'add', "
+                              "'mean', 'max' and 'min', got " +
+                                  args[4].value.repr());
+    return std::nullopt;
+  }
+  mlir::Value graph = args[1].value.getEdgeExpr()->graph;
+  mlir::Value edges = unwrap(src);
+  auto edgeType = llvm::cast<gnn::EdgeType>(edges.getType());
+  mlir::Location l = getLoc(loc);
+  // The added self loops' rows, where the graph has them.
+  llvm::SmallVector<mlir::Value, 2> inputs = {edges};
+  gnn::SelfLoops loops = llvm::cast<gnn::GraphType>(graph.getType()).getSelfLoops();
+  if (loops == gnn::SelfLoops::OnePerVertex ||
+      loops == gnn::SelfLoops::StoredPlusOne) {
+    std::optional<mlir::Value> loopRows = selfLoopRows(graph, edges, loc);
+    if (!loopRows)
+      return std::nullopt;
+    inputs.push_back(*loopRows);
+  }
+  auto resultType = gnn::VertexType::get(&context, edgeType.getShape(),
+                                         edgeType.getElementType());
+  auto op = builder.create<gnn::MessagePassingOp>(l, resultType, graph,
+                                                  inputs, *aggr);
+  mlir::Block *body = new mlir::Block();
+  op.getBody().push_back(body);
+  mlir::Value arg = body->addArgument(edgeType, l);
+  mlir::Value loopArg;
+  if (inputs.size() > 1)
+    loopArg = body->addArgument(inputs[1].getType(), l);
+  mlir::OpBuilder::InsertionGuard guard(builder);
+  builder.setInsertionPointToStart(body);
+  mlir::Value row =
+      builder.create<gnn::GetEdgeOp>(l, edgeType.getRowType(), arg, loopArg);
+  builder.create<gnn::YieldOp>(l, mlir::ValueRange{row});
+  return wrap(op.getResult());
 }

@@ -362,6 +362,12 @@ std::optional<Value> IRGen::callBuiltin(StringRef name,
   if (name == "add_self_loops" || name == "add_remaining_self_loops" ||
       name == "remove_self_loops" || name == "degree")
     return graphUtility(name, args, loc);
+  if (name == "scatter") {
+    interp.error(args[1].loc, "scatter() groups rows by col (the edges' "
+                              "targets) only, got " +
+                                  describe(args[1].value));
+    return std::nullopt;
+  }
   return unary(name, args, loc);
 }
 
@@ -1140,6 +1146,9 @@ IRGen::generate(const ClassInfo &cls, const Value &model,
                                   extra.name + "' needs a default");
       return nullptr;
     }
+  // PyG's edge_weight is [E]: one feature per edge unless told otherwise.
+  if (takesEdges && !edgeFeatures && fwdParams[3].name == "edge_weight")
+    edgeFeatures = 1;
   if (takesEdges && !edgeFeatures) {
     interp.error(fwdParams[3].loc,
                  "cannot tell the width of the edge features '" +

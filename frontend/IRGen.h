@@ -202,6 +202,9 @@ private:
   std::optional<Value> edgeBuiltin(llvm::StringRef name,
                                    llvm::ArrayRef<Arg> args,
                                    const Location &loc);
+  /// PyG's scatter(src, col, ...): per-edge rows reduced at the targets.
+  std::optional<Value> scatterToTargets(llvm::ArrayRef<Arg> args,
+                                        const Location &loc);
   /// `value` (a per-edge value) computed for the edge of the message being
   /// traced on `graph`.
   std::optional<Value> replayEdgeRows(const Value &value, mlir::Value graph,
@@ -233,6 +236,8 @@ private:
     std::optional<gnn::Aggregation> reduce;
     double constant = 0;
     std::string name; // as the model wrote it, for messages
+    /// add_remaining_self_loops: a stored loop's row where there is one.
+    bool keepStored = false;
   };
   /// Graphs with self loops added and the fill of their edge rows.
   llvm::DenseMap<mlir::Value, SelfLoopFill> filledEdges;

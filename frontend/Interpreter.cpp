@@ -182,8 +182,43 @@ Interpreter::Flow Interpreter::execStmt(const StmtAST &stmt, Frame &frame,
   }
   case StmtAST::Stmt_Pass:
     return Flow::Next;
+  case StmtAST::Stmt_Raise:
+    raise(llvm::cast<RaiseStmtAST>(stmt), frame);
+    return Flow::Error;
   }
   return Flow::Next;
+}
+
+/// `raise Name(message)` reached: the compile error Python would print,
+/// `Name: message`. The exception's name is not evaluated (ValueError and
+/// its kin are not builtins here); its first argument is the message.
+void Interpreter::raise(const RaiseStmtAST &stmt, Frame &frame) {
+  const ExprAST *exception = stmt.getException();
+  std::string name;
+  const ExprAST *callee = exception;
+  const auto *call = llvm::dyn_cast_or_null<CallExprAST>(exception);
+  if (call)
+    callee = call->getCallee();
+  while (const auto *attr = llvm::dyn_cast_or_null<AttributeExprAST>(callee)) {
+    name = "." + attr->getAttr().str() + name;
+    callee = attr->getValue();
+  }
+  if (const auto *n = llvm::dyn_cast_or_null<NameExprAST>(callee))
+    name = n->getName().str() + name;
+  if (name.empty())
+    name = "exception";
+  else if (name.front() == '.')
+    name.erase(0, 1);
+  if (!call || call->getArgs().empty()) {
+    error(stmt.loc(), name + " raised");
+    return;
+  }
+  std::optional<Value> message = eval(*call->getArgs().front(), frame);
+  if (!message)
+    return;
+  error(stmt.loc(), name + ": " +
+                        (message->is(Value::Kind::Str) ? message->getStr().str()
+                                                       : message->repr()));
 }
 
 /// The submodules of a Sequential or ModuleList, in order.
@@ -1210,11 +1245,12 @@ std::optional<Value> Interpreter::evalCall(const CallExprAST &expr,
           ? Builtins::get().lookupFunction(calleeValue->getName())
           : nullptr;
   bool graphUtility = function && function->graphUtility;
-  // A graph utility's num_nodes (often x.size(0), unknown at compile time)
-  // and dtype (x.dtype) are not evaluated: the graph knows its vertices,
-  // and values are float.
+  // A graph utility's num_nodes or dim_size (often x.size(0), unknown at
+  // compile time) and dtype (x.dtype) are not evaluated: the graph knows
+  // its vertices, and values are float.
   auto unevaluated = [&](llvm::StringRef param) {
-    return graphUtility && (param == "num_nodes" || param == "dtype");
+    return graphUtility &&
+           (param == "num_nodes" || param == "dim_size" || param == "dtype");
   };
   std::vector<Arg> args;
   for (const auto &[i, argExpr] : llvm::enumerate(expr.getArgs())) {

@@ -208,6 +208,7 @@ private:
   // Statements.
   Flow execBlock(llvm::ArrayRef<StmtPtr> body, Frame &frame, Value &result);
   Flow execStmt(const StmtAST &stmt, Frame &frame, Value &result);
+  void raise(const RaiseStmtAST &stmt, Frame &frame);
   bool assign(const ExprAST &target, Value value, Frame &frame,
               const Location &loc);
   /// `t[t == a] = b`, PyTorch's masked fill, as a new value of `t`.

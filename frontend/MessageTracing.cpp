@@ -353,13 +353,6 @@ std::optional<Value> IRGen::graphUtility(StringRef name,
   bool adding = name == "add_self_loops" || remaining;
   gnn::SelfLoops given =
       llvm::cast<gnn::GraphType>(graph->getType()).getSelfLoops();
-  if (remaining && args.size() > 1 && !args[1].value.is(Value::Kind::None)) {
-    // PyG keeps each stored loop's row and fills only the missing loops'.
-    interp.error(args[1].loc, "add_remaining_self_loops() with edge "
-                              "attributes is not supported; use "
-                              "remove_self_loops() then add_self_loops()");
-    return std::nullopt;
-  }
   if (adding && !remaining && given != gnn::SelfLoops::AsGiven &&
       given != gnn::SelfLoops::None) {
     interp.error(loc, "add_self_loops() on a graph that has self loops "
@@ -415,6 +408,17 @@ std::optional<Value> IRGen::graphUtility(StringRef name,
       f.constant = fill.getNumber();
       f.name = fill.repr();
     }
+    // PyG keeps each stored loop's row and fills only the missing loops'
+    // (stored_loop_rows); a fill computed from the in-edges is not
+    // supported there.
+    f.keepStored = remaining && given == gnn::SelfLoops::AsGiven;
+    if (remaining && f.reduce) {
+      interp.error(args.size() > 2 ? args[2].loc : loc,
+                   "add_remaining_self_loops() with edge_attr supports a "
+                   "number as fill_value (None is 1.0), got " +
+                       fill.repr());
+      return std::nullopt;
+    }
     if (!f.reduce && !fill.isNumber() && !fill.isNone()) {
       interp.error(args.size() > 2 ? args[2].loc : loc,
                    "add_self_loops() with edge_attr supports fill_value "
@@ -442,8 +446,8 @@ IRGen::selfLoopRows(mlir::Value graph, mlir::Value edges, const Location &loc) {
   // function of the filled edge_attr are that function's sum or mean over
   // the target's in-edges (self loops excluded, as PyG removes them
   // first). Other fills are defined for edge_attr itself.
-  bool commutes = fill.reduce == gnn::Aggregation::Mean ||
-                  fill.reduce == gnn::Aggregation::Add;
+  bool commutes = !fill.keepStored && (fill.reduce == gnn::Aggregation::Mean ||
+                                       fill.reduce == gnn::Aggregation::Add);
   if (edges != fill.edges && !(commutes && isLinearIn(edges, fill.edges))) {
     interp.error(loc, "message() reads " + describeType(edges.getType()) +
                           " computed from the edge_attr given to "
@@ -463,21 +467,27 @@ IRGen::selfLoopRows(mlir::Value graph, mlir::Value edges, const Location &loc) {
   // The reduction runs over the in-edges the fill sees: PyG's
   // add_self_loops reduces over every stored edge, its loops included
   // (removed first only where the layer removed them).
-  mlir::Value withoutLoops =
-      loops.getType().getSelfLoops() == gnn::SelfLoops::StoredPlusOne
-          ? loops.getGraph()
-          : builder.create<gnn::RemoveSelfLoopsOp>(
-                l, gnn::GraphType::get(&context, gnn::SelfLoops::None),
-                loops.getGraph());
+  auto withoutLoops = [&]() -> mlir::Value {
+    if (loops.getType().getSelfLoops() == gnn::SelfLoops::StoredPlusOne)
+      return loops.getGraph();
+    return builder.create<gnn::RemoveSelfLoopsOp>(
+        l, gnn::GraphType::get(&context, gnn::SelfLoops::None),
+        loops.getGraph());
+  };
   auto edgeType = llvm::cast<gnn::EdgeType>(edges.getType());
   auto rowsType = gnn::VertexType::get(&context, edgeType.getShape(),
                                        edgeType.getElementType());
   mlir::OpBuilder::InsertionGuard guard(builder);
   mlir::Value rows;
-  if (fill.reduce) {
+  if (fill.keepStored) {
+    // Each vertex's stored loop's row, else the number: a stage of its own.
+    rows = builder.create<gnn::StoredLoopRowsOp>(
+        l, rowsType, loops.getGraph(), edges,
+        builder.getF32FloatAttr(float(fill.constant)));
+  } else if (fill.reduce) {
     // The reduction of the target's in-edges' rows: a stage of its own.
     auto reduce = builder.create<gnn::MessagePassingOp>(
-        l, rowsType, withoutLoops, mlir::ValueRange{edges}, *fill.reduce);
+        l, rowsType, withoutLoops(), mlir::ValueRange{edges}, *fill.reduce);
     mlir::Block *body = new mlir::Block();
     reduce.getBody().push_back(body);
     mlir::Value arg = body->addArgument(edgeType, l);
@@ -491,7 +501,7 @@ IRGen::selfLoopRows(mlir::Value graph, mlir::Value edges, const Location &loc) {
     // degree only gives it their domain).
     auto degreeType = gnn::VertexType::get(&context, {1}, builder.getF32Type());
     mlir::Value degree =
-        builder.create<gnn::DegreeOp>(l, degreeType, withoutLoops);
+        builder.create<gnn::DegreeOp>(l, degreeType, withoutLoops());
     rows = rowwise(
         rowsType, {degree},
         [&](llvm::ArrayRef<mlir::Value>, mlir::Type rowType) -> mlir::Value {

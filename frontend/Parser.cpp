@@ -184,9 +184,6 @@ bool Parser::rejectUnsupported(const Token &tok) {
   case TokenKind::KwAssert:
     message = "'assert' statements are not supported in model files";
     break;
-  case TokenKind::KwRaise:
-    message = "'raise' statements are not supported in model files";
-    break;
   case TokenKind::KwBreak:
   case TokenKind::KwContinue:
     message = "'break' and 'continue' are not supported in model files "
@@ -868,6 +865,8 @@ StmtPtr Parser::parseSimpleStatement() {
   }
   case TokenKind::KwReturn:
     return parseReturn();
+  case TokenKind::KwRaise:
+    return parseRaise();
   case TokenKind::KwFrom:
   case TokenKind::KwImport:
     return error(tok.loc, "imports are only allowed at the top level of a "
@@ -971,6 +970,22 @@ StmtPtr Parser::parseReturn() {
   if (!expectStatementEnd())
     return nullptr;
   return std::make_unique<ReturnStmtAST>(std::move(loc), std::move(value));
+}
+
+StmtPtr Parser::parseRaise() {
+  Location loc = consume().loc; // 'raise'
+  ExprPtr exception;
+  if (!is(TokenKind::Newline)) {
+    exception = parseExpression();
+    if (!exception)
+      return nullptr;
+    // `raise X from Y`: the cause changes nothing here.
+    if (consumeIf(TokenKind::KwFrom) && !parseExpression())
+      return nullptr;
+  }
+  if (!expectStatementEnd())
+    return nullptr;
+  return std::make_unique<RaiseStmtAST>(std::move(loc), std::move(exception));
 }
 
 bool Parser::expectStatementEnd() {

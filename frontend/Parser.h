@@ -71,6 +71,7 @@ private:
   StmtPtr parseIf(bool isElif);
   StmtPtr parseFor();
   StmtPtr parseReturn();
+  StmtPtr parseRaise();
   StmtPtr parseExprOrAssign();
   /// Checks that `target` may be assigned to; errors about the target as a
   /// whole are reported at `loc`, the start of the statement.

@@ -145,7 +145,7 @@ public:
     lastKernel = {}; // this model's kernels follow it, not the previous model's
     SmallVector<Operation *> stages;
     func.walk([&](Operation *op) {
-      if (isa<TransformOp, MessagePassingOp, DegreeOp>(op))
+      if (isa<TransformOp, MessagePassingOp, DegreeOp, StoredLoopRowsOp>(op))
         stages.push_back(op);
     });
     for (Operation *op : stages) {
@@ -154,6 +154,8 @@ public:
         r = outlineTransform(func, t);
       else if (auto m = dyn_cast<MessagePassingOp>(op))
         r = outlineMessagePassing(func, m);
+      else if (auto l = dyn_cast<StoredLoopRowsOp>(op))
+        r = outlineStoredLoopRows(func, l);
       else
         r = outlineDegree(func, cast<DegreeOp>(op));
       if (failed(r))
@@ -928,6 +930,47 @@ private:
     kb.storeRow(kb.result(), b.create<vector::BroadcastOp>(kb.loc, row, f), v);
 
     replaceWithLaunch(stage, kernel, graph, {}, skipStoredLoops);
+    return success();
+  }
+
+  /// Per vertex, the row of its last stored self loop (a scan of its
+  /// in-edges, the later match replacing the earlier), else the fill.
+  LogicalResult outlineStoredLoopRows(func::FuncOp func, StoredLoopRowsOp stage) {
+    Value graph = findGraph(func, stage.getGraph());
+    func::FuncOp kernel = createKernel(func, stage);
+    OpBuilder b(module.getContext());
+    KernelBuilder kb(b, stage.getLoc(), kernel, 4);
+    VectorType rowType = stage.getEdges().getType().getRowType();
+    auto flat = VectorType::get({rowType.getNumElements()}, b.getF32Type());
+
+    auto loop = b.create<scf::ForOp>(kb.loc, kb.lo, kb.hi, kb.i64(1));
+    b.setInsertionPointToStart(loop.getBody());
+    Value v = loop.getInductionVar();
+    Value start = kb.loadScalar(kb.offsets(), b.getI64Type(), v);
+    Value end = kb.loadScalar(kb.offsets(), b.getI64Type(),
+                              b.create<arith::AddIOp>(kb.loc, v, kb.i64(1)));
+    Value fill = splat(kb, flat, stage.getFill().convertToFloat());
+    auto edges = b.create<scf::ForOp>(kb.loc, start, end, kb.i64(1),
+                                      ValueRange{fill});
+    {
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(edges.getBody());
+      Value e = edges.getInductionVar();
+      Value u = b.create<arith::ExtUIOp>(
+          kb.loc, b.getI64Type(),
+          kb.loadScalar(kb.sources(), b.getI32Type(), e));
+      Value isLoop =
+          b.create<arith::CmpIOp>(kb.loc, arith::CmpIPredicate::eq, u, v);
+      Value row = kb.loadRow(kb.input(0), flat, e);
+      b.create<scf::YieldOp>(
+          kb.loc, ValueRange{b.create<arith::SelectOp>(
+                      kb.loc, isLoop, row, edges.getRegionIterArg(0))});
+    }
+    b.setInsertionPointAfter(edges);
+    kb.storeRow(kb.result(), edges.getResult(0), v);
+
+    replaceWithLaunch(stage, kernel, graph, ValueRange{stage.getEdges()},
+                      /*edgeBalanced=*/true);
     return success();
   }
 

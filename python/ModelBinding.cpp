@@ -106,7 +106,11 @@ static py::array run(gnn::Model &model, const gnn::Graph &graph, py::handle x,
     throw Error("edge_attr given, but the model's forward() takes no edge "
                 "features");
   if (!edgeAttr.is_none()) {
-    py::array edgeRows = floatArray2D(edgeAttr, "edge_attr");
+    py::array edgeRows = asArray(edgeAttr, "edge_attr");
+    // PyG's edge_weight shape [E] is one feature per edge.
+    if (edgeRows.ndim() == 1)
+      edgeRows = py::array(edgeRows.attr("reshape")(-1, 1));
+    edgeRows = floatArray2D(edgeRows, "edge_attr");
     int64_t d = edgeRows.shape(1);
     if (model.edgeInputShape() != std::vector<int64_t>{d})
       throw Error("edge_attr: has " + std::to_string(d) +

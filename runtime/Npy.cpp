@@ -351,6 +351,18 @@ llvm::Expected<Tensor> readNpyF32(const std::string &path, int rank) {
   });
 }
 
+llvm::Expected<Tensor> readEdgeRowsF32(const std::string &path) {
+  auto t = readNpyF32(path);
+  if (!t)
+    return t.takeError();
+  if (t->shape.size() == 1)
+    t->shape.push_back(1);
+  if (t->shape.size() != 2)
+    return fail(path, "expected edge features [E, D] or edge weights [E], "
+                      "found shape " + formatShape(t->shape));
+  return t;
+}
+
 llvm::Expected<IntMatrix> readNpyInt2D(const std::string &path) {
   return gnn::detail::catchOutOfMemory(path, "reading the array",
                                       [&]() -> llvm::Expected<IntMatrix> {

@@ -61,6 +61,22 @@ func.func @add_self_loops_twice(%g: !gnn.graph<one_per_vertex>) {
 
 // -----
 
+func.func @stored_loop_rows_graph(%g: !gnn.graph<none>, %e: !gnn.edge<1xf32>) {
+  // expected-error @+1 {{'gnn.stored_loop_rows' op reads the stored graph (!gnn.graph<as_given>), got '!gnn.graph<none>'}}
+  %r = gnn.stored_loop_rows %g(%e) fill = 1.0 : !gnn.graph<none>, !gnn.edge<1xf32> -> !gnn.vertex<1xf32>
+  return
+}
+
+// -----
+
+func.func @stored_loop_rows_shape(%g: !gnn.graph<as_given>, %e: !gnn.edge<1xf32>) {
+  // expected-error @+1 {{'gnn.stored_loop_rows' op result rows must have the edge rows' shape, got '!gnn.vertex<2xf32>' for '!gnn.edge<1xf32>'}}
+  %r = gnn.stored_loop_rows %g(%e) fill = 1.0 : !gnn.graph<as_given>, !gnn.edge<1xf32> -> !gnn.vertex<2xf32>
+  return
+}
+
+// -----
+
 func.func @degree_result(%g: !gnn.graph<as_given>) {
   // expected-error @+1 {{'gnn.degree' op result must be !gnn.vertex<1xf32>, got '!gnn.vertex<4xf32>'}}
   %d = gnn.degree %g : !gnn.graph<as_given> -> !gnn.vertex<4xf32>

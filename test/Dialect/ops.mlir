@@ -58,6 +58,15 @@ func.func @stored_plus_one(%g: !gnn.graph<as_given>) -> !gnn.vertex<1xf32> {
   return %d : !gnn.vertex<1xf32>
 }
 
+// CHECK-LABEL: func.func @stored_loop_rows
+// CHECK: gnn.stored_loop_rows %{{.*}}(%{{.*}}) fill = 2.000000e+00 : <as_given>, <2x3xf32> -> <2x3xf32>
+// GENERIC-LABEL: sym_name = "stored_loop_rows"
+// GENERIC: "gnn.stored_loop_rows"(%{{.*}}, %{{.*}}) <{fill = 2.000000e+00 : f32}> : (!gnn.graph<as_given>, !gnn.edge<2x3xf32>) -> !gnn.vertex<2x3xf32>
+func.func @stored_loop_rows(%g: !gnn.graph<as_given>, %e: !gnn.edge<2x3xf32>) -> !gnn.vertex<2x3xf32> {
+  %r = gnn.stored_loop_rows %g(%e) fill = 2.0 : !gnn.graph<as_given>, !gnn.edge<2x3xf32> -> !gnn.vertex<2x3xf32>
+  return %r : !gnn.vertex<2x3xf32>
+}
+
 //===----------------------------------------------------------------------===//
 // Linear
 //===----------------------------------------------------------------------===//

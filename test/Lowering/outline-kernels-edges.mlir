@@ -138,3 +138,27 @@ func.func @no_loops(%g: !gnn.graph<as_given>, %x: !gnn.vertex<4xf32>) -> (!gnn.v
   }
   return %d, %0 : !gnn.vertex<1xf32>, !gnn.vertex<4xf32>
 }
+
+// -----
+
+// stored_loop_rows scans each target's in-edges (args = [offsets, sources,
+// e, result]); an edge whose source is the target (a stored self loop)
+// replaces the row carried so far, which starts as the fill: the last
+// stored loop wins, as in PyG.
+// CHECK-LABEL: func.func @stored_loop_rows(
+// CHECK-SAME: %[[G:.*]]: !gnn.graph<as_given>, %[[E:.*]]: !gnn.edge<2xf32>)
+// CHECK-NEXT: %[[R:.*]] = gnn.launch @stored_loop_rows_kernel0(%[[G]], %[[E]]) {edge_balanced} : <as_given>, !gnn.edge<2xf32> -> !gnn.vertex<2xf32>
+// CHECK-LABEL: func.func @stored_loop_rows_kernel0(
+// CHECK: scf.for %[[V:.*]] = %{{.*}} to %{{.*}} step %{{.*}} : i64 {
+// CHECK: %[[FILL:.*]] = arith.constant dense<2.000000e+00> : vector<2xf32>
+// CHECK: %[[ROW:.*]] = scf.for %[[K:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[CUR:.*]] = %[[FILL]]) -> (vector<2xf32>)  : i64 {
+// CHECK: %[[U:.*]] = arith.extui %{{.*}} : i32 to i64
+// CHECK-NEXT: %[[LOOP:.*]] = arith.cmpi eq, %[[U]], %[[V]] : i64
+// CHECK: %[[EK:.*]] = llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr -> vector<2xf32>
+// CHECK-NEXT: %[[SEL:.*]] = arith.select %[[LOOP]], %[[EK]], %[[CUR]] : vector<2xf32>
+// CHECK-NEXT: scf.yield %[[SEL]] : vector<2xf32>
+// CHECK: llvm.store %[[ROW]], %{{.*}} {alignment = 4 : i64} : vector<2xf32>, !llvm.ptr
+func.func @stored_loop_rows(%g: !gnn.graph<as_given>, %e: !gnn.edge<2xf32>) -> !gnn.vertex<2xf32> {
+  %r = gnn.stored_loop_rows %g(%e) fill = 2.0 : !gnn.graph<as_given>, !gnn.edge<2xf32> -> !gnn.vertex<2xf32>
+  return %r : !gnn.vertex<2xf32>
+}

@@ -161,7 +161,7 @@ std::optional<gnn::GraphPart> loadThisPart(Job &job, const Flags &flags,
     return std::nullopt;
   std::optional<gnn::Tensor> edgeAttr;
   if (!flags.edgeAttrPath.empty()) {
-    auto rows = job.take(gnn::readNpyF32(flags.edgeAttrPath, 2));
+    auto rows = job.take(gnn::readEdgeRowsF32(flags.edgeAttrPath));
     if (!rows)
       return std::nullopt;
     edgeAttr = job.take(gnn::edgeFeaturesToCsr(*graph, *rows, flags.edgeAttrPath));

@@ -329,7 +329,7 @@ static int runSingle(const Flags &flags) {
   // order once, here.
   std::optional<gnn::Tensor> edgeAttr;
   if (!flags.edgeAttrPath.empty()) {
-    gnn::Tensor rows = check(gnn::readNpyF32(flags.edgeAttrPath, /*rank=*/2));
+    gnn::Tensor rows = check(gnn::readEdgeRowsF32(flags.edgeAttrPath));
     edgeAttr = check(gnn::edgeFeaturesToCsr(graph, rows, flags.edgeAttrPath));
   }
   double loadSeconds = seconds(loadStart);

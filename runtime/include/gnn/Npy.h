@@ -31,6 +31,10 @@ struct IntMatrix {
 /// Errors read "PATH: fault", e.g. "x.npy: dtype is '<f8', expected float32".
 llvm::Expected<Tensor> readNpyF32(const std::string &path, int rank = -1);
 
+/// Reads per-edge rows for --edge-attr: a float32 [E, D] array, or PyG's
+/// edge_weight shape [E], read as [E, 1].
+llvm::Expected<Tensor> readEdgeRowsF32(const std::string &path);
+
 /// Reads a rank-2 int64 or int32 array.
 llvm::Expected<IntMatrix> readNpyInt2D(const std::string &path);
 

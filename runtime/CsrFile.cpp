@@ -260,6 +260,7 @@ llvm::Error writeCsrFile(const std::string &path, int64_t n,
                 progress.advance(count);
               }))
         return err;
+      progress.finish();
     }
     for (int64_t v = 0; v < n; ++v)
       off[v + 1] += off[v];
@@ -406,6 +407,7 @@ llvm::Error writeCsrFile(const std::string &path, int64_t n,
         return fail(options.edgeFeaturesIn,
                     "cannot read the edge features (the file changed or is "
                     "unreadable)");
+      progress.finish();
       if (llvm::Error err = (*out)->writeAt(
               src32, uint64_t(count) * 4,
               layout.offset[Sources] + uint64_t(first) * 4))

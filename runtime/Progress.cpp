@@ -64,7 +64,17 @@ Progress::Progress(std::string stage, int64_t total, std::string unit)
       live(enabled), terminal(enabled && isatty(STDERR_FILENO)),
       start(std::chrono::steady_clock::now()), lastDraw(start) {}
 
-Progress::~Progress() { finish(); }
+Progress::~Progress() { abandon(); }
+
+void Progress::abandon() {
+  if (finished)
+    return;
+  finished = true;
+  if (drawn && terminal) {
+    llvm::errs() << "\r\x1b[K";
+    llvm::errs().flush();
+  }
+}
 
 void Progress::tick() {
   // The clock is read at most every few calls once a stage is known to

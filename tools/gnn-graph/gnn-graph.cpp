@@ -315,6 +315,7 @@ llvm::Error writeFeatures(const std::string &path, int64_t n, int64_t f,
                values * sizeof(float));
       progress.advance(int64_t(values));
     }
+    progress.finish();
     return llvm::Error::success();
   });
 }
@@ -437,6 +438,18 @@ int runGenerate() {
   return 0;
 }
 
+/// gnn::loadGraph as one progress stage ("load graph").
+llvm::Expected<gnn::Graph> loadWithProgress(const std::string &path,
+                                            int64_t n) {
+  gnn::Progress progress("load graph", 0, "edges");
+  llvm::Expected<gnn::Graph> g = gnn::loadGraph(path, n);
+  if (g) {
+    progress.advance(g->numEdges());
+    progress.finish();
+  }
+  return g;
+}
+
 int runConvert() {
   std::string in = absl::GetFlag(FLAGS_graph);
   std::string out = absl::GetFlag(FLAGS_out);
@@ -494,7 +507,7 @@ int runStats() {
       return fail(llvm::toString(count.takeError()));
     n = *count;
   }
-  llvm::Expected<gnn::Graph> g = gnn::loadGraph(path, n);
+  llvm::Expected<gnn::Graph> g = loadWithProgress(path, n);
   if (!g)
     return fail(llvm::toString(g.takeError()));
 
@@ -562,7 +575,7 @@ int runPartition() {
   if (parts > std::max<int64_t>(n, 1))
     return fail("--parts=" + llvm::Twine(parts) + " is more than the " +
                 llvm::Twine(n) + " vertices: a part would own no vertex");
-  llvm::Expected<gnn::Graph> g = gnn::loadGraph(graphPath, n);
+  llvm::Expected<gnn::Graph> g = loadWithProgress(graphPath, n);
   if (!g)
     return fail(llvm::toString(g.takeError()));
   // Edge features are given in the graph file's order; parts store them in
@@ -579,6 +592,7 @@ int runPartition() {
     edgeAttr = std::move(*csr);
   }
 
+  gnn::Progress partitioning("partition", 0, "edges");
   llvm::Expected<std::vector<int32_t>> owner =
       gnn::assignParts(*g, int(parts), kind, absl::GetFlag(FLAGS_vertex_weight));
   if (!owner)
@@ -587,6 +601,8 @@ int runPartition() {
           out, *g, *owner, int(parts), method, &*x,
           edgeAttr ? &*edgeAttr : nullptr))
     return fail(llvm::toString(std::move(err)));
+  partitioning.advance(g->numEdges());
+  partitioning.finish();
 
   gnn::PartitionSummary s = gnn::summarizePartition(*g, *owner, int(parts));
   int64_t e = g->numEdges(), ghostRows = 0, mirrorRows = 0;

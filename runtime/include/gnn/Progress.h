@@ -14,7 +14,9 @@
 // Usage:
 //   gnn::Progress p("count pass", totalEdges, "edges");
 //   for (...) { ...; p.advance(batch); }
-//   p.finish();   // or let the destructor do it
+//   p.finish();   // the final line; a stage left without finish() (an
+//                 // error path) prints nothing and clears its live line,
+//                 // so the error stays the one line the run prints
 //
 // Not thread-safe: one thread advances a stage (the one driving it).
 //
@@ -50,6 +52,9 @@ public:
   }
   /// Ends the stage: the final line (when one is due). Idempotent.
   void finish();
+  /// Ends the stage silently, clearing a live line (the destructor's
+  /// default, for stages that fail).
+  void abandon();
 
 private:
   void tick();

@@ -189,7 +189,8 @@ bool isCsrFile(const std::string &path) {
 }
 
 llvm::Expected<int64_t> csrFileVertices(const std::string &path) {
-  auto region = detail::mapFile(path);
+  auto region =
+      detail::mapFile(path, llvm::sys::fs::mapped_file_region::readonly);
   if (!region)
     return region.takeError();
   auto header =
@@ -201,7 +202,9 @@ llvm::Expected<int64_t> csrFileVertices(const std::string &path) {
 
 llvm::Expected<Graph> loadCsrFile(const std::string &path,
                                   int64_t numVertices) {
-  auto region = detail::mapFile(path);
+  // Read-only: nothing writes a Graph's arrays.
+  auto region =
+      detail::mapFile(path, llvm::sys::fs::mapped_file_region::readonly);
   if (!region)
     return region.takeError();
   std::shared_ptr<llvm::sys::fs::mapped_file_region> map = std::move(*region);
@@ -216,7 +219,8 @@ llvm::Expected<Graph> loadCsrFile(const std::string &path,
                           "give " +
                           llvm::Twine(numVertices));
   const Layout &layout = header->layout;
-  char *base = map->data();
+  // A read-only mapping's data() is const in spirit: the views are read.
+  char *base = const_cast<char *>(map->const_data());
   auto *ids = reinterpret_cast<const int64_t *>(base + layout.offset[GlobalIds]);
   for (int64_t v = 0; v < n; ++v)
     if (ids[v] != v)

@@ -2,8 +2,10 @@
 //
 // Large inputs (binary CSR graphs, feature .npy files) are mapped rather
 // than read: pages come in as kernels touch them and cost no anonymous
-// memory. The mapping is private (copy-on-write): a stray write changes
-// this process's copy of a page, never the file, and cannot fault.
+// memory. Read-only where nothing may write (a Graph's arrays: the largest
+// files, which a private writable mapping would charge to the commit
+// limit); private (copy-on-write) for tensors, whose type lets code write:
+// a stray write changes this process's copy of a page, never the file.
 //
 //===----------------------------------------------------------------------===//
 #ifndef GNN_RUNTIME_MAPPEDFILE_H
@@ -19,7 +21,9 @@ namespace gnn::detail {
 
 /// Maps all of `path`; errors read "PATH: fault" on one line.
 inline llvm::Expected<std::shared_ptr<llvm::sys::fs::mapped_file_region>>
-mapFile(const std::string &path) {
+mapFile(const std::string &path,
+        llvm::sys::fs::mapped_file_region::mapmode mode =
+            llvm::sys::fs::mapped_file_region::priv) {
   auto fail = [&](const llvm::Twine &msg) {
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    path + ": " + msg.str());
@@ -44,7 +48,7 @@ mapFile(const std::string &path) {
     return fail("file is empty");
   }
   auto region = std::make_shared<llvm::sys::fs::mapped_file_region>(
-      *fd, llvm::sys::fs::mapped_file_region::priv, size, 0, ec);
+      *fd, mode, size, 0, ec);
   llvm::sys::fs::closeFile(*fd); // The mapping keeps the file open.
   if (ec)
     return fail("cannot map file: " + ec.message());

@@ -5,9 +5,10 @@
 // list as it stands, so every sum a kernel runs sees its terms in the
 // single-process order; only the source ids are renamed to local ones.
 //
-// A part file's layout is in PartFile.h. The manifest holds the counts and an xxh3-64 of each
-// whole part file; a part is checked against both before any of it is
-// used, so a file from another partitioning is refused, not misread.
+// A part file's layout is in PartFile.h. The manifest holds the counts
+// and an xxh3-64 of each whole part file; a part is checked against both
+// before any of it is used, so a file from another partitioning is
+// refused, not misread.
 //
 //===----------------------------------------------------------------------===//
 

@@ -714,6 +714,12 @@ def write_page(results, doc_path, plot_dir, results_path):
         "`scripts/random-weights --seed 1` (Glorot).\n"
         "- A peer is skipped on a graph when its time or memory on the previous graph, scaled by "
         "size, predicts more than the cell budget or 60% of memory.")
+    # Measured by hand (bench/billion-edges.sh), not by `make bench`: the
+    # section is kept in its own file and carried over verbatim.
+    extra = os.path.join(ROOT, "bench", "billion-edges.md")
+    if os.path.exists(extra):
+        with open(extra) as f:
+            L += ["", f.read().rstrip("\n")]
     with open(doc_path, "w") as f:
         f.write("\n".join(L) + "\n")
 

@@ -8,6 +8,8 @@
 #include "Bindings.h"
 #include "Errors.h"
 
+#include "gnn/Graph.h"
+
 namespace py = pybind11;
 
 namespace gnnpy {
@@ -43,6 +45,19 @@ void registerGraph(py::module_ &m) {
              return graphFromEdgeIndex(edgeIndex, n);
            }),
            py::arg("edge_index"), py::arg("num_nodes") = py::none())
+      .def_static(
+          "load",
+          [](const std::string &path, py::object numNodes) {
+            int64_t n = numNodes.is_none()
+                            ? unwrap(gnn::countVertices(path))
+                            : py::cast<int64_t>(numNodes.attr("__index__")());
+            return unwrap(gnn::loadGraph(path, n));
+          },
+          py::arg("path"), py::arg("num_nodes") = py::none(),
+          "Graph.load(path, num_nodes=None): a graph file as gnn-run reads "
+          "--graph: an edge_index .npy, a text edge list, or a binary CSR "
+          "file (gnn-graph convert), which is memory-mapped, not copied. "
+          "num_nodes defaults to the file's (CSR) or the largest id + 1.")
       .def_property_readonly("num_nodes", &gnn::Graph::numVertices,
                              "The vertex count N: the rows of x and of the "
                              "output.")

@@ -10,7 +10,8 @@
 #include "gnn/Graph.h"
 #include "gnn/Npy.h"
 
-#include "FileKind.h"
+#include "gnn/CsrFile.h"
+#include "gnn/EdgeStream.h"
 
 #include "llvm/Support/MemoryBuffer.h"
 
@@ -55,16 +56,6 @@ std::string describeBadId(const BadEdge &bad, int64_t n,
     return which + " id " + std::to_string(bad.id) + " is negative";
   return which + " id " + std::to_string(bad.id) + " is not below " +
          limitText;
-}
-
-/// Untrusted text from a file, made safe for a one-line message.
-std::string printable(StringRef s) {
-  std::string out;
-  for (char c : s.take_front(40))
-    out += (c >= 0x20 && c < 0x7f) ? c : '?';
-  if (s.size() > 40)
-    out += "...";
-  return out;
 }
 
 std::string vertexCountText(int64_t n) {
@@ -197,77 +188,11 @@ llvm::Error parseEdgeList(const std::string &path, int64_t limit,
                                            /*RequiresNullTerminator=*/false);
   if (!bufOr)
     return fail(path, "cannot read file: " + bufOr.getError().message());
-  StringRef rest = (*bufOr)->getBuffer();
-  // Not text (a .safetensors or features file given as the graph): say
-  // what it is instead of quoting its bytes as a line.
-  if (std::string kind = describeFileKind(rest);
-      !rest.empty() && !StringRef(kind).starts_with("text"))
-    return fail(path, "not a text edge list or an edge_index .npy: it is " +
-                          (kind.empty() ? std::string("binary data") : kind));
-  auto isSpace = [](char c) {
-    return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
-  };
-  for (int64_t lineNo = 1; !rest.empty(); ++lineNo) {
-    size_t eol = rest.find('\n');
-    StringRef line = rest.substr(0, eol);
-    rest = eol == StringRef::npos ? StringRef() : rest.drop_front(eol + 1);
-    StringRef content = line.substr(0, line.find('#'));
-    auto where = [&] { return path + ":" + std::to_string(lineNo); };
-
-    // Split first, so a wrong field count is reported as such rather
-    // than as a bad id.
-    StringRef fields[3];
-    size_t i = 0, count = 0;
-    while (count < 3) {
-      while (i < content.size() && isSpace(content[i]))
-        ++i;
-      if (i == content.size())
-        break;
-      size_t start = i;
-      while (i < content.size() && !isSpace(content[i]))
-        ++i;
-      fields[count++] = content.slice(start, i);
-    }
-    if (count == 0)
-      continue; // Blank or comment-only line.
-    if (count == 1)
-      return fail(where(), "expected 'src dst', found only one field");
-    if (count == 3)
-      return fail(where(), "expected 'src dst', found a third field '" +
-                               printable(fields[2]) + "'");
-
-    int64_t ids[2];
-    for (int f = 0; f < 2; ++f) {
-      const char *which = f == 0 ? "source" : "target";
-      StringRef tok = fields[f];
-      std::string text = printable(tok);
-      bool negative = tok.consume_front("-");
-      uint64_t v = 0;
-      bool digits = !tok.empty(), tooBig = false;
-      for (char c : tok) {
-        if (c < '0' || c > '9') {
-          digits = false;
-          break;
-        }
-        v = v * 10 + unsigned(c - '0');
-        if (v >= uint64_t(limit))
-          tooBig = true, v = uint64_t(limit); // Saturate: no overflow.
-      }
-      if (!digits)
-        return fail(where(), llvm::Twine(which) + " id '" + text +
-                                 "' is not an integer");
-      if (negative)
-        return fail(where(), llvm::Twine(which) + " id " + text +
-                                 " is negative");
-      if (tooBig)
-        return fail(where(), llvm::Twine(which) + " id " + text +
-                                 " is not below " + limitText);
-      ids[f] = int64_t(v);
-    }
-    src.push_back(ids[0]);
-    dst.push_back(ids[1]);
-  }
-  return llvm::Error::success();
+  return scanEdgeList(path, (*bufOr)->getBuffer(), limit, limitText,
+                      [&](int64_t s, int64_t d) {
+                        src.push_back(s);
+                        dst.push_back(d);
+                      });
 }
 
 bool looksLikeNpy(const std::string &path) {
@@ -290,6 +215,8 @@ llvm::Expected<Graph> loadGraph(const std::string &path,
       return fail(path, "vertex count " + llvm::Twine(numVertices) +
                             " is outside [0, 2^31)");
     std::string limitText = vertexCountText(numVertices);
+    if (isCsrFile(path))
+      return loadCsrFile(path, numVertices);
     if (looksLikeNpy(path)) {
       auto e = openEdgeIndex(path);
       if (!e)
@@ -340,6 +267,8 @@ llvm::Expected<int64_t> countVertices(const std::string &path) {
   // The largest id must leave room for "+ 1" below 2^31.
   std::string limitText = "2147483647 (ids must fit in 31 bits)";
   int64_t limit = kMaxVertices - 1;
+  if (isCsrFile(path))
+    return csrFileVertices(path);
   if (looksLikeNpy(path)) {
     auto e = openEdgeIndex(path);
     if (!e)
@@ -363,12 +292,17 @@ llvm::Expected<int64_t> countVertices(const std::string &path) {
     }
     return maxId + 1;
   }
-  std::vector<int64_t> src, dst;
-  if (auto err = parseEdgeList(path, limit, limitText, src, dst))
-    return std::move(err);
+  // Streamed: a large text list is not held as vectors just to count.
+  auto bufOr = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
+                                           /*RequiresNullTerminator=*/false);
+  if (!bufOr)
+    return fail(path, "cannot read file: " + bufOr.getError().message());
   int64_t maxId = -1;
-  for (size_t k = 0; k < src.size(); ++k)
-    maxId = std::max({maxId, src[k], dst[k]});
+  if (auto err = scanEdgeList(path, (*bufOr)->getBuffer(), limit, limitText,
+                              [&](int64_t s, int64_t d) {
+                                maxId = std::max({maxId, s, d});
+                              }))
+    return std::move(err);
   return maxId + 1;
 }
 
@@ -392,8 +326,18 @@ llvm::Expected<Tensor> edgeFeaturesToCsr(const Graph &graph, const Tensor &rows,
     const int64_t *ids = graph.edgeIds();
     const float *in = rows.data();
     float *o = out.data();
-    for (int64_t k = 0; k < graph.numEdges(); ++k)
+    // The ids may come from a mapped file (gnn/CsrFile.h) that nothing
+    // has checked yet: each is checked here, where it is first used.
+    for (int64_t k = 0; k < graph.numEdges(); ++k) {
+      if (uint64_t(ids[k]) >= uint64_t(graph.numEdges()))
+        return llvm::createStringError(
+            llvm::inconvertibleErrorCode(),
+            source + ": the graph's edge " + std::to_string(k) +
+                " names input edge " + std::to_string(ids[k]) +
+                ", not below its " + std::to_string(graph.numEdges()) +
+                " edges");
       std::copy(in + ids[k] * d, in + (ids[k] + 1) * d, o + k * d);
+    }
     return out;
   });
 }

@@ -10,6 +10,7 @@
 #include "ResourceFaults.h"
 #include "gnn/Npy.h"
 #include "FileKind.h"
+#include "MappedFile.h"
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
@@ -210,18 +211,9 @@ bool shapeElements(const std::vector<int64_t> &shape, int64_t &count) {
   return true;
 }
 
-llvm::Error writeNpy(const std::string &path, StringRef descr,
-                     size_t itemSize, const void *data,
-                     const std::vector<int64_t> &shape) {
-  int64_t count;
-  for (int64_t d : shape)
-    if (d < 0)
-      return fail(path, "cannot write an array of shape " + formatShape(shape));
-  if (!shapeElements(shape, count) ||
-      uint64_t(count) >
-          uint64_t(std::numeric_limits<int64_t>::max()) / itemSize)
-    return fail(path, "cannot write an array of shape " + formatShape(shape));
+} // namespace
 
+std::string npyHeader(StringRef descr, const std::vector<int64_t> &shape) {
   std::string dict = "{'descr': '" + descr.str() +
                      "', 'fortran_order': False, 'shape': (";
   for (size_t i = 0; i < shape.size(); ++i)
@@ -238,21 +230,37 @@ llvm::Error writeNpy(const std::string &path, StringRef descr,
   size_t padded = (preamble + 63) / 64 * 64;
   dict.append(padded - preamble, ' ');
   dict += '\n';
+  std::string out(kMagic, kMagicLen);
+  out += char(v2 ? 2 : 1);
+  out += char(0);
+  uint32_t len = dict.size();
+  out += char(len);
+  out += char(len >> 8);
+  if (v2) {
+    out += char(len >> 16);
+    out += char(len >> 24);
+  }
+  return out + dict;
+}
 
+namespace {
+
+llvm::Error writeNpy(const std::string &path, StringRef descr,
+                     size_t itemSize, const void *data,
+                     const std::vector<int64_t> &shape) {
+  int64_t count;
+  for (int64_t d : shape)
+    if (d < 0)
+      return fail(path, "cannot write an array of shape " + formatShape(shape));
+  if (!shapeElements(shape, count) ||
+      uint64_t(count) >
+          uint64_t(std::numeric_limits<int64_t>::max()) / itemSize)
+    return fail(path, "cannot write an array of shape " + formatShape(shape));
+
+  std::string header = npyHeader(descr, shape);
   uint64_t bytes = uint64_t(count) * itemSize;
   return writeFileAtomically(path, [&](llvm::raw_ostream &os) {
-    os.write(kMagic, kMagicLen);
-    os << char(v2 ? 2 : 1) << char(0);
-    uint32_t len = dict.size();
-    if (v2) {
-      char le[4] = {char(len), char(len >> 8), char(len >> 16),
-                    char(len >> 24)};
-      os.write(le, 4);
-    } else {
-      char le[2] = {char(len), char(len >> 8)};
-      os.write(le, 2);
-    }
-    os << dict;
+    os << header;
     os.write(static_cast<const char *>(data), bytes);
     return llvm::Error::success();
   });
@@ -269,9 +277,16 @@ llvm::Expected<NpyFile> openNpy(const std::string &path) {
                                            /*RequiresNullTerminator=*/false);
   if (!bufOr)
     return fail(path, "cannot read file: " + bufOr.getError().message());
+  std::unique_ptr<llvm::MemoryBuffer> buffer = std::move(*bufOr);
+  auto f = parseNpy(path, buffer->getBuffer());
+  if (!f)
+    return f.takeError();
+  f->buffer = std::move(buffer);
+  return f;
+}
+
+llvm::Expected<NpyFile> parseNpy(const std::string &path, StringRef bytes) {
   NpyFile f;
-  f.buffer = std::move(*bufOr);
-  StringRef bytes = f.buffer->getBuffer();
 
   if (!hasNpyMagic(bytes)) {
     std::string kind = describeFileKind(bytes);
@@ -361,6 +376,26 @@ llvm::Expected<Tensor> readEdgeRowsF32(const std::string &path) {
     return fail(path, "expected edge features [E, D] or edge weights [E], "
                       "found shape " + formatShape(t->shape));
   return t;
+}
+
+llvm::Expected<Tensor> mapNpyF32(const std::string &path, int rank) {
+  auto region = detail::mapFile(path);
+  if (!region)
+    return region.takeError();
+  std::shared_ptr<llvm::sys::fs::mapped_file_region> map = std::move(*region);
+  auto f = parseNpy(path, StringRef(map->const_data(), map->size()));
+  if (!f)
+    return f.takeError();
+  if (f->descr != "<f4")
+    return fail(path, "dtype is '" + f->descr + "', expected float32 ('<f4')");
+  if (auto err = checkRank(path, *f, rank))
+    return std::move(err);
+  // NumPy pads headers to 64 bytes, so the data is aligned; a file that
+  // is not (a hand-made header) is read into aligned memory instead.
+  if (f->numElements == 0 || uintptr_t(f->data) % alignof(float) != 0)
+    return readNpyF32(path, rank);
+  float *data = reinterpret_cast<float *>(const_cast<char *>(f->data));
+  return Tensor::share(data, f->shape, std::move(map));
 }
 
 llvm::Expected<IntMatrix> readNpyInt2D(const std::string &path) {

@@ -5,28 +5,16 @@
 // list as it stands, so every sum a kernel runs sees its terms in the
 // single-process order; only the source ids are renamed to local ones.
 //
-// A part file is a fixed little-endian header followed by the arrays, each
-// at a 64-byte aligned offset the header records with its byte length:
-//
-//   0   magic "GNNPART\0"          40  owned            (i64)
-//   8   version     (u32)          48  ghosts           (i64)
-//   12  part        (u32)          56  edges            (i64)
-//   16  parts       (u32)          64  feature width    (i64)
-//   20  reserved, 0 (u32)          72  edge feature width (i64)
-//   24  vertices N  (i64)          80  per array: offset, length (u64 each)
-//   32  edges E     (i64)
-//
-// Arrays, in order: globalIds (owned + ghosts, i64), offsets (owned + 1,
-// i64), sources (edges, i32 local ids), edgeIds (edges, i64), ghostOwner,
-// ghostRemote (ghosts, i32 each), features (owned x F, f32), edge features
-// (edges x D, f32). The manifest holds the counts and an xxh3-64 of each
-// whole part file; a part is checked against both before any of it is
-// used, so a file from another partitioning is refused, not misread.
+// A part file's layout is in PartFile.h. The manifest holds the counts
+// and an xxh3-64 of each whole part file; a part is checked against both
+// before any of it is used, so a file from another partitioning is
+// refused, not misread.
 //
 //===----------------------------------------------------------------------===//
 
 #include "gnn/Partition.h"
 
+#include "PartFile.h"
 #include "PartitionMetis.h"
 #include "gnn/Npy.h"
 
@@ -47,6 +35,7 @@ using llvm::StringRef;
 namespace endian = llvm::support::endian;
 
 namespace gnn {
+using namespace partfile;
 namespace {
 
 /// Ids are stored in 32 bits (as in gnn/Graph.h).
@@ -59,28 +48,6 @@ constexpr int64_t kMaxEdges = int64_t(1) << 48;
 constexpr int64_t kMaxWidth = int64_t(1) << 31;
 /// A manifest is a few lines per part.
 constexpr uint64_t kMaxManifestBytes = uint64_t(16) << 20;
-
-constexpr char kMagic[8] = {'G', 'N', 'N', 'P', 'A', 'R', 'T', '\0'};
-constexpr uint32_t kFileVersion = 1;
-constexpr uint64_t kAlign = 64;
-
-enum Array {
-  GlobalIds,
-  Offsets,
-  Sources,
-  EdgeIds,
-  GhostOwner,
-  GhostRemote,
-  Features,
-  EdgeFeatures,
-  kNumArrays
-};
-constexpr const char *kArrayNames[kNumArrays] = {
-    "globalIds",  "offsets",     "sources",  "edgeIds",
-    "ghostOwner", "ghostRemote", "features", "edgeFeatures"};
-constexpr uint64_t kElementSize[kNumArrays] = {8, 8, 4, 8, 4, 4, 4, 4};
-constexpr size_t kTableOffset = 80;
-constexpr size_t kHeaderSize = kTableOffset + 16 * kNumArrays;
 
 llvm::Error fail(const std::string &where, const llvm::Twine &msg) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(),
@@ -97,44 +64,6 @@ std::string manifestPath(const std::string &dir) {
 }
 std::string partPath(const std::string &dir, int part) {
   return joinPath(dir, "part-" + llvm::Twine(part) + ".bin");
-}
-
-/// The counts a part file's layout follows from.
-struct PartCounts {
-  int64_t owned = 0, ghosts = 0, edges = 0, featureWidth = 0,
-          edgeFeatureWidth = 0;
-};
-
-/// Where each array lies in a part file, and the file's size.
-struct Layout {
-  uint64_t offset[kNumArrays] = {}, length[kNumArrays] = {};
-  uint64_t fileSize = 0;
-};
-
-/// The canonical layout for `c` (non-negative counts); false if a size
-/// overflows 64 bits.
-bool computeLayout(const PartCounts &c, Layout &layout) {
-  uint64_t owned = c.owned, ghosts = c.ghosts, edges = c.edges;
-  uint64_t featureCount, edgeFeatureCount;
-  if (__builtin_mul_overflow(owned, uint64_t(c.featureWidth), &featureCount) ||
-      __builtin_mul_overflow(edges, uint64_t(c.edgeFeatureWidth),
-                             &edgeFeatureCount))
-    return false;
-  const uint64_t counts[kNumArrays] = {owned + ghosts, owned + 1, edges,
-                                       edges,          ghosts,    ghosts,
-                                       featureCount,   edgeFeatureCount};
-  uint64_t pos = kHeaderSize;
-  for (int i = 0; i < kNumArrays; ++i) {
-    if (__builtin_add_overflow(pos, kAlign - 1, &pos))
-      return false;
-    pos &= ~(kAlign - 1);
-    layout.offset[i] = pos;
-    if (__builtin_mul_overflow(counts[i], kElementSize[i], &layout.length[i]) ||
-        __builtin_add_overflow(pos, layout.length[i], &pos))
-      return false;
-  }
-  layout.fileSize = pos;
-  return true;
 }
 
 /// Whether a directory entry is one a partition writer makes: the manifest,
@@ -201,21 +130,8 @@ std::vector<char> serializePart(const GraphPart &part, const PartCounts &c) {
   (void)ok;
   std::vector<char> bytes(layout.fileSize, 0);
   char *h = bytes.data();
-  std::memcpy(h, kMagic, sizeof(kMagic));
-  endian::write32le(h + 8, kFileVersion);
-  endian::write32le(h + 12, uint32_t(part.part));
-  endian::write32le(h + 16, uint32_t(part.numParts));
-  endian::write64le(h + 24, uint64_t(part.globalVertices));
-  endian::write64le(h + 32, uint64_t(part.globalEdges));
-  endian::write64le(h + 40, uint64_t(c.owned));
-  endian::write64le(h + 48, uint64_t(c.ghosts));
-  endian::write64le(h + 56, uint64_t(c.edges));
-  endian::write64le(h + 64, uint64_t(c.featureWidth));
-  endian::write64le(h + 72, uint64_t(c.edgeFeatureWidth));
-  for (int i = 0; i < kNumArrays; ++i) {
-    endian::write64le(h + kTableOffset + 16 * i, layout.offset[i]);
-    endian::write64le(h + kTableOffset + 16 * i + 8, layout.length[i]);
-  }
+  writeHeader(h, part.part, part.numParts, part.globalVertices,
+              part.globalEdges, c, layout);
   // The arrays in the host's byte order, which the format fixes as
   // little-endian (every target gnnc builds for).
   const void *sources[kNumArrays] = {

@@ -3,6 +3,9 @@
 //   gnn-graph generate --kind=rmat|uniform|sbm --vertices=N --edges=E
 //                      [--communities=K --intra=P]
 //                      [--features=F] [--seed=S] --out=PREFIX
+//                      [--format=npy|csr] [--memory=BYTES]
+//   gnn-graph convert --graph=FILE --out=FILE.csr [--edge-attr=E.npy
+//                     [--edge-attr-out=F.npy]] [--num-nodes=N] [--memory=BYTES]
 //   gnn-graph stats --graph=FILE [--num-nodes=N]
 //   gnn-graph partition --graph=FILE --features=X.npy [--edge-attr=E.npy] [--vertex-weight=W]
 //                       [--num-nodes=N] --parts=P --method=range|metis
@@ -26,9 +29,12 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "gnn/CsrFile.h"
+#include "gnn/EdgeStream.h"
 #include "gnn/Graph.h"
 #include "gnn/Npy.h"
 #include "gnn/Partition.h"
+#include "gnn/Progress.h"
 #include "gnn/Tensor.h"
 
 #include "absl/flags/flag.h"
@@ -61,17 +67,34 @@ ABSL_FLAG(std::string, features, "",
           "partition: features .npy (float32 [N, F])");
 ABSL_FLAG(uint64_t, seed, 1, "generate: random seed");
 ABSL_FLAG(std::string, out, "",
-          "generate: output prefix (PREFIX.edges.npy, PREFIX.features.npy); "
+          "generate: output prefix (PREFIX.edges.npy or PREFIX.csr, "
+          "PREFIX.features.npy); convert: the binary CSR file; "
           "partition: the partition directory");
 ABSL_FLAG(std::string, graph, "",
-          "stats, partition: graph file (.npy or text)");
+          "stats, partition, convert: graph file (edge_index .npy, text edge "
+          "list, or binary CSR file except for convert)");
 ABSL_FLAG(int64_t, num_nodes, -1,
-          "stats: vertex count (default: largest id + 1); partition: must "
-          "equal the feature rows if given");
+          "stats, convert: vertex count (default: largest id + 1); "
+          "partition: must equal the feature rows if given");
 ABSL_FLAG(std::string, edge_attr, "",
-          "partition: edge features .npy (float32 [E, D], graph file order)");
+          "partition, convert: edge features .npy (float32 [E, D], graph "
+          "file order)");
 ABSL_FLAG(int64_t, parts, -1, "partition: number of parts, in [1, vertices]");
 ABSL_FLAG(std::string, method, "", "partition: range or metis");
+ABSL_FLAG(std::string, format, "npy",
+          "generate: npy (PREFIX.edges.npy, the edge list) or csr (PREFIX.csr, "
+          "a binary CSR file streamed in bounded memory)");
+ABSL_FLAG(std::string, memory, "1G",
+          "generate --format=csr, convert: what a fill pass may hold, in bytes "
+          "with a K, M or G suffix (4 bytes per edge, + 4 x D with edge "
+          "features); less means more passes, never other bytes");
+ABSL_FLAG(std::string, edge_attr_out, "",
+          "convert: where the edge features go, in the CSR's edge order "
+          "(default: OUT.edge_attr.npy, e.g. g.csr.edge_attr.npy)");
+ABSL_FLAG(bool, quiet, false,
+          "no progress lines on stderr (by default a stage that runs longer "
+          "than a second reports its rate and ETA on a terminal, one line "
+          "when it ends otherwise)");
 ABSL_FLAG(int64_t, vertex_weight, gnn::kDefaultVertexWeight,
           "partition: the work of a vertex in in-edges, for balancing parts "
           "(in-edges + vertex_weight x vertices per part)");
@@ -83,6 +106,23 @@ constexpr int64_t kBlock = int64_t(1) << 16;
 int fail(const llvm::Twine &msg) {
   llvm::errs() << "gnn-graph: error: " << msg << "\n";
   return 1;
+}
+
+/// --memory: "4096", "64K", "512M", "4G" (binary units); 0 if malformed
+/// or outside [1 KiB, 2^50].
+uint64_t parseMemory(llvm::StringRef text) {
+  uint64_t unit = 1;
+  if (text.consume_back("K") || text.consume_back("k"))
+    unit = uint64_t(1) << 10;
+  else if (text.consume_back("M") || text.consume_back("m"))
+    unit = uint64_t(1) << 20;
+  else if (text.consume_back("G") || text.consume_back("g"))
+    unit = uint64_t(1) << 30;
+  uint64_t v;
+  if (text.getAsInteger(10, v) || v == 0 || v > (uint64_t(1) << 50) / unit ||
+      v * unit < 1024)
+    return 0;
+  return v * unit;
 }
 
 /// The splitmix64 finaliser: spreads (seed, block) into unrelated seeds.
@@ -127,10 +167,18 @@ template <typename F> void parallelBlocks(int64_t numBlocks, F body) {
     th.join();
 }
 
-/// Fills src[0, E) and dst[0, E) with RMAT edges over exactly n vertices,
-/// with the Graph500 quadrant probabilities a=0.57, b=0.19, c=0.19.
-void generateRmat(int64_t n, int64_t e, uint64_t seed, int64_t *src,
-                  int64_t *dst) {
+/// Edges [b0 * kBlock, min(e, b1 * kBlock)) of a generated graph, written
+/// to src[k - b0 * kBlock] and dst[...]: any range of blocks comes out the
+/// same whether generated alone or as part of the whole.
+struct BlockRange {
+  int64_t b0, b1;
+  int64_t base() const { return b0 * kBlock; }
+};
+
+/// Fills edges of `blocks` with RMAT edges over exactly n vertices, with
+/// the Graph500 quadrant probabilities a=0.57, b=0.19, c=0.19.
+void generateRmat(int64_t n, int64_t e, uint64_t seed, BlockRange blocks,
+                  int64_t *src, int64_t *dst) {
   int scale = 0;
   while ((int64_t(1) << scale) < n)
     ++scale;
@@ -139,7 +187,9 @@ void generateRmat(int64_t n, int64_t e, uint64_t seed, int64_t *src,
   const uint64_t ta = uint64_t(0.57 * 4294967296.0);
   const uint64_t tb = uint64_t(0.76 * 4294967296.0);
   const uint64_t tc = uint64_t(0.95 * 4294967296.0);
-  parallelBlocks((e + kBlock - 1) / kBlock, [&](int64_t b) {
+  int64_t base = blocks.base();
+  parallelBlocks(blocks.b1 - blocks.b0, [&](int64_t i) {
+    int64_t b = blocks.b0 + i;
     std::mt19937_64 rng = blockRng(seed, 1, b);
     int64_t end = std::min(e, (b + 1) * kBlock);
     for (int64_t k = b * kBlock; k < end; ++k) {
@@ -157,20 +207,22 @@ void generateRmat(int64_t n, int64_t e, uint64_t seed, int64_t *src,
           v = v << 1 | sv;
         }
       } while (u >= uint64_t(n) || v >= uint64_t(n));
-      src[k] = int64_t(u);
-      dst[k] = int64_t(v);
+      src[k - base] = int64_t(u);
+      dst[k - base] = int64_t(v);
     }
   });
 }
 
-void generateUniform(int64_t n, int64_t e, uint64_t seed, int64_t *src,
-                     int64_t *dst) {
-  parallelBlocks((e + kBlock - 1) / kBlock, [&](int64_t b) {
+void generateUniform(int64_t n, int64_t e, uint64_t seed, BlockRange blocks,
+                     int64_t *src, int64_t *dst) {
+  int64_t base = blocks.base();
+  parallelBlocks(blocks.b1 - blocks.b0, [&](int64_t i) {
+    int64_t b = blocks.b0 + i;
     std::mt19937_64 rng = blockRng(seed, 1, b);
     int64_t end = std::min(e, (b + 1) * kBlock);
     for (int64_t k = b * kBlock; k < end; ++k) {
-      src[k] = int64_t(bounded(rng, n));
-      dst[k] = int64_t(bounded(rng, n));
+      src[k - base] = int64_t(bounded(rng, n));
+      dst[k - base] = int64_t(bounded(rng, n));
     }
   });
 }
@@ -181,21 +233,35 @@ void generateUniform(int64_t n, int64_t e, uint64_t seed, int64_t *src,
 /// source and, with probability `intra`, a uniform target in the source's
 /// community, else anywhere. (Ids in contiguous ranges would let a range
 /// partition find the communities for free.)
-void generateSbm(int64_t n, int64_t e, int64_t k, double intra, uint64_t seed,
-                 int64_t *src, int64_t *dst) {
+struct SbmOrder {
+  std::vector<int64_t> order, position;
+};
+
+SbmOrder sbmOrder(int64_t n, uint64_t seed) {
   // Fisher-Yates with our own bounded draws: the same graph everywhere.
-  std::vector<int64_t> order(n), position(n);
+  SbmOrder o;
+  o.order.resize(n);
+  o.position.resize(n);
   for (int64_t v = 0; v < n; ++v)
-    order[v] = v;
+    o.order[v] = v;
   std::mt19937_64 shuffle = blockRng(seed, 3, 0);
   for (int64_t i = n - 1; i > 0; --i)
-    std::swap(order[i], order[bounded(shuffle, uint64_t(i) + 1)]);
+    std::swap(o.order[i], o.order[bounded(shuffle, uint64_t(i) + 1)]);
   for (int64_t i = 0; i < n; ++i)
-    position[order[i]] = i;
+    o.position[o.order[i]] = i;
+  return o;
+}
+
+void generateSbm(int64_t n, int64_t e, int64_t k, double intra, uint64_t seed,
+                 const SbmOrder &sbm, BlockRange blocks, int64_t *src,
+                 int64_t *dst) {
+  const std::vector<int64_t> &order = sbm.order, &position = sbm.position;
   // P(draw <= threshold) = intra, to within 2^-64.
   const uint64_t threshold = intra >= 1.0 ? UINT64_MAX
                                           : uint64_t(std::ldexp(intra, 64));
-  parallelBlocks((e + kBlock - 1) / kBlock, [&](int64_t b) {
+  int64_t base = blocks.base();
+  parallelBlocks(blocks.b1 - blocks.b0, [&](int64_t i) {
+    int64_t b = blocks.b0 + i;
     std::mt19937_64 rng = blockRng(seed, 1, b);
     int64_t end = std::min(e, (b + 1) * kBlock);
     for (int64_t j = b * kBlock; j < end; ++j) {
@@ -209,22 +275,100 @@ void generateSbm(int64_t n, int64_t e, int64_t k, double intra, uint64_t seed,
       } else {
         v = int64_t(bounded(rng, n));
       }
-      src[j] = u;
-      dst[j] = v;
+      src[j - base] = u;
+      dst[j - base] = v;
     }
   });
 }
 
 /// Features uniform in [-1, 1): 24 random bits give a float in [0, 1)
 /// exactly, so the values do not depend on float rounding modes.
-void generateFeatures(size_t count, uint64_t seed, float *out) {
-  parallelBlocks((int64_t(count) + kBlock - 1) / kBlock, [&](int64_t b) {
+void generateFeatures(size_t count, uint64_t seed, BlockRange blocks,
+                      float *out) {
+  size_t base = size_t(blocks.base());
+  parallelBlocks(blocks.b1 - blocks.b0, [&](int64_t j) {
+    int64_t b = blocks.b0 + j;
     std::mt19937_64 rng = blockRng(seed, 2, b);
     size_t end = std::min(count, size_t(b + 1) * kBlock);
     for (size_t i = size_t(b) * kBlock; i < end; ++i)
-      out[i] = float(rng() >> 40) * (2.0f / 16777216.0f) - 1.0f;
+      out[i - base] = float(rng() >> 40) * (2.0f / 16777216.0f) - 1.0f;
   });
 }
+
+/// Writes PREFIX.features.npy a few blocks at a time: memory stays at one
+/// chunk whatever N x F is.
+llvm::Error writeFeatures(const std::string &path, int64_t n, int64_t f,
+                          uint64_t seed) {
+  size_t count = size_t(n) * size_t(f);
+  int64_t numBlocks = int64_t((count + kBlock - 1) / kBlock);
+  constexpr int64_t kChunkBlocks = 256; // 64 MiB of floats
+  std::vector<float> chunk(size_t(std::min(numBlocks, kChunkBlocks)) * kBlock);
+  gnn::Progress progress("features", int64_t(count), "values");
+  return gnn::writeFileAtomically(path, [&](llvm::raw_ostream &os) {
+    os << gnn::npyHeader("<f4", {n, f});
+    for (int64_t b0 = 0; b0 < numBlocks; b0 += kChunkBlocks) {
+      BlockRange blocks{b0, std::min(numBlocks, b0 + kChunkBlocks)};
+      generateFeatures(count, seed, blocks, chunk.data());
+      size_t values = std::min(count, size_t(blocks.b1) * kBlock) -
+                      size_t(blocks.base());
+      os.write(reinterpret_cast<const char *>(chunk.data()),
+               values * sizeof(float));
+      progress.advance(int64_t(values));
+    }
+    progress.finish();
+    return llvm::Error::success();
+  });
+}
+
+/// A generated graph as a replayable edge stream: every pass draws the
+/// same seeded blocks again, a chunk of blocks at a time on all cores.
+class GeneratedEdges : public gnn::EdgeStream {
+public:
+  GeneratedEdges(std::string kind, int64_t n, int64_t e, uint64_t seed,
+                 int64_t communities, double intra)
+      : kind(std::move(kind)), n(n), e(e), seed(seed),
+        communities(communities), intra(intra) {
+    if (this->kind == "sbm")
+      sbm = sbmOrder(n, seed);
+  }
+  int64_t size() const override { return e; }
+
+  /// Fills the edges of `blocks` (the arrays hold the whole range).
+  void fill(BlockRange blocks, int64_t *src, int64_t *dst) const {
+    if (kind == "rmat")
+      generateRmat(n, e, seed, blocks, src, dst);
+    else if (kind == "sbm")
+      generateSbm(n, e, communities, intra, seed, sbm, blocks, src, dst);
+    else
+      generateUniform(n, e, seed, blocks, src, dst);
+  }
+
+  llvm::Error forEach(Batch batch) override {
+    static_assert(gnn::kEdgeBatch == kBlock, "a batch is a block");
+    constexpr int64_t kChunkBlocks = 64; // 4M edges, 64 MiB
+    int64_t numBlocks = (e + kBlock - 1) / kBlock;
+    std::vector<int64_t> src(size_t(std::min(numBlocks, kChunkBlocks)) * kBlock),
+        dst(src.size());
+    for (int64_t b0 = 0; b0 < numBlocks; b0 += kChunkBlocks) {
+      BlockRange blocks{b0, std::min(numBlocks, b0 + kChunkBlocks)};
+      fill(blocks, src.data(), dst.data());
+      for (int64_t b = blocks.b0; b < blocks.b1; ++b) {
+        int64_t first = b * kBlock, count = std::min(e, first + kBlock) - first;
+        size_t at = size_t(first - blocks.base());
+        batch(first, src.data() + at, dst.data() + at, count);
+      }
+    }
+    return llvm::Error::success();
+  }
+
+private:
+  std::string kind;
+  int64_t n, e;
+  uint64_t seed;
+  int64_t communities;
+  double intra;
+  SbmOrder sbm;
+};
 
 int runGenerate() {
   std::string kind = absl::GetFlag(FLAGS_kind);
@@ -254,29 +398,101 @@ int runGenerate() {
   if (kind == "sbm" && !(intra >= 0.0 && intra <= 1.0))
     return fail("--intra must be in [0, 1]");
 
-  // One buffer holds edge_index [2, E]: row 0 sources, row 1 targets.
-  gnn::AlignedArray<int64_t> edges(size_t(2 * e));
-  if (kind == "rmat")
-    generateRmat(n, e, seed, edges.data(), edges.data() + e);
-  else if (kind == "sbm")
-    generateSbm(n, e, communities, intra, seed, edges.data(), edges.data() + e);
-  else
-    generateUniform(n, e, seed, edges.data(), edges.data() + e);
-  std::string edgesPath = out + ".edges.npy";
-  if (llvm::Error err = gnn::writeNpyI64(edgesPath, edges.data(), {2, e}))
-    return fail(llvm::toString(std::move(err)));
-  llvm::outs() << "wrote " << edgesPath << ": " << e << " edges, " << n
-               << " vertices\n";
+  std::string format = absl::GetFlag(FLAGS_format);
+  if (format != "npy" && format != "csr")
+    return fail("--format must be npy or csr, found '" + format + "'");
+  uint64_t memory = parseMemory(absl::GetFlag(FLAGS_memory));
+  if (!memory)
+    return fail("--memory must be a byte count of at least 1K, as 4096, 64K, "
+                "512M or 4G; found '" + absl::GetFlag(FLAGS_memory) + "'");
+
+  GeneratedEdges stream(kind, n, e, seed, communities, intra);
+  if (format == "csr") {
+    // Streamed straight into the CSR: the edge list never exists whole.
+    std::string csrPath = out + ".csr";
+    gnn::CsrWriteOptions options;
+    options.memoryBytes = memory;
+    if (llvm::Error err = gnn::writeCsrFile(csrPath, n, stream, options))
+      return fail(llvm::toString(std::move(err)));
+    llvm::outs() << "wrote " << csrPath << ": " << e << " edges, " << n
+                 << " vertices\n";
+  } else {
+    // One buffer holds edge_index [2, E]: row 0 sources, row 1 targets.
+    gnn::AlignedArray<int64_t> edges(size_t(2 * e));
+    stream.fill(BlockRange{0, (e + kBlock - 1) / kBlock}, edges.data(),
+                edges.data() + e);
+    std::string edgesPath = out + ".edges.npy";
+    if (llvm::Error err = gnn::writeNpyI64(edgesPath, edges.data(), {2, e}))
+      return fail(llvm::toString(std::move(err)));
+    llvm::outs() << "wrote " << edgesPath << ": " << e << " edges, " << n
+                 << " vertices\n";
+  }
 
   if (f > 0) {
-    gnn::Tensor x({n, f});
-    generateFeatures(x.numElements(), seed, x.data());
     std::string featuresPath = out + ".features.npy";
-    if (llvm::Error err = gnn::writeNpyF32(featuresPath, x.data(), x.shape))
+    if (llvm::Error err = writeFeatures(featuresPath, n, f, seed))
       return fail(llvm::toString(std::move(err)));
     llvm::outs() << "wrote " << featuresPath << ": [" << n << ", " << f
                  << "] float32\n";
   }
+  return 0;
+}
+
+/// gnn::loadGraph as one progress stage ("load graph").
+llvm::Expected<gnn::Graph> loadWithProgress(const std::string &path,
+                                            int64_t n) {
+  gnn::Progress progress("load graph", 0, "edges");
+  llvm::Expected<gnn::Graph> g = gnn::loadGraph(path, n);
+  if (g) {
+    progress.advance(g->numEdges());
+    progress.finish();
+  }
+  return g;
+}
+
+int runConvert() {
+  std::string in = absl::GetFlag(FLAGS_graph);
+  std::string out = absl::GetFlag(FLAGS_out);
+  std::string edgeAttr = absl::GetFlag(FLAGS_edge_attr);
+  std::string edgeAttrOut = absl::GetFlag(FLAGS_edge_attr_out);
+  int64_t n = absl::GetFlag(FLAGS_num_nodes);
+  uint64_t memory = parseMemory(absl::GetFlag(FLAGS_memory));
+  if (in.empty())
+    return fail("--graph=FILE must be given");
+  if (out.empty())
+    return fail("--out=FILE.csr must be given");
+  if (!memory)
+    return fail("--memory must be a byte count of at least 1K, as 4096, 64K, "
+                "512M or 4G; found '" + absl::GetFlag(FLAGS_memory) + "'");
+  if (!edgeAttrOut.empty() && edgeAttr.empty())
+    return fail("--edge-attr-out needs --edge-attr");
+  if (gnn::isCsrFile(in))
+    return fail(in + ": is a binary CSR file already");
+  if (!edgeAttr.empty() && edgeAttrOut.empty())
+    edgeAttrOut = out + ".edge_attr.npy";
+  for (const std::string &o : {out, edgeAttrOut})
+    if (!o.empty() && (o == in || o == edgeAttr))
+      return fail(o + ": the output would overwrite an input");
+  if (n < 0) {
+    llvm::Expected<int64_t> count = gnn::countVertices(in);
+    if (!count)
+      return fail(llvm::toString(count.takeError()));
+    n = *count;
+  }
+  auto edges = gnn::openEdgeStream(in, n);
+  if (!edges)
+    return fail(llvm::toString(edges.takeError()));
+  gnn::CsrWriteOptions options;
+  options.memoryBytes = memory;
+  options.edgeFeaturesIn = edgeAttr;
+  options.edgeFeaturesOut = edgeAttrOut;
+  if (llvm::Error err = gnn::writeCsrFile(out, n, **edges, options))
+    return fail(llvm::toString(std::move(err)));
+  llvm::outs() << "wrote " << out << ": " << (*edges)->size() << " edges, "
+               << n << " vertices\n";
+  if (!edgeAttrOut.empty())
+    llvm::outs() << "wrote " << edgeAttrOut
+                 << ": the edge features in the CSR's edge order\n";
   return 0;
 }
 
@@ -291,7 +507,7 @@ int runStats() {
       return fail(llvm::toString(count.takeError()));
     n = *count;
   }
-  llvm::Expected<gnn::Graph> g = gnn::loadGraph(path, n);
+  llvm::Expected<gnn::Graph> g = loadWithProgress(path, n);
   if (!g)
     return fail(llvm::toString(g.takeError()));
 
@@ -349,7 +565,7 @@ int runPartition() {
   if (out.empty())
     return fail("--out=DIR must be given");
 
-  llvm::Expected<gnn::Tensor> x = gnn::readNpyF32(featuresPath, 2);
+  llvm::Expected<gnn::Tensor> x = gnn::mapNpyF32(featuresPath, 2);
   if (!x)
     return fail(llvm::toString(x.takeError()));
   int64_t n = x->shape[0];
@@ -359,7 +575,7 @@ int runPartition() {
   if (parts > std::max<int64_t>(n, 1))
     return fail("--parts=" + llvm::Twine(parts) + " is more than the " +
                 llvm::Twine(n) + " vertices: a part would own no vertex");
-  llvm::Expected<gnn::Graph> g = gnn::loadGraph(graphPath, n);
+  llvm::Expected<gnn::Graph> g = loadWithProgress(graphPath, n);
   if (!g)
     return fail(llvm::toString(g.takeError()));
   // Edge features are given in the graph file's order; parts store them in
@@ -376,6 +592,7 @@ int runPartition() {
     edgeAttr = std::move(*csr);
   }
 
+  gnn::Progress partitioning("partition", 0, "edges");
   llvm::Expected<std::vector<int32_t>> owner =
       gnn::assignParts(*g, int(parts), kind, absl::GetFlag(FLAGS_vertex_weight));
   if (!owner)
@@ -384,6 +601,8 @@ int runPartition() {
           out, *g, *owner, int(parts), method, &*x,
           edgeAttr ? &*edgeAttr : nullptr))
     return fail(llvm::toString(std::move(err)));
+  partitioning.advance(g->numEdges());
+  partitioning.finish();
 
   gnn::PartitionSummary s = gnn::summarizePartition(*g, *owner, int(parts));
   int64_t e = g->numEdges(), ghostRows = 0, mirrorRows = 0;
@@ -422,7 +641,10 @@ int main(int argc, char **argv) {
       "  gnn-graph partition --graph=FILE --features=X.npy "
       "[--edge-attr=E.npy] [--num-nodes=N] --parts=P --method=range|metis "
       "--out=DIR\n"
-      "  gnn-graph convert   (not implemented yet)");
+      "  gnn-graph convert --graph=FILE --out=FILE.csr [--edge-attr=E.npy "
+      "[--edge-attr-out=F.npy]] [--num-nodes=N] [--memory=BYTES]\n"
+      "  (generate and convert also take --format=csr, --memory; every "
+      "command --quiet)");
   // Flags are spelled with hyphens (--num-nodes) on our command lines, but
   // Abseil names are C identifiers: accept both spellings.
   std::vector<std::string> storage(argv, argv + argc);
@@ -449,7 +671,11 @@ int main(int argc, char **argv) {
                     : "unexpected argument '" + std::string(positional[2]) +
                           "'");
   std::string cmd = positional[1];
+  gnn::setProgressTool("gnn-graph");
+  gnn::setProgressEnabled(!absl::GetFlag(FLAGS_quiet));
   try {
+    if (cmd == "convert")
+      return runConvert();
     if (cmd == "generate")
       return runGenerate();
     if (cmd == "stats")
@@ -458,11 +684,6 @@ int main(int argc, char **argv) {
       return runPartition();
   } catch (const std::bad_alloc &) {
     return fail("out of memory");
-  }
-  if (cmd == "convert") {
-    llvm::errs() << "gnn-graph: error: '" << cmd
-                 << "' is not implemented yet\n";
-    return 2;
   }
   return fail("unknown command '" + cmd +
               "'; expected generate, stats, convert or partition");

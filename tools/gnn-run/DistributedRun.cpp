@@ -147,7 +147,7 @@ std::optional<gnn::GraphPart> loadThisPart(Job &job, const Flags &flags,
 
   featuresName = flags.featuresPath;
   edgeName = flags.edgeAttrPath;
-  auto features = job.take(gnn::readNpyF32(flags.featuresPath, 2));
+  auto features = job.take(gnn::mapNpyF32(flags.featuresPath, 2));
   if (!features)
     return std::nullopt;
   int64_t n = features->shape[0];

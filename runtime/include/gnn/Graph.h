@@ -77,8 +77,10 @@ llvm::Expected<Tensor> edgeFeaturesToCsr(const Graph &graph, const Tensor &rows,
                                          const std::string &source);
 
 /// Loads a graph file: a PyG edge_index .npy (int64 or int32, shape [2, E],
-/// row 0 sources, row 1 targets) or a text edge list ("src dst" per line,
-/// '#' comments, blank lines allowed). `numVertices` is the vertex count
+/// row 0 sources, row 1 targets), a text edge list ("src dst" per line,
+/// '#' comments, blank lines allowed), or a binary CSR file (gnn/CsrFile.h,
+/// memory-mapped, whose vertex count must be `numVertices`), told apart by
+/// their first bytes. `numVertices` is the vertex count
 /// (from --num-nodes or the feature rows); an id outside [0, numVertices)
 /// is an error naming the file, the edge and the id. numVertices must be
 /// below 2^31.

@@ -35,6 +35,13 @@ llvm::Expected<Tensor> readNpyF32(const std::string &path, int rank = -1);
 /// edge_weight shape [E], read as [E, 1].
 llvm::Expected<Tensor> readEdgeRowsF32(const std::string &path);
 
+/// A float32 array of rank `rank` (any when rank < 0) memory-mapped, not
+/// copied: the tensor views the file's pages (private, copy-on-write) and
+/// keeps the mapping alive. Same checks and errors as readNpyF32, whose
+/// copy it falls back to when the data is not 4-byte aligned in the file.
+/// Big-endian or Fortran-order files are refused, as readNpyF32 does.
+llvm::Expected<Tensor> mapNpyF32(const std::string &path, int rank = -1);
+
 /// Reads a rank-2 int64 or int32 array.
 llvm::Expected<IntMatrix> readNpyInt2D(const std::string &path);
 
@@ -60,6 +67,16 @@ struct NpyFile {
   std::unique_ptr<llvm::MemoryBuffer> buffer; // owns `data`
 };
 llvm::Expected<NpyFile> openNpy(const std::string &path);
+
+/// openNpy on bytes already in memory (a mapping): `buffer` stays empty,
+/// `data` points into `bytes`; `path` names the file in errors.
+llvm::Expected<NpyFile> parseNpy(const std::string &path,
+                                 llvm::StringRef bytes);
+
+/// The bytes of a .npy preamble and header for an array of `descr`
+/// ("<f4", "<i8") and `shape`, padded so the data starts 64-byte aligned:
+/// what a streaming writer puts before the data.
+std::string npyHeader(llvm::StringRef descr, const std::vector<int64_t> &shape);
 
 /// True when `bytes` start with the .npy magic string "\x93NUMPY".
 bool hasNpyMagic(llvm::StringRef bytes);

@@ -19,9 +19,11 @@
 
 namespace gnn {
 
-/// Frees memory from std::aligned_alloc; leaves a borrowed view alone.
+/// Frees memory from std::aligned_alloc; leaves a borrowed view alone, or
+/// drops its hold on the memory's owner (a mapped file) when it has one.
 struct AlignedFree {
   bool owned = true;
+  std::shared_ptr<const void> keepAlive;
   void operator()(void *p) const {
     if (owned)
       std::free(p);
@@ -57,6 +59,17 @@ public:
     view.count = count;
     return view;
   }
+  /// A view of `count` elements inside memory that `owner` keeps alive
+  /// (a memory-mapped file): no copy; the view holds the owner until it
+  /// goes, so the arrays of one file may outlive the loader that mapped it.
+  static AlignedArray share(T *data, size_t count,
+                            std::shared_ptr<const void> owner) {
+    AlignedArray view;
+    view.data_ = std::unique_ptr<T, AlignedFree>(
+        data, AlignedFree{false, std::move(owner)});
+    view.count = count;
+    return view;
+  }
   T *data() { return data_.get(); }
   const T *data() const { return data_.get(); }
   size_t size() const { return count; }
@@ -82,6 +95,15 @@ struct Tensor {
     Tensor t;
     t.shape = std::move(shape);
     t.values = AlignedArray<float>::borrow(data, t.numElements());
+    return t;
+  }
+  /// A tensor over memory that `owner` keeps alive (AlignedArray::share).
+  static Tensor share(float *data, std::vector<int64_t> shape,
+                      std::shared_ptr<const void> owner) {
+    Tensor t;
+    t.shape = std::move(shape);
+    t.values = AlignedArray<float>::share(data, t.numElements(),
+                                          std::move(owner));
     return t;
   }
   size_t numElements() const {

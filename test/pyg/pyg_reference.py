@@ -188,12 +188,17 @@ def transformer(x, ei, w, p, heads, concat=True, beta=False,
     return out
 
 
-def resgated(x, ei, w, p, act=torch.sigmoid, root_weight=True):
+def resgated(x, ei, w, p, act=torch.sigmoid, root_weight=True, edge_attr=None):
     src, dst = ei
-    k = linear(w, p + "lin_key", x)
-    q = linear(w, p + "lin_query", x)
-    v = linear(w, p + "lin_value", x)
-    out = scatter_sum(act(k[dst] + q[src]) * v[src], dst, x.size(0))
+    if edge_attr is None:
+        k = linear(w, p + "lin_key", x)[dst]
+        q = linear(w, p + "lin_query", x)[src]
+        v = linear(w, p + "lin_value", x)[src]
+    else:  # PyG 2.4+: the Linears read [x, edge_attr] of each edge
+        k = linear(w, p + "lin_key", torch.cat([x[dst], edge_attr], dim=-1))
+        q = linear(w, p + "lin_query", torch.cat([x[src], edge_attr], dim=-1))
+        v = linear(w, p + "lin_value", torch.cat([x[src], edge_attr], dim=-1))
+    out = scatter_sum(act(k + q) * v, dst, x.size(0))
     if root_weight:
         out = out + x @ w[p + "lin_skip.weight"].T
     return out + w[p + "bias"] if p + "bias" in w else out

@@ -22,6 +22,11 @@ config.substitutions.append(("%python", "/usr/bin/python3"))
 config.substitutions.append(("%inputs", os.path.join(config.test_source_root, "Inputs")))
 config.substitutions.append(("%examples", os.path.join(config.gnn_src_root, "examples")))
 
+# The sanitizer build (make test-sanitize, docs/reliability.md): a test that
+# cannot run under ASan says `UNSUPPORTED: asan` and why.
+if config.gnn_asan:
+    config.available_features.add("asan")
+
 # Tests that check against PyTorch transcriptions of PyG say `REQUIRES: torch`.
 # scripts/install-deps installs python3-torch, so a missing torch is a broken
 # setup, not an optional tool: stop the suite loudly instead of skipping them.

@@ -18,7 +18,19 @@ config.environment["GNNC_CACHE"] = "0"
 config.environment["PYTHONPATH"] = os.path.join(config.gnn_obj_root, "python")
 # Debian's python3 has numpy (and torch, for golden scripts); the first
 # python3 on PATH may not.
-config.substitutions.append(("%python", "/usr/bin/python3"))
+# Under ASan (make test-sanitize) the gnnc module is instrumented but
+# python3 is not: any script may import the module (directly or through
+# test helpers such as run_module.py), so every %python gets the ASan
+# runtime loaded first (LD_PRELOAD), with libstdc++ beside it (python3 does
+# not link it, and without it ASan finds no real __cxa_throw to forward the
+# module's exceptions to); the interpreter's own allocations left at exit
+# are not ours to report.
+python = "/usr/bin/python3"
+if config.gnn_asan:
+    asan_options = os.environ.get("ASAN_OPTIONS", "")
+    python = (f"env LD_PRELOAD='{config.gnn_asan_runtime} libstdc++.so.6' "
+              f"ASAN_OPTIONS={asan_options}:detect_leaks=0 /usr/bin/python3")
+config.substitutions.append(("%python", python))
 config.substitutions.append(("%inputs", os.path.join(config.test_source_root, "Inputs")))
 config.substitutions.append(("%examples", os.path.join(config.gnn_src_root, "examples")))
 

@@ -32,8 +32,7 @@ class KernelBuilder {
 public:
   KernelBuilder(OpBuilder &b, Location loc, func::FuncOp kernel,
                 unsigned numPointers)
-      : b(b), loc(loc) {
-    Block *entry = kernel.addEntryBlock();
+      : b(b), loc(loc), entry(kernel.addEntryBlock()) {
     b.setInsertionPointToStart(entry);
     lo = entry->getArgument(0);
     hi = entry->getArgument(1);
@@ -85,6 +84,19 @@ public:
                             /*align=*/4);
   }
 
+  /// Target v's in-edges: CSR positions [start, end).
+  std::pair<Value, Value> inEdges(Value v) {
+    Value start = loadScalar(offsets(), b.getI64Type(), v);
+    Value next = b.create<arith::AddIOp>(loc, v, i64(1));
+    return {start, loadScalar(offsets(), b.getI64Type(), next)};
+  }
+
+  /// The source vertex of in-edge e.
+  Value sourceOf(Value e) {
+    Value u32 = loadScalar(sources(), b.getI32Type(), e);
+    return b.create<arith::ExtUIOp>(loc, b.getI64Type(), u32);
+  }
+
   Value offsets() { return pointers[0]; }
   Value sources() { return pointers[1]; }
   Value input(unsigned i) { return pointers[2 + i]; }
@@ -92,6 +104,7 @@ public:
 
   OpBuilder &b;
   Location loc;
+  Block *entry; // where stack slots go: allocated once per call
   Value lo, hi;
   SmallVector<Value> pointers;
 };
@@ -137,9 +150,10 @@ Value cloneRegionBody(OpBuilder &b, Block &block, IRMapping &map) {
 class Outliner {
 public:
   Outliner(ModuleOp module, int64_t prefetchDistance, int64_t vectorWidth,
-           bool pushKernels)
+           int64_t edgeTile, bool pushKernels)
       : module(module), prefetchDistance(prefetchDistance),
-        vectorWidth(vectorWidth), pushKernels(pushKernels), symbols(module) {}
+        vectorWidth(vectorWidth), edgeTile(edgeTile), pushKernels(pushKernels),
+        symbols(module) {}
 
   LogicalResult run(func::FuncOp func) {
     lastKernel = {}; // this model's kernels follow it, not the previous model's
@@ -421,8 +435,7 @@ private:
     OpBuilder &b = kb.b;
     Value ahead = b.create<arith::AddIOp>(kb.loc, e, kb.i64(prefetchDistance));
     ahead = b.create<arith::MinSIOp>(kb.loc, ahead, lastEdge);
-    Value u32 = kb.loadScalar(kb.sources(), b.getI32Type(), ahead);
-    Value u = b.create<arith::ExtUIOp>(kb.loc, b.getI64Type(), u32);
+    Value u = kb.sourceOf(ahead);
     llvm::SmallDenseSet<unsigned> done;
     for (Operation &op : body) {
       auto get = dyn_cast<GetVertexOp>(op);
@@ -457,55 +470,93 @@ private:
     return weights;
   }
 
-  /// y = W r + b for the row r: per input feature k, r[k] broadcast times
-  /// row k of the transposed weight (`weightT`, [in, out]), accumulated
-  /// with fused multiply-adds. r goes through a stack slot so that the
-  /// loop over k reads r[k] with a broadcast load; the weight rows are
-  /// loaded in the loop, from the L1 cache, so that LLVM does not hoist
-  /// the whole weight out of the edge loop into registers and spill it
-  /// once per target.
-  static Value emitRowLinear(KernelBuilder &kb, RowLinearOp linear,
-                             IRMapping &map, Value weightT) {
+  /// y_t = W r_t + b for the rows r_t of a tile of in-edges (one map per
+  /// edge): per input feature k, r_t[k] broadcast times row k of the
+  /// transposed weight (`weightT`, [in, out]), accumulated with fused
+  /// multiply-adds. Each weight row is loaded once per tile, not once per
+  /// edge, and serves every edge's accumulator: with two FMA ports and two
+  /// vector loads per cycle, one edge at a time is bound by the loads (a
+  /// row of 64 floats is 4 loads to 4 FMAs, plus r[k]'s broadcast). Each
+  /// y_t still sums over k in order, so tiles change no bit. The rows go
+  /// through a stack slot so that the loop over k reads r_t[k] with a
+  /// broadcast load; the weight rows are loaded in the loop, from the L1
+  /// cache, so that LLVM does not hoist the whole weight out of the edge
+  /// loop into registers and spill it once per target.
+  static SmallVector<Value> emitRowLinear(KernelBuilder &kb,
+                                          RowLinearOp linear,
+                                          ArrayRef<IRMapping> maps,
+                                          Value weightT) {
     OpBuilder &b = kb.b;
     Location loc = kb.loc;
-    Value r = map.lookup(linear.getInput());
-    auto inType = cast<VectorType>(r.getType());
+    auto inType = cast<VectorType>(linear.getInput().getType());
     auto outType = cast<VectorType>(linear.getResult().getType());
     int64_t in = inType.getDimSize(0), out = outType.getDimSize(0);
-    Value y = linear.getBias()
-                  ? map.lookup(linear.getBias())
-                  : b.create<arith::ConstantOp>(
-                        loc, outType,
-                        DenseElementsAttr::get(outType, b.getF32FloatAttr(0)));
+    int64_t tile = maps.size();
+    SmallVector<Value> init;
+    for (const IRMapping &map : maps)
+      init.push_back(linear.getBias()
+                         ? map.lookup(linear.getBias())
+                         : b.create<arith::ConstantOp>(
+                               loc, outType,
+                               DenseElementsAttr::get(outType,
+                                                      b.getF32FloatAttr(0))));
     // The slot, in the kernel's entry block: one per row linear, not one
-    // per edge.
+    // per edge. Its rows start on cache lines (16 floats), as their
+    // stores' alignment says.
+    int64_t stride = llvm::alignTo(in, 16);
     auto ptrType = LLVM::LLVMPointerType::get(b.getContext());
     Value slot;
     {
       OpBuilder::InsertionGuard guard(b);
-      auto kernel = b.getBlock()->getParent()->getParentOfType<func::FuncOp>();
-      b.setInsertionPointToStart(&kernel.getBody().front());
+      b.setInsertionPointToStart(kb.entry);
       slot = b.create<LLVM::AllocaOp>(loc, ptrType, b.getF32Type(),
-                                      kb.i64(in), /*alignment=*/64);
+                                      kb.i64(tile * stride), /*alignment=*/64);
     }
-    b.create<LLVM::StoreOp>(loc, r, slot, /*alignment=*/64);
+    auto rowOf = [&](int64_t t) {
+      return t == 0 ? slot
+                    : kb.address(slot, b.getF32Type(), kb.i64(t * stride));
+    };
+    for (auto [t, map] : llvm::enumerate(maps))
+      b.create<LLVM::StoreOp>(loc, map.lookup(linear.getInput()), rowOf(t),
+                              /*alignment=*/64);
     auto loop = b.create<scf::ForOp>(loc, kb.i64(0), kb.i64(in), kb.i64(1),
-                                     ValueRange{y});
+                                     init);
     {
       OpBuilder::InsertionGuard guard(b);
       b.setInsertionPointToStart(loop.getBody());
       Value k = loop.getInductionVar();
-      Value rk = b.create<LLVM::LoadOp>(
-          loc, b.getF32Type(), kb.address(slot, b.getF32Type(), k));
-      Value broadcast = b.create<vector::BroadcastOp>(loc, outType, rk);
       Value row = b.create<arith::MulIOp>(loc, k, kb.i64(out));
       Value w = b.create<LLVM::LoadOp>(
           loc, outType, kb.address(weightT, b.getF32Type(), row), /*align=*/4);
-      Value next = b.create<vector::FMAOp>(loc, broadcast, w,
-                                           loop.getRegionIterArgs()[0]);
+      SmallVector<Value> next;
+      for (int64_t t = 0; t < tile; ++t) {
+        Value rk = b.create<LLVM::LoadOp>(
+            loc, b.getF32Type(), kb.address(rowOf(t), b.getF32Type(), k));
+        Value broadcast = b.create<vector::BroadcastOp>(loc, outType, rk);
+        next.push_back(b.create<vector::FMAOp>(loc, broadcast, w,
+                                               loop.getRegionIterArgs()[t]));
+      }
       b.create<scf::YieldOp>(loc, next);
     }
-    return loop.getResult(0);
+    return SmallVector<Value>(loop.getResults());
+  }
+
+  /// In-edges per tile of `stage`'s message kernel: 1 (no tiles) but for
+  /// messages with per-edge Linears. Automatic: the tile's accumulators
+  /// of the widest Linear take at most half of AVX-512's 32 registers,
+  /// leaving the rest for the weight row, broadcasts and the message's
+  /// other values; at most 8 edges.
+  int64_t edgeTileOf(MessagePassingOp stage) const {
+    int64_t widest = 0;
+    for (RowLinearOp linear : stage.getBody().front().getOps<RowLinearOp>())
+      widest = std::max(
+          widest, cast<VectorType>(linear.getResult().getType()).getDimSize(0));
+    if (widest == 0)
+      return 1;
+    if (edgeTile != 0)
+      return edgeTile;
+    int64_t registersPerEdge = llvm::divideCeil(widest, 16);
+    return std::clamp<int64_t>(16 / registersPerEdge, 1, 8);
   }
 
   /// Whether a message stage has a push form: its message reads no edge
@@ -676,11 +727,8 @@ private:
     b.setInsertionPointToStart(vertexLoop.getBody());
     Value v = vertexLoop.getInductionVar();
     Value start, end; // v's in-edges
-    if (part != MessagePart::Finish) {
-      start = kb.loadScalar(kb.offsets(), b.getI64Type(), v);
-      Value next = b.create<arith::AddIOp>(kb.loc, v, kb.i64(1));
-      end = kb.loadScalar(kb.offsets(), b.getI64Type(), next);
-    }
+    if (part != MessagePart::Finish)
+      std::tie(start, end) = kb.inEdges(v);
 
     // Target rows are the same for every in-edge: load them once.
     IRMapping targetRows = uniforms;
@@ -692,49 +740,58 @@ private:
                                                  .getArgNumber()),
                                     get.getRow().getType(), v));
 
-    // The message of the edge from `u`: the region with source rows of u;
-    // returns the yielded rows, flattened (a softmax_add value broadcast to
-    // the result's shape).
-    auto emitMessage = [&](Value u, Value e) -> SmallVector<Value> {
-      IRMapping map = targetRows;
-      for (Operation &op : body) {
-        if (auto get = dyn_cast<GetVertexOp>(op); get && get.getSide() == Side::Source)
-          map.map(get.getRow(),
-                  kb.loadRow(kb.input(cast<BlockArgument>(get.getTensor())
-                                          .getArgNumber()),
-                             get.getRow().getType(), u));
-        // The edge's row: edge tensors are in CSR order. The virtual self
-        // loop (no edge position) reads the loop rows at the target.
-        if (auto get = dyn_cast<GetEdgeOp>(op)) {
-          Value tensor = e ? get.getTensor() : get.getLoop();
-          map.map(get.getRow(),
-                  kb.loadRow(kb.input(cast<BlockArgument>(tensor).getArgNumber()),
-                             cast<VectorType>(get.getRow().getType()), e ? e : v));
+    // The messages of a tile of in-edges, from sources `us` at CSR
+    // positions `es` (a null position: the virtual self loop): the region
+    // once per edge, but each gnn.row_linear once for the whole tile.
+    // Returns per edge the yielded rows, flattened (a softmax_add value
+    // broadcast to the result's shape).
+    auto emitMessages = [&](ArrayRef<Value> us, ArrayRef<Value> es) {
+      SmallVector<IRMapping> maps(us.size(), targetRows);
+      for (auto [map, u, e] : llvm::zip_equal(maps, us, es))
+        for (Operation &op : body) {
+          if (auto get = dyn_cast<GetVertexOp>(op);
+              get && get.getSide() == Side::Source)
+            map.map(get.getRow(),
+                    kb.loadRow(kb.input(cast<BlockArgument>(get.getTensor())
+                                            .getArgNumber()),
+                               get.getRow().getType(), u));
+          // The edge's row: edge tensors are in CSR order. The virtual self
+          // loop (no edge position) reads the loop rows at the target.
+          if (auto get = dyn_cast<GetEdgeOp>(op)) {
+            Value tensor = e ? get.getTensor() : get.getLoop();
+            map.map(get.getRow(),
+                    kb.loadRow(
+                        kb.input(cast<BlockArgument>(tensor).getArgNumber()),
+                        cast<VectorType>(get.getRow().getType()), e ? e : v));
+          }
         }
-      }
       for (Operation &op : body.without_terminator()) {
         if (auto linear = dyn_cast<RowLinearOp>(op)) {
           unsigned w = cast<BlockArgument>(linear.getWeight()).getArgNumber();
-          map.map(linear.getResult(),
-                  emitRowLinear(kb, linear, map, kb.input(w)));
+          for (auto [map, y] : llvm::zip_equal(
+                   maps, emitRowLinear(kb, linear, maps, kb.input(w))))
+            map.map(linear.getResult(), y);
         } else if (!isa<GetVertexOp, GetEdgeOp>(op)) {
-          cloneAsRowOp(b, op, map);
+          for (IRMapping &map : maps)
+            cloneAsRowOp(b, op, map);
         }
       }
-      SmallVector<Value> rows;
-      for (Value y : yield.getValues())
-        rows.push_back(flattenRow(b, kb.loc, map.lookup(y)));
-      if (softmax)
-        rows[0] = broadcastFlat(b, kb.loc, rows[0],
-                                rowShape(yield.getValues()[0].getType()),
-                                resultShape);
-      return rows;
+      SmallVector<SmallVector<Value>> messages;
+      for (IRMapping &map : maps) {
+        SmallVector<Value> &rows = messages.emplace_back();
+        for (Value y : yield.getValues())
+          rows.push_back(flattenRow(b, kb.loc, map.lookup(y)));
+        if (softmax)
+          rows[0] = broadcastFlat(b, kb.loc, rows[0],
+                                  rowShape(yield.getValues()[0].getType()),
+                                  resultShape);
+      }
+      return messages;
     };
 
-    // Emits the accumulation of u's message into `state` at b's insertion
-    // point and returns the new state.
-    auto step = [&](ValueRange state, Value u, Value e) -> SmallVector<Value> {
-      SmallVector<Value> rows = emitMessage(u, e);
+    // Emits the accumulation of a message (its rows) into `state` at b's
+    // insertion point and returns the new state.
+    auto fold = [&](ValueRange state, ArrayRef<Value> rows) {
       SmallVector<Value> updated;
       if (softmax) {
         SoftmaxState s = softmaxStep(kb, {state[0], state[1], state[2]}, rows[1],
@@ -745,6 +802,31 @@ private:
       }
       updated.push_back(b.create<arith::AddIOp>(kb.loc, state.back(), kb.i64(1)));
       return updated;
+    };
+    auto step = [&](ValueRange state, Value u, Value e) {
+      return fold(state, emitMessages({u}, {e}).front());
+    };
+    // As fold, for the message from u that `message` emits, but leaving
+    // the state as it is when the edge is a stored self loop the graph
+    // drops (and replaces by the virtual one below, when it adds one). The
+    // message is emitted where it is folded: a message of one edge only
+    // for the edges kept.
+    auto foldUnlessDropped =
+        [&](ValueRange state, Value u,
+            function_ref<SmallVector<Value>()> message) -> SmallVector<Value> {
+      if (!skipStoredLoops)
+        return fold(state, message());
+      Value isLoop =
+          b.create<arith::CmpIOp>(kb.loc, arith::CmpIPredicate::eq, u, v);
+      auto branch = b.create<scf::IfOp>(
+          kb.loc, isLoop,
+          [&](OpBuilder &bb, Location l) { bb.create<scf::YieldOp>(l, state); },
+          [&](OpBuilder &bb, Location l) {
+            OpBuilder::InsertionGuard inner(b);
+            b.setInsertionPoint(bb.getInsertionBlock(), bb.getInsertionPoint());
+            bb.create<scf::YieldOp>(l, fold(state, message()));
+          });
+      return SmallVector<Value>(branch.getResults());
     };
 
     // The state: the accumulator(s), then the number of messages.
@@ -785,34 +867,45 @@ private:
         init.push_back(initialAccumulator(kb, aggr, flatRow));
       }
       init.push_back(kb.i64(0));
-      auto edgeLoop = b.create<scf::ForOp>(kb.loc, start, end, kb.i64(1), init);
+      // Whole tiles of in-edges first (messages with per-edge Linears),
+      // then one edge at a time; either way in CSR order.
+      Value tailStart = start;
+      if (int64_t tile = edgeTileOf(stage); tile > 1) {
+        Value n = b.create<arith::SubIOp>(kb.loc, end, start);
+        Value rest = b.create<arith::RemSIOp>(kb.loc, n, kb.i64(tile));
+        tailStart = b.create<arith::SubIOp>(kb.loc, end, rest);
+        auto tileLoop = b.create<scf::ForOp>(kb.loc, start, tailStart,
+                                             kb.i64(tile), init);
+        OpBuilder::InsertionGuard guard(b);
+        b.setInsertionPointToStart(tileLoop.getBody());
+        SmallVector<Value> us, es;
+        for (int64_t t = 0; t < tile; ++t) {
+          Value e = b.create<arith::AddIOp>(kb.loc, tileLoop.getInductionVar(),
+                                            kb.i64(t));
+          es.push_back(e);
+          us.push_back(kb.sourceOf(e));
+          if (prefetchDistance > 0)
+            prefetchSourceRows(kb, body, e, lastEdge);
+        }
+        SmallVector<Value> tileState(tileLoop.getRegionIterArgs());
+        for (auto [u, rows] : llvm::zip_equal(us, emitMessages(us, es)))
+          tileState = foldUnlessDropped(tileState, u, [&] { return rows; });
+        b.create<scf::YieldOp>(kb.loc, tileState);
+        init.assign(tileLoop.getResults().begin(), tileLoop.getResults().end());
+      }
+      auto edgeLoop =
+          b.create<scf::ForOp>(kb.loc, tailStart, end, kb.i64(1), init);
       {
         OpBuilder::InsertionGuard guard(b);
         b.setInsertionPointToStart(edgeLoop.getBody());
         Value e = edgeLoop.getInductionVar();
-        ValueRange loopState = edgeLoop.getRegionIterArgs();
-        Value u32 = kb.loadScalar(kb.sources(), b.getI32Type(), e);
-        Value u = b.create<arith::ExtUIOp>(kb.loc, b.getI64Type(), u32);
+        Value u = kb.sourceOf(e);
         if (prefetchDistance > 0)
           prefetchSourceRows(kb, body, e, lastEdge);
-        if (skipStoredLoops) {
-          // The stored self loops are dropped (and replaced by the virtual
-          // one below, when the graph adds one).
-          Value isLoop = b.create<arith::CmpIOp>(kb.loc, arith::CmpIPredicate::eq, u, v);
-          auto branch = b.create<scf::IfOp>(
-              kb.loc, isLoop,
-              [&](OpBuilder &bb, Location l) {
-                bb.create<scf::YieldOp>(l, loopState);
-              },
-              [&](OpBuilder &bb, Location l) {
-                OpBuilder::InsertionGuard inner(b);
-                b.setInsertionPoint(bb.getInsertionBlock(), bb.getInsertionPoint());
-                bb.create<scf::YieldOp>(l, step(loopState, u, e));
-              });
-          b.create<scf::YieldOp>(kb.loc, branch.getResults());
-        } else {
-          b.create<scf::YieldOp>(kb.loc, step(loopState, u, e));
-        }
+        b.create<scf::YieldOp>(
+            kb.loc, foldUnlessDropped(edgeLoop.getRegionIterArgs(), u, [&] {
+              return emitMessages({u}, {e}).front();
+            }));
       }
       state.assign(edgeLoop.getResults().begin(), edgeLoop.getResults().end());
     }
@@ -900,9 +993,7 @@ private:
     auto loop = b.create<scf::ForOp>(kb.loc, kb.lo, kb.hi, kb.i64(1));
     b.setInsertionPointToStart(loop.getBody());
     Value v = loop.getInductionVar();
-    Value start = kb.loadScalar(kb.offsets(), b.getI64Type(), v);
-    Value end = kb.loadScalar(kb.offsets(), b.getI64Type(),
-                              b.create<arith::AddIOp>(kb.loc, v, kb.i64(1)));
+    auto [start, end] = kb.inEdges(v);
     Value count = b.create<arith::SubIOp>(kb.loc, end, start);
     if (skipStoredLoops) {
       // Count only the in-edges that are not self loops (from one, for the
@@ -911,9 +1002,7 @@ private:
                                         ValueRange{kb.i64(addLoops ? 1 : 0)});
       OpBuilder::InsertionGuard guard(b);
       b.setInsertionPointToStart(edges.getBody());
-      Value u = b.create<arith::ExtUIOp>(
-          kb.loc, b.getI64Type(),
-          kb.loadScalar(kb.sources(), b.getI32Type(), edges.getInductionVar()));
+      Value u = kb.sourceOf(edges.getInductionVar());
       Value other = b.create<arith::CmpIOp>(kb.loc, arith::CmpIPredicate::ne, u, v);
       Value inc = b.create<arith::ExtUIOp>(kb.loc, b.getI64Type(), other);
       b.create<scf::YieldOp>(
@@ -946,9 +1035,7 @@ private:
     auto loop = b.create<scf::ForOp>(kb.loc, kb.lo, kb.hi, kb.i64(1));
     b.setInsertionPointToStart(loop.getBody());
     Value v = loop.getInductionVar();
-    Value start = kb.loadScalar(kb.offsets(), b.getI64Type(), v);
-    Value end = kb.loadScalar(kb.offsets(), b.getI64Type(),
-                              b.create<arith::AddIOp>(kb.loc, v, kb.i64(1)));
+    auto [start, end] = kb.inEdges(v);
     Value fill = splat(kb, flat, stage.getFill().convertToFloat());
     auto edges = b.create<scf::ForOp>(kb.loc, start, end, kb.i64(1),
                                       ValueRange{fill});
@@ -956,9 +1043,7 @@ private:
       OpBuilder::InsertionGuard guard(b);
       b.setInsertionPointToStart(edges.getBody());
       Value e = edges.getInductionVar();
-      Value u = b.create<arith::ExtUIOp>(
-          kb.loc, b.getI64Type(),
-          kb.loadScalar(kb.sources(), b.getI32Type(), e));
+      Value u = kb.sourceOf(e);
       Value isLoop =
           b.create<arith::CmpIOp>(kb.loc, arith::CmpIPredicate::eq, u, v);
       Value row = kb.loadRow(kb.input(0), flat, e);
@@ -977,6 +1062,7 @@ private:
   ModuleOp module;
   int64_t prefetchDistance; // in edges; 0: none
   int64_t vectorWidth;      // in bits; 0: vectorWidthOf's rule
+  int64_t edgeTile;         // in-edges; 0: edgeTileOf's rule
   bool pushKernels;         // message stages get their push form's kernels
   SymbolTable symbols;
   unsigned counter = 0;
@@ -995,7 +1081,14 @@ struct OutlineKernelsPass
           << int64_t(vectorWidth);
       return signalPassFailure();
     }
-    Outliner outliner(module, prefetchDistance, vectorWidth, pushKernels);
+    if (edgeTile < 0) {
+      emitError(module.getLoc(), "gnn-outline-kernels: edge-tile must be 0 "
+                                 "or more, not ")
+          << int64_t(edgeTile);
+      return signalPassFailure();
+    }
+    Outliner outliner(module, prefetchDistance, vectorWidth, edgeTile,
+                      pushKernels);
     SmallVector<func::FuncOp> models;
     for (auto func : module.getOps<func::FuncOp>())
       if (!func->hasAttr(kKernelAttrName) && !func.isExternal())

@@ -122,7 +122,11 @@ def GNNOutlineKernels : Pass<"gnn-outline-kernels", "::mlir::ModuleOp"> {
     never by copying the graph. A `softmax_add` stage becomes one pass over
     each target's in-edges carrying, per logit, a running maximum and sum
     of exponentials and a running weighted sum of the values, rescaled when
-    the maximum grows (online softmax). Kernel state is kept in flat 1-D
+    the maximum grows (online softmax). A message with per-edge Linears
+    (`gnn.row_linear`) runs on tiles of `edge-tile` in-edges: one loop
+    over the input features loads each weight row once per tile and
+    accumulates every edge's product, in the same order as one edge at a
+    time. Kernel state is kept in flat 1-D
     vectors whatever the rows' shapes. What remains of the function is the
     schedule the runtime executes.
   }];
@@ -136,6 +140,11 @@ def GNNOutlineKernels : Pass<"gnn-outline-kernels", "::mlir::ModuleOp"> {
     Option<"vectorWidth", "vector-width", "int64_t", /*default=*/"0",
            "Vector register width in bits for every kernel, 256 or 512 "
            "(0: each kernel's own, by the rule in OutlineKernels.cpp)">,
+    Option<"edgeTile", "edge-tile", "int64_t", /*default=*/"0",
+           "In-edges per tile in message kernels with per-edge Linears "
+           "(gnn.row_linear): each weight row is loaded once per tile "
+           "(0: as many as the accumulators of the widest Linear leave "
+           "registers for, 1: no tiles)">,
     Option<"pushKernels", "push-kernels", "bool", /*default=*/"false",
            "Also compile each message stage whose message reads no edge rows "
            "into the partial and finish kernels of its push form, for "

@@ -104,6 +104,11 @@ LogicalResult StoredLoopRowsOp::verify() {
   if (getResult().getType().getShape() != getEdges().getType().getShape())
     return emitOpError("result rows must have the edge rows' shape, got ")
            << getResult().getType() << " for " << getEdges().getType();
+  if (bool(getFill()) == bool(getFillRows()))
+    return emitOpError("needs either a fill number or fill rows");
+  if (getFillRows() && getFillRows().getType() != getResult().getType())
+    return emitOpError("fill rows must have the result's type, got ")
+           << getFillRows().getType();
   return success();
 }
 

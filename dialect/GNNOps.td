@@ -69,16 +69,20 @@ def GNN_StoredLoopRowsOp : GNN_Op<"stored_loop_rows", [Pure]> {
     The edge rows of the self loops PyG's `add_remaining_self_loops(
     edge_index, edge_attr, fill_value)` leaves: a vertex with stored self
     loops keeps the row of its last one (in edge order, as PyG's indexed
-    assignment leaves it), any other gets `fill` in every element. The
-    graph is the stored one (`as_given`); the result is the `loop` tensor
-    a `get_edge` on the `one_per_vertex` graph reads for the added loop.
+    assignment leaves it), any other gets `fill` in every element (a number
+    fill_value) or its row of `fill_rows` (a reduction of its in-edges'
+    rows, for fill_value 'mean', 'add', ...). The graph is the stored one
+    (`as_given`); the result is the `loop` tensor a `get_edge` on the
+    `one_per_vertex` graph reads for the added loop.
   }];
   let arguments = (ins GNN_GraphType:$graph, GNN_EdgeType:$edges,
-                       F32Attr:$fill);
+                       Optional<GNN_VertexType>:$fill_rows,
+                       OptionalAttr<F32Attr>:$fill);
   let results = (outs GNN_VertexType:$result);
   let assemblyFormat = [{
-    $graph `(` $edges `)` `fill` `=` $fill attr-dict `:` type($graph) `,`
-    type($edges) `->` type($result)
+    $graph `(` $edges `)` (`fill` `=` $fill^)?
+    (`fill_rows` `=` $fill_rows^ `:` type($fill_rows))? attr-dict `:`
+    type($graph) `,` type($edges) `->` type($result)
   }];
   let hasVerifier = 1;
 }

@@ -202,6 +202,18 @@ void Dumper::dumpExpr(const ExprAST *expr, llvm::StringRef role) {
       dumpExpr(element.get());
     return;
   }
+  case ExprAST::Expr_Comprehension: {
+    auto *comprehension = llvm::cast<ComprehensionExprAST>(expr);
+    out << "Comprehension";
+    printLoc(expr->loc());
+    Nest nest(*this);
+    dumpExpr(comprehension->getElement(), "element");
+    dumpExpr(comprehension->getTarget(), "target");
+    dumpExpr(comprehension->getIter(), "iter");
+    for (const ExprPtr &condition : comprehension->getConditions())
+      dumpExpr(condition.get(), "if");
+    return;
+  }
   case ExprAST::Expr_Unary: {
     auto *unary = llvm::cast<UnaryExprAST>(expr);
     out << "UnaryOp " << getUnaryOpSpelling(unary->getOp());

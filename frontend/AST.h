@@ -42,6 +42,7 @@ public:
     Expr_None,
     Expr_Tuple,
     Expr_List,
+    Expr_Comprehension,
     Expr_Unary,
     Expr_Binary,
     Expr_IfExp,
@@ -154,6 +155,30 @@ public:
 
 private:
   ExprList elements;
+};
+
+/// `[element for target in iter if condition ...]`, and a generator
+/// expression `(element for ...)`, which gnnc evaluates the same way, into
+/// a list: at compile time, as a `for` statement runs, with the target
+/// local to the comprehension (Python 3).
+class ComprehensionExprAST : public ExprAST {
+public:
+  ComprehensionExprAST(Location loc, ExprPtr element, ExprPtr target,
+                       ExprPtr iter, ExprList conditions)
+      : ExprAST(Expr_Comprehension, std::move(loc)),
+        element(std::move(element)), target(std::move(target)),
+        iter(std::move(iter)), conditions(std::move(conditions)) {}
+  const ExprAST *getElement() const { return element.get(); }
+  const ExprAST *getTarget() const { return target.get(); }
+  const ExprAST *getIter() const { return iter.get(); }
+  llvm::ArrayRef<ExprPtr> getConditions() const { return conditions; }
+  static bool classof(const ExprAST *e) {
+    return e->getKind() == Expr_Comprehension;
+  }
+
+private:
+  ExprPtr element, target, iter;
+  ExprList conditions;
 };
 
 enum class UnaryOp { Neg, Pos, Not };

@@ -1,7 +1,8 @@
 //===- BuiltinsPython.cpp - Python's builtins on plain values -------------===//
 //
-// int, float, bool, len, range, enumerate, min and max, computed at compile
-// time. min and max of tensors are torch.minimum and torch.maximum.
+// int, float, bool, len, range, enumerate, sum, min and max, computed at
+// compile time. min and max of tensors are torch.minimum and torch.maximum;
+// sum adds tensors as `+` does.
 //
 //===----------------------------------------------------------------------===//
 
@@ -151,6 +152,25 @@ static std::optional<Value> minOrMax(const BuiltinCall &call) {
   return less->getBool() == IsMin ? b : a;
 }
 
+/// sum(iterable, start=0): start + the elements, added left to right, as
+/// Python does (of tensors too: `sum(lin(x) for lin in self.lins)`).
+static std::optional<Value> sum(const BuiltinCall &call) {
+  const Arg &iterable = call.args[0];
+  std::optional<std::vector<Value>> items =
+      call.interp.iterate(iterable.value, iterable.loc);
+  if (!items)
+    return std::nullopt;
+  Arg total = call.args[1];
+  for (const Value &item : *items) {
+    std::optional<Value> next =
+        call.interp.binary(BinaryOp::Add, total, {item, iterable.loc}, call.loc);
+    if (!next)
+      return std::nullopt;
+    total = {*next, call.loc};
+  }
+  return total.value;
+}
+
 void gnn::frontend::registerPythonBuiltins(Builtins &b) {
   b.addFunction("int", {{{"x", std::nullopt}}}, onPlainValues<toInt>);
   b.addFunction("float", {{{"x", std::nullopt}}}, onPlainValues<toFloat>);
@@ -164,6 +184,9 @@ void gnn::frontend::registerPythonBuiltins(Builtins &b) {
   b.addFunction("enumerate",
                 {{{"iterable", std::nullopt}, {"start", Value::integer(0)}}},
                 onPlainValues<enumerate>);
+  b.addFunction("sum",
+                {{{"iterable", std::nullopt}, {"start", Value::integer(0)}}},
+                sum);
   b.addFunction("min", {{{"a", std::nullopt}, {"b", std::nullopt}}},
                 minOrMax<true>);
   b.addFunction("max", {{{"a", std::nullopt}, {"b", std::nullopt}}},

@@ -189,6 +189,49 @@ Interpreter::Flow Interpreter::execStmt(const StmtAST &stmt, Frame &frame,
   return Flow::Next;
 }
 
+/// A comprehension runs as a `for` statement would, in a frame of its own
+/// (its target does not outlive it, as in Python 3).
+std::optional<Value>
+Interpreter::evalComprehension(const ComprehensionExprAST &expr,
+                               Frame &frame) {
+  std::optional<Value> iterable = eval(*expr.getIter(), frame);
+  if (!iterable)
+    return std::nullopt;
+  std::optional<std::vector<Value>> items =
+      iterate(*iterable, expr.getIter()->loc());
+  if (!items)
+    return std::nullopt;
+  Frame inner = frame;
+  std::vector<Value> values;
+  for (const Value &item : *items) {
+    if (++numIterations > kMaxIterations) {
+      error(expr.loc(), "the model runs more than " + Twine(kMaxIterations) +
+                            " loop iterations at compile time");
+      return std::nullopt;
+    }
+    if (!assign(*expr.getTarget(), item, inner, expr.getTarget()->loc()))
+      return std::nullopt;
+    bool kept = true;
+    for (const ExprPtr &condition : expr.getConditions()) {
+      std::optional<Value> test = eval(*condition, inner);
+      if (!test)
+        return std::nullopt;
+      std::optional<bool> taken = truthy(*test, condition->loc());
+      if (!taken)
+        return std::nullopt;
+      if (!(kept = *taken))
+        break;
+    }
+    if (!kept)
+      continue;
+    std::optional<Value> value = eval(*expr.getElement(), inner);
+    if (!value)
+      return std::nullopt;
+    values.push_back(*value);
+  }
+  return Value::list(std::move(values));
+}
+
 /// `raise Name(message)` reached: the compile error Python would print,
 /// `Name: message`. The exception's name is not evaluated (ValueError and
 /// its kin are not builtins here); its first argument is the message.
@@ -404,6 +447,8 @@ std::optional<Value> Interpreter::eval(const ExprAST &expr, Frame &frame) {
                ? Value::tuple(std::move(values))
                : Value::list(std::move(values));
   }
+  case ExprAST::Expr_Comprehension:
+    return evalComprehension(llvm::cast<ComprehensionExprAST>(expr), frame);
   case ExprAST::Expr_Unary:
     return evalUnary(llvm::cast<UnaryExprAST>(expr), frame);
   case ExprAST::Expr_Binary:
@@ -1312,10 +1357,49 @@ std::optional<Value> Interpreter::evalCall(const CallExprAST &expr,
         frame.locals[name->getName()] = *result;
     return result;
   }
+  case Value::Kind::List:
+    return callListMethod(*receiver, *attr, args, kwargs, frame, expr.loc());
   default:
     error(expr.loc(), receiver->describe() + " has no method '" + method + "'");
     return std::nullopt;
   }
+}
+
+/// xs.append(v) and xs.extend(vs), as model code collects layers' outputs
+/// (for JumpingKnowledge, say). Lists are values here, so the method
+/// rebinds a local name to the longer list: it needs one.
+std::optional<Value> Interpreter::callListMethod(
+    const Value &list, const AttributeExprAST &attr, llvm::ArrayRef<Arg> args,
+    llvm::ArrayRef<KeywordArg> kwargs, Frame &frame, const Location &loc) {
+  StringRef method = attr.getAttr();
+  if (method != "append" && method != "extend") {
+    error(loc, "a list has no method '" + method +
+                   "' in model files (append and extend are supported)");
+    return std::nullopt;
+  }
+  const auto *name = llvm::dyn_cast<NameExprAST>(attr.getValue());
+  if (!name) {
+    error(loc, "list." + method + "() is supported on a local name only; "
+                                  "collect into a local list first");
+    return std::nullopt;
+  }
+  if (args.size() != 1 || !kwargs.empty()) {
+    error(loc, "list." + method + "() takes exactly one argument");
+    return std::nullopt;
+  }
+  std::vector<Value> elements(list.getElements().begin(),
+                              list.getElements().end());
+  if (method == "append") {
+    elements.push_back(args.front().value);
+  } else {
+    std::optional<std::vector<Value>> more =
+        iterate(args.front().value, args.front().loc);
+    if (!more)
+      return std::nullopt;
+    elements.insert(elements.end(), more->begin(), more->end());
+  }
+  frame.locals[name->getName()] = Value::list(std::move(elements));
+  return Value::none();
 }
 
 std::optional<Value> Interpreter::callValue(const Value &callee,

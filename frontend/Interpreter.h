@@ -181,6 +181,10 @@ public:
   std::optional<bool> truthy(const Value &value, const Location &loc);
   std::optional<Value> compare(BinaryOp op, const Value &lhs, const Value &rhs,
                                const Location &loc);
+  /// `lhs OP rhs` on any values: Python's arithmetic on plain ones, the
+  /// tracer's on tensors.
+  std::optional<Value> binary(BinaryOp op, const Arg &lhs, const Arg &rhs,
+                              const Location &loc);
   /// Calls the builtin function `name`.
   std::optional<Value> callFunction(llvm::StringRef name,
                                     llvm::ArrayRef<Arg> args,
@@ -219,6 +223,8 @@ private:
   std::optional<Value> eval(const ExprAST &expr, Frame &frame);
   std::optional<Value> evalName(const NameExprAST &expr, Frame &frame);
   std::optional<Value> evalUnary(const UnaryExprAST &expr, Frame &frame);
+  std::optional<Value> evalComprehension(const ComprehensionExprAST &expr,
+                                         Frame &frame);
   std::optional<Value> evalBinary(const BinaryExprAST &expr, Frame &frame);
   std::optional<Value> evalCall(const CallExprAST &expr, Frame &frame);
   std::optional<Value> evalAttribute(const AttributeExprAST &expr,
@@ -240,8 +246,6 @@ private:
                                         const Location &loc);
 
   // Operators on values.
-  std::optional<Value> binary(BinaryOp op, const Arg &lhs, const Arg &rhs,
-                              const Location &loc);
   std::optional<Value> plainArithmetic(BinaryOp op, const Value &lhs,
                                        const Value &rhs, const Location &loc);
   bool identical(const Value &lhs, const Value &rhs);
@@ -281,6 +285,11 @@ private:
                                    llvm::ArrayRef<Arg> args,
                                    llvm::ArrayRef<KeywordArg> kwargs,
                                    const Location &loc);
+  std::optional<Value> callListMethod(const Value &list,
+                                      const AttributeExprAST &attr,
+                                      llvm::ArrayRef<Arg> args,
+                                      llvm::ArrayRef<KeywordArg> kwargs,
+                                      Frame &frame, const Location &loc);
   std::optional<Value> callTensorMethod(const Arg &receiver,
                                         llvm::StringRef name,
                                         llvm::ArrayRef<Arg> args,

@@ -409,19 +409,13 @@ std::optional<Value> IRGen::graphUtility(StringRef name,
       f.name = fill.repr();
     }
     // PyG keeps each stored loop's row and fills only the missing loops'
-    // (stored_loop_rows); a fill computed from the in-edges is not
-    // supported there.
+    // (stored_loop_rows).
     f.keepStored = remaining && given == gnn::SelfLoops::AsGiven;
-    if (remaining && f.reduce) {
-      interp.error(args.size() > 2 ? args[2].loc : loc,
-                   "add_remaining_self_loops() with edge_attr supports a "
-                   "number as fill_value (None is 1.0), got " +
-                       fill.repr());
-      return std::nullopt;
-    }
     if (!f.reduce && !fill.isNumber() && !fill.isNone()) {
       interp.error(args.size() > 2 ? args[2].loc : loc,
-                   "add_self_loops() with edge_attr supports fill_value "
+                   llvm::Twine(remaining ? "add_remaining_self_loops()"
+                                         : "add_self_loops()") +
+                       " with edge_attr supports fill_value "
                    "'mean', 'add', 'sum', 'max', 'min' (of each target's "
                    "in-edge attributes) or a number (None is 1.0), got " +
                        fill.repr());
@@ -478,24 +472,34 @@ IRGen::selfLoopRows(mlir::Value graph, mlir::Value edges, const Location &loc) {
   auto rowsType = gnn::VertexType::get(&context, edgeType.getShape(),
                                        edgeType.getElementType());
   mlir::OpBuilder::InsertionGuard guard(builder);
-  mlir::Value rows;
-  if (fill.keepStored) {
-    // Each vertex's stored loop's row, else the number: a stage of its own.
-    rows = builder.create<gnn::StoredLoopRowsOp>(
-        l, rowsType, loops.getGraph(), edges,
-        builder.getF32FloatAttr(float(fill.constant)));
-  } else if (fill.reduce) {
-    // The reduction of the target's in-edges' rows: a stage of its own.
+  // The reduction of each target's rows over the in-edges of `over`: a
+  // stage of its own.
+  auto reduceRows = [&](mlir::Value over) -> mlir::Value {
     auto reduce = builder.create<gnn::MessagePassingOp>(
-        l, rowsType, withoutLoops(), mlir::ValueRange{edges}, *fill.reduce);
+        l, rowsType, over, mlir::ValueRange{edges}, *fill.reduce);
     mlir::Block *body = new mlir::Block();
     reduce.getBody().push_back(body);
     mlir::Value arg = body->addArgument(edgeType, l);
+    mlir::OpBuilder::InsertionGuard inBody(builder);
     builder.setInsertionPointToStart(body);
     mlir::Value row = builder.create<gnn::GetEdgeOp>(l, edgeType.getRowType(),
                                                      arg, mlir::Value());
     builder.create<gnn::YieldOp>(l, mlir::ValueRange{row});
-    rows = reduce.getResult();
+    return reduce.getResult();
+  };
+  mlir::Value rows;
+  if (fill.keepStored) {
+    // Each vertex's stored loop's row, else the number or the reduction
+    // of its in-edges' rows, stored loops included (PyG reduces over the
+    // whole edge_index before it drops them): a stage of its own.
+    mlir::Value fillRows =
+        fill.reduce ? reduceRows(loops.getGraph()) : mlir::Value();
+    rows = builder.create<gnn::StoredLoopRowsOp>(
+        l, rowsType, loops.getGraph(), edges, fillRows,
+        fill.reduce ? mlir::FloatAttr()
+                    : builder.getF32FloatAttr(float(fill.constant)));
+  } else if (fill.reduce) {
+    rows = reduceRows(withoutLoops());
   } else {
     // The same number in every row: a transform over the vertices (the
     // degree only gives it their domain).

@@ -922,15 +922,9 @@ StmtPtr Parser::parseIf(bool isElif) {
                                      isElif);
 }
 
-StmtPtr Parser::parseFor() {
-  Location loc = consume().loc; // 'for'
-  if (!enterNesting(loc)) {
-    leaveNesting();
-    return nullptr;
-  }
-  auto restore = llvm::make_scope_exit([&] { leaveNesting(); });
-  // The target: `name` or `name, name, ...` (what enumerate() and tuples
-  // unpack into).
+/// The target of a `for`: `name` or `name, name, ...` (what enumerate()
+/// and tuples unpack into).
+ExprPtr Parser::parseForTarget() {
   ExprList names;
   Location targetLoc = peek().loc;
   do {
@@ -939,10 +933,57 @@ StmtPtr Parser::parseFor() {
     const Token &name = consume();
     names.push_back(std::make_unique<NameExprAST>(name.loc, name.spelling));
   } while (consumeIf(TokenKind::Comma));
-  ExprPtr target = names.size() == 1
-                       ? std::move(names.front())
-                       : std::make_unique<TupleExprAST>(std::move(targetLoc),
-                                                        std::move(names));
+  if (names.size() == 1)
+    return std::move(names.front());
+  return std::make_unique<TupleExprAST>(std::move(targetLoc), std::move(names));
+}
+
+/// The rest of a comprehension whose element is parsed, from its `for` to
+/// the closing bracket `close` (not consumed): one `for` clause and any
+/// number of `if` clauses.
+ExprPtr Parser::parseComprehension(Location loc, ExprPtr element,
+                                   TokenKind close) {
+  consume(); // 'for'
+  ExprPtr target = parseForTarget();
+  if (!target)
+    return nullptr;
+  if (!expect(TokenKind::KwIn, "after the 'for' target"))
+    return nullptr;
+  // `or` level: an `if` after the iterable starts a condition, not a
+  // conditional expression.
+  ExprPtr iter = parseOr();
+  if (!iter)
+    return nullptr;
+  ExprList conditions;
+  while (consumeIf(TokenKind::KwIf)) {
+    ExprPtr condition = parseOr();
+    if (!condition)
+      return nullptr;
+    conditions.push_back(std::move(condition));
+  }
+  if (is(TokenKind::KwFor))
+    return error(peek().loc, "comprehensions with more than one 'for' are "
+                             "not supported in model files; nest them");
+  if (close == TokenKind::RParen && is(TokenKind::Comma))
+    return error(peek().loc, "a generator expression must be parenthesized "
+                             "unless it is the sole argument");
+  if (!is(close))
+    return errorExpected(peek(), "the end of the comprehension");
+  return std::make_unique<ComprehensionExprAST>(
+      std::move(loc), std::move(element), std::move(target), std::move(iter),
+      std::move(conditions));
+}
+
+StmtPtr Parser::parseFor() {
+  Location loc = consume().loc; // 'for'
+  if (!enterNesting(loc)) {
+    leaveNesting();
+    return nullptr;
+  }
+  auto restore = llvm::make_scope_exit([&] { leaveNesting(); });
+  ExprPtr target = parseForTarget();
+  if (!target)
+    return nullptr;
   if (!expect(TokenKind::KwIn, "after the 'for' target"))
     return nullptr;
   ExprPtr iter = parseExpression();
@@ -1490,9 +1531,18 @@ ExprPtr Parser::parseCall(ExprPtr callee) {
       ExprPtr arg = parseExpression();
       if (!arg)
         return nullptr;
-      if (is(TokenKind::KwFor))
-        return error(peek().loc,
-                     "generator expressions are not supported in model files");
+      if (is(TokenKind::KwFor)) {
+        // f(x for x in xs): the sole argument, without parentheses of its
+        // own.
+        if (!args.empty() || !keywords.empty())
+          return error(peek().loc, "a generator expression must be "
+                                   "parenthesized unless it is the sole "
+                                   "argument");
+        Location genLoc = arg->loc();
+        arg = parseComprehension(genLoc, std::move(arg), TokenKind::RParen);
+        if (!arg)
+          return nullptr;
+      }
       if (!keywords.empty())
         return error(arg->loc(),
                      "positional argument follows keyword argument");
@@ -1585,9 +1635,14 @@ ExprPtr Parser::parseParenthesized() {
   ExprPtr first = parseExpression();
   if (!first)
     return nullptr;
-  if (is(TokenKind::KwFor))
-    return error(peek().loc,
-                 "generator expressions are not supported in model files");
+  if (is(TokenKind::KwFor)) {
+    ExprPtr generator =
+        parseComprehension(loc, std::move(first), TokenKind::RParen);
+    if (!generator || !expect(TokenKind::RParen, "after the generator "
+                                                 "expression"))
+      return nullptr;
+    return generator;
+  }
   if (consumeIf(TokenKind::RParen))
     return first;
 
@@ -1619,9 +1674,14 @@ ExprPtr Parser::parseList() {
     ExprPtr element = parseExpression();
     if (!element)
       return nullptr;
-    if (is(TokenKind::KwFor))
-      return error(peek().loc,
-                   "list comprehensions are not supported in model files");
+    if (is(TokenKind::KwFor) && elements.empty()) {
+      ExprPtr comprehension = parseComprehension(loc, std::move(element),
+                                                 TokenKind::RBracket);
+      if (!comprehension || !expect(TokenKind::RBracket, "after the list "
+                                                         "comprehension"))
+        return nullptr;
+      return comprehension;
+    }
     elements.push_back(std::move(element));
     if (!consumeIf(TokenKind::Comma))
       break;

@@ -70,6 +70,8 @@ private:
   StmtPtr parseSimpleStatement();
   StmtPtr parseIf(bool isElif);
   StmtPtr parseFor();
+  ExprPtr parseForTarget();
+  ExprPtr parseComprehension(Location loc, ExprPtr element, TokenKind close);
   StmtPtr parseReturn();
   StmtPtr parseRaise();
   StmtPtr parseExprOrAssign();

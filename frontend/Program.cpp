@@ -212,6 +212,14 @@ static void collectNames(const ExprAST *e, llvm::StringSet<> &names) {
     for (const ExprPtr &x : llvm::cast<ListExprAST>(e)->getElements())
       collectNames(x.get(), names);
     return;
+  case ExprAST::Expr_Comprehension: {
+    const auto *c = llvm::cast<ComprehensionExprAST>(e);
+    collectNames(c->getElement(), names);
+    collectNames(c->getIter(), names);
+    for (const ExprPtr &x : c->getConditions())
+      collectNames(x.get(), names);
+    return;
+  }
   case ExprAST::Expr_Unary:
     collectNames(llvm::cast<UnaryExprAST>(e)->getOperand(), names);
     return;

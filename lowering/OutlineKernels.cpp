@@ -1028,7 +1028,10 @@ private:
     Value graph = findGraph(func, stage.getGraph());
     func::FuncOp kernel = createKernel(func, stage);
     OpBuilder b(module.getContext());
-    KernelBuilder kb(b, stage.getLoc(), kernel, 4);
+    SmallVector<Value> inputs = {stage.getEdges()};
+    if (stage.getFillRows())
+      inputs.push_back(stage.getFillRows());
+    KernelBuilder kb(b, stage.getLoc(), kernel, 3 + inputs.size());
     VectorType rowType = stage.getEdges().getType().getRowType();
     auto flat = VectorType::get({rowType.getNumElements()}, b.getF32Type());
 
@@ -1036,7 +1039,9 @@ private:
     b.setInsertionPointToStart(loop.getBody());
     Value v = loop.getInductionVar();
     auto [start, end] = kb.inEdges(v);
-    Value fill = splat(kb, flat, stage.getFill().convertToFloat());
+    Value fill = stage.getFillRows()
+                     ? kb.loadRow(kb.input(1), flat, v)
+                     : splat(kb, flat, stage.getFill()->convertToFloat());
     auto edges = b.create<scf::ForOp>(kb.loc, start, end, kb.i64(1),
                                       ValueRange{fill});
     {
@@ -1054,8 +1059,7 @@ private:
     b.setInsertionPointAfter(edges);
     kb.storeRow(kb.result(), edges.getResult(0), v);
 
-    replaceWithLaunch(stage, kernel, graph, ValueRange{stage.getEdges()},
-                      /*edgeBalanced=*/true);
+    replaceWithLaunch(stage, kernel, graph, inputs, /*edgeBalanced=*/true);
     return success();
   }
 

@@ -77,6 +77,30 @@ func.func @stored_loop_rows_shape(%g: !gnn.graph<as_given>, %e: !gnn.edge<1xf32>
 
 // -----
 
+func.func @stored_loop_rows_no_fill(%g: !gnn.graph<as_given>, %e: !gnn.edge<1xf32>) {
+  // expected-error @+1 {{'gnn.stored_loop_rows' op needs either a fill number or fill rows}}
+  %r = gnn.stored_loop_rows %g(%e) : !gnn.graph<as_given>, !gnn.edge<1xf32> -> !gnn.vertex<1xf32>
+  return
+}
+
+// -----
+
+func.func @stored_loop_rows_two_fills(%g: !gnn.graph<as_given>, %e: !gnn.edge<1xf32>, %f: !gnn.vertex<1xf32>) {
+  // expected-error @+1 {{'gnn.stored_loop_rows' op needs either a fill number or fill rows}}
+  %r = gnn.stored_loop_rows %g(%e) fill = 1.0 fill_rows = %f : !gnn.vertex<1xf32> : !gnn.graph<as_given>, !gnn.edge<1xf32> -> !gnn.vertex<1xf32>
+  return
+}
+
+// -----
+
+func.func @stored_loop_rows_fill_type(%g: !gnn.graph<as_given>, %e: !gnn.edge<1xf32>, %f: !gnn.vertex<2xf32>) {
+  // expected-error @+1 {{'gnn.stored_loop_rows' op fill rows must have the result's type, got '!gnn.vertex<2xf32>'}}
+  %r = gnn.stored_loop_rows %g(%e) fill_rows = %f : !gnn.vertex<2xf32> : !gnn.graph<as_given>, !gnn.edge<1xf32> -> !gnn.vertex<1xf32>
+  return
+}
+
+// -----
+
 func.func @degree_result(%g: !gnn.graph<as_given>) {
   // expected-error @+1 {{'gnn.degree' op result must be !gnn.vertex<1xf32>, got '!gnn.vertex<4xf32>'}}
   %d = gnn.degree %g : !gnn.graph<as_given> -> !gnn.vertex<4xf32>

@@ -67,6 +67,15 @@ func.func @stored_loop_rows(%g: !gnn.graph<as_given>, %e: !gnn.edge<2x3xf32>) ->
   return %r : !gnn.vertex<2x3xf32>
 }
 
+// CHECK-LABEL: func.func @stored_loop_rows_filled
+// CHECK: gnn.stored_loop_rows %{{.*}}(%{{.*}}) fill_rows = %{{.*}} : !gnn.vertex<2x3xf32> : <as_given>, <2x3xf32> -> <2x3xf32>
+// GENERIC-LABEL: sym_name = "stored_loop_rows_filled"
+// GENERIC: "gnn.stored_loop_rows"(%{{.*}}, %{{.*}}, %{{.*}}) : (!gnn.graph<as_given>, !gnn.edge<2x3xf32>, !gnn.vertex<2x3xf32>) -> !gnn.vertex<2x3xf32>
+func.func @stored_loop_rows_filled(%g: !gnn.graph<as_given>, %e: !gnn.edge<2x3xf32>, %f: !gnn.vertex<2x3xf32>) -> !gnn.vertex<2x3xf32> {
+  %r = gnn.stored_loop_rows %g(%e) fill_rows = %f : !gnn.vertex<2x3xf32> : !gnn.graph<as_given>, !gnn.edge<2x3xf32> -> !gnn.vertex<2x3xf32>
+  return %r : !gnn.vertex<2x3xf32>
+}
+
 //===----------------------------------------------------------------------===//
 // Linear
 //===----------------------------------------------------------------------===//

@@ -57,26 +57,30 @@ def scatter_sum(src, index, n):
     return out.index_add_(0, index, src)
 
 
+def loop_rows(ei, n, attr, fill):
+    """PyG's compute_loop_attr: the added loops' rows, a number or a
+    reduction over every stored in-edge (self loops included)."""
+    if fill in ("mean", "add", "sum"):
+        s = scatter_sum(attr, ei[1], n)
+        cnt = scatter_sum(torch.ones(ei.size(1), dtype=attr.dtype), ei[1], n)
+        return s if fill != "mean" else \
+            s / cnt.clamp(min=1).view((-1,) + (1,) * (attr.dim() - 1))
+    if fill in ("max", "min"):
+        # PyG's scatter: a vertex without in-edges gets 0.
+        idx = ei[1].view((-1,) + (1,) * (attr.dim() - 1)).expand_as(attr)
+        return torch.zeros((n,) + tuple(attr.shape[1:]),
+                           dtype=attr.dtype).scatter_reduce(
+            0, idx, attr, reduce="a" + fill, include_self=False)
+    return torch.full((n,) + tuple(attr.shape[1:]), float(fill),
+                      dtype=attr.dtype)
+
+
 def add_self_loops(ei, n, attr=None, fill="mean"):
     loop = torch.arange(n)
     ei2 = torch.cat([ei, torch.stack([loop, loop])], dim=1)
     if attr is None:
         return ei2, None
-    if fill in ("mean", "add", "sum"):
-        s = scatter_sum(attr, ei[1], n)
-        cnt = scatter_sum(torch.ones(ei.size(1), dtype=attr.dtype), ei[1], n)
-        loop_attr = s if fill != "mean" else \
-            s / cnt.clamp(min=1).view((-1,) + (1,) * (attr.dim() - 1))
-    elif fill in ("max", "min"):
-        # PyG's scatter: a vertex without in-edges gets 0.
-        idx = ei[1].view((-1,) + (1,) * (attr.dim() - 1)).expand_as(attr)
-        loop_attr = torch.zeros((n,) + tuple(attr.shape[1:]),
-                                dtype=attr.dtype).scatter_reduce(
-            0, idx, attr, reduce="a" + fill, include_self=False)
-    else:
-        loop_attr = torch.full((n,) + tuple(attr.shape[1:]), float(fill),
-                               dtype=attr.dtype)
-    return ei2, torch.cat([attr, loop_attr], dim=0)
+    return ei2, torch.cat([attr, loop_rows(ei, n, attr, fill)], dim=0)
 
 
 def add_remaining_self_loops(ei, n, weight=None, fill=1.0):
@@ -85,7 +89,7 @@ def add_remaining_self_loops(ei, n, weight=None, fill=1.0):
     ei2 = torch.cat([ei[:, keep], torch.stack([loop, loop])], dim=1)
     if weight is None:
         return ei2, None
-    loop_w = torch.full((n,), float(fill), dtype=weight.dtype)
+    loop_w = loop_rows(ei, n, weight, fill)
     for k in torch.nonzero(~keep).flatten().tolist():  # the last one wins
         loop_w[ei[0, k]] = weight[k]
     return ei2, torch.cat([weight[keep], loop_w])

@@ -146,6 +146,18 @@ struct RunOptions {
   /// Null for a whole graph (no ghosts), the single-process path.
   HaloExchange *exchange = nullptr;
   ExchangeForm exchangeForm = ExchangeForm::Auto;
+  /// A progress line per step on stderr (gnn/Progress.h): step k of n,
+  /// rows or edges done, rate and ETA. Off unless asked for: a library
+  /// prints nothing of its own.
+  bool progress = false;
+  /// Memory back to the system as the run goes, for one run over a graph
+  /// near the machine's memory: each result's pages are mapped when a
+  /// step first writes it and dropped after its last read (so the next run
+  /// maps them again), a mapped graph file's pages once read (they come
+  /// back from the file), and the features' pages after the last step that
+  /// reads them (MADV_PAGEOUT: contents kept, but pages of features in
+  /// anonymous memory go to swap where there is swap).
+  bool releaseMemory = false;
 };
 
 /// Wall time of one schedule step.
@@ -257,6 +269,10 @@ public:
   /// the next run().
   void setThreads(int threads);
   int getThreads() const;
+  /// RunOptions::progress and RunOptions::releaseMemory for run(); both
+  /// off by default. Take effect with the next run().
+  void setProgress(bool progress);
+  void setReleaseMemory(bool release);
 
   /// Full-graph inference: features are [N, F] for the graph's N vertices;
   /// the result is [N, C...], one row per vertex, in memory the caller

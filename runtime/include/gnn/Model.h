@@ -176,7 +176,8 @@ struct RunStats {
   double totalSeconds = 0;
   /// Of totalSeconds, allocating and mapping the pages of fresh result
   /// memory: the arena on the first run of a graph size, the output on
-  /// every run.
+  /// every run (with RunOptions::releaseMemory: every result's pages, on
+  /// every run, as its first step maps them).
   double memorySeconds = 0;
   /// Memory for step results: the arena reused across runs of one graph
   /// size, the returned output (fresh per run), all results together (what

@@ -16,6 +16,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <sys/mman.h>
 #include <unistd.h>
 #include <vector>
 
@@ -238,8 +239,17 @@ llvm::Expected<Graph> loadCsrFile(const std::string &path,
   auto edgeIds = AlignedArray<int64_t>::share(
       reinterpret_cast<int64_t *>(base + layout.offset[EdgeIds]), size_t(e),
       map);
-  return Graph::fromCsr(n, 0, std::move(offsets), std::move(sources),
-                        std::move(edgeIds), path);
+  llvm::Expected<Graph> graph =
+      Graph::fromCsr(n, 0, std::move(offsets), std::move(sources),
+                     std::move(edgeIds), path);
+  if (!graph)
+    return graph.takeError();
+  graph->fileMapped_ = true;
+  // The checks read every source id (4 GiB at a billion edges): give their
+  // pages back rather than hold them until the run reads them again. They
+  // stay in the page cache; the run maps them back as it goes.
+  madvise(base, map->size(), MADV_DONTNEED);
+  return graph;
 }
 
 llvm::Error writeCsrFile(const std::string &path, int64_t n,

@@ -6,41 +6,29 @@
 // fixed blocks of rows on the same threads (DenseKernels.cpp), so the
 // thread count never changes a result's bits. Step results live in one
 // arena, planned from the buffers' live ranges (MemoryPlan.cpp) and kept
-// for the next run on a graph of the same size.
+// for the next run on a graph of the same size; with
+// RunOptions::releaseMemory a step maps the pages of what it writes first
+// and drops those of what nothing reads later (Pages.h).
 //
 //===----------------------------------------------------------------------===//
 #include "Executor.h"
+#include "Pages.h"
 #include "ParamViews.h"
 #include "PartialStates.h"
+#include "gnn/Progress.h"
 
 #include <omp.h>
-#include <sys/mman.h>
 
 #include <algorithm>
 #include <cassert>
 #include <chrono>
+#include <optional>
 
 using namespace gnn;
 using namespace gnn::detail;
 
 static llvm::Error makeError(const llvm::Twine &message) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
-}
-
-/// Maps the pages of fresh memory `[p, p + bytes)` before kernels write it.
-/// Faulting them in from inside the kernels, on several threads at once,
-/// measured several times slower than this one call (GCN on rmat-18: its
-/// last kernel, which writes the 16 MiB output, took 7 ms instead of 3.5;
-/// its first run, which also faults in the arena, 190 ms instead of 42).
-static void prefault(void *p, size_t bytes) {
-#ifdef MADV_POPULATE_WRITE
-  if (madvise(p, bytes, MADV_POPULATE_WRITE) == 0)
-    return;
-#endif
-  // Kernels before Linux 5.14: one write per page.
-  auto *bytesOf = static_cast<volatile char *>(p);
-  for (size_t at = 0; at < bytes; at += 4096)
-    bytesOf[at] = 0;
 }
 
 /// Chunk boundaries over [0, n): equal vertex counts, or, when
@@ -79,6 +67,15 @@ static std::vector<int64_t> splitRows(int64_t count, int chunks) {
     bounds.push_back(count * c / chunks);
   bounds.push_back(count);
   return bounds;
+}
+
+/// "inference 3/6 linear": step `i`'s progress line, without the step
+/// label's source location.
+static std::string stageName(const Schedule &s, size_t i) {
+  llvm::StringRef label = s.steps[i].label;
+  return ("inference " + llvm::Twine(i + 1) + "/" + llvm::Twine(s.steps.size()) +
+          " " + label.substr(0, label.find(" loc(")))
+      .str();
 }
 
 llvm::Expected<Tensor> Executor::run(const Schedule &s,
@@ -147,7 +144,8 @@ llvm::Expected<Tensor> Executor::run(const Schedule &s,
     plan.vertices = -1; // no plan without its arena, should allocation throw
     MemoryPlan next = planMemory(s, n, numEdges, halo, pushing);
     arena = AlignedArray<float>(next.arenaBytes / sizeof(float));
-    prefault(arena.data(), next.arenaBytes);
+    if (!options.releaseMemory)
+      prefault(arena.data(), next.arenaBytes);
     plan = std::move(next);
   }
   char *arenaBytes = reinterpret_cast<char *>(arena.data());
@@ -163,7 +161,8 @@ llvm::Expected<Tensor> Executor::run(const Schedule &s,
     int64_t elements = rows * s.slots[outputSlot].rowSize;
     assert(int64_t(((elements * sizeof(float) + 63) / 64) * 64) >= plan.outputBytes);
     outputBuffer = AlignedArray<float>(elements);
-    prefault(outputBuffer.data(), elements * sizeof(float));
+    if (!options.releaseMemory)
+      prefault(outputBuffer.data(), elements * sizeof(float));
   }
   double memorySeconds = std::chrono::duration<double>(
                              std::chrono::steady_clock::now() - memoryStart)
@@ -194,12 +193,28 @@ llvm::Expected<Tensor> Executor::run(const Schedule &s,
     return nullptr;
   };
 
-  // Several chunks per thread let dynamic scheduling even out the rest.
-  int chunks = std::max<int64_t>(1, std::min<int64_t>(n, threads * 16));
+  // Several chunks per thread let dynamic scheduling even out the rest;
+  // on a large graph, chunks of about 4M edges at most, so that a progress
+  // line moves and a mapped graph's pages go back soon after they are
+  // read. Chunks never change a result: each row is computed alone.
+  int64_t perThread = std::max<int64_t>(threads * 16, numEdges >> 22);
+  int chunks = std::max<int64_t>(1, std::min<int64_t>(n, perThread));
   std::vector<int64_t> vertexChunks = splitRange(graph, chunks, false);
   std::vector<int64_t> edgeChunks = splitRange(graph, chunks, true);
   std::vector<int64_t> edgeRowChunks = splitRows(
-      numEdges, std::max<int64_t>(1, std::min<int64_t>(numEdges, threads * 16)));
+      numEdges, std::max<int64_t>(1, std::min<int64_t>(numEdges, perThread)));
+
+  // releaseMemory: the features go after the last step reading them, unless
+  // the output is them or the exchange writes their ghost rows (a part's
+  // features are the caller's working copy).
+  int featuresLastRead = -1;
+  for (size_t i = 0; i < s.steps.size(); ++i)
+    for (int input : s.steps[i].inputs)
+      if (s.slots[plan.storage[input]].kind == SlotKind::Features)
+        featuresLastRead = i;
+  bool releaseFeatures = options.releaseMemory && !exchange &&
+                         s.slots[outputSlot].kind != SlotKind::Features;
+  bool releaseSources = options.releaseMemory && graph.isFileMapped();
 
   // On a graph part: what each storage slot's halo rows hold now.
   enum class Halo { Stale, Ghosts, Mirrors };
@@ -269,23 +284,54 @@ llvm::Expected<Tensor> Executor::run(const Schedule &s,
     return pushFloats * exchange->totalMirrorRows() <
            pullFloats * exchange->totalGhostRows();
   };
-  // Runs `fn` over chunks [bounds[c], bounds[c+1]) on the threads.
+  // Runs `fn` over chunks [bounds[c], bounds[c+1]) on the threads, then
+  // `done(begin, end)` after each chunk, on its thread.
   auto launch = [&](KernelFn fn, std::vector<void *> &args,
-                    const std::vector<int64_t> &bounds) {
+                    const std::vector<int64_t> &bounds,
+                    llvm::function_ref<void(int64_t, int64_t)> done = {}) {
     void **argv = args.data();
     int64_t numChunks = bounds.size() - 1;
 #pragma omp parallel for schedule(dynamic, 1)
     for (int64_t c = 0; c < numChunks; ++c)
-      if (bounds[c] < bounds[c + 1])
+      if (bounds[c] < bounds[c + 1]) {
         fn(bounds[c], bounds[c + 1], argv);
+        if (done)
+          done(bounds[c], bounds[c + 1]);
+      }
   };
   auto secondsSince = [](std::chrono::steady_clock::time_point t) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t)
         .count();
   };
 
+  // After step `i`: its progress line ends (`unreported` units done that
+  // no chunk counted), and with releaseMemory the pages of what no later
+  // step reads go.
+  auto stepDone = [&](size_t i, std::optional<Progress> &progress,
+                      int64_t unreported) {
+    if (progress) {
+      progress->advance(unreported);
+      progress->finish();
+    }
+    if (!options.releaseMemory)
+      return;
+    for (size_t slot = 0; slot < s.slots.size(); ++slot)
+      if (plan.live[slot].second == int(i))
+        dropPages(dataOf(slot), plan.bytes[slot]);
+    if (releaseFeatures && int(i) == featuresLastRead)
+      pageOut(features.data(), features.numElements() * sizeof(float));
+  };
+
   for (size_t i = 0; i < s.steps.size(); ++i) {
     const Step &step = s.steps[i];
+    // Message kernels count edges (their chunks hold equal edge counts, so
+    // the ETA holds on skewed graphs); other steps count rows.
+    bool byEdges = step.kind != Step::Kind::Linear &&
+                   (s.slots[step.result].edges || step.edgeBalanced);
+    int64_t units = byEdges ? numEdges : rowsOf(step.result);
+    std::optional<Progress> progress;
+    if (options.progress)
+      progress.emplace(stageName(s, i), units, byEdges ? "edges" : "rows");
     bool push = exchange && choosePush(i);
     if (exchange && !push)
       for (int view : step.gathers)
@@ -296,6 +342,13 @@ llvm::Expected<Tensor> Executor::run(const Schedule &s,
         if (llvm::Error e = fillHalo(i, view, Halo::Mirrors))
           return std::move(e);
     haloHolds[plan.storage[step.result]] = Halo::Stale;
+    if (options.releaseMemory) {
+      auto mapStart = std::chrono::steady_clock::now();
+      for (size_t slot = 0; slot < s.slots.size(); ++slot)
+        if (plan.live[slot].first == int(i))
+          prefault(dataOf(slot), plan.bytes[slot]);
+      memorySeconds += secondsSince(mapStart);
+    }
     auto stepStart = std::chrono::steady_clock::now();
     const Slot &result = s.slots[step.result];
     float *out = dataOf(step.result);
@@ -367,6 +420,7 @@ llvm::Expected<Tensor> Executor::run(const Schedule &s,
       if (stats)
         stats->stages.push_back(
             {"kernel @" + form.finishKernel, secondsSince(stepStart)});
+      stepDone(i, progress, units);
       continue;
     } else {
       std::vector<void *> args;
@@ -375,13 +429,28 @@ llvm::Expected<Tensor> Executor::run(const Schedule &s,
       for (int slot : step.inputs)
         args.push_back(dataOf(slot));
       args.push_back(out);
+      const int64_t *off = graph.offsets();
+      const int32_t *sources = graph.sources();
       launch(step.fn, args,
              result.edges ? edgeRowChunks
-                          : step.edgeBalanced ? edgeChunks : vertexChunks);
+                          : step.edgeBalanced ? edgeChunks : vertexChunks,
+             [&](int64_t begin, int64_t end) {
+               // The chunk's in-edges, or its edge rows.
+               int64_t first = result.edges ? begin : off[begin];
+               int64_t last = result.edges ? end : off[end];
+               if (releaseSources)
+                 dropPages(sources + first, (last - first) * sizeof(int32_t));
+               if (progress) {
+#pragma omp critical(gnn_executor_progress)
+                 progress->advance(byEdges ? last - first : end - begin);
+               }
+             });
     }
 
     if (stats)
       stats->stages.push_back({step.label, secondsSince(stepStart)});
+    // Kernels counted their chunks as they went.
+    stepDone(i, progress, step.kind == Step::Kind::Linear ? units : 0);
   }
 
   Tensor output;

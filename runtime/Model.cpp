@@ -45,6 +45,8 @@ const std::string &Model::compilerVersion() const {
 
 void Model::setThreads(int threads) { impl->threads = threads; }
 int Model::getThreads() const { return impl->threads; }
+void Model::setProgress(bool progress) { impl->progress = progress; }
+void Model::setReleaseMemory(bool release) { impl->releaseMemory = release; }
 
 char UnusedWeightsError::ID = 0;
 
@@ -136,16 +138,14 @@ llvm::Expected<Tensor> Model::execute(const Graph &graph,
 
 llvm::Expected<Tensor> Model::run(const Graph &graph, const Tensor &features,
                                   RunStats *stats) {
-  RunOptions options;
-  options.threads = impl->threads;
+  RunOptions options = impl->runOptions();
   return execute(graph, features, nullptr, options, stats);
 }
 
 llvm::Expected<Tensor> Model::run(const Graph &graph, const Tensor &features,
                                   const Tensor &edgeFeaturesCsr,
                                   RunStats *stats) {
-  RunOptions options;
-  options.threads = impl->threads;
+  RunOptions options = impl->runOptions();
   return execute(graph, features, &edgeFeaturesCsr, options, stats);
 }
 
@@ -153,8 +153,7 @@ llvm::Expected<Tensor> Model::run(const Graph &graph, Tensor &features,
                                   const Tensor *edgeFeaturesCsr,
                                   HaloExchange &exchange, RunStats *stats,
                                   ExchangeForm form) {
-  RunOptions options;
-  options.threads = impl->threads;
+  RunOptions options = impl->runOptions();
   options.exchange = &exchange;
   options.exchangeForm = form;
   return execute(graph, features, edgeFeaturesCsr, options, stats);

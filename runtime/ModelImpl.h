@@ -27,7 +27,17 @@ struct Model::Impl {
   /// and oneDNN primitives.
   std::mutex runMutex;
   std::atomic<int> threads{0};
+  std::atomic<bool> progress{false}, releaseMemory{false};
   CompileStats stats;
+
+  /// The settings of the next run() (Model::setThreads and the like).
+  RunOptions runOptions() const {
+    RunOptions options;
+    options.threads = threads;
+    options.progress = progress;
+    options.releaseMemory = releaseMemory;
+    return options;
+  }
 };
 
 } // namespace gnn

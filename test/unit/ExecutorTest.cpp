@@ -7,9 +7,13 @@
 //
 //===----------------------------------------------------------------------===//
 #include "dialect/GNNDialect.h"
+#include "gnn/CsrFile.h"
+#include "gnn/EdgeStream.h"
 #include "gnn/Model.h"
+#include "gnn/Npy.h"
 #include "lowering/CompileToObject.h"
 
+#include "llvm/Support/FileSystem.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/MLIRContext.h"
@@ -18,6 +22,7 @@
 #include "gtest/gtest.h"
 
 #include <cmath>
+#include <cstring>
 #include <functional>
 #include <random>
 
@@ -564,6 +569,84 @@ TEST_F(ExecutorTest, RunsReuseTheArenaAcrossRunsAndGraphSizes) {
   }
   // Each output is its own memory, not the arena's.
   EXPECT_NE(first.data(), second.data());
+}
+
+/// Edges in memory as a stream, for writing a binary CSR file.
+class VectorEdges : public EdgeStream {
+public:
+  VectorEdges(const std::vector<int64_t> &src, const std::vector<int64_t> &dst)
+      : src(src), dst(dst) {}
+  int64_t size() const override { return int64_t(src.size()); }
+  llvm::Error forEach(Batch f) override {
+    f(0, src.data(), dst.data(), size());
+    return llvm::Error::success();
+  }
+  const std::vector<int64_t> &src, &dst;
+};
+
+TEST_F(ExecutorTest, ReleasingMemoryKeepsTheBits) {
+  // Buffers of many pages, so that pages are dropped and mapped again
+  // between steps and runs, over a mapped graph file and mapped features
+  // (whose pages go too) and over the same inputs in memory (which stay).
+  auto model = compile(kTwoLayerProgram);
+  ASSERT_TRUE(model);
+  Tensor w1 = randomTensor({4, 3}, 21), b1 = randomTensor({4}, 22),
+         w2 = randomTensor({2, 4}, 23);
+  WeightMap weights;
+  weights["w1"] = randomTensor({4, 3}, 21);
+  weights["b1"] = randomTensor({4}, 22);
+  weights["w2"] = randomTensor({2, 4}, 23);
+  ASSERT_FALSE(bool(model->bindWeights(std::move(weights), "w")));
+  int64_t n = 30000;
+  std::vector<int64_t> src, dst;
+  std::mt19937 rng(7);
+  for (int64_t e = 0; e < 300000; ++e) {
+    src.push_back(rng() % n);
+    dst.push_back(rng() % 4 == 0 ? 0 : rng() % n); // vertex 0 is a hub
+  }
+  Tensor x = randomTensor({n, 3}, 24);
+
+  llvm::SmallString<128> dir;
+  ASSERT_FALSE(llvm::sys::fs::createUniqueDirectory("gnn-release", dir));
+  std::string csrPath = (dir + "/g.csr").str(), xPath = (dir + "/x.npy").str();
+  VectorEdges edges(src, dst);
+  ASSERT_FALSE(bool(writeCsrFile(csrPath, n, edges, CsrWriteOptions())));
+  ASSERT_FALSE(bool(writeNpyF32(xPath, x.data(), x.shape)));
+  Graph mapped = llvm::cantFail(loadCsrFile(csrPath, n));
+  Tensor mappedX = llvm::cantFail(mapNpyF32(xPath, 2));
+  Graph inMemory =
+      llvm::cantFail(Graph::fromEdges(n, src.data(), dst.data(), src.size()));
+  EXPECT_TRUE(mapped.isFileMapped());
+  EXPECT_FALSE(inMemory.isFileMapped());
+
+  auto runOn = [&](const Graph &graph, const Tensor &features) {
+    auto out = model->run(graph, features);
+    if (!out) {
+      ADD_FAILURE() << llvm::toString(out.takeError());
+      return Tensor();
+    }
+    return std::move(*out);
+  };
+  Tensor want = runOn(inMemory, x);
+  expectNear(want, referenceTwoLayer(src, dst, n, x, w1, b1, w2));
+  model->setReleaseMemory(true);
+  std::vector<Tensor> got;
+  got.push_back(runOn(mapped, mappedX));
+  got.push_back(runOn(mapped, mappedX)); // the arena's pages mapped again
+  got.push_back(runOn(inMemory, x));
+  model->setReleaseMemory(false);
+  got.push_back(runOn(mapped, mappedX)); // after pages were dropped
+  for (const Tensor &t : got) {
+    ASSERT_EQ(t.numElements(), want.numElements());
+    EXPECT_EQ(0, std::memcmp(t.data(), want.data(),
+                             want.numElements() * sizeof(float)));
+  }
+  // The inputs still hold their values.
+  EXPECT_EQ(0, std::memcmp(mappedX.data(), x.data(),
+                           x.numElements() * sizeof(float)));
+  EXPECT_EQ(0, std::memcmp(mapped.sources(), inMemory.sources(),
+                           src.size() * sizeof(int32_t)));
+  llvm::sys::fs::remove_directories(dir);
 }
 
 TEST_F(ExecutorTest, LinearWithBiasAndActivationIsOneStep) {

@@ -404,6 +404,9 @@ static int runJob(const Flags &flags, Job &job) {
   if (!job.fault)
     job.record(bindWeights(*model, std::move(weights), flags));
   job.agree();
+  // Every rank runs the same steps: rank 0 speaks for the job.
+  if (job.rank == 0)
+    model->setProgress(true);
   // One rank is the single-process path: no ghosts, no exchange.
   std::unique_ptr<gnn::MpiHaloExchange> exchange;
   if (job.size > 1) {

@@ -32,6 +32,11 @@ public:
   const int32_t *sources() const { return sources_.data(); }
   const int64_t *edgeIds() const { return edgeIds_.data(); }
   int64_t inDegree(int64_t v) const { return offsets_[v + 1] - offsets_[v]; }
+  /// Whether the arrays are views of a read-only file mapping (a binary
+  /// CSR file): a run may drop their pages from memory once it has read
+  /// them (RunOptions::releaseMemory); the next read maps them again from
+  /// the file.
+  bool isFileMapped() const { return fileMapped_; }
 
   /// Builds the CSR from parallel arrays of edge endpoints (edge k goes
   /// from src[k] to dst[k]). Fails, naming the first bad edge, on an id
@@ -62,8 +67,12 @@ public:
 
 private:
   friend struct GraphBuilder; // Fills the arrays (Graph.cpp).
+  // Maps a binary CSR file (gnn/CsrFile.h).
+  friend llvm::Expected<Graph> loadCsrFile(const std::string &path,
+                                           int64_t numVertices);
 
   int64_t numVertices_ = 0, numEdges_ = 0, numGhosts_ = 0;
+  bool fileMapped_ = false;
   AlignedArray<int64_t> offsets_; // numVertices + 1
   AlignedArray<int32_t> sources_; // numEdges
   AlignedArray<int64_t> edgeIds_; // numEdges

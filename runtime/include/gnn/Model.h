@@ -146,6 +146,18 @@ struct RunOptions {
   /// Null for a whole graph (no ghosts), the single-process path.
   HaloExchange *exchange = nullptr;
   ExchangeForm exchangeForm = ExchangeForm::Auto;
+  /// A progress line per step on stderr (gnn/Progress.h): step k of n,
+  /// rows or edges done, rate and ETA. Off unless asked for: a library
+  /// prints nothing of its own.
+  bool progress = false;
+  /// Memory back to the system as the run goes, for one run over a graph
+  /// near the machine's memory: each result's pages are mapped when a
+  /// step first writes it and dropped after its last read (so the next run
+  /// maps them again), a mapped graph file's pages once read (they come
+  /// back from the file), and the features' pages after the last step that
+  /// reads them (MADV_PAGEOUT: contents kept, but pages of features in
+  /// anonymous memory go to swap where there is swap).
+  bool releaseMemory = false;
 };
 
 /// Wall time of one schedule step.
@@ -164,7 +176,8 @@ struct RunStats {
   double totalSeconds = 0;
   /// Of totalSeconds, allocating and mapping the pages of fresh result
   /// memory: the arena on the first run of a graph size, the output on
-  /// every run.
+  /// every run (with RunOptions::releaseMemory: every result's pages, on
+  /// every run, as its first step maps them).
   double memorySeconds = 0;
   /// Memory for step results: the arena reused across runs of one graph
   /// size, the returned output (fresh per run), all results together (what
@@ -257,6 +270,10 @@ public:
   /// the next run().
   void setThreads(int threads);
   int getThreads() const;
+  /// RunOptions::progress and RunOptions::releaseMemory for run(); both
+  /// off by default. Take effect with the next run().
+  void setProgress(bool progress);
+  void setReleaseMemory(bool release);
 
   /// Full-graph inference: features are [N, F] for the graph's N vertices;
   /// the result is [N, C...], one row per vertex, in memory the caller

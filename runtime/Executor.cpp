@@ -14,11 +14,13 @@
 #include "PartialStates.h"
 
 #include <omp.h>
+#include <pthread.h>
 #include <sys/mman.h>
 
 #include <algorithm>
 #include <cassert>
 #include <chrono>
+#include <cstring>
 
 using namespace gnn;
 using namespace gnn::detail;
@@ -41,6 +43,35 @@ static void prefault(void *p, size_t bytes) {
   auto *bytesOf = static_cast<volatile char *>(p);
   for (size_t at = 0; at < bytes; at += 4096)
     bytesOf[at] = 0;
+}
+
+/// Whether `threads` threads can start: libgomp ends the process (its own
+/// message, exit status 1) when the system refuses a thread of a team, for
+/// instance when no address space is left for its stack. Tried here with
+/// the same default stack size, once per calling thread and team size
+/// (libgomp keeps a team's threads for the next region, and the stacks of
+/// threads just joined are reused), the refusal is an error instead.
+static llvm::Error checkThreadsStart(int threads) {
+  thread_local int started = 1;
+  if (threads <= started)
+    return llvm::Error::success();
+  std::vector<pthread_t> tried;
+  int rc = 0;
+  while (int(tried.size()) + 1 < threads) {
+    pthread_t t;
+    rc = pthread_create(&t, nullptr, [](void *) -> void * { return nullptr; },
+                        nullptr);
+    if (rc != 0)
+      break;
+    tried.push_back(t);
+  }
+  for (pthread_t t : tried)
+    pthread_join(t, nullptr);
+  if (rc != 0)
+    return makeError("cannot start " + llvm::Twine(threads) +
+                     " threads: " + std::strerror(rc));
+  started = threads;
+  return llvm::Error::success();
 }
 
 /// Chunk boundaries over [0, n): equal vertex counts, or, when
@@ -168,6 +199,9 @@ llvm::Expected<Tensor> Executor::run(const Schedule &s,
   double memorySeconds = std::chrono::duration<double>(
                              std::chrono::steady_clock::now() - memoryStart)
                              .count();
+  // After the large allocations, which leave the threads' stacks less room.
+  if (llvm::Error e = checkThreadsStart(threads))
+    return std::move(e);
   std::vector<Tensor> paramViews = cutParamViews(s, weights);
   auto dataOf = [&](int view) -> float * {
     int slot = plan.storage[view];
@@ -269,7 +303,9 @@ llvm::Expected<Tensor> Executor::run(const Schedule &s,
     return pushFloats * exchange->totalMirrorRows() <
            pullFloats * exchange->totalGhostRows();
   };
-  // Runs `fn` over chunks [bounds[c], bounds[c+1]) on the threads.
+  // Runs `fn` over chunks [bounds[c], bounds[c+1]) on the threads. Nothing
+  // in the region allocates or throws (kernels are JIT code over memory
+  // mapped above), so no exception can try to leave it.
   auto launch = [&](KernelFn fn, std::vector<void *> &args,
                     const std::vector<int64_t> &bounds) {
     void **argv = args.data();

@@ -139,6 +139,12 @@ llvm::Expected<Tensor> Executor::run(const Schedule &s,
                  llvm::any_of(s.steps, [](const Step &st) { return bool(st.push); });
   int64_t mirrors = pushing ? exchange->mirrorRows() : 0;
   int64_t halo = std::max(ghosts, mirrors);
+  // The caller's tensors are read as far as their shapes say.
+  if (std::string bad = describeBadStorage(features); !bad.empty())
+    return makeError("features " + bad);
+  if (edgeFeatures)
+    if (std::string bad = describeBadStorage(*edgeFeatures); !bad.empty())
+      return makeError("edge features " + bad);
   const Slot &in = s.slots[s.input];
   // On a part the features have a row per ghost (Model::run), which the
   // push form's decisions count on; a whole graph's may have them too.

@@ -256,6 +256,8 @@ llvm::Error writeNpy(const std::string &path, StringRef descr,
       uint64_t(count) >
           uint64_t(std::numeric_limits<int64_t>::max()) / itemSize)
     return fail(path, "cannot write an array of shape " + formatShape(shape));
+  if (count > 0 && !data)
+    return fail(path, "no data for an array of shape " + formatShape(shape));
 
   std::string header = npyHeader(descr, shape);
   uint64_t bytes = uint64_t(count) * itemSize;

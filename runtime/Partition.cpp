@@ -38,21 +38,13 @@ namespace gnn {
 using namespace partfile;
 namespace {
 
-/// Ids are stored in 32 bits (as in gnn/Graph.h).
-constexpr int64_t kMaxVertices = int64_t(1) << 31;
 /// A part is a rank: more than this is a mistake, not a cluster.
 constexpr int kMaxParts = 1 << 16;
-/// Bounds on what a manifest may claim; sizes derived from them are
-/// overflow-checked as well.
-constexpr int64_t kMaxEdges = int64_t(1) << 48;
+/// Bounds on what a manifest may claim (with kMaxVertices and kMaxEdges);
+/// sizes derived from them are overflow-checked as well.
 constexpr int64_t kMaxWidth = int64_t(1) << 31;
 /// A manifest is a few lines per part.
 constexpr uint64_t kMaxManifestBytes = uint64_t(16) << 20;
-
-llvm::Error fail(const std::string &where, const llvm::Twine &msg) {
-  return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                 where + ": " + msg.str());
-}
 
 std::string joinPath(const std::string &dir, const llvm::Twine &name) {
   llvm::SmallString<256> p(dir);

@@ -43,9 +43,11 @@ namespace gnn {
 class MpiHaloExchange : public HaloExchange {
 public:
   /// Collective over `comm`, whose size must be the part count and whose
-  /// rank the part's. Fails if another rank asks for rows its part does
-  /// not own; every rank fails together, none is left waiting. `part`
-  /// must outlive the exchange (the push form's lists are made from it).
+  /// rank the part's. Fails if a part's counts, ghost lists and graph
+  /// disagree, a ghost's owner is not another rank, or another rank asks
+  /// for rows its part does not own; every rank fails together, none is
+  /// left waiting. `part` must outlive the exchange (the push form's lists
+  /// are made from it).
   static llvm::Expected<std::unique_ptr<MpiHaloExchange>>
   create(const GraphPart &part, MPI_Comm comm);
   ~MpiHaloExchange() override;

@@ -78,6 +78,31 @@ TEST(MpiHaloExchangeTest, RefusesPartsThatDisagree) {
                                 "another of the 1 parts");
 }
 
+TEST(GatherRowsTest, GathersAndChecksTheRows) {
+  GraphPart p = wholeGraph();
+  p.globalIds = {1, 0}; // owned vertices in another order than the graph's
+  Tensor rows({2, 3});
+  for (int i = 0; i < 6; ++i)
+    rows.data()[i] = float(i);
+  auto out = gatherRows(p, rows, MPI_COMM_WORLD, 0);
+  ASSERT_TRUE(bool(out)) << llvm::toString(out.takeError());
+  EXPECT_EQ(out->shape, (std::vector<int64_t>{2, 3}));
+  EXPECT_EQ(out->data()[0], 3.0f); // vertex 0 is the part's row 1
+  auto error = [&](const Tensor &t) {
+    auto r = gatherRows(p, t, MPI_COMM_WORLD, 0);
+    return r ? std::string("no error") : llvm::toString(r.takeError());
+  };
+  EXPECT_EQ(error(Tensor({3, 3})),
+            "part 0: rows of shape [3, 3] are not [2, ...], one per owned "
+            "vertex");
+  Tensor unallocated;
+  unallocated.shape = {2, 3};
+  EXPECT_EQ(error(unallocated),
+            "part 0: rows holds 0 values, but its shape [2, 3] needs 6");
+  EXPECT_EQ(error(Tensor()), "part 0: rows of shape [] are not [2, ...], one "
+                             "per owned vertex");
+}
+
 TEST(MpiHaloExchangeTest, RefusesAPartOfAnotherJobSize) {
   GraphPart p = wholeGraph();
   p.numParts = 2;

@@ -110,7 +110,9 @@ private:
 /// Rank `root` receives every rank's rows (`rows` is [owned, C...], in the
 /// part's local order) and returns them as [N, C...] in the graph's
 /// original vertex order; other ranks return an empty tensor. Fails on
-/// `root` unless the parts' vertices cover 0 .. N-1 exactly once.
+/// `root` unless the parts' vertices cover 0 .. N-1 exactly once, and on
+/// every rank if any rank's rows are not one per owned vertex or rows
+/// differ in width between ranks.
 llvm::Expected<Tensor> gatherRows(const GraphPart &part, const Tensor &rows,
                                   MPI_Comm comm, int root);
 

@@ -12,7 +12,9 @@
 //===----------------------------------------------------------------------===//
 #include "gnn/Distributed.h"
 
+#include <atomic>
 #include <chrono>
+#include <exception>
 #include <cstring>
 #include <limits>
 #include <optional>
@@ -425,10 +427,27 @@ llvm::Error MpiHaloExchange::exchangePartials(
   if (rc != MPI_SUCCESS)
     return makeError("MPI_Neighbor_alltoallv failed in the push exchange");
   const float *received = receiveBuffer.data();
+  // `merge` may allocate (a softmax state over more than 64 logits), and no
+  // exception may leave a parallel region (that terminates): the first is
+  // kept, the other threads skip the rest, and it is rethrown after.
+  std::exception_ptr failure;
+  std::atomic<bool> failed{false};
 #pragma omp parallel for schedule(dynamic, 256)
-  for (int64_t t = 0; t < owned; ++t)
-    for (int64_t k = mergeOffsets[t]; k < mergeOffsets[t + 1]; ++k)
-      merge(states + t * rowFloats, received + int64_t(mergeRows[k]) * rowFloats);
+  for (int64_t t = 0; t < owned; ++t) {
+    if (failed.load(std::memory_order_relaxed))
+      continue;
+    try {
+      for (int64_t k = mergeOffsets[t]; k < mergeOffsets[t + 1]; ++k)
+        merge(states + t * rowFloats,
+              received + int64_t(mergeRows[k]) * rowFloats);
+    } catch (...) {
+#pragma omp critical(gnn_merge_fault)
+      if (!failed.exchange(true))
+        failure = std::current_exception();
+    }
+  }
+  if (failure)
+    std::rethrow_exception(failure);
 
   recordTraffic(timing, "push", rowFloats, mirrors, receivedTargets.size());
   return llvm::Error::success();

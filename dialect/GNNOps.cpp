@@ -3,6 +3,7 @@
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 
 using namespace mlir;
 using namespace gnn;
@@ -458,6 +459,14 @@ void MessagePassingOp::eraseUnusedInputs() {
     if (update)
       update->eraseArgument(i);
   }
+}
+
+void MessagePassingOp::eraseUnusedOps() {
+  Block &body = getBody().front();
+  for (Operation &op : llvm::make_early_inc_range(llvm::reverse(body)))
+    if (isOpTriviallyDead(&op))
+      op.erase();
+  eraseUnusedInputs();
 }
 
 SmallVector<unsigned> MessagePassingOp::getSourceGatheredInputs() {

@@ -399,6 +399,11 @@ def GNN_MessagePassingOp : GNN_Op<"message_passing", [IsolatedFromAbove,
     bool hasUpdate() { return !getUpdate().empty(); }
     /// Removes the inputs that neither region reads.
     void eraseUnusedInputs();
+    /// Erases the message body's ops that nothing uses and that have no
+    /// side effects (users before what they use, so chains go whole), then
+    /// the inputs neither region reads any more: the cleanup after a
+    /// rewrite of the message.
+    void eraseUnusedOps();
     /// The aggregated row: the update region's last argument, or the
     /// result's row when there is no update.
     ::mlir::VectorType getAggregateRowType();

@@ -114,6 +114,17 @@ private:
   llvm::StringMap<Builtin> methods;
 };
 
+/// What PyTorch code does with tensors outside the math, as model files
+/// meet it (Interpreter::callTensorMethod).
+enum class TensorMethodRole {
+  Identity,       // x.detach(), x.cpu(): placement and bookkeeping
+  ReadsValues,    // x.item(): values are not known at compile time
+  TrainingOnly,   // x.backward()
+  ChangesStorage, // x.to(...), x.half(): gnnc runs float32 on the CPU
+};
+/// The role of tensor method `name` in that table, if it has one.
+std::optional<TensorMethodRole> tensorMethodRole(llvm::StringRef name);
+
 // One registration function per namespace.
 
 /// Python's own: int, float, bool, len, range, enumerate, min, max.

@@ -4,7 +4,8 @@
 // log_softmax, cat and dropout. They are traced, except abs of a number
 // and dropout, which inference makes the identity. And the tensor methods
 // on shapes, whose arguments are checked here and whose shapes the tracer
-// checks.
+// checks; and the table of tensor methods outside the math (x.detach(),
+// x.item(), x.backward(), x.to(...)) and what each is to a model file.
 //
 //===----------------------------------------------------------------------===//
 
@@ -219,6 +220,40 @@ static std::optional<Value> size(const BuiltinCall &call) {
     return std::nullopt;
   }
   return alongDim</*Keepdim=*/false, /*DimOptional=*/false>(call);
+}
+
+std::optional<TensorMethodRole>
+gnn::frontend::tensorMethodRole(StringRef name) {
+  using Role = TensorMethodRole;
+  static const std::pair<StringRef, Role> kRoles[] = {
+      // The identity at inference on the CPU.
+      {"detach", Role::Identity},
+      {"contiguous", Role::Identity},
+      {"clone", Role::Identity},
+      {"cpu", Role::Identity},
+      {"float", Role::Identity},
+      // Reading values into Python: a traced forward has none.
+      {"item", Role::ReadsValues},
+      {"tolist", Role::ReadsValues},
+      {"numpy", Role::ReadsValues},
+      {"any", Role::ReadsValues},
+      {"all", Role::ReadsValues},
+      {"nonzero", Role::ReadsValues},
+      {"backward", Role::TrainingOnly},
+      {"requires_grad_", Role::TrainingOnly},
+      {"retain_grad", Role::TrainingOnly},
+      {"register_hook", Role::TrainingOnly},
+      {"zero_", Role::TrainingOnly},
+      {"to", Role::ChangesStorage},
+      {"cuda", Role::ChangesStorage},
+      {"type", Role::ChangesStorage},
+      {"half", Role::ChangesStorage},
+      {"double", Role::ChangesStorage},
+  };
+  for (const auto &[method, role] : kRoles)
+    if (method == name)
+      return role;
+  return std::nullopt;
 }
 
 void gnn::frontend::registerTensorBuiltins(Builtins &b) {

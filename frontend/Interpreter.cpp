@@ -1758,33 +1758,31 @@ std::optional<Value> Interpreter::callTensorMethod(
       return callFunction(fn->name, all, kwargs, loc);
     }
   }
-  // What PyTorch code does with tensors outside the math: placement and
-  // bookkeeping are the identity at inference on the CPU; reading values
-  // into Python and training have no place in a traced forward.
-  if (llvm::is_contained({"detach", "contiguous", "clone", "cpu", "float"},
-                         name) &&
-      args.empty() && kwargs.empty())
-    return receiver.value;
-  if (llvm::is_contained({"item", "tolist", "numpy", "any", "all", "nonzero"},
-                         name)) {
-    error(loc, "x." + name + "() reads a tensor's values in Python, but gnnc "
-                             "traces forward() once for every graph, so values "
-                             "are not known at compile time; compute with "
-                             "tensor operations instead");
-    return std::nullopt;
-  }
-  if (llvm::is_contained({"backward", "requires_grad_", "retain_grad",
-                          "register_hook", "zero_"},
-                         name)) {
-    error(loc, "x." + name + "() is training-only; gnnc compiles the "
-                             "inference path: move it to the training code");
-    return std::nullopt;
-  }
-  if (name == "to" || name == "cuda" || name == "type" || name == "half" ||
-      name == "double") {
-    error(loc, "x." + name + "() changes where or how a tensor is stored; "
-                             "gnnc runs float32 on the CPU: remove it");
-    return std::nullopt;
+  // What PyTorch code does with tensors outside the math (the table in
+  // BuiltinsTensor.cpp): placement and bookkeeping are the identity at
+  // inference on the CPU; reading values into Python and training have no
+  // place in a traced forward.
+  if (std::optional<TensorMethodRole> role = tensorMethodRole(name)) {
+    switch (*role) {
+    case TensorMethodRole::Identity:
+      if (args.empty() && kwargs.empty())
+        return receiver.value;
+      break; // with arguments: no such method, below
+    case TensorMethodRole::ReadsValues:
+      error(loc, "x." + name + "() reads a tensor's values in Python, but "
+                               "gnnc traces forward() once for every graph, "
+                               "so values are not known at compile time; "
+                               "compute with tensor operations instead");
+      return std::nullopt;
+    case TensorMethodRole::TrainingOnly:
+      error(loc, "x." + name + "() is training-only; gnnc compiles the "
+                               "inference path: move it to the training code");
+      return std::nullopt;
+    case TensorMethodRole::ChangesStorage:
+      error(loc, "x." + name + "() changes where or how a tensor is stored; "
+                               "gnnc runs float32 on the CPU: remove it");
+      return std::nullopt;
+    }
   }
   const Builtin *fn = Builtins::get().lookupFunction(name);
   if (!fn || !fn->tensorMethod) {

@@ -26,7 +26,6 @@
 #include "lowering/Passes.h"
 
 #include "mlir/IR/IRMapping.h"
-#include "mlir/Interfaces/SideEffectInterfaces.h"
 
 #include "llvm/ADT/SetVector.h"
 
@@ -132,13 +131,6 @@ VectorType productType(ArrayRef<Value> factors, VectorType row) {
       type = dyn_cast<VectorType>(f.getType());
   }
   return type;
-}
-
-/// Erases the unused pure ops of `block`, last first.
-void eraseDeadOps(Block &block) {
-  for (Operation &op : llvm::make_early_inc_range(llvm::reverse(block)))
-    if (isOpTriviallyDead(&op))
-      op.erase();
 }
 
 /// Whether `linear(h) * scale`, scale a per-vertex scalar, can be computed
@@ -296,8 +288,7 @@ struct FactorMessagesPass
       rebuildMessage(stage, {}, rest, row);
     if (sink)
       sinkTargetFactors(stage, targetOnly);
-    eraseDeadOps(body);
-    stage.eraseUnusedInputs();
+    stage.eraseUnusedOps();
     if (hoisted)
       commuteRowScale(hoisted);
   }

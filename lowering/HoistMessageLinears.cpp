@@ -18,7 +18,6 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
-#include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "llvm/ADT/MapVector.h"
 
 #include <map>
@@ -212,19 +211,6 @@ public:
     linear.erase();
   }
 
-  /// Erases what the rewritten messages left unused (the concatenated
-  /// rows and their reads), then the inputs neither region reads any more.
-  void dropUnused() {
-    Block &body = stage.getBody().front();
-    SmallVector<Operation *> ops;
-    for (Operation &op : body.without_terminator())
-      ops.push_back(&op);
-    for (Operation *op : llvm::reverse(ops)) // users before what they use
-      if (op->use_empty() && isPure(op))
-        op->erase();
-    stage.eraseUnusedInputs();
-  }
-
 private:
   /// The model parameter a region argument stands for, if it is one.
   Value topLevelParam(Value regionValue) {
@@ -260,7 +246,9 @@ struct HoistMessageLinearsPass
           stage.getBody().front().getOps<RowLinearOp>());
       for (RowLinearOp linear : linears)
         hoister.hoist(linear);
-      hoister.dropUnused();
+      // What the rewritten messages left unused (the concatenated rows
+      // and their reads), then the inputs nothing reads any more.
+      stage.eraseUnusedOps();
     });
   }
 };

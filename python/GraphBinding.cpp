@@ -28,29 +28,37 @@ edge_index order, self loops and duplicates as given); the edge_index itself
 is read in place (no copy when each of its rows is contiguous) and not kept.
 Edge features given to a run follow the order of edge_index.)doc";
 
+/// The num_nodes argument: -1 for None, else a non-negative integer.
+static int64_t numNodesArg(py::handle numNodes) {
+  if (numNodes.is_none())
+    return -1;
+  if (!py::isinstance<py::int_>(numNodes) && !py::hasattr(numNodes, "__index__"))
+    throw Error("num_nodes: expected an integer, got " +
+                std::string(py::repr(numNodes)));
+  py::object index = numNodes.attr("__index__")();
+  // Beyond int64 the vertex check below could not say what it got.
+  int overflow = 0;
+  long long n = PyLong_AsLongLongAndOverflow(index.ptr(), &overflow);
+  if (overflow)
+    throw Error("num_nodes: " + std::string(py::repr(index)) +
+                " is not below 2^31");
+  if (n < 0)
+    throw Error("num_nodes: " + std::to_string(n) + " is negative");
+  return n;
+}
+
 void registerGraph(py::module_ &m) {
   py::class_<gnn::Graph>(m, "Graph", kGraphDoc)
       .def(py::init([](py::object edgeIndex, py::object numNodes) {
-             int64_t n = -1;
-             if (!numNodes.is_none()) {
-               if (!py::isinstance<py::int_>(numNodes) &&
-                   !py::hasattr(numNodes, "__index__"))
-                 throw Error("num_nodes: expected an integer, got " +
-                             std::string(py::repr(numNodes)));
-               n = py::cast<int64_t>(numNodes.attr("__index__")());
-               if (n < 0)
-                 throw Error("num_nodes: " + std::to_string(n) +
-                             " is negative");
-             }
-             return graphFromEdgeIndex(edgeIndex, n);
+             return graphFromEdgeIndex(edgeIndex, numNodesArg(numNodes));
            }),
            py::arg("edge_index"), py::arg("num_nodes") = py::none())
       .def_static(
           "load",
           [](const std::string &path, py::object numNodes) {
-            int64_t n = numNodes.is_none()
-                            ? unwrap(gnn::countVertices(path))
-                            : py::cast<int64_t>(numNodes.attr("__index__")());
+            int64_t n = numNodesArg(numNodes);
+            if (n < 0)
+              n = unwrap(gnn::countVertices(path));
             return unwrap(gnn::loadGraph(path, n));
           },
           py::arg("path"), py::arg("num_nodes") = py::none(),

@@ -14,6 +14,7 @@
 #include <pybind11/stl.h>
 
 #include <fstream>
+#include <limits>
 
 namespace py = pybind11;
 
@@ -163,6 +164,19 @@ static void save(const gnn::Model &model, py::handle pathObj) {
   }
 }
 
+/// Model.threads = n: 0 (all hardware threads) or a positive count.
+static void setThreads(gnn::Model &model, py::handle threads) {
+  if (!py::isinstance<py::int_>(threads) || py::isinstance<py::bool_>(threads))
+    throw Error("threads: expected an integer, got " +
+                std::string(py::repr(threads)));
+  int overflow = 0;
+  long long n = PyLong_AsLongLongAndOverflow(threads.ptr(), &overflow);
+  if (overflow || n < 0 || n > std::numeric_limits<int>::max())
+    throw Error("threads: " + std::string(py::repr(threads)) +
+                " is not 0 (all hardware threads) or a positive count");
+  model.setThreads(int(n));
+}
+
 void registerModel(py::module_ &m) {
   py::class_<gnn::Model>(m, "Model", kModelDoc)
       .def("load_weights", &loadWeights, py::arg("weights"),
@@ -200,7 +214,7 @@ void registerModel(py::module_ &m) {
           },
           "The shape of one row of edge_attr, (D,); None for a model without "
           "edge features.")
-      .def_property("threads", &gnn::Model::getThreads, &gnn::Model::setThreads,
+      .def_property("threads", &gnn::Model::getThreads, &setThreads,
                     "Worker threads of a run (kernels and oneDNN); 0, the "
                     "default, means all\nhardware threads. Results do not "
                     "depend on it.")

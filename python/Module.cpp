@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 #include "Bindings.h"
 #include "Errors.h"
+#include "gnn/FaultHandlers.h"
 
 namespace py = pybind11;
 
@@ -34,6 +35,9 @@ kernels run. See docs/python.md.)doc";
 
 PYBIND11_MODULE(gnnc, m) {
   m.doc() = kModuleDoc;
+  // LLVM out of memory while compiling: a gnnc.Error, not an abort of the
+  // interpreter (the module owns the process's LLVM).
+  gnn::reportLLVMOutOfMemoryAsBadAlloc();
   gnnpy::registerErrors(m);
   gnnpy::registerGraph(m);
   gnnpy::registerModel(m);

@@ -27,15 +27,6 @@ namespace gnn {
 using namespace partfile;
 namespace {
 
-/// Ids are stored in 32 bits (as in gnn/Graph.h).
-constexpr int64_t kMaxVertices = int64_t(1) << 31;
-constexpr int64_t kMaxEdges = int64_t(1) << 48;
-
-llvm::Error fail(const std::string &where, const llvm::Twine &msg) {
-  return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                 where + ": " + msg.str());
-}
-
 /// What a checked header says.
 struct CsrHeader {
   int64_t vertices = 0, edges = 0;

@@ -33,9 +33,33 @@ llvm::Expected<Tensor> gnn::gatherRows(const GraphPart &part, const Tensor &rows
   int size = 0, rank = 0;
   MPI_Comm_size(comm, &size);
   MPI_Comm_rank(comm, &rank);
+  // Every rank checks its arguments and all agree before the collectives
+  // below, which would read past a short array or wait for a rank that
+  // left.
+  std::string fault;
+  if (rows.shape.empty() || rows.shape[0] != part.owned)
+    fault = "part " + std::to_string(part.part) + ": rows of shape " +
+            formatShape(rows.shape) + " are not [" +
+            std::to_string(part.owned) + ", ...], one per owned vertex";
+  else if (std::string bad = describeBadStorage(rows); !bad.empty())
+    fault = "part " + std::to_string(part.part) + ": rows " + bad;
+  else if (int64_t(part.globalIds.size()) < part.owned)
+    fault = "part " + std::to_string(part.part) + " has " +
+            std::to_string(part.globalIds.size()) + " global ids for " +
+            std::to_string(part.owned) + " owned vertices";
   int64_t rowFloats = 1;
   for (size_t d = 1; d < rows.shape.size(); ++d)
     rowFloats *= rows.shape[d];
+  // Whether every rank's arguments hold, and the widest and narrowest row.
+  int64_t agreed[3] = {fault.empty() ? 0 : 1, rowFloats, -rowFloats};
+  MPI_Allreduce(MPI_IN_PLACE, agreed, 3, MPI_INT64_T, MPI_MAX, comm);
+  if (agreed[0])
+    return makeError(!fault.empty() ? fault
+                                    : "another rank's rows do not fit its part");
+  if (agreed[1] != -agreed[2])
+    return makeError("the ranks' rows have different widths (" +
+                     llvm::Twine(-agreed[2]) + " to " + llvm::Twine(agreed[1]) +
+                     " floats)");
 
   // Row counts, then global ids, then the rows, each into rank order.
   int64_t owned = part.owned;

@@ -18,10 +18,12 @@
 #include "gnn/Progress.h"
 
 #include <omp.h>
+#include <pthread.h>
 
 #include <algorithm>
 #include <cassert>
 #include <chrono>
+#include <cstring>
 #include <optional>
 
 using namespace gnn;
@@ -29,6 +31,35 @@ using namespace gnn::detail;
 
 static llvm::Error makeError(const llvm::Twine &message) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
+}
+
+/// Whether `threads` threads can start: libgomp ends the process (its own
+/// message, exit status 1) when the system refuses a thread of a team, for
+/// instance when no address space is left for its stack. Tried here with
+/// the same default stack size, once per calling thread and team size
+/// (libgomp keeps a team's threads for the next region, and the stacks of
+/// threads just joined are reused), the refusal is an error instead.
+static llvm::Error checkThreadsStart(int threads) {
+  thread_local int started = 1;
+  if (threads <= started)
+    return llvm::Error::success();
+  std::vector<pthread_t> tried;
+  int rc = 0;
+  while (int(tried.size()) + 1 < threads) {
+    pthread_t t;
+    rc = pthread_create(&t, nullptr, [](void *) -> void * { return nullptr; },
+                        nullptr);
+    if (rc != 0)
+      break;
+    tried.push_back(t);
+  }
+  for (pthread_t t : tried)
+    pthread_join(t, nullptr);
+  if (rc != 0)
+    return makeError("cannot start " + llvm::Twine(threads) +
+                     " threads: " + std::strerror(rc));
+  started = threads;
+  return llvm::Error::success();
 }
 
 /// Chunk boundaries over [0, n): equal vertex counts, or, when
@@ -105,6 +136,12 @@ llvm::Expected<Tensor> Executor::run(const Schedule &s,
                  llvm::any_of(s.steps, [](const Step &st) { return bool(st.push); });
   int64_t mirrors = pushing ? exchange->mirrorRows() : 0;
   int64_t halo = std::max(ghosts, mirrors);
+  // The caller's tensors are read as far as their shapes say.
+  if (std::string bad = describeBadStorage(features); !bad.empty())
+    return makeError("features " + bad);
+  if (edgeFeatures)
+    if (std::string bad = describeBadStorage(*edgeFeatures); !bad.empty())
+      return makeError("edge features " + bad);
   const Slot &in = s.slots[s.input];
   // On a part the features have a row per ghost (Model::run), which the
   // push form's decisions count on; a whole graph's may have them too.
@@ -167,6 +204,9 @@ llvm::Expected<Tensor> Executor::run(const Schedule &s,
   double memorySeconds = std::chrono::duration<double>(
                              std::chrono::steady_clock::now() - memoryStart)
                              .count();
+  // After the large allocations, which leave the threads' stacks less room.
+  if (llvm::Error e = checkThreadsStart(threads))
+    return std::move(e);
   std::vector<Tensor> paramViews = cutParamViews(s, weights);
   auto dataOf = [&](int view) -> float * {
     int slot = plan.storage[view];
@@ -285,7 +325,10 @@ llvm::Expected<Tensor> Executor::run(const Schedule &s,
            pullFloats * exchange->totalGhostRows();
   };
   // Runs `fn` over chunks [bounds[c], bounds[c+1]) on the threads, then
-  // `done(begin, end)` after each chunk, on its thread.
+  // `done(begin, end)` after each chunk, on its thread. The kernels are
+  // JIT code over memory mapped above and `done` drops pages and counts
+  // (catching what drawing a progress line throws), so no exception can
+  // try to leave the region.
   auto launch = [&](KernelFn fn, std::vector<void *> &args,
                     const std::vector<int64_t> &bounds,
                     llvm::function_ref<void(int64_t, int64_t)> done = {}) {
@@ -442,7 +485,15 @@ llvm::Expected<Tensor> Executor::run(const Schedule &s,
                  dropPages(sources + first, (last - first) * sizeof(int32_t));
                if (progress) {
 #pragma omp critical(gnn_executor_progress)
-                 progress->advance(byEdges ? last - first : end - begin);
+                 {
+                   // A live line is drawn into a std::string: out of memory
+                   // there loses the line, never the run (nor leaves the
+                   // OpenMP region).
+                   try {
+                     progress->advance(byEdges ? last - first : end - begin);
+                   } catch (const std::bad_alloc &) {
+                   }
+                 }
                }
              });
     }

@@ -251,6 +251,12 @@ llvm::Expected<Graph> Graph::fromEdgeIndex(int64_t n, const void *src,
     if (idBytes != 4 && idBytes != 8)
       return fail(source, "ids must be int64 or int32, not " +
                               llvm::Twine(idBytes) + "-byte integers");
+    if (numEdges < 0)
+      return fail(source, "edge count " + llvm::Twine(numEdges) +
+                              " is negative");
+    if (numEdges > 0 && (!src || !dst))
+      return fail(source, llvm::Twine(numEdges) +
+                              " edges but no endpoint arrays");
     auto *s = static_cast<const char *>(src), *d = static_cast<const char *>(dst);
     BadEdge bad;
     Graph g = idBytes == 8
@@ -310,6 +316,8 @@ llvm::Expected<Tensor> edgeFeaturesToCsr(const Graph &graph, const Tensor &rows,
                                          const std::string &source) {
   return gnn::detail::catchOutOfMemory(source, "reordering the edge features",
                                       [&]() -> llvm::Expected<Tensor> {
+    if (std::string bad = describeBadStorage(rows); !bad.empty())
+      return fail(source, "edge features " + bad);
     if (rows.shape.size() != 2)
       return llvm::createStringError(
           llvm::inconvertibleErrorCode(),

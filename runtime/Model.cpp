@@ -105,6 +105,8 @@ llvm::Error Model::bindWeights(WeightMap weights, const std::string &source,
         return makeError(source + ": weight '" + p.name + "' has shape " +
                          formatShape(it->second.shape) + ", expected " +
                          formatShape(p.shape));
+      if (std::string bad = describeBadStorage(it->second); !bad.empty())
+        return makeError(source + ": weight '" + p.name + "' " + bad);
       bound.push_back(std::move(it->second));
     }
     if (!extra.empty() && unused == UnusedWeights::Reject)

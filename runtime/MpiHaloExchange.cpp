@@ -12,7 +12,9 @@
 //===----------------------------------------------------------------------===//
 #include "gnn/Distributed.h"
 
+#include <atomic>
 #include <chrono>
+#include <exception>
 #include <cstring>
 #include <limits>
 #include <optional>
@@ -47,6 +49,39 @@ static llvm::Error agree(std::optional<std::string> fault, MPI_Comm comm) {
                          : std::string("another rank could not set up its exchange"));
 }
 
+/// What is inconsistent in a part given to `size` ranks, if anything: the
+/// exchange indexes its arrays by these counts and owners. (loadPart and
+/// extractPart make consistent parts; a host may assemble its own.)
+static std::optional<std::string> partFault(const GraphPart &part, int size) {
+  auto text = [&](const llvm::Twine &what) {
+    return ("part " + llvm::Twine(part.part) + " " + what).str();
+  };
+  if (part.owned < 0 || part.ghosts < 0 ||
+      int64_t(part.globalIds.size()) != part.owned + part.ghosts)
+    return text("has " + llvm::Twine(part.globalIds.size()) +
+                " global ids for " + llvm::Twine(part.owned) + " owned and " +
+                llvm::Twine(part.ghosts) + " ghost vertices");
+  if (int64_t(part.ghostOwner.size()) != part.ghosts ||
+      int64_t(part.ghostRemote.size()) != part.ghosts)
+    return text("lists " + llvm::Twine(part.ghostOwner.size()) +
+                " ghost owners and " + llvm::Twine(part.ghostRemote.size()) +
+                " remote ids for " + llvm::Twine(part.ghosts) + " ghosts");
+  if (part.graph.numVertices() != part.owned ||
+      part.graph.numGhosts() != part.ghosts)
+    return text("has a graph of " + llvm::Twine(part.graph.numVertices()) +
+                " vertices and " + llvm::Twine(part.graph.numGhosts()) +
+                " ghosts, not " + llvm::Twine(part.owned) + " and " +
+                llvm::Twine(part.ghosts));
+  for (int64_t g = 0; g < part.ghosts; ++g) {
+    int32_t owner = part.ghostOwner[g];
+    if (owner < 0 || owner >= size || owner == part.part)
+      return text("says ghost " + llvm::Twine(g) + " is owned by part " +
+                  llvm::Twine(owner) + ", not another of the " +
+                  llvm::Twine(size) + " parts");
+  }
+  return std::nullopt;
+}
+
 llvm::Expected<std::unique_ptr<MpiHaloExchange>>
 MpiHaloExchange::create(const GraphPart &part, MPI_Comm comm) {
   int size = 0, rank = 0;
@@ -61,6 +96,8 @@ MpiHaloExchange::create(const GraphPart &part, MPI_Comm comm) {
     fault = ("part " + llvm::Twine(part.part) + " has " +
              llvm::Twine(part.ghosts) +
              " ghost rows, more than one MPI exchange can count").str();
+  else
+    fault = partFault(part, size);
   if (llvm::Error e = agree(fault, comm))
     return std::move(e);
 
@@ -390,10 +427,27 @@ llvm::Error MpiHaloExchange::exchangePartials(
   if (rc != MPI_SUCCESS)
     return makeError("MPI_Neighbor_alltoallv failed in the push exchange");
   const float *received = receiveBuffer.data();
+  // `merge` may allocate (a softmax state over more than 64 logits), and no
+  // exception may leave a parallel region (that terminates): the first is
+  // kept, the other threads skip the rest, and it is rethrown after.
+  std::exception_ptr failure;
+  std::atomic<bool> failed{false};
 #pragma omp parallel for schedule(dynamic, 256)
-  for (int64_t t = 0; t < owned; ++t)
-    for (int64_t k = mergeOffsets[t]; k < mergeOffsets[t + 1]; ++k)
-      merge(states + t * rowFloats, received + int64_t(mergeRows[k]) * rowFloats);
+  for (int64_t t = 0; t < owned; ++t) {
+    if (failed.load(std::memory_order_relaxed))
+      continue;
+    try {
+      for (int64_t k = mergeOffsets[t]; k < mergeOffsets[t + 1]; ++k)
+        merge(states + t * rowFloats,
+              received + int64_t(mergeRows[k]) * rowFloats);
+    } catch (...) {
+#pragma omp critical(gnn_merge_fault)
+      if (!failed.exchange(true))
+        failure = std::current_exception();
+    }
+  }
+  if (failure)
+    std::rethrow_exception(failure);
 
   recordTraffic(timing, "push", rowFloats, mirrors, receivedTargets.size());
   return llvm::Error::success();

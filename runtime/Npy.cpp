@@ -256,6 +256,8 @@ llvm::Error writeNpy(const std::string &path, StringRef descr,
       uint64_t(count) >
           uint64_t(std::numeric_limits<int64_t>::max()) / itemSize)
     return fail(path, "cannot write an array of shape " + formatShape(shape));
+  if (count > 0 && !data)
+    return fail(path, "no data for an array of shape " + formatShape(shape));
 
   std::string header = npyHeader(descr, shape);
   uint64_t bytes = uint64_t(count) * itemSize;
@@ -349,15 +351,22 @@ static llvm::Error checkRank(const std::string &path, const NpyFile &f,
   return llvm::Error::success();
 }
 
+/// What readNpyF32 and mapNpyF32 accept: float32 of rank `rank` (any if
+/// negative).
+static llvm::Error checkF32(const std::string &path, const NpyFile &f,
+                           int rank) {
+  if (f.descr != "<f4")
+    return fail(path, "dtype is '" + f.descr + "', expected float32 ('<f4')");
+  return checkRank(path, f, rank);
+}
+
 llvm::Expected<Tensor> readNpyF32(const std::string &path, int rank) {
   return gnn::detail::catchOutOfMemory(path, "reading the array",
                                       [&]() -> llvm::Expected<Tensor> {
     auto f = openNpy(path);
     if (!f)
       return f.takeError();
-    if (f->descr != "<f4")
-      return fail(path, "dtype is '" + f->descr + "', expected float32 ('<f4')");
-    if (auto err = checkRank(path, *f, rank))
+    if (auto err = checkF32(path, *f, rank))
       return std::move(err);
     Tensor t(f->shape);
     if (f->numElements) // An empty tensor's data() may be null.
@@ -386,9 +395,7 @@ llvm::Expected<Tensor> mapNpyF32(const std::string &path, int rank) {
   auto f = parseNpy(path, StringRef(map->const_data(), map->size()));
   if (!f)
     return f.takeError();
-  if (f->descr != "<f4")
-    return fail(path, "dtype is '" + f->descr + "', expected float32 ('<f4')");
-  if (auto err = checkRank(path, *f, rank))
+  if (auto err = checkF32(path, *f, rank))
     return std::move(err);
   // NumPy pads headers to 64 bytes, so the data is aligned; a file that
   // is not (a hand-made header) is read into aligned memory instead.

@@ -24,12 +24,27 @@
 #ifndef GNN_RUNTIME_PARTFILE_H
 #define GNN_RUNTIME_PARTFILE_H
 
+#include "llvm/ADT/Twine.h"
 #include "llvm/Support/Endian.h"
+#include "llvm/Support/Error.h"
 
 #include <cstdint>
 #include <cstring>
+#include <string>
 
 namespace gnn::partfile {
+
+/// Ids are stored in 32 bits (as in gnn/Graph.h).
+constexpr int64_t kMaxVertices = int64_t(1) << 31;
+/// The most edges a file may claim; sizes derived from it are
+/// overflow-checked as well.
+constexpr int64_t kMaxEdges = int64_t(1) << 48;
+
+/// "WHERE: MSG", the readers' and writers' errors.
+inline llvm::Error fail(const std::string &where, const llvm::Twine &msg) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                 where + ": " + msg.str());
+}
 
 constexpr char kMagic[8] = {'G', 'N', 'N', 'P', 'A', 'R', 'T', '\0'};
 constexpr uint32_t kFileVersion = 1;

@@ -16,6 +16,7 @@
 
 #include "PartFile.h"
 #include "PartitionMetis.h"
+#include "ResourceFaults.h"
 #include "gnn/Npy.h"
 
 #include "llvm/ADT/SmallString.h"
@@ -38,21 +39,13 @@ namespace gnn {
 using namespace partfile;
 namespace {
 
-/// Ids are stored in 32 bits (as in gnn/Graph.h).
-constexpr int64_t kMaxVertices = int64_t(1) << 31;
 /// A part is a rank: more than this is a mistake, not a cluster.
 constexpr int kMaxParts = 1 << 16;
-/// Bounds on what a manifest may claim; sizes derived from them are
-/// overflow-checked as well.
-constexpr int64_t kMaxEdges = int64_t(1) << 48;
+/// Bounds on what a manifest may claim (with kMaxVertices and kMaxEdges);
+/// sizes derived from them are overflow-checked as well.
 constexpr int64_t kMaxWidth = int64_t(1) << 31;
 /// A manifest is a few lines per part.
 constexpr uint64_t kMaxManifestBytes = uint64_t(16) << 20;
-
-llvm::Error fail(const std::string &where, const llvm::Twine &msg) {
-  return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                 where + ": " + msg.str());
-}
 
 std::string joinPath(const std::string &dir, const llvm::Twine &name) {
   llvm::SmallString<256> p(dir);
@@ -225,9 +218,62 @@ assignParts(const Graph &graph, int parts, PartitionMethod method,
 // Extraction and what it costs
 //===----------------------------------------------------------------------===//
 
-GraphPart extractPart(const Graph &graph, const std::vector<int32_t> &owner,
-                      int numParts, int part, const Tensor *features,
-                      const Tensor *edgeFeaturesCsr) {
+/// An assignment of `graph`'s vertices to `numParts` parts, as
+/// extractPart, summarizePartition and writePartitionDirectory take it;
+/// errors name `where`.
+static llvm::Error checkAssignment(const std::string &where, const Graph &graph,
+                                   const std::vector<int32_t> &owner,
+                                   int numParts) {
+  int64_t n = graph.numVertices();
+  if (numParts < 1 || numParts > kMaxParts)
+    return fail(where, "the part count " + llvm::Twine(numParts) +
+                           " is not in [1, " + llvm::Twine(kMaxParts) + "]");
+  if (int64_t(owner.size()) != n)
+    return fail(where, "the part assignment has " + llvm::Twine(owner.size()) +
+                           " entries for " + llvm::Twine(n) + " vertices");
+  for (int64_t v = 0; v < n; ++v)
+    if (owner[v] < 0 || owner[v] >= numParts)
+      return fail(where, "vertex " + llvm::Twine(v) + " is assigned to part " +
+                             llvm::Twine(owner[v]) + ", not in [0, " +
+                             llvm::Twine(numParts) + ")");
+  return llvm::Error::success();
+}
+
+/// Features [N, F] and edge features in CSR order [E, D] of `graph`, each
+/// optional, that a part's rows are copied from.
+static llvm::Error checkPartFeatures(const std::string &where,
+                                     const Graph &graph, const Tensor *features,
+                                     const Tensor *edgeFeaturesCsr) {
+  auto fits = [](const Tensor &t, int64_t rows) {
+    return t.shape.size() == 2 && t.shape[0] == rows && t.shape[1] >= 0 &&
+           t.shape[1] < kMaxWidth;
+  };
+  if (features) {
+    if (!fits(*features, graph.numVertices()))
+      return fail(where, "features of shape " + formatShape(features->shape) +
+                             " are not [" + llvm::Twine(graph.numVertices()) +
+                             ", F]");
+    if (std::string bad = describeBadStorage(*features); !bad.empty())
+      return fail(where, "features " + bad);
+  }
+  if (edgeFeaturesCsr) {
+    if (!fits(*edgeFeaturesCsr, graph.numEdges()))
+      return fail(where, "edge features of shape " +
+                             formatShape(edgeFeaturesCsr->shape) +
+                             " are not [" + llvm::Twine(graph.numEdges()) +
+                             ", D]");
+    if (std::string bad = describeBadStorage(*edgeFeaturesCsr); !bad.empty())
+      return fail(where, "edge features " + bad);
+  }
+  return llvm::Error::success();
+}
+
+/// extractPart once its arguments are checked.
+static GraphPart extractCheckedPart(const Graph &graph,
+                                    const std::vector<int32_t> &owner,
+                                    int numParts, int part,
+                                    const Tensor *features,
+                                    const Tensor *edgeFeaturesCsr) {
   int64_t n = graph.numVertices();
   assert(int64_t(owner.size()) == n && part >= 0 && part < numParts);
   const int64_t *off = graph.offsets();
@@ -330,11 +376,35 @@ GraphPart extractPart(const Graph &graph, const std::vector<int32_t> &owner,
   return p;
 }
 
-PartitionSummary summarizePartition(const Graph &graph,
-                                    const std::vector<int32_t> &owner,
-                                    int numParts) {
+llvm::Expected<GraphPart> extractPart(const Graph &graph,
+                                      const std::vector<int32_t> &owner,
+                                      int numParts, int part,
+                                      const Tensor *features,
+                                      const Tensor *edgeFeaturesCsr) {
+  const std::string where = "extractPart";
+  if (llvm::Error err = checkAssignment(where, graph, owner, numParts))
+    return std::move(err);
+  if (part < 0 || part >= numParts)
+    return fail(where, "part " + llvm::Twine(part) + " is not in [0, " +
+                           llvm::Twine(numParts) + ")");
+  if (llvm::Error err =
+          checkPartFeatures(where, graph, features, edgeFeaturesCsr))
+    return std::move(err);
+  return gnn::detail::catchOutOfMemory(
+      where, "extracting part " + llvm::Twine(part),
+      [&]() -> llvm::Expected<GraphPart> {
+        return extractCheckedPart(graph, owner, numParts, part, features,
+                                  edgeFeaturesCsr);
+      });
+}
+
+llvm::Expected<PartitionSummary>
+summarizePartition(const Graph &graph, const std::vector<int32_t> &owner,
+                   int numParts) {
+  if (llvm::Error err =
+          checkAssignment("summarizePartition", graph, owner, numParts))
+    return std::move(err);
   int64_t n = graph.numVertices();
-  assert(int64_t(owner.size()) == n);
   const int64_t *off = graph.offsets();
   const int32_t *src = graph.sources();
   PartitionSummary s;
@@ -399,39 +469,20 @@ llvm::Error writePartitionDirectory(const std::string &dir, const Graph &graph,
                                     const Tensor *features,
                                     const Tensor *edgeFeaturesCsr) {
   int64_t n = graph.numVertices();
-  if (numParts < 1 || numParts > kMaxParts)
-    return fail(dir, "the part count " + llvm::Twine(numParts) +
-                         " is not in [1, " + llvm::Twine(kMaxParts) + "]");
-  if (int64_t(owner.size()) != n)
-    return fail(dir, "the part assignment has " + llvm::Twine(owner.size()) +
-                         " entries for " + llvm::Twine(n) + " vertices");
-  for (int64_t v = 0; v < n; ++v)
-    if (owner[v] < 0 || owner[v] >= numParts)
-      return fail(dir, "vertex " + llvm::Twine(v) + " is assigned to part " +
-                           llvm::Twine(owner[v]) + ", not in [0, " +
-                           llvm::Twine(numParts) + ")");
+  if (llvm::Error err = checkAssignment(dir, graph, owner, numParts))
+    return err;
   if (method.empty() || !llvm::all_of(method, [](char c) {
         return llvm::isAlnum(c) || c == '-' || c == '_';
       }))
     return fail(dir, "the method name '" + method +
                          "' is not a word of letters, digits, '-' and '_'");
+  if (llvm::Error err = checkPartFeatures(dir, graph, features, edgeFeaturesCsr))
+    return err;
   PartCounts counts;
-  if (features) {
-    if (features->shape.size() != 2 || features->shape[0] != n ||
-        features->shape[1] >= kMaxWidth)
-      return fail(dir, "features of shape " + formatShape(features->shape) +
-                           " are not [" + llvm::Twine(n) + ", F]");
+  if (features)
     counts.featureWidth = features->shape[1];
-  }
-  if (edgeFeaturesCsr) {
-    if (edgeFeaturesCsr->shape.size() != 2 ||
-        edgeFeaturesCsr->shape[0] != graph.numEdges() ||
-        edgeFeaturesCsr->shape[1] >= kMaxWidth)
-      return fail(dir, "edge features of shape " +
-                           formatShape(edgeFeaturesCsr->shape) + " are not [" +
-                           llvm::Twine(graph.numEdges()) + ", D]");
+  if (edgeFeaturesCsr)
     counts.edgeFeatureWidth = edgeFeaturesCsr->shape[1];
-  }
   if (llvm::Error err = prepareDirectory(dir))
     return err;
   // The old manifest goes first: until the new one is written the
@@ -451,8 +502,8 @@ llvm::Error writePartitionDirectory(const std::string &dir, const Graph &graph,
     // Parts one at a time: memory stays at one part beyond the input.
     std::vector<char> bytes;
     {
-      GraphPart part =
-          extractPart(graph, owner, numParts, k, features, edgeFeaturesCsr);
+      GraphPart part = extractCheckedPart(graph, owner, numParts, k, features,
+                                          edgeFeaturesCsr);
       counts.owned = part.owned;
       counts.ghosts = part.ghosts;
       counts.edges = part.graph.numEdges();

@@ -297,17 +297,9 @@ llvm::Expected<WeightMap> readSafetensors(const std::string &path) {
 llvm::Error writeSafetensors(const std::string &path,
                              const WeightMap &weights) {
   // Validate first: the JSON stream below must not be left half-open.
-  for (const auto &[name, t] : weights) {
-    for (int64_t d : t.shape)
-      if (d < 0)
-        return fail(path, "tensor " + quoteName(name) + " has shape " +
-                              formatShape(t.shape));
-    if (t.values.size() != t.numElements())
-      return fail(path, "tensor " + quoteName(name) + " holds " +
-                            llvm::Twine(t.values.size()) +
-                            " values, but its shape " + formatShape(t.shape) +
-                            " needs " + llvm::Twine(t.numElements()));
-  }
+  for (const auto &[name, t] : weights)
+    if (std::string bad = describeBadStorage(t); !bad.empty())
+      return fail(path, "tensor " + quoteName(name) + " " + bad);
 
   std::string header;
   uint64_t offset = 0;

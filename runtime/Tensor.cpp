@@ -1,4 +1,4 @@
-//===- Tensor.cpp - Shape formatting for error messages -------------------===//
+//===- Tensor.cpp - Shape formatting and checks for error messages --------===//
 
 #include "gnn/Tensor.h"
 
@@ -15,6 +15,19 @@ std::string formatShape(const std::vector<int64_t> &shape) {
   }
   s += "]";
   return s;
+}
+
+std::string describeBadStorage(const Tensor &t) {
+  for (int64_t d : t.shape)
+    if (d < 0)
+      return "has shape " + formatShape(t.shape);
+  if (t.values.size() != t.numElements())
+    return "holds " + std::to_string(t.values.size()) +
+           " values, but its shape " + formatShape(t.shape) + " needs " +
+           std::to_string(t.numElements());
+  if (t.numElements() > 0 && !t.data())
+    return "has shape " + formatShape(t.shape) + " but no data";
+  return "";
 }
 
 } // namespace gnn

@@ -62,6 +62,12 @@ case("id beyond num_nodes", lambda: gnnc.Graph(edge_index, num_nodes=3))
 case("negative id", lambda: gnnc.Graph(np.array([[0, -1], [1, 0]])))
 case("negative num_nodes", lambda: gnnc.Graph(edge_index, num_nodes=-2))
 case("id too large", lambda: gnnc.Graph(np.array([[0], [2**40]])))
+case("num_nodes not an integer", lambda: gnnc.Graph(edge_index, num_nodes=2.5))
+case("num_nodes beyond int64", lambda: gnnc.Graph(edge_index, num_nodes=2**70))
+case("load num_nodes not an integer", lambda: gnnc.Graph.load(
+    os.path.join(scratch, "none.npy"), num_nodes="3"))
+case("load negative num_nodes", lambda: gnnc.Graph.load(
+    os.path.join(scratch, "none.npy"), num_nodes=-1))
 
 # Running.
 case("weights not bound", lambda: model(graph, x))
@@ -73,6 +79,8 @@ case("x width", lambda: model(graph, np.zeros((4, 5), np.float32)))
 case("x a list", lambda: model(graph, [[1.0] * 8] * 4))
 case("edge_attr not taken", lambda: model(graph, x, np.zeros((4, 4), np.float32)))
 case("graph not a Graph", lambda: model(edge_index, x))
+case("negative threads", lambda: setattr(model, "threads", -1))
+case("threads not an integer", lambda: setattr(model, "threads", 1.5))
 gine_model = gnnc.compile(gine, in_channels=8, hidden=4, out_channels=3)
 gine_model.load_weights({name: np.zeros(shape, np.float32)
                          for name, shape in gine_model.parameters.items()})

@@ -239,6 +239,12 @@ TEST(EngineTest, EdgeFeaturesInCsrOrder) {
   ASSERT_FALSE(bool(bad));
   EXPECT_NE(llvm::toString(bad.takeError()).find("edge features have shape"),
             std::string::npos);
+  Tensor unallocated;
+  unallocated.shape = {e, 2};
+  auto empty = model->run(graph, x, unallocated);
+  ASSERT_FALSE(bool(empty));
+  EXPECT_EQ(llvm::toString(empty.takeError()),
+            "edge features holds 0 values, but its shape [16, 2] needs 32");
 }
 
 TEST(EngineTest, ConstructorOverridesAndInputWidth) {
@@ -324,6 +330,13 @@ TEST(EngineTest, WeightErrors) {
   EXPECT_EQ(llvm::toString(model->bindWeights(std::move(misshapen))),
             "weights: weight 'sage.lin_l.bias' has shape [3], expected [2]");
 
+  WeightMap unallocated = sageWeights(3, 2);
+  unallocated["sage.lin_l.bias"] = Tensor();
+  unallocated["sage.lin_l.bias"].shape = {2};
+  EXPECT_EQ(llvm::toString(model->bindWeights(std::move(unallocated))),
+            "weights: weight 'sage.lin_l.bias' holds 0 values, but its shape "
+            "[2] needs 2");
+
   llvm::Error noFile = model->loadWeights("/nonexistent/w.safetensors");
   std::string text = llvm::toString(std::move(noFile));
   EXPECT_EQ(text.rfind("/nonexistent/w.safetensors: ", 0), 0u) << text;
@@ -348,6 +361,17 @@ TEST(EngineTest, FeaturesOfTheWrongShape) {
   ASSERT_FALSE(bool(y));
   EXPECT_EQ(llvm::toString(y.takeError()),
             "features have shape [8, 4], expected [8, 3]");
+  // A shape its storage does not hold is refused before anything reads it.
+  Tensor unallocated;
+  unallocated.shape = {g.n, 3};
+  auto empty = model->run(g.graph(), unallocated);
+  ASSERT_FALSE(bool(empty));
+  EXPECT_EQ(llvm::toString(empty.takeError()),
+            "features holds 0 values, but its shape [8, 3] needs 24");
+  auto null = model->run(g.graph(), Tensor::borrow(nullptr, {g.n, 3}));
+  ASSERT_FALSE(bool(null));
+  EXPECT_EQ(llvm::toString(null.takeError()),
+            "features has shape [8, 3] but no data");
 }
 
 TEST(EngineTest, ModelOutlivesEngineAndRunsFromThreads) {

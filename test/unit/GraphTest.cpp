@@ -94,6 +94,13 @@ TEST(GraphCsr, EdgeFeaturesFollowTheCsrOrder) {
   ASSERT_FALSE(bool(bad));
   EXPECT_EQ(llvm::toString(bad.takeError()),
             "e.npy: has 7 rows of edge features but the graph has 8 edges");
+  Tensor unallocated;
+  unallocated.shape = {8, 2};
+  auto empty = edgeFeaturesToCsr(g, unallocated, "e.npy");
+  ASSERT_FALSE(bool(empty));
+  EXPECT_EQ(llvm::toString(empty.takeError()),
+            "e.npy: edge features holds 0 values, but its shape [8, 2] needs "
+            "16");
 }
 
 TEST(GraphCsr, EmptyGraphs) {
@@ -136,6 +143,29 @@ TEST(GraphCsr, FromEdgeIndexChecksIds) {
               "ei: ", "outside [0, 2^31)");
   expectError(Graph::fromEdgeIndex(6, src.data(), dst.data(), 2, 3, "ei"),
               "ei: ", "ids must be int64 or int32, not 2-byte integers");
+  expectError(Graph::fromEdgeIndex(6, src.data(), dst.data(), 8, -1, "ei"),
+              "ei: ", "edge count -1 is negative");
+  expectError(Graph::fromEdgeIndex(6, nullptr, dst.data(), 8, 3, "ei"),
+              "ei: ", "3 edges but no endpoint arrays");
+  auto none = Graph::fromEdgeIndex(6, nullptr, nullptr, 4, 0, "ei");
+  ASSERT_TRUE(bool(none)) << llvm::toString(none.takeError());
+  EXPECT_EQ(none->numEdges(), 0);
+}
+
+TEST(TensorView, DescribesStorageThatDoesNotFitItsShape) {
+  EXPECT_EQ(describeBadStorage(Tensor({2, 3})), "");
+  EXPECT_EQ(describeBadStorage(Tensor()), "holds 0 values, but its shape [] "
+                                          "needs 1");
+  Tensor unallocated;
+  unallocated.shape = {2, 3};
+  EXPECT_EQ(describeBadStorage(unallocated),
+            "holds 0 values, but its shape [2, 3] needs 6");
+  Tensor negative({2, 3});
+  negative.shape = {-2, -3};
+  EXPECT_EQ(describeBadStorage(negative), "has shape [-2, -3]");
+  EXPECT_EQ(describeBadStorage(Tensor::borrow(nullptr, {2})),
+            "has shape [2] but no data");
+  EXPECT_EQ(describeBadStorage(Tensor::borrow(nullptr, {0, 5})), "");
 }
 
 TEST(TensorView, BorrowsWithoutFreeing) {

@@ -121,6 +121,18 @@ TEST_F(NpyTest, WriteOverwritesAtomicallyAndFailsCleanly) {
   EXPECT_EQ(listDir(), std::vector<std::string>{"y.npy"});
 }
 
+TEST_F(NpyTest, WriteChecksItsArguments) {
+  std::string p = path("w.npy");
+  std::vector<float> v = {1, 2};
+  expectError(writeNpyF32(p, nullptr, {2}), p + ": ",
+              "no data for an array of shape [2]");
+  expectError(writeNpyF32(p, v.data(), {2, -1}), p + ": ",
+              "cannot write an array of shape [2, -1]");
+  // An empty array needs no data.
+  ASSERT_FALSE(bool(writeNpyF32(p, nullptr, {0, 4})));
+  EXPECT_EQ(listDir(), std::vector<std::string>{"w.npy"});
+}
+
 TEST_F(NpyTest, ReadsInt64AndInt32Matrices) {
   std::vector<int64_t> v64 = {0, 1, 2, int64_t(1) << 40, -3, 5};
   std::string p = write(

@@ -266,7 +266,7 @@ TEST(PartitionExtract, HandGraphPartZero) {
   // Worked by hand: owned 0, 2, 7 -> 0, 1, 2; ghosts 1 (part 1, id 0),
   // 5 (part 1, id 2), 6 (part 2, id 1) -> 3, 4, 5.
   Graph g = handGraph();
-  GraphPart p = extractPart(g, kOwner, 3, 0, nullptr, nullptr);
+  GraphPart p = llvm::cantFail(extractPart(g, kOwner, 3, 0, nullptr, nullptr));
   ExpectedPart r;
   r.owned = 3;
   r.globalIds = {0, 2, 7, 1, 5, 6};
@@ -288,11 +288,11 @@ TEST(PartitionExtract, EveryPartMatchesTheReference) {
   Graph g = handGraph();
   for (int part = 0; part < 3; ++part) {
     SCOPED_TRACE("part " + std::to_string(part));
-    expectPartEquals(extractPart(g, kOwner, 3, part, nullptr, nullptr),
+    expectPartEquals(llvm::cantFail(extractPart(g, kOwner, 3, part, nullptr, nullptr)),
                      referencePart(8, kSrc, kDst, kOwner, part));
   }
   // A part that owns nothing (part 3 of 4).
-  GraphPart empty = extractPart(g, kOwner, 4, 3, nullptr, nullptr);
+  GraphPart empty = llvm::cantFail(extractPart(g, kOwner, 4, 3, nullptr, nullptr));
   EXPECT_EQ(empty.owned, 0);
   EXPECT_EQ(empty.ghosts, 0);
   EXPECT_EQ(empty.graph.numEdges(), 0);
@@ -303,7 +303,7 @@ TEST(PartitionExtract, EveryPartMatchesTheReference) {
     auto owner = assignParts(rg.graph, 3, method);
     ASSERT_TRUE(bool(owner));
     for (int part = 0; part < 3; ++part)
-      expectPartEquals(extractPart(rg.graph, *owner, 3, part, nullptr, nullptr),
+      expectPartEquals(llvm::cantFail(extractPart(rg.graph, *owner, 3, part, nullptr, nullptr)),
                        referencePart(300, rg.src, rg.dst, *owner, part));
   }
 }
@@ -321,7 +321,7 @@ TEST(PartitionExtract, CopiesFeatureRowsInPartOrder) {
   auto csr = edgeFeaturesToCsr(g, rows, "e.npy");
   ASSERT_TRUE(bool(csr));
   for (int part = 0; part < 3; ++part) {
-    GraphPart p = extractPart(g, kOwner, 3, part, &x, &*csr);
+    GraphPart p = llvm::cantFail(extractPart(g, kOwner, 3, part, &x, &*csr));
     ASSERT_EQ(p.features.shape, (std::vector<int64_t>{p.owned + p.ghosts, 3}));
     for (int64_t i = 0; i < p.owned + p.ghosts; ++i)
       for (int64_t c = 0; c < 3; ++c)
@@ -337,9 +337,42 @@ TEST(PartitionExtract, CopiesFeatureRowsInPartOrder) {
   }
 }
 
+TEST(PartitionExtract, RefusesArgumentsItCannotUse) {
+  Graph g = handGraph();
+  auto error = [](auto result) {
+    return result ? std::string("no error") : llvm::toString(result.takeError());
+  };
+  EXPECT_EQ(error(extractPart(g, kOwner, 3, 3, nullptr, nullptr)),
+            "extractPart: part 3 is not in [0, 3)");
+  EXPECT_EQ(error(extractPart(g, kOwner, 3, -1, nullptr, nullptr)),
+            "extractPart: part -1 is not in [0, 3)");
+  EXPECT_EQ(error(extractPart(g, kOwner, 0, 0, nullptr, nullptr)),
+            "extractPart: the part count 0 is not in [1, 65536]");
+  std::vector<int32_t> shortOwner(kOwner.begin(), kOwner.end() - 1);
+  EXPECT_EQ(error(extractPart(g, shortOwner, 3, 0, nullptr, nullptr)),
+            "extractPart: the part assignment has 7 entries for 8 vertices");
+  std::vector<int32_t> badOwner = kOwner;
+  badOwner[5] = 3;
+  EXPECT_EQ(error(extractPart(g, badOwner, 3, 0, nullptr, nullptr)),
+            "extractPart: vertex 5 is assigned to part 3, not in [0, 3)");
+  EXPECT_EQ(error(summarizePartition(g, badOwner, 3)),
+            "summarizePartition: vertex 5 is assigned to part 3, not in [0, 3)");
+  Tensor wrongRows({7, 2});
+  EXPECT_EQ(error(extractPart(g, kOwner, 3, 0, &wrongRows, nullptr)),
+            "extractPart: features of shape [7, 2] are not [8, F]");
+  Tensor unallocated;
+  unallocated.shape = {8, 2};
+  EXPECT_EQ(error(extractPart(g, kOwner, 3, 0, &unallocated, nullptr)),
+            "extractPart: features holds 0 values, but its shape [8, 2] needs "
+            "16");
+  Tensor wrongEdges({15, 1});
+  EXPECT_EQ(error(extractPart(g, kOwner, 3, 0, nullptr, &wrongEdges)),
+            "extractPart: edge features of shape [15, 1] are not [16, D]");
+}
+
 TEST(PartitionExtract, SummaryCountsCutsAndGhosts) {
   Graph g = handGraph();
-  PartitionSummary s = summarizePartition(g, kOwner, 3);
+  PartitionSummary s = llvm::cantFail(summarizePartition(g, kOwner, 3));
   int64_t cut = 0;
   for (size_t k = 0; k < kSrc.size(); ++k)
     cut += kOwner[kSrc[k]] != kOwner[kDst[k]];
@@ -459,7 +492,7 @@ TEST_F(PartitionDirTest, RoundTripEqualsExtractPart) {
   ASSERT_EQ(m->partInfo.size(), 3u);
   for (int k = 0; k < 3; ++k) {
     SCOPED_TRACE("part " + std::to_string(k));
-    GraphPart want = extractPart(graph, kOwner, 3, k, &x, &edgeAttr);
+    GraphPart want = llvm::cantFail(extractPart(graph, kOwner, 3, k, &x, &edgeAttr));
     EXPECT_EQ(m->partInfo[k].owned, want.owned);
     EXPECT_EQ(m->partInfo[k].ghosts, want.ghosts);
     EXPECT_EQ(m->partInfo[k].edges, want.graph.numEdges());
@@ -499,7 +532,7 @@ TEST_F(PartitionDirTest, WithoutFeaturesAndWithEmptyParts) {
   for (int k = 0; k < 4; ++k) {
     auto got = load(k);
     ASSERT_TRUE(bool(got)) << llvm::toString(got.takeError());
-    expectSameParts(*got, extractPart(graph, kOwner, 4, k, nullptr, nullptr));
+    expectSameParts(*got, llvm::cantFail(extractPart(graph, kOwner, 4, k, nullptr, nullptr)));
     EXPECT_TRUE(got->features.shape.empty());
   }
 }

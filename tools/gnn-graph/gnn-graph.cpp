@@ -604,7 +604,11 @@ int runPartition() {
   partitioning.advance(g->numEdges());
   partitioning.finish();
 
-  gnn::PartitionSummary s = gnn::summarizePartition(*g, *owner, int(parts));
+  llvm::Expected<gnn::PartitionSummary> summary =
+      gnn::summarizePartition(*g, *owner, int(parts));
+  if (!summary)
+    return fail(llvm::toString(summary.takeError()));
+  const gnn::PartitionSummary &s = *summary;
   int64_t e = g->numEdges(), ghostRows = 0, mirrorRows = 0;
   llvm::outs() << "partitioned " << n << " vertices, " << e << " edges into "
                << parts << " parts (" << method << ")\n"

@@ -178,8 +178,9 @@ std::optional<gnn::GraphPart> loadThisPart(Job &job, const Flags &flags,
       gnn::assignParts(*graph, job.size, gnn::PartitionMethod::Range));
   if (!owner)
     return std::nullopt;
-  return gnn::extractPart(*graph, *owner, job.size, job.rank, &*features,
-                          edgeAttr ? &*edgeAttr : nullptr);
+  return job.take(gnn::extractPart(*graph, *owner, job.size, job.rank,
+                                   &*features,
+                                   edgeAttr ? &*edgeAttr : nullptr));
 }
 
 /// Writes one shard per rank into `dir`: part-K.npy (the owned rows, in

@@ -18,6 +18,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "GnnRun.h"
+#include "gnn/FaultHandlers.h"
 #include "gnn/Graph.h"
 #include "gnn/Npy.h"
 #include "gnn/Partition.h"
@@ -446,6 +447,10 @@ static int runSingle(const Flags &flags) {
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
+  // After InitLLVM, whose new-handler would otherwise abort on any failed
+  // allocation: out of memory anywhere is the one-line error below.
+  gnn::reportLLVMOutOfMemoryAsBadAlloc();
+  gnn::exitOnLLVMFatalError("gnn-run");
   gnn::setProgressTool("gnn-run");
   Flags flags = parseFlags(argc, argv);
   if (flags.distributed)

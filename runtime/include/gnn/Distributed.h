@@ -43,9 +43,11 @@ namespace gnn {
 class MpiHaloExchange : public HaloExchange {
 public:
   /// Collective over `comm`, whose size must be the part count and whose
-  /// rank the part's. Fails if another rank asks for rows its part does
-  /// not own; every rank fails together, none is left waiting. `part`
-  /// must outlive the exchange (the push form's lists are made from it).
+  /// rank the part's. Fails if a part's counts, ghost lists and graph
+  /// disagree, a ghost's owner is not another rank, or another rank asks
+  /// for rows its part does not own; every rank fails together, none is
+  /// left waiting. `part` must outlive the exchange (the push form's lists
+  /// are made from it).
   static llvm::Expected<std::unique_ptr<MpiHaloExchange>>
   create(const GraphPart &part, MPI_Comm comm);
   ~MpiHaloExchange() override;
@@ -108,7 +110,9 @@ private:
 /// Rank `root` receives every rank's rows (`rows` is [owned, C...], in the
 /// part's local order) and returns them as [N, C...] in the graph's
 /// original vertex order; other ranks return an empty tensor. Fails on
-/// `root` unless the parts' vertices cover 0 .. N-1 exactly once.
+/// `root` unless the parts' vertices cover 0 .. N-1 exactly once, and on
+/// every rank if any rank's rows are not one per owned vertex or rows
+/// differ in width between ranks.
 llvm::Expected<Tensor> gatherRows(const GraphPart &part, const Tensor &rows,
                                   MPI_Comm comm, int root);
 

@@ -78,11 +78,14 @@ assignParts(const Graph &graph, int parts, PartitionMethod method,
 /// Part `part` of `graph` under `owner` (assignParts), with the feature
 /// rows of its owned vertices (ghost rows left for the exchange) and its
 /// edge features in CSR order; `features` ([N, F]) and `edgeFeaturesCsr`
-/// ([E, D], gnn::edgeFeaturesToCsr) may be null. `owner` must be valid
-/// (every entry in [0, numParts)): writePartitionDirectory checks it.
-GraphPart extractPart(const Graph &graph, const std::vector<int32_t> &owner,
-                      int numParts, int part, const Tensor *features,
-                      const Tensor *edgeFeaturesCsr);
+/// ([E, D], gnn::edgeFeaturesToCsr) may be null. Fails unless `owner` has
+/// an entry in [0, numParts) per vertex, `part` is one of the parts and
+/// the features have those shapes.
+llvm::Expected<GraphPart> extractPart(const Graph &graph,
+                                      const std::vector<int32_t> &owner,
+                                      int numParts, int part,
+                                      const Tensor *features,
+                                      const Tensor *edgeFeaturesCsr);
 
 /// What a partitioning costs: cut edges (source and target in different
 /// parts) and ghost rows per part (each ghost row is received once per
@@ -94,9 +97,10 @@ struct PartitionSummary {
   int64_t cutEdges = 0;
   std::vector<int64_t> owned, ghosts, edges, mirrors;
 };
-PartitionSummary summarizePartition(const Graph &graph,
-                                    const std::vector<int32_t> &owner,
-                                    int numParts);
+/// Fails unless `owner` is an assignment to `numParts` parts, as above.
+llvm::Expected<PartitionSummary>
+summarizePartition(const Graph &graph, const std::vector<int32_t> &owner,
+                   int numParts);
 
 /// The manifest of a partition directory.
 struct PartitionManifest {

@@ -119,6 +119,12 @@ struct Tensor {
 /// "[2, 3]" for error messages.
 std::string formatShape(const std::vector<int64_t> &shape);
 
+/// What is wrong with a tensor given through the API, or "" if nothing: a
+/// negative dimension, storage that holds another count of values than its
+/// shape needs, or no storage at all for a non-empty shape. The entry
+/// points that read a caller's tensor check it first.
+std::string describeBadStorage(const Tensor &t);
+
 } // namespace gnn
 
 #endif // GNN_TENSOR_H

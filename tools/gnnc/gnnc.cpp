@@ -367,7 +367,8 @@ int main(int argc, char **argv) {
     options.weightsName = weightsFile;
   }
 
-  mlir::MLIRContext context;
+  // On the calling thread, as the Engine compiles (runtime/Engine.cpp).
+  mlir::MLIRContext context(mlir::MLIRContext::Threading::DISABLED);
   mlir::OwningOpRef<mlir::ModuleOp> module =
       compileModelFile(inputFilename, options, context, diag);
   if (!module)

@@ -157,20 +157,13 @@ Interpreter::Flow Interpreter::execStmt(const StmtAST &stmt, Frame &frame,
   case StmtAST::Stmt_For: {
     // Loops run at compile time (in forward() too: the trace unrolls them).
     const auto &forStmt = llvm::cast<ForStmtAST>(stmt);
-    std::optional<Value> iterable = eval(*forStmt.getIter(), frame);
-    if (!iterable)
-      return Flow::Error;
     std::optional<std::vector<Value>> items =
-        iterate(*iterable, forStmt.getIter()->loc());
+        loopItems(*forStmt.getIter(), frame);
     if (!items)
       return Flow::Error;
     for (const Value &item : *items) {
-      if (++numIterations > kMaxIterations) {
-        error(forStmt.loc(), "the model runs more than " +
-                                 Twine(kMaxIterations) +
-                                 " loop iterations at compile time");
+      if (!countIteration(forStmt.loc()))
         return Flow::Error;
-      }
       if (!assign(*forStmt.getTarget(), item, frame,
                   forStmt.getTarget()->loc()))
         return Flow::Error;
@@ -189,26 +182,38 @@ Interpreter::Flow Interpreter::execStmt(const StmtAST &stmt, Frame &frame,
   return Flow::Next;
 }
 
+/// The items a loop over `iter` visits: a `for` statement's or a
+/// comprehension's.
+std::optional<std::vector<Value>> Interpreter::loopItems(const ExprAST &iter,
+                                                         Frame &frame) {
+  std::optional<Value> iterable = eval(iter, frame);
+  if (!iterable)
+    return std::nullopt;
+  return iterate(*iterable, iter.loc());
+}
+
+/// Counts one loop iteration; past the compile-time limit, the error.
+bool Interpreter::countIteration(const Location &loc) {
+  if (++numIterations <= kMaxIterations)
+    return true;
+  error(loc, "the model runs more than " + Twine(kMaxIterations) +
+                 " loop iterations at compile time");
+  return false;
+}
+
 /// A comprehension runs as a `for` statement would, in a frame of its own
 /// (its target does not outlive it, as in Python 3).
 std::optional<Value>
 Interpreter::evalComprehension(const ComprehensionExprAST &expr,
                                Frame &frame) {
-  std::optional<Value> iterable = eval(*expr.getIter(), frame);
-  if (!iterable)
-    return std::nullopt;
-  std::optional<std::vector<Value>> items =
-      iterate(*iterable, expr.getIter()->loc());
+  std::optional<std::vector<Value>> items = loopItems(*expr.getIter(), frame);
   if (!items)
     return std::nullopt;
   Frame inner = frame;
   std::vector<Value> values;
   for (const Value &item : *items) {
-    if (++numIterations > kMaxIterations) {
-      error(expr.loc(), "the model runs more than " + Twine(kMaxIterations) +
-                            " loop iterations at compile time");
+    if (!countIteration(expr.loc()))
       return std::nullopt;
-    }
     if (!assign(*expr.getTarget(), item, inner, expr.getTarget()->loc()))
       return std::nullopt;
     bool kept = true;

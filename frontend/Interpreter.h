@@ -225,6 +225,9 @@ private:
   std::optional<Value> evalUnary(const UnaryExprAST &expr, Frame &frame);
   std::optional<Value> evalComprehension(const ComprehensionExprAST &expr,
                                          Frame &frame);
+  std::optional<std::vector<Value>> loopItems(const ExprAST &iter,
+                                              Frame &frame);
+  bool countIteration(const Location &loc);
   std::optional<Value> evalBinary(const BinaryExprAST &expr, Frame &frame);
   std::optional<Value> evalCall(const CallExprAST &expr, Frame &frame);
   std::optional<Value> evalAttribute(const AttributeExprAST &expr,

@@ -99,7 +99,7 @@ bench-quick: build bench-deps $(BUILD_DIR)/bench/stream
 # land in $(FUZZ_BUILD_DIR)/fuzz/artifacts/.
 FUZZ_BUILD_DIR ?= build-fuzz
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS ?= npy safetensors edgelist partition schedule object frontend
+FUZZ_TARGETS ?= npy safetensors edgelist partition csrfile schedule object frontend
 .PHONY: fuzz fuzz-deps fuzz-build
 
 fuzz-deps:

@@ -23,9 +23,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   auto graph = loadCsrFile(path);
   if (!graph) {
     llvm::consumeError(graph.takeError());
-    if (vertices)
-      return 0;
-    llvm::consumeError(vertices.takeError());
+    if (!vertices)
+      llvm::consumeError(vertices.takeError());
     return 0;
   }
   GNN_FUZZ_CHECK(bool(vertices) && *vertices == graph->numVertices());

@@ -512,13 +512,15 @@ private:
       slot = b.create<LLVM::AllocaOp>(loc, ptrType, b.getF32Type(),
                                       kb.i64(tile * stride), /*alignment=*/64);
     }
-    auto rowOf = [&](int64_t t) {
-      return t == 0 ? slot
-                    : kb.address(slot, b.getF32Type(), kb.i64(t * stride));
-    };
-    for (auto [t, map] : llvm::enumerate(maps))
-      b.create<LLVM::StoreOp>(loc, map.lookup(linear.getInput()), rowOf(t),
+    // Row t of the slot, addressed once here for the stores and the loop.
+    SmallVector<Value> rows;
+    for (auto [t, map] : llvm::enumerate(maps)) {
+      rows.push_back(t == 0 ? slot
+                            : kb.address(slot, b.getF32Type(),
+                                         kb.i64(int64_t(t) * stride)));
+      b.create<LLVM::StoreOp>(loc, map.lookup(linear.getInput()), rows.back(),
                               /*alignment=*/64);
+    }
     auto loop = b.create<scf::ForOp>(loc, kb.i64(0), kb.i64(in), kb.i64(1),
                                      init);
     {
@@ -531,7 +533,7 @@ private:
       SmallVector<Value> next;
       for (int64_t t = 0; t < tile; ++t) {
         Value rk = b.create<LLVM::LoadOp>(
-            loc, b.getF32Type(), kb.address(rowOf(t), b.getF32Type(), k));
+            loc, b.getF32Type(), kb.address(rows[t], b.getF32Type(), k));
         Value broadcast = b.create<vector::BroadcastOp>(loc, outType, rk);
         next.push_back(b.create<vector::FMAOp>(loc, broadcast, w,
                                                loop.getRegionIterArgs()[t]));

@@ -88,7 +88,8 @@ definedString(llvm::StringRef object, llvm::StringRef symbol,
   return makeError(name + ": no embedded schedule (no symbol " + symbol + ")");
 }
 
-/// The bytes a relocation of ELF x86-64 type `type` patches.
+/// The bytes a relocation of ELF x86-64 type `type`, one that
+/// isLinkableRelocation accepts, patches.
 static uint64_t fixupBytes(uint64_t type) {
   using namespace llvm::ELF;
   switch (type) {
@@ -98,11 +99,6 @@ static uint64_t fixupBytes(uint64_t type) {
   case R_X86_64_GOTPC64:
   case R_X86_64_GOTOFF64:
   case R_X86_64_GOTPCREL64:
-  case R_X86_64_PLTOFF64:
-  case R_X86_64_SIZE64:
-  case R_X86_64_DTPMOD64:
-  case R_X86_64_DTPOFF64:
-  case R_X86_64_TPOFF64:
     return 8;
   default:
     return 4;

@@ -509,16 +509,25 @@ std::vector<double> referenceTwoLayer(const std::vector<int64_t> &src,
   return out;
 }
 
+/// Random weights for kTwoLayerProgram (w1, b1, w2 from seeds `seed`,
+/// `seed` + 1, `seed` + 2), bound to `model` and returned for the
+/// reference (tensors move, so the same seeds make the bound copies).
+static std::tuple<Tensor, Tensor, Tensor> bindTwoLayerWeights(Model &model,
+                                                              unsigned seed) {
+  Tensor w1 = randomTensor({4, 3}, seed), b1 = randomTensor({4}, seed + 1),
+         w2 = randomTensor({2, 4}, seed + 2);
+  WeightMap weights;
+  weights["w1"] = randomTensor({4, 3}, seed);
+  weights["b1"] = randomTensor({4}, seed + 1);
+  weights["w2"] = randomTensor({2, 4}, seed + 2);
+  EXPECT_FALSE(bool(model.bindWeights(std::move(weights), "w")));
+  return {std::move(w1), std::move(b1), std::move(w2)};
+}
+
 TEST_F(ExecutorTest, RunsReuseTheArenaAcrossRunsAndGraphSizes) {
   auto model = compile(kTwoLayerProgram);
   ASSERT_TRUE(model);
-  Tensor w1 = randomTensor({4, 3}, 11), b1 = randomTensor({4}, 12),
-         w2 = randomTensor({2, 4}, 13);
-  WeightMap weights;
-  weights["w1"] = randomTensor({4, 3}, 11);
-  weights["b1"] = randomTensor({4}, 12);
-  weights["w2"] = randomTensor({2, 4}, 13);
-  ASSERT_FALSE(bool(model->bindWeights(std::move(weights), "w")));
+  auto [w1, b1, w2] = bindTwoLayerWeights(*model, 11);
 
   // A second, larger graph: every vertex gets a few in-edges.
   int64_t n2 = 301;
@@ -590,13 +599,7 @@ TEST_F(ExecutorTest, ReleasingMemoryKeepsTheBits) {
   // (whose pages go too) and over the same inputs in memory (which stay).
   auto model = compile(kTwoLayerProgram);
   ASSERT_TRUE(model);
-  Tensor w1 = randomTensor({4, 3}, 21), b1 = randomTensor({4}, 22),
-         w2 = randomTensor({2, 4}, 23);
-  WeightMap weights;
-  weights["w1"] = randomTensor({4, 3}, 21);
-  weights["b1"] = randomTensor({4}, 22);
-  weights["w2"] = randomTensor({2, 4}, 23);
-  ASSERT_FALSE(bool(model->bindWeights(std::move(weights), "w")));
+  auto [w1, b1, w2] = bindTwoLayerWeights(*model, 21);
   int64_t n = 30000;
   std::vector<int64_t> src, dst;
   std::mt19937 rng(7);

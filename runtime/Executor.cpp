@@ -395,21 +395,28 @@ llvm::Expected<Tensor> Executor::run(const Schedule &s,
                             ? step.push->gatherBudget
                             : lastLevelCacheBytes() / 4;
     // A part runs unblocked (its sources include ghosts, which the blocks
-    // do not split); so does a run that gives memory back, unless forced:
-    // blocks hold a copy of the sources.
+    // do not split). Blocks hold a copy of the sources: a run that gives
+    // memory back (a graph near the machine's memory) blocks only when
+    // forced or when that copy takes at most an eighth of the memory.
     int forced = options.gatherBlocks;
-    const char *unblocked = exchange || ghosts ? "a graph part"
-                            : options.releaseMemory && forced < 2
-                                ? "releasing memory (blocks copy the sources)"
-                                : nullptr;
+    int64_t copyBytes = numEdges * int64_t(sizeof(int32_t)) +
+                        4 * (n + 1) * int64_t(sizeof(int64_t));
+    const char *unblocked =
+        exchange || ghosts ? "a graph part"
+        : options.releaseMemory && forced < 2 &&
+                copyBytes > physicalMemoryBytes() / 8
+            ? "releasing memory: a copy of the sources would take over an "
+              "eighth of the memory"
+            : nullptr;
     if (unblocked)
       forced = 1;
     auto setupStart = std::chrono::steady_clock::now();
-    if (forced < 1 && !gatherCache.profile)
+    bool fits = n * stage.gatheredRowBytes <= stage.budgetBytes;
+    if (forced < 1 && !fits && !gatherCache.profile)
       gatherCache.profile = profileSources(graph, threads);
     GatherBlockChoice choice =
-        chooseGatherBlocks(stage, forced < 1 ? *gatherCache.profile
-                                             : SourceProfile(),
+        chooseGatherBlocks(stage, gatherCache.profile ? *gatherCache.profile
+                                                      : SourceProfile(),
                            forced);
     if (unblocked)
       choice.reason = unblocked;

@@ -34,6 +34,9 @@ namespace gnn::detail {
 /// system does not say.
 int64_t lastLevelCacheBytes();
 
+/// The machine's physical memory in bytes.
+int64_t physicalMemoryBytes();
+
 /// How often each source row is gathered: the out-degrees, as (degree,
 /// number of sources with it) from the highest degree down.
 struct SourceProfile {
@@ -44,7 +47,9 @@ struct SourceProfile {
   double hotShare(int64_t rows) const;
 };
 
-/// Counts out-degrees over the graph's sources (one pass over them).
+/// Counts out-degrees over the graph's sources, or over every k-th in-edge
+/// on graphs of more than 2^23 edges: the shares come out the same, the
+/// degrees and edge count divided by about k.
 SourceProfile profileSources(const Graph &graph, int threads);
 
 /// The cost model's inputs for one message stage.
@@ -55,11 +60,11 @@ struct GatherStage {
   int64_t budgetBytes = 0;      // what one block's rows may take
 };
 
-/// The block count for a stage: `forced` if >= 1 (nothing predicted),
-/// else the count among 1, 2, 4, ... up to the first whose rows fit the
-/// budget with the lowest predicted time, unless it saves less than a
-/// tenth of the unblocked time. Fills every field of the choice but its
-/// label.
+/// The block count for a stage: `forced` if >= 1, 1 if the gathered rows
+/// fit the budget (for both, nothing predicted and `profile` unread), else
+/// the count among 1, 2, 4, ... up to the first whose rows fit the budget
+/// with the lowest predicted time, unless it saves less than a tenth of
+/// the unblocked time. Fills every field of the choice but its label.
 GatherBlockChoice chooseGatherBlocks(const GatherStage &stage,
                                      const SourceProfile &profile, int forced);
 

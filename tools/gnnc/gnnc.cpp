@@ -13,6 +13,8 @@
 #include "frontend/Diagnostics.h"
 #include "frontend/Frontend.h"
 #include "frontend/Parser.h"
+#include "GatherPlan.h"
+#include "gnn/Graph.h"
 #include "gnn/Safetensors.h"
 #include "gnn/Version.h"
 #include "lowering/Codegen.h"
@@ -138,6 +140,18 @@ static cl::list<std::string> passPlugins(
     cl::desc("Load a pass plugin (as gnn-opt does); its passes may appear "
              "in --pass-pipeline"),
     cl::value_desc("file.so"), cl::cat(gnncCategory));
+
+static cl::opt<std::string> graphFile(
+    "graph",
+    cl::desc("With --emit=stages: a graph file (as gnn-run's --graph); each "
+             "message stage shows, as its gnn.gather_blocks attribute, the "
+             "gather blocking the runtime would choose on it"),
+    cl::value_desc("file"));
+static cl::opt<int64_t> graphVertices(
+    "num-nodes",
+    cl::desc("With --graph: the vertex count (default: the file's, or the "
+             "largest id plus one)"),
+    cl::init(-1));
 
 static cl::opt<std::string> passPipeline(
     "pass-pipeline",
@@ -325,6 +339,14 @@ int main(int argc, char **argv) {
       return 1;
     }
   }
+  for (llvm::cl::Option *option : {static_cast<llvm::cl::Option *>(&graphFile),
+                                    static_cast<llvm::cl::Option *>(&graphVertices)}) {
+    if (option->getNumOccurrences() && emitAction != Emit::Stages) {
+      llvm::errs() << "gnnc: error: --" << option->ArgStr
+                   << " applies to --emit=stages only\n";
+      return 1;
+    }
+  }
   // Before the model is compiled: a plugin that cannot be loaded fails
   // at once.
   if (llvm::Error e = gnn::loadPassPlugins(passPlugins)) {
@@ -393,6 +415,18 @@ int main(int argc, char **argv) {
   case Emit::Stages:
     if (!runPipeline(context, *module, gnn::buildStagePipeline))
       return 1;
+    if (!graphFile.empty()) {
+      llvm::Expected<int64_t> n =
+          graphVertices >= 0 ? llvm::Expected<int64_t>(int64_t(graphVertices))
+                             : gnn::countVertices(graphFile);
+      llvm::Expected<gnn::Graph> graph =
+          n ? gnn::loadGraph(graphFile, *n) : n.takeError();
+      if (!graph) {
+        reportError(graph.takeError());
+        return 1;
+      }
+      gnn::annotateGatherBlocks(*module, *graph);
+    }
     break;
   case Emit::Obj:
     return emitObject(context, *module, diag, /*artifact=*/false);

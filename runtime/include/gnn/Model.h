@@ -166,8 +166,9 @@ struct RunOptions {
   /// N >= 2: N blocks for every stage that has the blocked form. Blocks
   /// change a target's summation order (in-edges from lower sources
   /// first), never the result of one block count between runs or thread
-  /// counts. Whole graphs only (a part runs unblocked), and not with
-  /// releaseMemory (blocks hold a copy of the sources).
+  /// counts. Whole graphs only (a part runs unblocked). Blocks hold a copy
+  /// of the sources (4 bytes an edge): with releaseMemory the cost model
+  /// is asked only when that copy takes at most an eighth of the memory.
   int gatherBlocks = 0;
 };
 

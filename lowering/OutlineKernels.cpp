@@ -429,13 +429,38 @@ private:
     return {step.getResult(0), step.getResult(1), step.getResult(2)};
   }
 
-  /// Prefetches the source rows of the in-edge `prefetchDistance` edges
-  /// after `e` (clamped to `lastEdge`): gathers from random sources are
-  /// latency-bound, and the hardware prefetcher cannot guess them.
+  /// The 64-byte lines of source rows an in-edge of `body` gathers: one
+  /// prefetch each.
+  static int64_t sourceLinesPerEdge(Block &body) {
+    llvm::SmallDenseSet<Value> seen;
+    int64_t lines = 0;
+    for (Operation &op : body)
+      if (auto get = dyn_cast<GetVertexOp>(op);
+          get && get.getSide() == Side::Source &&
+          seen.insert(get.getTensor()).second)
+        lines += llvm::divideCeil(
+            cast<VectorType>(get.getRow().getType()).getNumElements(), 16);
+    return lines;
+  }
+
+  /// How many edges ahead a stage's kernels prefetch: the option, or for
+  /// -1 as many edges as make 128 lines of its source rows (the misses a
+  /// core keeps in flight, with room), from 8 to 128 edges.
+  int64_t prefetchDistanceOf(Block &body) const {
+    if (prefetchDistance >= 0)
+      return prefetchDistance;
+    int64_t lines = std::max<int64_t>(sourceLinesPerEdge(body), 1);
+    return std::clamp<int64_t>(128 / lines, 8, 128);
+  }
+
+  /// Prefetches the source rows of the in-edge `prefetchDistanceOf(body)`
+  /// edges after `e` (clamped to `lastEdge`): gathers from random sources
+  /// are latency-bound, and the hardware prefetcher cannot guess them.
   void prefetchSourceRows(KernelBuilder &kb, Block &body, Value e,
                           Value lastEdge) {
     OpBuilder &b = kb.b;
-    Value ahead = b.create<arith::AddIOp>(kb.loc, e, kb.i64(prefetchDistance));
+    Value ahead =
+        b.create<arith::AddIOp>(kb.loc, e, kb.i64(prefetchDistanceOf(body)));
     ahead = b.create<arith::MinSIOp>(kb.loc, ahead, lastEdge);
     Value u = kb.sourceOf(ahead);
     llvm::SmallDenseSet<unsigned> done;
@@ -751,7 +776,8 @@ private:
 
     // The last in-edge of the range: how far ahead prefetches may look.
     Value lastEdge;
-    if (prefetchDistance > 0 && foldsEdges) {
+    bool prefetches = prefetchDistance != 0;
+    if (prefetches && foldsEdges) {
       Value edges = kb.loadScalar(kb.offsets(), b.getI64Type(), kb.hi);
       lastEdge = b.create<arith::SubIOp>(kb.loc, edges, kb.i64(1));
     }
@@ -921,7 +947,7 @@ private:
                                             kb.i64(t));
           es.push_back(e);
           us.push_back(kb.sourceOf(e));
-          if (prefetchDistance > 0)
+          if (prefetches)
             prefetchSourceRows(kb, body, e, lastEdge);
         }
         SmallVector<Value> tileState(tileLoop.getRegionIterArgs());
@@ -937,7 +963,7 @@ private:
         b.setInsertionPointToStart(edgeLoop.getBody());
         Value e = edgeLoop.getInductionVar();
         Value u = kb.sourceOf(e);
-        if (prefetchDistance > 0)
+        if (prefetches)
           prefetchSourceRows(kb, body, e, lastEdge);
         b.create<scf::YieldOp>(
             kb.loc, foldUnlessDropped(edgeLoop.getRegionIterArgs(), u, [&] {
@@ -1101,7 +1127,7 @@ private:
   }
 
   ModuleOp module;
-  int64_t prefetchDistance; // in edges; 0: none
+  int64_t prefetchDistance; // in edges; 0: none; -1: prefetchDistanceOf's rule
   int64_t vectorWidth;      // in bits; 0: vectorWidthOf's rule
   int64_t edgeTile;         // in-edges; 0: edgeTileOf's rule
   bool pushKernels;         // message stages get their push form's kernels
@@ -1127,6 +1153,12 @@ struct OutlineKernelsPass
       emitError(module.getLoc(), "gnn-outline-kernels: edge-tile must be 0 "
                                  "or more, not ")
           << int64_t(edgeTile);
+      return signalPassFailure();
+    }
+    if (prefetchDistance < -1) {
+      emitError(module.getLoc(), "gnn-outline-kernels: prefetch-distance must "
+                                 "be -1, 0 or an edge count, not ")
+          << int64_t(prefetchDistance);
       return signalPassFailure();
     }
     if (gatherBudget < -1) {

@@ -131,12 +131,15 @@ def GNNOutlineKernels : Pass<"gnn-outline-kernels", "::mlir::ModuleOp"> {
     schedule the runtime executes.
   }];
   let options = [
-    // 128: measured on rmat-18 (2 threads, AVX-512 EPYC), 16-float rows
-    // gather twice as fast as at 32 (more misses in flight), 64-float
-    // rows a little faster; 256 is slower again.
-    Option<"prefetchDistance", "prefetch-distance", "int64_t", /*default=*/"128",
+    // -1: 128 cache lines ahead, in edges (OutlineKernels.cpp,
+    // prefetchDistanceOf): on rmat-18 (2 threads, AVX-512 EPYC) 16-float
+    // rows (1 line an edge) gathered twice as fast 128 edges ahead as 32;
+    // on rmat-22 (Xeon VM) GCN's 64 + 1-float rows (5 lines) 10% faster 24
+    // edges ahead than 128, and the same on rmat-18.
+    Option<"prefetchDistance", "prefetch-distance", "int64_t", /*default=*/"-1",
            "Prefetch the source rows of the in-edge this many edges ahead in "
-           "message kernels (0: no prefetches)">,
+           "message kernels (0: no prefetches; -1: 128 cache lines ahead, "
+           "the edges that makes for each stage's rows, 8 to 128)">,
     Option<"vectorWidth", "vector-width", "int64_t", /*default=*/"0",
            "Vector register width in bits for every kernel, 256 or 512 "
            "(0: each kernel's own, by the rule in OutlineKernels.cpp)">,

@@ -1,11 +1,14 @@
 // RUN: gnn-opt %s --gnn-outline-kernels | FileCheck %s
 // RUN: gnn-opt %s --gnn-outline-kernels="prefetch-distance=4" | FileCheck %s --check-prefix=FOUR
 // RUN: gnn-opt %s --gnn-outline-kernels="prefetch-distance=0" | FileCheck %s --check-prefix=NONE
+// RUN: not gnn-opt %s --gnn-outline-kernels="prefetch-distance=-2" 2>&1 | FileCheck %s --check-prefix=BAD
+// BAD: error: gnn-outline-kernels: prefetch-distance must be -1, 0 or an edge count, not -2
 
-// Message kernels prefetch the source rows of the in-edge 128 edges ahead
-// (clamped to the last in-edge of the kernel's range, offsets[hi] - 1, so
-// no read leaves the sources array): one prefetch per 64-byte line of each
-// gathered row (24 floats: two lines), none for the target's rows.
+// Message kernels prefetch the source rows of an in-edge ahead (clamped to
+// the last in-edge of the kernel's range, offsets[hi] - 1, so no read
+// leaves the sources array): one prefetch per 64-byte line of each
+// gathered row (24 floats: two lines), none for the target's rows. By
+// default 128 lines ahead: 64 edges of two lines each.
 // CHECK-LABEL: func.func @gather_kernel0(
 // CHECK-SAME: %{{.*}}: i64, %[[HI:.*]]: i64, %{{.*}}: !llvm.ptr)
 // CHECK: %[[OFFS:.*]] = llvm.load %{{.*}} : !llvm.ptr -> !llvm.ptr
@@ -18,7 +21,7 @@
 // CHECK-NEXT: %[[LAST:.*]] = arith.subi %[[END]], %[[ONE]] : i64
 // CHECK: scf.for %[[E:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args
 // CHECK: arith.extui
-// CHECK-NEXT: %[[D:.*]] = arith.constant 128 : i64
+// CHECK-NEXT: %[[D:.*]] = arith.constant 64 : i64
 // CHECK-NEXT: %[[AHEAD:.*]] = arith.addi %[[E]], %[[D]] : i64
 // CHECK-NEXT: %[[CLAMPED:.*]] = arith.minsi %[[AHEAD]], %[[LAST]] : i64
 // CHECK-NEXT: %[[UA:.*]] = llvm.getelementptr %[[SRCS]][%[[CLAMPED]]] : (!llvm.ptr, i64) -> !llvm.ptr, i32

@@ -6,6 +6,11 @@
 // Constructor arguments not given by --set are inferred from the weights'
 // shapes and the features' width (docs/language.md).
 //
+// A binary CSR file written by `gnn-graph convert --reorder` runs in its own
+// vertex order: the features (in the user's order) are put into it once,
+// and the output rows back before they are written (docs/runtime.md,
+// "Reordering vertices"); --stats times both.
+//
 // Under `mpiexec -n P`, or with a partition directory as --graph, it runs
 // distributed, one graph part per rank (DistributedRun.cpp,
 // docs/distributed.md).
@@ -48,7 +53,10 @@ static const char *kUsage =
     "               [--weights W.safetensors] --output Y.npy | --output-dir DIR\n"
     "               [--threads N] [--runs N] [--exchange auto|pull|push] ...\n"
     "               (one part per rank; with an edge list as --graph,\n"
-    "               --features X.npy, it is split by range first)\n";
+    "               --features X.npy, it is split by range first)\n"
+    "  G: an edge_index .npy, a text edge list, or a binary CSR file\n"
+    "  (gnn-graph convert); one written with --reorder runs in its own\n"
+    "  vertex order while X.npy and Y.npy stay in the original order\n";
 
 [[noreturn]] static void fail(const llvm::Twine &message) {
   llvm::errs() << "gnn-run: error: " << message << "\n";

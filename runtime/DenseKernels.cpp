@@ -53,12 +53,13 @@ std::tuple<dnnl::algorithm, float, float> eltwiseOf(DenseActivation act,
 /// thread, CPU time against one call for all rows: +6% in blocks of 256,
 /// within 3% from 1024 on (128x64, 64x16 and 602x256 weights).
 /// Every call is made for exactly this many rows (a short block is
-/// padded), and 960 = 2^6 x 3 x 5 is a multiple of the row unrolls of
-/// oneDNN's GEMM kernels (48 and 8 for AVX-512, 24, 16 and 6 for AVX2), so
-/// no row falls into a kernel's tail, which sums in another order: with
-/// 1024, AVX2 gave the 4 rows after the last multiple of 6 in each block
-/// other bits, so a row's bits depended on its position -- which a
-/// reordered graph or an MPI part changes (test/e2e/reorder-bitwise.test).
+/// padded), and 960 = 2^6 x 3 x 5 is a multiple of 6, the row unroll of
+/// oneDNN's AVX2 GEMM, and of the other unrolls its kernels use (8, 16,
+/// 24, 32, 48, 64), so no row falls into a kernel's tail, which sums in
+/// another order. With 1024 rows a call (1024 = 6 x 170 + 4), AVX2 gave
+/// rows other bits by their position in the block -- which a reordered
+/// graph or an MPI part changes; 960 and 1020 both keep the bits
+/// (test/e2e/reorder-bitwise.test, under ONEDNN_MAX_CPU_ISA=AVX2).
 constexpr int64_t kRowBlock = 960;
 
 struct Primitive {

@@ -5,7 +5,8 @@
 // is read with readManifest; if it holds, part 0 is loaded with the
 // manifest's checksum for it replaced by the part file's own, so that the
 // structural checks behind the checksum are what the fuzzer reaches. A
-// part that loads must be a valid graph part.
+// part that loads must be a valid graph part: its owned global ids in any
+// order (gnn-graph partition --reorder) but distinct, no ghost owned.
 //
 //===----------------------------------------------------------------------===//
 #include "CheckGraph.h"
@@ -13,7 +14,9 @@
 #include "gnn/Partition.h"
 #include "llvm/Support/xxhash.h"
 
+#include <algorithm>
 #include <cstring>
+#include <vector>
 
 using namespace gnn;
 
@@ -51,6 +54,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   GNN_FUZZ_CHECK(loaded->globalIds.size() == size_t(info.owned + info.ghosts));
   for (int64_t id : loaded->globalIds)
     GNN_FUZZ_CHECK(id >= 0 && id < manifest->vertices);
+  // Owned ids in any order (a part reordered inside), none twice; no ghost
+  // is an owned vertex.
+  std::vector<int64_t> owned(loaded->globalIds.begin(),
+                             loaded->globalIds.begin() + info.owned);
+  std::sort(owned.begin(), owned.end());
+  GNN_FUZZ_CHECK(std::adjacent_find(owned.begin(), owned.end()) == owned.end());
+  for (int64_t g = info.owned; g < info.owned + info.ghosts; ++g)
+    GNN_FUZZ_CHECK(!std::binary_search(owned.begin(), owned.end(),
+                                       loaded->globalIds[g]));
   GNN_FUZZ_CHECK(loaded->ghostOwner.size() == size_t(info.ghosts) &&
                  loaded->ghostRemote.size() == size_t(info.ghosts));
   for (int64_t g = 0; g < info.ghosts; ++g) {

@@ -65,12 +65,19 @@ void registerGraph(py::module_ &m) {
           "Graph.load(path, num_nodes=None): a graph file as gnn-run reads "
           "--graph: an edge_index .npy, a text edge list, or a binary CSR "
           "file (gnn-graph convert), which is memory-mapped, not copied. "
-          "num_nodes defaults to the file's (CSR) or the largest id + 1.")
+          "num_nodes defaults to the file's (CSR) or the largest id + 1. "
+          "A reordered CSR file (convert --reorder) keeps its permutation: "
+          "runs take x and return rows in the original vertex order.")
       .def_property_readonly("num_nodes", &gnn::Graph::numVertices,
                              "The vertex count N: the rows of x and of the "
                              "output.")
       .def_property_readonly("num_edges", &gnn::Graph::numEdges,
                              "The edge count E: the rows of edge_attr.")
+      .def_property_readonly(
+          "reordered", &gnn::Graph::isReordered,
+          "Whether the graph is stored with its vertices renumbered "
+          "(gnn-graph convert --reorder); runs still take and return rows "
+          "in the original vertex order.")
       .def("__repr__", [](const gnn::Graph &g) {
         return "gnnc.Graph(num_nodes=" + std::to_string(g.numVertices()) +
                ", num_edges=" + std::to_string(g.numEdges()) + ")";

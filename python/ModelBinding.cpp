@@ -54,7 +54,10 @@ graph is a gnnc.Graph of N vertices. x is float32 [N, F] with F =
 input_shape[0] (a numpy array or a torch tensor): read in place when it is
 C-contiguous, else copied once. edge_attr, for a model that takes edge
 features (takes_edge_attr), is float32 [E, D] in the edge order of the
-graph's edge_index; it is copied once into the graph's CSR order. Inputs are
+graph's edge_index (for a binary CSR file, its edge order); it is copied
+once into the graph's CSR order. On a reordered graph (gnn-graph convert
+--reorder) x and the output stay in the original vertex order: x is copied
+into the graph's order and the output copied back. Inputs are
 only read, and not kept. Other dtypes are refused, not converted. The GIL is
 released while the kernels run. Faults raise gnnc.Error.)doc";
 
@@ -122,8 +125,14 @@ static py::array run(gnn::Model &model, const gnn::Graph &graph, py::handle x,
   gnn::Tensor output;
   {
     py::gil_scoped_release unlocked; // `features` keeps x referenced
-    output = unwrap(edgeCsr ? model.run(graph, features.tensor, *edgeCsr)
-                            : model.run(graph, features.tensor));
+    // A reordered graph (a CSR file from gnn-graph convert --reorder) runs
+    // in its own vertex order; x and the result are in the original one.
+    gnn::Tensor x = unwrap(
+        gnn::rowsToGraphOrder(graph, std::move(features.tensor), "x"));
+    output = unwrap(edgeCsr ? model.run(graph, x, *edgeCsr)
+                            : model.run(graph, x));
+    output = unwrap(gnn::rowsToOriginalOrder(graph, std::move(output),
+                                             "the output"));
   }
   return toNumpy(std::move(output));
 }

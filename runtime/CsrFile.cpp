@@ -15,6 +15,7 @@
 #include "llvm/Support/MemoryBuffer.h"
 
 #include <algorithm>
+#include <optional>
 #include <cstring>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -213,12 +214,13 @@ llvm::Expected<Graph> loadCsrFile(const std::string &path,
   const Layout &layout = header->layout;
   // A read-only mapping's data() is const in spirit: the views are read.
   char *base = const_cast<char *>(map->const_data());
-  auto *ids = reinterpret_cast<const int64_t *>(base + layout.offset[GlobalIds]);
-  for (int64_t v = 0; v < n; ++v)
-    if (ids[v] != v)
-      return fail(path, "vertex " + llvm::Twine(v) + " has global id " +
-                            llvm::Twine(ids[v]) +
-                            " (a whole graph's ids are 0 to N-1)");
+  // globalIds: the user's id of each vertex, 0..N-1 for a file in the
+  // original order, any permutation of them for a reordered one
+  // (gnn-graph convert --reorder); anything else is refused.
+  auto *ids = reinterpret_cast<int64_t *>(base + layout.offset[GlobalIds]);
+  if (std::string bad = describeBadPermutation(ids, n, "global id of vertex");
+      !bad.empty())
+    return fail(path, bad);
   // Views of the mapping that hold it; Graph::fromCsr checks the offsets
   // and every source id before anything reads them.
   auto offsets = AlignedArray<int64_t>::share(
@@ -236,6 +238,9 @@ llvm::Expected<Graph> loadCsrFile(const std::string &path,
   if (!graph)
     return graph.takeError();
   graph->fileMapped_ = true;
+  if (llvm::Error err = graph->setOriginalIds(
+          AlignedArray<int64_t>::share(ids, size_t(n), map), path))
+    return std::move(err);
   // The checks read every source id (4 GiB at a billion edges): give their
   // pages back rather than hold them until the run reads them again. They
   // stay in the page cache; the run maps them back as it goes.
@@ -431,6 +436,63 @@ llvm::Error writeCsrFile(const std::string &path, int64_t n,
                               llvm::Twine(v) + ")");
     if (featuresOut)
       if (llvm::Error err = featuresOut->commit())
+        return err;
+    return (*out)->commit();
+  });
+}
+
+llvm::Error writeCsrFile(const std::string &path, const Graph &graph,
+                         const CsrWriteOptions &options) {
+  return detail::catchOutOfMemory(path, "writing the CSR file", [&]()
+                                                                   -> llvm::Error {
+    int64_t n = graph.numVertices(), e = graph.numEdges();
+    if (graph.numGhosts() != 0)
+      return fail(path, "a graph part (with ghosts) is not a whole graph");
+    std::optional<Tensor> rows;
+    if (!options.edgeFeaturesIn.empty()) {
+      auto in = mapNpyF32(options.edgeFeaturesIn, 2);
+      if (!in)
+        return in.takeError();
+      auto csr = edgeFeaturesToCsr(graph, *in, options.edgeFeaturesIn);
+      if (!csr)
+        return csr.takeError();
+      rows = std::move(*csr);
+    }
+    PartCounts counts;
+    counts.owned = n;
+    counts.edges = e;
+    Layout layout;
+    if (!computeLayout(counts, layout))
+      return fail(path, "a graph of " + llvm::Twine(n) + " vertices and " +
+                            llvm::Twine(e) + " edges overflows a file size");
+    auto out = TempFile::create(path, layout.fileSize);
+    if (!out)
+      return out.takeError();
+    std::vector<char> header(kHeaderSize, 0);
+    writeHeader(header.data(), 0, 1, n, e, counts, layout);
+    if (llvm::Error err = (*out)->writeAt(header.data(), header.size(), 0))
+      return err;
+    if (const int64_t *ids = graph.originalIds()) {
+      if (llvm::Error err = (*out)->writeAt(ids, layout.length[GlobalIds],
+                                            layout.offset[GlobalIds]))
+        return err;
+    } else if (llvm::Error err =
+                   writeIota(**out, n, layout.offset[GlobalIds])) {
+      return err;
+    }
+    if (llvm::Error err = (*out)->writeAt(graph.offsets(),
+                                          layout.length[Offsets],
+                                          layout.offset[Offsets]))
+      return err;
+    if (llvm::Error err = (*out)->writeAt(graph.sources(),
+                                          layout.length[Sources],
+                                          layout.offset[Sources]))
+      return err;
+    if (llvm::Error err = writeIota(**out, e, layout.offset[EdgeIds]))
+      return err;
+    if (rows)
+      if (llvm::Error err = writeNpyF32(options.edgeFeaturesOut, rows->data(),
+                                        rows->shape))
         return err;
     return (*out)->commit();
   });

@@ -52,7 +52,15 @@ std::tuple<dnnl::algorithm, float, float> eltwiseOf(DenseActivation act,
 /// do not depend on the thread count. Measured on 131072 rows, one
 /// thread, CPU time against one call for all rows: +6% in blocks of 256,
 /// within 3% from 1024 on (128x64, 64x16 and 602x256 weights).
-constexpr int64_t kRowBlock = 1024;
+/// Every call is made for exactly this many rows (a short block is
+/// padded), and 960 = 2^6 x 3 x 5 is a multiple of 6, the row unroll of
+/// oneDNN's AVX2 GEMM, and of the other unrolls its kernels use (8, 16,
+/// 24, 32, 48, 64), so no row falls into a kernel's tail, which sums in
+/// another order. With 1024 rows a call (1024 = 6 x 170 + 4), AVX2 gave
+/// rows other bits by their position in the block -- which a reordered
+/// graph or an MPI part changes; 960 and 1020 both keep the bits
+/// (test/e2e/reorder-bitwise.test, under ONEDNN_MAX_CPU_ISA=AVX2).
+constexpr int64_t kRowBlock = 960;
 
 struct Primitive {
   dnnl::matmul matmul;
@@ -128,13 +136,18 @@ llvm::Error DenseLinear::run(const float *x, int64_t rows, int64_t in,
   // taken by the threads dynamically: the same calls on any number of
   // threads, so the same bits (oneDNN's own threading regroups sums with
   // the thread count on some CPUs: its AVX2 GEMM splits by thread).
+  // Every call is made for kRowBlock rows: a shorter last block (or a
+  // graph of fewer rows) is padded to a whole block in a buffer. oneDNN
+  // picks its kernel and blocking by the row count (its AVX2 GEMM sums a
+  // row of a 952-row call in another order than one of a 1024-row call),
+  // so a row's bits would otherwise depend on where it falls: a graph
+  // reordered (gnn/Reorder.h), or a part of it on an MPI rank, moves
+  // rows between the last block and the others.
   int64_t blocks = (rows + kRowBlock - 1) / kRowBlock;
   int64_t tail = rows - (blocks - 1) * kRowBlock;
-  Primitive *fullOrNull = nullptr, *lastOrNull = nullptr;
+  Primitive *fullOrNull = nullptr;
   try {
-    fullOrNull = &impl->get(std::min(rows, kRowBlock), in, out,
-                            bias != nullptr, epilogue);
-    lastOrNull = &impl->get(tail, in, out, bias != nullptr, epilogue);
+    fullOrNull = &impl->get(kRowBlock, in, out, bias != nullptr, epilogue);
     impl->scratchpads.resize(
         std::max<size_t>(impl->scratchpads.size(), omp_get_max_threads()));
   } catch (const dnnl::error &e) {
@@ -142,7 +155,7 @@ llvm::Error DenseLinear::run(const float *x, int64_t rows, int64_t in,
   } catch (const std::bad_alloc &) {
     return fault("out of memory (oneDNN primitives)");
   }
-  Primitive &full = *fullOrNull, &last = *lastOrNull;
+  Primitive &full = *fullOrNull;
   using tag = dnnl::memory::format_tag;
   using dt = dnnl::memory::data_type;
   dnnl::engine &engine = impl->engine;
@@ -170,7 +183,21 @@ llvm::Error DenseLinear::run(const float *x, int64_t rows, int64_t in,
         try {
           int64_t first = b * kRowBlock;
           int64_t count = b + 1 < blocks ? kRowBlock : tail;
-          Primitive &p = b + 1 < blocks ? full : last;
+          Primitive &p = full;
+          // A short block runs on a padded copy: zero rows after the
+          // input's, and the addend's rows when the epilogue accumulates.
+          const float *src = x + first * in;
+          float *dst = y + first * out;
+          std::vector<float> paddedSrc, paddedDst;
+          if (count < kRowBlock) {
+            paddedSrc.assign(size_t(kRowBlock * in), 0.f);
+            paddedDst.assign(size_t(kRowBlock * out), 0.f);
+            std::copy(src, src + count * in, paddedSrc.begin());
+            if (epilogue.accumulate)
+              std::copy(dst, dst + count * out, paddedDst.begin());
+            src = paddedSrc.data();
+            dst = paddedDst.data();
+          }
           // Aligned as oneDNN aligns the buffers it allocates itself.
           size_t bytes = p.scratchpad.get_size() + 64;
           if (scratchpad.size() < bytes)
@@ -179,17 +206,18 @@ llvm::Error DenseLinear::run(const float *x, int64_t rows, int64_t in,
           void *aligned =
               reinterpret_cast<void *>((start + 63) & ~uintptr_t(63));
           std::unordered_map<int, dnnl::memory> args{
-              {DNNL_ARG_SRC,
-               wrap(x + first * in, {count, in}, dt::f32, tag::ab)},
+              {DNNL_ARG_SRC, wrap(src, {kRowBlock, in}, dt::f32, tag::ab)},
               {DNNL_ARG_WEIGHTS, wrap(weight, {in, out}, dt::f32, tag::ba)},
-              {DNNL_ARG_DST,
-               wrap(y + first * out, {count, out}, dt::f32, tag::ab)},
+              {DNNL_ARG_DST, wrap(dst, {kRowBlock, out}, dt::f32, tag::ab)},
               {DNNL_ARG_SCRATCHPAD,
                dnnl::memory(p.scratchpad, engine, aligned)}};
           if (bias)
             args.emplace(DNNL_ARG_BIAS, wrap(bias, {1, out}, dt::f32, tag::ab));
           p.matmul.execute(stream, args);
           stream.wait();
+          if (count < kRowBlock)
+            std::copy(paddedDst.begin(), paddedDst.begin() + count * out,
+                      y + first * out);
         } catch (const dnnl::error &e) {
           record(std::string("oneDNN error: ") + e.what());
         } catch (const std::bad_alloc &) {

@@ -386,4 +386,103 @@ llvm::Expected<Graph> Graph::fromCsr(int64_t numVertices, int64_t numGhosts,
   });
 }
 
+std::string describeBadPermutation(const int64_t *ids, int64_t n,
+                                   const std::string &what) {
+  std::vector<bool> seen(size_t(std::max<int64_t>(n, 0)), false);
+  for (int64_t i = 0; i < n; ++i) {
+    int64_t id = ids[i];
+    if (uint64_t(id) >= uint64_t(n))
+      return what + " " + std::to_string(i) + " is " + std::to_string(id) +
+             ", not in [0, " + std::to_string(n) + ")";
+    if (seen[size_t(id)])
+      return what + " " + std::to_string(i) + " is " + std::to_string(id) +
+             ", given twice (the ids must be a permutation of 0.." +
+             std::to_string(n - 1) + ")";
+    seen[size_t(id)] = true;
+  }
+  return "";
+}
+
+llvm::Error Graph::setOriginalIds(AlignedArray<int64_t> ids,
+                                  const std::string &source) {
+  if (int64_t(ids.size()) != numVertices_)
+    return fail(source, "the vertex permutation has " +
+                            llvm::Twine(ids.size()) + " ids for " +
+                            llvm::Twine(numVertices_) + " vertices");
+  if (std::string bad = describeBadPermutation(ids.data(), numVertices_,
+                                               "original id of vertex");
+      !bad.empty())
+    return fail(source, bad);
+  bool identity = true;
+  for (int64_t i = 0; i < numVertices_ && identity; ++i)
+    identity = ids[i] == i;
+  originalIds_ = identity ? AlignedArray<int64_t>() : std::move(ids);
+  return llvm::Error::success();
+}
+
+namespace {
+
+/// Row checks shared by the two directions; the row width in floats.
+llvm::Expected<int64_t> permutableRows(const Graph &graph, const Tensor &rows,
+                                       const std::string &source) {
+  if (std::string bad = describeBadStorage(rows); !bad.empty())
+    return fail(source, "rows " + bad);
+  if (rows.shape.empty() || rows.shape[0] != graph.numVertices())
+    return fail(source, "has shape " + formatShape(rows.shape) +
+                            ", not one row per vertex of the graph's " +
+                            llvm::Twine(graph.numVertices()));
+  int64_t width = 1;
+  for (size_t d = 1; d < rows.shape.size(); ++d)
+    width *= rows.shape[d];
+  return width;
+}
+
+/// out row i = in row from[i] (gather) or out row from[i] = in row i
+/// (scatter).
+Tensor permuteRows(const Tensor &in, const int64_t *ids, int64_t width,
+                   bool gather) {
+  Tensor out(in.shape);
+  int64_t n = in.shape[0];
+  size_t bytes = sizeof(float) * size_t(width);
+  const float *src = in.data();
+  float *dst = out.data();
+  for (int64_t i = 0; i < n; ++i) {
+    if (gather)
+      std::memcpy(dst + i * width, src + ids[i] * width, bytes);
+    else
+      std::memcpy(dst + ids[i] * width, src + i * width, bytes);
+  }
+  return out;
+}
+
+} // namespace
+
+llvm::Expected<Tensor> rowsToGraphOrder(const Graph &graph, Tensor rows,
+                                        const std::string &source) {
+  auto width = permutableRows(graph, rows, source);
+  if (!width)
+    return width.takeError();
+  if (!graph.isReordered())
+    return std::move(rows);
+  return gnn::detail::catchOutOfMemory(
+      source, "putting the rows into the graph's vertex order",
+      [&]() -> llvm::Expected<Tensor> {
+        return permuteRows(rows, graph.originalIds(), *width, true);
+      });
+}
+
+llvm::Expected<Tensor> rowsToOriginalOrder(const Graph &graph, Tensor rows,
+                                           const std::string &source) {
+  auto width = permutableRows(graph, rows, source);
+  if (!width)
+    return width.takeError();
+  if (!graph.isReordered())
+    return std::move(rows);
+  return gnn::detail::catchOutOfMemory(
+      source, "putting the rows back into the original vertex order",
+      [&]() -> llvm::Expected<Tensor> {
+        return permuteRows(rows, graph.originalIds(), *width, false);
+      });
+}
+
 } // namespace gnn

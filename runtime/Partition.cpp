@@ -1,7 +1,8 @@
 //===- Partition.cpp - Graph parts: assignment, extraction, their files ---===//
 //
 // A part is cut out of the whole destination-grouped CSR by walking its
-// owned vertices in ascending global id and copying each one's in-edge
+// owned vertices in ascending global id (or in a given vertex order: a part
+// reordered inside) and copying each one's in-edge
 // list as it stands, so every sum a kernel runs sees its terms in the
 // single-process order; only the source ids are renamed to local ones.
 //
@@ -239,6 +240,23 @@ static llvm::Error checkAssignment(const std::string &where, const Graph &graph,
   return llvm::Error::success();
 }
 
+/// An order of `graph`'s vertices (null: ascending) as extractPart and
+/// writePartitionDirectory take it: a permutation of 0..N-1.
+static llvm::Error checkOrder(const std::string &where, const Graph &graph,
+                              const std::vector<int32_t> *order) {
+  if (!order)
+    return llvm::Error::success();
+  int64_t n = graph.numVertices();
+  if (int64_t(order->size()) != n)
+    return fail(where, "the vertex order has " + llvm::Twine(order->size()) +
+                           " entries for " + llvm::Twine(n) + " vertices");
+  std::vector<int64_t> ids(order->begin(), order->end());
+  if (std::string bad = describeBadPermutation(ids.data(), n, "position");
+      !bad.empty())
+    return fail(where, "the vertex order is not a permutation: " + bad);
+  return llvm::Error::success();
+}
+
 /// Features [N, F] and edge features in CSR order [E, D] of `graph`, each
 /// optional, that a part's rows are copied from.
 static llvm::Error checkPartFeatures(const std::string &where,
@@ -273,18 +291,27 @@ static GraphPart extractCheckedPart(const Graph &graph,
                                     const std::vector<int32_t> &owner,
                                     int numParts, int part,
                                     const Tensor *features,
-                                    const Tensor *edgeFeaturesCsr) {
+                                    const Tensor *edgeFeaturesCsr,
+                                    const std::vector<int32_t> *order) {
   int64_t n = graph.numVertices();
   assert(int64_t(owner.size()) == n && part >= 0 && part < numParts);
+  assert((!order || int64_t(order->size()) == n) && "order of another size");
   const int64_t *off = graph.offsets();
   const int32_t *src = graph.sources();
   const int64_t *eid = graph.edgeIds();
+  // The vertices in the order parts number them: ascending, or `order`.
+  auto vertexAt = [&](int64_t i) -> int64_t {
+    return order ? (*order)[size_t(i)] : i;
+  };
+  // The user's id of each graph vertex (a reordered graph's originalIds).
+  const int64_t *orig = graph.originalIds();
 
   // The id each vertex has in its owner: its rank among the owner's
-  // vertices in ascending global id.
+  // vertices in that order.
   std::vector<int32_t> remoteId(static_cast<size_t>(n));
   std::vector<int64_t> counts(size_t(numParts), 0);
-  for (int64_t v = 0; v < n; ++v) {
+  for (int64_t i = 0; i < n; ++i) {
+    int64_t v = vertexAt(i);
     assert(owner[v] >= 0 && owner[v] < numParts && "owner out of range");
     remoteId[v] = int32_t(counts[owner[v]]++);
   }
@@ -295,10 +322,14 @@ static GraphPart extractCheckedPart(const Graph &graph,
   p.globalVertices = n;
   p.globalEdges = graph.numEdges();
   p.owned = counts[part];
-  p.globalIds.reserve(size_t(p.owned));
-  for (int64_t v = 0; v < n; ++v)
-    if (owner[v] == part)
-      p.globalIds.push_back(v);
+  // The owned vertices as graph ids while the part is built; globalIds
+  // gets the user's ids at the end.
+  std::vector<int64_t> members;
+  members.reserve(size_t(p.owned));
+  for (int64_t i = 0; i < n; ++i)
+    if (owner[vertexAt(i)] == part)
+      members.push_back(vertexAt(i));
+  p.globalIds = members;
 
   // Local ids: owned vertices by rank; ghosts (-2 while collected) after
   // them, sorted by (owner, id there) so each owner's block is contiguous.
@@ -373,6 +404,9 @@ static GraphPart extractCheckedPart(const Graph &graph,
       out += count * d;
     }
   }
+  if (orig)
+    for (int64_t &id : p.globalIds)
+      id = orig[id];
   return p;
 }
 
@@ -380,9 +414,12 @@ llvm::Expected<GraphPart> extractPart(const Graph &graph,
                                       const std::vector<int32_t> &owner,
                                       int numParts, int part,
                                       const Tensor *features,
-                                      const Tensor *edgeFeaturesCsr) {
+                                      const Tensor *edgeFeaturesCsr,
+                                      const std::vector<int32_t> *order) {
   const std::string where = "extractPart";
   if (llvm::Error err = checkAssignment(where, graph, owner, numParts))
+    return std::move(err);
+  if (llvm::Error err = checkOrder(where, graph, order))
     return std::move(err);
   if (part < 0 || part >= numParts)
     return fail(where, "part " + llvm::Twine(part) + " is not in [0, " +
@@ -394,7 +431,7 @@ llvm::Expected<GraphPart> extractPart(const Graph &graph,
       where, "extracting part " + llvm::Twine(part),
       [&]() -> llvm::Expected<GraphPart> {
         return extractCheckedPart(graph, owner, numParts, part, features,
-                                  edgeFeaturesCsr);
+                                  edgeFeaturesCsr, order);
       });
 }
 
@@ -467,9 +504,12 @@ llvm::Error writePartitionDirectory(const std::string &dir, const Graph &graph,
                                     const std::vector<int32_t> &owner,
                                     int numParts, const std::string &method,
                                     const Tensor *features,
-                                    const Tensor *edgeFeaturesCsr) {
+                                    const Tensor *edgeFeaturesCsr,
+                                    const std::vector<int32_t> *order) {
   int64_t n = graph.numVertices();
   if (llvm::Error err = checkAssignment(dir, graph, owner, numParts))
+    return err;
+  if (llvm::Error err = checkOrder(dir, graph, order))
     return err;
   if (method.empty() || !llvm::all_of(method, [](char c) {
         return llvm::isAlnum(c) || c == '-' || c == '_';
@@ -503,7 +543,7 @@ llvm::Error writePartitionDirectory(const std::string &dir, const Graph &graph,
     std::vector<char> bytes;
     {
       GraphPart part = extractCheckedPart(graph, owner, numParts, k, features,
-                                          edgeFeaturesCsr);
+                                          edgeFeaturesCsr, order);
       counts.owned = part.owned;
       counts.ghosts = part.ghosts;
       counts.edges = part.graph.numEdges();
@@ -778,21 +818,33 @@ llvm::Expected<GraphPart> loadPart(const std::string &dir,
   int64_t rows = info.owned + info.ghosts;
   {
     AlignedArray<int64_t> ids = copyArray<int64_t>(file, layout, GlobalIds);
+    // Owned vertices ascend by global id, or come in any order in a part
+    // reordered inside (gnn-graph partition --reorder); none twice.
+    bool ascending = true;
     for (int64_t i = 0; i < rows; ++i) {
       if (uint64_t(ids[i]) >= uint64_t(manifest.vertices))
         return fail(path, "local vertex " + llvm::Twine(i) + " has global id " +
                               llvm::Twine(ids[i]) + ", not below " +
                               llvm::Twine(manifest.vertices));
       if (i > 0 && i < info.owned && ids[i] <= ids[i - 1])
-        return fail(path, "owned vertices' global ids do not ascend at "
-                          "local vertex " +
-                              llvm::Twine(i));
-      if (i >= info.owned &&
-          std::binary_search(ids.data(), ids.data() + info.owned, ids[i]))
+        ascending = false;
+    }
+    std::vector<int64_t> sortedOwned;
+    const int64_t *ownedIds = ids.data();
+    if (!ascending) {
+      sortedOwned.assign(ids.data(), ids.data() + info.owned);
+      std::sort(sortedOwned.begin(), sortedOwned.end());
+      auto repeat = std::adjacent_find(sortedOwned.begin(), sortedOwned.end());
+      if (repeat != sortedOwned.end())
+        return fail(path, "global id " + llvm::Twine(*repeat) +
+                              " is owned twice by this part");
+      ownedIds = sortedOwned.data();
+    }
+    for (int64_t i = info.owned; i < rows; ++i)
+      if (std::binary_search(ownedIds, ownedIds + info.owned, ids[i]))
         return fail(path, "ghost " + llvm::Twine(i - info.owned) +
                               " is global vertex " + llvm::Twine(ids[i]) +
                               ", which this part owns");
-    }
     p.globalIds.assign(ids.data(), ids.data() + rows);
   }
   {

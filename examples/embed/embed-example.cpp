@@ -46,6 +46,10 @@ int main(int argc, char **argv) {
   gnn::Tensor features = exitOnError(gnn::readNpyF32(featuresPath, 2));
   gnn::Graph graph =
       exitOnError(gnn::loadGraph(graphPath, /*numVertices=*/features.shape[0]));
+  // A graph stored reordered (gnn-graph convert --reorder) runs in its own
+  // vertex order: the rows go into it (the same tensor, if it is not).
+  features = exitOnError(
+      gnn::rowsToGraphOrder(graph, std::move(features), featuresPath));
 
   // 2. Compile. The kernels are specialised to the feature width, so it is
   //    a compile option. A second run finds the kernels in the disk cache.
@@ -68,6 +72,9 @@ int main(int argc, char **argv) {
   // 4. Run: one output row per vertex.
   gnn::RunStats stats;
   gnn::Tensor output = exitOnError(model->run(graph, features, &stats));
+  // Back into the user's vertex order.
+  output = exitOnError(
+      gnn::rowsToOriginalOrder(graph, std::move(output), "the output"));
   double sum = 0, sumAbs = 0;
   for (size_t i = 0; i < output.numElements(); ++i) {
     sum += output.data()[i];

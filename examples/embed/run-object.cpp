@@ -52,6 +52,10 @@ int main(int argc, char **argv) {
   gnn::Tensor features = exitOnError(gnn::readNpyF32(featuresPath, 2));
   gnn::Graph graph =
       exitOnError(gnn::loadGraph(graphPath, /*numVertices=*/features.shape[0]));
+  // A graph stored reordered (gnn-graph convert --reorder) runs in its own
+  // vertex order: the rows go into it (the same tensor, if it is not).
+  features = exitOnError(
+      gnn::rowsToGraphOrder(graph, std::move(features), featuresPath));
   for (const gnn::ParamInfo &p : model->parameters())
     std::printf("parameter %s %s\n", p.name.c_str(),
                 gnn::formatShape(p.shape).c_str());
@@ -60,6 +64,9 @@ int main(int argc, char **argv) {
   // 3. Run: one output row per vertex.
   gnn::RunStats stats;
   gnn::Tensor output = exitOnError(model->run(graph, features, &stats));
+  // Back into the user's vertex order.
+  output = exitOnError(
+      gnn::rowsToOriginalOrder(graph, std::move(output), "the output"));
   double sum = 0, sumAbs = 0;
   for (size_t i = 0; i < output.numElements(); ++i) {
     sum += output.data()[i];

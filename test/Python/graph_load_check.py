@@ -16,7 +16,13 @@ model = gnnc.compile(os.path.join(examples, "models", "gcn.gnn"))
 model.load_weights({k: rng.standard_normal(s).astype(np.float32)
                     for k, s in model.parameters.items()})
 x = np.load(d + "/g.features.npy")
-print("same output:", np.array_equal(model(npy, x), model(csr, x)))
+want = model(npy, x)
+print("same output:", np.array_equal(want, model(csr, x)))
+for order in ["degree", "rcm", "community"]:
+    g = gnnc.Graph.load(d + f"/g.{order}.csr")
+    got = model(g, x)
+    print(f"{order}: reordered {g.reordered}, same bits:",
+          np.array_equal(want.view(np.uint32), got.view(np.uint32)))
 try:
     gnnc.Graph.load(d + "/short.csr")
 except gnnc.Error as e:

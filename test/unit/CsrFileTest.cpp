@@ -239,9 +239,17 @@ TEST_F(DamagedCsrTest, EachFaultIsNamed) {
   b = good;
   b.replace(sources, 4, le<int32_t>(-1));
   expectFault(b, "has source id -1");
+  // globalIds: any permutation of 0..N-1, nothing else.
   b = good;
   put64(b, ids + 8, 7);
-  expectFault(b, "vertex 1 has global id 7");
+  expectFault(b, "global id of vertex 1 is 7, not in [0, 4)");
+  b = good;
+  put64(b, ids + 16, uint64_t(-1));
+  expectFault(b, "global id of vertex 2 is -1, not in [0, 4)");
+  b = good;
+  put64(b, ids + 24, 1);
+  expectFault(b, "global id of vertex 3 is 1, given twice (the ids must be "
+                 "a permutation of 0..3)");
   // The expected vertex count is the file's.
   expectError(loadGraph(path("ok.csr"), 5), path("ok.csr") + ": ",
               "has 4 vertices, but the features");
@@ -289,3 +297,22 @@ TEST_F(CsrFileTest, MappedFeaturesEqualReadOnes) {
 }
 
 } // namespace
+
+TEST_F(DamagedCsrTest, AReorderedFileLoadsWithItsPermutation) {
+  uint64_t ids = 0;
+  std::memcpy(&ids, good.data() + 80, 8);
+  auto g = loadGraph(path("ok.csr"), 4);
+  ASSERT_TRUE(bool(g));
+  EXPECT_FALSE(g->isReordered());
+  EXPECT_EQ(g->originalIds(), nullptr);
+  std::string b = good;
+  put64(b, ids, 2);
+  put64(b, ids + 16, 0);
+  std::string p = write("perm.csr", b);
+  auto r = loadGraph(p, 4);
+  ASSERT_TRUE(bool(r)) << llvm::toString(r.takeError());
+  ASSERT_TRUE(r->isReordered());
+  EXPECT_EQ(std::vector<int64_t>(r->originalIds(), r->originalIds() + 4),
+            (std::vector<int64_t>{2, 1, 0, 3}));
+}
+

@@ -513,6 +513,65 @@ TEST_F(PartitionDirTest, RoundTripEqualsExtractPart) {
                                              "part-1.bin", "part-2.bin"}));
 }
 
+TEST_F(PartitionDirTest, PartsReorderedInside) {
+  // The same parts, each numbering its owned vertices in `order`: global
+  // ids in that order, ghosts named by their owner's new local ids, every
+  // in-edge list as before; the files load back to the same parts.
+  const std::vector<int32_t> order = {5, 3, 7, 0, 6, 1, 2, 4};
+  llvm::Error err = writePartitionDirectory(out, graph, kOwner, 3, "hand", &x,
+                                            &edgeAttr, &order);
+  ASSERT_FALSE(bool(err)) << llvm::toString(std::move(err));
+  std::vector<int32_t> localOf(8);
+  std::vector<int> count(3, 0);
+  for (int32_t v : order)
+    localOf[v] = count[kOwner[v]]++;
+  for (int k = 0; k < 3; ++k) {
+    SCOPED_TRACE("part " + std::to_string(k));
+    GraphPart want =
+        llvm::cantFail(extractPart(graph, kOwner, 3, k, &x, &edgeAttr, &order));
+    GraphPart plain =
+        llvm::cantFail(extractPart(graph, kOwner, 3, k, &x, &edgeAttr));
+    auto got = load(k);
+    ASSERT_TRUE(bool(got)) << llvm::toString(got.takeError());
+    expectSameParts(*got, want);
+    std::vector<int64_t> owned;
+    for (int32_t v : order)
+      if (kOwner[v] == k)
+        owned.push_back(v);
+    EXPECT_EQ(std::vector<int64_t>(want.globalIds.begin(),
+                                   want.globalIds.begin() + want.owned),
+              owned);
+    ASSERT_EQ(want.ghosts, plain.ghosts);
+    for (int64_t g = 0; g < want.ghosts; ++g) {
+      int64_t v = want.globalIds[want.owned + g];
+      EXPECT_EQ(want.ghostOwner[g], kOwner[v]);
+      EXPECT_EQ(want.ghostRemote[g], localOf[v]);
+    }
+    // Vertex v's in-edges, in the user's ids, are the same in both.
+    for (int64_t i = 0; i < want.owned; ++i) {
+      int64_t v = want.globalIds[i];
+      int64_t j = std::find(plain.globalIds.begin(), plain.globalIds.end(), v) -
+                  plain.globalIds.begin();
+      std::vector<int64_t> a, b;
+      for (int64_t e = want.graph.offsets()[i]; e < want.graph.offsets()[i + 1];
+           ++e)
+        a.push_back(want.globalIds[want.graph.sources()[e]]);
+      for (int64_t e = plain.graph.offsets()[j];
+           e < plain.graph.offsets()[j + 1]; ++e)
+        b.push_back(plain.globalIds[plain.graph.sources()[e]]);
+      EXPECT_EQ(a, b) << "vertex " << v;
+    }
+  }
+  // An order that is not a permutation is refused.
+  const std::vector<int32_t> twice = {5, 3, 7, 0, 6, 1, 2, 5};
+  expectError(extractPart(graph, kOwner, 3, 0, &x, &edgeAttr, &twice),
+              "extractPart: ", "the vertex order is not a permutation");
+  const std::vector<int32_t> shortOrder = {0, 1};
+  expectError(writePartitionDirectory(out, graph, kOwner, 3, "hand", &x,
+                                      &edgeAttr, &shortOrder),
+              out + ": ", "the vertex order has 2 entries for 8 vertices");
+}
+
 TEST_F(PartitionDirTest, ManifestText) {
   writeHand(&x);
   std::string text = readBytes(manifestFile());
@@ -691,7 +750,9 @@ TEST_F(PartitionDirTest, BadIdsBehindAGoodChecksum) {
       {GhostRemote, 1, 0, false, "ghosts are not sorted by (owner, id) "
                                  "without repeats at ghost 1"},
       {GlobalIds, 3, 8, true, "local vertex 3 has global id 8, not below 8"},
-      {GlobalIds, 1, 0, true, "owned vertices' global ids do not ascend"},
+      {GlobalIds, 1, 0, true, "global id 0 is owned twice by this part"},
+      {GlobalIds, 2, 1, true, "ghost 0 is global vertex 1, which this part "
+                              "owns"},
       {GlobalIds, 4, 2, true, "ghost 1 is global vertex 2, which this part "
                               "owns"},
       {Sources, 7, 6, false, "edge 7 has source id 6, not below 6"},

@@ -6,10 +6,18 @@
 //                      [--format=npy|csr] [--memory=BYTES]
 //   gnn-graph convert --graph=FILE --out=FILE.csr [--edge-attr=E.npy
 //                     [--edge-attr-out=F.npy]] [--num-nodes=N] [--memory=BYTES]
+//                     [--reorder=none|degree|rcm|community]
 //   gnn-graph stats --graph=FILE [--num-nodes=N]
 //   gnn-graph partition --graph=FILE --features=X.npy [--edge-attr=E.npy] [--vertex-weight=W]
 //                       [--num-nodes=N] --parts=P --method=range|metis
-//                       --out=DIR
+//                       [--reorder=none|degree|rcm|community] --out=DIR
+//
+// --reorder renumbers the vertices (gnn/Reorder.h) and stores the
+// permutation with the graph (a CSR file's globalIds; a part's globalIds,
+// reordered inside each part), so features and outputs stay in the
+// user's order. convert --reorder holds the whole graph in memory (the
+// CSR, 16 bytes per edge, plus the order's own), unlike the bounded
+// streaming of convert without it.
 //
 // Generation is deterministic for a seed, and independent of the thread
 // count: edges are drawn in fixed blocks, each with its own generator seeded
@@ -35,6 +43,7 @@
 #include "gnn/Npy.h"
 #include "gnn/Partition.h"
 #include "gnn/Progress.h"
+#include "gnn/Reorder.h"
 #include "gnn/Tensor.h"
 
 #include "absl/flags/flag.h"
@@ -95,6 +104,13 @@ ABSL_FLAG(bool, quiet, false,
           "no progress lines on stderr (by default a stage that runs longer "
           "than a second reports its rate and ETA on a terminal, one line "
           "when it ends otherwise)");
+ABSL_FLAG(std::string, reorder, "none",
+          "convert, partition: renumber the vertices for locality: none, "
+          "degree (by descending out-degree), rcm (reverse Cuthill-McKee) or "
+          "community (size-capped label propagation); the permutation is "
+          "stored with the graph, so features and outputs stay in the "
+          "original vertex order and runs give the same bits. convert "
+          "then holds the whole graph in memory (not bounded by --memory)");
 ABSL_FLAG(int64_t, vertex_weight, gnn::kDefaultVertexWeight,
           "partition: the work of a vertex in in-edges, for balancing parts "
           "(in-edges + vertex_weight x vertices per part)");
@@ -450,7 +466,28 @@ llvm::Expected<gnn::Graph> loadWithProgress(const std::string &path,
   return g;
 }
 
+/// The vertex order to compute and the graph renumbered by it, as one
+/// progress stage ("reorder").
+llvm::Expected<gnn::Graph> reorderGraph(const gnn::Graph &g,
+                                        gnn::VertexOrder order) {
+  gnn::Progress progress(std::string("reorder (") +
+                             gnn::vertexOrderName(order) + ")",
+                         0, "edges");
+  auto sequence = gnn::computeVertexOrder(g, order);
+  if (!sequence)
+    return sequence.takeError();
+  auto renumbered = gnn::permuteGraph(g, *sequence);
+  if (renumbered) {
+    progress.advance(g.numEdges());
+    progress.finish();
+  }
+  return renumbered;
+}
+
 int runConvert() {
+  auto order = gnn::parseVertexOrder(absl::GetFlag(FLAGS_reorder));
+  if (!order)
+    return fail(llvm::toString(order.takeError()));
   std::string in = absl::GetFlag(FLAGS_graph);
   std::string out = absl::GetFlag(FLAGS_out);
   std::string edgeAttr = absl::GetFlag(FLAGS_edge_attr);
@@ -479,17 +516,37 @@ int runConvert() {
       return fail(llvm::toString(count.takeError()));
     n = *count;
   }
-  auto edges = gnn::openEdgeStream(in, n);
-  if (!edges)
-    return fail(llvm::toString(edges.takeError()));
   gnn::CsrWriteOptions options;
   options.memoryBytes = memory;
   options.edgeFeaturesIn = edgeAttr;
   options.edgeFeaturesOut = edgeAttrOut;
-  if (llvm::Error err = gnn::writeCsrFile(out, n, **edges, options))
-    return fail(llvm::toString(std::move(err)));
-  llvm::outs() << "wrote " << out << ": " << (*edges)->size() << " edges, "
-               << n << " vertices\n";
+  if (*order != gnn::VertexOrder::None) {
+    // The whole graph in memory: the order needs every edge at once.
+    llvm::Expected<gnn::Graph> g = loadWithProgress(in, n);
+    if (!g)
+      return fail(llvm::toString(g.takeError()));
+    llvm::Expected<gnn::Graph> renumbered = reorderGraph(*g, *order);
+    if (!renumbered)
+      return fail(llvm::toString(renumbered.takeError()));
+    int64_t e = g->numEdges();
+    *g = gnn::Graph(); // Its memory back before writing.
+    gnn::Progress writing("write", 0, "edges");
+    if (llvm::Error err = gnn::writeCsrFile(out, *renumbered, options))
+      return fail(llvm::toString(std::move(err)));
+    writing.advance(e);
+    writing.finish();
+    llvm::outs() << "wrote " << out << ": " << e << " edges, " << n
+                 << " vertices, reordered (" << gnn::vertexOrderName(*order)
+                 << ")\n";
+  } else {
+    auto edges = gnn::openEdgeStream(in, n);
+    if (!edges)
+      return fail(llvm::toString(edges.takeError()));
+    if (llvm::Error err = gnn::writeCsrFile(out, n, **edges, options))
+      return fail(llvm::toString(std::move(err)));
+    llvm::outs() << "wrote " << out << ": " << (*edges)->size() << " edges, "
+                 << n << " vertices\n";
+  }
   if (!edgeAttrOut.empty())
     llvm::outs() << "wrote " << edgeAttrOut
                  << ": the edge features in the CSR's edge order\n";
@@ -540,6 +597,9 @@ int runStats() {
 }
 
 int runPartition() {
+  auto order = gnn::parseVertexOrder(absl::GetFlag(FLAGS_reorder));
+  if (!order)
+    return fail(llvm::toString(order.takeError()));
   std::string graphPath = absl::GetFlag(FLAGS_graph);
   std::string featuresPath = absl::GetFlag(FLAGS_features);
   std::string edgeAttrPath = absl::GetFlag(FLAGS_edge_attr);
@@ -578,6 +638,14 @@ int runPartition() {
   llvm::Expected<gnn::Graph> g = loadWithProgress(graphPath, n);
   if (!g)
     return fail(llvm::toString(g.takeError()));
+  // A reordered CSR file: parts copy feature rows by the graph's ids.
+  if (g->isReordered()) {
+    llvm::Expected<gnn::Tensor> rows =
+        gnn::rowsToGraphOrder(*g, std::move(*x), featuresPath);
+    if (!rows)
+      return fail(llvm::toString(rows.takeError()));
+    *x = std::move(*rows);
+  }
   // Edge features are given in the graph file's order; parts store them in
   // CSR order, as kernels read them.
   std::optional<gnn::Tensor> edgeAttr;
@@ -597,9 +665,23 @@ int runPartition() {
       gnn::assignParts(*g, int(parts), kind, absl::GetFlag(FLAGS_vertex_weight));
   if (!owner)
     return fail(graphPath + ": " + llvm::toString(owner.takeError()));
+  // The parts are those of the graph as given; --reorder renumbers the
+  // vertices inside each part by the whole graph's order.
+  std::optional<std::vector<int32_t>> sequence;
+  if (*order != gnn::VertexOrder::None) {
+    gnn::Progress progress(std::string("reorder (") +
+                               gnn::vertexOrderName(*order) + ")",
+                           0, "edges");
+    auto computed = gnn::computeVertexOrder(*g, *order);
+    if (!computed)
+      return fail(llvm::toString(computed.takeError()));
+    sequence = std::move(*computed);
+    progress.advance(g->numEdges());
+    progress.finish();
+  }
   if (llvm::Error err = gnn::writePartitionDirectory(
           out, *g, *owner, int(parts), method, &*x,
-          edgeAttr ? &*edgeAttr : nullptr))
+          edgeAttr ? &*edgeAttr : nullptr, sequence ? &*sequence : nullptr))
     return fail(llvm::toString(std::move(err)));
   partitioning.advance(g->numEdges());
   partitioning.finish();
@@ -611,7 +693,11 @@ int runPartition() {
   const gnn::PartitionSummary &s = *summary;
   int64_t e = g->numEdges(), ghostRows = 0, mirrorRows = 0;
   llvm::outs() << "partitioned " << n << " vertices, " << e << " edges into "
-               << parts << " parts (" << method << ")\n"
+               << parts << " parts (" << method
+               << (sequence ? std::string(", reordered inside by ") +
+                                  gnn::vertexOrderName(*order)
+                            : std::string())
+               << ")\n"
                << "edge cut: " << s.cutEdges << " of " << e << " edges ("
                << llvm::format("%.2f", e ? 100.0 * s.cutEdges / e : 0.0)
                << "%)\n";
@@ -644,9 +730,13 @@ int main(int argc, char **argv) {
       "  gnn-graph stats --graph=FILE [--num-nodes=N]\n"
       "  gnn-graph partition --graph=FILE --features=X.npy "
       "[--edge-attr=E.npy] [--num-nodes=N] --parts=P --method=range|metis "
-      "--out=DIR\n"
+      "[--reorder=ORDER] --out=DIR\n"
       "  gnn-graph convert --graph=FILE --out=FILE.csr [--edge-attr=E.npy "
-      "[--edge-attr-out=F.npy]] [--num-nodes=N] [--memory=BYTES]\n"
+      "[--edge-attr-out=F.npy]] [--num-nodes=N] [--memory=BYTES] "
+      "[--reorder=ORDER]\n"
+      "  ORDER: none, degree, rcm or community (the permutation is stored "
+      "with the graph;\n  features and outputs stay in the original vertex "
+      "order)\n"
       "  (generate and convert also take --format=csr, --memory; every "
       "command --quiet)");
   // Flags are spelled with hyphens (--num-nodes) on our command lines, but

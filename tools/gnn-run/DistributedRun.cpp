@@ -159,6 +159,14 @@ std::optional<gnn::GraphPart> loadThisPart(Job &job, const Flags &flags,
   auto graph = job.take(gnn::loadGraph(flags.graphPath, n));
   if (!graph)
     return std::nullopt;
+  // A reordered CSR file: the parts are cut from the graph in its own
+  // order (their globalIds the user's ids), so the feature rows go into it.
+  if (graph->isReordered()) {
+    features = job.take(gnn::rowsToGraphOrder(*graph, std::move(*features),
+                                              flags.featuresPath));
+    if (!features)
+      return std::nullopt;
+  }
   std::optional<gnn::Tensor> edgeAttr;
   if (!flags.edgeAttrPath.empty()) {
     auto rows = job.take(gnn::readEdgeRowsF32(flags.edgeAttrPath));

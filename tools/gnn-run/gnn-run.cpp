@@ -6,6 +6,11 @@
 // Constructor arguments not given by --set are inferred from the weights'
 // shapes and the features' width (docs/language.md).
 //
+// A binary CSR file written by `gnn-graph convert --reorder` runs in its own
+// vertex order: the features (in the user's order) are put into it once,
+// and the output rows back before they are written (docs/runtime.md,
+// "Reordering vertices"); --stats times both.
+//
 // Under `mpiexec -n P`, or with a partition directory as --graph, it runs
 // distributed, one graph part per rank (DistributedRun.cpp,
 // docs/distributed.md).
@@ -49,7 +54,10 @@ static const char *kUsage =
     "               [--weights W.safetensors] --output Y.npy | --output-dir DIR\n"
     "               [--threads N] [--runs N] [--exchange auto|pull|push] ...\n"
     "               (one part per rank; with an edge list as --graph,\n"
-    "               --features X.npy, it is split by range first)\n";
+    "               --features X.npy, it is split by range first)\n"
+    "  G: an edge_index .npy, a text edge list, or a binary CSR file\n"
+    "  (gnn-graph convert); one written with --reorder runs in its own\n"
+    "  vertex order while X.npy and Y.npy stay in the original order\n";
 
 [[noreturn]] static void fail(const llvm::Twine &message) {
   llvm::errs() << "gnn-run: error: " << message << "\n";
@@ -347,6 +355,20 @@ static int runSingle(const Flags &flags) {
   loading.finish();
   // Once per graph, not per inference (PyTorch's peers keep the edge list).
   double csrSeconds = seconds(loadStart);
+  // A reordered graph (gnn-graph convert --reorder) runs in its own vertex
+  // order: the features, given in the original order, are put into it
+  // once here, and the output is put back before it is written.
+  double reorderInSeconds = 0;
+  if (graph.isReordered()) {
+    currentStep = "putting " + featuresPath + " into the graph's order";
+    auto reorderStart = clock::now();
+    gnn::Progress reordering("reorder features", 0, "rows");
+    features = check(
+        gnn::rowsToGraphOrder(graph, std::move(features), featuresPath));
+    reordering.advance(n);
+    reordering.finish();
+    reorderInSeconds = seconds(reorderStart);
+  }
   // Edge features, in the graph file's edge order: reordered into CSR
   // order once, here.
   std::optional<gnn::Tensor> edgeAttr;
@@ -403,6 +425,14 @@ static int runSingle(const Flags &flags) {
                      : model->run(graph, features, &stats));
   running.advance(graph.numEdges());
   running.finish();
+  double reorderOutSeconds = 0;
+  if (graph.isReordered()) {
+    currentStep = "putting the output back into the original order";
+    auto reorderStart = clock::now();
+    output = check(
+        gnn::rowsToOriginalOrder(graph, std::move(output), flags.outputPath));
+    reorderOutSeconds = seconds(reorderStart);
+  }
   currentStep = "writing " + flags.outputPath;
   check(gnn::writeNpyF32(flags.outputPath, output.data(), output.shape));
 
@@ -412,6 +442,14 @@ static int runSingle(const Flags &flags) {
     llvm::outs() << llvm::format("csr build: %.3f s (edge list file read, CSR by "
                                  "destination built; once per graph, not in the "
                                  "inference time)\n", csrSeconds);
+    if (graph.isReordered()) {
+      llvm::outs() << llvm::format("reorder: features into graph order %.3f s "
+                                   "(once per graph, not in the inference "
+                                   "time)\n", reorderInSeconds);
+      llvm::outs() << llvm::format("reorder: output into original order %.3f s "
+                                   "(not in the inference time)\n",
+                                   reorderOutSeconds);
+    }
     const gnn::CompileStats &c = model->compileStats();
     llvm::outs() << llvm::format("compile: %.3f s (frontend %.3f s, lowering "
                                  "%.3f s, codegen %.3f s, load %.3f s)\n",

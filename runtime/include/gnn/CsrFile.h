@@ -3,13 +3,15 @@
 // A binary CSR file (`gnn-graph convert`, `gnn-graph generate
 // --format=csr`) is one part of a partition directory stored alone: the
 // part file format (runtime/PartFile.h) with part 0 of 1, no ghosts, no
-// features, globalIds 0..N-1. Its edge order is its CSR order: edgeIds
+// features, globalIds 0..N-1 -- or, in a reordered file (`gnn-graph
+// convert --reorder`), any permutation of 0..N-1: vertex i of the file is
+// the user's vertex globalIds[i] (gnn::Graph::originalIds()). Its edge order is its CSR order: edgeIds
 // are 0..E-1, and edge features given with it (`--edge-attr`) are in that
 // order (convert writes them so, next to the graph).
 //
 // Loading maps the file (no copy; pages come in as they are read) and
-// checks the header, every offset and every source id before the graph
-// is used; edgeIds are checked where they are used (gnn::edgeFeaturesToCsr).
+// checks the header, that globalIds is a permutation (every id in range,
+// none twice), every offset and every source id before the graph is used; edgeIds are checked where they are used (gnn::edgeFeaturesToCsr).
 // A short, damaged or foreign file is a one-line error naming it.
 //
 // Writing takes a replayable edge stream (gnn/EdgeStream.h): one pass
@@ -62,6 +64,16 @@ struct CsrWriteOptions {
 /// left on failure), with the edge features when asked.
 llvm::Error writeCsrFile(const std::string &path, int64_t numVertices,
                          EdgeStream &edges, const CsrWriteOptions &options);
+
+/// Writes a whole graph held in memory (no ghosts) as a binary CSR file,
+/// atomically: its vertex order (globalIds: graph.originalIds(), or
+/// 0..N-1), its CSR order as the file's edge order (edgeIds 0..E-1). Edge
+/// features (options.edgeFeaturesIn, in the order of the file the graph
+/// was read from) go to options.edgeFeaturesOut in the CSR's order: row
+/// k is input row graph.edgeIds()[k]. What `gnn-graph convert --reorder`
+/// writes (after gnn::permuteGraph); memoryBytes is not used.
+llvm::Error writeCsrFile(const std::string &path, const Graph &graph,
+                         const CsrWriteOptions &options);
 
 } // namespace gnn
 

@@ -8,6 +8,18 @@
 // and duplicate edges are kept as given: layers that replace self loops do
 // it virtually in their kernels.
 //
+// Vertex order. A graph may be stored *reordered* (`gnn-graph convert
+// --reorder=degree|rcm|community`, gnn/Reorder.h): its vertex i is the
+// user's original vertex originalIds()[i]. Everything on a Graph -- and
+// Model::run -- works in the graph's order: the feature rows a run reads
+// and the output rows it writes are in graph order. Hosts that hold
+// features in the original order put them into graph order with
+// rowsToGraphOrder and the output back with rowsToOriginalOrder (gnn-run
+// and the Python module do so); both are the identity, without a copy,
+// on a graph in its original order (originalIds() null). Each vertex's
+// in-edges keep their order under reordering (only the source ids are
+// renamed), so a run on a reordered graph gives the same bits.
+//
 //===----------------------------------------------------------------------===//
 #ifndef GNN_GRAPH_H
 #define GNN_GRAPH_H
@@ -37,6 +49,13 @@ public:
   /// them (RunOptions::releaseMemory); the next read maps them again from
   /// the file.
   bool isFileMapped() const { return fileMapped_; }
+  /// The user's id of each vertex (numVertices entries, a permutation of
+  /// 0..N-1) when the graph is stored reordered; null when vertex i is the
+  /// user's vertex i.
+  const int64_t *originalIds() const {
+    return originalIds_.size() ? originalIds_.data() : nullptr;
+  }
+  bool isReordered() const { return originalIds_.size() != 0; }
 
   /// Builds the CSR from parallel arrays of edge endpoints (edge k goes
   /// from src[k] to dst[k]). Fails, naming the first bad edge, on an id
@@ -65,6 +84,13 @@ public:
                                        AlignedArray<int64_t> edgeIds,
                                        const std::string &source);
 
+  /// This graph with `originalIds` (numVertices entries) as its
+  /// permutation; fails, naming `source`, unless they are a permutation of
+  /// 0..N-1 (every id in range, none twice). An identity permutation is
+  /// dropped (originalIds() stays null).
+  llvm::Error setOriginalIds(AlignedArray<int64_t> originalIds,
+                             const std::string &source);
+
 private:
   friend struct GraphBuilder; // Fills the arrays (Graph.cpp).
   // Maps a binary CSR file (gnn/CsrFile.h).
@@ -76,7 +102,26 @@ private:
   AlignedArray<int64_t> offsets_; // numVertices + 1
   AlignedArray<int32_t> sources_; // numEdges
   AlignedArray<int64_t> edgeIds_; // numEdges
+  AlignedArray<int64_t> originalIds_; // numVertices, or empty: identity
 };
+
+/// Checks that ids[0..n) is a permutation of 0..n-1; the fault (an id out
+/// of range, or one given twice) as "WHAT i is ID, ..." text, or "".
+std::string describeBadPermutation(const int64_t *ids, int64_t n,
+                                   const std::string &what);
+
+/// Vertex rows [N, ...] in the user's original order put into `graph`'s
+/// order (row i of the result is original row originalIds()[i]). On a
+/// graph in its original order, `rows` itself is returned (moved, no
+/// copy). Fails, naming `source`, unless rows has N rows.
+llvm::Expected<Tensor> rowsToGraphOrder(const Graph &graph, Tensor rows,
+                                        const std::string &source);
+
+/// The inverse: rows [N, ...] in `graph`'s order (a run's output) put back
+/// into the user's original order; `rows` itself on a graph in its
+/// original order.
+llvm::Expected<Tensor> rowsToOriginalOrder(const Graph &graph, Tensor rows,
+                                           const std::string &source);
 
 /// Edge features [E, D] given in the edge order of the graph file,
 /// reordered into the graph's CSR order (row k is input row edgeIds[k]):

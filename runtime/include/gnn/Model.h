@@ -311,7 +311,11 @@ public:
   /// Full-graph inference: features are [N, F] for the graph's N vertices;
   /// the result is [N, C...], one row per vertex, in memory the caller
   /// owns. `graph` and `features` are only read, and not kept. Fails if
-  /// weights are unbound or the features have the wrong shape.
+  /// weights are unbound or the features have the wrong shape. Rows are in
+  /// the graph's vertex order, features and result alike: for a graph
+  /// stored reordered (Graph::originalIds()), put rows given in the user's
+  /// order into it with gnn::rowsToGraphOrder and the result back with
+  /// gnn::rowsToOriginalOrder (gnn/Graph.h), as gnn-run does.
   llvm::Expected<Tensor> run(const Graph &graph, const Tensor &features,
                              RunStats *stats = nullptr);
   /// The same for a model that takes edge features: `edgeFeaturesCsr` is

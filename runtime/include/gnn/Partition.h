@@ -2,7 +2,8 @@
 //
 // A part owns a set of destination vertices: it holds their in-edges as a
 // CSR, their feature rows, and the rows of their in-edges' features. Local
-// ids: the owned vertices are 0 .. owned-1 (in ascending global id), the
+// ids: the owned vertices are 0 .. owned-1 (in ascending global id, or in
+// the order of `gnn-graph partition --reorder`, gnn/Reorder.h), the
 // ghosts (sources owned by other parts) owned .. owned+ghosts-1, sorted by
 // (owner part, the id the owner knows them by). A vertex tensor on a rank
 // has owned + ghosts rows; kernels write the owned rows, and the exchange
@@ -37,7 +38,8 @@ namespace gnn {
 struct GraphPart {
   int part = 0, numParts = 1;
   int64_t globalVertices = 0, globalEdges = 0;
-  /// Global id of each owned vertex (ascending), then of each ghost.
+  /// Global id (the user's vertex id) of each owned vertex (ascending,
+  /// unless the part is reordered inside), then of each ghost.
   std::vector<int64_t> globalIds;
   int64_t owned = 0, ghosts = 0;
   /// Per ghost: the part that owns it and its local id there; sorted by
@@ -77,15 +79,21 @@ assignParts(const Graph &graph, int parts, PartitionMethod method,
 
 /// Part `part` of `graph` under `owner` (assignParts), with the feature
 /// rows of its owned vertices (ghost rows left for the exchange) and its
-/// edge features in CSR order; `features` ([N, F]) and `edgeFeaturesCsr`
-/// ([E, D], gnn::edgeFeaturesToCsr) may be null. Fails unless `owner` has
-/// an entry in [0, numParts) per vertex, `part` is one of the parts and
-/// the features have those shapes.
+/// edge features in CSR order; `features` ([N, F], in the graph's vertex
+/// order) and `edgeFeaturesCsr` ([E, D], gnn::edgeFeaturesToCsr) may be
+/// null. Owned vertices get their local ids in ascending graph id, or in
+/// the sequence `order` (gnn::computeVertexOrder: a part reordered
+/// inside) when given. globalIds are the user's ids: through
+/// graph.originalIds() on a reordered graph. Fails unless `owner` has an
+/// entry in [0, numParts) per vertex, `part` is one of the parts, `order`
+/// is a permutation of the vertices and the features have those shapes.
 llvm::Expected<GraphPart> extractPart(const Graph &graph,
                                       const std::vector<int32_t> &owner,
                                       int numParts, int part,
                                       const Tensor *features,
-                                      const Tensor *edgeFeaturesCsr);
+                                      const Tensor *edgeFeaturesCsr,
+                                      const std::vector<int32_t> *order =
+                                          nullptr);
 
 /// What a partitioning costs: cut edges (source and target in different
 /// parts) and ghost rows per part (each ghost row is received once per
@@ -118,12 +126,15 @@ struct PartitionManifest {
 };
 
 /// Writes DIR (created, or emptied of an older partition) with every part
-/// of `graph` under `owner`. Files appear atomically, the manifest last.
+/// of `graph` under `owner`, each as extractPart makes it (with `order`:
+/// reordered inside). Files appear atomically, the manifest last.
 llvm::Error writePartitionDirectory(const std::string &dir, const Graph &graph,
                                     const std::vector<int32_t> &owner,
                                     int numParts, const std::string &method,
                                     const Tensor *features,
-                                    const Tensor *edgeFeaturesCsr);
+                                    const Tensor *edgeFeaturesCsr,
+                                    const std::vector<int32_t> *order =
+                                        nullptr);
 
 /// Reads and checks DIR/manifest.
 llvm::Expected<PartitionManifest> readManifest(const std::string &dir);

@@ -391,6 +391,8 @@ llvm::Expected<Tensor> Executor::run(const Schedule &s,
     for (int slot : step.gathers)
       stage.gatheredRowBytes += s.slots[slot].rowSize * int64_t(sizeof(float));
     stage.stateRowBytes = step.push->stateFloats() * int64_t(sizeof(float));
+    stage.computeBound =
+        step.push->aggregation == PushForm::Aggregation::Softmax;
     stage.budgetBytes = step.push->gatherBudget > 0
                             ? step.push->gatherBudget
                             : lastLevelCacheBytes() / 4;
@@ -412,7 +414,7 @@ llvm::Expected<Tensor> Executor::run(const Schedule &s,
       forced = 1;
     auto setupStart = std::chrono::steady_clock::now();
     bool fits = n * stage.gatheredRowBytes <= stage.budgetBytes;
-    if (forced < 1 && !fits && !gatherCache.profile)
+    if (forced < 1 && !fits && !stage.computeBound && !gatherCache.profile)
       gatherCache.profile = profileSources(graph, threads);
     GatherBlockChoice choice =
         chooseGatherBlocks(stage, gatherCache.profile ? *gatherCache.profile

@@ -152,6 +152,10 @@ GatherBlockChoice gnn::detail::chooseGatherBlocks(const GatherStage &stage,
     choice.reason = "the rows fit the budget";
     return choice;
   }
+  if (stage.computeBound) {
+    choice.reason = "bound by exp, not by its gathers";
+    return choice;
+  }
   choice.hotShare = hotShare(1);
   choice.unblockedSeconds = predict(1);
   int best = 1;

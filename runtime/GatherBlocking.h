@@ -58,10 +58,15 @@ struct GatherStage {
   int64_t gatheredRowBytes = 0; // bytes gathered per in-edge
   int64_t stateRowBytes = 0;    // bytes of a state row (written, reread)
   int64_t budgetBytes = 0;      // what one block's rows may take
+  /// The stage computes an exp per edge and logit (a softmax): bound by
+  /// that, not by its gathers, blocks only add passes (GAT's first stage
+  /// on sbm-22 took 16.0 s in 8 blocks against 6.3 s whole).
+  bool computeBound = false;
 };
 
 /// The block count for a stage: `forced` if >= 1, 1 if the gathered rows
-/// fit the budget (for both, nothing predicted and `profile` unread), else
+/// fit the budget or the stage is compute-bound (for these, nothing
+/// predicted and `profile` unread), else
 /// the count among 1, 2, 4, ... up to the first whose rows fit the budget
 /// with the lowest predicted time, unless it saves less than a tenth of
 /// the unblocked time. Fills every field of the choice but its label.

@@ -122,6 +122,14 @@ TEST(GatherBlockingTest, CostModelChoices) {
       wideState, profileOf(stage.vertices, stage.edges, 0, 0), 0);
   EXPECT_EQ(wide.blocks, 1);
 
+  // A softmax is bound by its exps: blocks only add passes.
+  GatherStage softmax = stage;
+  softmax.computeBound = true;
+  GatherBlockChoice exps = chooseGatherBlocks(
+      softmax, profileOf(stage.vertices, stage.edges, 0, 0), 0);
+  EXPECT_EQ(exps.blocks, 1);
+  EXPECT_EQ(exps.reason, "bound by exp, not by its gathers");
+
   // Forced counts are taken as they are.
   EXPECT_EQ(chooseGatherBlocks(stage, SourceProfile(), 5).blocks, 5);
   EXPECT_EQ(chooseGatherBlocks(stage, SourceProfile(), 5).reason, "forced");

@@ -50,7 +50,8 @@ void gnn::annotateGatherBlocks(ModuleOp module, const Graph &graph) {
     cost.gatheredRowBytes = rowBytes;
     cost.stateRowBytes = stateFloats * int64_t(sizeof(float));
     cost.budgetBytes = budget;
-    if (cost.vertices * rowBytes > budget && !profile)
+    cost.computeBound = stage.getAggr() == Aggregation::SoftmaxAdd;
+    if (cost.vertices * rowBytes > budget && !cost.computeBound && !profile)
       profile = detail::profileSources(graph, 1);
     GatherBlockChoice choice = detail::chooseGatherBlocks(
         cost, profile ? *profile : detail::SourceProfile(), 0);

@@ -194,3 +194,40 @@ def layers_of(model, shapes):
             out = shapes[p + "bias"][0]
             layers.append((fin, out, 2 * fin * hc + 4 * hc, 2 * hc + 6 * heads))
     return layers
+
+
+def ladder_point(ladder, table_bytes):
+    """The cache-ladder point (bench/stream.cpp) for a table of TABLE_BYTES:
+    the largest measured table not larger than it (a faster rate than the
+    table's own, so times from it stay bounds), or the smallest measured
+    one for a smaller table."""
+    points = sorted(ladder, key=lambda p: p["table_mib"])
+    pick = points[0]
+    for p in points:
+        if p["table_mib"] * 2**20 <= table_bytes:
+            pick = p
+    return pick
+
+
+def random_gather(step, n, e, ladder):
+    """What a message step's gathers take if every in-edge (and self loop)
+    reads its source rows at random over their tables, at the cache
+    ladder's median rate for a table of that size: per gathered input of w
+    floats (a table of N x 4w bytes), reads x lines(w) / (4 x rate), the
+    ladder measuring 256-byte rows (4 lines) a second. Narrower rows are
+    counted at the same line rate, which flatters them. Sources a cache
+    still holds (hubs) or an order that puts neighbours' rows together are
+    how a stage goes below it. None without gathers or a ladder."""
+    if not ladder or not step.get("gathered"):
+        return None
+    reads = e + (n if step.get("self_loops") else 0)
+    seconds, tables = 0.0, []
+    for w in step["gathered"]:
+        table = n * 4 * w
+        point = ladder_point(ladder, table)
+        lines = -(-w * 4 // 64)
+        rate = point["median_mrows_s"] * 1e6 * 4  # lines a second
+        seconds += reads * lines / rate
+        tables.append({"floats": w, "table_mib": table / 2**20, "ladder_mib": point["table_mib"],
+                       "mrows_s": point["median_mrows_s"]})
+    return {"seconds": seconds, "reads": reads, "tables": tables}

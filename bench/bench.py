@@ -697,8 +697,10 @@ def run_ablation(args, doc, models, save):
                 save()
             if base_out and os.path.exists(base_out):
                 os.unlink(base_out)
+            failed = {c["ordering"]: f"{c['status']}: {c.get('note', '')}"
+                      for c in ginfo["converts"] if c["status"] != "ok"}
             ab["configurations"] += ablation_configurations(gname, model["name"], by_config, settings,
-                                                            reorder_flag, gather_api)
+                                                            reorder_flag, gather_api, failed)
             save()
         for path in csr.values():
             if os.path.exists(path):
@@ -708,7 +710,7 @@ def run_ablation(args, doc, models, save):
     save()
 
 
-def ablation_configurations(gname, mname, by_config, settings, reorder_flag, gather_api):
+def ablation_configurations(gname, mname, by_config, settings, reorder_flag, gather_api, failed):
     """The ablation table's rows for one graph and model: baseline (order
     none, gathers unblocked), each order alone, auto blocks alone, and all
     (the fastest order alone, with auto blocks). A configuration whose
@@ -732,7 +734,7 @@ def ablation_configurations(gname, mname, by_config, settings, reorder_flag, gat
     row("baseline", "none", off)
     for ordering in ORDERINGS[1:]:
         row(f"reorder={ordering}", ordering, off,
-            None if reorder_flag else "gnn-graph convert has no --reorder in this build")
+            "gnn-graph convert --reorder " + failed[ordering] if ordering in failed else None)
     row("gather-blocks=auto", "none", "auto" if gather_api else None,
         None if gather_api else "gnnc-repeat built without Model::setGatherBlocks")
     alone = {o: by_config[(o, off)]["median_s"] for o in ORDERINGS[1:] if (o, off) in by_config}

@@ -734,7 +734,7 @@ def ablation_configurations(gname, mname, by_config, settings, reorder_flag, gat
     row("baseline", "none", off)
     for ordering in ORDERINGS[1:]:
         row(f"reorder={ordering}", ordering, off,
-            "gnn-graph convert --reorder " + failed[ordering] if ordering in failed else None)
+            "convert " + failed[ordering] if ordering in failed else None)
     row("gather-blocks=auto", "none", "auto" if gather_api else None,
         None if gather_api else "gnnc-repeat built without Model::setGatherBlocks")
     alone = {o: by_config[(o, off)]["median_s"] for o in ORDERINGS[1:] if (o, off) in by_config}

@@ -12,10 +12,17 @@ import json
 import os
 import statistics
 
-import matplotlib
+plt = None  # matplotlib.pyplot, imported when a plot is drawn (not for --no-plots)
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+
+def pyplot():
+    global plt
+    if plt is None:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot
+        plt = matplotlib.pyplot
+    return plt
 
 HERE = os.path.dirname(os.path.realpath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -104,6 +111,7 @@ def scaling_graphs(results):
 
 
 def plot_time(results, path):
+    pyplot()
     models = results.models
     fig, axes = plt.subplots(1, len(models), figsize=(4.2 * len(models), 3.8), squeeze=False)
     for ax, model in zip(axes[0], models):
@@ -135,6 +143,7 @@ def plot_time(results, path):
 
 
 def plot_efficiency(results, path):
+    pyplot()
     models = results.models
     fig, axes = plt.subplots(1, len(models), figsize=(4.2 * len(models), 3.8), squeeze=False)
     for ax, model in zip(axes[0], models):
@@ -162,6 +171,7 @@ def plot_efficiency(results, path):
 
 
 def plot_roofline(results, graph, path):
+    pyplot()
     limits = results.doc["limits"]
     bw, peak = limits["bandwidth_gbs"], limits["gflops"]
     fig, ax = plt.subplots(figsize=(6.5, 4.5))
@@ -990,18 +1000,21 @@ def main():
     p.add_argument("--plots", default=os.path.join(ROOT, "docs", "performance"))
     p.add_argument("--ablation", help="the ablation from this results file (default: RESULTS' own "
                    "or ablation.json beside it, whichever started later)")
+    p.add_argument("--no-plots", action="store_true", help="the page alone (no matplotlib needed)")
     args = p.parse_args()
     with open(args.results) as f:
         results = Results(json.load(f))
     ablation = load_ablation(results.doc, args.results, args.ablation)
-    os.makedirs(args.plots, exist_ok=True)
-    plot_time(results, os.path.join(args.plots, "time-vs-edges.png"))
-    plot_efficiency(results, os.path.join(args.plots, "efficiency.png"))
-    graphs = [g["name"] for g in results.graphs]
-    plot_roofline(results, REFERENCE_GRAPH if REFERENCE_GRAPH in graphs else graphs[-1],
-                  os.path.join(args.plots, "roofline.png"))
+    if not args.no_plots:
+        os.makedirs(args.plots, exist_ok=True)
+        plot_time(results, os.path.join(args.plots, "time-vs-edges.png"))
+        plot_efficiency(results, os.path.join(args.plots, "efficiency.png"))
+        graphs = [g["name"] for g in results.graphs]
+        plot_roofline(results, REFERENCE_GRAPH if REFERENCE_GRAPH in graphs else graphs[-1],
+                      os.path.join(args.plots, "roofline.png"))
     write_page(results, args.doc, args.plots, args.results, ablation)
-    print(f"report: wrote {os.path.relpath(args.doc)} and plots in {os.path.relpath(args.plots)}")
+    print(f"report: wrote {os.path.relpath(args.doc)}"
+          + ("" if args.no_plots else f" and plots in {os.path.relpath(args.plots)}"))
 
 
 if __name__ == "__main__":

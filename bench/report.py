@@ -492,7 +492,7 @@ def write_page(results, doc_path, plot_dir, results_path, ablation=(None, None, 
     machine = doc["machine"]
     limits = doc["limits"]
     graphs = {g["name"]: g for g in results.graphs}
-    ref = REFERENCE_GRAPH if REFERENCE_GRAPH in graphs else results.graphs[-1]["name"]
+    ref = REFERENCE_GRAPH if REFERENCE_GRAPH in graphs else (scaling_graphs(results) or results.graphs)[-1]["name"]
     refg = graphs[ref]
     L = []
     L.append("# Performance\n")
@@ -505,7 +505,8 @@ def write_page(results, doc_path, plot_dir, results_path, ablation=(None, None, 
              "and against the machine's own limits.\n")
     L.append("## Reproduce\n")
     L.append("```sh\nmake bench        # installs python3-torch, python3-matplotlib, libopenblas0-pthread;\n"
-             "                  # builds; generates the graphs; measures; rewrites this page (~30 min)\n"
+             "                  # builds; generates the graphs; measures; rewrites this page (~65 min,\n"
+             "                  # the ablation ~25 of them)\n"
              "make bench-quick  # < 2 min: GCN on one small graph, gnnc vs eager and sparse PyTorch (no page)\n"
              "make bench-ablation  # issue 15's ablation alone (bench/results/ablation.json); rewrites this page\n"
              "bench/bench.py --help   # choose graphs, models, systems, runs, threads\n```\n")
@@ -1009,7 +1010,7 @@ def main():
         os.makedirs(args.plots, exist_ok=True)
         plot_time(results, os.path.join(args.plots, "time-vs-edges.png"))
         plot_efficiency(results, os.path.join(args.plots, "efficiency.png"))
-        graphs = [g["name"] for g in results.graphs]
+        graphs = [g["name"] for g in (scaling_graphs(results) or results.graphs)]
         plot_roofline(results, REFERENCE_GRAPH if REFERENCE_GRAPH in graphs else graphs[-1],
                       os.path.join(args.plots, "roofline.png"))
     write_page(results, args.doc, args.plots, args.results, ablation)

@@ -695,7 +695,8 @@ def write_page(results, doc_path, plot_dir, results_path, ablation=(None, None, 
              "message-passing step) and the rate that makes. For a message-passing step, how many "
              "source rows its edges (and self loops) read, and the bytes their 64-byte lines "
              "span: an access count, not traffic, since rows still in a cache cost no memory "
-             "bytes. The steps do not add up to the run: it also maps its output's pages (given "
+             "bytes; and the time those reads take if each is a random row of its table, at the "
+             "cache ladder's rate for the table's size (the Ablation section says how). The steps do not add up to the run: it also maps its output's pages (given "
              "under each table).\n")
     for m in results.models:
         b = results.bounds.get((ref, m["name"]), {})
@@ -710,10 +711,11 @@ def write_page(results, doc_path, plot_dir, results_path, ablation=(None, None, 
                  f"{s['flops'] / 1e9:.2f}", f"{s['gbs']:.1f}" if s.get("gbs") else "–",
                  f"{100 * s['gbs'] / limits['bandwidth_gbs']:.0f}%" if s.get("gbs") else "–",
                  f"{s['row_reads'] / 1e6:.2f} M ({s['row_read_bytes'] / 1e6:.0f} MB)"
-                 if s.get("row_reads") else "–"]
+                 if s.get("row_reads") else "–",
+                 f"{s['random_gather_s'] * 1e3:.2f}" if s.get("random_gather_s") is not None else "–"]
                 for s in steps]
         L.append(table(["step", "kind", "ms", "MB", "GFLOP", "GB/s", "% of triad",
-                        "source-row reads (line bytes)"], rows))
+                        "source-row reads (line bytes)", "random-gather ms"], rows))
         g = results.get(ref, m["name"], "gnnc") or {}
         if g.get("memory_ms") is not None:
             L.append(f"\nThe run's median {fmt_s(g['median_s'])} also holds {g['memory_ms']:.2f} ms "

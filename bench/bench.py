@@ -284,6 +284,7 @@ def prepare_graph(args, name):
                         f"--seed={SEED}", f"--out={prefix}"], check=True,
                        stdout=subprocess.DEVNULL)
         graph["generate_s"] = time.time() - t
+    graph["source_cdf"] = source_cdf(edges, n)
     stats = subprocess.run([os.path.join(args.bin, "gnn-graph"), "stats", f"--graph={edges}",
                             f"--num_nodes={n}"], capture_output=True, text=True).stdout
     for line in stats.splitlines():
@@ -293,6 +294,25 @@ def prepare_graph(args, name):
         except ValueError:
             pass
     return graph
+
+
+def source_cdf(edges_path, n):
+    """How concentrated the gathers are: [[k, share]] for k = 1, 2, 4, ...,
+    N, the share of the edges whose source is one of the k most frequent
+    sources (RMAT: its hubs; a uniform graph: k / N). The random-gather
+    times (schedule.random_gather) put the hottest rows in the fastest
+    tables of the cache ladder."""
+    import numpy as np
+    a = np.load(edges_path, mmap_mode="r")
+    counts = np.zeros(n, dtype=np.int64)
+    step = 1 << 24
+    for i in range(0, a.shape[1], step):
+        counts += np.bincount(np.asarray(a[0, i:i + step]), minlength=n)
+    counts = np.sort(counts)[::-1]
+    total = max(int(counts.sum()), 1)
+    cum = np.cumsum(counts)
+    ks = sorted({min(1 << i, n) for i in range(n.bit_length() + 1)})
+    return [[k, float(cum[k - 1]) / total] for k in ks]
 
 
 def prepare_model(args, spec):
@@ -473,8 +493,9 @@ def efficiency(args, graph, model, gnnc, limits):
         rows = schedule.costs(steps, n, e, bw, gf)
         for r, st in zip(rows, schedule.timed(steps)):
             if r["kind"] == "message":
-                rg = schedule.random_gather(st, n, e, limits.get("ladder"))
+                rg = schedule.random_gather(st, n, e, limits.get("ladder"), graph.get("source_cdf"))
                 r["random_gather_s"] = rg["seconds"] if rg else None
+                r["skewed_gather_s"] = rg.get("skewed_seconds") if rg else None
         out["schedule_bound_s"] = sum(r["bound_s"] for r in rows)
         out["schedule_bytes"] = sum(r["bytes"] for r in rows)
         stages = gnnc.get("stages") if gnnc else None
@@ -596,9 +617,11 @@ def ablation_steps(model, graph, names, stages_ms, limits):
                "fraction_of_triad": r["bytes"] / (ms / 1e3) / 1e9 / bw if ms > 0 else None}
         if r["kind"] == "message":
             row["half_triad_ms"] = r["bytes"] / (0.5 * bw * 1e9) * 1e3
-            rg = schedule.random_gather(st, n, e, limits.get("ladder"))
+            rg = schedule.random_gather(st, n, e, limits.get("ladder"), graph.get("source_cdf"))
             if rg:
                 row["random_gather_ms"] = rg["seconds"] * 1e3
+                if rg.get("skewed_seconds") is not None:
+                    row["skewed_gather_ms"] = rg["skewed_seconds"] * 1e3
                 row["gathers"] = rg["tables"]
                 row["row_reads"] = rg["reads"] * len(rg["tables"])
         out.append(row)

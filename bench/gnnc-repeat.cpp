@@ -55,12 +55,49 @@ template <typename T> static T exitOnError(llvm::Expected<T> value) {
   return std::move(*value);
 }
 
-static void printRun(const gnn::RunStats &stats) {
+// Gather blocking's figures where RunStats has them (the API may land
+// before or after them): the once-per-graph setup inside a run's time, and
+// what the cost model chose per stage.
+template <typename S>
+static auto printGatherSetup(const S &s, int) -> decltype(s.gatherSetupSeconds, void()) {
+  std::printf(", \"gather_setup_ms\": %.3f", s.gatherSetupSeconds * 1e3);
+}
+template <typename S> static void printGatherSetup(const S &, long) {}
+
+static std::string quoted(const std::string &s);
+
+template <typename S>
+static auto printGatherChoices(const S &s, int)
+    -> decltype(s.gatherBlocks[0].stage, s.gatherBlocks[0].blocks, s.gatherBlocks[0].reason, void()) {
+  std::printf(", \"gather_choices\": [");
+  for (size_t i = 0; i < s.gatherBlocks.size(); ++i)
+    std::printf("%s{\"stage\": %s, \"blocks\": %d, \"reason\": %s}", i ? ", " : "",
+                quoted(s.gatherBlocks[i].stage).c_str(), int(s.gatherBlocks[i].blocks),
+                quoted(s.gatherBlocks[i].reason).c_str());
+  std::printf("]");
+}
+template <typename S> static void printGatherChoices(const S &, long) {}
+
+static void printRun(const gnn::RunStats &stats, bool choices = false) {
   std::printf("{\"seconds\": %.6f, \"memory_ms\": %.3f, \"stages_ms\": [",
               stats.totalSeconds, stats.memorySeconds * 1e3);
   for (size_t i = 0; i < stats.stages.size(); ++i)
     std::printf("%s%.3f", i ? ", " : "", stats.stages[i].seconds * 1e3);
-  std::printf("]}");
+  std::printf("]");
+  printGatherSetup(stats, 0);
+  if (choices)
+    printGatherChoices(stats, 0);
+  std::printf("}");
+}
+
+// Model::setGatherBlocks, whether it returns nothing or an llvm::Error.
+template <typename M>
+static auto setGatherBlocks(M &model, int blocks, int)
+    -> decltype(llvm::Error(model.setGatherBlocks(blocks)), void()) {
+  exitOnError(llvm::Error(model.setGatherBlocks(blocks)));
+}
+template <typename M> static void setGatherBlocks(M &model, int blocks, long) {
+  model.setGatherBlocks(blocks);
 }
 
 /// A JSON string of S (stage names hold locations with quotes).
@@ -163,7 +200,7 @@ int main(int argc, char **argv) {
     const Setting &setting = settings[k];
 #ifdef GNN_HAS_GATHER_BLOCKS
     if (!setting.name.empty())
-      model->setGatherBlocks(setting.blocks);
+      setGatherBlocks(*model, setting.blocks, 0);
 #endif
     gnn::RunStats first;
     gnn::Tensor output = exitOnError(model->run(graph, features, &first));
@@ -184,7 +221,7 @@ int main(int argc, char **argv) {
     else if (!setting.name.empty())
       std::printf(" \"gather_blocks\": \"%s\",\n", setting.name.c_str());
     std::printf(" \"first\": ");
-    printRun(first);
+    printRun(first, /*choices=*/true);
     std::printf(",\n \"runs\": [");
     for (int r = 0; r < runs; ++r) {
       gnn::RunStats stats;

@@ -592,9 +592,15 @@ def summarise_setting(r):
         stages = [statistics.median(x["stages_ms"][i] for x in r["runs"])
                   for i in range(len(r["runs"][0]["stages_ms"]))]
     memory = [x["memory_ms"] for x in r["runs"] if "memory_ms" in x]
+    setup = [x["gather_setup_ms"] for x in r["runs"] if "gather_setup_ms" in x]
     return {"median_s": statistics.median(runs), "runs_s": runs, "first_run_s": r["first"]["seconds"],
             "first_memory_ms": r["first"].get("memory_ms"), "stages_ms": stages,
-            "memory_ms": statistics.median(memory) if memory else None, "checksum": r["checksum"]}
+            "memory_ms": statistics.median(memory) if memory else None, "checksum": r["checksum"],
+            # Gather blocking's once-per-graph setup (in the first run) and
+            # its choice per stage, where the runtime reports them.
+            "first_gather_setup_ms": r["first"].get("gather_setup_ms"),
+            "gather_setup_ms": statistics.median(setup) if setup else None,
+            "gather_choices": r["first"].get("gather_choices")}
 
 
 def ablation_steps(model, graph, names, stages_ms, limits):

@@ -312,8 +312,9 @@ def write_ablation(L, ab, adoc, apath, own_file=False):
     if ab.get("notes"):
         L.append("")
     L.append(f"Each graph, model and vertex order is one `bench/gnnc-repeat` process: for each "
-             f"gather setting a first run, then {ab['runs_per_setting']} timed runs (the median is "
-             f"the figure). **baseline**: the edge list's own order, gathers unblocked; "
+             f"gather setting a first run (with blocks, it profiles the sources and builds the "
+             f"blocks: once per graph, and so outside the median), then {ab['runs_per_setting']} "
+             f"timed runs (the median is the figure). **baseline**: the edge list's own order, gathers unblocked; "
              f"**reorder=X**: order X alone; **gather-blocks=auto** alone; **all**: the fastest "
              f"order alone (per graph and model), with auto blocks. Speedup = baseline ÷ "
              f"configuration (in brackets).\n")
@@ -472,17 +473,23 @@ def write_ablation(L, ab, adoc, apath, own_file=False):
     rows = []
     for r in ab["runs"]:
         if r.get("status") != "ok":
-            rows.append([r["graph"], r["model"], r["ordering"], r["gather_blocks"], r["status"], "", "", ""])
+            rows.append([r["graph"], r["model"], r["ordering"], r["gather_blocks"], r["status"], "", "", "", "", ""])
             continue
         cmp_ = r.get("against_baseline")
+        choices = r.get("gather_choices")
         rows.append([r["graph"], r["model"], r["ordering"], r["gather_blocks"],
                      f"{fmt_s(r['median_s'])} ({fmt_s(min(r['runs_s']))}–{fmt_s(max(r['runs_s']))})",
-                     fmt_s(r["first_run_s"]), f"{gib(r['peak_rss_kib']):.2f}",
+                     fmt_s(r["first_run_s"]),
+                     ("; ".join(f"{stage_label(c['stage'])}: {c['blocks']} ({c.get('reason', '')})"
+                                for c in choices) or "none") if choices is not None else "–",
+                     f"{r['first_gather_setup_ms']:.0f} ms" if r.get("first_gather_setup_ms") is not None else "–",
+                     f"{gib(r['peak_rss_kib']):.2f}",
                      "baseline" if cmp_ is None else ("identical" if cmp_.get("identical") else
                                                       f"{fmt_n(cmp_.get('outside_rule', 0))} outside, "
                                                       f"max {cmp_.get('max_abs_err', 0):.1g}")])
     L.append("<details><summary>Every ablation run (order × gather blocks)</summary>\n")
     L.append(table(["graph", "model", "order", "gather blocks", "median (min–max)", "first run",
+                    "blocks chosen per stage (why)", "blocking setup, first run",
                     "peak RSS GiB (process)", "against the baseline"], rows))
     L.append("\n</details>\n")
     L.append("Reproduce: `make bench` runs the ablation after the main measurements "
@@ -491,6 +498,12 @@ def write_ablation(L, ab, adoc, apath, own_file=False):
              "limits measured around it) and regenerates this page, which shows whichever ablation "
              "started later. `--ablation-graphs`, `--ablation-models`, `--ablation-runs` choose what "
              "it runs. The cache ladder is under *The machine's limits*.\n")
+
+
+def stage_label(name):
+    """`kernel @forward_kernel2 loc(...)` -> `forward_kernel2`."""
+    name = name.split(" loc(")[0]
+    return name.split("@", 1)[1] if "@" in name else name
 
 
 def fmt_mib(v):

@@ -316,7 +316,10 @@ def write_ablation(L, ab, adoc, apath, own_file=False):
              f"blocks: once per graph, and so outside the median), then {ab['runs_per_setting']} "
              f"timed runs (the median is the figure). **baseline**: the edge list's own order, gathers unblocked; "
              f"**reorder=X**: order X alone; **gather-blocks=auto** alone; **all**: the fastest "
-             f"order alone (per graph and model), with auto blocks. Speedup = baseline ÷ "
+             f"order alone (per graph and model), with auto blocks. A renumbered graph's time "
+             f"also holds putting the run's output back into the user's vertex order "
+             f"(`gnn::rowsToOriginalOrder`, which every run must do to hand its output over; "
+             f"timed once per setting and added to the median). Speedup = baseline ÷ "
              f"configuration (in brackets).\n")
     confs = {(c["graph"], c["model"], c["configuration"]): c for c in ab["configurations"]}
     graphs = [g["name"] for g in ab["graphs"]]
@@ -352,9 +355,10 @@ def write_ablation(L, ab, adoc, apath, own_file=False):
     L.append("Converting the edge list to the CSR file in each order (`gnn-graph convert`, the whole "
              "process: reading the edge list, ordering, building and writing the CSR; the ordering's "
              "own time where convert reports it), like the CSR build a cost paid once per graph and "
-             "outside every median; then what each run's process pays once: loading that file "
-             "(median over models) and the first run (the arena's pages mapped, the features "
-             "permuted into the graph's order where it is renumbered; median over models).\n")
+             "outside every median; then what each run's process pays once: loading that file, "
+             "putting the features into the graph's order (`gnn::rowsToGraphOrder`) and the first "
+             "run (the arena's pages mapped; with blocks, profiling and building them), medians "
+             "over models; and per run, putting the output back (in the ablation table's times).\n")
     runs_by = {}
     for r in ab["runs"]:
         if r.get("status") == "ok":
@@ -365,12 +369,16 @@ def write_ablation(L, ab, adoc, apath, own_file=False):
             rs = runs_by.get((gi["name"], c["ordering"]), [])
             med = lambda k: statistics.median(v[k] for v in rs) if rs and all(v.get(k) is not None for v in rs) else None  # noqa: E731
             if c["status"] != "ok":
-                rows.append([gi["name"], c["ordering"], f"{c['status']}: {c.get('note', '')}", "", "", "", ""])
+                rows.append([gi["name"], c["ordering"], f"{c['status']}: {c.get('note', '')}",
+                             "", "", "", "", "", ""])
                 continue
             rows.append([gi["name"], c["ordering"], fmt_s(c["convert_s"]), fmt_s(c.get("reorder_s")),
-                         f"{c['csr_bytes'] / 1e6:.0f} MB", fmt_s(med("csr_load_s")), fmt_s(med("first_run_s"))])
+                         f"{c['csr_bytes'] / 1e6:.0f} MB", fmt_s(med("csr_load_s")),
+                         fmt_s(med("features_to_graph_order_s")), fmt_s(med("first_run_s")),
+                         f"{med('output_back_ms'):.1f} ms" if med("output_back_ms") is not None else "–"])
     L.append(table(["graph", "order", "convert (whole)", "of which ordering", "CSR file",
-                    "CSR load (per process)", "first run"], rows))
+                    "CSR load (per process)", "features into graph order", "first run",
+                    "output back, per run"], rows))
     L.append("")
     bad = [r for r in ab["runs"] if (r.get("against_baseline") or {}).get("outside_rule")]
     checked = [r for r in ab["runs"] if r.get("against_baseline")]

@@ -553,15 +553,27 @@ def convert_graph(args, graph, ordering, reorder_flag):
     rc, stdout, stderr, wall, rss = run_measured(cmd, env=child_env(args.threads))
     if rc != 0:
         return {"ordering": ordering, "status": "failed", "note": (stderr or stdout).strip()[-800:]}
+    lines = [l for l in (stderr + stdout).splitlines() if l.strip()]
     result = {"ordering": ordering, "status": "ok", "path": out, "convert_s": wall,
-              "peak_rss_kib": rss, "csr_bytes": os.path.getsize(out),
-              "log": [l for l in (stderr + stdout).splitlines() if l.strip()][-12:]}
-    # Whatever convert times on its own ("gnn-graph: reorder (rcm): ... in 3.1 s").
-    for line in result["log"]:
-        m = re.search(r"(reorder|order|permut)\w*[^0-9]*?.*?\bin ([0-9.]+) s", line)
-        if m:
-            result["reorder_s"] = result.get("reorder_s", 0.0) + float(m.group(2))
+              "peak_rss_kib": rss, "csr_bytes": os.path.getsize(out), "log": lines[-12:]}
+    # The ordering's own time, from convert's progress line for it
+    # ("gnn-graph: reorder (rcm): 100.0M edges in 12 s, 8.3M edges/s").
+    for line in lines:
+        if re.search(r": reorder\b", line) and (s := progress_seconds(line)) is not None:
+            result["reorder_s"] = result.get("reorder_s", 0.0) + s
     return result
+
+
+def progress_seconds(line):
+    """The duration of a finished gnn::Progress line (`in 3.1 s`, `in 12 s`,
+    `in 1 min 05 s`, `in 1 h 02 min`), or None."""
+    if m := re.search(r"\bin (\d+) h (\d+) min\b", line):
+        return 3600.0 * int(m.group(1)) + 60.0 * int(m.group(2))
+    if m := re.search(r"\bin (\d+) min (\d+) s\b", line):
+        return 60.0 * int(m.group(1)) + int(m.group(2))
+    if m := re.search(r"\bin ([0-9.]+) s\b", line):
+        return float(m.group(1))
+    return None
 
 
 def compare_outputs(reference, path):

@@ -286,8 +286,10 @@ def write_ladder(L, limits):
              f"row ids, software prefetch 16 rows ahead, {limits['stream']['threads']} threads) from "
              "a table of each size, 2 MiB-aligned and advised as huge pages (`MADV_HUGEPAGE`), as "
              "gnnc's large arrays are; median (best) of the repetitions, from the same measurement "
-             "as the triad roof. What a message-passing stage gathers at random from a table of that "
-             "size cannot go faster: E gathered rows take at least E ÷ rate.\n")
+             "as the triad roof. E rows gathered uniformly at random from a table of that size take "
+             "at least E ÷ rate; a stage whose reads favour some rows (RMAT's hubs) or find "
+             "neighbours' rows together (a locality order) can go faster (the Ablation section "
+             "sets both beside each message-passing step).\n")
     L.append(table(["table", "rows/s, median (best)", "GB/s, median (best)"],
                    ladder_rows({"ladder": ladder})))
     L.append("")

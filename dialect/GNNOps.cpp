@@ -518,8 +518,9 @@ LogicalResult GetEdgeOp::verify() {
 //===----------------------------------------------------------------------===//
 
 LogicalResult LaunchOp::verifySymbolUses(SymbolTableCollection &symbols) {
-  for (FlatSymbolRefAttr kernel : {getKernelAttr(), getPartialAttr(),
-                                   getFinishAttr()})
+  for (FlatSymbolRefAttr kernel :
+       {getKernelAttr(), getPartialAttr(), getFinishAttr(), getFoldAttr(),
+        getFoldFinishAttr()})
     if (kernel && !symbols.lookupNearestSymbolFrom(*this, kernel))
       return emitOpError("kernel '") << kernel.getValue() << "' is not defined";
   return success();
@@ -550,11 +551,18 @@ LogicalResult LaunchOp::verify() {
     return failure();
   bool push = getPartialAttr() || getFinishAttr() || getAggrAttr() ||
               getAccumulatorAttr() || getLogitsAttr();
+  bool blocked = getFoldAttr() || getFoldFinishAttr() || getGatherBudgetAttr();
   if (!push) {
     if (getTargetReadsAttr())
       return emitOpError("target_reads without a push form");
+    if (blocked)
+      return emitOpError("blocked form without a push form");
     return success();
   }
+  if (blocked && (!getFoldAttr() || !getFoldFinishAttr() ||
+                  !getGatherBudgetAttr() || *getGatherBudget() < 0))
+    return emitOpError("blocked form needs fold and fold_finish kernels and "
+                       "a budget of 0 or more bytes");
   if (!getPartialAttr() || !getFinishAttr() || !getAggrAttr() ||
       !getAccumulatorAttr() || !getLogitsAttr())
     return emitOpError("push form needs partial and finish kernels, an "

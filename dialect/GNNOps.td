@@ -484,9 +484,20 @@ def GNN_LaunchOp : GNN_Op<"launch", [DeclareOpInterfaceMethods<SymbolUserOpInter
     `target_reads` lists the inputs the message reads at targets (`_i`):
     the partial kernel reads them at mirror rows too.
 
+    With a push form, a launch may also name the two kernels of its
+    *blocked* form (gather blocking, docs/passes.md): the runtime may split
+    the sources into blocks whose gathered rows fit `budget` bytes of cache
+    (0: a fraction of the last-level cache it measures), run the partial
+    kernel over the in-edges from the first block, `fold` over each middle
+    block (it loads a target's state row from the result, folds the
+    block's in-edges into it and stores it back), and `fold_finish` over
+    the last (args as `finish`'s: it folds the last block's in-edges into
+    the state rows, then finishes).
+
     ```mlir
     %r = gnn.launch @k(%g, %h) gathers [0]
            push(@k_partial, @k_finish, aggr = mean, accumulator = [16], logits = [])
+           blocked(@k_fold, @k_fold_finish, budget = 0)
            {edge_balanced} : ...
     ```
   }];
@@ -499,13 +510,18 @@ def GNN_LaunchOp : GNN_Op<"launch", [DeclareOpInterfaceMethods<SymbolUserOpInter
                        OptionalAttr<DenseI64ArrayAttr>:$accumulator,
                        OptionalAttr<DenseI64ArrayAttr>:$logits,
                        OptionalAttr<DenseI64ArrayAttr>:$target_reads,
+                       OptionalAttr<FlatSymbolRefAttr>:$fold,
+                       OptionalAttr<FlatSymbolRefAttr>:$fold_finish,
+                       OptionalAttr<I64Attr>:$gather_budget,
                        UnitAttr:$edge_balanced);
   let results = (outs GNN_FeatureTensor:$result);
   let assemblyFormat = [{
     $kernel `(` $graph (`,` $inputs^)? `)` (`gathers` $gathers^)?
     (`push` `(` $partial^ `,` $finish `,` `aggr` `=` $aggr `,` `accumulator` `=`
      $accumulator `,` `logits` `=` $logits `)`)?
-    (`target_reads` $target_reads^)? attr-dict
+    (`target_reads` $target_reads^)?
+    (`blocked` `(` $fold^ `,` $fold_finish `,` `budget` `=` $gather_budget `)`)?
+    attr-dict
     `:` type($graph) (`,` type($inputs)^)? `->` type($result)
   }];
   let hasVerifier = 1;

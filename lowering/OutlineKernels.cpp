@@ -150,10 +150,10 @@ Value cloneRegionBody(OpBuilder &b, Block &block, IRMapping &map) {
 class Outliner {
 public:
   Outliner(ModuleOp module, int64_t prefetchDistance, int64_t vectorWidth,
-           int64_t edgeTile, bool pushKernels)
+           int64_t edgeTile, bool pushKernels, int64_t gatherBudget)
       : module(module), prefetchDistance(prefetchDistance),
         vectorWidth(vectorWidth), edgeTile(edgeTile), pushKernels(pushKernels),
-        symbols(module) {}
+        gatherBudget(gatherBudget), symbols(module) {}
 
   LogicalResult run(func::FuncOp func) {
     lastKernel = {}; // this model's kernels follow it, not the previous model's
@@ -264,7 +264,9 @@ private:
                                      /*gathers=*/nullptr, /*partial=*/nullptr,
                                      /*finish=*/nullptr, /*aggr=*/nullptr,
                                      /*accumulator=*/nullptr, /*logits=*/nullptr,
-                                     /*target_reads=*/nullptr, edgeBalanced);
+                                     /*target_reads=*/nullptr, /*fold=*/nullptr,
+                                     /*fold_finish=*/nullptr,
+                                     /*gather_budget=*/nullptr, edgeBalanced);
     stage->getResult(0).replaceAllUsesWith(launch.getResult());
     stage->erase();
   }
@@ -458,7 +460,7 @@ private:
 
   /// The kernels a message stage becomes: the whole stage, or the two
   /// halves of its push form (see gnn.launch).
-  enum class MessagePart { Whole, Partial, Finish };
+  enum class MessagePart { Whole, Partial, Finish, Fold, FoldFinish };
 
   /// The inputs of a message stage that are weights of gnn.row_linear.
   static SmallVector<unsigned> rowLinearWeights(MessagePassingOp stage) {
@@ -618,11 +620,18 @@ private:
     func::FuncOp kernel = createKernel(func, stage);
     emitMessageKernel(kernel, stage, MessagePart::Whole);
     func::FuncOp partial, finish;
+    func::FuncOp fold, foldFinish;
     if (pushKernels && hasPushForm(stage)) {
       partial = createKernel(func, stage, "_partial");
       emitMessageKernel(partial, stage, MessagePart::Partial);
       finish = createKernel(func, stage, "_finish");
       emitMessageKernel(finish, stage, MessagePart::Finish);
+      if (gatherBudget >= 0) {
+        fold = createKernel(func, stage, "_fold");
+        emitMessageKernel(fold, stage, MessagePart::Fold);
+        foldFinish = createKernel(func, stage, "_fold_finish");
+        emitMessageKernel(foldFinish, stage, MessagePart::FoldFinish);
+      }
     }
 
     // The inputs read at in-edge sources, for the distributed runtime, and
@@ -644,6 +653,8 @@ private:
                                      /*partial=*/nullptr, /*finish=*/nullptr,
                                      /*aggr=*/nullptr, /*accumulator=*/nullptr,
                                      /*logits=*/nullptr, /*target_reads=*/nullptr,
+                                     /*fold=*/nullptr, /*fold_finish=*/nullptr,
+                                     /*gather_budget=*/nullptr,
                                      /*edgeBalanced=*/true);
     if (!gathers.empty())
       launch.setGathers(gathers);
@@ -660,6 +671,12 @@ private:
       if (SmallVector<int64_t> reads = positions(Side::Target); !reads.empty())
         launch.setTargetReads(reads);
     }
+    if (fold) {
+      launch.setFoldAttr(FlatSymbolRefAttr::get(fold.getSymNameAttr()));
+      launch.setFoldFinishAttr(
+          FlatSymbolRefAttr::get(foldFinish.getSymNameAttr()));
+      launch.setGatherBudget(gatherBudget);
+    }
     stage.getResult().replaceAllUsesWith(launch.getResult());
     stage.erase();
     return success();
@@ -672,7 +689,12 @@ private:
   /// - Partial: the in-edges only, the state stored as a row of the state
   ///   tensor (the launch's result) instead of finished;
   /// - Finish: the state row loaded (the argument before the result), then
-  ///   as Whole from the virtual self loop on.
+  ///   as Whole from the virtual self loop on;
+  /// - Fold: the state row loaded from the result, the in-edges folded
+  ///   into it, stored back (a later block of sources, gather blocking);
+  /// - FoldFinish: the state row loaded (as Finish), the in-edges folded
+  ///   into it, then as Whole from the virtual self loop on (the last
+  ///   block).
   void emitMessageKernel(func::FuncOp kernel, MessagePassingOp stage,
                          MessagePart part) {
     SelfLoops loops = stage.getGraph().getType().getSelfLoops();
@@ -682,9 +704,18 @@ private:
         loops == SelfLoops::OnePerVertex || loops == SelfLoops::None;
     Block &body = stage.getBody().front();
     OpBuilder b(module.getContext());
+    // Which of the kernel's three phases this part has: folding in-edges,
+    // starting from a stored state row, finishing into the result.
+    bool foldsEdges = part != MessagePart::Finish;
+    bool loadsState = part == MessagePart::Finish ||
+                      part == MessagePart::Fold ||
+                      part == MessagePart::FoldFinish;
+    bool stateArgument =
+        part == MessagePart::Finish || part == MessagePart::FoldFinish;
+    bool storesState =
+        part == MessagePart::Partial || part == MessagePart::Fold;
     KernelBuilder kb(b, stage.getLoc(), kernel,
-                     3 + stage.getInputs().size() +
-                         (part == MessagePart::Finish ? 1 : 0));
+                     3 + stage.getInputs().size() + (stateArgument ? 1 : 0));
     Aggregation aggr = stage.getAggr();
     bool softmax = aggr == Aggregation::SoftmaxAdd;
     // Kernels compute on flat rows (lowering/Rows.h); the region's values
@@ -720,7 +751,7 @@ private:
 
     // The last in-edge of the range: how far ahead prefetches may look.
     Value lastEdge;
-    if (prefetchDistance > 0 && part != MessagePart::Finish) {
+    if (prefetchDistance > 0 && foldsEdges) {
       Value edges = kb.loadScalar(kb.offsets(), b.getI64Type(), kb.hi);
       lastEdge = b.create<arith::SubIOp>(kb.loc, edges, kb.i64(1));
     }
@@ -729,7 +760,7 @@ private:
     b.setInsertionPointToStart(vertexLoop.getBody());
     Value v = vertexLoop.getInductionVar();
     Value start, end; // v's in-edges
-    if (part != MessagePart::Finish)
+    if (foldsEdges)
       std::tie(start, end) = kb.inEdges(v);
 
     // Target rows are the same for every in-edge: load them once.
@@ -833,16 +864,15 @@ private:
 
     // The state: the accumulator(s), then the number of messages.
     SmallVector<Value> state;
-    Value stateBase = part == MessagePart::Finish
-                          ? kb.pointers[kb.pointers.size() - 2]
-                          : kb.result();
+    Value stateBase =
+        stateArgument ? kb.pointers[kb.pointers.size() - 2] : kb.result();
     // Element `offset` of v's state row.
     auto stateAddress = [&](Value base, int64_t offset) {
       Value first = b.create<arith::MulIOp>(kb.loc, v, kb.i64(stateFloats));
       first = b.create<arith::AddIOp>(kb.loc, first, kb.i64(offset));
       return kb.address(base, b.getF32Type(), first);
     };
-    if (part == MessagePart::Finish) {
+    if (loadsState) {
       auto load = [&](VectorType type, int64_t offset) -> Value {
         return b.create<LLVM::LoadOp>(kb.loc, type, stateAddress(stateBase, offset),
                                       /*align=*/4);
@@ -859,16 +889,21 @@ private:
       } else {
         state.push_back(kb.i64(0)); // unused: add needs no count
       }
-    } else {
+    }
+    if (foldsEdges) {
       SmallVector<Value> init;
-      if (softmax) {
+      if (loadsState) {
+        // The stored state goes on where the previous block left it.
+        init = state;
+      } else if (softmax) {
         init.push_back(splat(kb, flatLogits, -std::numeric_limits<float>::infinity()));
         init.push_back(splat(kb, flatLogits, 0.0f));
         init.push_back(splat(kb, flatRow, 0.0f));
       } else {
         init.push_back(initialAccumulator(kb, aggr, flatRow));
       }
-      init.push_back(kb.i64(0));
+      if (!loadsState)
+        init.push_back(kb.i64(0));
       // Whole tiles of in-edges first (messages with per-edge Linears),
       // then one edge at a time; either way in CSR order.
       Value tailStart = start;
@@ -912,7 +947,7 @@ private:
       state.assign(edgeLoop.getResults().begin(), edgeLoop.getResults().end());
     }
 
-    if (part == MessagePart::Partial) {
+    if (storesState) {
       auto store = [&](Value value, int64_t offset) {
         b.create<LLVM::StoreOp>(kb.loc, value, stateAddress(stateBase, offset),
                                 /*align=*/4);
@@ -1070,6 +1105,7 @@ private:
   int64_t vectorWidth;      // in bits; 0: vectorWidthOf's rule
   int64_t edgeTile;         // in-edges; 0: edgeTileOf's rule
   bool pushKernels;         // message stages get their push form's kernels
+  int64_t gatherBudget;     // bytes, 0: the runtime's; -1: no fold kernels
   SymbolTable symbols;
   unsigned counter = 0;
   func::FuncOp lastKernel; // kernels follow their model in launch order
@@ -1093,8 +1129,14 @@ struct OutlineKernelsPass
           << int64_t(edgeTile);
       return signalPassFailure();
     }
+    if (gatherBudget < -1) {
+      emitError(module.getLoc(), "gnn-outline-kernels: gather-budget must be "
+                                 "-1, 0 or a byte count, not ")
+          << int64_t(gatherBudget);
+      return signalPassFailure();
+    }
     Outliner outliner(module, prefetchDistance, vectorWidth, edgeTile,
-                      pushKernels);
+                      pushKernels, gatherBudget);
     SmallVector<func::FuncOp> models;
     for (auto func : module.getOps<func::FuncOp>())
       if (!func->hasAttr(kKernelAttrName) && !func.isExternal())

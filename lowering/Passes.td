@@ -149,6 +149,11 @@ def GNNOutlineKernels : Pass<"gnn-outline-kernels", "::mlir::ModuleOp"> {
            "Also compile each message stage whose message reads no edge rows "
            "into the partial and finish kernels of its push form, for "
            "distributed runs (see gnn.launch)">,
+    Option<"gatherBudget", "gather-budget", "int64_t", /*default=*/"0",
+           "With push-kernels: also compile each push form's fold kernels, "
+           "so that the runtime may gather from blocks of sources whose rows "
+           "fit this many bytes (0: a quarter of the last-level cache it "
+           "measures; -1: no fold kernels, never blocked)">,
   ];
   let dependentDialects = ["::mlir::LLVM::LLVMDialect", "::mlir::scf::SCFDialect",
                            "::mlir::func::FuncDialect", "::mlir::vector::VectorDialect",

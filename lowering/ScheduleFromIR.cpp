@@ -66,6 +66,11 @@ static rt::PushForm pushFormOf(LaunchOp launch, const std::vector<int> &inputs) 
   }
   push.partialKernel = launch.getPartial()->str();
   push.finishKernel = launch.getFinish()->str();
+  if (launch.getFoldAttr()) {
+    push.foldKernel = launch.getFold()->str();
+    push.foldFinishKernel = launch.getFoldFinish()->str();
+    push.gatherBudget = *launch.getGatherBudget();
+  }
   ArrayRef<int64_t> acc = launch.getAccumulatorAttr().asArrayRef();
   ArrayRef<int64_t> logits = launch.getLogitsAttr().asArrayRef();
   push.accFloats = 1;

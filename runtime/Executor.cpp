@@ -62,17 +62,17 @@ static llvm::Error checkThreadsStart(int threads) {
   return llvm::Error::success();
 }
 
-/// Chunk boundaries over [0, n): equal vertex counts, or, when
-/// `byEdges`, equal (in-edges + vertices) so that work per chunk matches.
-static std::vector<int64_t> splitRange(const Graph &g, int chunks, bool byEdges) {
-  int64_t n = g.numVertices();
+/// Chunk boundaries over [0, n) for in-edge offsets `off`: equal vertex
+/// counts, or, when `byEdges`, equal (in-edges + vertices) so that work per
+/// chunk matches.
+static std::vector<int64_t> splitRange(const int64_t *off, int64_t n,
+                                       int chunks, bool byEdges) {
   std::vector<int64_t> bounds{0};
   if (!byEdges) {
     for (int c = 1; c < chunks; ++c)
       bounds.push_back(n * c / chunks);
   } else {
-    const int64_t *off = g.offsets();
-    int64_t total = g.numEdges() + n;
+    int64_t total = off[n] + n;
     for (int c = 1; c < chunks; ++c) {
       int64_t target = total * c / chunks;
       // First v with offsets[v] + v >= target.
@@ -89,6 +89,10 @@ static std::vector<int64_t> splitRange(const Graph &g, int chunks, bool byEdges)
   }
   bounds.push_back(n);
   return bounds;
+}
+
+static std::vector<int64_t> splitRange(const Graph &g, int chunks, bool byEdges) {
+  return splitRange(g.offsets(), g.numVertices(), chunks, byEdges);
 }
 
 /// Chunk boundaries over [0, count): equal row counts (edge-domain steps).
@@ -365,6 +369,64 @@ llvm::Expected<Tensor> Executor::run(const Schedule &s,
       pageOut(features.data(), features.numElements() * sizeof(float));
   };
 
+  // Gather blocking (GatherBlocking.h): the block count for message step
+  // `step`, 1 for unblocked; the choice goes into the stats. Profiling
+  // the sources and building blocks happen once per graph, here.
+  if (gatherCache.offsets != graph.offsets() ||
+      gatherCache.sources != graph.sources() ||
+      gatherCache.vertices != n || gatherCache.edges != numEdges) {
+    gatherCache = GatherCache();
+    gatherCache.offsets = graph.offsets();
+    gatherCache.sources = graph.sources();
+    gatherCache.vertices = n;
+    gatherCache.edges = numEdges;
+  }
+  double gatherSetupSeconds = 0;
+  auto chooseBlocks = [&](const Step &step) {
+    if (!step.push || !step.push->hasBlockedForm() || n == 0)
+      return 1;
+    GatherStage stage;
+    stage.vertices = n;
+    stage.edges = numEdges;
+    for (int slot : step.gathers)
+      stage.gatheredRowBytes += s.slots[slot].rowSize * int64_t(sizeof(float));
+    stage.stateRowBytes = step.push->stateFloats() * int64_t(sizeof(float));
+    stage.budgetBytes = step.push->gatherBudget > 0
+                            ? step.push->gatherBudget
+                            : lastLevelCacheBytes() / 4;
+    // A part runs unblocked (its sources include ghosts, which the blocks
+    // do not split); so does a run that gives memory back, unless forced:
+    // blocks hold a copy of the sources.
+    int forced = options.gatherBlocks;
+    const char *unblocked = exchange || ghosts ? "a graph part"
+                            : options.releaseMemory && forced < 2
+                                ? "releasing memory (blocks copy the sources)"
+                                : nullptr;
+    if (unblocked)
+      forced = 1;
+    auto setupStart = std::chrono::steady_clock::now();
+    if (forced < 1 && !gatherCache.profile)
+      gatherCache.profile = profileSources(graph, threads);
+    GatherBlockChoice choice =
+        chooseGatherBlocks(stage, forced < 1 ? *gatherCache.profile
+                                             : SourceProfile(),
+                           forced);
+    if (unblocked)
+      choice.reason = unblocked;
+    choice.blocks = int(std::min<int64_t>(choice.blocks, n));
+    choice.stage = step.label;
+    if (choice.blocks > 1 && !gatherCache.blocks.count(choice.blocks))
+      gatherCache.blocks.emplace(choice.blocks,
+                                 splitSources(graph, choice.blocks, threads));
+    gatherSetupSeconds += std::chrono::duration<double>(
+                              std::chrono::steady_clock::now() - setupStart)
+                              .count();
+    int blocks = choice.blocks;
+    if (stats)
+      stats->gatherBlocks.push_back(std::move(choice));
+    return blocks;
+  };
+
   for (size_t i = 0; i < s.steps.size(); ++i) {
     const Step &step = s.steps[i];
     // Message kernels count edges (their chunks hold equal edge counts, so
@@ -385,6 +447,7 @@ llvm::Expected<Tensor> Executor::run(const Schedule &s,
         if (llvm::Error e = fillHalo(i, view, Halo::Mirrors))
           return std::move(e);
     haloHolds[plan.storage[step.result]] = Halo::Stale;
+    int blocks = step.kind == Step::Kind::Launch && !push ? chooseBlocks(step) : 1;
     if (options.releaseMemory) {
       auto mapStart = std::chrono::steady_clock::now();
       for (size_t slot = 0; slot < s.slots.size(); ++slot)
@@ -465,6 +528,49 @@ llvm::Expected<Tensor> Executor::run(const Schedule &s,
             {"kernel @" + form.finishKernel, secondsSince(stepStart)});
       stepDone(i, progress, units);
       continue;
+    } else if (blocks > 1) {
+      // The in-edges from each block of sources in turn: the first starts
+      // the state rows, the middle ones fold into them, the last folds and
+      // finishes. Where a state row is a result row (no count, no softmax
+      // terms, no update changing the width), the result holds the states.
+      const SourceBlocks &split = gatherCache.blocks.at(blocks);
+      const PushForm &form = *step.push;
+      std::vector<void *> args{nullptr, nullptr};
+      for (int slot : step.inputs)
+        args.push_back(dataOf(slot));
+      bool inPlace = form.stateFloats() == result.rowSize &&
+                     llvm::find(args, static_cast<void *>(out)) == args.end();
+      float *stateRows = out;
+      if (!inPlace) {
+        size_t stateFloats = n * form.stateFloats();
+        if (states.size() < stateFloats) {
+          states = AlignedArray<float>(stateFloats);
+          prefault(states.data(), stateFloats * sizeof(float));
+        }
+        stateRows = states.data();
+      }
+      args.push_back(stateRows);
+      for (int b = 0; b < blocks; ++b) {
+        const int64_t *off = split.offsets[b].data();
+        args[0] = const_cast<int64_t *>(off);
+        args[1] = const_cast<int32_t *>(split.sources[b].data());
+        bool last = b == blocks - 1;
+        if (last)
+          args.push_back(out);
+        launch(b == 0 ? form.partial : last ? form.foldFinish : form.fold,
+               args, splitRange(off, n, chunks, true),
+               [&](int64_t begin, int64_t end) {
+                 if (progress) {
+#pragma omp critical(gnn_executor_progress)
+                   {
+                     try {
+                       progress->advance(off[end] - off[begin]);
+                     } catch (const std::bad_alloc &) {
+                     }
+                   }
+                 }
+               });
+      }
     } else {
       std::vector<void *> args;
       args.push_back(const_cast<int64_t *>(graph.offsets()));
@@ -516,6 +622,7 @@ llvm::Expected<Tensor> Executor::run(const Schedule &s,
     output.values = std::move(outputBuffer);
   }
   if (stats) {
+    stats->gatherSetupSeconds = gatherSetupSeconds;
     stats->totalSeconds = std::chrono::duration<double>(
                               std::chrono::steady_clock::now() - runStart)
                               .count();

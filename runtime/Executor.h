@@ -3,9 +3,12 @@
 #define GNN_RUNTIME_EXECUTOR_H
 
 #include "DenseKernels.h"
+#include "GatherBlocking.h"
 #include "MemoryPlan.h"
 #include "Schedule.h"
 
+#include <map>
+#include <optional>
 #include <vector>
 
 namespace gnn::detail {
@@ -32,6 +35,15 @@ private:
   AlignedArray<float> arena;
   /// A push form's state rows (the largest one so far).
   AlignedArray<float> states;
+  /// Gather blocking's work on the last graph it ran on (its arrays and
+  /// sizes say which): the sources' profile and the blocks by count, made
+  /// on the first run that needs them and kept while the graph is the same.
+  struct GatherCache {
+    const void *offsets = nullptr, *sources = nullptr;
+    int64_t vertices = -1, edges = -1;
+    std::optional<SourceProfile> profile;
+    std::map<int, SourceBlocks> blocks;
+  } gatherCache;
 };
 
 } // namespace gnn::detail

@@ -47,6 +47,7 @@ void Model::setThreads(int threads) { impl->threads = threads; }
 int Model::getThreads() const { return impl->threads; }
 void Model::setProgress(bool progress) { impl->progress = progress; }
 void Model::setReleaseMemory(bool release) { impl->releaseMemory = release; }
+void Model::setGatherBlocks(int blocks) { impl->gatherBlocks = blocks; }
 
 char UnusedWeightsError::ID = 0;
 

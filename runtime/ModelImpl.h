@@ -28,6 +28,7 @@ struct Model::Impl {
   std::mutex runMutex;
   std::atomic<int> threads{0};
   std::atomic<bool> progress{false}, releaseMemory{false};
+  std::atomic<int> gatherBlocks{0};
   CompileStats stats;
 
   /// The settings of the next run() (Model::setThreads and the like).
@@ -36,6 +37,7 @@ struct Model::Impl {
     options.threads = threads;
     options.progress = progress;
     options.releaseMemory = releaseMemory;
+    options.gatherBlocks = gatherBlocks;
     return options;
   }
 };

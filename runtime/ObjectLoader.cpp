@@ -264,6 +264,13 @@ Model::loadObject(llvm::StringRef object, const std::string &name) {
       if (step.push)
         if (llvm::Error e = lookup(step.push->finishKernel, step.push->finish))
           return std::move(e);
+      if (step.push && step.push->hasBlockedForm()) {
+        if (llvm::Error e = lookup(step.push->foldKernel, step.push->fold))
+          return std::move(e);
+        if (llvm::Error e =
+                lookup(step.push->foldFinishKernel, step.push->foldFinish))
+          return std::move(e);
+      }
     }
 
     auto impl = std::make_unique<Impl>();

@@ -76,6 +76,15 @@ struct PushForm {
   /// Input slots the message reads at targets: the partial kernel reads
   /// their mirror rows too.
   std::vector<int> targetReads;
+  /// The blocked form (gather blocking, GatherBlocking.h), if compiled:
+  /// `fold` folds a later block of in-edges into the state rows stored in
+  /// its result, `foldFinish` the last block into the states given before
+  /// the result, then finishes. The budget is in bytes, 0 for the
+  /// runtime's (a fraction of the last-level cache).
+  std::string foldKernel, foldFinishKernel;
+  KernelFn fold = nullptr, foldFinish = nullptr;
+  int64_t gatherBudget = 0;
+  bool hasBlockedForm() const { return !foldKernel.empty(); }
 
   bool hasCount() const { return aggregation != Aggregation::Add; }
   int64_t stateFloats() const {

@@ -117,6 +117,11 @@ static void writeStep(json::OStream &j, const Step &step) {
         }
         if (!push->targetReads.empty())
           j.attribute("target_reads", list(push->targetReads));
+        if (push->hasBlockedForm()) {
+          j.attribute("fold", text(push->foldKernel));
+          j.attribute("fold_finish", text(push->foldFinishKernel));
+          j.attribute("gather_budget", push->gatherBudget);
+        }
       });
   }
   j.attribute("label", text(step.label));
@@ -517,6 +522,9 @@ static bool readPushForm(Reader &r, const json::Value *value,
   push.finishKernel = r.string(*o, "finish", where);
   push.accFloats = r.integer(*o, "accumulator", where);
   push.logitFloats = r.integer(*o, "logits", where, 0);
+  push.foldKernel = r.string(*o, "fold", where, "");
+  push.foldFinishKernel = r.string(*o, "fold_finish", where, "");
+  push.gatherBudget = r.integer(*o, "gather_budget", where, 0);
   std::vector<int64_t> logitOf = r.integers(*o, "logit_of", where, true);
   if (r.failed() ||
       !readSlotList(r, *o, "target_reads", where, s, push.targetReads, true))
@@ -528,6 +536,14 @@ static bool readPushForm(Reader &r, const json::Value *value,
   bool softmax = push.aggregation == PushForm::Aggregation::Softmax;
   if (push.partialKernel.empty() || push.finishKernel.empty())
     return r.fail(where, "no kernel name");
+  if (push.foldKernel.empty() != push.foldFinishKernel.empty())
+    return r.fail(where, "fold and fold_finish come together");
+  if (push.gatherBudget < 0 ||
+      (push.foldKernel.empty() && o->get("gather_budget")))
+    return r.fail(where, "gather_budget of " + llvm::Twine(push.gatherBudget) +
+                             " bytes" +
+                             (push.foldKernel.empty() ? " without fold kernels"
+                                                      : ""));
   if (push.accFloats <= 0 || push.accFloats > (int64_t(1) << 24))
     return r.fail(where, "accumulator of " + llvm::Twine(push.accFloats) +
                              " floats");

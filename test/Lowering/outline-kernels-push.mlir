@@ -1,4 +1,7 @@
-// RUN: gnn-opt %s -split-input-file --gnn-outline-kernels="prefetch-distance=0 push-kernels=1" | FileCheck %s
+// RUN: gnn-opt %s -split-input-file --gnn-outline-kernels="prefetch-distance=0 push-kernels=1 gather-budget=-1" | FileCheck %s
+// RUN: gnn-opt %s -split-input-file --gnn-outline-kernels="prefetch-distance=0 push-kernels=1 gather-budget=65536" | FileCheck %s --check-prefix=BLOCKED
+// RUN: not gnn-opt %s -split-input-file --gnn-outline-kernels="push-kernels=1 gather-budget=-2" 2>&1 | FileCheck %s --check-prefix=BADBUDGET
+// BADBUDGET: error: gnn-outline-kernels: gather-budget must be -1, 0 or a byte count, not -2
 // RUN: gnn-opt %s -split-input-file --gnn-outline-kernels="prefetch-distance=0" | FileCheck %s --check-prefix=NOPUSH
 
 // With push-kernels, a message stage also becomes the partial and finish
@@ -11,6 +14,44 @@
 // NOPUSH-NEXT: gnn.launch @message_mean_kernel0(%arg0, %arg1) gathers [0] {edge_balanced}
 // NOPUSH-NOT: _partial
 // NOPUSH-NOT: _finish
+// NOPUSH-NOT: _fold
+
+// With a gather budget (not -1), also the blocked form's two kernels
+// (gather blocking): fold loads each target's state row from its result,
+// folds the in-edges into it and stores it back; fold_finish loads it from
+// the argument before the result (as finish does), folds the in-edges,
+// then finishes like the whole kernel.
+// BLOCKED-LABEL: func.func @message_mean(
+// BLOCKED-NEXT: gnn.launch @message_mean_kernel0(%arg0, %arg1) gathers [0] push(@message_mean_kernel0_partial, @message_mean_kernel0_finish, aggr = mean, accumulator = [4], logits = []) target_reads [0] blocked(@message_mean_kernel0_fold, @message_mean_kernel0_fold_finish, budget = 65536) {edge_balanced}
+// BLOCKED-LABEL: func.func @message_mean_kernel0_fold(
+// BLOCKED: llvm.getelementptr %{{.*}}[3] : (!llvm.ptr) -> !llvm.ptr, !llvm.ptr
+// BLOCKED-NEXT: %[[STATE:.*]] = llvm.load %{{.*}} : !llvm.ptr -> !llvm.ptr
+// BLOCKED: scf.for %[[V:.*]] = %{{.*}} to %{{.*}} step %{{.*}} : i64 {
+// The state row v * 5 loaded (after the target row): accumulator, then the
+// count's bits.
+// BLOCKED: %[[C5:.*]] = arith.constant 5 : i64
+// BLOCKED-NEXT: arith.muli %[[V]], %[[C5]] : i64
+// BLOCKED: %[[ACCIN:.*]] = llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr -> vector<4xf32>
+// BLOCKED: %[[BITSIN:.*]] = llvm.load %{{.*}} : !llvm.ptr -> i32
+// BLOCKED-NEXT: %[[COUNTIN:.*]] = arith.extsi %[[BITSIN]] : i32 to i64
+// It starts the edge loop.
+// BLOCKED: %[[FOLDED:.*]]:2 = scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%{{.*}} = %[[ACCIN]], %{{.*}} = %[[COUNTIN]])
+// BLOCKED-NOT: arith.divf
+// BLOCKED: llvm.store %[[FOLDED]]#0, %{{.*}} {alignment = 4 : i64} : vector<4xf32>, !llvm.ptr
+// BLOCKED: llvm.store %{{.*}}, %{{.*}} {alignment = 4 : i64} : i32, !llvm.ptr
+// BLOCKED-NEXT: }
+// BLOCKED-NEXT: return
+// BLOCKED-LABEL: func.func @message_mean_kernel0_fold_finish(
+// BLOCKED: llvm.getelementptr %{{.*}}[3] : (!llvm.ptr) -> !llvm.ptr, !llvm.ptr
+// BLOCKED-NEXT: llvm.load
+// BLOCKED-NEXT: llvm.getelementptr %{{.*}}[4] : (!llvm.ptr) -> !llvm.ptr, !llvm.ptr
+// BLOCKED-NEXT: llvm.load
+// BLOCKED: %[[C5F:.*]] = arith.constant 5 : i64
+// BLOCKED-NEXT: arith.muli %{{.*}}, %[[C5F]] : i64
+// BLOCKED: %[[ACCF:.*]] = llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr -> vector<4xf32>
+// BLOCKED: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%{{.*}} = %[[ACCF]], %{{.*}} = %{{.*}})
+// BLOCKED: arith.divf
+// BLOCKED: llvm.store %{{.*}}, %{{.*}} {alignment = 4 : i64} : vector<4xf32>, !llvm.ptr
 
 // The whole kernel comes first, unchanged.
 // CHECK-LABEL: func.func @message_mean_kernel0(

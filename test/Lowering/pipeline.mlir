@@ -43,7 +43,7 @@
 // KERNELS-NEXT: %[[DEG:.*]] = gnn.launch @gcn_kernel0(%[[G]]) {edge_balanced} : <as_given> -> !gnn.vertex<1xf32>
 // KERNELS-NEXT: %[[NORM:.*]] = gnn.launch @gcn_kernel1(%[[G]], %[[DEG]]) : <as_given>, !gnn.vertex<1xf32> -> !gnn.vertex<1xf32>
 // KERNELS-NEXT: %[[H:.*]] = gnn.linear %[[X]], %[[W]] : !gnn.vertex<8xf32>, tensor<4x8xf32> -> !gnn.vertex<4xf32>
-// KERNELS-NEXT: %[[OUT:.*]] = gnn.launch @gcn_kernel2(%[[G]], %[[H]], %[[NORM]], %[[B]]) gathers [0, 1] push(@gcn_kernel2_partial, @gcn_kernel2_finish, aggr = add, accumulator = [4], logits = []) {edge_balanced} : <as_given>, !gnn.vertex<4xf32>, !gnn.vertex<1xf32>, tensor<4xf32> -> !gnn.vertex<4xf32>
+// KERNELS-NEXT: %[[OUT:.*]] = gnn.launch @gcn_kernel2(%[[G]], %[[H]], %[[NORM]], %[[B]]) gathers [0, 1] push(@gcn_kernel2_partial, @gcn_kernel2_finish, aggr = add, accumulator = [4], logits = []) blocked(@gcn_kernel2_fold, @gcn_kernel2_fold_finish, budget = 0) {edge_balanced} : <as_given>, !gnn.vertex<4xf32>, !gnn.vertex<1xf32>, tensor<4xf32> -> !gnn.vertex<4xf32>
 // KERNELS-NEXT: return %[[OUT]] : !gnn.vertex<4xf32>
 // KERNELS-NEXT: }
 // The degree of A + I: in-edges that are not self loops, plus one.
@@ -127,7 +127,7 @@ func.func @gcn(%g: !gnn.graph<as_given>, %x: !gnn.vertex<8xf32>,
 // KERNELS-LABEL: func.func @sage(
 // KERNELS-NEXT: %[[L:.*]] = gnn.linear
 // KERNELS-NEXT: %[[R:.*]] = gnn.linear
-// KERNELS-NEXT: %[[M:.*]] = gnn.launch @sage_kernel0(%{{.*}}, %[[L]], %{{.*}}, %[[R]]) gathers [0] push(@sage_kernel0_partial, @sage_kernel0_finish, aggr = mean, accumulator = [4], logits = []) {edge_balanced} : <as_given>, !gnn.vertex<4xf32>, tensor<4xf32>, !gnn.vertex<4xf32> -> !gnn.vertex<4xf32>
+// KERNELS-NEXT: %[[M:.*]] = gnn.launch @sage_kernel0(%{{.*}}, %[[L]], %{{.*}}, %[[R]]) gathers [0] push(@sage_kernel0_partial, @sage_kernel0_finish, aggr = mean, accumulator = [4], logits = []) blocked(@sage_kernel0_fold, @sage_kernel0_fold_finish, budget = 0) {edge_balanced} : <as_given>, !gnn.vertex<4xf32>, tensor<4xf32>, !gnn.vertex<4xf32> -> !gnn.vertex<4xf32>
 // KERNELS-NEXT: return %[[M]]
 // KERNELS-LABEL: func.func @sage_kernel0(
 // KERNELS-NOT: scf.if

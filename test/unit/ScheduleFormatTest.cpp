@@ -62,6 +62,9 @@ Schedule sampleSchedule() {
   push.logitFloats = 1;
   push.logitOf = {0, 0, 0};
   push.targetReads = {s.input};
+  push.foldKernel = "forward_kernel0_fold";
+  push.foldFinishKernel = "forward_kernel0_fold_finish";
+  push.gatherBudget = 65536;
   launch.push = push;
   launch.result = add(features(SlotKind::Buffer, {3}, false));
   s.steps.push_back(launch);
@@ -168,7 +171,11 @@ TEST(ScheduleFormatTest, RoundTripKeepsEveryField) {
       EXPECT_EQ(a.push->logitFloats, b.push->logitFloats);
       EXPECT_EQ(a.push->logitOf, b.push->logitOf);
       EXPECT_EQ(a.push->targetReads, b.push->targetReads);
+      EXPECT_EQ(a.push->foldKernel, b.push->foldKernel);
+      EXPECT_EQ(a.push->foldFinishKernel, b.push->foldFinishKernel);
+      EXPECT_EQ(a.push->gatherBudget, b.push->gatherBudget);
       EXPECT_EQ(a.push->partial, nullptr);
+      EXPECT_EQ(a.push->fold, nullptr);
     }
   }
   EXPECT_EQ(r.steps[0].label, s.steps[0].label);
@@ -263,6 +270,10 @@ TEST(ScheduleFormatTest, EachBrokenRuleIsNamed) {
        [](Schedule &s) { s.steps[0].push->aggregation = PushForm::Aggregation(5); }},
       {"steps[0].push: no kernel name",
        [](Schedule &s) { s.steps[0].push->finishKernel = ""; }},
+      {"steps[0].push: fold and fold_finish come together",
+       [](Schedule &s) { s.steps[0].push->foldFinishKernel = ""; }},
+      {"steps[0].push: gather_budget of -5 bytes",
+       [](Schedule &s) { s.steps[0].push->gatherBudget = -5; }},
       {"steps[0].push: accumulator of 0 floats",
        [](Schedule &s) { s.steps[0].push->accFloats = 0; }},
       {"steps[0].push: logits of 0 floats for a softmax of 3",

@@ -19,6 +19,9 @@ struct Flags {
   std::string modelName;
   int64_t numNodes = -1;
   int threads = 0;
+  /// --gather-blocks: 0 for auto (the cost model), else the block count
+  /// (RunOptions::gatherBlocks).
+  int gatherBlocks = 0;
   /// Distributed: inference runs timed (the first faults in fresh memory;
   /// --stats reports it and the median of the others).
   int runs = 1;

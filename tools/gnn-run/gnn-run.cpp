@@ -40,6 +40,7 @@ static const char *kUsage =
     "               [--weights W.safetensors] --output Y.npy [--num-nodes N]\n"
     "               [--edge-attr E.npy]\n"
     "               [--threads N] [--set name=value]... [--model NAME] [--stats]\n"
+    "               [--gather-blocks auto|N]\n"
     "               [--no-cache] [--allow-unused-weights] [--quiet]\n"
     "               [--load-pass-plugin P.so]... [--pass-pipeline TEXT]\n"
     "       gnn-run --compiled M.gnnc ... (a model from gnnc --emit=artifact:\n"
@@ -136,6 +137,16 @@ static Flags parseFlags(int argc, char **argv) {
     else if (name == "pass-pipeline") f.passPipeline = value();
     else if (name == "num-nodes") f.numNodes = parseInteger(name, value());
     else if (name == "threads") f.threads = parseInteger(name, value());
+    else if (name == "gather-blocks") {
+      std::string v = value();
+      if (v == "auto")
+        f.gatherBlocks = 0;
+      else if (int64_t blocks = parseInteger(name, v); blocks >= 1 && blocks <= 4096)
+        f.gatherBlocks = int(blocks);
+      else
+        fail("--gather-blocks expects auto or a block count from 1 to 4096, "
+             "got '" + v + "'");
+    }
     else if (name == "exchange") {
       std::string form = value();
       if (form == "auto") f.exchangeForm = gnn::ExchangeForm::Auto;
@@ -382,6 +393,7 @@ static int runSingle(const Flags &flags) {
   // at 8.3 GiB so, at 17.1 without).
   model->setProgress(true);
   model->setReleaseMemory(true);
+  model->setGatherBlocks(flags.gatherBlocks);
 
   currentStep = "running the model";
   gnn::RunStats stats;
@@ -422,6 +434,24 @@ static int runSingle(const Flags &flags) {
       llvm::outs() << "compiled by: " << model->compilerVersion() << "\n";
     for (const gnn::StageTiming &t : stats.stages)
       llvm::outs() << llvm::format("  %9.3f ms  ", t.seconds * 1e3) << t.name << "\n";
+    auto mibOf = [](int64_t bytes) { return double(bytes) / (1 << 20); };
+    for (const gnn::GatherBlockChoice &c : stats.gatherBlocks) {
+      llvm::outs() << "gather blocks: " << c.blocks << " for "
+                   << llvm::StringRef(c.stage).split(" loc(").first
+                   << llvm::format(" (table %.1f MiB, budget %.1f MiB; ",
+                                   mibOf(c.tableBytes), mibOf(c.budgetBytes));
+      if (c.unblockedSeconds > 0)
+        llvm::outs() << llvm::format("cached gathers %.0f%% -> %.0f%%, "
+                                     "predicted %.3f -> %.3f s; ",
+                                     100 * c.hotShare, 100 * c.blockedHotShare,
+                                     c.unblockedSeconds, c.blockedSeconds);
+      llvm::outs() << c.reason << ")\n";
+    }
+    if (stats.gatherSetupSeconds > 0)
+      llvm::outs() << llvm::format("gather blocks setup: %.3f s (source degrees "
+                                   "and blocks, once per graph, in the "
+                                   "inference time)\n",
+                                   stats.gatherSetupSeconds);
     double sum = 0, sumAbs = 0;
     for (size_t i = 0; i < output.numElements(); ++i) {
       sum += output.data()[i];

@@ -158,6 +158,30 @@ struct RunOptions {
   /// reads them (MADV_PAGEOUT: contents kept, but pages of features in
   /// anonymous memory go to swap where there is swap).
   bool releaseMemory = false;
+  /// Gather blocking (docs/passes.md, "Gather blocking"): a message stage
+  /// whose gathered rows overflow the cache may run over blocks of
+  /// sources, one after the other, each block's rows cache-resident. 0: a
+  /// cost model decides per stage from the graph's source degrees and the
+  /// cache (RunStats::gatherBlocks says what it chose and why); 1: never;
+  /// N >= 2: N blocks for every stage that has the blocked form. Blocks
+  /// change a target's summation order (in-edges from lower sources
+  /// first), never the result of one block count between runs or thread
+  /// counts. Whole graphs only (a part runs unblocked), and not with
+  /// releaseMemory (blocks hold a copy of the sources).
+  int gatherBlocks = 0;
+};
+
+/// What gather blocking chose for one message stage (RunOptions).
+struct GatherBlockChoice {
+  std::string stage;       // the step's label
+  int blocks = 1;          // 1: unblocked
+  int64_t tableBytes = 0;  // the rows the stage gathers, all sources
+  int64_t budgetBytes = 0; // what a block's rows may take
+  /// The model's prediction for unblocked and for the chosen count, in
+  /// seconds, and the share of gathers it expects from cached rows.
+  double unblockedSeconds = 0, blockedSeconds = 0;
+  double hotShare = 0, blockedHotShare = 0;
+  std::string reason; // "forced", "cost model", "fits the budget", ...
 };
 
 /// Wall time of one schedule step.
@@ -183,6 +207,11 @@ struct RunStats {
   /// size, the returned output (fresh per run), all results together (what
   /// allocating each afresh would take) and the widest set alive at once.
   int64_t arenaBytes = 0, outputBytes = 0, bufferBytes = 0, peakLiveBytes = 0;
+  /// Gather blocking's choice for each message stage with a blocked form,
+  /// and, of totalSeconds, the once-per-graph work it did in this run:
+  /// profiling the sources' degrees and building the blocks.
+  std::vector<GatherBlockChoice> gatherBlocks;
+  double gatherSetupSeconds = 0;
 };
 
 /// Where the time to make a Model went (Model::compileStats).
@@ -274,6 +303,9 @@ public:
   /// off by default. Take effect with the next run().
   void setProgress(bool progress);
   void setReleaseMemory(bool release);
+  /// RunOptions::gatherBlocks for run(): 0 (the cost model) by default.
+#define GNN_HAS_GATHER_BLOCKS 1
+  void setGatherBlocks(int blocks);
 
   /// Full-graph inference: features are [N, F] for the graph's N vertices;
   /// the result is [N, C...], one row per vertex, in memory the caller

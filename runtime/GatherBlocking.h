@@ -1,0 +1,81 @@
+//===- GatherBlocking.h - Message stages over blocks of sources -*- C++ -*-===//
+//
+// A message stage gathers one row per in-edge from its source. When those
+// rows far exceed the last-level cache, most gathers go to memory at the
+// random-row rate, a fraction of the stream rate. Gather blocking splits
+// the sources into B ranges and runs the stage once per range, over the
+// in-edges from that range only, folding into per-target state rows in
+// between (gnn.launch's blocked form): each pass gathers from a table 1/B
+// the size, which the cache can hold, at the price of reading and writing
+// the state rows B - 1 more times.
+//
+// Whether that pays depends on how much the cache already catches without
+// blocks, which depends on the graph: on a skewed graph the most gathered
+// rows take most gathers and stay cached. The cost model here estimates
+// that share from the sources' out-degrees (the rows a cache of the
+// budget's size holds are taken to be the most gathered ones) and weighs
+// the gathers it leaves against the state traffic blocks add, with rates
+// measured on the development machine (bench/stream's cache ladder).
+//
+//===----------------------------------------------------------------------===//
+#ifndef GNN_RUNTIME_GATHERBLOCKING_H
+#define GNN_RUNTIME_GATHERBLOCKING_H
+
+#include "gnn/Graph.h"
+#include "gnn/Model.h"
+
+#include <cstdint>
+#include <utility>
+#include <vector>
+
+namespace gnn::detail {
+
+/// The last-level cache of CPU 0 in bytes, from sysfs; 32 MiB where the
+/// system does not say.
+int64_t lastLevelCacheBytes();
+
+/// How often each source row is gathered: the out-degrees, as (degree,
+/// number of sources with it) from the highest degree down.
+struct SourceProfile {
+  std::vector<std::pair<int64_t, int64_t>> degrees;
+  int64_t edges = 0;
+  /// The share of in-edges whose source is among the `rows` sources with
+  /// the most out-edges (1 for rows >= the source count).
+  double hotShare(int64_t rows) const;
+};
+
+/// Counts out-degrees over the graph's sources (one pass over them).
+SourceProfile profileSources(const Graph &graph, int threads);
+
+/// The cost model's inputs for one message stage.
+struct GatherStage {
+  int64_t vertices = 0, edges = 0;
+  int64_t gatheredRowBytes = 0; // bytes gathered per in-edge
+  int64_t stateRowBytes = 0;    // bytes of a state row (written, reread)
+  int64_t budgetBytes = 0;      // what one block's rows may take
+};
+
+/// The block count for a stage: `forced` if >= 1 (nothing predicted),
+/// else the count among 1, 2, 4, ... up to the first whose rows fit the
+/// budget with the lowest predicted time, unless it saves less than a
+/// tenth of the unblocked time. Fills every field of the choice but its
+/// label.
+GatherBlockChoice chooseGatherBlocks(const GatherStage &stage,
+                                     const SourceProfile &profile, int forced);
+
+/// The in-edges of a graph split by source block: block b holds, for each
+/// target, its in-edges whose source lies in [b * blockRows, (b + 1) *
+/// blockRows), in CSR order.
+struct SourceBlocks {
+  int64_t blockRows = 0;
+  std::vector<AlignedArray<int64_t>> offsets; // per block, vertices + 1
+  std::vector<AlignedArray<int32_t>> sources; // per block, its in-edges
+  int count() const { return int(offsets.size()); }
+};
+
+/// Splits a whole graph's in-edges (no ghosts) into `blocks` source blocks.
+SourceBlocks splitSources(const Graph &graph, int blocks, int threads);
+
+} // namespace gnn::detail
+
+#endif // GNN_RUNTIME_GATHERBLOCKING_H

@@ -1,0 +1,135 @@
+// Gather blocking's pieces (runtime/GatherBlocking.h): the sources split
+// into blocks against a plain filter of the CSR, the degree profile against
+// counts made here, and the cost model's choices on profiles built to make
+// one answer right.
+#include "runtime/GatherBlocking.h"
+
+#include "gtest/gtest.h"
+
+#include <random>
+#include <vector>
+
+using namespace gnn;
+using namespace gnn::detail;
+
+namespace {
+
+Graph randomGraph(int64_t n, int64_t e, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::vector<int64_t> src(e), dst(e);
+  for (int64_t k = 0; k < e; ++k) {
+    // Skewed sources: low ids more often, as RMAT's.
+    src[k] = int64_t(rng() % n) * int64_t(rng() % n) / n;
+    dst[k] = int64_t(rng() % n);
+  }
+  llvm::Expected<Graph> g = Graph::fromEdges(n, src.data(), dst.data(), e);
+  EXPECT_TRUE(bool(g));
+  return std::move(*g);
+}
+
+TEST(GatherBlockingTest, BlocksHoldEachTargetsInEdgesBySourceRangeInOrder) {
+  Graph g = randomGraph(101, 2000, 1);
+  for (int blocks : {1, 2, 3, 7, 101}) {
+    SourceBlocks split = splitSources(g, blocks, 2);
+    ASSERT_EQ(split.count(), blocks);
+    int64_t rows = (101 + blocks - 1) / blocks;
+    EXPECT_EQ(split.blockRows, rows);
+    int64_t total = 0;
+    for (int b = 0; b < blocks; ++b) {
+      const int64_t *off = split.offsets[b].data();
+      const int32_t *sources = split.sources[b].data();
+      EXPECT_EQ(off[0], 0);
+      for (int64_t v = 0; v < g.numVertices(); ++v) {
+        std::vector<int32_t> expected;
+        for (int64_t k = g.offsets()[v]; k < g.offsets()[v + 1]; ++k)
+          if (g.sources()[k] / rows == b)
+            expected.push_back(g.sources()[k]);
+        std::vector<int32_t> got(sources + off[v], sources + off[v + 1]);
+        EXPECT_EQ(got, expected) << "block " << b << " of " << blocks
+                                 << ", target " << v;
+      }
+      total += off[g.numVertices()];
+    }
+    EXPECT_EQ(total, g.numEdges());
+  }
+}
+
+TEST(GatherBlockingTest, ProfileCountsOutDegrees) {
+  // Sources 0 x4, 1 x2, 2 x1, 3 x1: the top row takes half the gathers.
+  std::vector<int64_t> src{0, 0, 0, 0, 1, 1, 2, 3};
+  std::vector<int64_t> dst{1, 2, 3, 4, 0, 2, 0, 0};
+  Graph g = std::move(*Graph::fromEdges(5, src.data(), dst.data(), 8));
+  SourceProfile p = profileSources(g, 2);
+  ASSERT_EQ(p.edges, 8);
+  std::vector<std::pair<int64_t, int64_t>> expected{{4, 1}, {2, 1}, {1, 2}};
+  EXPECT_EQ(p.degrees, expected);
+  EXPECT_DOUBLE_EQ(p.hotShare(0), 0.0);
+  EXPECT_DOUBLE_EQ(p.hotShare(1), 0.5);
+  EXPECT_DOUBLE_EQ(p.hotShare(2), 0.75);
+  EXPECT_DOUBLE_EQ(p.hotShare(3), 0.875);
+  EXPECT_DOUBLE_EQ(p.hotShare(100), 1.0);
+}
+
+/// A profile of `n` sources with `degree` out-edges each, but `hubs`
+/// sources that take `hubShare` of all edges.
+SourceProfile profileOf(int64_t n, int64_t edges, int64_t hubs, double hubShare) {
+  SourceProfile p;
+  p.edges = edges;
+  int64_t hubEdges = int64_t(edges * hubShare);
+  if (hubs)
+    p.degrees.emplace_back(hubEdges / hubs, hubs);
+  p.degrees.emplace_back((edges - hubEdges) / (n - hubs), n - hubs);
+  return p;
+}
+
+TEST(GatherBlockingTest, CostModelChoices) {
+  GatherStage stage;
+  stage.vertices = 1 << 22;
+  stage.edges = 100 << 20;
+  stage.gatheredRowBytes = 256; // a 1 GiB table
+  stage.stateRowBytes = 256;
+  stage.budgetBytes = 128 << 20; // 512 Ki rows
+
+  // Uniform gathers: unblocked, 1/8 of them hit; 8 blocks of 128 MiB make
+  // them all hits, for 7 more passes over 1 GiB of states.
+  GatherBlockChoice uniform =
+      chooseGatherBlocks(stage, profileOf(stage.vertices, stage.edges, 0, 0), 0);
+  EXPECT_GT(uniform.blocks, 1);
+  EXPECT_LT(uniform.blockedSeconds, 0.9 * uniform.unblockedSeconds);
+  EXPECT_NEAR(uniform.hotShare, 0.125, 1e-3);
+  EXPECT_EQ(uniform.reason, "the cost model");
+  EXPECT_EQ(uniform.tableBytes, int64_t(1) << 30);
+
+  // Hubs that fit the cache take 99% of the gathers: nothing to win.
+  GatherBlockChoice skewed = chooseGatherBlocks(
+      stage, profileOf(stage.vertices, stage.edges, 1 << 16, 0.99), 0);
+  EXPECT_EQ(skewed.blocks, 1);
+  EXPECT_GE(skewed.hotShare, 0.99);
+
+  // A table within the budget stays whole without a prediction's say.
+  GatherStage small = stage;
+  small.vertices = 1 << 18; // 64 MiB
+  GatherBlockChoice fits =
+      chooseGatherBlocks(small, profileOf(small.vertices, small.edges, 0, 0), 0);
+  EXPECT_EQ(fits.blocks, 1);
+  EXPECT_EQ(fits.reason, "the rows fit the budget");
+
+  // State rows much wider than the gathered ones: each block's extra pass
+  // costs more than the gathers it saves.
+  GatherStage wideState = stage;
+  wideState.stateRowBytes = 64 << 10;
+  GatherBlockChoice wide = chooseGatherBlocks(
+      wideState, profileOf(stage.vertices, stage.edges, 0, 0), 0);
+  EXPECT_EQ(wide.blocks, 1);
+
+  // Forced counts are taken as they are.
+  EXPECT_EQ(chooseGatherBlocks(stage, SourceProfile(), 5).blocks, 5);
+  EXPECT_EQ(chooseGatherBlocks(stage, SourceProfile(), 5).reason, "forced");
+  EXPECT_EQ(chooseGatherBlocks(stage, SourceProfile(), 1).reason, "off");
+}
+
+TEST(GatherBlockingTest, LastLevelCacheIsPositive) {
+  EXPECT_GT(lastLevelCacheBytes(), 0);
+}
+
+} // namespace

@@ -3,6 +3,8 @@
 
   bench.py [--quick] [--models gcn,sage,...] [--systems gnnc,eager,...]
            [--graphs rmat-18,...] [--runs 5] [--threads 2] [--out FILE]
+           [--[no-]ablation | --only-ablation] [--ablation-graphs rmat-22,sbm-22]
+           [--ablation-models gcn,...] [--ablation-runs 3] [--time-budget 45]
 
 For each graph (generated once by gnn-graph, kept in --data) and each model
 of MODELS that exists, in this order: gnnc (gnn-run, one process per run),
@@ -19,6 +21,14 @@ lower-bound time follows from the bytes and flops it must move.
 
 Results go to one JSON file (bench/results/full.json, or quick.json with
 --quick); bench/report.py turns full.json into docs/performance.md.
+
+The ablation of issue 15 (after the main graphs in a full run, or alone
+with --only-ablation into bench/results/ablation.json): gnnc on rmat-22 and
+sbm-22 with each vertex order (gnn-graph convert --reorder) and the
+gathers unblocked or blocked by the cost model (gnnc-repeat
+--gather-blocks=1,auto), each technique alone and together; a technique
+whose interface the binaries lack is skipped with the reason. Optional
+graphs (rmat-23) run last, only if predicted to fit --time-budget.
 
 A peer on a graph is skipped, with the reason recorded, when its time on
 the previous graph scaled by the edge count predicts more than

@@ -92,7 +92,7 @@ FULL = {"graphs": ["rmat-17", "rmat-18", "rmat-20", "rmat-22", "sbm-22"],
         "systems": ["gnnc", "eager", "script", "sparse", "sampled"],
         # Past the reference graph only what the plots need, so that the
         # comparison with PyTorch stays near 30 minutes (the sbm-22 cells
-        # and the ablation add about 35): full-graph PyTorch up to 16M edges
+        # and the ablation add about 35-40): full-graph PyTorch up to 16M edges
         # (sampling would cost ten minutes there), gnnc alone at 100M edges
         # (PyTorch's E x F message tensors do not fit in memory).
         # The community graph, of rmat-22's size, likewise gnnc alone.

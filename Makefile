@@ -77,7 +77,7 @@ clean:
 # Benchmarks against PyTorch and the machine's limits (bench/, docs/performance.md).
 # BENCH_FLAGS passes options to bench/bench.py (see bench/bench.py --help).
 BENCH_FLAGS ?=
-.PHONY: bench bench-quick bench-deps
+.PHONY: bench bench-quick bench-ablation bench-deps
 
 bench-deps:
 	@scripts/install-deps --bench
@@ -92,6 +92,13 @@ bench: build bench-deps $(BUILD_DIR)/bench/stream
 
 bench-quick: build bench-deps $(BUILD_DIR)/bench/stream
 	/usr/bin/python3 bench/bench.py --quick --build $(BUILD_DIR) $(BENCH_FLAGS)
+
+# Issue 15's ablation alone (~25 min): the machine's limits and gnnc with
+# each technique alone and together on rmat-22 and sbm-22, into
+# bench/results/ablation.json; the page shows the later of it and full.json's.
+bench-ablation: build bench-deps $(BUILD_DIR)/bench/stream
+	/usr/bin/python3 bench/bench.py --only-ablation --build $(BUILD_DIR) $(BENCH_FLAGS)
+	/usr/bin/python3 bench/report.py bench/results/full.json
 
 # Fuzzing with libFuzzer (fuzz/README.md): a clang-19 build in
 # $(FUZZ_BUILD_DIR) with ASan and UBSan, then each target for FUZZ_SECONDS

@@ -3,6 +3,8 @@
 
   bench.py [--quick] [--models gcn,sage,...] [--systems gnnc,eager,...]
            [--graphs rmat-18,...] [--runs 5] [--threads 2] [--out FILE]
+           [--[no-]ablation | --only-ablation] [--ablation-graphs rmat-22,sbm-22]
+           [--ablation-models gcn,...] [--ablation-runs 3] [--time-budget 45]
 
 For each graph (generated once by gnn-graph, kept in --data) and each model
 of MODELS that exists, in this order: gnnc (gnn-run, one process per run),
@@ -19,6 +21,14 @@ lower-bound time follows from the bytes and flops it must move.
 
 Results go to one JSON file (bench/results/full.json, or quick.json with
 --quick); bench/report.py turns full.json into docs/performance.md.
+
+The ablation of issue 15 (after the main graphs in a full run, or alone
+with --only-ablation into bench/results/ablation.json): gnnc on rmat-22 and
+sbm-22 with each vertex order (gnn-graph convert --reorder) and the
+gathers unblocked or blocked by the cost model (gnnc-repeat
+--gather-blocks=1,auto), each technique alone and together; a technique
+whose interface the binaries lack is skipped with the reason. Optional
+graphs (rmat-23) run last, only if predicted to fit --time-budget.
 
 A peer on a graph is skipped, with the reason recorded, when its time on
 the previous graph scaled by the edge count predicts more than
@@ -55,26 +65,50 @@ MODELS = [
     {"name": "edgeconv", "title": "EdgeConv", "files": ["examples/models/edgeconv.gnn"]},
 ]
 
-# RMAT graphs (name, vertices, edges as generated; GCN and GAT add one self
-# loop per vertex). rmat-18 is the reference point of issue 4.
+# The graphs (name, vertices, edges as generated; GCN and GAT add one self
+# loop per vertex). rmat-18 is the reference point of issue 4. RMAT unless
+# GENERATORS says otherwise: sbm-* are stochastic block models with
+# community structure (equal communities of 4,096 vertices for sbm-22, 90%
+# of edges inside one; a seeded random permutation hides them from the ids).
 GRAPHS = {
     "rmat-16": (65536, 1_000_000),
     "rmat-17": (131072, 2_000_000),
     "rmat-18": (262144, 4_000_000),
     "rmat-20": (1048576, 16_000_000),
     "rmat-22": (4194304, 100_000_000),
+    "rmat-23": (8388608, 200_000_000),
+    "sbm-16": (65536, 1_000_000),
+    "sbm-22": (4194304, 100_000_000),
 }
-FULL = {"graphs": ["rmat-17", "rmat-18", "rmat-20", "rmat-22"],
+GENERATORS = {
+    "sbm-16": ["--kind=sbm", "--communities=64", "--intra=0.9"],
+    "sbm-22": ["--kind=sbm", "--communities=1024", "--intra=0.9"],
+}
+# Points `make bench` measures only while the whole run is predicted to stay
+# within --time-budget (predicted from this run's own rmat-22 cells).
+OPTIONAL_GRAPHS = {"rmat-23": "rmat-22"}
+FULL = {"graphs": ["rmat-17", "rmat-18", "rmat-20", "rmat-22", "sbm-22"],
+        "optional_graphs": ["rmat-23"],
         "systems": ["gnnc", "eager", "script", "sparse", "sampled"],
-        # Past the reference graph only what the plots need, so that `make
-        # bench` stays under 30 minutes: full-graph PyTorch up to 16M edges
+        # Past the reference graph only what the plots need, so that the
+        # comparison with PyTorch stays near 30 minutes (the sbm-22 cells
+        # and the ablation add about 35-40): full-graph PyTorch up to 16M edges
         # (sampling would cost ten minutes there), gnnc alone at 100M edges
         # (PyTorch's E x F message tensors do not fit in memory).
-        "graph_systems": {"rmat-20": ["gnnc", "eager", "script", "sparse"], "rmat-22": ["gnnc"]},
+        # The community graph, of rmat-22's size, likewise gnnc alone.
+        "graph_systems": {"rmat-20": ["gnnc", "eager", "script", "sparse"], "rmat-22": ["gnnc"],
+                          "sbm-22": ["gnnc"], "rmat-23": ["gnnc"]},
         # EdgeConv's per-edge MLP is compute-bound (a 64 x 64 matrix-vector
         # product per edge): on the graphs up to the reference one only.
         "model_graphs": {"edgeconv": ["rmat-16", "rmat-17", "rmat-18"]}}
-QUICK = {"graphs": ["rmat-16"], "systems": ["gnnc", "eager", "sparse"], "models": ["gcn"]}
+QUICK = {"graphs": ["rmat-16"], "systems": ["gnnc", "eager", "sparse"], "models": ["gcn"],
+         "optional_graphs": []}
+# The ablation of issue 15 (--ablation, part of `make bench`): gnnc alone,
+# in one process per graph, model and vertex order (bench/gnnc-repeat), with
+# the cache-blocked gathers off (1) and chosen by the cost model (auto).
+ABLATION = {"graphs": ["rmat-22", "sbm-22"], "models": ["gcn", "sage", "gin", "gat"]}
+ORDERINGS = ["none", "degree", "rcm", "community"]
+GATHER_SETTINGS = ["1", "auto"]
 FEATURES = 128
 SEED = 1
 PEERS = ("eager", "script", "sparse", "sampled")
@@ -234,6 +268,9 @@ def set_roofs(limits_list):
             # gather" and "% of triad" describe one state of the host.
             "gather_gbs": best["stream"].get("gather256_median_gbs"),
             "roof_measured_at": ("start", "end")[at],
+            # The cache ladder of the same measurement (random 256-byte row
+            # gathers from tables of 2 MiB to 1 GiB).
+            "ladder": best["stream"].get("ladder"),
             "gflops": max(max(l["sgemm"]["square_2048_gflops"], l["sgemm"].get("onednn_square_2048_gflops", 0))
                           for l in limits_list)}
 
@@ -246,16 +283,19 @@ def prepare_graph(args, name):
     n, e = GRAPHS[name]
     prefix = os.path.join(args.data, name)
     edges, features = prefix + ".edges.npy", prefix + ".features.npy"
+    generator = GENERATORS.get(name, ["--kind=rmat"])
     graph = {"name": name, "vertices": n, "edges": e, "features": FEATURES,
+             "kind": generator[0].split("=", 1)[1], "generator": " ".join(generator),
              "edges_path": edges, "features_path": features}
     if not (os.path.exists(edges) and os.path.exists(features)):
         log(f"bench: generating {name} ({n} vertices, {e} edges)")
         t = time.time()
-        subprocess.run([os.path.join(args.bin, "gnn-graph"), "generate", "--kind=rmat",
+        subprocess.run([os.path.join(args.bin, "gnn-graph"), "generate", *generator,
                         f"--vertices={n}", f"--edges={e}", f"--features={FEATURES}",
                         f"--seed={SEED}", f"--out={prefix}"], check=True,
                        stdout=subprocess.DEVNULL)
         graph["generate_s"] = time.time() - t
+    graph["source_cdf"] = source_cdf(edges, n)
     stats = subprocess.run([os.path.join(args.bin, "gnn-graph"), "stats", f"--graph={edges}",
                             f"--num_nodes={n}"], capture_output=True, text=True).stdout
     for line in stats.splitlines():
@@ -265,6 +305,25 @@ def prepare_graph(args, name):
         except ValueError:
             pass
     return graph
+
+
+def source_cdf(edges_path, n):
+    """How concentrated the gathers are: [[k, share]] for k = 1, 2, 4, ...,
+    N, the share of the edges whose source is one of the k most frequent
+    sources (RMAT: its hubs; a uniform graph: k / N). The random-gather
+    times (schedule.random_gather) put the hottest rows in the fastest
+    tables of the cache ladder."""
+    import numpy as np
+    a = np.load(edges_path, mmap_mode="r")
+    counts = np.zeros(n, dtype=np.int64)
+    step = 1 << 24
+    for i in range(0, a.shape[1], step):
+        counts += np.bincount(np.asarray(a[0, i:i + step]), minlength=n)
+    counts = np.sort(counts)[::-1]
+    total = max(int(counts.sum()), 1)
+    cum = np.cumsum(counts)
+    ks = sorted({min(1 << i, n) for i in range(n.bit_length() + 1)})
+    return [[k, float(cum[k - 1]) / total] for k in ks]
 
 
 def prepare_model(args, spec):
@@ -443,6 +502,11 @@ def efficiency(args, graph, model, gnnc, limits):
     steps = model.get("schedule") or []
     if steps:
         rows = schedule.costs(steps, n, e, bw, gf)
+        for r, st in zip(rows, schedule.timed(steps)):
+            if r["kind"] == "message":
+                rg = schedule.random_gather(st, n, e, limits.get("ladder"), graph.get("source_cdf"))
+                r["random_gather_s"] = rg["seconds"] if rg else None
+                r["skewed_gather_s"] = rg.get("skewed_seconds") if rg else None
         out["schedule_bound_s"] = sum(r["bound_s"] for r in rows)
         out["schedule_bytes"] = sum(r["bytes"] for r in rows)
         stages = gnnc.get("stages") if gnnc else None
@@ -468,6 +532,283 @@ def efficiency(args, graph, model, gnnc, limits):
     if gnnc and gnnc.get("status") == "ok" and "model_bound" in out:
         out["gnnc_efficiency"] = out["model_bound"]["bound_s"] / gnnc["median_s"]
     return out
+
+
+# --------------------------------------------------------------------------
+# The ablation (issue 15): each technique alone and together, gnnc only
+
+
+_KERNEL_NAME = re.compile(r"^kernel @(\S+)")
+
+
+def stage_key(name):
+    """A gnnc-repeat stage name as schedule.costs names steps: the kernel's
+    name, `linear`, or None for anything else (a permutation, an exchange)."""
+    if m := _KERNEL_NAME.match(name):
+        return m.group(1)
+    return "linear" if name.startswith("linear") else None
+
+
+def convert_graph(args, graph, ordering, reorder_flag):
+    """gnn-graph convert into a binary CSR file with ORDERING's vertex
+    numbering: a once-per-graph cost, timed whole (reading the edge list,
+    ordering, building and writing the CSR) and split as convert reports."""
+    out = os.path.join(args.data, f"{graph['name']}.{ordering}.csr")
+    if ordering != "none" and not reorder_flag:
+        return {"ordering": ordering, "status": "skipped",
+                "note": "gnn-graph convert has no --reorder (vertex reordering is not in this build)"}
+    cmd = [os.path.join(args.bin, "gnn-graph"), "convert", f"--graph={graph['edges_path']}",
+           f"--num-nodes={graph['vertices']}", f"--out={out}"]
+    if reorder_flag:
+        cmd.append(f"--reorder={ordering}")
+    rc, stdout, stderr, wall, rss = run_measured(cmd, env=child_env(args.threads))
+    if rc != 0:
+        return {"ordering": ordering, "status": "failed", "note": (stderr or stdout).strip()[-800:]}
+    lines = [l for l in (stderr + stdout).splitlines() if l.strip()]
+    result = {"ordering": ordering, "status": "ok", "path": out, "convert_s": wall,
+              "peak_rss_kib": rss, "csr_bytes": os.path.getsize(out), "log": lines[-12:]}
+    # The ordering's own time, from convert's progress line for it
+    # ("gnn-graph: reorder (rcm): 100.0M edges in 12 s, 8.3M edges/s").
+    for line in lines:
+        if re.search(r": reorder\b", line) and (s := progress_seconds(line)) is not None:
+            result["reorder_s"] = result.get("reorder_s", 0.0) + s
+    return result
+
+
+def progress_seconds(line):
+    """The duration of a finished gnn::Progress line (`in 3.1 s`, `in 12 s`,
+    `in 1 min 05 s`, `in 1 h 02 min`), or None."""
+    if m := re.search(r"\bin (\d+) h (\d+) min\b", line):
+        return 3600.0 * int(m.group(1)) + 60.0 * int(m.group(2))
+    if m := re.search(r"\bin (\d+) min (\d+) s\b", line):
+        return 60.0 * int(m.group(1)) + int(m.group(2))
+    if m := re.search(r"\bin ([0-9.]+) s\b", line):
+        return float(m.group(1))
+    return None
+
+
+def compare_outputs(reference, path):
+    """PATH's output against REFERENCE's, elementwise by the e2e rule
+    (|a - b| <= 1e-5 + 1e-4 |b|): a new vertex order sums each vertex's
+    in-edges in another order, so bits may differ; the values must not."""
+    import numpy as np
+    a, b = np.load(path, mmap_mode="r"), np.load(reference, mmap_mode="r")
+    if a.shape != b.shape:
+        return {"same_shape": False}
+    outside = 0
+    max_err = 0.0
+    rows = 1 << 18
+    for i in range(0, a.shape[0], rows):
+        x, y = np.asarray(a[i:i + rows], dtype=np.float64), np.asarray(b[i:i + rows], dtype=np.float64)
+        err = np.abs(x - y)
+        outside += int(np.count_nonzero(err > 1e-5 + 1e-4 * np.abs(y)))
+        max_err = max(max_err, float(err.max()) if err.size else 0.0)
+    return {"same_shape": True, "outside_rule": outside, "elements": int(a.size),
+            "max_abs_err": max_err, "identical": bool(np.array_equal(a, b))}
+
+
+def summarise_setting(r):
+    """Medians of one gather-blocks setting of a gnnc-repeat object."""
+    runs = [x["seconds"] for x in r["runs"]]
+    stages = None
+    if r["runs"] and all(len(x["stages_ms"]) == len(r["runs"][0]["stages_ms"]) for x in r["runs"]):
+        stages = [statistics.median(x["stages_ms"][i] for x in r["runs"])
+                  for i in range(len(r["runs"][0]["stages_ms"]))]
+    memory = [x["memory_ms"] for x in r["runs"] if "memory_ms" in x]
+    setup = [x["gather_setup_ms"] for x in r["runs"] if "gather_setup_ms" in x]
+    return {"median_s": statistics.median(runs), "runs_s": runs, "first_run_s": r["first"]["seconds"],
+            "first_memory_ms": r["first"].get("memory_ms"), "stages_ms": stages,
+            "memory_ms": statistics.median(memory) if memory else None, "checksum": r["checksum"],
+            # Gather blocking's once-per-graph setup (in the first run) and
+            # its choice per stage, where the runtime reports them.
+            "first_gather_setup_ms": r["first"].get("gather_setup_ms"),
+            "gather_setup_ms": statistics.median(setup) if setup else None,
+            "gather_choices": r["first"].get("gather_choices"),
+            # A renumbered graph's output put back into the user's order:
+            # every run pays it to hand the output over (timed once).
+            "output_back_ms": r.get("output_to_original_order_ms")}
+
+
+def ablation_steps(model, graph, names, stages_ms, limits):
+    """Per timed step of MODEL's schedule: its gnnc-repeat median, its
+    compulsory bytes as a share of triad, and for a message step the time
+    at 50% of triad and the random-gather time from the cache ladder. None
+    when the run's stages do not line up with the schedule."""
+    steps = model.get("schedule") or []
+    if not steps or not stages_ms or not names or len(names) != len(stages_ms):
+        return None
+    keyed = [(k, ms) for name, ms in zip(names, stages_ms) if (k := stage_key(name)) is not None]
+    n, e = graph["vertices"], graph["edges"]
+    bw = limits["bandwidth_gbs"]
+    rows = schedule.costs(steps, n, e, bw, limits["gflops"])
+    if [r["step"] for r in rows] != [k for k, _ in keyed]:
+        return None
+    out = []
+    for r, (_, ms), st in zip(rows, keyed, schedule.timed(steps)):
+        row = {"step": r["step"], "kind": r["kind"], "ms": ms, "bytes": r["bytes"],
+               "fraction_of_triad": r["bytes"] / (ms / 1e3) / 1e9 / bw if ms > 0 else None}
+        if r["kind"] == "message":
+            row["half_triad_ms"] = r["bytes"] / (0.5 * bw * 1e9) * 1e3
+            rg = schedule.random_gather(st, n, e, limits.get("ladder"), graph.get("source_cdf"))
+            if rg:
+                row["random_gather_ms"] = rg["seconds"] * 1e3
+                if rg.get("skewed_seconds") is not None:
+                    row["skewed_gather_ms"] = rg["skewed_seconds"] * 1e3
+                row["gathers"] = rg["tables"]
+                row["row_reads"] = rg["reads"] * len(rg["tables"])
+        out.append(row)
+    other = [{"name": name, "ms": ms} for name, ms in zip(names, stages_ms) if stage_key(name) is None]
+    return {"steps": out, "other_stages": other}
+
+
+def run_ablation(args, doc, models, save):
+    """For each ablation graph: the graph converted to a CSR file in each
+    vertex order; for each model and order, one gnnc-repeat process timing
+    the gathers unblocked (1) and with the cost model's blocks (auto); the
+    configurations of the ablation table picked from those runs."""
+    ab = doc["ablation"] = {"graphs": [], "runs": [], "configurations": [], "orderings": ORDERINGS,
+                            "runs_per_setting": args.ablation_runs, "started": datetime.datetime.now().isoformat(timespec="seconds")}
+    t0 = time.time()
+    help_text = subprocess.run([os.path.join(args.bin, "gnn-graph"), "--helpfull"],
+                               capture_output=True, text=True)
+    reorder_flag = "--reorder" in help_text.stdout + help_text.stderr
+    rc, out, err, _, _ = run_measured([args.repeat, "--capabilities"])
+    gather_api = rc == 0 and json.loads(out).get("gather_blocks", False)
+    ab["reorder_available"] = reorder_flag
+    ab["gather_blocks_available"] = gather_api
+    ab["notes"] = []
+    if not reorder_flag:
+        ab["notes"].append("vertex reordering: skipped: `gnn-graph convert` has no --reorder flag in "
+                           "this build; every configuration runs in the edge list's own order")
+    if not gather_api:
+        ab["notes"].append("cache-blocked gathers: skipped: gnnc-repeat was built without "
+                           "Model::setGatherBlocks (gnnc-repeat --capabilities); "
+                           "every run uses the runtime's default")
+    settings = GATHER_SETTINGS if gather_api else ["default"]
+    wanted = args.ablation_models.split(",")
+    for gname in args.ablation_graphs.split(","):
+        graph = prepare_graph(args, gname)
+        ginfo = {k: v for k, v in graph.items() if not k.endswith("_path")}
+        ginfo["converts"] = []
+        ab["graphs"].append(ginfo)
+        csr = {}
+        for ordering in ORDERINGS:
+            log(f"bench: ablation {gname}: convert, order {ordering}")
+            c = convert_graph(args, graph, ordering, reorder_flag)
+            ginfo["converts"].append({k: v for k, v in c.items() if k != "path"})
+            if c["status"] == "ok":
+                csr[ordering] = c["path"]
+                log(f"bench:   {c['convert_s']:.1f} s" + (f" (ordering {c['reorder_s']:.1f} s)"
+                                                           if "reorder_s" in c else ""))
+            else:
+                log(f"bench:   {c['status']}: {c['note']}")
+            save()
+        for model in models:
+            if model["name"] not in wanted or "skipped" in model:
+                continue
+            base_out = None
+            by_config = {}
+            for ordering in ORDERINGS:
+                if ordering not in csr:
+                    continue
+                log(f"bench: ablation {gname} {model['name']} order {ordering}, gather blocks "
+                    + ",".join(settings))
+                out_path = os.path.join(args.data, f"{gname}.{model['name']}.{ordering}.ablation.npy")
+                cmd = [args.repeat, os.path.join(ROOT, model["file"]), csr[ordering],
+                       graph["features_path"], model["weights"], str(args.threads),
+                       str(args.ablation_runs), out_path]
+                if gather_api:
+                    cmd.append("--gather-blocks=" + ",".join(settings))
+                env = child_env(args.threads)
+                env["GNNC_CACHE_DIR"] = os.path.join(args.data, "kernel-cache", model["name"])
+                rc, out, err, wall, rss = run_measured(cmd, env=env)
+                key = {"graph": gname, "model": model["name"], "ordering": ordering}
+                if rc != 0:
+                    note = (err or out).strip()[-800:]
+                    log(f"bench:   failed: {note}")
+                    for st in settings:
+                        ab["runs"].append({**key, "gather_blocks": st, "status": "failed", "note": note})
+                    continue
+                r = json.loads(out)
+                common = {"csr_load_s": r.get("csr_build_s"),
+                          "features_to_graph_order_s": r.get("features_to_graph_order_s"),
+                          "time_to_first_result_s":
+                          r.get("time_to_first_result_s"), "peak_rss_kib": rss, "process_wall_s": wall,
+                          "stage_names": r.get("stages")}
+                per = r["settings"] if "settings" in r else [{**r, "gather_blocks": settings[0]}]
+                for k, sr in enumerate(per):
+                    st = sr.get("gather_blocks", settings[k])
+                    res = {**key, "gather_blocks": st, "status": "ok", **common, **summarise_setting(sr)}
+                    path = out_path if k == 0 else out_path[:-len(".npy")] + f".{st}.npy"
+                    if ordering == "none" and k == 0:
+                        base_out = path  # order none, gathers unblocked: the baseline
+                    elif base_out and os.path.exists(path):
+                        res["against_baseline"] = compare_outputs(base_out, path)
+                    res["efficiency"] = ablation_steps(model, graph, r.get("stages"), res["stages_ms"],
+                                                       doc["limits"])
+                    ab["runs"].append(res)
+                    by_config[(ordering, st)] = res
+                    if path != base_out and os.path.exists(path):
+                        os.unlink(path)
+                    log(f"bench:   gather blocks {st}: {res['median_s']:.3f} s")
+                save()
+            if base_out and os.path.exists(base_out):
+                os.unlink(base_out)
+            failed = {c["ordering"]: f"{c['status']}: {c.get('note', '')}"
+                      for c in ginfo["converts"] if c["status"] != "ok"}
+            ab["configurations"] += ablation_configurations(gname, model["name"], by_config, settings,
+                                                            reorder_flag, gather_api, failed)
+            save()
+        for path in csr.values():
+            if os.path.exists(path):
+                os.unlink(path)
+    ab["wall_s"] = time.time() - t0
+    ab["finished"] = datetime.datetime.now().isoformat(timespec="seconds")
+    save()
+
+
+def end_to_end(r):
+    """A run's median and, on a renumbered graph, putting its output back
+    into the user's order (which every run must do to hand it over)."""
+    return r["median_s"] + (r.get("output_back_ms") or 0.0) / 1e3
+
+
+def ablation_configurations(gname, mname, by_config, settings, reorder_flag, gather_api, failed):
+    """The ablation table's rows for one graph and model: baseline (order
+    none, gathers unblocked), each order alone, auto blocks alone, and all
+    (the fastest order alone, with auto blocks). A configuration whose
+    technique is absent from the binaries is there with its reason."""
+    off = "1" if gather_api else "default"
+    base = by_config.get(("none", off))
+    rows = []
+
+    def row(name, ordering, st, reason=None):
+        r = by_config.get((ordering, st)) if ordering and st else None
+        entry = {"graph": gname, "model": mname, "configuration": name, "ordering": ordering,
+                 "gather_blocks": st}
+        if r is None:
+            entry["status"] = "skipped"
+            entry["note"] = reason or "not measured (its run failed)"
+        else:
+            entry.update(status="ok", median_s=end_to_end(r), run_median_s=r["median_s"],
+                         output_back_ms=r.get("output_back_ms"),
+                         speedup=end_to_end(base) / end_to_end(r) if base else None)
+        rows.append(entry)
+
+    row("baseline", "none", off)
+    for ordering in ORDERINGS[1:]:
+        row(f"reorder={ordering}", ordering, off,
+            "convert " + failed[ordering] if ordering in failed else None)
+    row("gather-blocks=auto", "none", "auto" if gather_api else None,
+        None if gather_api else "gnnc-repeat built without Model::setGatherBlocks")
+    alone = {o: end_to_end(by_config[(o, off)]) for o in ORDERINGS[1:] if (o, off) in by_config}
+    best = min(alone, key=alone.get) if alone else "none"
+    if gather_api or alone:
+        row("all", best, "auto" if gather_api else off)
+    else:
+        row("all", None, None, "neither technique is in this build")
+    rows[-1]["best_ordering"] = best
+    return rows
 
 
 # --------------------------------------------------------------------------
@@ -564,6 +905,28 @@ def predict(results, system, model, graph, args, mem_total_kib):
     return None
 
 
+def predict_optional(args, gname, graph_walls, ablation):
+    """A reason to leave the optional graph GNAME out, or None: its cells
+    are predicted from those of the graph it doubles (their wall time in
+    this run, generation included, scaled by the edge count), and the run
+    must stay within --time-budget with the closing limits measurement."""
+    base = OPTIONAL_GRAPHS[gname]
+    if base not in graph_walls:
+        return f"{base}, which predicts its time, was not measured in this run"
+    scale = GRAPHS[gname][1] / GRAPHS[base][1]
+    predicted = graph_walls[base] * scale
+    if not os.path.exists(os.path.join(args.data, gname + ".edges.npy")):
+        predicted += 40.0 * scale  # generating it (rmat-22: about 15-30 s)
+    elapsed = time.time() - START
+    closing = 90.0  # STREAM, the ladder and sgemm again
+    if elapsed + predicted + closing > args.time_budget * 60:
+        return (f"predicted {predicted / 60:.1f} min ({scale:.0f} x {base}'s "
+                f"{graph_walls[base] / 60:.1f} min in this run, generation included) after "
+                f"{elapsed / 60:.1f} min{' (the ablation included)' if ablation else ''}: over "
+                f"`make bench`'s {args.time_budget:.0f}-minute budget (--time-budget)")
+    return None
+
+
 # --------------------------------------------------------------------------
 
 
@@ -585,7 +948,20 @@ def main():
     p.add_argument("--cell-budget", type=float, default=150.0,
                    help="seconds one peer may be predicted to take on one graph")
     p.add_argument("--memory-fraction", type=float, default=0.6)
-    p.add_argument("--out", help="results JSON (default bench/results/full.json or quick.json)")
+    p.add_argument("--out", help="results JSON (default bench/results/full.json, quick.json with "
+                   "--quick, ablation.json with --only-ablation)")
+    p.add_argument("--ablation", action=argparse.BooleanOptionalAction, default=None,
+                   help="the ablation of issue 15 after the main measurements (default: on in full "
+                   "mode, off with --quick or --graphs)")
+    p.add_argument("--only-ablation", action="store_true",
+                   help="the machine's limits and the ablation, nothing else")
+    p.add_argument("--ablation-graphs", default=",".join(ABLATION["graphs"]))
+    p.add_argument("--ablation-models", default=",".join(ABLATION["models"]))
+    p.add_argument("--ablation-runs", type=int, default=3,
+                   help="timed runs per ablation configuration, after a first")
+    p.add_argument("--time-budget", type=float, default=45.0,
+                   help="minutes the whole run may take: an optional graph (rmat-23) is measured "
+                   "only if it is predicted to fit")
     args = p.parse_args()
 
     config = dict(FULL)
@@ -595,13 +971,19 @@ def main():
     systems = args.systems.split(",") if args.systems else config["systems"]
     wanted = args.models.split(",") if args.models else config.get("models")
     specs = [m for m in MODELS if wanted is None or m["name"] in wanted]
-    for g in graphs:
+    optional = [] if args.graphs else config.get("optional_graphs", [])
+    if args.only_ablation:
+        graphs, optional = [], []
+    ablation = args.only_ablation or (args.ablation if args.ablation is not None
+                                      else not (args.quick or args.graphs))
+    for g in graphs + optional + (args.ablation_graphs.split(",") if ablation else []):
         if g not in GRAPHS:
             raise SystemExit(f"bench: unknown graph '{g}'")
     args.bin = os.path.join(args.build, "bin")
     args.data = args.data or os.path.join(args.build, "bench-data")
     args.stream = args.stream or os.path.join(args.build, "bench", "stream")
-    args.out = args.out or os.path.join(HERE, "results", "quick.json" if args.quick else "full.json")
+    args.out = args.out or os.path.join(HERE, "results", "quick.json" if args.quick else
+                                        "ablation.json" if args.only_ablation else "full.json")
     args.repeat = args.repeat or os.path.join(args.build, "bench", "gnnc-repeat")
     if not os.access(args.repeat, os.X_OK):
         log(f"bench: {args.repeat} not found: gnnc is timed per gnn-run process")
@@ -614,7 +996,9 @@ def main():
     with open("/proc/meminfo") as f:
         mem_total_kib = int(next(l for l in f if l.startswith("MemTotal")).split()[1])
 
-    doc = {"mode": "quick" if args.quick else "full",
+    if ablation and not args.repeat:
+        raise SystemExit("bench: the ablation needs bench/gnnc-repeat; run `make build` first")
+    doc = {"mode": "quick" if args.quick else "ablation" if args.only_ablation else "full",
            "started": datetime.datetime.now().isoformat(timespec="seconds"),
            "load_start": list(os.getloadavg()), "threads": args.threads, "runs": args.runs,
            "command": " ".join(sys.argv), "git": git_state(),
@@ -657,7 +1041,28 @@ def main():
             json.dump(doc, f, indent=1)
         os.replace(tmp, args.out)
 
-    for gname in graphs:
+    graph_walls = {}  # graph: wall seconds of all its cells, for predicting optional graphs
+    # The ablation runs after the main graphs, the optional graphs last (so
+    # that the prediction knows what the rest of the run took).
+    for gname in graphs + ["(ablation)"] + optional:
+        if gname == "(ablation)":
+            if ablation:
+                run_ablation(args, doc, doc["models"], save)
+            continue
+        if gname in optional:
+            reason = predict_optional(args, gname, cell_walls, ablation)
+            if reason:
+                log(f"bench: {gname}: left out: {reason}")
+                n, e = GRAPHS[gname]
+                for model in doc["models"]:
+                    if "skipped" not in model:
+                        results.append({"graph": gname, "model": model["name"], "vertices": n,
+                                        "edges": e, "system": "gnnc", "status": "skipped",
+                                        "note": reason})
+                doc.setdefault("left_out", []).append({"graph": gname, "reason": reason})
+                save()
+                continue
+        graph_start = time.time()
         graph_systems = systems
         if not args.systems and gname in config.get("graph_systems", {}):
             graph_systems = config["graph_systems"][gname]
@@ -734,6 +1139,7 @@ def main():
                 else:
                     log(f"bench:   {r['status']}: {r.get('note', '')}")
                 save()
+        graph_walls[gname] = time.time() - graph_start
     log("bench: machine limits again (STREAM, sgemm)")
     end_limits = measure_limits(args)
     doc["limits"] = {**start_limits, **set_roofs([start_limits, end_limits]), "at_end": end_limits}
@@ -747,6 +1153,13 @@ def main():
                   **efficiency(args, graph_by_name[b["graph"]], model_by_name[b["model"]],
                                gnnc_results.get((b["graph"], b["model"])), doc["limits"])}
                  for b in bounds]
+    ab = doc.get("ablation")
+    if ab:
+        ab_graphs = {g["name"]: g for g in ab["graphs"]}
+        for r in ab["runs"]:
+            if r.get("status") == "ok":
+                r["efficiency"] = ablation_steps(model_by_name[r["model"]], ab_graphs[r["graph"]],
+                                                 r.get("stage_names"), r.get("stages_ms"), doc["limits"])
     save()
     print_summary(doc)
     log(f"bench: results in {os.path.relpath(args.out)}")

@@ -10,11 +10,19 @@ bench/results/full.json); edit this script, not the page.
 import argparse
 import json
 import os
+import statistics
 
-import matplotlib
+plt = None  # matplotlib.pyplot, imported when a plot is drawn (not for --no-plots)
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+
+def pyplot():
+    global plt
+    if plt is None:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot
+        plt = matplotlib.pyplot
+    return plt
 
 HERE = os.path.dirname(os.path.realpath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -96,22 +104,29 @@ def cell(results, graph, model, system):
 # Plots
 
 
+def scaling_graphs(results):
+    """The graphs of the size-scaling plots: the RMAT series (a community
+    graph of the same size is another kind of point)."""
+    return [g for g in results.graphs if g.get("kind", "rmat") == "rmat"]
+
+
 def plot_time(results, path):
+    pyplot()
     models = results.models
     fig, axes = plt.subplots(1, len(models), figsize=(4.2 * len(models), 3.8), squeeze=False)
     for ax, model in zip(axes[0], models):
         for system in SYSTEMS:
             pts = [(g["edges"], results.get(g["name"], model["name"], system)["median_s"])
-                   for g in results.graphs if results.get(g["name"], model["name"], system)]
+                   for g in scaling_graphs(results) if results.get(g["name"], model["name"], system)]
             if pts:
                 color, marker = STYLE[system]
                 ax.plot(*zip(*pts), marker=marker, color=color, label=LABEL[system])
-        pts = [(g["edges"], r["median_compute_s"]) for g in results.graphs
+        pts = [(g["edges"], r["median_compute_s"]) for g in scaling_graphs(results)
                if (r := results.get(g["name"], model["name"], "sampled")) and r.get("median_compute_s")]
         if pts:
             ax.plot(*zip(*pts), linestyle=":", color=STYLE["sampled"][0], label="sampled, model only")
         pts = [(g["edges"], results.bounds[(g["name"], model["name"])]["model_bound"]["bound_s"])
-               for g in results.graphs
+               for g in scaling_graphs(results)
                if "model_bound" in results.bounds.get((g["name"], model["name"]), {})]
         if pts:
             ax.plot(*zip(*pts), linestyle="--", color="black", label="lower bound (bytes, flops)")
@@ -128,12 +143,13 @@ def plot_time(results, path):
 
 
 def plot_efficiency(results, path):
+    pyplot()
     models = results.models
     fig, axes = plt.subplots(1, len(models), figsize=(4.2 * len(models), 3.8), squeeze=False)
     for ax, model in zip(axes[0], models):
         for system in SYSTEMS:
             pts = []
-            for g in results.graphs:
+            for g in scaling_graphs(results):
                 r = results.get(g["name"], model["name"], system)
                 b = results.bounds.get((g["name"], model["name"]), {}).get("model_bound")
                 if r and b:
@@ -155,6 +171,7 @@ def plot_efficiency(results, path):
 
 
 def plot_roofline(results, graph, path):
+    pyplot()
     limits = results.doc["limits"]
     bw, peak = limits["bandwidth_gbs"], limits["gflops"]
     fig, ax = plt.subplots(figsize=(6.5, 4.5))
@@ -227,13 +244,293 @@ def checked(r, system):
     return "rule" if r.get("verified") else "–"
 
 
-def write_page(results, doc_path, plot_dir, results_path):
+# --------------------------------------------------------------------------
+# The ablation (issue 15)
+
+CONFIGURATIONS = ["baseline", "reorder=degree", "reorder=rcm", "reorder=community",
+                  "gather-blocks=auto", "all"]
+
+
+def load_ablation(doc, results_path, override=None):
+    """(the ablation, the document it came from, its path): the main
+    results' own, or that of a separate `bench.py --only-ablation` file
+    (bench/results/ablation.json beside the main file), whichever started
+    later; OVERRIDE names the separate file explicitly."""
+    candidates = []
+    if doc.get("ablation"):
+        candidates.append((doc["ablation"], doc, results_path))
+    path = override or os.path.join(os.path.dirname(os.path.abspath(results_path)), "ablation.json")
+    if os.path.exists(path) and os.path.abspath(path) != os.path.abspath(results_path):
+        with open(path) as f:
+            other = json.load(f)
+        if other.get("ablation"):
+            candidates.append((other["ablation"], other, path))
+    if override:
+        candidates = candidates[-1:]
+    if not candidates:
+        return None, None, None
+    return max(candidates, key=lambda c: c[0].get("started", ""))
+
+
+def ladder_rows(stream):
+    return [[f"{p['table_mib']:,} MiB", f"{p['median_mrows_s']:.0f} M ({p['mrows_s']:.0f} M)",
+             f"{p['median_gbs']:.1f} GB/s ({p['gbs']:.1f})"] for p in stream.get("ladder", [])]
+
+
+def write_ladder(L, limits):
+    """The cache ladder of the roof measurement, as a table."""
+    ladder = limits.get("ladder") or limits["stream"].get("ladder")
+    if not ladder:
+        return
+    L.append("\n**The cache ladder** (bench/stream.cpp): a random gather of 256-byte rows (uniform "
+             f"row ids, software prefetch 16 rows ahead, {limits['stream']['threads']} threads) from "
+             "a table of each size, 2 MiB-aligned and advised as huge pages (`MADV_HUGEPAGE`), as "
+             "gnnc's large arrays are; median (best) of the repetitions, from the same measurement "
+             "as the triad roof. E rows gathered uniformly at random from a table of that size take "
+             "at least E ÷ rate; a stage whose reads favour some rows (RMAT's hubs) or find "
+             "neighbours' rows together (a locality order) can go faster (the Ablation section "
+             "sets both beside each message-passing step).\n")
+    L.append(table(["table", "rows/s, median (best)", "GB/s, median (best)"],
+                   ladder_rows({"ladder": ladder})))
+    L.append("")
+
+
+def write_ablation(L, ab, adoc, apath, own_file=False):
+    """The "Ablation (issue 15)" section (OWN_FILE: from a results file of
+    its own, whose limits and cache ladder are then shown here)."""
+    limits = adoc["limits"]
+    bw = limits["bandwidth_gbs"]
+    L.append("## Ablation (issue 15)\n")
+    L.append(f"gnnc alone, on graphs larger than the caches, with each of issue 15's techniques "
+             f"alone and together: **vertex reordering** (`gnn-graph convert --reorder=...` writes a "
+             f"binary CSR file with renumbered vertices; features go in and outputs come out in the "
+             f"original order) and **cache-blocked gathers** (`Model::setGatherBlocks`: 1 = off, "
+             f"auto = the cost model's choice per stage). Huge pages for large arrays are always on "
+             f"and not part of it. From `{os.path.relpath(apath, ROOT)}` (started {ab.get('started', '?')}, "
+             f"{ab.get('wall_s', 0) / 60:.1f} min; gnnc at `{adoc['git']['commit'][:12]}`"
+             f"{' plus uncommitted changes' if adoc['git']['dirty'] else ''}, {adoc['threads']} threads).\n")
+    for note in ab.get("notes", []):
+        L.append(f"- **Not in these binaries**: {note}.")
+    if ab.get("notes"):
+        L.append("")
+    L.append(f"Each graph, model and vertex order is one `bench/gnnc-repeat` process: for each "
+             f"gather setting a first run (with blocks, it profiles the sources and builds the "
+             f"blocks: once per graph, and so outside the median), then {ab['runs_per_setting']} "
+             f"timed runs (the median is the figure). **baseline**: the edge list's own order, gathers unblocked; "
+             f"**reorder=X**: order X alone; **gather-blocks=auto** alone; **all**: the fastest "
+             f"order alone (per graph and model), with auto blocks. A renumbered graph's time "
+             f"also holds putting the run's output back into the user's vertex order "
+             f"(`gnn::rowsToOriginalOrder`, which every run must do to hand its output over; "
+             f"timed once per setting and added to the median). Speedup = baseline ÷ "
+             f"configuration (in brackets).\n")
+    confs = {(c["graph"], c["model"], c["configuration"]): c for c in ab["configurations"]}
+    graphs = [g["name"] for g in ab["graphs"]]
+    models = sorted({c["model"] for c in ab["configurations"]},
+                    key=lambda m: [c["model"] for c in ab["configurations"]].index(m))
+    rows, footnotes = [], []
+    for g in graphs:
+        for m in models:
+            row = [g, m]
+            for name in CONFIGURATIONS:
+                c = confs.get((g, m, name))
+                if c is None:
+                    row.append("not run")
+                elif c["status"] != "ok":
+                    if c.get("note") and c["note"] not in footnotes:
+                        footnotes.append(c["note"])
+                    mark = "¹²³⁴⁵⁶⁷⁸⁹"[footnotes.index(c["note"])] if c.get("note") in footnotes[:9] else ""
+                    row.append(f"{c['status']}{mark}")
+                else:
+                    sp = "" if name == "baseline" else f" ({x2(c.get('speedup'))})"
+                    order = f", {c['ordering']}" if name == "all" else ""
+                    row.append(f"{fmt_s(c['median_s'])}{sp}{order}")
+            rows.append(row)
+    L.append(table(["graph", "model"] + CONFIGURATIONS, rows))
+    L.append("")
+    for i, note in enumerate(footnotes[:9]):
+        L.append(f"{'¹²³⁴⁵⁶⁷⁸⁹'[i]} {note}")
+    if footnotes:
+        L.append("")
+
+    # Once per graph
+    L.append("### Once per graph\n")
+    L.append("Converting the edge list to the CSR file in each order (`gnn-graph convert`, the whole "
+             "process: reading the edge list, ordering, building and writing the CSR; the ordering's "
+             "own time where convert reports it), like the CSR build a cost paid once per graph and "
+             "outside every median; then what each run's process pays once: loading that file, "
+             "putting the features into the graph's order (`gnn::rowsToGraphOrder`) and the first "
+             "run (the arena's pages mapped; with blocks, profiling and building them), medians "
+             "over models; and per run, putting the output back (in the ablation table's times).\n")
+    runs_by = {}
+    for r in ab["runs"]:
+        if r.get("status") == "ok":
+            runs_by.setdefault((r["graph"], r["ordering"]), []).append(r)
+    rows = []
+    for gi in ab["graphs"]:
+        for c in gi.get("converts", []):
+            rs = runs_by.get((gi["name"], c["ordering"]), [])
+            med = lambda k: statistics.median(v[k] for v in rs) if rs and all(v.get(k) is not None for v in rs) else None  # noqa: E731
+            if c["status"] != "ok":
+                rows.append([gi["name"], c["ordering"], f"{c['status']}: {c.get('note', '')}",
+                             "", "", "", "", "", ""])
+                continue
+            rows.append([gi["name"], c["ordering"], fmt_s(c["convert_s"]), fmt_s(c.get("reorder_s")),
+                         f"{c['csr_bytes'] / 1e6:.0f} MB", fmt_s(med("csr_load_s")),
+                         fmt_s(med("features_to_graph_order_s")), fmt_s(med("first_run_s")),
+                         f"{med('output_back_ms'):.1f} ms" if med("output_back_ms") is not None else "–"])
+    L.append(table(["graph", "order", "convert (whole)", "of which ordering", "CSR file",
+                    "CSR load (per process)", "features into graph order", "first run",
+                    "output back, per run"], rows))
+    L.append("")
+    bad = [r for r in ab["runs"] if (r.get("against_baseline") or {}).get("outside_rule")]
+    checked = [r for r in ab["runs"] if r.get("against_baseline")]
+    if checked:
+        L.append(f"Every configuration's output is held to the baseline's elementwise, |a − b| ≤ "
+                 f"1e-5 + 1e-4·|b| (another order sums a vertex's in-edges in another order, so bits "
+                 f"may differ): {len(checked)} outputs compared, "
+                 + ("all within the rule" if not bad else
+                    f"**{len(bad)} with elements outside it**: " + "; ".join(
+                        f"{r['graph']} {r['model']} {r['ordering']}/{r['gather_blocks']} "
+                        f"{fmt_n(r['against_baseline']['outside_rule'])} of "
+                        f"{fmt_n(r['against_baseline']['elements'])}, max abs error "
+                        f"{r['against_baseline']['max_abs_err']:.2g}" for r in bad))
+                 + f"; bit-identical: {sum(1 for r in checked if r['against_baseline'].get('identical'))}.\n")
+
+    # Per stage, before and after
+    L.append("### Message-passing stages: compulsory-byte efficiency before and after\n")
+    if own_file:
+        st = limits["stream"]
+        L.append(f"The limits measured with this ablation (around it, the larger triad median of the "
+                 f"two measurements is the roof): triad {bw:.1f} GB/s, random 256-byte row gather "
+                 f"{st['gather256_median_gbs']:.1f} GB/s (median).")
+        write_ladder(L, limits)
+    L.append(f"Each message-passing step of the schedule: its compulsory bytes (vertex tensors read "
+             f"once and written once, the CSR once) over its median time, as a share of the triad "
+             f"roof ({bw:.1f} GB/s), in the baseline and in **all**; the time that 50% of triad "
+             f"means; and two **random-gather times** from the cache ladder, for the rows its "
+             f"in-edges (and self loops) gather (a narrower row than 256 bytes counted at the "
+             f"ladder's rate per 64-byte line). *Uniform*: every read a random row of its whole "
+             f"table, at the ladder's rate for the table's size (the largest ladder table not "
+             f"above it): what the gathers take if no row is read more often than another. "
+             f"*Hottest rows cached*: the graph's own skew (`source_cdf`: the share of edges "
+             f"whose source is among the k most frequent) with an ideal cache that keeps the most "
+             f"gathered rows: the reads of the rows that fit in 2 MiB at the 2 MiB rate, of the "
+             f"next ones up to 4 MiB at the 4 MiB rate, and so on. On RMAT the hubs take most "
+             f"reads, so a stage can beat the uniform time but hardly the skewed one; going below "
+             f"both takes sources adjacent in memory (a vertex's neighbours numbered together), "
+             f"which is what reordering and blocking are for. Where the skewed time is above the "
+             f"50% target, random gathers cannot reach the target on this machine, and the table "
+             f"says by how much.\n")
+    runs = {(r["graph"], r["model"], r["ordering"], r["gather_blocks"]): r
+            for r in ab["runs"] if r.get("status") == "ok"}
+
+    def config_run(g, m, name):
+        c = confs.get((g, m, name))
+        return runs.get((g, m, c["ordering"], c["gather_blocks"])) if c and c["status"] == "ok" else None
+
+    def message_steps(r):
+        return [s for s in ((r or {}).get("efficiency") or {}).get("steps", []) if s["kind"] == "message"]
+
+    def together(r):
+        """(% of triad, seconds, random-gather ms uniform and skewed, 50%
+        target ms) of all message steps of R."""
+        steps = message_steps(r)
+        if not steps:
+            return None
+        b, t = sum(s["bytes"] for s in steps), sum(s["ms"] for s in steps) / 1e3
+        return (b / t / 1e9 / bw, t, sum(s.get("random_gather_ms") or 0 for s in steps),
+                sum(s.get("skewed_gather_ms") or 0 for s in steps),
+                sum(s.get("half_triad_ms") or 0 for s in steps))
+
+    for g in graphs:
+        rows, mp_lines = [], []
+        for m in models:
+            base, after = config_run(g, m, "baseline"), config_run(g, m, "all")
+            a_steps = message_steps(after)
+            for i, s in enumerate(message_steps(base)):
+                a = a_steps[i] if i < len(a_steps) else None
+                rows.append([m, s["step"], f"{s['bytes'] / 1e6:.0f}", f"{s['ms']:.1f}",
+                             pct(s.get("fraction_of_triad")),
+                             f"{a['ms']:.1f}" if a else "–", pct(a.get("fraction_of_triad")) if a else "–",
+                             f"{s['half_triad_ms']:.1f}",
+                             f"{s['random_gather_ms']:.1f}" if s.get("random_gather_ms") is not None else "–",
+                             f"{s['skewed_gather_ms']:.1f}" if s.get("skewed_gather_ms") is not None else "–",
+                             ", ".join(f"{t['floats']} × 4 B from {fmt_mib(t['table_mib'])} MiB @ "
+                                       f"{t['mrows_s']:.0f} M rows/s" for t in s.get("gathers", []))])
+            b0, b1 = together(base), together(after)
+            if b0:
+                mp_lines.append(f"{m} {pct(b0[0])} → {pct(b1[0]) if b1 else '–'} "
+                                f"({'met' if b1 and b1[0] >= 0.5 else '**not met**'}; "
+                                f"{b0[1] * 1e3:.0f} → {f'{b1[1] * 1e3:.0f}' if b1 else '–'} ms "
+                                f"against {b0[4]:.0f} ms at 50%; random-gather time {b0[2]:.0f} ms "
+                                f"uniform, {b0[3]:.0f} ms with the hottest rows cached)")
+        if rows:
+            L.append(f"**{g}**\n")
+            L.append(table(["model", "step", "compulsory MB", "baseline ms", "baseline % of triad",
+                            "all ms", "all % of triad", "50% of triad: ms", "random-gather ms: uniform",
+                            "hottest rows cached", "gathered rows: table @ ladder rate"], rows))
+            L.append("")
+        if mp_lines:
+            L.append(f"All message-passing steps of a model together on {g}, % of triad on compulsory "
+                     f"bytes, baseline → all (issue 15's target: ≥ 50%): " + "; ".join(mp_lines) + ".\n")
+        others = sorted({o["name"] for r in ab["runs"] if r["graph"] == g and r.get("efficiency")
+                         for o in r["efficiency"].get("other_stages", [])})
+        if others:
+            L.append(f"Stages outside the schedule on {g} (timed by the runtime, inside the run): "
+                     + ", ".join(f"`{o}`" for o in others) + ".\n")
+
+    # Every run
+    rows = []
+    for r in ab["runs"]:
+        if r.get("status") != "ok":
+            rows.append([r["graph"], r["model"], r["ordering"], r["gather_blocks"], r["status"], "", "", "", "", ""])
+            continue
+        cmp_ = r.get("against_baseline")
+        choices = r.get("gather_choices")
+        rows.append([r["graph"], r["model"], r["ordering"], r["gather_blocks"],
+                     f"{fmt_s(r['median_s'])} ({fmt_s(min(r['runs_s']))}–{fmt_s(max(r['runs_s']))})",
+                     fmt_s(r["first_run_s"]),
+                     ("; ".join(f"{stage_label(c['stage'])}: {c['blocks']} ({c.get('reason', '')})"
+                                for c in choices) or "none") if choices is not None else "–",
+                     f"{r['first_gather_setup_ms']:.0f} ms" if r.get("first_gather_setup_ms") is not None else "–",
+                     f"{gib(r['peak_rss_kib']):.2f}",
+                     "baseline" if cmp_ is None else ("identical" if cmp_.get("identical") else
+                                                      f"{fmt_n(cmp_.get('outside_rule', 0))} outside, "
+                                                      f"max {cmp_.get('max_abs_err', 0):.1g}")])
+    L.append("<details><summary>Every ablation run (order × gather blocks)</summary>\n")
+    L.append(table(["graph", "model", "order", "gather blocks", "median (min–max)", "first run",
+                    "blocks chosen per stage (why)", "blocking setup, first run",
+                    "peak RSS GiB (process)", "against the baseline"], rows))
+    L.append("\n</details>\n")
+    L.append("Reproduce: `make bench` runs the ablation after the main measurements "
+             "(`bench/bench.py --no-ablation` leaves it out); `make bench-ablation` runs it alone "
+             "(`bench/bench.py --only-ablation`, into `bench/results/ablation.json`, with the machine's "
+             "limits measured around it) and regenerates this page, which shows whichever ablation "
+             "started later. `--ablation-graphs`, `--ablation-models`, `--ablation-runs` choose what "
+             "it runs. The cache ladder is under *The machine's limits*.\n")
+
+
+def stage_label(name):
+    """`kernel @forward_kernel2 loc(...)` -> `forward_kernel2`."""
+    name = name.split(" loc(")[0]
+    return name.split("@", 1)[1] if "@" in name else name
+
+
+def fmt_mib(v):
+    return f"{v:,.0f}" if v >= 10 else f"{v:.3g}"
+
+
+def x2(v):
+    return "–" if v is None else f"{v:.2f}×"
+
+
+def write_page(results, doc_path, plot_dir, results_path, ablation=(None, None, None)):
     doc = results.doc
     rel = lambda p: os.path.relpath(p, os.path.dirname(doc_path))  # noqa: E731
     machine = doc["machine"]
     limits = doc["limits"]
     graphs = {g["name"]: g for g in results.graphs}
-    ref = REFERENCE_GRAPH if REFERENCE_GRAPH in graphs else results.graphs[-1]["name"]
+    ref = REFERENCE_GRAPH if REFERENCE_GRAPH in graphs else (scaling_graphs(results) or results.graphs)[-1]["name"]
     refg = graphs[ref]
     L = []
     L.append("# Performance\n")
@@ -246,8 +543,10 @@ def write_page(results, doc_path, plot_dir, results_path):
              "and against the machine's own limits.\n")
     L.append("## Reproduce\n")
     L.append("```sh\nmake bench        # installs python3-torch, python3-matplotlib, libopenblas0-pthread;\n"
-             "                  # builds; generates the graphs; measures; rewrites this page (~30 min)\n"
+             "                  # builds; generates the graphs; measures; rewrites this page (~70 min,\n"
+             "                  # the ablation ~25 of them)\n"
              "make bench-quick  # < 2 min: GCN on one small graph, gnnc vs eager and sparse PyTorch (no page)\n"
+             "make bench-ablation  # issue 15's ablation alone (bench/results/ablation.json); rewrites this page\n"
              "bench/bench.py --help   # choose graphs, models, systems, runs, threads\n```\n")
     L.append("Results: `bench/results/full.json` (and `quick.json`); graphs and weights are kept in "
              "`build/bench-data/` and reused.\n")
@@ -434,7 +733,8 @@ def write_page(results, doc_path, plot_dir, results_path):
              "message-passing step) and the rate that makes. For a message-passing step, how many "
              "source rows its edges (and self loops) read, and the bytes their 64-byte lines "
              "span: an access count, not traffic, since rows still in a cache cost no memory "
-             "bytes. The steps do not add up to the run: it also maps its output's pages (given "
+             "bytes; and the time those reads take if each is a random row of its table, at the "
+             "cache ladder's rate for the table's size (the Ablation section says how). The steps do not add up to the run: it also maps its output's pages (given "
              "under each table).\n")
     for m in results.models:
         b = results.bounds.get((ref, m["name"]), {})
@@ -449,16 +749,21 @@ def write_page(results, doc_path, plot_dir, results_path):
                  f"{s['flops'] / 1e9:.2f}", f"{s['gbs']:.1f}" if s.get("gbs") else "–",
                  f"{100 * s['gbs'] / limits['bandwidth_gbs']:.0f}%" if s.get("gbs") else "–",
                  f"{s['row_reads'] / 1e6:.2f} M ({s['row_read_bytes'] / 1e6:.0f} MB)"
-                 if s.get("row_reads") else "–"]
+                 if s.get("row_reads") else "–",
+                 (f"{s['random_gather_s'] * 1e3:.2f}" if s.get("random_gather_s") is not None else "–")
+                 + (f" / {s['skewed_gather_s'] * 1e3:.2f}" if s.get("skewed_gather_s") is not None else "")]
                 for s in steps]
         L.append(table(["step", "kind", "ms", "MB", "GFLOP", "GB/s", "% of triad",
-                        "source-row reads (line bytes)"], rows))
+                        "source-row reads (line bytes)", "random-gather ms: uniform / hottest cached"], rows))
         g = results.get(ref, m["name"], "gnnc") or {}
         if g.get("memory_ms") is not None:
             L.append(f"\nThe run's median {fmt_s(g['median_s'])} also holds {g['memory_ms']:.2f} ms "
                      f"of mapping the output's pages; the steps' medians sum to "
                      f"{sum(s['ms'] for s in steps):.2f} ms.")
         L.append("")
+
+    if ablation[0]:
+        write_ablation(L, *ablation, own_file=ablation[1] is not doc)
 
     # AVX-512 against AVX2
     isa_rows = []
@@ -631,6 +936,7 @@ def write_page(results, doc_path, plot_dir, results_path):
                  f"{end['stream']['read_median_gbs']:.1f}, gather {end['stream']['gather256_median_gbs']:.1f} GB/s "
                  f"median; sgemm {end['sgemm']['square_2048_gflops']:.0f} GFLOP/s. The host is shared: "
                  "its bandwidth moves with its other tenants.")
+    write_ladder(L, limits)
     gather = limits.get("gather_gbs")
     L.append(f"\nRoofs used for the bounds: bandwidth {limits['bandwidth_gbs']:.1f} GB/s "
              f"({limits.get('bandwidth_source', 'triad')}), {limits['gflops']:.0f} GFLOP/s (sgemm 2048³, the best of "
@@ -670,7 +976,9 @@ def write_page(results, doc_path, plot_dir, results_path):
         "gnn-run's `inference` figure over the processes.) A run's time (`RunStats`, gnn-run's "
         "`inference`) starts before the run maps any memory and ends with the output in hand: "
         "the pages it writes are faulted in inside it. The CSR is built before, once per graph "
-        "(`csr build`), and reported beside it.\n"
+        "(`csr build`), and reported beside it. gnnc runs with its defaults (vertex order as "
+        "given; gather blocks chosen by its cost model, whose one-off setup falls in the first "
+        "run); the Ablation section varies both.\n"
         "- **PyTorch eager**: bench/reference.py, PyG's semantics in plain torch ops "
         "(index_select gathers, index_add_ scatters, per-call self loops and GCN normalisation "
         "as PyG does with its defaults), same weights read from the same safetensors file. "
@@ -710,7 +1018,12 @@ def write_page(results, doc_path, plot_dir, results_path):
         "move one of them); peak RSS is the process's "
         "`ru_maxrss` from wait4 (one process per system, model and graph: graph, features and "
         "PyTorch's own libraries included).\n"
-        "- Graphs: `gnn-graph generate --kind=rmat --seed=1`, features 128 uniform floats; weights "
+        "- Graphs: `gnn-graph generate --kind=rmat --seed=1`"
+        + "".join(f"; {g['name']}: `{g['generator']}`" for g in results.graphs
+                  if g.get("kind", "rmat") != "rmat" and g.get("generator"))
+        + " (a stochastic block model: each edge's target, with the intra probability, in its "
+        "source's community; a seeded permutation hides the communities from the ids), features "
+        "128 uniform floats; weights "
         "`scripts/random-weights --seed 1` (Glorot).\n"
         "- A peer is skipped on a graph when its time or memory on the previous graph, scaled by "
         "size, predicts more than the cell budget or 60% of memory.")
@@ -729,17 +1042,23 @@ def main():
     p.add_argument("results", nargs="?", default=os.path.join(HERE, "results", "full.json"))
     p.add_argument("--doc", default=os.path.join(ROOT, "docs", "performance.md"))
     p.add_argument("--plots", default=os.path.join(ROOT, "docs", "performance"))
+    p.add_argument("--ablation", help="the ablation from this results file (default: RESULTS' own "
+                   "or ablation.json beside it, whichever started later)")
+    p.add_argument("--no-plots", action="store_true", help="the page alone (no matplotlib needed)")
     args = p.parse_args()
     with open(args.results) as f:
         results = Results(json.load(f))
-    os.makedirs(args.plots, exist_ok=True)
-    plot_time(results, os.path.join(args.plots, "time-vs-edges.png"))
-    plot_efficiency(results, os.path.join(args.plots, "efficiency.png"))
-    graphs = [g["name"] for g in results.graphs]
-    plot_roofline(results, REFERENCE_GRAPH if REFERENCE_GRAPH in graphs else graphs[-1],
-                  os.path.join(args.plots, "roofline.png"))
-    write_page(results, args.doc, args.plots, args.results)
-    print(f"report: wrote {os.path.relpath(args.doc)} and plots in {os.path.relpath(args.plots)}")
+    ablation = load_ablation(results.doc, args.results, args.ablation)
+    if not args.no_plots:
+        os.makedirs(args.plots, exist_ok=True)
+        plot_time(results, os.path.join(args.plots, "time-vs-edges.png"))
+        plot_efficiency(results, os.path.join(args.plots, "efficiency.png"))
+        graphs = [g["name"] for g in (scaling_graphs(results) or results.graphs)]
+        plot_roofline(results, REFERENCE_GRAPH if REFERENCE_GRAPH in graphs else graphs[-1],
+                      os.path.join(args.plots, "roofline.png"))
+    write_page(results, args.doc, args.plots, args.results, ablation)
+    print(f"report: wrote {os.path.relpath(args.doc)}"
+          + ("" if args.no_plots else f" and plots in {os.path.relpath(args.plots)}"))
 
 
 if __name__ == "__main__":

@@ -194,3 +194,73 @@ def layers_of(model, shapes):
             out = shapes[p + "bias"][0]
             layers.append((fin, out, 2 * fin * hc + 4 * hc, 2 * hc + 6 * heads))
     return layers
+
+
+def ladder_point(ladder, table_bytes):
+    """The cache-ladder point (bench/stream.cpp) for a table of TABLE_BYTES:
+    the largest measured table not larger than it (a faster rate than the
+    table's own, so times from it stay bounds), or the smallest measured
+    one for a smaller table."""
+    points = sorted(ladder, key=lambda p: p["table_mib"])
+    pick = points[0]
+    for p in points:
+        if p["table_mib"] * 2**20 <= table_bytes:
+            pick = p
+    return pick
+
+
+def _cdf_at(cdf, rows):
+    """The share of gathers that go to the ROWS most gathered rows, from
+    CDF ([[rows, share], ...] at increasing row counts), linear between
+    points (the true curve is concave: slightly less than its share)."""
+    if rows <= 0:
+        return 0.0
+    prev_r, prev_f = 0, 0.0
+    for r, f in cdf:
+        if rows <= r:
+            return prev_f + (f - prev_f) * (rows - prev_r) / (r - prev_r)
+        prev_r, prev_f = r, f
+    return 1.0
+
+
+def random_gather(step, n, e, ladder, cdf=None):
+    """What a message step's gathers take at the cache ladder's median
+    rates, per gathered input of w floats (a table of N x 4w bytes), reads
+    x lines(w) / (4 x rate) (the ladder measures 256-byte rows, 4 lines, a
+    second; narrower rows are counted at the same line rate, which flatters
+    them). `seconds`: every read a uniformly random row of the whole table,
+    at the rate for the table's size (the largest ladder table not above
+    it). `skewed_seconds`, given CDF (the share of the graph's gathers that
+    go to its k most gathered source rows, `source_cdf`): the hottest rows
+    as if they sat in a table of their own, the reads of those that fit in
+    2 MiB at the 2 MiB rate, of the next ones up to 4 MiB at the 4 MiB
+    rate, and so on (an ideal cache that keeps the hottest rows: RMAT's
+    hubs). Sources adjacent in memory (an order that puts a vertex's
+    neighbours together) are how a stage beats either. None without
+    gathers or a ladder."""
+    if not ladder or not step.get("gathered"):
+        return None
+    reads = e + (n if step.get("self_loops") else 0)
+    points = sorted(ladder, key=lambda p: p["table_mib"])
+    seconds, skewed, tables = 0.0, 0.0, []
+    for w in step["gathered"]:
+        table = n * 4 * w
+        point = ladder_point(ladder, table)
+        lines = -(-w * 4 // 64)
+        rate = point["median_mrows_s"] * 1e6 * 4  # lines a second
+        seconds += reads * lines / rate
+        tables.append({"floats": w, "table_mib": table / 2**20, "ladder_mib": point["table_mib"],
+                       "mrows_s": point["median_mrows_s"]})
+        if cdf:
+            done = 0.0
+            for p in points:
+                size = p["table_mib"] * 2**20
+                share = 1.0 if size >= table or p is points[-1] else _cdf_at(cdf, size / (4 * w))
+                skewed += reads * (share - done) * lines / (p["median_mrows_s"] * 1e6 * 4)
+                done = share
+                if share >= 1.0:
+                    break
+    out = {"seconds": seconds, "reads": reads, "tables": tables}
+    if cdf:
+        out["skewed_seconds"] = skewed
+    return out

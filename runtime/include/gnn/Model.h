@@ -305,7 +305,6 @@ public:
   void setProgress(bool progress);
   void setReleaseMemory(bool release);
   /// RunOptions::gatherBlocks for run(): 0 (the cost model) by default.
-#define GNN_HAS_GATHER_BLOCKS 1
   void setGatherBlocks(int blocks);
 
   /// Full-graph inference: features are [N, F] for the graph's N vertices;

@@ -1,0 +1,31 @@
+"""Prints bench/report.py's "Ablation (issue 15)" section for a results
+fixture, and which of two ablations report.py shows (the later started).
+
+  bench-ablation-section.py BENCH_DIR FIXTURE.json TMPDIR
+"""
+import json
+import os
+import sys
+
+sys.path.insert(0, sys.argv[1])
+import report  # noqa: E402
+
+with open(sys.argv[2]) as f:
+    doc = json.load(f)
+L = []
+report.write_ablation(L, doc["ablation"], doc, sys.argv[2], own_file=True)
+print("\n".join(L))
+
+# A main results file with an older ablation of its own, and the fixture as
+# ablation.json beside it: the fixture's (later) one is shown; with the
+# main file's started later, the main file's.
+os.makedirs(sys.argv[3], exist_ok=True)
+main = {"ablation": dict(doc["ablation"], started="2000-01-01T00:00:00")}
+with open(os.path.join(sys.argv[3], "ablation.json"), "w") as f:
+    json.dump(doc, f)
+path = os.path.join(sys.argv[3], "full.json")
+_, _, chosen = report.load_ablation(main, path)
+print("chosen:", os.path.basename(chosen))
+main["ablation"]["started"] = "2999-01-01T00:00:00"
+_, _, chosen = report.load_ablation(main, path)
+print("chosen:", os.path.basename(chosen))

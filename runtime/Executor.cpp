@@ -372,12 +372,10 @@ llvm::Expected<Tensor> Executor::run(const Schedule &s,
   // Gather blocking (GatherBlocking.h): the block count for message step
   // `step`, 1 for unblocked; the choice goes into the stats. Profiling
   // the sources and building blocks happen once per graph, here.
-  if (gatherCache.offsets != graph.offsets() ||
-      gatherCache.sources != graph.sources() ||
-      gatherCache.vertices != n || gatherCache.edges != numEdges) {
+  if (gatherCache.graph != graph.id() || gatherCache.vertices != n ||
+      gatherCache.edges != numEdges) {
     gatherCache = GatherCache();
-    gatherCache.offsets = graph.offsets();
-    gatherCache.sources = graph.sources();
+    gatherCache.graph = graph.id();
     gatherCache.vertices = n;
     gatherCache.edges = numEdges;
   }

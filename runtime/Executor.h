@@ -35,11 +35,10 @@ private:
   AlignedArray<float> arena;
   /// A push form's state rows (the largest one so far).
   AlignedArray<float> states;
-  /// Gather blocking's work on the last graph it ran on (its arrays and
-  /// sizes say which): the sources' profile and the blocks by count, made
+  /// Gather blocking's work on the last graph it ran on: the sources' profile and the blocks by count, made
   /// on the first run that needs them and kept while the graph is the same.
   struct GatherCache {
-    const void *offsets = nullptr, *sources = nullptr;
+    uint64_t graph = 0; // Graph::id
     int64_t vertices = -1, edges = -1;
     std::optional<SourceProfile> profile;
     std::map<int, SourceBlocks> blocks;

@@ -15,6 +15,7 @@
 
 #include "llvm/Support/MemoryBuffer.h"
 
+#include <atomic>
 #include <cassert>
 #include <cstring>
 #include <limits>
@@ -486,3 +487,8 @@ llvm::Expected<Tensor> rowsToOriginalOrder(const Graph &graph, Tensor rows,
 }
 
 } // namespace gnn
+
+uint64_t gnn::Graph::newId() {
+  static std::atomic<uint64_t> next{1};
+  return next.fetch_add(1, std::memory_order_relaxed);
+}

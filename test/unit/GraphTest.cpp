@@ -371,3 +371,18 @@ TEST(GraphCsr, FromEdgesRefusesWhatItCannotHold) {
   EXPECT_EQ(error(Graph::fromEdges(3, nullptr, dst.data(), 2)),
             "Graph::fromEdges: 2 edges but no endpoint arrays");
 }
+
+// Caches of per-graph work (gather blocking's blocks) key on Graph::id:
+// each graph made has its own, a move keeps it, and a graph made where a
+// freed one was (same sizes, maybe the same addresses) gets a new one.
+TEST(GraphCsr, EachGraphHasItsOwnId) {
+  std::vector<int64_t> src{0, 1}, dst{1, 0};
+  Graph a = std::move(*Graph::fromEdges(2, src.data(), dst.data(), 2));
+  uint64_t first = a.id();
+  Graph moved = std::move(a);
+  EXPECT_EQ(moved.id(), first);
+  moved = std::move(*Graph::fromEdges(2, src.data(), dst.data(), 2));
+  EXPECT_NE(moved.id(), first);
+  Graph b = std::move(*Graph::fromEdges(2, src.data(), dst.data(), 2));
+  EXPECT_NE(b.id(), moved.id());
+}

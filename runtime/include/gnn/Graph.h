@@ -56,6 +56,10 @@ public:
     return originalIds_.size() ? originalIds_.data() : nullptr;
   }
   bool isReordered() const { return originalIds_.size() != 0; }
+  /// A number no other Graph made in this process has (moves keep it):
+  /// what caches of per-graph work key on, since a new graph may get the
+  /// addresses of a freed one. Its arrays never change after it is made.
+  uint64_t id() const { return id_; }
 
   /// Builds the CSR from parallel arrays of edge endpoints (edge k goes
   /// from src[k] to dst[k]). Fails, naming the first bad edge, on an id
@@ -97,6 +101,8 @@ private:
   friend llvm::Expected<Graph> loadCsrFile(const std::string &path,
                                            int64_t numVertices);
 
+  static uint64_t newId();
+  uint64_t id_ = newId();
   int64_t numVertices_ = 0, numEdges_ = 0, numGhosts_ = 0;
   bool fileMapped_ = false;
   AlignedArray<int64_t> offsets_; // numVertices + 1

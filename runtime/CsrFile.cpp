@@ -248,6 +248,26 @@ llvm::Expected<Graph> loadCsrFile(const std::string &path,
   return graph;
 }
 
+/// A binary CSR file of n vertices and e edges under a temporary name,
+/// sized, with its header written; `layout` says where each array goes.
+static llvm::Expected<std::unique_ptr<TempFile>>
+startCsrFile(const std::string &path, int64_t n, int64_t e, Layout &layout) {
+  PartCounts counts;
+  counts.owned = n;
+  counts.edges = e;
+  if (!computeLayout(counts, layout))
+    return fail(path, "a graph of " + llvm::Twine(n) + " vertices and " +
+                          llvm::Twine(e) + " edges overflows a file size");
+  auto out = TempFile::create(path, layout.fileSize);
+  if (!out)
+    return out.takeError();
+  std::vector<char> header(kHeaderSize, 0);
+  writeHeader(header.data(), 0, 1, n, e, counts, layout);
+  if (llvm::Error err = (*out)->writeAt(header.data(), header.size(), 0))
+    return std::move(err);
+  return out;
+}
+
 llvm::Error writeCsrFile(const std::string &path, int64_t n,
                          EdgeStream &edges, const CsrWriteOptions &options) {
   return detail::catchOutOfMemory(path, "writing the CSR file", [&]()
@@ -305,20 +325,10 @@ llvm::Error writeCsrFile(const std::string &path, int64_t n,
         return fail(in, "cannot read file: " + ec.message());
     }
 
-    PartCounts counts;
-    counts.owned = n;
-    counts.edges = e;
     Layout layout;
-    if (!computeLayout(counts, layout))
-      return fail(path, "a graph of " + llvm::Twine(n) + " vertices and " +
-                            llvm::Twine(e) + " edges overflows a file size");
-    auto out = TempFile::create(path, layout.fileSize);
+    auto out = startCsrFile(path, n, e, layout);
     if (!out)
       return out.takeError();
-    std::vector<char> header(kHeaderSize, 0);
-    writeHeader(header.data(), 0, 1, n, e, counts, layout);
-    if (llvm::Error err = (*out)->writeAt(header.data(), header.size(), 0))
-      return err;
     if (llvm::Error err = writeIota(**out, n, layout.offset[GlobalIds]))
       return err;
     if (llvm::Error err = (*out)->writeAt(off.data(), layout.length[Offsets],
@@ -458,20 +468,10 @@ llvm::Error writeCsrFile(const std::string &path, const Graph &graph,
         return csr.takeError();
       rows = std::move(*csr);
     }
-    PartCounts counts;
-    counts.owned = n;
-    counts.edges = e;
     Layout layout;
-    if (!computeLayout(counts, layout))
-      return fail(path, "a graph of " + llvm::Twine(n) + " vertices and " +
-                            llvm::Twine(e) + " edges overflows a file size");
-    auto out = TempFile::create(path, layout.fileSize);
+    auto out = startCsrFile(path, n, e, layout);
     if (!out)
       return out.takeError();
-    std::vector<char> header(kHeaderSize, 0);
-    writeHeader(header.data(), 0, 1, n, e, counts, layout);
-    if (llvm::Error err = (*out)->writeAt(header.data(), header.size(), 0))
-      return err;
     if (const int64_t *ids = graph.originalIds()) {
       if (llvm::Error err = (*out)->writeAt(ids, layout.length[GlobalIds],
                                             layout.offset[GlobalIds]))

@@ -458,32 +458,32 @@ Tensor permuteRows(const Tensor &in, const int64_t *ids, int64_t width,
 
 } // namespace
 
-llvm::Expected<Tensor> rowsToGraphOrder(const Graph &graph, Tensor rows,
-                                        const std::string &source) {
+/// `rows` into the graph's vertex order (`toGraph`) or back.
+static llvm::Expected<Tensor> reorderRows(const Graph &graph, Tensor rows,
+                                          const std::string &source,
+                                          bool toGraph) {
   auto width = permutableRows(graph, rows, source);
   if (!width)
     return width.takeError();
   if (!graph.isReordered())
     return std::move(rows);
   return gnn::detail::catchOutOfMemory(
-      source, "putting the rows into the graph's vertex order",
+      source,
+      toGraph ? "putting the rows into the graph's vertex order"
+              : "putting the rows back into the original vertex order",
       [&]() -> llvm::Expected<Tensor> {
-        return permuteRows(rows, graph.originalIds(), *width, true);
+        return permuteRows(rows, graph.originalIds(), *width, toGraph);
       });
+}
+
+llvm::Expected<Tensor> rowsToGraphOrder(const Graph &graph, Tensor rows,
+                                        const std::string &source) {
+  return reorderRows(graph, std::move(rows), source, true);
 }
 
 llvm::Expected<Tensor> rowsToOriginalOrder(const Graph &graph, Tensor rows,
                                            const std::string &source) {
-  auto width = permutableRows(graph, rows, source);
-  if (!width)
-    return width.takeError();
-  if (!graph.isReordered())
-    return std::move(rows);
-  return gnn::detail::catchOutOfMemory(
-      source, "putting the rows back into the original vertex order",
-      [&]() -> llvm::Expected<Tensor> {
-        return permuteRows(rows, graph.originalIds(), *width, false);
-      });
+  return reorderRows(graph, std::move(rows), source, false);
 }
 
 } // namespace gnn

@@ -61,9 +61,11 @@ demo: build
 	scripts/random-weights $(DEMO_DIR)/gcn.params $(DEMO_DIR)/gcn.safetensors --seed 1
 	$(BIN)/gnn-run examples/models/gcn.gnn --graph $(DEMO_DIR)/rmat.edges.npy \
 	  --features $(DEMO_DIR)/rmat.features.npy \
-	  --weights $(DEMO_DIR)/gcn.safetensors --output $(DEMO_DIR)/gcn.out.npy --stats
+	  --weights $(DEMO_DIR)/gcn.safetensors --output $(DEMO_DIR)/gcn.out.npy --stats \
+	  --gather-blocks 1
 	@echo "--- the same on 2 MPI ranks (graph split by range, halo exchange between stages;"
-	@echo "    pulled source rows keep every sum in the single process's order)"
+	@echo "    pulled source rows keep every sum in the single process's order, which"
+	@echo "    --gather-blocks 1 keeps whole on a machine whose cache would block it)"
 	mpiexec -n 2 $(BIN)/gnn-run examples/models/gcn.gnn --graph $(DEMO_DIR)/rmat.edges.npy \
 	  --features $(DEMO_DIR)/rmat.features.npy --exchange pull \
 	  --weights $(DEMO_DIR)/gcn.safetensors --output $(DEMO_DIR)/gcn.2ranks.npy --stats

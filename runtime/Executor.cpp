@@ -412,8 +412,11 @@ llvm::Expected<Tensor> Executor::run(const Schedule &s,
       forced = 1;
     auto setupStart = std::chrono::steady_clock::now();
     bool fits = n * stage.gatheredRowBytes <= stage.budgetBytes;
-    if (forced < 1 && !fits && !stage.computeBound && !gatherCache.profile)
+    bool setup = false; // profiled or split the sources in this run
+    if (forced < 1 && !fits && !stage.computeBound && !gatherCache.profile) {
       gatherCache.profile = profileSources(graph, threads);
+      setup = true;
+    }
     GatherBlockChoice choice =
         chooseGatherBlocks(stage, gatherCache.profile ? *gatherCache.profile
                                                       : SourceProfile(),
@@ -422,12 +425,15 @@ llvm::Expected<Tensor> Executor::run(const Schedule &s,
       choice.reason = unblocked;
     choice.blocks = int(std::min<int64_t>(choice.blocks, n));
     choice.stage = step.label;
-    if (choice.blocks > 1 && !gatherCache.blocks.count(choice.blocks))
+    if (choice.blocks > 1 && !gatherCache.blocks.count(choice.blocks)) {
       gatherCache.blocks.emplace(choice.blocks,
                                  splitSources(graph, choice.blocks, threads));
-    gatherSetupSeconds += std::chrono::duration<double>(
-                              std::chrono::steady_clock::now() - setupStart)
-                              .count();
+      setup = true;
+    }
+    if (setup)
+      gatherSetupSeconds += std::chrono::duration<double>(
+                                std::chrono::steady_clock::now() - setupStart)
+                                .count();
     int blocks = choice.blocks;
     if (stats)
       stats->gatherBlocks.push_back(std::move(choice));

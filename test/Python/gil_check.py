@@ -12,7 +12,7 @@ import numpy as np
 import gnnc
 
 rng = np.random.default_rng(3)
-n, e = 100000, 1000000
+n, e = 200000, 3000000  # runs of well over 50 ms on one thread
 edge_index = rng.integers(0, n, size=(2, e))
 x = rng.standard_normal((n, 128)).astype(np.float32)
 model = gnnc.compile(sys.argv[1])

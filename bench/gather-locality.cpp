@@ -9,15 +9,18 @@
 //   blocks/B       B passes, each over the in-edges from one block of
 //                  sources, the sums kept in the output between passes
 //                  (gather blocking);
-//   degree ...     the same on the graph relabelled by descending
-//                  out-degree (gnn-graph convert --reorder=degree).
+//   degree ...     the same on the graph renumbered by descending
+//                  out-degree (gnn/Reorder.h, as gnn-graph convert
+//                  --reorder=degree does it).
 // Each variant runs RUNS times; the fastest is printed with the row-gather
 // rate. The sums are compared with the whole pass's (within 1e-4: blocks
 // and tiles regroup nothing within a column but blocks reorder the terms).
 //
 //   gather-locality GRAPH [NUM_NODES] [THREADS] [RUNS]
 #include "gnn/Graph.h"
+#include "gnn/Reorder.h"
 #include "gnn/Tensor.h"
+#include "runtime/GatherBlocking.h"
 
 #include <omp.h>
 
@@ -27,7 +30,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
-#include <numeric>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -35,41 +38,6 @@ namespace {
 
 constexpr int F = 64;
 constexpr int64_t kPrefetchEdges = 16; // 4 lines a row: 64 lines ahead
-
-struct Csr {
-  int64_t n = 0;
-  std::vector<int64_t> offsets;
-  std::vector<int32_t> sources;
-};
-
-Csr fromGraph(const gnn::Graph &g) {
-  Csr c;
-  c.n = g.numVertices();
-  c.offsets.assign(g.offsets(), g.offsets() + c.n + 1);
-  c.sources.assign(g.sources(), g.sources() + g.numEdges());
-  return c;
-}
-
-/// The graph with vertex v renamed rank[v], each target's in-edges kept in
-/// their order.
-Csr relabel(const Csr &c, const std::vector<int32_t> &rank) {
-  std::vector<int32_t> order(c.n);
-  for (int64_t v = 0; v < c.n; ++v)
-    order[rank[v]] = int32_t(v);
-  Csr r;
-  r.n = c.n;
-  r.offsets.assign(c.n + 1, 0);
-  for (int64_t i = 0; i < c.n; ++i)
-    r.offsets[i + 1] = r.offsets[i] + (c.offsets[order[i] + 1] - c.offsets[order[i]]);
-  r.sources.resize(c.sources.size());
-#pragma omp parallel for schedule(static)
-  for (int64_t i = 0; i < c.n; ++i) {
-    int64_t at = r.offsets[i];
-    for (int64_t k = c.offsets[order[i]]; k < c.offsets[order[i] + 1]; ++k)
-      r.sources[at++] = rank[c.sources[k]];
-  }
-  return r;
-}
 
 /// out[v][c0, c0 + W) = (out's own values when accumulating, else 0) plus
 /// the sum of x[u][c0, c0 + W) over v's in-edges in (off, src).
@@ -96,42 +64,24 @@ void gather(const int64_t *off, const int32_t *src, int64_t n, const float *x,
   }
 }
 
-void gatherColumns(const Csr &c, const float *x, float *out, int c0, int width) {
-  const int64_t *off = c.offsets.data();
-  const int32_t *src = c.sources.data();
+void gatherColumns(const gnn::Graph &g, const float *x, float *out, int c0,
+                   int width) {
+  const int64_t *off = g.offsets();
+  const int32_t *src = g.sources();
   if (width == 64)
-    gather<64>(off, src, c.n, x, out, c0, false);
+    gather<64>(off, src, g.numVertices(), x, out, c0, false);
   else if (width == 32)
-    gather<32>(off, src, c.n, x, out, c0, false);
+    gather<32>(off, src, g.numVertices(), x, out, c0, false);
   else
-    gather<16>(off, src, c.n, x, out, c0, false);
+    gather<16>(off, src, g.numVertices(), x, out, c0, false);
 }
 
-/// The in-edges split by source block, as gnnc's runtime splits them.
-std::vector<Csr> splitBlocks(const Csr &c, int blocks) {
-  int64_t rows = (c.n + blocks - 1) / blocks;
-  std::vector<Csr> out(blocks);
-  for (Csr &b : out) {
-    b.n = c.n;
-    b.offsets.assign(c.n + 1, 0);
+template <typename T> T exitOnError(llvm::Expected<T> value) {
+  if (!value) {
+    std::fprintf(stderr, "%s\n", llvm::toString(value.takeError()).c_str());
+    std::exit(1);
   }
-  for (int64_t v = 0; v < c.n; ++v)
-    for (int64_t k = c.offsets[v]; k < c.offsets[v + 1]; ++k)
-      ++out[c.sources[k] / rows].offsets[v + 1];
-  for (Csr &b : out) {
-    for (int64_t v = 0; v < c.n; ++v)
-      b.offsets[v + 1] += b.offsets[v];
-    b.sources.resize(b.offsets[c.n]);
-  }
-  std::vector<std::vector<int64_t>> cursor(blocks);
-  for (int i = 0; i < blocks; ++i)
-    cursor[i].assign(out[i].offsets.begin(), out[i].offsets.end() - 1);
-  for (int64_t v = 0; v < c.n; ++v)
-    for (int64_t k = c.offsets[v]; k < c.offsets[v + 1]; ++k) {
-      int i = int(c.sources[k] / rows);
-      out[i].sources[cursor[i][v]++] = c.sources[k];
-    }
-  return out;
+  return std::move(*value);
 }
 
 } // namespace
@@ -145,27 +95,18 @@ int main(int argc, char **argv) {
   int threads = argc > 3 ? std::atoi(argv[3]) : 2;
   int runs = argc > 4 ? std::atoi(argv[4]) : 3;
   omp_set_num_threads(threads);
-  if (n < 0) {
-    llvm::Expected<int64_t> counted = gnn::countVertices(argv[1]);
-    if (!counted) {
-      std::fprintf(stderr, "%s\n", llvm::toString(counted.takeError()).c_str());
-      return 1;
-    }
-    n = *counted;
-  }
-  llvm::Expected<gnn::Graph> graph = gnn::loadGraph(argv[1], n);
-  if (!graph) {
-    std::fprintf(stderr, "%s\n", llvm::toString(graph.takeError()).c_str());
-    return 1;
-  }
-  Csr whole = fromGraph(*graph);
-  int64_t edges = int64_t(whole.sources.size());
+  if (n < 0)
+    n = exitOnError(gnn::countVertices(argv[1]));
+  auto graph = std::make_unique<gnn::Graph>(exitOnError(gnn::loadGraph(argv[1], n)));
+  int64_t edges = graph->numEdges();
   gnn::AlignedArray<float> x(size_t(n) * F), out(size_t(n) * F), expected(size_t(n) * F);
 #pragma omp parallel for schedule(static)
-  for (int64_t i = 0; i < n * F; ++i)
+  for (int64_t i = 0; i < n * F; ++i) { // every page mapped before timing
     x.data()[i] = float((i * 2654435761u) % 1000) * 1e-3f;
+    out.data()[i] = expected.data()[i] = 0;
+  }
 
-  auto measure = [&](const char *name, const std::function<void()> &run,
+  auto measure = [&](const std::string &name, const std::function<void()> &run,
                      bool check) {
     double best = 1e30;
     for (int r = 0; r < runs; ++r) {
@@ -179,8 +120,8 @@ int main(int argc, char **argv) {
       for (int64_t i = 0; i < n * F; ++i)
         worst = std::max(worst, double(std::fabs(out.data()[i] - expected.data()[i])) /
                                     std::max(1.0, double(std::fabs(expected.data()[i]))));
-    std::printf("%-22s %8.3f s  %7.1f M rows/s  %6.2f GB/s of rows%s\n", name, best,
-                edges / best / 1e6, edges * F * 4.0 / best / 1e9,
+    std::printf("%-22s %8.3f s  %7.1f M rows/s  %6.2f GB/s of rows%s\n", name.c_str(),
+                best, edges / best / 1e6, edges * F * 4.0 / best / 1e9,
                 check && worst > 1e-4 ? "  WRONG SUMS" : "");
     std::fflush(stdout);
   };
@@ -189,37 +130,27 @@ int main(int argc, char **argv) {
               "(table %.0f MiB), best of %d\n",
               argv[1], (long long)n, (long long)edges, threads, F,
               n * F * 4.0 / (1 << 20), runs);
-  for (const char *order : {"", "degree "}) {
-    Csr c = whole;
-    if (*order) {
-      std::vector<int64_t> degree(n, 0);
-      for (int32_t u : whole.sources)
-        ++degree[u];
-      std::vector<int32_t> byDegree(n);
-      std::iota(byDegree.begin(), byDegree.end(), 0);
-      std::stable_sort(byDegree.begin(), byDegree.end(),
-                       [&](int32_t a, int32_t b) { return degree[a] > degree[b]; });
-      std::vector<int32_t> rank(n);
-      for (int64_t i = 0; i < n; ++i)
-        rank[byDegree[i]] = int32_t(i);
-      c = relabel(whole, rank);
-    }
-    gatherColumns(c, x.data(), expected.data(), 0, F);
-    std::string name = std::string(order) + "whole";
-    measure(name.c_str(), [&] { gatherColumns(c, x.data(), out.data(), 0, F); }, false);
-    for (int tiles : {2, 4}) {
-      name = std::string(order) + "features/" + std::to_string(tiles);
-      measure(name.c_str(), [&] {
+  for (gnn::VertexOrder order : {gnn::VertexOrder::None, gnn::VertexOrder::Degree}) {
+    // The graph renumbered as gnn-graph convert --reorder does it.
+    gnn::Graph g = exitOnError(gnn::permuteGraph(
+        *graph, exitOnError(gnn::computeVertexOrder(*graph, order))));
+    std::string prefix = order == gnn::VertexOrder::None
+                             ? ""
+                             : std::string(gnn::vertexOrderName(order)) + " ";
+    gatherColumns(g, x.data(), expected.data(), 0, F);
+    measure(prefix + "whole", [&] { gatherColumns(g, x.data(), out.data(), 0, F); },
+            false);
+    for (int tiles : {2, 4})
+      measure(prefix + "features/" + std::to_string(tiles), [&] {
         for (int t = 0; t < tiles; ++t)
-          gatherColumns(c, x.data(), out.data(), t * F / tiles, F / tiles);
+          gatherColumns(g, x.data(), out.data(), t * F / tiles, F / tiles);
       }, true);
-    }
     for (int blocks : {2, 4, 8, 16}) {
-      std::vector<Csr> split = splitBlocks(c, blocks);
-      name = std::string(order) + "blocks/" + std::to_string(blocks);
-      measure(name.c_str(), [&] {
+      // As gnnc's runtime splits them (runtime/GatherBlocking.h).
+      gnn::detail::SourceBlocks split = gnn::detail::splitSources(g, blocks, threads);
+      measure(prefix + "blocks/" + std::to_string(blocks), [&] {
         for (int b = 0; b < blocks; ++b)
-          gather<F>(split[b].offsets.data(), split[b].sources.data(), n, x.data(),
+          gather<F>(split.offsets[b].data(), split.sources[b].data(), n, x.data(),
                     out.data(), 0, b > 0);
       }, true);
     }

@@ -429,18 +429,23 @@ private:
     return {step.getResult(0), step.getResult(1), step.getResult(2)};
   }
 
-  /// The 64-byte lines of source rows an in-edge of `body` gathers: one
-  /// prefetch each.
-  static int64_t sourceLinesPerEdge(Block &body) {
+  /// The rows an in-edge of `body` gathers at its source: the first
+  /// get_vertex of each tensor read there.
+  static SmallVector<GetVertexOp> sourceRows(Block &body) {
     llvm::SmallDenseSet<Value> seen;
-    int64_t lines = 0;
+    SmallVector<GetVertexOp> rows;
     for (Operation &op : body)
       if (auto get = dyn_cast<GetVertexOp>(op);
           get && get.getSide() == Side::Source &&
           seen.insert(get.getTensor()).second)
-        lines += llvm::divideCeil(
-            cast<VectorType>(get.getRow().getType()).getNumElements(), 16);
-    return lines;
+        rows.push_back(get);
+    return rows;
+  }
+
+  /// The 64-byte lines of a row of `get`: one prefetch each.
+  static int64_t linesOf(GetVertexOp get) {
+    return llvm::divideCeil(
+        cast<VectorType>(get.getRow().getType()).getNumElements(), 16);
   }
 
   /// How many edges ahead a stage's kernels prefetch: the option, or for
@@ -449,7 +454,10 @@ private:
   int64_t prefetchDistanceOf(Block &body) const {
     if (prefetchDistance >= 0)
       return prefetchDistance;
-    int64_t lines = std::max<int64_t>(sourceLinesPerEdge(body), 1);
+    int64_t lines = 0;
+    for (GetVertexOp get : sourceRows(body))
+      lines += linesOf(get);
+    lines = std::max<int64_t>(lines, 1);
     return std::clamp<int64_t>(128 / lines, 8, 128);
   }
 
@@ -463,17 +471,11 @@ private:
         b.create<arith::AddIOp>(kb.loc, e, kb.i64(prefetchDistanceOf(body)));
     ahead = b.create<arith::MinSIOp>(kb.loc, ahead, lastEdge);
     Value u = kb.sourceOf(ahead);
-    llvm::SmallDenseSet<unsigned> done;
-    for (Operation &op : body) {
-      auto get = dyn_cast<GetVertexOp>(op);
-      if (!get || get.getSide() != Side::Source)
-        continue;
+    for (GetVertexOp get : sourceRows(body)) {
       unsigned input = cast<BlockArgument>(get.getTensor()).getArgNumber();
-      if (!done.insert(input).second)
-        continue;
       int64_t n = cast<VectorType>(get.getRow().getType()).getNumElements();
       Value first = b.create<arith::MulIOp>(kb.loc, u, kb.i64(n));
-      // One prefetch per 64-byte line of the row.
+      // One prefetch per 64-byte line of the row (linesOf).
       for (int64_t offset = 0; offset < n; offset += 16) {
         Value index = b.create<arith::AddIOp>(kb.loc, first, kb.i64(offset));
         Value line = kb.address(kb.input(input), b.getF32Type(), index);

@@ -372,12 +372,9 @@ llvm::Expected<Tensor> Executor::run(const Schedule &s,
   // Gather blocking (GatherBlocking.h): the block count for message step
   // `step`, 1 for unblocked; the choice goes into the stats. Profiling
   // the sources and building blocks happen once per graph, here.
-  if (gatherCache.graph != graph.id() || gatherCache.vertices != n ||
-      gatherCache.edges != numEdges) {
+  if (gatherCache.graph != graph.id()) {
     gatherCache = GatherCache();
     gatherCache.graph = graph.id();
-    gatherCache.vertices = n;
-    gatherCache.edges = numEdges;
   }
   double gatherSetupSeconds = 0;
   auto chooseBlocks = [&](const Step &step) {
@@ -391,9 +388,7 @@ llvm::Expected<Tensor> Executor::run(const Schedule &s,
     stage.stateRowBytes = step.push->stateFloats() * int64_t(sizeof(float));
     stage.computeBound =
         step.push->aggregation == PushForm::Aggregation::Softmax;
-    stage.budgetBytes = step.push->gatherBudget > 0
-                            ? step.push->gatherBudget
-                            : lastLevelCacheBytes() / 4;
+    stage.budgetBytes = step.push->gatherBudget; // 0: the default
     // A part runs unblocked (its sources include ghosts, which the blocks
     // do not split). Blocks hold a copy of the sources: a run that gives
     // memory back (a graph near the machine's memory) blocks only when
@@ -411,16 +406,10 @@ llvm::Expected<Tensor> Executor::run(const Schedule &s,
     if (unblocked)
       forced = 1;
     auto setupStart = std::chrono::steady_clock::now();
-    bool fits = n * stage.gatheredRowBytes <= stage.budgetBytes;
-    bool setup = false; // profiled or split the sources in this run
-    if (forced < 1 && !fits && !stage.computeBound && !gatherCache.profile) {
-      gatherCache.profile = profileSources(graph, threads);
-      setup = true;
-    }
+    bool profiled = gatherCache.profile.has_value();
     GatherBlockChoice choice =
-        chooseGatherBlocks(stage, gatherCache.profile ? *gatherCache.profile
-                                                      : SourceProfile(),
-                           forced);
+        planGatherBlocks(stage, graph, gatherCache.profile, forced, threads);
+    bool setup = profiled != gatherCache.profile.has_value();
     if (unblocked)
       choice.reason = unblocked;
     choice.blocks = int(std::min<int64_t>(choice.blocks, n));
@@ -450,6 +439,20 @@ llvm::Expected<Tensor> Executor::run(const Schedule &s,
     std::optional<Progress> progress;
     if (options.progress)
       progress.emplace(stageName(s, i), units, byEdges ? "edges" : "rows");
+    // Counts `done` units on the line, from a kernel chunk's thread. A live
+    // line is drawn into a std::string: out of memory there loses the
+    // line, never the run (nor leaves the OpenMP region).
+    auto advance = [&](int64_t done) {
+      if (!progress)
+        return;
+#pragma omp critical(gnn_executor_progress)
+      {
+        try {
+          progress->advance(done);
+        } catch (const std::bad_alloc &) {
+        }
+      }
+    };
     bool push = exchange && choosePush(i);
     if (exchange && !push)
       for (int view : step.gathers)
@@ -573,15 +576,7 @@ llvm::Expected<Tensor> Executor::run(const Schedule &s,
         launch(b == 0 ? form.partial : last ? form.foldFinish : form.fold,
                args, splitRange(off, n, chunks, true),
                [&](int64_t begin, int64_t end) {
-                 if (progress) {
-#pragma omp critical(gnn_executor_progress)
-                   {
-                     try {
-                       progress->advance(off[end] - off[begin]);
-                     } catch (const std::bad_alloc &) {
-                     }
-                   }
-                 }
+                 advance(off[end] - off[begin]);
                });
       }
     } else {
@@ -602,18 +597,7 @@ llvm::Expected<Tensor> Executor::run(const Schedule &s,
                int64_t last = result.edges ? end : off[end];
                if (releaseSources)
                  dropPages(sources + first, (last - first) * sizeof(int32_t));
-               if (progress) {
-#pragma omp critical(gnn_executor_progress)
-                 {
-                   // A live line is drawn into a std::string: out of memory
-                   // there loses the line, never the run (nor leaves the
-                   // OpenMP region).
-                   try {
-                     progress->advance(byEdges ? last - first : end - begin);
-                   } catch (const std::bad_alloc &) {
-                   }
-                 }
-               }
+               advance(byEdges ? last - first : end - begin);
              });
     }
 

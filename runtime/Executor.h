@@ -39,7 +39,6 @@ private:
   /// on the first run that needs them and kept while the graph is the same.
   struct GatherCache {
     uint64_t graph = 0; // Graph::id
-    int64_t vertices = -1, edges = -1;
     std::optional<SourceProfile> profile;
     std::map<int, SourceBlocks> blocks;
   } gatherCache;

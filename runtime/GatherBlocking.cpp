@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cmath>
 #include <fstream>
 #include <string>
 
@@ -26,27 +25,25 @@ static constexpr double kMinimumGain = 0.1;
 static constexpr int kMaxBlocks = 256;
 
 int64_t gnn::detail::lastLevelCacheBytes() {
-  int64_t best = 0;
-  for (int index = 0; index < 8; ++index) {
-    std::string dir = "/sys/devices/system/cpu/cpu0/cache/index" +
-                      std::to_string(index) + "/";
-    std::ifstream levelFile(dir + "level"), sizeFile(dir + "size");
-    int level = 0;
-    std::string size;
-    if (!(levelFile >> level) || !(sizeFile >> size) || size.empty())
-      continue;
-    int64_t bytes = 0;
-    size_t digits = 0;
-    while (digits < size.size() && std::isdigit((unsigned char)size[digits]))
-      bytes = bytes * 10 + (size[digits++] - '0');
-    if (digits < size.size()) {
-      char unit = size[digits];
-      bytes <<= unit == 'K' ? 10 : unit == 'M' ? 20 : unit == 'G' ? 30 : 0;
+  // Read once: every run asks, per message stage.
+  static const int64_t bytes = [] {
+    int64_t best = 0;
+    for (int index = 0; index < 8; ++index) {
+      std::string dir = "/sys/devices/system/cpu/cpu0/cache/index" +
+                        std::to_string(index) + "/";
+      std::ifstream levelFile(dir + "level"), sizeFile(dir + "size");
+      int level = 0;
+      int64_t size = 0;
+      char unit = 0; // sysfs writes "2048K"
+      if (!(levelFile >> level) || !(sizeFile >> size >> unit))
+        continue;
+      size <<= unit == 'K' ? 10 : unit == 'M' ? 20 : unit == 'G' ? 30 : 0;
+      if (level >= 2)
+        best = std::max(best, size);
     }
-    if (level >= 2 && bytes > best)
-      best = bytes;
-  }
-  return best > 0 ? best : int64_t(32) << 20;
+    return best > 0 ? best : int64_t(32) << 20;
+  }();
+  return bytes;
 }
 
 int64_t gnn::detail::physicalMemoryBytes() {
@@ -142,7 +139,8 @@ GatherBlockChoice gnn::detail::chooseGatherBlocks(const GatherStage &stage,
     return seconds;
   };
 
-  // No prediction for these: the profile is not made for them.
+  // No prediction for these: the profile is not made for them
+  // (gatherNeedsProfile).
   if (forced >= 1) {
     choice.blocks = forced;
     choice.reason = forced == 1 ? "off" : "forced";
@@ -160,30 +158,42 @@ GatherBlockChoice gnn::detail::chooseGatherBlocks(const GatherStage &stage,
   choice.unblockedSeconds = predict(1);
   int best = 1;
   double bestSeconds = choice.unblockedSeconds;
-  {
-    for (int blocks = 2; blocks <= kMaxBlocks; blocks *= 2) {
-      double seconds = predict(blocks);
-      if (seconds < bestSeconds) {
-        best = blocks;
-        bestSeconds = seconds;
-      }
-      if ((stage.vertices + blocks - 1) / blocks <= cachedRows)
-        break; // more blocks only add state traffic
+  for (int blocks = 2; blocks <= kMaxBlocks; blocks *= 2) {
+    double seconds = predict(blocks);
+    if (seconds < bestSeconds) {
+      best = blocks;
+      bestSeconds = seconds;
     }
-    if (best > 1 &&
-        bestSeconds > (1 - kMinimumGain) * choice.unblockedSeconds) {
-      choice.reason = "the cost model: " + std::to_string(best) +
-                      " blocks would save under a tenth";
-      best = 1;
-      bestSeconds = choice.unblockedSeconds;
-    } else {
-      choice.reason = "the cost model";
-    }
+    if ((stage.vertices + blocks - 1) / blocks <= cachedRows)
+      break; // more blocks only add state traffic
+  }
+  choice.reason = "the cost model";
+  if (best > 1 && bestSeconds > (1 - kMinimumGain) * choice.unblockedSeconds) {
+    choice.reason += ": " + std::to_string(best) +
+                     " blocks would save under a tenth";
+    best = 1;
+    bestSeconds = choice.unblockedSeconds;
   }
   choice.blocks = best;
   choice.blockedSeconds = bestSeconds;
   choice.blockedHotShare = hotShare(best);
   return choice;
+}
+
+bool gnn::detail::gatherNeedsProfile(const GatherStage &stage, int forced) {
+  return forced < 1 && !stage.computeBound &&
+         stage.vertices * stage.gatheredRowBytes > stage.budgetBytes;
+}
+
+GatherBlockChoice gnn::detail::planGatherBlocks(
+    GatherStage stage, const Graph &graph,
+    std::optional<SourceProfile> &profile, int forced, int threads) {
+  if (stage.budgetBytes <= 0)
+    stage.budgetBytes = lastLevelCacheBytes() / 4;
+  if (gatherNeedsProfile(stage, forced) && !profile)
+    profile = profileSources(graph, threads);
+  return chooseGatherBlocks(stage, profile ? *profile : SourceProfile(),
+                            forced);
 }
 
 SourceBlocks gnn::detail::splitSources(const Graph &graph, int blocks,

@@ -25,6 +25,7 @@
 #include "gnn/Model.h"
 
 #include <cstdint>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -57,7 +58,9 @@ struct GatherStage {
   int64_t vertices = 0, edges = 0;
   int64_t gatheredRowBytes = 0; // bytes gathered per in-edge
   int64_t stateRowBytes = 0;    // bytes of a state row (written, reread)
-  int64_t budgetBytes = 0;      // what one block's rows may take
+  /// What one block's rows may take; for planGatherBlocks 0 means a
+  /// quarter of the last-level cache.
+  int64_t budgetBytes = 0;
   /// The stage computes an exp per edge and logit (a softmax): bound by
   /// that, not by its gathers, blocks only add passes (GAT's first stage
   /// on sbm-22 took 16.0 s in 8 blocks against 6.3 s whole).
@@ -72,6 +75,17 @@ struct GatherStage {
 /// the unblocked time. Fills every field of the choice but its label.
 GatherBlockChoice chooseGatherBlocks(const GatherStage &stage,
                                      const SourceProfile &profile, int forced);
+
+/// Whether chooseGatherBlocks reads the profile for `stage`: not when a
+/// count is forced, the rows fit the budget or the stage is compute-bound.
+bool gatherNeedsProfile(const GatherStage &stage, int forced);
+
+/// chooseGatherBlocks for a stage on `graph`, with the default budget
+/// where the stage has none, profiling the graph's sources into `profile`
+/// (on `threads` threads) the first time a stage needs it.
+GatherBlockChoice planGatherBlocks(GatherStage stage, const Graph &graph,
+                                   std::optional<SourceProfile> &profile,
+                                   int forced, int threads);
 
 /// The in-edges of a graph split by source block: block b holds, for each
 /// target, its in-edges whose source lies in [b * blockRows, (b + 1) *

@@ -472,12 +472,12 @@ static int runSingle(const Flags &flags) {
       llvm::outs() << "compiled by: " << model->compilerVersion() << "\n";
     for (const gnn::StageTiming &t : stats.stages)
       llvm::outs() << llvm::format("  %9.3f ms  ", t.seconds * 1e3) << t.name << "\n";
-    auto mibOf = [](int64_t bytes) { return double(bytes) / (1 << 20); };
+    auto mib = [](int64_t bytes) { return double(bytes) / (1 << 20); };
     for (const gnn::GatherBlockChoice &c : stats.gatherBlocks) {
       llvm::outs() << "gather blocks: " << c.blocks << " for "
                    << llvm::StringRef(c.stage).split(" loc(").first
                    << llvm::format(" (table %.1f MiB, budget %.1f MiB; ",
-                                   mibOf(c.tableBytes), mibOf(c.budgetBytes));
+                                   mib(c.tableBytes), mib(c.budgetBytes));
       if (c.unblockedSeconds > 0)
         llvm::outs() << llvm::format("cached gathers %.0f%% -> %.0f%%, "
                                      "predicted %.3f -> %.3f s; ",
@@ -500,7 +500,6 @@ static int runSingle(const Flags &flags) {
                                  stats.totalSeconds,
                                  graph.numEdges() / stats.totalSeconds / 1e6,
                                  stats.memorySeconds * 1e3);
-    auto mib = [](int64_t bytes) { return double(bytes) / (1 << 20); };
     llvm::outs() << llvm::format(
         "memory: arena %.2f MiB (reused across runs) + output %.2f MiB; "
         "results %.2f MiB in all, %.2f MiB live at most\n",

@@ -15,7 +15,6 @@ using namespace mlir;
 void gnn::annotateGatherBlocks(ModuleOp module, const Graph &graph) {
   std::optional<detail::SourceProfile> profile;
   Builder b(module.getContext());
-  int64_t budget = detail::lastLevelCacheBytes() / 4;
   module.walk([&](MessagePassingOp stage) {
     Block &body = stage.getBody().front();
     // As the runtime sees the stage's launch: the rows it gathers at
@@ -37,6 +36,7 @@ void gnn::annotateGatherBlocks(ModuleOp module, const Graph &graph) {
                                      "which blocks do not split"));
       return;
     }
+    // As PushForm::stateFloats counts a state row.
     auto yield = cast<YieldOp>(body.getTerminator());
     int64_t stateFloats = stage.getAggregateRowType().getNumElements();
     if (stage.getAggr() == Aggregation::SoftmaxAdd)
@@ -49,12 +49,9 @@ void gnn::annotateGatherBlocks(ModuleOp module, const Graph &graph) {
     cost.edges = graph.numEdges();
     cost.gatheredRowBytes = rowBytes;
     cost.stateRowBytes = stateFloats * int64_t(sizeof(float));
-    cost.budgetBytes = budget;
     cost.computeBound = stage.getAggr() == Aggregation::SoftmaxAdd;
-    if (cost.vertices * rowBytes > budget && !cost.computeBound && !profile)
-      profile = detail::profileSources(graph, 1);
-    GatherBlockChoice choice = detail::chooseGatherBlocks(
-        cost, profile ? *profile : detail::SourceProfile(), 0);
+    GatherBlockChoice choice = detail::planGatherBlocks(
+        cost, graph, profile, /*forced=*/0, /*threads=*/1);
     SmallVector<NamedAttribute> fields{
         b.getNamedAttr("blocks", b.getI64IntegerAttr(choice.blocks)),
         b.getNamedAttr("table_bytes", b.getI64IntegerAttr(choice.tableBytes)),

@@ -216,11 +216,9 @@ llvm::Expected<Graph> loadCsrFile(const std::string &path,
   char *base = const_cast<char *>(map->const_data());
   // globalIds: the user's id of each vertex, 0..N-1 for a file in the
   // original order, any permutation of them for a reordered one
-  // (gnn-graph convert --reorder); anything else is refused.
+  // (gnn-graph convert --reorder); anything else is refused, by
+  // setOriginalIds below.
   auto *ids = reinterpret_cast<int64_t *>(base + layout.offset[GlobalIds]);
-  if (std::string bad = describeBadPermutation(ids, n, "global id of vertex");
-      !bad.empty())
-    return fail(path, bad);
   // Views of the mapping that hold it; Graph::fromCsr checks the offsets
   // and every source id before anything reads them.
   auto offsets = AlignedArray<int64_t>::share(

@@ -16,9 +16,8 @@
 using namespace gnn::detail;
 
 namespace {
-// rows, in, out, bias, accumulate, activation, alpha
-using Key = std::tuple<int64_t, int64_t, int64_t, bool, bool, DenseActivation,
-                       float>;
+// in, out, bias, accumulate, activation, alpha (rows: kRowBlock)
+using Key = std::tuple<int64_t, int64_t, bool, bool, DenseActivation, float>;
 
 /// The oneDNN eltwise algorithm and its (alpha, beta) for an activation.
 std::tuple<dnnl::algorithm, float, float> eltwiseOf(DenseActivation act,
@@ -75,19 +74,20 @@ struct DenseLinear::Impl {
   /// threads that execute it at once).
   std::vector<std::vector<char>> scratchpads;
 
-  Primitive &get(int64_t rows, int64_t in, int64_t out, bool hasBias,
-                    const DenseEpilogue &e) {
+  /// The primitive for a call of kRowBlock rows (every call has that many).
+  Primitive &get(int64_t in, int64_t out, bool hasBias,
+                 const DenseEpilogue &e) {
     // alpha is 0 but for elu and leaky_relu (gnn.linear's verifier).
-    Key key{rows, in, out, hasBias, e.accumulate, e.activation, e.alpha};
+    Key key{in, out, hasBias, e.accumulate, e.activation, e.alpha};
     auto it = primitives.find(key);
     if (it != primitives.end())
       return it->second;
     using tag = dnnl::memory::format_tag;
     using dt = dnnl::memory::data_type;
-    dnnl::memory::desc src({rows, in}, dt::f32, tag::ab);
+    dnnl::memory::desc src({kRowBlock, in}, dt::f32, tag::ab);
     // W^T viewed as [in, out] is W [out, in] read column-major: tag "ba".
     dnnl::memory::desc weights({in, out}, dt::f32, tag::ba);
-    dnnl::memory::desc dst({rows, out}, dt::f32, tag::ab);
+    dnnl::memory::desc dst({kRowBlock, out}, dt::f32, tag::ab);
     dnnl::memory::desc bias = hasBias
                                   ? dnnl::memory::desc({1, out}, dt::f32, tag::ab)
                                   : dnnl::memory::desc();
@@ -132,7 +132,7 @@ llvm::Error DenseLinear::run(const float *x, int64_t rows, int64_t in,
             "] * [" + std::to_string(in) + " x " + std::to_string(out) +
             "]: " + what);
   };
-  // Blocks of kRowBlock rows, the last one shorter, one oneDNN call each,
+  // Blocks of kRowBlock rows, one oneDNN call each,
   // taken by the threads dynamically: the same calls on any number of
   // threads, so the same bits (oneDNN's own threading regroups sums with
   // the thread count on some CPUs: its AVX2 GEMM splits by thread).
@@ -145,9 +145,9 @@ llvm::Error DenseLinear::run(const float *x, int64_t rows, int64_t in,
   // rows between the last block and the others.
   int64_t blocks = (rows + kRowBlock - 1) / kRowBlock;
   int64_t tail = rows - (blocks - 1) * kRowBlock;
-  Primitive *fullOrNull = nullptr;
+  Primitive *primitive = nullptr;
   try {
-    fullOrNull = &impl->get(kRowBlock, in, out, bias != nullptr, epilogue);
+    primitive = &impl->get(in, out, bias != nullptr, epilogue);
     impl->scratchpads.resize(
         std::max<size_t>(impl->scratchpads.size(), omp_get_max_threads()));
   } catch (const dnnl::error &e) {
@@ -155,7 +155,7 @@ llvm::Error DenseLinear::run(const float *x, int64_t rows, int64_t in,
   } catch (const std::bad_alloc &) {
     return fault("out of memory (oneDNN primitives)");
   }
-  Primitive &full = *fullOrNull;
+  Primitive &prim = *primitive;
   using tag = dnnl::memory::format_tag;
   using dt = dnnl::memory::data_type;
   dnnl::engine &engine = impl->engine;
@@ -183,7 +183,6 @@ llvm::Error DenseLinear::run(const float *x, int64_t rows, int64_t in,
         try {
           int64_t first = b * kRowBlock;
           int64_t count = b + 1 < blocks ? kRowBlock : tail;
-          Primitive &p = full;
           // A short block runs on a padded copy: zero rows after the
           // input's, and the addend's rows when the epilogue accumulates.
           const float *src = x + first * in;
@@ -199,7 +198,7 @@ llvm::Error DenseLinear::run(const float *x, int64_t rows, int64_t in,
             dst = paddedDst.data();
           }
           // Aligned as oneDNN aligns the buffers it allocates itself.
-          size_t bytes = p.scratchpad.get_size() + 64;
+          size_t bytes = prim.scratchpad.get_size() + 64;
           if (scratchpad.size() < bytes)
             scratchpad.resize(bytes);
           uintptr_t start = reinterpret_cast<uintptr_t>(scratchpad.data());
@@ -210,10 +209,10 @@ llvm::Error DenseLinear::run(const float *x, int64_t rows, int64_t in,
               {DNNL_ARG_WEIGHTS, wrap(weight, {in, out}, dt::f32, tag::ba)},
               {DNNL_ARG_DST, wrap(dst, {kRowBlock, out}, dt::f32, tag::ab)},
               {DNNL_ARG_SCRATCHPAD,
-               dnnl::memory(p.scratchpad, engine, aligned)}};
+               dnnl::memory(prim.scratchpad, engine, aligned)}};
           if (bias)
             args.emplace(DNNL_ARG_BIAS, wrap(bias, {1, out}, dt::f32, tag::ab));
-          p.matmul.execute(stream, args);
+          prim.matmul.execute(stream, args);
           stream.wait();
           if (count < kRowBlock)
             std::copy(paddedDst.begin(), paddedDst.begin() + count * out,

@@ -410,14 +410,21 @@ llvm::Error Graph::setOriginalIds(AlignedArray<int64_t> ids,
     return fail(source, "the vertex permutation has " +
                             llvm::Twine(ids.size()) + " ids for " +
                             llvm::Twine(numVertices_) + " vertices");
+  // The identity first: one sequential pass that a file in its original
+  // order (a CSR file's globalIds 0..N-1) passes without the
+  // permutation check's bitmap.
+  int64_t i = 0;
+  while (i < numVertices_ && ids[i] == i)
+    ++i;
+  if (i == numVertices_) {
+    originalIds_ = AlignedArray<int64_t>();
+    return llvm::Error::success();
+  }
   if (std::string bad = describeBadPermutation(ids.data(), numVertices_,
-                                               "original id of vertex");
+                                               "global id of vertex");
       !bad.empty())
     return fail(source, bad);
-  bool identity = true;
-  for (int64_t i = 0; i < numVertices_ && identity; ++i)
-    identity = ids[i] == i;
-  originalIds_ = identity ? AlignedArray<int64_t>() : std::move(ids);
+  originalIds_ = std::move(ids);
   return llvm::Error::success();
 }
 

@@ -322,14 +322,12 @@ static GraphPart extractCheckedPart(const Graph &graph,
   p.globalVertices = n;
   p.globalEdges = graph.numEdges();
   p.owned = counts[part];
-  // The owned vertices as graph ids while the part is built; globalIds
-  // gets the user's ids at the end.
-  std::vector<int64_t> members;
-  members.reserve(size_t(p.owned));
+  // globalIds holds graph ids while the part is built, the user's ids
+  // (through `orig`) at the end.
+  p.globalIds.reserve(size_t(p.owned));
   for (int64_t i = 0; i < n; ++i)
-    if (owner[vertexAt(i)] == part)
-      members.push_back(vertexAt(i));
-  p.globalIds = members;
+    if (int64_t v = vertexAt(i); owner[v] == part)
+      p.globalIds.push_back(v);
 
   // Local ids: owned vertices by rank; ghosts (-2 while collected) after
   // them, sorted by (owner, id there) so each owner's block is contiguous.

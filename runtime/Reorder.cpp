@@ -68,6 +68,14 @@ inline void forNeighbours(const Graph &g, const OutEdges &out, int64_t v,
     f(out.targets[size_t(k)]);
 }
 
+/// Each vertex's degree in the symmetrised graph: in- plus out-edges.
+std::vector<int64_t> symmetricDegrees(const Graph &g, const OutEdges &out) {
+  std::vector<int64_t> deg(size_t(g.numVertices()));
+  for (int64_t v = 0; v < g.numVertices(); ++v)
+    deg[size_t(v)] = g.inDegree(v) + (out.offsets[v + 1] - out.offsets[v]);
+  return deg;
+}
+
 std::vector<int32_t> degreeOrder(const Graph &g) {
   std::vector<int64_t> deg = outDegrees(g);
   std::vector<int32_t> order(static_cast<size_t>(g.numVertices()));
@@ -81,9 +89,7 @@ std::vector<int32_t> degreeOrder(const Graph &g) {
 std::vector<int32_t> rcmOrder(const Graph &g) {
   int64_t n = g.numVertices();
   OutEdges out = transpose(g);
-  std::vector<int64_t> deg(static_cast<size_t>(n));
-  for (int64_t v = 0; v < n; ++v)
-    deg[v] = g.inDegree(v) + (out.offsets[v + 1] - out.offsets[v]);
+  std::vector<int64_t> deg = symmetricDegrees(g, out);
   auto byDegree = [&](int32_t a, int32_t b) {
     return deg[size_t(a)] != deg[size_t(b)] ? deg[size_t(a)] < deg[size_t(b)]
                                             : a < b;
@@ -122,9 +128,7 @@ std::vector<int32_t> rcmOrder(const Graph &g) {
 std::vector<int32_t> communityOrder(const Graph &g) {
   int64_t n = g.numVertices();
   OutEdges out = transpose(g);
-  std::vector<int64_t> deg(static_cast<size_t>(n));
-  for (int64_t v = 0; v < n; ++v)
-    deg[v] = g.inDegree(v) + (out.offsets[v + 1] - out.offsets[v]);
+  std::vector<int64_t> deg = symmetricDegrees(g, out);
 
   std::vector<int32_t> label(static_cast<size_t>(n)), size(size_t(n), 1);
   std::iota(label.begin(), label.end(), 0);

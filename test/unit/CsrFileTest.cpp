@@ -296,8 +296,6 @@ TEST_F(CsrFileTest, MappedFeaturesEqualReadOnes) {
               "cannot read file");
 }
 
-} // namespace
-
 TEST_F(DamagedCsrTest, AReorderedFileLoadsWithItsPermutation) {
   uint64_t ids = 0;
   std::memcpy(&ids, good.data() + 80, 8);
@@ -316,3 +314,26 @@ TEST_F(DamagedCsrTest, AReorderedFileLoadsWithItsPermutation) {
             (std::vector<int64_t>{2, 1, 0, 3}));
 }
 
+TEST_F(CsrFileTest, AGraphInMemoryWritesTheStreamedBytes) {
+  // writeCsrFile of a Graph in its original order writes the streamed
+  // writer's file and edge features, byte for byte.
+  VectorEdges edges = randomEdges(50, 600, 3);
+  Tensor rows({600, 2});
+  for (size_t i = 0; i < rows.numElements(); ++i)
+    rows.data()[i] = float(i) * 0.5f;
+  ASSERT_FALSE(bool(writeNpyF32(path("e.npy"), rows.data(), rows.shape)));
+  CsrWriteOptions streamed;
+  streamed.edgeFeaturesIn = path("e.npy");
+  streamed.edgeFeaturesOut = path("want.e.npy");
+  ASSERT_FALSE(bool(writeCsrFile(path("want.csr"), 50, edges, streamed)));
+  Graph g = llvm::cantFail(
+      Graph::fromEdges(50, edges.src.data(), edges.dst.data(), 600));
+  CsrWriteOptions inMemory = streamed;
+  inMemory.edgeFeaturesOut = path("got.e.npy");
+  llvm::Error err = writeCsrFile(path("got.csr"), g, inMemory);
+  ASSERT_FALSE(bool(err)) << llvm::toString(std::move(err));
+  EXPECT_EQ(slurp(path("got.csr")), slurp(path("want.csr")));
+  EXPECT_EQ(slurp(path("got.e.npy")), slurp(path("want.e.npy")));
+}
+
+} // namespace

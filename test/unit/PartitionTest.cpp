@@ -11,6 +11,7 @@
 #include "TestUtil.h"
 
 #include "gnn/Partition.h"
+#include "gnn/Reorder.h"
 
 #include "llvm/Support/xxhash.h"
 
@@ -561,6 +562,21 @@ TEST_F(PartitionDirTest, PartsReorderedInside) {
         b.push_back(plain.globalIds[plain.graph.sources()[e]]);
       EXPECT_EQ(a, b) << "vertex " << v;
     }
+    // Owned vertex i's feature row is x's row of its global id, its edge
+    // features those of its in-edges (x and edgeAttr, not the plain part).
+    ASSERT_EQ(want.features.shape, (std::vector<int64_t>{want.owned + want.ghosts, 3}));
+    int64_t pos = 0;
+    for (int64_t i = 0; i < want.owned; ++i) {
+      int64_t v = want.globalIds[i];
+      for (int c = 0; c < 3; ++c)
+        EXPECT_EQ(want.features.data()[i * 3 + c], x.data()[v * 3 + c]);
+      for (int64_t e = graph.offsets()[v]; e < graph.offsets()[v + 1];
+           ++e, ++pos)
+        for (int c = 0; c < 2; ++c)
+          EXPECT_EQ(want.edgeFeatures.data()[pos * 2 + c],
+                    edgeAttr.data()[e * 2 + c]);
+    }
+    EXPECT_EQ(pos, want.graph.numEdges());
   }
   // An order that is not a permutation is refused.
   const std::vector<int32_t> twice = {5, 3, 7, 0, 6, 1, 2, 5};
@@ -570,6 +586,32 @@ TEST_F(PartitionDirTest, PartsReorderedInside) {
   expectError(writePartitionDirectory(out, graph, kOwner, 3, "hand", &x,
                                       &edgeAttr, &shortOrder),
               out + ": ", "the vertex order has 2 entries for 8 vertices");
+}
+
+TEST_F(PartitionDirTest, AReorderedGraphsPartsNameTheUsersIds) {
+  // The hand graph renumbered by `order` (as a CSR file of gnn-graph
+  // convert --reorder loads), cut by the same owners, with its features put
+  // into its order: each part is the hand graph's part reordered inside by
+  // `order`, its globalIds the user's ids.
+  const std::vector<int32_t> order = {5, 3, 7, 0, 6, 1, 2, 4};
+  Graph r = llvm::cantFail(permuteGraph(graph, order));
+  std::vector<int32_t> owner(8);
+  for (int64_t i = 0; i < 8; ++i)
+    owner[i] = kOwner[order[i]];
+  Tensor copy(x.shape);
+  std::copy(x.data(), x.data() + x.numElements(), copy.data());
+  Tensor xr = llvm::cantFail(rowsToGraphOrder(r, std::move(copy), "x"));
+  Tensor rows({16, 2});
+  for (size_t i = 0; i < rows.numElements(); ++i)
+    rows.data()[i] = float(i) * 0.25f + 1.0f;
+  Tensor er = llvm::cantFail(edgeFeaturesToCsr(r, rows, "e.npy"));
+  for (int k = 0; k < 3; ++k) {
+    SCOPED_TRACE("part " + std::to_string(k));
+    GraphPart got = llvm::cantFail(extractPart(r, owner, 3, k, &xr, &er));
+    GraphPart want =
+        llvm::cantFail(extractPart(graph, kOwner, 3, k, &x, &edgeAttr, &order));
+    expectSameParts(got, want);
+  }
 }
 
 TEST_F(PartitionDirTest, ManifestText) {

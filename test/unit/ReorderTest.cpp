@@ -144,8 +144,9 @@ TEST(Reorder, EveryOrderIsADeterministicPermutation) {
   std::vector<int32_t> deg = order(g, VertexOrder::Degree);
   for (size_t i = 1; i < deg.size(); ++i) {
     EXPECT_GE(out[deg[i - 1]], out[deg[i]]);
-    if (out[deg[i - 1]] == out[deg[i]])
+    if (out[deg[i - 1]] == out[deg[i]]) {
       EXPECT_LT(deg[i - 1], deg[i]);
+    }
   }
 }
 
@@ -216,7 +217,8 @@ TEST_F(ReorderFileTest, AReorderedCsrFileLoadsAsTheRenumberedGraph) {
     EXPECT_EQ(loaded->edgeIds()[k], k);
     EXPECT_EQ(csrRows->data()[k], float(r.edgeIds()[k]));
   }
-  // A graph in its original order writes the bytes of the streamed writer.
+  // A graph in its original order writes no permutation (its bytes are
+  // the streamed writer's: CsrFileTest, AGraphInMemoryWritesTheStreamedBytes).
   ASSERT_FALSE(bool(writeCsrFile(path("g.csr"), g, {})));
   auto plain = loadCsrFile(path("g.csr"), 150);
   ASSERT_TRUE(bool(plain));

@@ -466,22 +466,19 @@ llvm::Expected<gnn::Graph> loadWithProgress(const std::string &path,
   return g;
 }
 
-/// The vertex order to compute and the graph renumbered by it, as one
-/// progress stage ("reorder").
-llvm::Expected<gnn::Graph> reorderGraph(const gnn::Graph &g,
-                                        gnn::VertexOrder order) {
+/// `g`'s vertex order (gnn::computeVertexOrder) as one progress stage
+/// ("reorder (ORDER)"), for convert and partition --reorder.
+llvm::Expected<std::vector<int32_t>> computeOrder(const gnn::Graph &g,
+                                                  gnn::VertexOrder order) {
   gnn::Progress progress(std::string("reorder (") +
                              gnn::vertexOrderName(order) + ")",
                          0, "edges");
   auto sequence = gnn::computeVertexOrder(g, order);
-  if (!sequence)
-    return sequence.takeError();
-  auto renumbered = gnn::permuteGraph(g, *sequence);
-  if (renumbered) {
+  if (sequence) {
     progress.advance(g.numEdges());
     progress.finish();
   }
-  return renumbered;
+  return sequence;
 }
 
 int runConvert() {
@@ -525,7 +522,10 @@ int runConvert() {
     llvm::Expected<gnn::Graph> g = loadWithProgress(in, n);
     if (!g)
       return fail(llvm::toString(g.takeError()));
-    llvm::Expected<gnn::Graph> renumbered = reorderGraph(*g, *order);
+    auto sequence = computeOrder(*g, *order);
+    if (!sequence)
+      return fail(llvm::toString(sequence.takeError()));
+    llvm::Expected<gnn::Graph> renumbered = gnn::permuteGraph(*g, *sequence);
     if (!renumbered)
       return fail(llvm::toString(renumbered.takeError()));
     int64_t e = g->numEdges();
@@ -669,15 +669,10 @@ int runPartition() {
   // vertices inside each part by the whole graph's order.
   std::optional<std::vector<int32_t>> sequence;
   if (*order != gnn::VertexOrder::None) {
-    gnn::Progress progress(std::string("reorder (") +
-                               gnn::vertexOrderName(*order) + ")",
-                           0, "edges");
-    auto computed = gnn::computeVertexOrder(*g, *order);
+    auto computed = computeOrder(*g, *order);
     if (!computed)
       return fail(llvm::toString(computed.takeError()));
     sequence = std::move(*computed);
-    progress.advance(g->numEdges());
-    progress.finish();
   }
   if (llvm::Error err = gnn::writePartitionDirectory(
           out, *g, *owner, int(parts), method, &*x,

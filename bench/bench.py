@@ -1050,7 +1050,7 @@ def main():
                 run_ablation(args, doc, doc["models"], save)
             continue
         if gname in optional:
-            reason = predict_optional(args, gname, cell_walls, ablation)
+            reason = predict_optional(args, gname, graph_walls, ablation)
             if reason:
                 log(f"bench: {gname}: left out: {reason}")
                 n, e = GRAPHS[gname]

@@ -459,18 +459,23 @@ def run_gnnc_repeat(args, graph, model, gnnc_first_s, extra_env=None):
     if rc != 0:
         return {"status": "failed", "note": (err or out).strip()[-800:]}
     r = json.loads(out)
+    return {"status": "ok", **repeat_medians(r), "csr_build_s": r.get("csr_build_s"),
+            "time_to_first_result_s": r["time_to_first_result_s"], "peak_rss_kib": rss,
+            "wall_s": wall}
+
+
+def repeat_medians(r):
+    """The medians of a gnnc-repeat object (or of one of its settings):
+    the runs, each stage, the memory mapping; the first run; the checksum."""
     runs = [x["seconds"] for x in r["runs"]]
     stages = None
     if r["runs"] and all(len(x["stages_ms"]) == len(r["runs"][0]["stages_ms"]) for x in r["runs"]):
         stages = [statistics.median(x["stages_ms"][i] for x in r["runs"])
                   for i in range(len(r["runs"][0]["stages_ms"]))]
     memory = [x["memory_ms"] for x in r["runs"] if "memory_ms" in x]
-    return {"status": "ok", "median_s": statistics.median(runs), "runs_s": runs,
-            "first_run_s": r["first"]["seconds"], "stages_ms": stages,
-            "memory_ms": statistics.median(memory) if memory else None,
-            "first_memory_ms": r["first"].get("memory_ms"), "csr_build_s": r.get("csr_build_s"),
-            "time_to_first_result_s": r["time_to_first_result_s"], "peak_rss_kib": rss,
-            "checksum": r["checksum"], "wall_s": wall}
+    return {"median_s": statistics.median(runs), "runs_s": runs, "first_run_s": r["first"]["seconds"],
+            "first_memory_ms": r["first"].get("memory_ms"), "stages_ms": stages,
+            "memory_ms": statistics.median(memory) if memory else None, "checksum": r["checksum"]}
 
 
 def compare_isa(args, graph, model, gnnc, avx512):
@@ -609,16 +614,8 @@ def compare_outputs(reference, path):
 
 def summarise_setting(r):
     """Medians of one gather-blocks setting of a gnnc-repeat object."""
-    runs = [x["seconds"] for x in r["runs"]]
-    stages = None
-    if r["runs"] and all(len(x["stages_ms"]) == len(r["runs"][0]["stages_ms"]) for x in r["runs"]):
-        stages = [statistics.median(x["stages_ms"][i] for x in r["runs"])
-                  for i in range(len(r["runs"][0]["stages_ms"]))]
-    memory = [x["memory_ms"] for x in r["runs"] if "memory_ms" in x]
     setup = [x["gather_setup_ms"] for x in r["runs"] if "gather_setup_ms" in x]
-    return {"median_s": statistics.median(runs), "runs_s": runs, "first_run_s": r["first"]["seconds"],
-            "first_memory_ms": r["first"].get("memory_ms"), "stages_ms": stages,
-            "memory_ms": statistics.median(memory) if memory else None, "checksum": r["checksum"],
+    return {**repeat_medians(r),
             # Gather blocking's once-per-graph setup (in the first run) and
             # its choice per stage, where the runtime reports them.
             "first_gather_setup_ms": r["first"].get("gather_setup_ms"),

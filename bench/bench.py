@@ -26,8 +26,7 @@ The ablation of issue 15 (after the main graphs in a full run, or alone
 with --only-ablation into bench/results/ablation.json): gnnc on rmat-22 and
 sbm-22 with each vertex order (gnn-graph convert --reorder) and the
 gathers unblocked or blocked by the cost model (gnnc-repeat
---gather-blocks=1,auto), each technique alone and together; a technique
-whose interface the binaries lack is skipped with the reason. Optional
+--gather-blocks=1,auto), each technique alone and together. Optional
 graphs (rmat-23) run last, only if predicted to fit --time-budget.
 
 A peer on a graph is skipped, with the reason recorded, when its time on
@@ -554,18 +553,13 @@ def stage_key(name):
     return "linear" if name.startswith("linear") else None
 
 
-def convert_graph(args, graph, ordering, reorder_flag):
+def convert_graph(args, graph, ordering):
     """gnn-graph convert into a binary CSR file with ORDERING's vertex
     numbering: a once-per-graph cost, timed whole (reading the edge list,
     ordering, building and writing the CSR) and split as convert reports."""
     out = os.path.join(args.data, f"{graph['name']}.{ordering}.csr")
-    if ordering != "none" and not reorder_flag:
-        return {"ordering": ordering, "status": "skipped",
-                "note": "gnn-graph convert has no --reorder (vertex reordering is not in this build)"}
     cmd = [os.path.join(args.bin, "gnn-graph"), "convert", f"--graph={graph['edges_path']}",
-           f"--num-nodes={graph['vertices']}", f"--out={out}"]
-    if reorder_flag:
-        cmd.append(f"--reorder={ordering}")
+           f"--num-nodes={graph['vertices']}", f"--out={out}", f"--reorder={ordering}"]
     rc, stdout, stderr, wall, rss = run_measured(cmd, env=child_env(args.threads))
     if rc != 0:
         return {"ordering": ordering, "status": "failed", "note": (stderr or stdout).strip()[-800:]}
@@ -666,22 +660,6 @@ def run_ablation(args, doc, models, save):
     ab = doc["ablation"] = {"graphs": [], "runs": [], "configurations": [], "orderings": ORDERINGS,
                             "runs_per_setting": args.ablation_runs, "started": datetime.datetime.now().isoformat(timespec="seconds")}
     t0 = time.time()
-    help_text = subprocess.run([os.path.join(args.bin, "gnn-graph"), "--helpfull"],
-                               capture_output=True, text=True)
-    reorder_flag = "--reorder" in help_text.stdout + help_text.stderr
-    rc, out, err, _, _ = run_measured([args.repeat, "--capabilities"])
-    gather_api = rc == 0 and json.loads(out).get("gather_blocks", False)
-    ab["reorder_available"] = reorder_flag
-    ab["gather_blocks_available"] = gather_api
-    ab["notes"] = []
-    if not reorder_flag:
-        ab["notes"].append("vertex reordering: skipped: `gnn-graph convert` has no --reorder flag in "
-                           "this build; every configuration runs in the edge list's own order")
-    if not gather_api:
-        ab["notes"].append("cache-blocked gathers: skipped: gnnc-repeat was built without "
-                           "Model::setGatherBlocks (gnnc-repeat --capabilities); "
-                           "every run uses the runtime's default")
-    settings = GATHER_SETTINGS if gather_api else ["default"]
     wanted = args.ablation_models.split(",")
     for gname in args.ablation_graphs.split(","):
         graph = prepare_graph(args, gname)
@@ -691,7 +669,7 @@ def run_ablation(args, doc, models, save):
         csr = {}
         for ordering in ORDERINGS:
             log(f"bench: ablation {gname}: convert, order {ordering}")
-            c = convert_graph(args, graph, ordering, reorder_flag)
+            c = convert_graph(args, graph, ordering)
             ginfo["converts"].append({k: v for k, v in c.items() if k != "path"})
             if c["status"] == "ok":
                 csr[ordering] = c["path"]
@@ -709,13 +687,11 @@ def run_ablation(args, doc, models, save):
                 if ordering not in csr:
                     continue
                 log(f"bench: ablation {gname} {model['name']} order {ordering}, gather blocks "
-                    + ",".join(settings))
+                    + ",".join(GATHER_SETTINGS))
                 out_path = os.path.join(args.data, f"{gname}.{model['name']}.{ordering}.ablation.npy")
                 cmd = [args.repeat, os.path.join(ROOT, model["file"]), csr[ordering],
                        graph["features_path"], model["weights"], str(args.threads),
-                       str(args.ablation_runs), out_path]
-                if gather_api:
-                    cmd.append("--gather-blocks=" + ",".join(settings))
+                       str(args.ablation_runs), out_path, "--gather-blocks=" + ",".join(GATHER_SETTINGS)]
                 env = child_env(args.threads)
                 env["GNNC_CACHE_DIR"] = os.path.join(args.data, "kernel-cache", model["name"])
                 rc, out, err, wall, rss = run_measured(cmd, env=env)
@@ -723,7 +699,7 @@ def run_ablation(args, doc, models, save):
                 if rc != 0:
                     note = (err or out).strip()[-800:]
                     log(f"bench:   failed: {note}")
-                    for st in settings:
+                    for st in GATHER_SETTINGS:
                         ab["runs"].append({**key, "gather_blocks": st, "status": "failed", "note": note})
                     continue
                 r = json.loads(out)
@@ -732,9 +708,8 @@ def run_ablation(args, doc, models, save):
                           "time_to_first_result_s":
                           r.get("time_to_first_result_s"), "peak_rss_kib": rss, "process_wall_s": wall,
                           "stage_names": r.get("stages")}
-                per = r["settings"] if "settings" in r else [{**r, "gather_blocks": settings[0]}]
-                for k, sr in enumerate(per):
-                    st = sr.get("gather_blocks", settings[k])
+                for k, sr in enumerate(r["settings"]):
+                    st = sr["gather_blocks"]
                     res = {**key, "gather_blocks": st, "status": "ok", **common, **summarise_setting(sr)}
                     path = out_path if k == 0 else out_path[:-len(".npy")] + f".{st}.npy"
                     if ordering == "none" and k == 0:
@@ -753,8 +728,7 @@ def run_ablation(args, doc, models, save):
                 os.unlink(base_out)
             failed = {c["ordering"]: f"{c['status']}: {c.get('note', '')}"
                       for c in ginfo["converts"] if c["status"] != "ok"}
-            ab["configurations"] += ablation_configurations(gname, model["name"], by_config, settings,
-                                                            reorder_flag, gather_api, failed)
+            ab["configurations"] += ablation_configurations(gname, model["name"], by_config, failed)
             save()
         for path in csr.values():
             if os.path.exists(path):
@@ -770,17 +744,18 @@ def end_to_end(r):
     return r["median_s"] + (r.get("output_back_ms") or 0.0) / 1e3
 
 
-def ablation_configurations(gname, mname, by_config, settings, reorder_flag, gather_api, failed):
+def ablation_configurations(gname, mname, by_config, failed):
     """The ablation table's rows for one graph and model: baseline (order
     none, gathers unblocked), each order alone, auto blocks alone, and all
-    (the fastest order alone, with auto blocks). A configuration whose
-    technique is absent from the binaries is there with its reason."""
-    off = "1" if gather_api else "default"
+    (the fastest order alone, with auto blocks). A configuration not
+    measured is there with its reason (FAILED: the orders whose convert
+    failed)."""
+    off = "1"
     base = by_config.get(("none", off))
     rows = []
 
     def row(name, ordering, st, reason=None):
-        r = by_config.get((ordering, st)) if ordering and st else None
+        r = by_config.get((ordering, st))
         entry = {"graph": gname, "model": mname, "configuration": name, "ordering": ordering,
                  "gather_blocks": st}
         if r is None:
@@ -796,14 +771,10 @@ def ablation_configurations(gname, mname, by_config, settings, reorder_flag, gat
     for ordering in ORDERINGS[1:]:
         row(f"reorder={ordering}", ordering, off,
             "convert " + failed[ordering] if ordering in failed else None)
-    row("gather-blocks=auto", "none", "auto" if gather_api else None,
-        None if gather_api else "gnnc-repeat built without Model::setGatherBlocks")
+    row("gather-blocks=auto", "none", "auto")
     alone = {o: end_to_end(by_config[(o, off)]) for o in ORDERINGS[1:] if (o, off) in by_config}
     best = min(alone, key=alone.get) if alone else "none"
-    if gather_api or alone:
-        row("all", best, "auto" if gather_api else off)
-    else:
-        row("all", None, None, "neither technique is in this build")
+    row("all", best, "auto")
     rows[-1]["best_ordering"] = best
     return rows
 

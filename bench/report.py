@@ -309,10 +309,6 @@ def write_ablation(L, ab, adoc, apath, own_file=False):
              f"and not part of it. From `{os.path.relpath(apath, ROOT)}` (started {ab.get('started', '?')}, "
              f"{ab.get('wall_s', 0) / 60:.1f} min; gnnc at `{adoc['git']['commit'][:12]}`"
              f"{' plus uncommitted changes' if adoc['git']['dirty'] else ''}, {adoc['threads']} threads).\n")
-    for note in ab.get("notes", []):
-        L.append(f"- **Not in these binaries**: {note}.")
-    if ab.get("notes"):
-        L.append("")
     L.append(f"Each graph, model and vertex order is one `bench/gnnc-repeat` process: for each "
              f"gather setting a first run (with blocks, it profiles the sources and builds the "
              f"blocks: once per graph, and so outside the median), then {ab['runs_per_setting']} "

@@ -50,10 +50,18 @@ template <typename T> static T exitOnError(llvm::Expected<T> value) {
   return std::move(*value);
 }
 
-static std::string quoted(const std::string &s);
-
-static void printGatherSetup(const gnn::RunStats &s) {
-  std::printf(", \"gather_setup_ms\": %.3f", s.gatherSetupSeconds * 1e3);
+/// A JSON string of S (stage names hold locations with quotes).
+static std::string quoted(const std::string &s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\')
+      out += '\\', out += c;
+    else if (static_cast<unsigned char>(c) < 0x20)
+      out += ' ';
+    else
+      out += c;
+  }
+  return out + "\"";
 }
 
 static void printGatherChoices(const gnn::RunStats &s) {
@@ -70,28 +78,11 @@ static void printRun(const gnn::RunStats &stats, bool choices = false) {
               stats.totalSeconds, stats.memorySeconds * 1e3);
   for (size_t i = 0; i < stats.stages.size(); ++i)
     std::printf("%s%.3f", i ? ", " : "", stats.stages[i].seconds * 1e3);
-  std::printf("]");
-  printGatherSetup(stats);
+  std::printf("], \"gather_setup_ms\": %.3f", stats.gatherSetupSeconds * 1e3);
   if (choices)
     printGatherChoices(stats);
   std::printf("}");
 }
-
-
-/// A JSON string of S (stage names hold locations with quotes).
-static std::string quoted(const std::string &s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\')
-      out += '\\', out += c;
-    else if (static_cast<unsigned char>(c) < 0x20)
-      out += ' ';
-    else
-      out += c;
-  }
-  return out + "\"";
-}
-
 
 static double secondsSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -178,7 +169,7 @@ int main(int argc, char **argv) {
     gnn::RunStats first;
     gnn::Tensor output = exitOnError(model->run(graph, features, &first));
     if (k == 0) {
-      double toFirst = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      double toFirst = secondsSince(start);
       std::printf("{\"compile_s\": %.6f, \"cache_hit\": %s, \"time_to_first_result_s\": %.6f,\n"
                   " \"csr_build_s\": %.6f, \"features_to_graph_order_s\": %.6f,\n"
                   " \"stages\": [",

@@ -652,9 +652,10 @@ def ablation_steps(model, graph, names, stages_ms, limits):
     return {"steps": out, "other_stages": other}
 
 
-def run_ablation(args, doc, models, save):
-    """For each ablation graph: the graph converted to a CSR file in each
-    vertex order; for each model and order, one gnnc-repeat process timing
+def run_ablation(args, doc, models, save, prepared):
+    """For each ablation graph (from PREPARED, the graphs this run has
+    prepared already, or prepared here): the graph converted to a CSR file
+    in each vertex order; for each model and order, one gnnc-repeat process timing
     the gathers unblocked (1) and with the cost model's blocks (auto); the
     configurations of the ablation table picked from those runs."""
     ab = doc["ablation"] = {"graphs": [], "runs": [], "configurations": [], "orderings": ORDERINGS,
@@ -662,7 +663,7 @@ def run_ablation(args, doc, models, save):
     t0 = time.time()
     wanted = args.ablation_models.split(",")
     for gname in args.ablation_graphs.split(","):
-        graph = prepare_graph(args, gname)
+        graph = prepared.get(gname) or prepare_graph(args, gname)
         ginfo = {k: v for k, v in graph.items() if not k.endswith("_path")}
         ginfo["converts"] = []
         ab["graphs"].append(ginfo)
@@ -1010,12 +1011,13 @@ def main():
         os.replace(tmp, args.out)
 
     graph_walls = {}  # graph: wall seconds of all its cells, for predicting optional graphs
+    prepared = {}  # graph: prepare_graph's object (the ablation's graphs are the main run's)
     # The ablation runs after the main graphs, the optional graphs last (so
     # that the prediction knows what the rest of the run took).
     for gname in graphs + ["(ablation)"] + optional:
         if gname == "(ablation)":
             if ablation:
-                run_ablation(args, doc, doc["models"], save)
+                run_ablation(args, doc, doc["models"], save, prepared)
             continue
         if gname in optional:
             reason = predict_optional(args, gname, graph_walls, ablation)
@@ -1035,7 +1037,7 @@ def main():
         if not args.systems and gname in config.get("graph_systems", {}):
             graph_systems = config["graph_systems"][gname]
             doc.setdefault("graph_systems", {})[gname] = graph_systems
-        graph = prepare_graph(args, gname)
+        graph = prepared[gname] = prepare_graph(args, gname)
         doc["graphs"].append({k: v for k, v in graph.items() if not k.endswith("_path")})
         for model in doc["models"]:
             if "skipped" in model:

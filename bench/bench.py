@@ -26,8 +26,7 @@ The ablation of issue 15 (after the main graphs in a full run, or alone
 with --only-ablation into bench/results/ablation.json): gnnc on rmat-22 and
 sbm-22 with each vertex order (gnn-graph convert --reorder) and the
 gathers unblocked or blocked by the cost model (gnnc-repeat
---gather-blocks=1,auto), each technique alone and together; a technique
-whose interface the binaries lack is skipped with the reason. Optional
+--gather-blocks=1,auto), each technique alone and together. Optional
 graphs (rmat-23) run last, only if predicted to fit --time-budget.
 
 A peer on a graph is skipped, with the reason recorded, when its time on
@@ -459,18 +458,23 @@ def run_gnnc_repeat(args, graph, model, gnnc_first_s, extra_env=None):
     if rc != 0:
         return {"status": "failed", "note": (err or out).strip()[-800:]}
     r = json.loads(out)
+    return {"status": "ok", **repeat_medians(r), "csr_build_s": r.get("csr_build_s"),
+            "time_to_first_result_s": r["time_to_first_result_s"], "peak_rss_kib": rss,
+            "wall_s": wall}
+
+
+def repeat_medians(r):
+    """The medians of a gnnc-repeat object (or of one of its settings):
+    the runs, each stage, the memory mapping; the first run; the checksum."""
     runs = [x["seconds"] for x in r["runs"]]
     stages = None
     if r["runs"] and all(len(x["stages_ms"]) == len(r["runs"][0]["stages_ms"]) for x in r["runs"]):
         stages = [statistics.median(x["stages_ms"][i] for x in r["runs"])
                   for i in range(len(r["runs"][0]["stages_ms"]))]
     memory = [x["memory_ms"] for x in r["runs"] if "memory_ms" in x]
-    return {"status": "ok", "median_s": statistics.median(runs), "runs_s": runs,
-            "first_run_s": r["first"]["seconds"], "stages_ms": stages,
-            "memory_ms": statistics.median(memory) if memory else None,
-            "first_memory_ms": r["first"].get("memory_ms"), "csr_build_s": r.get("csr_build_s"),
-            "time_to_first_result_s": r["time_to_first_result_s"], "peak_rss_kib": rss,
-            "checksum": r["checksum"], "wall_s": wall}
+    return {"median_s": statistics.median(runs), "runs_s": runs, "first_run_s": r["first"]["seconds"],
+            "first_memory_ms": r["first"].get("memory_ms"), "stages_ms": stages,
+            "memory_ms": statistics.median(memory) if memory else None, "checksum": r["checksum"]}
 
 
 def compare_isa(args, graph, model, gnnc, avx512):
@@ -549,18 +553,13 @@ def stage_key(name):
     return "linear" if name.startswith("linear") else None
 
 
-def convert_graph(args, graph, ordering, reorder_flag):
+def convert_graph(args, graph, ordering):
     """gnn-graph convert into a binary CSR file with ORDERING's vertex
     numbering: a once-per-graph cost, timed whole (reading the edge list,
     ordering, building and writing the CSR) and split as convert reports."""
     out = os.path.join(args.data, f"{graph['name']}.{ordering}.csr")
-    if ordering != "none" and not reorder_flag:
-        return {"ordering": ordering, "status": "skipped",
-                "note": "gnn-graph convert has no --reorder (vertex reordering is not in this build)"}
     cmd = [os.path.join(args.bin, "gnn-graph"), "convert", f"--graph={graph['edges_path']}",
-           f"--num-nodes={graph['vertices']}", f"--out={out}"]
-    if reorder_flag:
-        cmd.append(f"--reorder={ordering}")
+           f"--num-nodes={graph['vertices']}", f"--out={out}", f"--reorder={ordering}"]
     rc, stdout, stderr, wall, rss = run_measured(cmd, env=child_env(args.threads))
     if rc != 0:
         return {"ordering": ordering, "status": "failed", "note": (stderr or stdout).strip()[-800:]}
@@ -609,16 +608,8 @@ def compare_outputs(reference, path):
 
 def summarise_setting(r):
     """Medians of one gather-blocks setting of a gnnc-repeat object."""
-    runs = [x["seconds"] for x in r["runs"]]
-    stages = None
-    if r["runs"] and all(len(x["stages_ms"]) == len(r["runs"][0]["stages_ms"]) for x in r["runs"]):
-        stages = [statistics.median(x["stages_ms"][i] for x in r["runs"])
-                  for i in range(len(r["runs"][0]["stages_ms"]))]
-    memory = [x["memory_ms"] for x in r["runs"] if "memory_ms" in x]
     setup = [x["gather_setup_ms"] for x in r["runs"] if "gather_setup_ms" in x]
-    return {"median_s": statistics.median(runs), "runs_s": runs, "first_run_s": r["first"]["seconds"],
-            "first_memory_ms": r["first"].get("memory_ms"), "stages_ms": stages,
-            "memory_ms": statistics.median(memory) if memory else None, "checksum": r["checksum"],
+    return {**repeat_medians(r),
             # Gather blocking's once-per-graph setup (in the first run) and
             # its choice per stage, where the runtime reports them.
             "first_gather_setup_ms": r["first"].get("gather_setup_ms"),
@@ -661,40 +652,25 @@ def ablation_steps(model, graph, names, stages_ms, limits):
     return {"steps": out, "other_stages": other}
 
 
-def run_ablation(args, doc, models, save):
-    """For each ablation graph: the graph converted to a CSR file in each
-    vertex order; for each model and order, one gnnc-repeat process timing
+def run_ablation(args, doc, models, save, prepared):
+    """For each ablation graph (from PREPARED, the graphs this run has
+    prepared already, or prepared here): the graph converted to a CSR file
+    in each vertex order; for each model and order, one gnnc-repeat process timing
     the gathers unblocked (1) and with the cost model's blocks (auto); the
     configurations of the ablation table picked from those runs."""
     ab = doc["ablation"] = {"graphs": [], "runs": [], "configurations": [], "orderings": ORDERINGS,
                             "runs_per_setting": args.ablation_runs, "started": datetime.datetime.now().isoformat(timespec="seconds")}
     t0 = time.time()
-    help_text = subprocess.run([os.path.join(args.bin, "gnn-graph"), "--helpfull"],
-                               capture_output=True, text=True)
-    reorder_flag = "--reorder" in help_text.stdout + help_text.stderr
-    rc, out, err, _, _ = run_measured([args.repeat, "--capabilities"])
-    gather_api = rc == 0 and json.loads(out).get("gather_blocks", False)
-    ab["reorder_available"] = reorder_flag
-    ab["gather_blocks_available"] = gather_api
-    ab["notes"] = []
-    if not reorder_flag:
-        ab["notes"].append("vertex reordering: skipped: `gnn-graph convert` has no --reorder flag in "
-                           "this build; every configuration runs in the edge list's own order")
-    if not gather_api:
-        ab["notes"].append("cache-blocked gathers: skipped: gnnc-repeat was built without "
-                           "Model::setGatherBlocks (gnnc-repeat --capabilities); "
-                           "every run uses the runtime's default")
-    settings = GATHER_SETTINGS if gather_api else ["default"]
     wanted = args.ablation_models.split(",")
     for gname in args.ablation_graphs.split(","):
-        graph = prepare_graph(args, gname)
+        graph = prepared.get(gname) or prepare_graph(args, gname)
         ginfo = {k: v for k, v in graph.items() if not k.endswith("_path")}
         ginfo["converts"] = []
         ab["graphs"].append(ginfo)
         csr = {}
         for ordering in ORDERINGS:
             log(f"bench: ablation {gname}: convert, order {ordering}")
-            c = convert_graph(args, graph, ordering, reorder_flag)
+            c = convert_graph(args, graph, ordering)
             ginfo["converts"].append({k: v for k, v in c.items() if k != "path"})
             if c["status"] == "ok":
                 csr[ordering] = c["path"]
@@ -712,13 +688,11 @@ def run_ablation(args, doc, models, save):
                 if ordering not in csr:
                     continue
                 log(f"bench: ablation {gname} {model['name']} order {ordering}, gather blocks "
-                    + ",".join(settings))
+                    + ",".join(GATHER_SETTINGS))
                 out_path = os.path.join(args.data, f"{gname}.{model['name']}.{ordering}.ablation.npy")
                 cmd = [args.repeat, os.path.join(ROOT, model["file"]), csr[ordering],
                        graph["features_path"], model["weights"], str(args.threads),
-                       str(args.ablation_runs), out_path]
-                if gather_api:
-                    cmd.append("--gather-blocks=" + ",".join(settings))
+                       str(args.ablation_runs), out_path, "--gather-blocks=" + ",".join(GATHER_SETTINGS)]
                 env = child_env(args.threads)
                 env["GNNC_CACHE_DIR"] = os.path.join(args.data, "kernel-cache", model["name"])
                 rc, out, err, wall, rss = run_measured(cmd, env=env)
@@ -726,7 +700,7 @@ def run_ablation(args, doc, models, save):
                 if rc != 0:
                     note = (err or out).strip()[-800:]
                     log(f"bench:   failed: {note}")
-                    for st in settings:
+                    for st in GATHER_SETTINGS:
                         ab["runs"].append({**key, "gather_blocks": st, "status": "failed", "note": note})
                     continue
                 r = json.loads(out)
@@ -735,9 +709,8 @@ def run_ablation(args, doc, models, save):
                           "time_to_first_result_s":
                           r.get("time_to_first_result_s"), "peak_rss_kib": rss, "process_wall_s": wall,
                           "stage_names": r.get("stages")}
-                per = r["settings"] if "settings" in r else [{**r, "gather_blocks": settings[0]}]
-                for k, sr in enumerate(per):
-                    st = sr.get("gather_blocks", settings[k])
+                for k, sr in enumerate(r["settings"]):
+                    st = sr["gather_blocks"]
                     res = {**key, "gather_blocks": st, "status": "ok", **common, **summarise_setting(sr)}
                     path = out_path if k == 0 else out_path[:-len(".npy")] + f".{st}.npy"
                     if ordering == "none" and k == 0:
@@ -756,8 +729,7 @@ def run_ablation(args, doc, models, save):
                 os.unlink(base_out)
             failed = {c["ordering"]: f"{c['status']}: {c.get('note', '')}"
                       for c in ginfo["converts"] if c["status"] != "ok"}
-            ab["configurations"] += ablation_configurations(gname, model["name"], by_config, settings,
-                                                            reorder_flag, gather_api, failed)
+            ab["configurations"] += ablation_configurations(gname, model["name"], by_config, failed)
             save()
         for path in csr.values():
             if os.path.exists(path):
@@ -773,17 +745,18 @@ def end_to_end(r):
     return r["median_s"] + (r.get("output_back_ms") or 0.0) / 1e3
 
 
-def ablation_configurations(gname, mname, by_config, settings, reorder_flag, gather_api, failed):
+def ablation_configurations(gname, mname, by_config, failed):
     """The ablation table's rows for one graph and model: baseline (order
     none, gathers unblocked), each order alone, auto blocks alone, and all
-    (the fastest order alone, with auto blocks). A configuration whose
-    technique is absent from the binaries is there with its reason."""
-    off = "1" if gather_api else "default"
+    (the fastest order alone, with auto blocks). A configuration not
+    measured is there with its reason (FAILED: the orders whose convert
+    failed)."""
+    off = "1"
     base = by_config.get(("none", off))
     rows = []
 
     def row(name, ordering, st, reason=None):
-        r = by_config.get((ordering, st)) if ordering and st else None
+        r = by_config.get((ordering, st))
         entry = {"graph": gname, "model": mname, "configuration": name, "ordering": ordering,
                  "gather_blocks": st}
         if r is None:
@@ -799,14 +772,10 @@ def ablation_configurations(gname, mname, by_config, settings, reorder_flag, gat
     for ordering in ORDERINGS[1:]:
         row(f"reorder={ordering}", ordering, off,
             "convert " + failed[ordering] if ordering in failed else None)
-    row("gather-blocks=auto", "none", "auto" if gather_api else None,
-        None if gather_api else "gnnc-repeat built without Model::setGatherBlocks")
+    row("gather-blocks=auto", "none", "auto")
     alone = {o: end_to_end(by_config[(o, off)]) for o in ORDERINGS[1:] if (o, off) in by_config}
     best = min(alone, key=alone.get) if alone else "none"
-    if gather_api or alone:
-        row("all", best, "auto" if gather_api else off)
-    else:
-        row("all", None, None, "neither technique is in this build")
+    row("all", best, "auto")
     rows[-1]["best_ordering"] = best
     return rows
 
@@ -1042,15 +1011,16 @@ def main():
         os.replace(tmp, args.out)
 
     graph_walls = {}  # graph: wall seconds of all its cells, for predicting optional graphs
+    prepared = {}  # graph: prepare_graph's object (the ablation's graphs are the main run's)
     # The ablation runs after the main graphs, the optional graphs last (so
     # that the prediction knows what the rest of the run took).
     for gname in graphs + ["(ablation)"] + optional:
         if gname == "(ablation)":
             if ablation:
-                run_ablation(args, doc, doc["models"], save)
+                run_ablation(args, doc, doc["models"], save, prepared)
             continue
         if gname in optional:
-            reason = predict_optional(args, gname, cell_walls, ablation)
+            reason = predict_optional(args, gname, graph_walls, ablation)
             if reason:
                 log(f"bench: {gname}: left out: {reason}")
                 n, e = GRAPHS[gname]
@@ -1067,7 +1037,7 @@ def main():
         if not args.systems and gname in config.get("graph_systems", {}):
             graph_systems = config["graph_systems"][gname]
             doc.setdefault("graph_systems", {})[gname] = graph_systems
-        graph = prepare_graph(args, gname)
+        graph = prepared[gname] = prepare_graph(args, gname)
         doc["graphs"].append({k: v for k, v in graph.items() if not k.endswith("_path")})
         for model in doc["models"]:
             if "skipped" in model:

@@ -4,7 +4,6 @@
 //
 //   gnnc-repeat MODEL.gnn GRAPH FEATURES.npy WEIGHTS.safetensors
 //               THREADS RUNS [OUTPUT.npy] [--gather-blocks=B[,B...]]
-//   gnnc-repeat --capabilities
 //
 // GRAPH is an edge list (.npy, text) or a binary CSR file (gnn-graph
 // convert, possibly with its vertices renumbered by --reorder). A
@@ -26,7 +25,6 @@
 // object then has "settings", one entry per setting (gather_blocks,
 // first, runs, checksum), in place of those top-level fields. With a list
 // OUTPUT.npy is the first setting's output and OUTPUT.B.npy each other's.
-// --capabilities prints what this build supports.
 #include "gnn/Engine.h"
 #include "gnn/Graph.h"
 #include "gnn/Model.h"
@@ -40,9 +38,6 @@
 #include <string>
 #include <vector>
 
-// bench.py asks (--capabilities) before it plans an ablation.
-static constexpr bool kGatherBlocksApi = true;
-
 static void exitOnError(llvm::Error error) {
   if (error) {
     std::fprintf(stderr, "%s\n", llvm::toString(std::move(error)).c_str());
@@ -55,10 +50,18 @@ template <typename T> static T exitOnError(llvm::Expected<T> value) {
   return std::move(*value);
 }
 
-static std::string quoted(const std::string &s);
-
-static void printGatherSetup(const gnn::RunStats &s) {
-  std::printf(", \"gather_setup_ms\": %.3f", s.gatherSetupSeconds * 1e3);
+/// A JSON string of S (stage names hold locations with quotes).
+static std::string quoted(const std::string &s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\')
+      out += '\\', out += c;
+    else if (static_cast<unsigned char>(c) < 0x20)
+      out += ' ';
+    else
+      out += c;
+  }
+  return out + "\"";
 }
 
 static void printGatherChoices(const gnn::RunStats &s) {
@@ -75,28 +78,11 @@ static void printRun(const gnn::RunStats &stats, bool choices = false) {
               stats.totalSeconds, stats.memorySeconds * 1e3);
   for (size_t i = 0; i < stats.stages.size(); ++i)
     std::printf("%s%.3f", i ? ", " : "", stats.stages[i].seconds * 1e3);
-  std::printf("]");
-  printGatherSetup(stats);
+  std::printf("], \"gather_setup_ms\": %.3f", stats.gatherSetupSeconds * 1e3);
   if (choices)
     printGatherChoices(stats);
   std::printf("}");
 }
-
-
-/// A JSON string of S (stage names hold locations with quotes).
-static std::string quoted(const std::string &s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\')
-      out += '\\', out += c;
-    else if (static_cast<unsigned char>(c) < 0x20)
-      out += ' ';
-    else
-      out += c;
-  }
-  return out + "\"";
-}
-
 
 static double secondsSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -145,10 +131,6 @@ static double checksum(const gnn::Tensor &output, double *sumAbs) {
 }
 
 int main(int argc, char **argv) {
-  if (argc == 2 && !std::strcmp(argv[1], "--capabilities")) {
-    std::printf("{\"gather_blocks\": %s}\n", kGatherBlocksApi ? "true" : "false");
-    return 0;
-  }
   std::vector<Setting> settings;
   if (argc >= 2 && !std::strncmp(argv[argc - 1], "--gather-blocks=", 16)) {
     settings = parseSettings(argv[argc - 1] + 16);
@@ -156,8 +138,7 @@ int main(int argc, char **argv) {
   }
   if (argc != 7 && argc != 8) {
     std::fprintf(stderr, "usage: %s MODEL.gnn GRAPH FEATURES.npy WEIGHTS.safetensors "
-                         "THREADS RUNS [OUTPUT.npy] [--gather-blocks=auto|N[,...]]\n"
-                         "       %s --capabilities\n", argv[0], argv[0]);
+                         "THREADS RUNS [OUTPUT.npy] [--gather-blocks=auto|N[,...]]\n", argv[0]);
     return 2;
   }
   const bool list = settings.size() > 1;
@@ -188,13 +169,13 @@ int main(int argc, char **argv) {
     gnn::RunStats first;
     gnn::Tensor output = exitOnError(model->run(graph, features, &first));
     if (k == 0) {
-      double toFirst = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      double toFirst = secondsSince(start);
       std::printf("{\"compile_s\": %.6f, \"cache_hit\": %s, \"time_to_first_result_s\": %.6f,\n"
                   " \"csr_build_s\": %.6f, \"features_to_graph_order_s\": %.6f,\n"
-                  " \"gather_blocks_api\": %s,\n \"stages\": [",
+                  " \"stages\": [",
                   model->compileStats().totalSeconds,
                   model->compileStats().cacheHit ? "true" : "false", toFirst, csrSeconds,
-                  permuteSeconds, kGatherBlocksApi ? "true" : "false");
+                  permuteSeconds);
       for (size_t i = 0; i < first.stages.size(); ++i)
         std::printf("%s%s", i ? ", " : "", quoted(first.stages[i].name).c_str());
       std::printf("],\n");

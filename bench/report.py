@@ -272,14 +272,9 @@ def load_ablation(doc, results_path, override=None):
     return max(candidates, key=lambda c: c[0].get("started", ""))
 
 
-def ladder_rows(stream):
-    return [[f"{p['table_mib']:,} MiB", f"{p['median_mrows_s']:.0f} M ({p['mrows_s']:.0f} M)",
-             f"{p['median_gbs']:.1f} GB/s ({p['gbs']:.1f})"] for p in stream.get("ladder", [])]
-
-
 def write_ladder(L, limits):
     """The cache ladder of the roof measurement, as a table."""
-    ladder = limits.get("ladder") or limits["stream"].get("ladder")
+    ladder = limits.get("ladder")
     if not ladder:
         return
     L.append("\n**The cache ladder** (bench/stream.cpp): a random gather of 256-byte rows (uniform "
@@ -291,7 +286,8 @@ def write_ladder(L, limits):
              "neighbours' rows together (a locality order) can go faster (the Ablation section "
              "sets both beside each message-passing step).\n")
     L.append(table(["table", "rows/s, median (best)", "GB/s, median (best)"],
-                   ladder_rows({"ladder": ladder})))
+                   [[f"{p['table_mib']:,} MiB", f"{p['median_mrows_s']:.0f} M ({p['mrows_s']:.0f} M)",
+                     f"{p['median_gbs']:.1f} GB/s ({p['gbs']:.1f})"] for p in ladder]))
     L.append("")
 
 
@@ -309,10 +305,6 @@ def write_ablation(L, ab, adoc, apath, own_file=False):
              f"and not part of it. From `{os.path.relpath(apath, ROOT)}` (started {ab.get('started', '?')}, "
              f"{ab.get('wall_s', 0) / 60:.1f} min; gnnc at `{adoc['git']['commit'][:12]}`"
              f"{' plus uncommitted changes' if adoc['git']['dirty'] else ''}, {adoc['threads']} threads).\n")
-    for note in ab.get("notes", []):
-        L.append(f"- **Not in these binaries**: {note}.")
-    if ab.get("notes"):
-        L.append("")
     L.append(f"Each graph, model and vertex order is one `bench/gnnc-repeat` process: for each "
              f"gather setting a first run (with blocks, it profiles the sources and builds the "
              f"blocks: once per graph, and so outside the median), then {ab['runs_per_setting']} "
@@ -325,8 +317,7 @@ def write_ablation(L, ab, adoc, apath, own_file=False):
              f"configuration (in brackets).\n")
     confs = {(c["graph"], c["model"], c["configuration"]): c for c in ab["configurations"]}
     graphs = [g["name"] for g in ab["graphs"]]
-    models = sorted({c["model"] for c in ab["configurations"]},
-                    key=lambda m: [c["model"] for c in ab["configurations"]].index(m))
+    models = list(dict.fromkeys(c["model"] for c in ab["configurations"]))
     rows, footnotes = [], []
     for g in graphs:
         for m in models:
@@ -383,18 +374,18 @@ def write_ablation(L, ab, adoc, apath, own_file=False):
                     "output back, per run"], rows))
     L.append("")
     bad = [r for r in ab["runs"] if (r.get("against_baseline") or {}).get("outside_rule")]
-    checked = [r for r in ab["runs"] if r.get("against_baseline")]
-    if checked:
+    compared = [r for r in ab["runs"] if r.get("against_baseline")]
+    if compared:
         L.append(f"Every configuration's output is held to the baseline's elementwise, |a − b| ≤ "
                  f"1e-5 + 1e-4·|b| (another order sums a vertex's in-edges in another order, so bits "
-                 f"may differ): {len(checked)} outputs compared, "
+                 f"may differ): {len(compared)} outputs compared, "
                  + ("all within the rule" if not bad else
                     f"**{len(bad)} with elements outside it**: " + "; ".join(
                         f"{r['graph']} {r['model']} {r['ordering']}/{r['gather_blocks']} "
                         f"{fmt_n(r['against_baseline']['outside_rule'])} of "
                         f"{fmt_n(r['against_baseline']['elements'])}, max abs error "
                         f"{r['against_baseline']['max_abs_err']:.2g}" for r in bad))
-                 + f"; bit-identical: {sum(1 for r in checked if r['against_baseline'].get('identical'))}.\n")
+                 + f"; bit-identical: {sum(1 for r in compared if r['against_baseline'].get('identical'))}.\n")
 
     # Per stage, before and after
     L.append("### Message-passing stages: compulsory-byte efficiency before and after\n")

@@ -1,0 +1,39 @@
+"""Prints bench/bench.py's ablation bookkeeping for hand-made inputs: the
+table's configurations from a set of runs, convert's progress durations,
+a graph's source CDF and the gnnc-repeat stage keys.
+
+  bench-ablation-plan.py BENCH_DIR TMPDIR
+"""
+import os
+import sys
+
+import numpy as np
+
+sys.path.insert(0, sys.argv[1])
+import bench  # noqa: E402
+
+# Runs by (order, gather blocks): median seconds and, on a renumbered
+# graph, the output put back (ms, added to the median).
+by_config = {("none", "1"): {"median_s": 1.0}, ("none", "auto"): {"median_s": 0.8},
+             ("degree", "1"): {"median_s": 0.9, "output_back_ms": 50.0},
+             ("rcm", "1"): {"median_s": 0.7, "output_back_ms": 100.0},
+             ("rcm", "auto"): {"median_s": 0.5, "output_back_ms": 100.0}}
+for c in bench.ablation_configurations("g", "m", by_config, {"community": "failed: no memory"}):
+    print(c["configuration"], c["ordering"], c["gather_blocks"], c["status"],
+          "%.3f" % c["median_s"] if "median_s" in c else c.get("note"),
+          "%.3f" % c["speedup"] if c.get("speedup") else "-", c.get("best_ordering", ""))
+
+for line in ["gnn-graph: reorder (rcm): 100.0M edges in 3.1 s, 32M edges/s",
+             "reorder: done in 12 s", "reorder: done in 1 min 05 s", "reorder: done in 1 h 02 min",
+             "reorder: 12 s so far"]:
+    print("progress", bench.progress_seconds(line))
+
+# Sources 0 0 0 1 1 2 3 3 over 5 vertices: counts 3 2 1 2 0.
+path = os.path.join(sys.argv[2], "g.edges.npy")
+os.makedirs(sys.argv[2], exist_ok=True)
+np.save(path, np.array([[0, 0, 0, 1, 1, 2, 3, 3], [1, 2, 3, 0, 2, 0, 0, 1]], dtype=np.int64))
+print("cdf", bench.source_cdf(path, 5))
+
+for name in ['kernel @forward_kernel2 loc("<gnn.nn>":78:20)', 'linear loc("<gnn.nn>":77:18)',
+             "permute rows"]:
+    print("stage", bench.stage_key(name))

@@ -45,6 +45,17 @@ def GNNFuseTransforms : Pass<"gnn-fuse-transforms", "::mlir::func::FuncOp"> {
   }];
 }
 
+def GNNFuseSiblingTransforms : Pass<"gnn-fuse-sibling-transforms", "::mlir::func::FuncOp"> {
+  let summary = "Join transforms that read the same rows and feed the same message stages";
+  let description = [{
+    Two `gnn.transform`s yielding flat f32 rows, reading a vertex tensor in
+    common and read only by the same message stages (each reading both)
+    become one transform yielding both rows concatenated; the stages slice
+    the joined row. The shared rows are read once, and a message reads one
+    row where it read two (GAT's source and target attention logits).
+  }];
+}
+
 def GNNFuseUpdate : Pass<"gnn-fuse-update", "::mlir::func::FuncOp"> {
   let summary = "Move the transform after a message-passing stage into its update region";
   let description = [{

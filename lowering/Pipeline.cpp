@@ -35,6 +35,9 @@ void gnn::buildStagePipeline(OpPassManager &pm) {
   pm.addNestedPass<func::FuncOp>(createGNNFuseUpdate());
   // What is left after a linear becomes its oneDNN post-ops.
   pm.addNestedPass<func::FuncOp>(createGNNFuseDenseEpilogue());
+  // Attention logits over the same rows: one pass over them, one row per
+  // message.
+  pm.addNestedPass<func::FuncOp>(createGNNFuseSiblingTransforms());
   pm.addPass(createCanonicalizerPass());
 }
 

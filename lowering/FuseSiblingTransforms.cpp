@@ -1,0 +1,170 @@
+//===- FuseSiblingTransforms.cpp - One pass over rows two transforms read --===//
+//
+// GAT computes its attention logits as two transforms over the same rows
+// (x·att_src and x·att_dst per head), each reading the whole table again
+// for a few floats per row. Here two such siblings become one transform
+// yielding both rows side by side, and the message stages that read them
+// slice the joined row instead: the shared table is read once, and a
+// source's and a target's logits come from one row.
+//
+//===----------------------------------------------------------------------===//
+#include "lowering/Passes.h"
+
+#include "mlir/IR/IRMapping.h"
+
+namespace gnn {
+#define GEN_PASS_DEF_GNNFUSESIBLINGTRANSFORMS
+#include "lowering/Passes.h.inc"
+} // namespace gnn
+
+using namespace mlir;
+using namespace gnn;
+
+namespace {
+
+/// The message stages reading `t`'s result, if every user of it is one
+/// (they slice a joined row where a transform could not).
+static std::optional<SmallVector<Operation *>> messageUsers(TransformOp t) {
+  SmallVector<Operation *> users;
+  for (Operation *user : t.getResult().getUsers()) {
+    if (!isa<MessagePassingOp>(user))
+      return std::nullopt;
+    if (!llvm::is_contained(users, user))
+      users.push_back(user);
+  }
+  llvm::sort(users);
+  return users;
+}
+
+/// Whether `a` and `b` (a first in their block) fuse: both yield flat
+/// vertex rows of f32, read some vertex tensor in common (the pass over it
+/// that fusing saves), and are read by the same message stages, all after
+/// `b`. A stage reading only one of them would gather a wider row than it
+/// needs, so each must read both.
+static bool canFuse(TransformOp a, TransformOp b) {
+  auto rowOf = [](TransformOp t) -> VectorType {
+    auto type = dyn_cast<VertexType>(t.getResult().getType());
+    if (!type || type.getShape().size() != 1 || !type.getElementType().isF32())
+      return {};
+    return type.getRowType();
+  };
+  if (!rowOf(a) || !rowOf(b))
+    return false;
+  bool shareRows = llvm::any_of(a.getInputs(), [&](Value v) {
+    return isa<VertexType>(v.getType()) && llvm::is_contained(b.getInputs(), v);
+  });
+  if (!shareRows)
+    return false;
+  auto usersA = messageUsers(a), usersB = messageUsers(b);
+  if (!usersA || !usersB || usersA->empty())
+    return false;
+  if (*usersA != *usersB)
+    return false;
+  return llvm::all_of(*usersA, [&](Operation *stage) {
+    return stage->getBlock() == b->getBlock() && b->isBeforeInBlock(stage);
+  });
+}
+
+/// `stage` reads `joined` where it read `parts` (each a tensor and the
+/// offset of its row in the joined row): each get_vertex of a part becomes
+/// a get_vertex of the joined row and a slice.
+static void readThroughJoined(MessagePassingOp stage,
+                              ArrayRef<std::pair<Value, int64_t>> parts,
+                              Value joined) {
+  unsigned index = stage.getInputs().size();
+  stage.getInputsMutable().append(joined);
+  Block &body = stage.getBody().front();
+  Block *update = stage.hasUpdate() ? &stage.getUpdate().front() : nullptr;
+  body.addArgument(joined.getType(), joined.getLoc());
+  if (update)
+    update->insertArgument(index, joined.getType(), joined.getLoc());
+  auto joinedRow = cast<VertexType>(joined.getType()).getRowType();
+  for (auto [part, offset] : parts)
+    for (unsigned i = 0; i < index; ++i) {
+      if (stage.getInputs()[i] != part)
+        continue;
+      for (Block *block : {&body, update}) {
+        if (!block)
+          continue;
+        for (Operation *user :
+             llvm::make_early_inc_range(block->getArgument(i).getUsers())) {
+          auto get = cast<GetVertexOp>(user);
+          OpBuilder b(get);
+          Value row = b.create<GetVertexOp>(get.getLoc(), joinedRow,
+                                            block->getArgument(index),
+                                            get.getSideAttr());
+          Value slice = b.create<SliceOp>(
+              get.getLoc(), get.getRow().getType(), row,
+              b.getDenseI64ArrayAttr({offset}), b.getDenseI64ArrayAttr({1}));
+          get.getRow().replaceAllUsesWith(slice);
+          get.erase();
+        }
+      }
+    }
+  stage.eraseUnusedOps();
+}
+
+/// One transform yielding concat(a's row, b's row), at `b`.
+static TransformOp fuse(TransformOp a, TransformOp b) {
+  SmallVector<Value> inputs(a.getInputs());
+  for (Value v : b.getInputs())
+    if (!llvm::is_contained(inputs, v))
+      inputs.push_back(v);
+  int64_t widthA = cast<VertexType>(a.getResult().getType()).getRowSize();
+  int64_t widthB = cast<VertexType>(b.getResult().getType()).getRowSize();
+  OpBuilder builder(b);
+  Type f32 = builder.getF32Type();
+  auto joinedType = VertexType::get(builder.getContext(), {widthA + widthB}, f32);
+  auto fused = builder.create<TransformOp>(
+      builder.getFusedLoc({a.getLoc(), b.getLoc()}), joinedType, inputs);
+  Block *body = builder.createBlock(&fused.getBody());
+  IRMapping outer;
+  for (Value v : inputs)
+    outer.map(v, body->addArgument(TransformOp::getRegionArgumentType(v.getType()),
+                                   v.getLoc()));
+  SmallVector<Value> rows;
+  for (TransformOp t : {a, b}) {
+    IRMapping map;
+    for (auto [arg, v] : llvm::zip(t.getBody().getArguments(), t.getInputs()))
+      map.map(arg, outer.lookup(v));
+    for (Operation &op : t.getBody().front().without_terminator())
+      builder.clone(op, map);
+    rows.push_back(
+        map.lookup(cast<YieldOp>(t.getBody().front().getTerminator()).getValue()));
+  }
+  Value joined = builder.create<ConcatOp>(fused.getLoc(), joinedType.getRowType(),
+                                          rows);
+  builder.create<YieldOp>(fused.getLoc(), joined);
+
+  SmallVector<Operation *> stages = *messageUsers(a);
+  for (Operation *stage : stages)
+    readThroughJoined(cast<MessagePassingOp>(stage),
+                      {{a.getResult(), 0}, {b.getResult(), widthA}},
+                      fused.getResult());
+  b.erase();
+  a.erase();
+  return fused;
+}
+
+struct FuseSiblingTransformsPass
+    : public gnn::impl::GNNFuseSiblingTransformsBase<FuseSiblingTransformsPass> {
+  void runOnOperation() override {
+    // Pairs until none fuses: a joined transform may fuse with a third.
+    for (bool fused = true; fused;) {
+      fused = false;
+      SmallVector<TransformOp> transforms(
+          getOperation().getBody().front().getOps<TransformOp>());
+      for (auto [i, a] : llvm::enumerate(transforms)) {
+        for (TransformOp b : ArrayRef(transforms).drop_front(i + 1))
+          if (canFuse(a, b)) {
+            fuse(a, b);
+            fused = true;
+            break;
+          }
+        if (fused)
+          break;
+      }
+    }
+  }
+};
+} // namespace

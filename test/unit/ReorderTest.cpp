@@ -240,6 +240,25 @@ TEST(Reorder, RowsGoIntoTheGraphOrderAndBack) {
       EXPECT_EQ(in.data()[i * 3 + c], x.data()[r.originalIds()[i] * 3 + c]);
   Tensor back = llvm::cantFail(rowsToOriginalOrder(r, std::move(in), "y"));
   EXPECT_TRUE(std::equal(x.data(), x.data() + 180, back.data()));
+  // graphIds is originalIds' inverse; rows of one 64-byte line (the copy's
+  // fixed-size path) go back the same way.
+  ASSERT_NE(r.graphIds(), nullptr);
+  for (int64_t j = 0; j < 60; ++j)
+    EXPECT_EQ(r.originalIds()[r.graphIds()[j]], j);
+  EXPECT_EQ(g.graphIds(), nullptr);
+  Tensor wide({60, 16});
+  for (int64_t i = 0; i < 60 * 16; ++i)
+    wide.data()[i] = float(i);
+  Tensor wideCopy({60, 16});
+  std::copy(wide.data(), wide.data() + 960, wideCopy.data());
+  Tensor wideIn = llvm::cantFail(rowsToGraphOrder(r, std::move(wideCopy), "x"));
+  for (int64_t i = 0; i < 60; ++i)
+    for (int c = 0; c < 16; ++c)
+      EXPECT_EQ(wideIn.data()[i * 16 + c],
+                wide.data()[r.originalIds()[i] * 16 + c]);
+  Tensor wideBack =
+      llvm::cantFail(rowsToOriginalOrder(r, std::move(wideIn), "y"));
+  EXPECT_TRUE(std::equal(wide.data(), wide.data() + 960, wideBack.data()));
   // On a graph in its original order: the same storage, no copy.
   const float *storage = x.data();
   Tensor same = llvm::cantFail(rowsToGraphOrder(g, std::move(x), "x"));

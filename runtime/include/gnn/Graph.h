@@ -56,6 +56,11 @@ public:
     return originalIds_.size() ? originalIds_.data() : nullptr;
   }
   bool isReordered() const { return originalIds_.size() != 0; }
+  /// The inverse of originalIds(): original vertex j is row graphIds()[j]
+  /// (null when originalIds() is).
+  const int64_t *graphIds() const {
+    return graphIds_.size() ? graphIds_.data() : nullptr;
+  }
   /// A number no other Graph made in this process has (moves keep it):
   /// what caches of per-graph work key on, since a new graph may get the
   /// addresses of a freed one. Its arrays never change after it is made.
@@ -109,6 +114,7 @@ private:
   AlignedArray<int32_t> sources_; // numEdges
   AlignedArray<int64_t> edgeIds_; // numEdges
   AlignedArray<int64_t> originalIds_; // numVertices, or empty: identity
+  AlignedArray<int64_t> graphIds_;    // its inverse, or empty
 };
 
 /// Checks that ids[0..n) is a permutation of 0..n-1; the fault (an id out

@@ -151,7 +151,7 @@ GatherBlockChoice gnn::detail::chooseGatherBlocks(const GatherStage &stage,
     return choice;
   }
   if (stage.computeBound) {
-    choice.reason = "bound by exp, not by its gathers";
+    choice.reason = "a softmax, bound by its arithmetic, not by its gathers";
     return choice;
   }
   choice.hotShare = hotShare(1);

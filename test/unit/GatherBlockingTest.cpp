@@ -131,7 +131,7 @@ TEST(GatherBlockingTest, CostModelChoices) {
   GatherBlockChoice exps = chooseGatherBlocks(
       softmax, profileOf(stage.vertices, stage.edges, 0, 0), 0);
   EXPECT_EQ(exps.blocks, 1);
-  EXPECT_EQ(exps.reason, "bound by exp, not by its gathers");
+  EXPECT_EQ(exps.reason, "a softmax, bound by its arithmetic, not by its gathers");
 
   // Forced counts are taken as they are.
   EXPECT_EQ(chooseGatherBlocks(stage, SourceProfile(), 5).blocks, 5);

@@ -28,8 +28,9 @@ static const char *kModelDoc = R"doc(A compiled model: native kernels for this C
     y = model(graph, x, edge_attr)          # models that take edge features
 
 Attributes: parameters, input_shape, output_shape, takes_edge_attr,
-edge_input_shape, threads, compile_stats. A model may be called from several
-threads; calls on one model take turns, different models run concurrently.)doc";
+edge_input_shape, threads, gather_blocks, compile_stats. A model may be
+called from several threads; calls on one model take turns, different models
+run concurrently.)doc";
 
 static const char *kLoadWeightsDoc = R"doc(load_weights(weights, strict=True)
 
@@ -186,6 +187,20 @@ static void setThreads(gnn::Model &model, py::handle threads) {
   model.setThreads(int(n));
 }
 
+/// Model.gather_blocks = n: 0 (the cost model), 1 (never) or a count.
+static void setGatherBlocks(gnn::Model &model, py::handle blocks) {
+  if (!py::isinstance<py::int_>(blocks) || py::isinstance<py::bool_>(blocks))
+    throw Error("gather_blocks: expected an integer, got " +
+                std::string(py::repr(blocks)));
+  int overflow = 0;
+  long long n = PyLong_AsLongLongAndOverflow(blocks.ptr(), &overflow);
+  if (overflow || n < 0 || n > std::numeric_limits<int>::max())
+    throw Error("gather_blocks: " + std::string(py::repr(blocks)) +
+                " is not 0 (the cost model decides), 1 (never) or a block "
+                "count");
+  model.setGatherBlocks(int(n));
+}
+
 void registerModel(py::module_ &m) {
   py::class_<gnn::Model>(m, "Model", kModelDoc)
       .def("load_weights", &loadWeights, py::arg("weights"),
@@ -227,6 +242,12 @@ void registerModel(py::module_ &m) {
                     "Worker threads of a run (kernels and oneDNN); 0, the "
                     "default, means all\nhardware threads. Results do not "
                     "depend on it.")
+      .def_property("gather_blocks", &gnn::Model::getGatherBlocks,
+                    &setGatherBlocks,
+                    "Source blocks of the message stages' gathers: 0, the "
+                    "default, lets the\ncost model choose per stage and "
+                    "graph; 1 never blocks; N forces N. Sums\nare regrouped "
+                    "by blocks (docs/passes.md, gnn-outline-kernels).")
       .def_property_readonly("compile_stats", &compileStats,
                              "Where the time to make the model went (seconds "
                              "per phase) and whether\nits kernels came from "

@@ -48,6 +48,7 @@ int Model::getThreads() const { return impl->threads; }
 void Model::setProgress(bool progress) { impl->progress = progress; }
 void Model::setReleaseMemory(bool release) { impl->releaseMemory = release; }
 void Model::setGatherBlocks(int blocks) { impl->gatherBlocks = blocks; }
+int Model::getGatherBlocks() const { return impl->gatherBlocks; }
 
 char UnusedWeightsError::ID = 0;
 

@@ -4,7 +4,7 @@ runs it on the same files, so that tests can compare the two.
   run_module.py MODEL --graph E.npy --features X.npy --output Y.npy
                 [--weights W.safetensors] [--weights-as path|dict]
                 [--edge-attr A.npy] [--set name=value]... [--compiled]
-                [--threads N] [--layout c|fortran|unaligned|strided]
+                [--threads N] [--gather-blocks N] [--layout c|fortran|unaligned|strided]
                 [--ids int64|int32|transposed]
 
 --weights-as dict reads the safetensors file here, with a reader of its own
@@ -65,6 +65,7 @@ def main():
     p.add_argument("--set", action="append", default=[])
     p.add_argument("--compiled", action="store_true")
     p.add_argument("--threads", type=int, default=0)
+    p.add_argument("--gather-blocks", type=int)
     p.add_argument("--layout", default="c",
                    choices=["c", "fortran", "unaligned", "strided"])
     p.add_argument("--ids", default="int64",
@@ -87,6 +88,9 @@ def main():
         model = gnnc.compile(args.model, input_features=x.shape[1],
                              **constructor_args)
     model.threads = args.threads
+    if args.gather_blocks is not None:
+        model.gather_blocks = args.gather_blocks
+        assert model.gather_blocks == args.gather_blocks
     if args.weights:
         model.load_weights(args.weights if args.weights_as == "path"
                            else read_safetensors_f32(args.weights))

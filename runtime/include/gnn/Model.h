@@ -306,6 +306,7 @@ public:
   void setReleaseMemory(bool release);
   /// RunOptions::gatherBlocks for run(): 0 (the cost model) by default.
   void setGatherBlocks(int blocks);
+  int getGatherBlocks() const;
 
   /// Full-graph inference: features are [N, F] for the graph's N vertices;
   /// the result is [N, C...], one row per vertex, in memory the caller

@@ -66,6 +66,18 @@ double SourceProfile::hotShare(int64_t rows) const {
   return std::min(1.0, gathers / double(edges));
 }
 
+double SourceProfile::nearShare(int64_t rows) const {
+  if (edges <= 0)
+    return 0.0;
+  int64_t near = 0;
+  // Bucket k holds distances d with 2^k <= d + 1 < 2^(k+1): all below
+  // `rows` when 2^(k+1) - 1 <= rows.
+  for (size_t k = 0; k < reach.size() && k < 62; ++k)
+    if ((int64_t(1) << (k + 1)) - 1 <= rows)
+      near += reach[k];
+  return std::min(1.0, double(near) / double(edges));
+}
+
 SourceProfile gnn::detail::profileSources(const Graph &graph, int threads) {
   int64_t n = graph.numVertices() + graph.numGhosts();
   int64_t e = graph.numEdges();
@@ -77,9 +89,28 @@ SourceProfile gnn::detail::profileSources(const Graph &graph, int threads) {
   AlignedArray<int32_t> outDegree(size_t(std::max<int64_t>(n, 1)));
   std::fill(outDegree.data(), outDegree.data() + n, 0);
   int32_t *counts = outDegree.data();
-#pragma omp parallel for num_threads(threads) schedule(static)
-  for (int64_t k = 0; k < e; k += stride)
-    __atomic_fetch_add(&counts[sources[k]], 1, __ATOMIC_RELAXED);
+  // The reach of the same in-edges: per target, its counted in-edges
+  // (those at multiples of the stride).
+  const int64_t *offsets = graph.offsets();
+  int64_t targets = graph.numVertices();
+  std::vector<int64_t> reach(64, 0);
+#pragma omp parallel num_threads(threads)
+  {
+#pragma omp for schedule(static)
+    for (int64_t k = 0; k < e; k += stride)
+      __atomic_fetch_add(&counts[sources[k]], 1, __ATOMIC_RELAXED);
+    std::vector<int64_t> local(64, 0);
+#pragma omp for schedule(static) nowait
+    for (int64_t v = 0; v < targets; ++v)
+      for (int64_t k = (offsets[v] + stride - 1) / stride * stride;
+           k < offsets[v + 1]; k += stride) {
+        uint64_t distance = uint64_t(std::abs(int64_t(sources[k]) - v)) + 1;
+        ++local[63 - __builtin_clzll(distance)];
+      }
+#pragma omp critical(gnn_profile_reach)
+    for (int b = 0; b < 64; ++b)
+      reach[b] += local[b];
+  }
 
   // Degrees below kDense by a table, the rest (few: the hubs) sorted.
   constexpr int64_t kDense = 4096;
@@ -94,6 +125,7 @@ SourceProfile gnn::detail::profileSources(const Graph &graph, int threads) {
   std::sort(large.begin(), large.end(), std::greater<int64_t>());
   SourceProfile profile;
   profile.edges = (e + stride - 1) / stride; // the edges counted
+  profile.reach = std::move(reach);
   for (size_t i = 0; i < large.size();) {
     size_t j = i;
     while (j < large.size() && large[j] == large[i])
@@ -117,14 +149,32 @@ GatherBlockChoice gnn::detail::chooseGatherBlocks(const GatherStage &stage,
   int64_t cachedRows = std::max<int64_t>(stage.budgetBytes / rowBytes, 1);
   double gatheredBytes = double(stage.edges) * double(rowBytes);
 
+  // Gathers from rows near the target's hit whatever their degree: the
+  // targets just before gathered them. Half the cache is taken to hold
+  // those, on either side (the most gathered rows hold the rest). In a
+  // random order some sources are that near by chance, and the hot share
+  // already counts those hits: only the share beyond chance is locality.
+  int64_t radius = 0; // what nearShare counts: d <= 2^(k+1) - 2
+  while ((radius + 1) * 2 - 1 <= cachedRows / 2)
+    radius = (radius + 1) * 2 - 1;
+  radius = std::max<int64_t>(radius - 1, 0);
+  double n = double(std::max<int64_t>(stage.vertices, 1));
+  double chance = std::min(1.0, (2 * double(radius) + 1) / n -
+                                    double(radius) * double(radius + 1) / (n * n));
+  double near = chance >= 1.0 ? 0.0
+                              : std::clamp((profile.nearShare(cachedRows / 2) -
+                                            chance) / (1 - chance),
+                                           0.0, 1.0);
+  choice.nearShare = near;
   // The share of gathers from cached rows with `blocks` blocks: all of
-  // them once a block's rows fit the budget; else the cache holds, over
-  // the passes, the most gathered rows `blocks` times over.
+  // them once a block's rows fit the budget; else the near ones and, of
+  // the others (taken to be as skewed), those the cache holds over the
+  // passes: the most gathered rows `blocks` times over.
   auto hotShare = [&](int blocks) {
     int64_t blockRows = (stage.vertices + blocks - 1) / blocks;
     if (blockRows <= cachedRows)
       return 1.0;
-    return profile.hotShare(cachedRows * blocks);
+    return near + (1 - near) * profile.hotShare(cachedRows * blocks);
   };
   auto predict = [&](int blocks) {
     double hot = hotShare(blocks);

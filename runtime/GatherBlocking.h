@@ -39,18 +39,29 @@ int64_t lastLevelCacheBytes();
 int64_t physicalMemoryBytes();
 
 /// How often each source row is gathered: the out-degrees, as (degree,
-/// number of sources with it) from the highest degree down.
+/// number of sources with it) from the highest degree down; and how far
+/// in-edges reach: the in-edges by the distance between their source's
+/// and their target's rows, in powers of two.
 struct SourceProfile {
   std::vector<std::pair<int64_t, int64_t>> degrees;
   int64_t edges = 0;
+  /// reach[k]: the in-edges counted with floor(log2(|source - target| +
+  /// 1)) = k.
+  std::vector<int64_t> reach;
   /// The share of in-edges whose source is among the `rows` sources with
   /// the most out-edges (1 for rows >= the source count).
   double hotShare(int64_t rows) const;
+  /// The share of in-edges whose source row lies fewer than `rows` rows
+  /// from its target's (counted by whole powers of two: at most the true
+  /// share). Targets run in order, so such rows were just gathered for
+  /// the targets before: in a locality order (docs/runtime.md,
+  /// "Reordering vertices") the cache holds them whatever their degree.
+  double nearShare(int64_t rows) const;
 };
 
-/// Counts out-degrees over the graph's sources, or over every k-th in-edge
-/// on graphs of more than 2^23 edges: the shares come out the same, the
-/// degrees and edge count divided by about k.
+/// Counts out-degrees and reach over the graph's in-edges, or over every
+/// k-th in-edge on graphs of more than 2^23 edges: the shares come out the
+/// same, the degrees and edge count divided by about k.
 SourceProfile profileSources(const Graph &graph, int threads);
 
 /// The cost model's inputs for one message stage.

@@ -479,9 +479,11 @@ static int runSingle(const Flags &flags) {
                    << llvm::format(" (table %.1f MiB, budget %.1f MiB; ",
                                    mib(c.tableBytes), mib(c.budgetBytes));
       if (c.unblockedSeconds > 0)
-        llvm::outs() << llvm::format("cached gathers %.0f%% -> %.0f%%, "
-                                     "predicted %.3f -> %.3f s; ",
-                                     100 * c.hotShare, 100 * c.blockedHotShare,
+        llvm::outs() << llvm::format("local gathers %.0f%%, cached gathers "
+                                     "%.0f%% -> %.0f%%, predicted %.3f -> "
+                                     "%.3f s; ",
+                                     100 * c.nearShare, 100 * c.hotShare,
+                                     100 * c.blockedHotShare,
                                      c.unblockedSeconds, c.blockedSeconds);
       llvm::outs() << c.reason << ")\n";
     }

@@ -61,6 +61,8 @@ void gnn::annotateGatherBlocks(ModuleOp module, const Graph &graph) {
       fields.push_back(b.getNamedAttr(
           "cached_share", b.getF64FloatAttr(choice.hotShare)));
       fields.push_back(b.getNamedAttr(
+          "near_share", b.getF64FloatAttr(choice.nearShare)));
+      fields.push_back(b.getNamedAttr(
           "predicted_seconds", b.getF64FloatAttr(choice.blockedSeconds)));
       fields.push_back(b.getNamedAttr(
           "unblocked_seconds", b.getF64FloatAttr(choice.unblockedSeconds)));

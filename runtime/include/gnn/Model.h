@@ -182,6 +182,10 @@ struct GatherBlockChoice {
   /// seconds, and the share of gathers it expects from cached rows.
   double unblockedSeconds = 0, blockedSeconds = 0;
   double hotShare = 0, blockedHotShare = 0;
+  /// Of the gathers, the share from sources numbered near their target
+  /// beyond what a random order gives (cached by the targets before it,
+  /// as in a locality order).
+  double nearShare = 0;
   std::string reason; // "forced", "cost model", "fits the budget", ...
 };
 

@@ -4,8 +4,7 @@
 // (x·att_src and x·att_dst per head), each reading the whole table again
 // for a few floats per row. Here two such siblings become one transform
 // yielding both rows side by side, and the message stages that read them
-// slice the joined row instead: the shared table is read once, and a
-// source's and a target's logits come from one row.
+// slice the joined row instead: the shared table is read once.
 //
 //===----------------------------------------------------------------------===//
 #include "lowering/Passes.h"
@@ -36,11 +35,32 @@ static std::optional<SmallVector<Operation *>> messageUsers(TransformOp t) {
   return users;
 }
 
+/// Whether each stage reads `t`'s rows only through gnn.get_vertex (the
+/// reads readThroughJoined rewrites; a get_edge may name a vertex tensor
+/// as its self loops' rows).
+static bool readOnlyByGetVertex(TransformOp t, ArrayRef<Operation *> stages) {
+  for (Operation *op : stages) {
+    auto stage = cast<MessagePassingOp>(op);
+    for (auto [i, input] : llvm::enumerate(stage.getInputs())) {
+      if (input != t.getResult())
+        continue;
+      SmallVector<Block *, 2> blocks{&stage.getBody().front()};
+      if (stage.hasUpdate())
+        blocks.push_back(&stage.getUpdate().front());
+      for (Block *block : blocks)
+        for (Operation *user : block->getArgument(i).getUsers())
+          if (!isa<GetVertexOp>(user))
+            return false;
+    }
+  }
+  return true;
+}
+
 /// Whether `a` and `b` (a first in their block) fuse: both yield flat
 /// vertex rows of f32, read some vertex tensor in common (the pass over it
-/// that fusing saves), and are read by the same message stages, all after
-/// `b`. A stage reading only one of them would gather a wider row than it
-/// needs, so each must read both.
+/// that fusing saves), and are read, through get_vertex only, by the same
+/// message stages in their block. A stage reading only one of them would
+/// gather a wider row than it needs, so each must read both.
 static bool canFuse(TransformOp a, TransformOp b) {
   auto rowOf = [](TransformOp t) -> VectorType {
     auto type = dyn_cast<VertexType>(t.getResult().getType());
@@ -58,11 +78,13 @@ static bool canFuse(TransformOp a, TransformOp b) {
   auto usersA = messageUsers(a), usersB = messageUsers(b);
   if (!usersA || !usersB || usersA->empty())
     return false;
-  if (*usersA != *usersB)
+  // Stages reading both come after both: the joined transform, at `b`,
+  // comes before them.
+  if (*usersA != *usersB || llvm::any_of(*usersA, [&](Operation *stage) {
+        return stage->getBlock() != b->getBlock();
+      }))
     return false;
-  return llvm::all_of(*usersA, [&](Operation *stage) {
-    return stage->getBlock() == b->getBlock() && b->isBeforeInBlock(stage);
-  });
+  return readOnlyByGetVertex(a, *usersA) && readOnlyByGetVertex(b, *usersA);
 }
 
 /// `stage` reads `joined` where it read `parts` (each a tensor and the

@@ -194,10 +194,10 @@ static void setGatherBlocks(gnn::Model &model, py::handle blocks) {
                 std::string(py::repr(blocks)));
   int overflow = 0;
   long long n = PyLong_AsLongLongAndOverflow(blocks.ptr(), &overflow);
-  if (overflow || n < 0 || n > std::numeric_limits<int>::max())
+  if (overflow || n < 0 || n > gnn::kMaxGatherBlocks)
     throw Error("gather_blocks: " + std::string(py::repr(blocks)) +
                 " is not 0 (the cost model decides), 1 (never) or a block "
-                "count");
+                "count up to " + std::to_string(gnn::kMaxGatherBlocks));
   model.setGatherBlocks(int(n));
 }
 

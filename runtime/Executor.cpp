@@ -412,7 +412,8 @@ llvm::Expected<Tensor> Executor::run(const Schedule &s,
     bool setup = profiled != gatherCache.profile.has_value();
     if (unblocked)
       choice.reason = unblocked;
-    choice.blocks = int(std::min<int64_t>(choice.blocks, n));
+    choice.blocks = int(std::min<int64_t>(
+        std::min(choice.blocks, gnn::kMaxGatherBlocks), n));
     choice.stage = step.label;
     if (choice.blocks > 1 && !gatherCache.blocks.count(choice.blocks)) {
       gatherCache.blocks.emplace(choice.blocks,

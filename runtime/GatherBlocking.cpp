@@ -158,6 +158,7 @@ GatherBlockChoice gnn::detail::chooseGatherBlocks(const GatherStage &stage,
   while ((radius + 1) * 2 - 1 <= cachedRows / 2)
     radius = (radius + 1) * 2 - 1;
   radius = std::max<int64_t>(radius - 1, 0);
+  radius = std::min<int64_t>(radius, std::max<int64_t>(stage.vertices - 1, 0));
   double n = double(std::max<int64_t>(stage.vertices, 1));
   double chance = std::min(1.0, (2 * double(radius) + 1) / n -
                                     double(radius) * double(radius + 1) / (n * n));

@@ -123,8 +123,9 @@ func.func @one_each(%g: !gnn.graph<as_given>, %x: !gnn.vertex<4xf32>) -> (!gnn.v
 // -----
 
 // Left alone: no rows in common (nothing read once instead of twice), a
-// result the function returns, and a stage between the two transforms
-// (the joined one would come after it).
+// result the function returns, a stage between the two transforms (it
+// reads only the first), and a tensor a stage reads as its self loops'
+// edge rows (get_edge ... loop, which takes the whole row).
 // CHECK-LABEL: func.func @apart
 // CHECK-COUNT-2: gnn.transform
 // CHECK-NOT:   gnn.concat
@@ -132,6 +133,9 @@ func.func @one_each(%g: !gnn.graph<as_given>, %x: !gnn.vertex<4xf32>) -> (!gnn.v
 // CHECK-COUNT-2: gnn.transform
 // CHECK-NOT:   gnn.concat
 // CHECK-LABEL: func.func @between
+// CHECK-COUNT-2: gnn.transform
+// CHECK-NOT:   gnn.concat
+// CHECK-LABEL: func.func @loop_rows
 // CHECK-COUNT-2: gnn.transform
 // CHECK-NOT:   gnn.concat
 func.func @apart(%g: !gnn.graph<as_given>, %x: !gnn.vertex<4xf32>, %z: !gnn.vertex<4xf32>) -> !gnn.vertex<1xf32> {
@@ -197,6 +201,27 @@ func.func @between(%g: !gnn.graph<as_given>, %x: !gnn.vertex<4xf32>) -> !gnn.ver
     %ra = gnn.get_vertex %ta source : <1xf32> -> vector<1xf32>
     %rb = gnn.get_vertex %tb target : <1xf32> -> vector<1xf32>
     %s = gnn.add %ra, %rb : vector<1xf32>, vector<1xf32> -> vector<1xf32>
+    gnn.yield %s : vector<1xf32>
+  }
+  return %y : !gnn.vertex<1xf32>
+}
+
+func.func @loop_rows(%g: !gnn.graph<stored_plus_one>, %x: !gnn.vertex<4xf32>, %e: !gnn.edge<1xf32>) -> !gnn.vertex<1xf32> {
+  %a = gnn.transform(%x) : (!gnn.vertex<4xf32>) -> !gnn.vertex<1xf32> {
+  ^bb0(%r: vector<4xf32>):
+    %s = gnn.slice %r offsets = [0] strides = [1] : vector<4xf32> -> vector<1xf32>
+    gnn.yield %s : vector<1xf32>
+  }
+  %b = gnn.transform(%x) : (!gnn.vertex<4xf32>) -> !gnn.vertex<1xf32> {
+  ^bb0(%r: vector<4xf32>):
+    %s = gnn.slice %r offsets = [1] strides = [1] : vector<4xf32> -> vector<1xf32>
+    gnn.yield %s : vector<1xf32>
+  }
+  %y = gnn.message_passing %g(%a, %b, %e) aggr = add : <stored_plus_one>, (!gnn.vertex<1xf32>, !gnn.vertex<1xf32>, !gnn.edge<1xf32>) -> !gnn.vertex<1xf32> {
+  ^bb0(%ta: !gnn.vertex<1xf32>, %tb: !gnn.vertex<1xf32>, %te: !gnn.edge<1xf32>):
+    %ra = gnn.get_vertex %ta source : <1xf32> -> vector<1xf32>
+    %w = gnn.get_edge %te loop %tb : !gnn.edge<1xf32>, !gnn.vertex<1xf32> -> vector<1xf32>
+    %s = gnn.mul %ra, %w : vector<1xf32>, vector<1xf32> -> vector<1xf32>
     gnn.yield %s : vector<1xf32>
   }
   return %y : !gnn.vertex<1xf32>

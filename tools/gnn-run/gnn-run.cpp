@@ -149,7 +149,7 @@ static Flags parseFlags(int argc, char **argv) {
       std::string v = value();
       if (v == "auto")
         f.gatherBlocks = 0;
-      else if (int64_t blocks = parseInteger(name, v); blocks >= 1 && blocks <= 4096)
+      else if (int64_t blocks = parseInteger(name, v); blocks >= 1 && blocks <= gnn::kMaxGatherBlocks)
         f.gatherBlocks = int(blocks);
       else
         fail("--gather-blocks expects auto or a block count from 1 to 4096, "

@@ -57,7 +57,8 @@ public:
   }
   bool isReordered() const { return originalIds_.size() != 0; }
   /// The inverse of originalIds(): original vertex j is row graphIds()[j]
-  /// (null when originalIds() is).
+  /// (null when originalIds() is). Built with the permutation, 8 bytes a
+  /// vertex, in memory even when the graph is a mapped file.
   const int64_t *graphIds() const {
     return graphIds_.size() ? graphIds_.data() : nullptr;
   }

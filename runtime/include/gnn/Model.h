@@ -169,8 +169,12 @@ struct RunOptions {
   /// counts. Whole graphs only (a part runs unblocked). Blocks hold a copy
   /// of the sources (4 bytes an edge): with releaseMemory the cost model
   /// is asked only when that copy takes at most an eighth of the memory.
+  /// Counts above kMaxGatherBlocks (or the vertex count) are taken as it.
   int gatherBlocks = 0;
 };
+
+/// The most gather blocks a run uses: each holds an offset per vertex.
+constexpr int kMaxGatherBlocks = 4096;
 
 /// What gather blocking chose for one message stage (RunOptions).
 struct GatherBlockChoice {

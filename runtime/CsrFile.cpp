@@ -327,8 +327,15 @@ llvm::Error writeCsrFile(const std::string &path, int64_t n,
     auto out = startCsrFile(path, n, e, layout);
     if (!out)
       return out.takeError();
-    if (llvm::Error err = writeIota(**out, n, layout.offset[GlobalIds]))
+    if (options.originalIds) {
+      if (llvm::Error err = (*out)->writeAt(options.originalIds,
+                                            layout.length[GlobalIds],
+                                            layout.offset[GlobalIds]))
+        return err;
+    } else if (llvm::Error err =
+                   writeIota(**out, n, layout.offset[GlobalIds])) {
       return err;
+    }
     if (llvm::Error err = (*out)->writeAt(off.data(), layout.length[Offsets],
                                           layout.offset[Offsets]))
       return err;

@@ -76,14 +76,18 @@ std::vector<int64_t> symmetricDegrees(const Graph &g, const OutEdges &out) {
   return deg;
 }
 
-std::vector<int32_t> degreeOrder(const Graph &g) {
-  std::vector<int64_t> deg = outDegrees(g);
-  std::vector<int32_t> order(static_cast<size_t>(g.numVertices()));
+/// Vertices by descending `deg`, ties by ascending id.
+std::vector<int32_t> byDescendingDegree(const std::vector<int64_t> &deg) {
+  std::vector<int32_t> order(deg.size());
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(), [&](int32_t a, int32_t b) {
     return deg[size_t(a)] > deg[size_t(b)];
   });
   return order;
+}
+
+std::vector<int32_t> degreeOrder(const Graph &g) {
+  return byDescendingDegree(outDegrees(g));
 }
 
 std::vector<int32_t> rcmOrder(const Graph &g) {
@@ -291,6 +295,57 @@ llvm::Expected<Graph> permuteGraph(const Graph &graph,
           return std::move(err);
         return std::move(*out);
       });
+}
+
+llvm::Expected<std::vector<int32_t>> streamDegreeOrder(EdgeStream &edges,
+                                                       int64_t numVertices) {
+  return detail::catchOutOfMemory(
+      "streamDegreeOrder", "ordering the vertices by degree",
+      [&]() -> llvm::Expected<std::vector<int32_t>> {
+        std::vector<int64_t> deg(size_t(numVertices), 0);
+        if (llvm::Error err = edges.forEach(
+                [&](int64_t, const int64_t *src, const int64_t *, int64_t count) {
+                  for (int64_t i = 0; i < count; ++i)
+                    ++deg[size_t(src[i])];
+                }))
+          return std::move(err);
+        return byDescendingDegree(deg);
+      });
+}
+
+namespace {
+/// An edge stream renamed through a rank table.
+class RenumberedEdgeStream : public EdgeStream {
+public:
+  RenumberedEdgeStream(EdgeStream &edges, const std::vector<int32_t> &sequence)
+      : edges(edges), rank(sequence.size()) {
+    for (size_t i = 0; i < sequence.size(); ++i)
+      rank[size_t(sequence[i])] = int32_t(i);
+  }
+  int64_t size() const override { return edges.size(); }
+  llvm::Error forEach(Batch batch) override {
+    std::vector<int64_t> src, dst;
+    return edges.forEach([&](int64_t first, const int64_t *s, const int64_t *d,
+                             int64_t count) {
+      src.resize(size_t(count));
+      dst.resize(size_t(count));
+      for (int64_t i = 0; i < count; ++i) {
+        src[size_t(i)] = rank[size_t(s[i])];
+        dst[size_t(i)] = rank[size_t(d[i])];
+      }
+      batch(first, src.data(), dst.data(), count);
+    });
+  }
+
+private:
+  EdgeStream &edges;
+  std::vector<int32_t> rank;
+};
+} // namespace
+
+std::unique_ptr<EdgeStream>
+renumberEdgeStream(EdgeStream &edges, const std::vector<int32_t> &sequence) {
+  return std::make_unique<RenumberedEdgeStream>(edges, sequence);
 }
 
 } // namespace gnn

@@ -12,10 +12,12 @@
 #include "gnn/EdgeStream.h"
 #include "gnn/Graph.h"
 #include "gnn/Npy.h"
+#include "gnn/Reorder.h"
 
 #include "llvm/Support/MemoryBuffer.h"
 
 #include <fstream>
+#include <numeric>
 #include <random>
 
 using namespace gnn;
@@ -334,6 +336,54 @@ TEST_F(CsrFileTest, AGraphInMemoryWritesTheStreamedBytes) {
   ASSERT_FALSE(bool(err)) << llvm::toString(std::move(err));
   EXPECT_EQ(slurp(path("got.csr")), slurp(path("want.csr")));
   EXPECT_EQ(slurp(path("got.e.npy")), slurp(path("want.e.npy")));
+}
+
+TEST_F(CsrFileTest, TheStreamedDegreeOrderWritesTheInMemoryBytes) {
+  // gnn-graph convert --reorder=degree from the stream (streamDegreeOrder,
+  // renumberEdgeStream, the streamed writer in several fill passes) writes
+  // what the in-memory order, permuteGraph and the in-memory writer do:
+  // the same file, the same edge features.
+  VectorEdges edges = randomEdges(50, 600, 4);
+  edges.src[5] = edges.dst[5] = 7; // a self loop
+  Tensor rows({600, 3});
+  for (size_t i = 0; i < rows.numElements(); ++i)
+    rows.data()[i] = float(i) * 0.25f;
+  ASSERT_FALSE(bool(writeNpyF32(path("e.npy"), rows.data(), rows.shape)));
+  Graph g = llvm::cantFail(
+      Graph::fromEdges(50, edges.src.data(), edges.dst.data(), 600));
+  std::vector<int32_t> want =
+      llvm::cantFail(computeVertexOrder(g, VertexOrder::Degree));
+  auto got = streamDegreeOrder(edges, 50);
+  ASSERT_TRUE(bool(got)) << llvm::toString(got.takeError());
+  EXPECT_EQ(*got, want);
+  std::vector<int32_t> identity(50);
+  std::iota(identity.begin(), identity.end(), 0);
+  ASSERT_NE(want, identity); // the order moves vertices
+
+  CsrWriteOptions inMemory;
+  inMemory.edgeFeaturesIn = path("e.npy");
+  inMemory.edgeFeaturesOut = path("want.e.npy");
+  Graph permuted = llvm::cantFail(permuteGraph(g, want));
+  ASSERT_FALSE(bool(writeCsrFile(path("want.csr"), permuted, inMemory)));
+
+  std::vector<int64_t> ids(got->begin(), got->end());
+  CsrWriteOptions streamed = inMemory;
+  streamed.edgeFeaturesOut = path("got.e.npy");
+  streamed.memoryBytes = 1024; // a few fill passes
+  streamed.originalIds = ids.data();
+  int before = edges.passes;
+  std::unique_ptr<EdgeStream> renumbered = renumberEdgeStream(edges, *got);
+  EXPECT_EQ(renumbered->size(), 600);
+  llvm::Error err = writeCsrFile(path("got.csr"), 50, *renumbered, streamed);
+  ASSERT_FALSE(bool(err)) << llvm::toString(std::move(err));
+  EXPECT_GT(edges.passes - before, 2); // count, then more than one fill
+  EXPECT_EQ(slurp(path("got.csr")), slurp(path("want.csr")));
+  EXPECT_EQ(slurp(path("got.e.npy")), slurp(path("want.e.npy")));
+  auto loaded = loadCsrFile(path("got.csr"), 50);
+  ASSERT_TRUE(bool(loaded)) << llvm::toString(loaded.takeError());
+  ASSERT_TRUE(loaded->isReordered());
+  for (int64_t i = 0; i < 50; ++i)
+    EXPECT_EQ(loaded->originalIds()[i], want[size_t(i)]);
 }
 
 } // namespace

@@ -15,9 +15,10 @@
 // --reorder renumbers the vertices (gnn/Reorder.h) and stores the
 // permutation with the graph (a CSR file's globalIds; a part's globalIds,
 // reordered inside each part), so features and outputs stay in the
-// user's order. convert --reorder holds the whole graph in memory (the
-// CSR, 16 bytes per edge, plus the order's own), unlike the bounded
-// streaming of convert without it.
+// user's order. convert --reorder=degree streams within --memory like a
+// plain convert (one more pass over the edges for their degrees);
+// --reorder=rcm|community hold the whole graph in memory (the CSR, 16
+// bytes per edge, plus the order's own).
 //
 // Generation is deterministic for a seed, and independent of the thread
 // count: edges are drawn in fixed blocks, each with its own generator seeded
@@ -110,7 +111,8 @@ ABSL_FLAG(std::string, reorder, "none",
           "community (size-capped label propagation); the permutation is "
           "stored with the graph, so features and outputs stay in the "
           "original vertex order and runs give the same bits. convert "
-          "then holds the whole graph in memory (not bounded by --memory)");
+          "--reorder=degree stays within --memory; rcm and community hold "
+          "the whole graph in memory (not bounded by --memory)");
 ABSL_FLAG(int64_t, vertex_weight, gnn::kDefaultVertexWeight,
           "partition: the work of a vertex in in-edges, for balancing parts "
           "(in-edges + vertex_weight x vertices per part)");
@@ -517,7 +519,32 @@ int runConvert() {
   options.memoryBytes = memory;
   options.edgeFeaturesIn = edgeAttr;
   options.edgeFeaturesOut = edgeAttrOut;
-  if (*order != gnn::VertexOrder::None) {
+  if (*order == gnn::VertexOrder::Degree) {
+    // From the stream: a pass for the degrees, then the streamed writer
+    // over the renumbered edges, within --memory as a plain convert (the
+    // bytes the in-memory order and permuteGraph would write).
+    auto edges = gnn::openEdgeStream(in, n);
+    if (!edges)
+      return fail(llvm::toString(edges.takeError()));
+    std::vector<int32_t> sequence;
+    {
+      gnn::Progress progress("reorder (degree)", 0, "edges");
+      auto s = gnn::streamDegreeOrder(**edges, n);
+      if (!s)
+        return fail(llvm::toString(s.takeError()));
+      sequence = std::move(*s);
+      progress.advance((*edges)->size());
+      progress.finish();
+    }
+    std::vector<int64_t> ids(sequence.begin(), sequence.end());
+    options.originalIds = ids.data();
+    std::unique_ptr<gnn::EdgeStream> renumbered =
+        gnn::renumberEdgeStream(**edges, sequence);
+    if (llvm::Error err = gnn::writeCsrFile(out, n, *renumbered, options))
+      return fail(llvm::toString(std::move(err)));
+    llvm::outs() << "wrote " << out << ": " << (*edges)->size() << " edges, "
+                 << n << " vertices, reordered (degree)\n";
+  } else if (*order != gnn::VertexOrder::None) {
     // The whole graph in memory: the order needs every edge at once.
     llvm::Expected<gnn::Graph> g = loadWithProgress(in, n);
     if (!g)

@@ -57,6 +57,11 @@ struct CsrWriteOptions {
   std::string edgeFeaturesIn, edgeFeaturesOut;
   /// Shown in progress lines ("count pass", "fill pass 1/3").
   bool progress = true;
+  /// The streamed writer: the user's id of each vertex of the stream
+  /// (numVertices entries, a permutation, as renumberEdgeStream's
+  /// sequence), written as the file's globalIds; null: 0..N-1. The stream
+  /// is then the renumbered one.
+  const int64_t *originalIds = nullptr;
 };
 
 /// Writes the binary CSR of `numVertices` vertices and the stream's edges

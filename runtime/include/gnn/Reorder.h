@@ -34,6 +34,7 @@
 #ifndef GNN_REORDER_H
 #define GNN_REORDER_H
 
+#include "gnn/EdgeStream.h"
 #include "gnn/Graph.h"
 
 #include "llvm/ADT/StringRef.h"
@@ -69,6 +70,21 @@ llvm::Expected<std::vector<int32_t>> computeVertexOrder(const Graph &graph,
 /// own. A whole graph only (no ghosts).
 llvm::Expected<Graph> permuteGraph(const Graph &graph,
                                    const std::vector<int32_t> &sequence);
+
+/// The degree order of the graph `edges` holds, from one pass over the
+/// stream (8 bytes per vertex, the edges never held): the sequence
+/// computeVertexOrder(graph, VertexOrder::Degree) gives. What lets
+/// `gnn-graph convert --reorder=degree` stay within --memory.
+llvm::Expected<std::vector<int32_t>> streamDegreeOrder(EdgeStream &edges,
+                                                       int64_t numVertices);
+
+/// `edges` with every id renamed to its position in `sequence` (a
+/// permutation of [0, N), checked by the caller), in the same order:
+/// written by the streamed writeCsrFile with CsrWriteOptions::originalIds
+/// = sequence, the file permuteGraph's graph would make. `edges` and
+/// `sequence` must outlive it.
+std::unique_ptr<EdgeStream>
+renumberEdgeStream(EdgeStream &edges, const std::vector<int32_t> &sequence);
 
 } // namespace gnn
 

@@ -174,31 +174,36 @@ static void save(const gnn::Model &model, py::handle pathObj) {
   }
 }
 
+/// The integer in [0, most] that attribute `name` is set to; a non-integer
+/// or a value out of range raises, the message naming the attribute and
+/// saying what it takes (`expected`).
+static int settingInRange(const char *name, py::handle value, long long most,
+                          const std::string &expected) {
+  if (!py::isinstance<py::int_>(value) || py::isinstance<py::bool_>(value))
+    throw Error(std::string(name) + ": expected an integer, got " +
+                std::string(py::repr(value)));
+  int overflow = 0;
+  long long n = PyLong_AsLongLongAndOverflow(value.ptr(), &overflow);
+  if (overflow || n < 0 || n > most)
+    throw Error(std::string(name) + ": " + std::string(py::repr(value)) +
+                " is not " + expected);
+  return int(n);
+}
+
 /// Model.threads = n: 0 (all hardware threads) or a positive count.
 static void setThreads(gnn::Model &model, py::handle threads) {
-  if (!py::isinstance<py::int_>(threads) || py::isinstance<py::bool_>(threads))
-    throw Error("threads: expected an integer, got " +
-                std::string(py::repr(threads)));
-  int overflow = 0;
-  long long n = PyLong_AsLongLongAndOverflow(threads.ptr(), &overflow);
-  if (overflow || n < 0 || n > std::numeric_limits<int>::max())
-    throw Error("threads: " + std::string(py::repr(threads)) +
-                " is not 0 (all hardware threads) or a positive count");
-  model.setThreads(int(n));
+  model.setThreads(settingInRange("threads", threads,
+                                  std::numeric_limits<int>::max(),
+                                  "0 (all hardware threads) or a positive "
+                                  "count"));
 }
 
 /// Model.gather_blocks = n: 0 (the cost model), 1 (never) or a count.
 static void setGatherBlocks(gnn::Model &model, py::handle blocks) {
-  if (!py::isinstance<py::int_>(blocks) || py::isinstance<py::bool_>(blocks))
-    throw Error("gather_blocks: expected an integer, got " +
-                std::string(py::repr(blocks)));
-  int overflow = 0;
-  long long n = PyLong_AsLongLongAndOverflow(blocks.ptr(), &overflow);
-  if (overflow || n < 0 || n > gnn::kMaxGatherBlocks)
-    throw Error("gather_blocks: " + std::string(py::repr(blocks)) +
-                " is not 0 (the cost model decides), 1 (never) or a block "
-                "count up to " + std::to_string(gnn::kMaxGatherBlocks));
-  model.setGatherBlocks(int(n));
+  model.setGatherBlocks(settingInRange(
+      "gather_blocks", blocks, gnn::kMaxGatherBlocks,
+      "0 (the cost model decides), 1 (never) or a block count up to " +
+          std::to_string(gnn::kMaxGatherBlocks)));
 }
 
 void registerModel(py::module_ &m) {

@@ -3,7 +3,8 @@
 //   gnn-graph generate --kind=rmat|uniform|sbm --vertices=N --edges=E
 //                      [--communities=K --intra=P]
 //                      [--features=F] [--seed=S] --out=PREFIX
-//                      [--format=npy|csr] [--memory=BYTES]
+//                      [--format=npy|csr [--reorder=none|degree]]
+//                      [--memory=BYTES]
 //   gnn-graph convert --graph=FILE --out=FILE.csr [--edge-attr=E.npy
 //                     [--edge-attr-out=F.npy]] [--num-nodes=N] [--memory=BYTES]
 //                     [--reorder=none|degree|rcm|community]
@@ -106,7 +107,7 @@ ABSL_FLAG(bool, quiet, false,
           "than a second reports its rate and ETA on a terminal, one line "
           "when it ends otherwise)");
 ABSL_FLAG(std::string, reorder, "none",
-          "convert, partition: renumber the vertices for locality: none, "
+          "convert, partition, generate --format=csr (degree only): renumber the vertices for locality: none, "
           "degree (by descending out-degree), rcm (reverse Cuthill-McKee) or "
           "community (size-capped label propagation); the permutation is "
           "stored with the graph, so features and outputs stay in the "
@@ -388,6 +389,31 @@ private:
   SbmOrder sbm;
 };
 
+/// Writes the CSR file of `edges` renumbered by descending out-degree, all
+/// streamed within options.memoryBytes: a pass for the degrees
+/// (gnn::streamDegreeOrder), then the streamed writer over the renumbered
+/// edges with the permutation as globalIds -- the bytes the in-memory
+/// order, gnn::permuteGraph and the in-memory writer make.
+llvm::Error writeDegreeOrderedCsr(const std::string &path, int64_t n,
+                                  gnn::EdgeStream &edges,
+                                  gnn::CsrWriteOptions options) {
+  std::vector<int32_t> sequence;
+  {
+    gnn::Progress progress("reorder (degree)", 0, "edges");
+    auto s = gnn::streamDegreeOrder(edges, n);
+    if (!s)
+      return s.takeError();
+    sequence = std::move(*s);
+    progress.advance(edges.size());
+    progress.finish();
+  }
+  std::vector<int64_t> ids(sequence.begin(), sequence.end());
+  options.originalIds = ids.data();
+  std::unique_ptr<gnn::EdgeStream> renumbered =
+      gnn::renumberEdgeStream(edges, sequence);
+  return gnn::writeCsrFile(path, n, *renumbered, options);
+}
+
 int runGenerate() {
   std::string kind = absl::GetFlag(FLAGS_kind);
   int64_t n = absl::GetFlag(FLAGS_vertices);
@@ -423,6 +449,17 @@ int runGenerate() {
   if (!memory)
     return fail("--memory must be a byte count of at least 1K, as 4096, 64K, "
                 "512M or 4G; found '" + absl::GetFlag(FLAGS_memory) + "'");
+  auto order = gnn::parseVertexOrder(absl::GetFlag(FLAGS_reorder));
+  if (!order)
+    return fail(llvm::toString(order.takeError()));
+  if (*order != gnn::VertexOrder::None && format != "csr")
+    return fail("--reorder with generate needs --format=csr (an edge list "
+                "keeps the generated ids; convert --reorder renumbers it)");
+  if (*order != gnn::VertexOrder::None && *order != gnn::VertexOrder::Degree)
+    return fail(std::string("generate --reorder=") +
+                gnn::vertexOrderName(*order) +
+                " is not streamed: generate the edge list, then gnn-graph "
+                "convert --reorder=" + gnn::vertexOrderName(*order));
 
   GeneratedEdges stream(kind, n, e, seed, communities, intra);
   if (format == "csr") {
@@ -430,10 +467,16 @@ int runGenerate() {
     std::string csrPath = out + ".csr";
     gnn::CsrWriteOptions options;
     options.memoryBytes = memory;
-    if (llvm::Error err = gnn::writeCsrFile(csrPath, n, stream, options))
+    llvm::Error err = *order == gnn::VertexOrder::Degree
+                          ? writeDegreeOrderedCsr(csrPath, n, stream, options)
+                          : gnn::writeCsrFile(csrPath, n, stream, options);
+    if (err)
       return fail(llvm::toString(std::move(err)));
     llvm::outs() << "wrote " << csrPath << ": " << e << " edges, " << n
-                 << " vertices\n";
+                 << " vertices"
+                 << (*order == gnn::VertexOrder::Degree ? ", reordered (degree)"
+                                                        : "")
+                 << "\n";
   } else {
     // One buffer holds edge_index [2, E]: row 0 sources, row 1 targets.
     gnn::AlignedArray<int64_t> edges(size_t(2 * e));
@@ -520,27 +563,11 @@ int runConvert() {
   options.edgeFeaturesIn = edgeAttr;
   options.edgeFeaturesOut = edgeAttrOut;
   if (*order == gnn::VertexOrder::Degree) {
-    // From the stream: a pass for the degrees, then the streamed writer
-    // over the renumbered edges, within --memory as a plain convert (the
-    // bytes the in-memory order and permuteGraph would write).
+    // From the stream, within --memory as a plain convert.
     auto edges = gnn::openEdgeStream(in, n);
     if (!edges)
       return fail(llvm::toString(edges.takeError()));
-    std::vector<int32_t> sequence;
-    {
-      gnn::Progress progress("reorder (degree)", 0, "edges");
-      auto s = gnn::streamDegreeOrder(**edges, n);
-      if (!s)
-        return fail(llvm::toString(s.takeError()));
-      sequence = std::move(*s);
-      progress.advance((*edges)->size());
-      progress.finish();
-    }
-    std::vector<int64_t> ids(sequence.begin(), sequence.end());
-    options.originalIds = ids.data();
-    std::unique_ptr<gnn::EdgeStream> renumbered =
-        gnn::renumberEdgeStream(**edges, sequence);
-    if (llvm::Error err = gnn::writeCsrFile(out, n, *renumbered, options))
+    if (llvm::Error err = writeDegreeOrderedCsr(out, n, **edges, options))
       return fail(llvm::toString(std::move(err)));
     llvm::outs() << "wrote " << out << ": " << (*edges)->size() << " edges, "
                  << n << " vertices, reordered (degree)\n";
@@ -759,8 +786,8 @@ int main(int argc, char **argv) {
       "  ORDER: none, degree, rcm or community (the permutation is stored "
       "with the graph;\n  features and outputs stay in the original vertex "
       "order)\n"
-      "  (generate and convert also take --format=csr, --memory; every "
-      "command --quiet)");
+      "  (generate and convert also take --format=csr, --memory; generate "
+      "--format=csr\n  also --reorder=degree; every command --quiet)");
   // Flags are spelled with hyphens (--num-nodes) on our command lines, but
   // Abseil names are C identifiers: accept both spellings.
   std::vector<std::string> storage(argv, argv + argc);

@@ -2,6 +2,7 @@
 #include "dialect/GNNOps.h"
 
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/IRMapping.h"
 #include "mlir/IR/OpImplementation.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
@@ -632,6 +633,12 @@ LogicalResult SliceOp::verify() {
              << " in steps of " << strides[d];
   }
   return success();
+}
+
+Value gnn::cloneUpToYield(OpBuilder &b, Block &block, IRMapping &map) {
+  for (Operation &op : block.without_terminator())
+    b.clone(op, map);
+  return map.lookup(cast<YieldOp>(block.getTerminator()).getValue());
 }
 
 #define GET_OP_CLASSES

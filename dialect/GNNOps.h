@@ -19,4 +19,19 @@
 #define GET_OP_CLASSES
 #include "dialect/GNNOps.h.inc"
 
+namespace mlir {
+class IRMapping;
+} // namespace mlir
+
+namespace gnn {
+
+/// Clones the ops of a stage region's block up to its gnn.yield at `b`'s
+/// insertion point, under `map` (which binds the block's arguments), and
+/// returns the yielded row, mapped: what inlining one stage's row
+/// computation into another's region takes.
+mlir::Value cloneUpToYield(mlir::OpBuilder &b, mlir::Block &block,
+                           mlir::IRMapping &map);
+
+} // namespace gnn
+
 #endif // GNN_DIALECT_GNNOPS_H

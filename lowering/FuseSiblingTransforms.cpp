@@ -35,25 +35,38 @@ static std::optional<SmallVector<Operation *>> messageUsers(TransformOp t) {
   return users;
 }
 
+/// The block arguments standing for `input` in `stage`'s regions: in its
+/// message body and, if it has one, its update.
+static SmallVector<BlockArgument> argumentsFor(MessagePassingOp stage,
+                                               Value input) {
+  SmallVector<BlockArgument> args;
+  for (auto [i, v] : llvm::enumerate(stage.getInputs())) {
+    if (v != input)
+      continue;
+    args.push_back(stage.getBody().getArgument(i));
+    if (stage.hasUpdate())
+      args.push_back(stage.getUpdate().getArgument(i));
+  }
+  return args;
+}
+
 /// Whether each stage reads `t`'s rows only through gnn.get_vertex (the
 /// reads readThroughJoined rewrites; a get_edge may name a vertex tensor
 /// as its self loops' rows).
 static bool readOnlyByGetVertex(TransformOp t, ArrayRef<Operation *> stages) {
-  for (Operation *op : stages) {
-    auto stage = cast<MessagePassingOp>(op);
-    for (auto [i, input] : llvm::enumerate(stage.getInputs())) {
-      if (input != t.getResult())
-        continue;
-      SmallVector<Block *, 2> blocks{&stage.getBody().front()};
-      if (stage.hasUpdate())
-        blocks.push_back(&stage.getUpdate().front());
-      for (Block *block : blocks)
-        for (Operation *user : block->getArgument(i).getUsers())
-          if (!isa<GetVertexOp>(user))
-            return false;
-    }
-  }
-  return true;
+  return llvm::all_of(stages, [&](Operation *stage) {
+    return llvm::all_of(
+        argumentsFor(cast<MessagePassingOp>(stage), t.getResult()),
+        [](BlockArgument arg) {
+          return llvm::all_of(arg.getUsers(), llvm::IsaPred<GetVertexOp>);
+        });
+  });
+}
+
+/// Whether `t` yields flat f32 vertex rows (what a joined row slices).
+static bool yieldsFlatF32Rows(TransformOp t) {
+  auto type = dyn_cast<VertexType>(t.getResult().getType());
+  return type && type.getShape().size() == 1 && type.getElementType().isF32();
 }
 
 /// Whether `a` and `b` (a first in their block) fuse: both yield flat
@@ -62,13 +75,7 @@ static bool readOnlyByGetVertex(TransformOp t, ArrayRef<Operation *> stages) {
 /// message stages in their block. A stage reading only one of them would
 /// gather a wider row than it needs, so each must read both.
 static bool canFuse(TransformOp a, TransformOp b) {
-  auto rowOf = [](TransformOp t) -> VectorType {
-    auto type = dyn_cast<VertexType>(t.getResult().getType());
-    if (!type || type.getShape().size() != 1 || !type.getElementType().isF32())
-      return {};
-    return type.getRowType();
-  };
-  if (!rowOf(a) || !rowOf(b))
+  if (!yieldsFlatF32Rows(a) || !yieldsFlatF32Rows(b))
     return false;
   bool shareRows = llvm::any_of(a.getInputs(), [&](Value v) {
     return isa<VertexType>(v.getType()) && llvm::is_contained(b.getInputs(), v);
@@ -89,45 +96,45 @@ static bool canFuse(TransformOp a, TransformOp b) {
 
 /// `stage` reads `joined` where it read `parts` (each a tensor and the
 /// offset of its row in the joined row): each get_vertex of a part becomes
-/// a get_vertex of the joined row and a slice.
+/// a slice of the joined row, read once per region and side.
 static void readThroughJoined(MessagePassingOp stage,
                               ArrayRef<std::pair<Value, int64_t>> parts,
                               Value joined) {
   unsigned index = stage.getInputs().size();
   stage.getInputsMutable().append(joined);
-  Block &body = stage.getBody().front();
-  Block *update = stage.hasUpdate() ? &stage.getUpdate().front() : nullptr;
-  body.addArgument(joined.getType(), joined.getLoc());
-  if (update)
-    update->insertArgument(index, joined.getType(), joined.getLoc());
+  stage.getBody().addArgument(joined.getType(), joined.getLoc());
+  if (stage.hasUpdate())
+    stage.getUpdate().insertArgument(index, joined.getType(), joined.getLoc());
   auto joinedRow = cast<VertexType>(joined.getType()).getRowType();
-  for (auto [part, offset] : parts)
-    for (unsigned i = 0; i < index; ++i) {
-      if (stage.getInputs()[i] != part)
-        continue;
-      for (Block *block : {&body, update}) {
-        if (!block)
-          continue;
-        for (Operation *user :
-             llvm::make_early_inc_range(block->getArgument(i).getUsers())) {
-          auto get = cast<GetVertexOp>(user);
-          OpBuilder b(get);
-          Value row = b.create<GetVertexOp>(get.getLoc(), joinedRow,
-                                            block->getArgument(index),
-                                            get.getSideAttr());
-          Value slice = b.create<SliceOp>(
-              get.getLoc(), get.getRow().getType(), row,
-              b.getDenseI64ArrayAttr({offset}), b.getDenseI64ArrayAttr({1}));
-          get.getRow().replaceAllUsesWith(slice);
-          get.erase();
-        }
-      }
+  // The joined row at each side, read at the start of each region.
+  llvm::DenseMap<std::pair<Block *, Side>, Value> rows;
+  auto rowAt = [&](Block *block, Side side, Location loc) {
+    Value &row = rows[{block, side}];
+    if (!row) {
+      OpBuilder b = OpBuilder::atBlockBegin(block);
+      row = b.create<GetVertexOp>(loc, joinedRow, block->getArgument(index),
+                                  SideAttr::get(b.getContext(), side));
     }
+    return row;
+  };
+  for (auto [part, offset] : parts)
+    for (BlockArgument arg : argumentsFor(stage, part))
+      for (Operation *user : llvm::make_early_inc_range(arg.getUsers())) {
+        auto get = cast<GetVertexOp>(user);
+        OpBuilder b(get);
+        Value slice = b.create<SliceOp>(
+            get.getLoc(), get.getRow().getType(),
+            rowAt(arg.getOwner(), get.getSide(), get.getLoc()),
+            b.getDenseI64ArrayAttr({offset}), b.getDenseI64ArrayAttr({1}));
+        get.getRow().replaceAllUsesWith(slice);
+        get.erase();
+      }
   stage.eraseUnusedOps();
 }
 
-/// One transform yielding concat(a's row, b's row), at `b`.
-static TransformOp fuse(TransformOp a, TransformOp b) {
+/// Replaces `a` and `b` by one transform yielding concat(a's row, b's
+/// row), at `b`, which the stages that read them slice.
+static void fuse(TransformOp a, TransformOp b) {
   SmallVector<Value> inputs(a.getInputs());
   for (Value v : b.getInputs())
     if (!llvm::is_contained(inputs, v))
@@ -149,43 +156,39 @@ static TransformOp fuse(TransformOp a, TransformOp b) {
     IRMapping map;
     for (auto [arg, v] : llvm::zip(t.getBody().getArguments(), t.getInputs()))
       map.map(arg, outer.lookup(v));
-    for (Operation &op : t.getBody().front().without_terminator())
-      builder.clone(op, map);
-    rows.push_back(
-        map.lookup(cast<YieldOp>(t.getBody().front().getTerminator()).getValue()));
+    rows.push_back(cloneUpToYield(builder, t.getBody().front(), map));
   }
   Value joined = builder.create<ConcatOp>(fused.getLoc(), joinedType.getRowType(),
                                           rows);
   builder.create<YieldOp>(fused.getLoc(), joined);
 
-  SmallVector<Operation *> stages = *messageUsers(a);
+  SmallVector<Operation *> stages = *messageUsers(a); // held: ops change
   for (Operation *stage : stages)
     readThroughJoined(cast<MessagePassingOp>(stage),
                       {{a.getResult(), 0}, {b.getResult(), widthA}},
                       fused.getResult());
   b.erase();
   a.erase();
-  return fused;
+}
+
+/// Fuses the first pair of transforms in `block` that fuses; whether one
+/// did.
+static bool fuseFirstPair(Block &block) {
+  SmallVector<TransformOp> transforms(block.getOps<TransformOp>());
+  for (auto [i, a] : llvm::enumerate(transforms))
+    for (TransformOp b : ArrayRef(transforms).drop_front(i + 1))
+      if (canFuse(a, b)) {
+        fuse(a, b);
+        return true;
+      }
+  return false;
 }
 
 struct FuseSiblingTransformsPass
     : public gnn::impl::GNNFuseSiblingTransformsBase<FuseSiblingTransformsPass> {
   void runOnOperation() override {
     // Pairs until none fuses: a joined transform may fuse with a third.
-    for (bool fused = true; fused;) {
-      fused = false;
-      SmallVector<TransformOp> transforms(
-          getOperation().getBody().front().getOps<TransformOp>());
-      for (auto [i, a] : llvm::enumerate(transforms)) {
-        for (TransformOp b : ArrayRef(transforms).drop_front(i + 1))
-          if (canFuse(a, b)) {
-            fuse(a, b);
-            fused = true;
-            break;
-          }
-        if (fused)
-          break;
-      }
+    while (fuseFirstPair(getOperation().getBody().front())) {
     }
   }
 };

@@ -54,10 +54,8 @@ struct FuseProducerTransform : public OpRewritePattern<TransformOp> {
     for (auto [arg, v] : llvm::zip(producer.getBody().getArguments(),
                                    producer.getInputs()))
       map.map(arg, outer.lookup(v));
-    for (Operation &op : producer.getBody().front().without_terminator())
-      rewriter.clone(op, map);
-    Value producedRow = map.lookup(
-        cast<YieldOp>(producer.getBody().front().getTerminator()).getValue());
+    Value producedRow =
+        cloneUpToYield(rewriter, producer.getBody().front(), map);
     for (auto [arg, v] : llvm::zip(consumer.getBody().getArguments(),
                                    consumer.getInputs()))
       map.map(arg, v == producer.getResult() ? producedRow : outer.lookup(v));

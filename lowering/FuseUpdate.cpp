@@ -86,9 +86,7 @@ struct FuseTransformIntoUpdate : public OpRewritePattern<TransformOp> {
       for (auto [arg, v] : llvm::zip(old.getArguments(), stage.getInputs()))
         oldMap.map(arg, updateArgs.lookup(v));
       oldMap.map(old.getArguments().back(), row);
-      for (Operation &op : old.without_terminator())
-        rewriter.clone(op, oldMap);
-      row = oldMap.lookup(cast<YieldOp>(old.getTerminator()).getValue());
+      row = cloneUpToYield(rewriter, old, oldMap);
     }
     IRMapping transformMap;
     for (auto [arg, v] : llvm::zip(transform.getBody().getArguments(),

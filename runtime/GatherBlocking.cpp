@@ -66,15 +66,23 @@ double SourceProfile::hotShare(int64_t rows) const {
   return std::min(1.0, gathers / double(edges));
 }
 
+/// The reach buckets wholly below `rows`: bucket k holds distances d with
+/// 2^k <= d + 1 < 2^(k+1), all below `rows` when 2^(k+1) - 1 <= rows,
+/// that is for k < floor(log2(rows + 1)).
+static int nearBuckets(int64_t rows) {
+  return rows < 1 ? 0 : 63 - __builtin_clzll(uint64_t(rows) + 1);
+}
+
+int64_t SourceProfile::nearRadius(int64_t rows) {
+  return (int64_t(1) << nearBuckets(rows)) - 2;
+}
+
 double SourceProfile::nearShare(int64_t rows) const {
   if (edges <= 0)
     return 0.0;
   int64_t near = 0;
-  // Bucket k holds distances d with 2^k <= d + 1 < 2^(k+1): all below
-  // `rows` when 2^(k+1) - 1 <= rows.
-  for (size_t k = 0; k < reach.size() && k < 62; ++k)
-    if ((int64_t(1) << (k + 1)) - 1 <= rows)
-      near += reach[k];
+  for (int k = 0; k < nearBuckets(rows) && k < int(reach.size()); ++k)
+    near += reach[size_t(k)];
   return std::min(1.0, double(near) / double(edges));
 }
 
@@ -152,21 +160,18 @@ GatherBlockChoice gnn::detail::chooseGatherBlocks(const GatherStage &stage,
   // Gathers from rows near the target's hit whatever their degree: the
   // targets just before gathered them. Half the cache is taken to hold
   // those, on either side (the most gathered rows hold the rest). In a
-  // random order some sources are that near by chance, and the hot share
-  // already counts those hits: only the share beyond chance is locality.
-  int64_t radius = 0; // what nearShare counts: d <= 2^(k+1) - 2
-  while ((radius + 1) * 2 - 1 <= cachedRows / 2)
-    radius = (radius + 1) * 2 - 1;
-  radius = std::max<int64_t>(radius - 1, 0);
-  radius = std::min<int64_t>(radius, std::max<int64_t>(stage.vertices - 1, 0));
+  // random order a source is within r of its target by chance with
+  // probability (2r + 1)/n - r(r + 1)/n^2, and the hot share already
+  // counts those hits: only the share beyond chance is locality.
+  int64_t near = cachedRows / 2;
+  double r = double(std::clamp<int64_t>(SourceProfile::nearRadius(near), 0,
+                                        std::max<int64_t>(stage.vertices - 1, 0)));
   double n = double(std::max<int64_t>(stage.vertices, 1));
-  double chance = std::min(1.0, (2 * double(radius) + 1) / n -
-                                    double(radius) * double(radius + 1) / (n * n));
-  double near = chance >= 1.0 ? 0.0
-                              : std::clamp((profile.nearShare(cachedRows / 2) -
-                                            chance) / (1 - chance),
-                                           0.0, 1.0);
-  choice.nearShare = near;
+  double chance = std::min(1.0, (2 * r + 1) / n - r * (r + 1) / (n * n));
+  double local = chance >= 1.0 ? 0.0
+                               : std::clamp((profile.nearShare(near) - chance) /
+                                                (1 - chance),
+                                            0.0, 1.0);
   // The share of gathers from cached rows with `blocks` blocks: all of
   // them once a block's rows fit the budget; else the near ones and, of
   // the others (taken to be as skewed), those the cache holds over the
@@ -175,7 +180,7 @@ GatherBlockChoice gnn::detail::chooseGatherBlocks(const GatherStage &stage,
     int64_t blockRows = (stage.vertices + blocks - 1) / blocks;
     if (blockRows <= cachedRows)
       return 1.0;
-    return near + (1 - near) * profile.hotShare(cachedRows * blocks);
+    return local + (1 - local) * profile.hotShare(cachedRows * blocks);
   };
   auto predict = [&](int blocks) {
     double hot = hotShare(blocks);
@@ -205,6 +210,7 @@ GatherBlockChoice gnn::detail::chooseGatherBlocks(const GatherStage &stage,
     choice.reason = "a softmax, bound by its arithmetic, not by its gathers";
     return choice;
   }
+  choice.nearShare = local;
   choice.hotShare = hotShare(1);
   choice.unblockedSeconds = predict(1);
   int best = 1;

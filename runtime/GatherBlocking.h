@@ -57,6 +57,9 @@ struct SourceProfile {
   /// the targets before: in a locality order (docs/runtime.md,
   /// "Reordering vertices") the cache holds them whatever their degree.
   double nearShare(int64_t rows) const;
+  /// The largest distance nearShare(rows) counts: 2^m - 2 for the largest
+  /// m with 2^m - 1 <= rows (-1 for rows < 1, when it counts none).
+  static int64_t nearRadius(int64_t rows);
 };
 
 /// Counts out-degrees and reach over the graph's in-edges, or over every

@@ -11,9 +11,9 @@
 // CHECK-NOT:   gnn.transform
 // CHECK:       gnn.message_passing %arg0(%arg1, %[[J]]) aggr = softmax_add : <one_per_vertex>, (!gnn.vertex<2x4xf32>, !gnn.vertex<4xf32>)
 // CHECK:       ^bb0(%[[X:.*]]: !gnn.vertex<2x4xf32>, %[[A:.*]]: !gnn.vertex<4xf32>):
-// CHECK:         %[[SR:.*]] = gnn.get_vertex %[[A]] source : <4xf32> -> vector<4xf32>
+// CHECK-DAG:     %[[SR:.*]] = gnn.get_vertex %[[A]] source : <4xf32> -> vector<4xf32>
+// CHECK-DAG:     %[[TR:.*]] = gnn.get_vertex %[[A]] target : <4xf32> -> vector<4xf32>
 // CHECK:         gnn.slice %[[SR]] offsets = [0] strides = [1] : vector<4xf32> -> vector<2xf32>
-// CHECK:         %[[TR:.*]] = gnn.get_vertex %[[A]] target : <4xf32> -> vector<4xf32>
 // CHECK:         gnn.slice %[[TR]] offsets = [2] strides = [1] : vector<4xf32> -> vector<2xf32>
 // CHECK:       } update {
 // CHECK:       ^bb0(%{{.*}}: !gnn.vertex<2x4xf32>, %[[UA:.*]]: !gnn.vertex<4xf32>, %[[AGG:.*]]: vector<2x4xf32>):
@@ -53,14 +53,21 @@ func.func @attention(%g: !gnn.graph<one_per_vertex>, %h: !gnn.vertex<2x4xf32>,
 
 // -----
 
-// Three siblings join pairwise into one row: [a | b | c].
+// Three siblings join pairwise into one row: [a | b | c], read once at
+// each side (a and c at the source, b at the target).
 // CHECK-LABEL: func.func @three
 // CHECK:       %[[J:.*]] = gnn.transform(%arg1) : (!gnn.vertex<4xf32>) -> !gnn.vertex<3xf32>
 // CHECK-NOT:   gnn.transform
 // CHECK:       gnn.message_passing %arg0(%[[J]])
+// CHECK-NEXT:  ^bb0
+// CHECK-NEXT:    gnn.get_vertex %{{.*}} source : <3xf32> -> vector<3xf32>
+// CHECK-NEXT:    gnn.get_vertex %{{.*}} target : <3xf32> -> vector<3xf32>
+// CHECK-NOT:     gnn.get_vertex
 // CHECK-DAG:     gnn.slice %{{.*}} offsets = [0] strides = [1] : vector<2xf32> -> vector<1xf32>
 // CHECK-DAG:     gnn.slice %{{.*}} offsets = [1] strides = [1] : vector<2xf32> -> vector<1xf32>
 // CHECK-DAG:     gnn.slice %{{.*}} offsets = [2] strides = [1] : vector<3xf32> -> vector<1xf32>
+// CHECK-NOT:     gnn.get_vertex
+// CHECK:         gnn.yield
 func.func @three(%g: !gnn.graph<as_given>, %x: !gnn.vertex<4xf32>) -> !gnn.vertex<1xf32> {
   %a = gnn.transform(%x) : (!gnn.vertex<4xf32>) -> !gnn.vertex<1xf32> {
   ^bb0(%r: vector<4xf32>):

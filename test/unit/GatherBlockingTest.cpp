@@ -81,6 +81,12 @@ TEST(GatherBlockingTest, ProfileCountsOutDegrees) {
   EXPECT_DOUBLE_EQ(p.nearShare(2), 0.0);   // d < 2 is not a whole bucket
   EXPECT_DOUBLE_EQ(p.nearShare(3), 0.625); // d <= 2
   EXPECT_DOUBLE_EQ(p.nearShare(7), 1.0);   // d <= 6
+  // The distances those counts reach: none below 1 row, then 2^m - 2.
+  EXPECT_EQ(SourceProfile::nearRadius(0), -1);
+  EXPECT_EQ(SourceProfile::nearRadius(2), 0);
+  EXPECT_EQ(SourceProfile::nearRadius(3), 2);
+  EXPECT_EQ(SourceProfile::nearRadius(7), 6);
+  EXPECT_EQ(SourceProfile::nearRadius(262144), 262142);
 }
 
 /// A profile of `n` sources with `degree` out-edges each, but `hubs`

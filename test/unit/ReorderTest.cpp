@@ -229,37 +229,31 @@ TEST(Reorder, RowsGoIntoTheGraphOrderAndBack) {
   std::vector<int64_t> s, d;
   Graph g = randomGraph(60, 300, 5, &s, &d);
   Graph r = llvm::cantFail(permuteGraph(g, order(g, VertexOrder::Degree)));
-  Tensor x({60, 3});
-  for (int64_t i = 0; i < 180; ++i)
-    x.data()[i] = float(i);
-  Tensor copy({60, 3});
-  std::copy(x.data(), x.data() + 180, copy.data());
-  Tensor in = llvm::cantFail(rowsToGraphOrder(r, std::move(copy), "x"));
-  for (int64_t i = 0; i < 60; ++i)
-    for (int c = 0; c < 3; ++c)
-      EXPECT_EQ(in.data()[i * 3 + c], x.data()[r.originalIds()[i] * 3 + c]);
-  Tensor back = llvm::cantFail(rowsToOriginalOrder(r, std::move(in), "y"));
-  EXPECT_TRUE(std::equal(x.data(), x.data() + 180, back.data()));
-  // graphIds is originalIds' inverse; rows of one 64-byte line (the copy's
-  // fixed-size path) go back the same way.
+  // Rows of 3 floats, and of 16: one 64-byte line, the copy's fixed-size
+  // path.
+  for (int64_t width : {3, 16}) {
+    SCOPED_TRACE(width);
+    int64_t size = 60 * width;
+    Tensor rows({60, width});
+    for (int64_t i = 0; i < size; ++i)
+      rows.data()[i] = float(i);
+    Tensor copy({60, width});
+    std::copy(rows.data(), rows.data() + size, copy.data());
+    Tensor in = llvm::cantFail(rowsToGraphOrder(r, std::move(copy), "x"));
+    for (int64_t i = 0; i < 60; ++i)
+      for (int64_t c = 0; c < width; ++c)
+        EXPECT_EQ(in.data()[i * width + c],
+                  rows.data()[r.originalIds()[i] * width + c]);
+    Tensor back = llvm::cantFail(rowsToOriginalOrder(r, std::move(in), "y"));
+    EXPECT_TRUE(std::equal(rows.data(), rows.data() + size, back.data()));
+  }
+  // graphIds is originalIds' inverse, made with it.
   ASSERT_NE(r.graphIds(), nullptr);
   for (int64_t j = 0; j < 60; ++j)
     EXPECT_EQ(r.originalIds()[r.graphIds()[j]], j);
   EXPECT_EQ(g.graphIds(), nullptr);
-  Tensor wide({60, 16});
-  for (int64_t i = 0; i < 60 * 16; ++i)
-    wide.data()[i] = float(i);
-  Tensor wideCopy({60, 16});
-  std::copy(wide.data(), wide.data() + 960, wideCopy.data());
-  Tensor wideIn = llvm::cantFail(rowsToGraphOrder(r, std::move(wideCopy), "x"));
-  for (int64_t i = 0; i < 60; ++i)
-    for (int c = 0; c < 16; ++c)
-      EXPECT_EQ(wideIn.data()[i * 16 + c],
-                wide.data()[r.originalIds()[i] * 16 + c]);
-  Tensor wideBack =
-      llvm::cantFail(rowsToOriginalOrder(r, std::move(wideIn), "y"));
-  EXPECT_TRUE(std::equal(wide.data(), wide.data() + 960, wideBack.data()));
   // On a graph in its original order: the same storage, no copy.
+  Tensor x({60, 3});
   const float *storage = x.data();
   Tensor same = llvm::cantFail(rowsToGraphOrder(g, std::move(x), "x"));
   EXPECT_EQ(same.data(), storage);

@@ -107,7 +107,8 @@ ABSL_FLAG(bool, quiet, false,
           "than a second reports its rate and ETA on a terminal, one line "
           "when it ends otherwise)");
 ABSL_FLAG(std::string, reorder, "none",
-          "convert, partition, generate --format=csr (degree only): renumber the vertices for locality: none, "
+          "convert, partition, generate --format=csr (degree only): renumber "
+          "the vertices for locality: none, "
           "degree (by descending out-degree), rcm (reverse Cuthill-McKee) or "
           "community (size-capped label propagation); the permutation is "
           "stored with the graph, so features and outputs stay in the "

@@ -149,11 +149,12 @@ static Flags parseFlags(int argc, char **argv) {
       std::string v = value();
       if (v == "auto")
         f.gatherBlocks = 0;
-      else if (int64_t blocks = parseInteger(name, v); blocks >= 1 && blocks <= gnn::kMaxGatherBlocks)
+      else if (int64_t blocks = parseInteger(name, v);
+               blocks >= 1 && blocks <= gnn::kMaxGatherBlocks)
         f.gatherBlocks = int(blocks);
       else
-        fail("--gather-blocks expects auto or a block count from 1 to 4096, "
-             "got '" + v + "'");
+        fail("--gather-blocks expects auto or a block count from 1 to " +
+             std::to_string(gnn::kMaxGatherBlocks) + ", got '" + v + "'");
     }
     else if (name == "exchange") {
       std::string form = value();

@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "lowering/Passes.h"
+#include "lowering/UpdateTail.h"
 
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/PatternMatch.h"
@@ -51,59 +52,30 @@ struct FuseTransformIntoUpdate : public OpRewritePattern<TransformOp> {
       if (isa<EdgeType>(v.getType()))
         return failure();
 
-    SmallVector<Value> inputs(stage.getInputs());
+    SmallVector<Value> extra;
     for (Value v : transform.getInputs())
-      if (v != fusedInput && !llvm::is_contained(inputs, v))
-        inputs.push_back(v);
-
-    rewriter.setInsertionPoint(transform);
-    auto fused = rewriter.create<MessagePassingOp>(
-        stage.getLoc(), transform.getResult().getType(), stage.getGraph(),
-        inputs, stage.getAggr());
-    auto addInputArguments = [&](Block *block, IRMapping &argOf) {
-      for (Value v : inputs)
-        argOf.map(v, block->addArgument(v.getType(), v.getLoc()));
-    };
-
-    // The message body, unchanged; the new inputs are unused there.
-    IRMapping bodyArgs;
-    Block *body = rewriter.createBlock(&fused.getBody());
-    addInputArguments(body, bodyArgs);
-    IRMapping map;
-    for (auto [arg, v] : llvm::zip(stage.getBody().getArguments(), stage.getInputs()))
-      map.map(arg, bodyArgs.lookup(v));
-    for (Operation &op : stage.getBody().front())
-      rewriter.clone(op, map);
-
-    // The update: the stage's own update if it has one, then the transform.
-    IRMapping updateArgs;
-    Block *update = rewriter.createBlock(&fused.getUpdate());
-    addInputArguments(update, updateArgs);
-    Value row = update->addArgument(stage.getAggregateRowType(), stage.getLoc());
-    if (stage.hasUpdate()) {
-      Block &old = stage.getUpdate().front();
-      IRMapping oldMap;
-      for (auto [arg, v] : llvm::zip(old.getArguments(), stage.getInputs()))
-        oldMap.map(arg, updateArgs.lookup(v));
-      oldMap.map(old.getArguments().back(), row);
-      row = cloneUpToYield(rewriter, old, oldMap);
-    }
-    IRMapping transformMap;
-    for (auto [arg, v] : llvm::zip(transform.getBody().getArguments(),
-                                   transform.getInputs())) {
-      if (v == fusedInput)
-        transformMap.map(arg, view ? rewriter.create<ReshapeOp>(
-                                         view.getLoc(), arg.getType(), row)
-                                   : row);
-      else if (auto t = dyn_cast<VertexType>(v.getType()))
-        transformMap.map(arg, rewriter.create<GetVertexOp>(
-                                  v.getLoc(), t.getRowType(),
-                                  updateArgs.lookup(v), Side::Target));
-      else
-        transformMap.map(arg, updateArgs.lookup(v));
-    }
-    for (Operation &op : transform.getBody().front())
-      rewriter.clone(op, transformMap);
+      if (v != fusedInput)
+        extra.push_back(v);
+    auto fused = appendToUpdate(
+        rewriter, stage, transform, extra,
+        cast<VertexType>(transform.getResult().getType()),
+        [&](OpBuilder &b, Value row, const IRMapping &argOf) {
+          IRMapping transformMap;
+          for (auto [arg, v] : llvm::zip(transform.getBody().getArguments(),
+                                         transform.getInputs())) {
+            if (v == fusedInput)
+              transformMap.map(arg, view ? b.create<ReshapeOp>(view.getLoc(),
+                                                               arg.getType(), row)
+                                         : row);
+            else if (auto t = dyn_cast<VertexType>(v.getType()))
+              transformMap.map(arg, b.create<GetVertexOp>(
+                                        v.getLoc(), t.getRowType(),
+                                        argOf.lookup(v), Side::Target));
+            else
+              transformMap.map(arg, argOf.lookup(v));
+          }
+          return cloneUpToYield(b, transform.getBody().front(), transformMap);
+        });
 
     rewriter.replaceOp(transform, fused.getResult());
     if (view)

@@ -35,6 +35,8 @@ void gnn::buildStagePipeline(OpPassManager &pm) {
   pm.addNestedPass<func::FuncOp>(createGNNFuseUpdate());
   // What is left after a linear becomes its oneDNN post-ops.
   pm.addNestedPass<func::FuncOp>(createGNNFuseDenseEpilogue());
+  // A linear after a message stage runs while its kernel waits on gathers.
+  pm.addNestedPass<func::FuncOp>(createGNNFuseLinearIntoUpdate());
   // Attention logits over the same rows: one pass over them, one row per
   // message.
   pm.addNestedPass<func::FuncOp>(createGNNFuseSiblingTransforms());

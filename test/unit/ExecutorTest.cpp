@@ -767,6 +767,113 @@ func.func @forward(%g: !gnn.graph<as_given>, %x: !gnn.vertex<3xf32>,
   expectNear(run(*model, x), want, 2e-5);
 }
 
+TEST_F(ExecutorTest, LinearsAfterAStageRunInItsUpdateWithTheMatmulsBits) {
+  // GIN's layer: a sum, then an MLP of two linears, which
+  // gnn-fuse-linear-into-update moves into the stage's update, where the
+  // kernel multiplies targets in tiles (8 rows for 24 outputs). 37
+  // targets leave a partial tile in every thread's range; 20 input
+  // features are not a whole number of vectors. The rows must be the
+  // bits of the stage alone followed by the two linears as oneDNN
+  // matmuls (each its own model), and near a double reference.
+  const std::string stage = R"(
+  %m = gnn.message_passing %g (%x) aggr = add : !gnn.graph<as_given>, (!gnn.vertex<20xf32>) -> !gnn.vertex<20xf32> {
+  ^bb0(%a: !gnn.vertex<20xf32>):
+    %xj = gnn.get_vertex %a source : !gnn.vertex<20xf32> -> vector<20xf32>
+    gnn.yield %xj : vector<20xf32>
+  } update {
+  ^bb0(%a: !gnn.vertex<20xf32>, %agg: vector<20xf32>):
+    %xi = gnn.get_vertex %a target : !gnn.vertex<20xf32> -> vector<20xf32>
+    %s = gnn.add %agg, %xi : vector<20xf32>, vector<20xf32> -> vector<20xf32>
+    gnn.yield %s : vector<20xf32>
+  }
+)";
+  const std::string params = R"(
+                   %w1: tensor<24x20xf32> {gnn.param = "w1"}, %b1: tensor<24xf32> {gnn.param = "b1"},
+                   %w2: tensor<5x24xf32> {gnn.param = "w2"}, %b2: tensor<5xf32> {gnn.param = "b2"})";
+  const std::string mlp = R"(
+  %h = gnn.linear %IN, %w1, %b1 activation = relu : !gnn.vertex<20xf32>, tensor<24x20xf32>, tensor<24xf32> -> !gnn.vertex<24xf32>
+  %y = gnn.linear %h, %w2, %b2 : !gnn.vertex<24xf32>, tensor<5x24xf32>, tensor<5xf32> -> !gnn.vertex<5xf32>
+  return %y : !gnn.vertex<5xf32>
+}
+)";
+  auto withInput = [&](std::string text, const std::string &input) {
+    text.replace(text.find("%IN"), 3, input);
+    return text;
+  };
+  auto fused = compile("func.func @forward(%g: !gnn.graph<as_given>, %x: !gnn.vertex<20xf32>," +
+                       params + ") -> !gnn.vertex<5xf32> {" + stage + withInput(mlp, "%m"));
+  auto alone = compile(
+      "func.func @forward(%g: !gnn.graph<as_given>, %x: !gnn.vertex<20xf32>) -> "
+      "!gnn.vertex<20xf32> {" + stage + "  return %m : !gnn.vertex<20xf32>\n}\n");
+  auto matmuls = compile("func.func @forward(%g: !gnn.graph<as_given>, %x: !gnn.vertex<20xf32>," +
+                         params + ") -> !gnn.vertex<5xf32> {" + withInput(mlp, "%x"));
+  ASSERT_TRUE(fused && alone && matmuls);
+  auto weights = [] {
+    WeightMap w;
+    w["w1"] = randomTensor({24, 20}, 41);
+    w["b1"] = randomTensor({24}, 42);
+    w["w2"] = randomTensor({5, 24}, 43);
+    w["b2"] = randomTensor({5}, 44);
+    return w;
+  };
+  ASSERT_FALSE(bool(fused->bindWeights(weights(), "w")));
+  ASSERT_FALSE(bool(matmuls->bindWeights(weights(), "w")));
+
+  const int64_t n = 37;
+  std::vector<int64_t> src, dst;
+  std::mt19937 rng(45);
+  for (int e = 0; e < 150; ++e) {
+    src.push_back(rng() % n);
+    dst.push_back(rng() % (n - 3)); // the last three have no in-edges
+  }
+  Graph graph = llvm::cantFail(Graph::fromEdges(n, src.data(), dst.data(), src.size()));
+  Tensor x = randomTensor({n, 20}, 46);
+
+  // The reference: the sum in double, then the MLP in double.
+  Tensor sum({n, 20});
+  for (int64_t v = 0; v < n; ++v)
+    for (int f = 0; f < 20; ++f) {
+      double acc = x.data()[v * 20 + f];
+      for (size_t e = 0; e < src.size(); ++e)
+        if (dst[e] == v)
+          acc += x.data()[src[e] * 20 + f];
+      sum.data()[v * 20 + f] = float(acc);
+    }
+  WeightMap w = weights();
+  std::vector<double> h = referenceLinear(sum, w["w1"], &w["b1"]);
+  Tensor relu({n, 24});
+  for (size_t i = 0; i < h.size(); ++i)
+    relu.data()[i] = float(std::max(h[i], 0.0));
+  std::vector<double> want = referenceLinear(relu, w["w2"], &w["b2"]);
+
+  for (int threads : {1, 2}) {
+    SCOPED_TRACE(threads);
+    fused->setThreads(threads);
+    alone->setThreads(threads);
+    matmuls->setThreads(threads);
+    RunStats stats;
+    auto out = fused->run(graph, x, &stats);
+    ASSERT_TRUE(bool(out)) << llvm::toString(out.takeError());
+    EXPECT_EQ(stats.stages.size(), 1u) << "the linears are not fused";
+    expectNear(*out, want, 1e-4);
+    auto aggregated = alone->run(graph, x);
+    ASSERT_TRUE(bool(aggregated)) << llvm::toString(aggregated.takeError());
+    auto separate = matmuls->run(graph, *aggregated);
+    ASSERT_TRUE(bool(separate)) << llvm::toString(separate.takeError());
+    ASSERT_EQ(out->numElements(), separate->numElements());
+    EXPECT_EQ(0, std::memcmp(out->data(), separate->data(),
+                             out->numElements() * sizeof(float)))
+        << "the fused linears' rows differ from the matmuls' bits";
+    // Gather blocks: the tiles run in the last block's kernel (which
+    // sums the blocks' partial sums, in another order).
+    fused->setGatherBlocks(3);
+    auto blocked = fused->run(graph, x);
+    fused->setGatherBlocks(0);
+    ASSERT_TRUE(bool(blocked)) << llvm::toString(blocked.takeError());
+    expectNear(*blocked, want, 1e-4);
+  }
+}
+
 TEST_F(ExecutorTest, RejectsFeaturesOfTheWrongWidth) {
   auto model = compile(messageProgram("as_given", "add",
                                       "    gnn.yield %xj : vector<3xf32>\n"));

@@ -1,8 +1,9 @@
 /* Links against the object `gnnc --emit=obj` writes for examples/models/gcn.gnn
  * (--set in_channels=8 --set hidden=4 --set out_channels=2) and runs the
- * sparse part of the first layer, kernel by kernel, in the order of its
- * schedule, on a hand-made graph; each result is compared with plain loops
- * written from GCN's definition. Prints "ok" or the first mismatch. */
+ * sparse part of the first layer and the second layer's linear, kernel by
+ * kernel, in the order of its schedule, on a hand-made graph; each result
+ * is compared with plain loops written from GCN's definition. Prints "ok"
+ * or the first mismatch. */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -13,7 +14,7 @@ typedef void Kernel(int64_t lo, int64_t hi, void **args);
 extern Kernel forward_kernel0, forward_kernel1, forward_kernel2;
 extern const char gnn_schedule[];
 
-enum { N = 5, E = 7, F = 4 };
+enum { N = 5, E = 7, F = 4, O = 2 };
 /* In-edges grouped by destination: v's sources are
  * sources[offsets[v] .. offsets[v+1]). Vertex 4 has none. No self loops:
  * GCN adds exactly one per vertex, inside the kernels. */
@@ -32,14 +33,22 @@ static void expect(const char *what, const float *got, const float *want,
 
 int main(void) {
   float h[N * F], bias[F] = {0.5f, -0.25f, 0.0f, -4.0f};
+  /* The second layer's lin.weight, [O, F], and as the kernel reads it,
+   * transposed (the schedule's "transposed" slot). */
+  float w2[O * F] = {1.0f, -2.0f, 0.5f, 3.0f, -1.5f, 0.25f, 2.0f, -0.75f};
+  float w2t[F * O];
+  for (int o = 0; o < O; ++o)
+    for (int f = 0; f < F; ++f)
+      w2t[f * O + o] = w2[o * F + f];
   for (int i = 0; i < N * F; ++i)
     h[i] = (float)((i * 7) % 11) - 3.0f;
 
   /* Reference: deg = in-degree + 1, norm = deg^-1/2,
    * m[v] = sum over u in N(v) + {v} of norm[v] norm[u] h[u],
-   * out = relu(m + bias). The kernel scales its output rows by norm too:
-   * that is the second layer's norm[u], moved before its linear. */
-  float deg[N], norm[N], out[N * F];
+   * out = relu(m + bias). The kernel scales its output rows by norm too
+   * (the second layer's norm[u], moved before its linear), then applies
+   * that linear: y = w2 (out norm). */
+  float deg[N], norm[N], out[N * F], y[N * O];
   for (int v = 0; v < N; ++v) {
     deg[v] = (float)(offsets[v + 1] - offsets[v]) + 1.0f;
     norm[v] = 1.0f / sqrtf(deg[v]);
@@ -51,13 +60,21 @@ int main(void) {
         s += norm[v] * norm[sources[e]] * h[sources[e] * F + f];
       out[v * F + f] = fmaxf(s + bias[f], 0.0f) * norm[v];
     }
+  for (int v = 0; v < N; ++v)
+    for (int o = 0; o < O; ++o) {
+      float s = 0.0f;
+      for (int f = 0; f < F; ++f)
+        s += w2[o * F + f] * out[v * F + f];
+      y[v * O + o] = s;
+    }
 
   /* The kernels, over two ranges as the executor's threads would; the
-   * message kernel applies norm, bias and relu itself (its update). */
-  float kdeg[N], knorm[N], kout[N * F];
+   * message kernel applies norm, bias, relu and the linear itself (its
+   * update). */
+  float kdeg[N], knorm[N], ky[N * O];
   void *a0[] = {offsets, sources, kdeg};
   void *a1[] = {offsets, sources, kdeg, knorm};
-  void *a2[] = {offsets, sources, h, knorm, bias, kout};
+  void *a2[] = {offsets, sources, h, knorm, bias, w2t, ky};
   struct { Kernel *fn; void **args; } steps[] = {
       {forward_kernel0, a0}, {forward_kernel1, a1}, {forward_kernel2, a2}};
   for (int s = 0; s < 3; ++s) {
@@ -66,7 +83,7 @@ int main(void) {
   }
   expect("degree", kdeg, deg, N);
   expect("norm", knorm, norm, N);
-  expect("output", kout, out, N * F);
+  expect("output", ky, y, N * O);
 
   if (!strstr(gnn_schedule, "\"kernel\":\"forward_kernel2\"")) {
     printf("gnn_schedule does not launch forward_kernel2\n");

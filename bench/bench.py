@@ -4,7 +4,7 @@
   bench.py [--quick] [--models gcn,sage,...] [--systems gnnc,eager,...]
            [--graphs rmat-18,...] [--runs 5] [--threads 2] [--out FILE]
            [--[no-]ablation | --only-ablation] [--ablation-graphs rmat-22,sbm-22]
-           [--ablation-models gcn,...] [--ablation-runs 3] [--time-budget 45]
+           [--ablation-models gcn,...] [--ablation-runs 5] [--time-budget 45]
 
 For each graph (generated once by gnn-graph, kept in --data) and each model
 of MODELS that exists, in this order: gnnc (gnn-run, one process per run),
@@ -926,8 +926,9 @@ def main():
                    help="the machine's limits and the ablation, nothing else")
     p.add_argument("--ablation-graphs", default=",".join(ABLATION["graphs"]))
     p.add_argument("--ablation-models", default=",".join(ABLATION["models"]))
-    p.add_argument("--ablation-runs", type=int, default=3,
-                   help="timed runs per ablation configuration, after a first")
+    p.add_argument("--ablation-runs", type=int, default=5,
+                   help="timed runs per ablation configuration, after a first (5: the first "
+                   "timed run often maps fresh pages for 0.3 s, which a median of 3 can catch)")
     p.add_argument("--time-budget", type=float, default=45.0,
                    help="minutes the whole run may take: an optional graph (rmat-23) is measured "
                    "only if it is predicted to fit")

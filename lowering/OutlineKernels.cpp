@@ -505,11 +505,12 @@ private:
     return weights;
   }
 
-  /// y_t = W r_t + b for the rows r_t of a tile of in-edges (one map per
-  /// edge): per input feature k, r_t[k] broadcast times row k of the
-  /// transposed weight (`weightT`, [in, out]), accumulated with fused
-  /// multiply-adds. Each weight row is loaded once per tile, not once per
-  /// edge, and serves every edge's accumulator: with two FMA ports and two
+  /// y_t = W r_t + b for the rows r_t of a tile of in-edges or of targets
+  /// (one map per edge or target): per input feature k, r_t[k] broadcast
+  /// times row k of the transposed weight (`weightT`, [in, out]),
+  /// accumulated with fused multiply-adds. Each weight row is loaded once
+  /// per tile, not once per edge, and serves every edge's accumulator:
+  /// with two FMA ports and two
   /// vector loads per cycle, one edge at a time is bound by the loads (a
   /// row of 64 floats is 4 loads to 4 FMAs, plus r[k]'s broadcast). Each
   /// y_t still sums over k in order, so tiles change no bit. The rows go
@@ -797,7 +798,8 @@ private:
     // emitUpdateTile): the loop over a tile's targets runs up to the first
     // linear's input, the rest of the update runs once for the tile.
     int64_t targetTile = storesState ? 1 : targetTileOf(stage);
-    Value tileFirst, tileCount, tileSlot;
+    Value tileFirst, tileCount;
+    SmallVector<Value> tileSlots;
     if (targetTile > 1) {
       auto tileLoop = b.create<scf::ForOp>(kb.loc, kb.lo, kb.hi,
                                            kb.i64(targetTile));
@@ -805,7 +807,7 @@ private:
       tileFirst = tileLoop.getInductionVar();
       Value left = b.create<arith::SubIOp>(kb.loc, kb.hi, tileFirst);
       tileCount = b.create<arith::MinSIOp>(kb.loc, left, kb.i64(targetTile));
-      tileSlot = updateTileSlot(kb, stage, targetTile);
+      tileSlots = updateTileSlots(kb, stage, targetTile);
     }
     auto vertexLoop =
         targetTile > 1
@@ -1044,10 +1046,10 @@ private:
       acc = b.create<arith::SelectOp>(kb.loc, none, splat(kb, flatRow, 0.0f), acc);
     }
     if (targetTile > 1) {
-      emitUpdateHead(kb, stage, uniformValues, acc, v, tileSlot,
+      emitUpdateHead(kb, stage, uniformValues, acc, v, tileSlots,
                      vertexLoop.getInductionVar());
       b.setInsertionPointAfter(vertexLoop);
-      emitUpdateTile(kb, stage, uniformValues, tileSlot, targetTile,
+      emitUpdateTile(kb, stage, uniformValues, tileSlots, targetTile,
                      tileFirst, tileCount);
       return;
     }
@@ -1056,10 +1058,10 @@ private:
     kb.storeRow(kb.result(), acc, v);
   }
 
-  /// The first gnn.row_linear of `stage`'s update region, if the ops from
-  /// it on read nothing from before it but its input, the stage's inputs,
-  /// constants and rows at the target (which can be computed again per
-  /// target of a tile); else null.
+  /// The first gnn.row_linear of `stage`'s update region, if what the ops
+  /// from it on read from before it can be kept per target of a tile: rows
+  /// (updateCarried), the stage's inputs, constants and rows at the target
+  /// (computed again per target); else null.
   static RowLinearOp tileableUpdateLinear(MessagePassingOp stage) {
     if (!stage.hasUpdate())
       return {};
@@ -1068,22 +1070,36 @@ private:
     if (linears.empty())
       return {};
     RowLinearOp first = *linears.begin();
+    for (Value v : crossingValues(stage, first))
+      if (!isa<VectorType>(v.getType()))
+        return {};
+    return first;
+  }
+
+  /// The values of `stage`'s update defined before `first` (or the
+  /// aggregated row) that the ops from `first` on read, but for the
+  /// stage's inputs and what can be computed again per target (constants,
+  /// rows at the target); `first`'s input comes first. A tile keeps them
+  /// per target in stack slots.
+  static SmallVector<Value> crossingValues(MessagePassingOp stage,
+                                           RowLinearOp first) {
+    Block &update = stage.getUpdate().front();
+    SmallVector<Value> values = {first.getInput()};
     for (Operation *op = first; op; op = op->getNextNode())
       for (Value operand : op->getOperands()) {
-        if (operand == first.getInput())
-          continue;
         if (auto arg = dyn_cast<BlockArgument>(operand)) {
-          if (arg == update.getArguments().back()) // the aggregated row
-            return {};
-          continue;
+          if (arg != update.getArguments().back()) // a stage input
+            continue;
+        } else {
+          Operation *def = operand.getDefiningOp();
+          if (def == first || first->isBeforeInBlock(def) ||
+              isa<GetVertexOp, arith::ConstantOp>(def))
+            continue;
         }
-        Operation *def = operand.getDefiningOp();
-        if (def == first || first->isBeforeInBlock(def))
-          continue;
-        if (!isa<GetVertexOp, arith::ConstantOp>(def))
-          return {};
+        if (!llvm::is_contained(values, operand))
+          values.push_back(operand);
       }
-    return first;
+    return values;
   }
 
   /// Targets per tile of `stage`'s kernel: 1 without a tileable update
@@ -1102,52 +1118,60 @@ private:
     return std::clamp<int64_t>(16 / registersPerTarget, 1, 8);
   }
 
-  /// A stack slot for a tile's input rows of the first update linear, in
-  /// the kernel's entry block, zeroed (a last, partial tile computes on
-  /// the rows it does not store).
-  static Value updateTileSlot(KernelBuilder &kb, MessagePassingOp stage,
-                              int64_t tile) {
+  /// Stack slots for a tile's rows of each crossingValues value, in the
+  /// kernel's entry block, zeroed (a last, partial tile computes on the
+  /// rows it does not store).
+  static SmallVector<Value> updateTileSlots(KernelBuilder &kb,
+                                            MessagePassingOp stage,
+                                            int64_t tile) {
     OpBuilder &b = kb.b;
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(kb.entry);
-    auto row = cast<VectorType>(
-        tileableUpdateLinear(stage).getInput().getType());
     auto ptrType = LLVM::LLVMPointerType::get(b.getContext());
-    Value slot = b.create<LLVM::AllocaOp>(
-        kb.loc, ptrType, b.getF32Type(), kb.i64(tile * row.getNumElements()),
-        /*alignment=*/64);
-    Value zero = b.create<arith::ConstantOp>(
-        kb.loc, DenseElementsAttr::get(row, b.getF32FloatAttr(0)));
-    for (int64_t t = 0; t < tile; ++t)
-      kb.storeRow(slot, zero, kb.i64(t));
-    return slot;
+    SmallVector<Value> slots;
+    for (Value value :
+         crossingValues(stage, tileableUpdateLinear(stage))) {
+      auto row = cast<VectorType>(value.getType());
+      Value slot = b.create<LLVM::AllocaOp>(
+          kb.loc, ptrType, b.getF32Type(),
+          kb.i64(tile * row.getNumElements()), /*alignment=*/64);
+      Value zero = b.create<arith::ConstantOp>(
+          kb.loc, DenseElementsAttr::get(row, b.getF32FloatAttr(0)));
+      for (int64_t t = 0; t < tile; ++t)
+        kb.storeRow(slot, zero, kb.i64(t));
+      slots.push_back(slot);
+    }
+    return slots;
   }
 
   /// The update region of target `v` up to its first row linear (per
-  /// tileableUpdateLinear): that linear's input row, stored as row `t` of
-  /// the tile's slot.
+  /// tileableUpdateLinear); the values the rest reads (crossingValues)
+  /// stored as row `t` of their slots.
   static void emitUpdateHead(KernelBuilder &kb, MessagePassingOp stage,
                              ArrayRef<Value> uniformValues, Value aggregate,
-                             Value v, Value slot, Value t) {
+                             Value v, ArrayRef<Value> slots, Value t) {
     RowLinearOp first = tileableUpdateLinear(stage);
     IRMapping map =
         emitUpdateOps(kb, stage, uniformValues, aggregate, v, first);
-    kb.storeRow(slot, map.lookup(first.getInput()), t);
+    for (auto [value, slot] :
+         llvm::zip_equal(crossingValues(stage, first), slots))
+      kb.storeRow(slot, map.lookup(value), t);
   }
 
   /// The rest of the update region for a tile of `count` (at most `tile`)
-  /// targets from `firstTarget`, their rows for the first row linear in
-  /// `slot`: each row linear once for the tile (emitRowLinear), the other
-  /// ops per target; the results stored for the targets the tile has.
-  /// Each target's rows are summed in the same order as alone, so tiles
-  /// change no bit.
+  /// targets from `firstTarget`, the values it reads from before in
+  /// `slots` (emitUpdateHead): each row linear once for the tile
+  /// (emitRowLinear), the other ops per target; the results stored for the
+  /// targets the tile has. Each target's rows are summed in the same order
+  /// as alone, so tiles change no bit.
   static void emitUpdateTile(KernelBuilder &kb, MessagePassingOp stage,
-                             ArrayRef<Value> uniformValues, Value slot,
-                             int64_t tile, Value firstTarget, Value count) {
+                             ArrayRef<Value> uniformValues,
+                             ArrayRef<Value> slots, int64_t tile,
+                             Value firstTarget, Value count) {
     OpBuilder &b = kb.b;
     Block &update = stage.getUpdate().front();
     RowLinearOp first = tileableUpdateLinear(stage);
-    auto inRow = cast<VectorType>(first.getInput().getType());
+    SmallVector<Value> crossing = crossingValues(stage, first);
     SmallVector<IRMapping> maps(tile);
     SmallVector<Value> targets;
     Value last = b.create<arith::SubIOp>(kb.loc, kb.hi, kb.i64(1));
@@ -1155,7 +1179,9 @@ private:
       for (auto [i, value] : llvm::enumerate(uniformValues))
         if (value)
           map.map(update.getArgument(i), value);
-      map.map(first.getInput(), kb.loadRow(slot, inRow, kb.i64(t)));
+      for (auto [value, slot] : llvm::zip_equal(crossing, slots))
+        map.map(value, kb.loadRow(slot, cast<VectorType>(value.getType()),
+                                  kb.i64(int64_t(t))));
       // A partial tile's missing targets read the range's last rows.
       Value target =
           b.create<arith::AddIOp>(kb.loc, firstTarget, kb.i64(int64_t(t)));
@@ -1172,11 +1198,13 @@ private:
           cloneAsRowOp(b, op, map);
       }
     };
-    // Rows at the target and constants from before the linear, again.
+    // Rows at the target and constants from before the linear, again,
+    // but for those kept in a slot.
     for (Operation &op : update) {
       if (&op == first.getOperation())
         break;
-      if (isa<GetVertexOp, arith::ConstantOp>(op))
+      if (isa<GetVertexOp, arith::ConstantOp>(op) &&
+          !llvm::is_contained(crossing, op.getResult(0)))
         emitPerTarget(op);
     }
     for (Operation *op = first; !isa<YieldOp>(op); op = op->getNextNode()) {

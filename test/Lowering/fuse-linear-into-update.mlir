@@ -104,3 +104,4 @@ func.func @refused(%g: !gnn.graph<as_given>, %x: !gnn.vertex<8xf32>,
   %f = gnn.linear %m3, %w2 : !gnn.vertex<2x8xf32>, tensor<4x8xf32> -> !gnn.vertex<2x4xf32>
   return %e, %l, %r, %f : !gnn.vertex<8xf32>, !gnn.vertex<8xf32>, !gnn.vertex<8xf32>, !gnn.vertex<2x4xf32>
 }
+

@@ -52,15 +52,24 @@ func.func @f(%g: !gnn.graph<as_given>, %x: !gnn.vertex<4xf32>, %w: tensor<2x4xf3
   return %m : !gnn.vertex<2xf32>
 }
 
-// The update's tail reads the aggregated row (a residual), which a tile
-// does not keep per target (only the linear's input, relu(agg) here): one
-// target at a time.
+// The update's tail reads the aggregated row (a residual) besides the
+// linear's input, relu(agg): each gets a slot of its own, which the loop
+// over the tile's targets fills and the tile reads back per target.
 // CHECK-LABEL: func.func @residual_kernel1
-// CHECK-NOT: %c8_i64
-// CHECK: scf.for %{{.*}} = %arg0 to %arg1 step %c1_i64
+// CHECK: %[[IN:.*]] = llvm.alloca %c32_i64 x f32
+// CHECK: %[[KEPT:.*]] = llvm.alloca %c32_i64 x f32
+// CHECK: scf.for %[[FIRST:.*]] = %arg0 to %arg1 step %c8_i64
+// CHECK: scf.for %[[T:.*]] = %c0_i64 to %{{.*}} step %c1_i64
 // CHECK: %[[AGG:.*]]:2 = scf.for
-// CHECK: %[[Y:.*]] = scf.for %{{.*}} = %c0_i64 to %c4_i64 step %c1_i64 iter_args(%{{.*}} = %{{.*}}) -> (vector<4xf32>)
-// CHECK: gnn.add %[[Y]], %[[AGG]]#0
+// CHECK: %[[R:.*]] = gnn.relu %[[AGG]]#0 : vector<4xf32>
+// CHECK: %[[AT:.*]] = arith.muli %[[T]], %c4_i64 : i64
+// CHECK-NEXT: %[[ROW:.*]] = llvm.getelementptr %[[IN]][%[[AT]]]
+// CHECK-NEXT: llvm.store %[[R]], %[[ROW]]
+// CHECK: %[[ROW2:.*]] = llvm.getelementptr %[[KEPT]][%{{.*}}]
+// CHECK-NEXT: llvm.store %[[AGG]]#0, %[[ROW2]]
+// CHECK: %[[KEPT0:.*]] = llvm.load %[[KEPT]] {alignment = 4 : i64} : !llvm.ptr -> vector<4xf32>
+// CHECK: %[[Y:.*]]:8 = scf.for
+// CHECK: gnn.add %[[Y]]#0, %[[KEPT0]] : vector<4xf32>, vector<4xf32> -> vector<4xf32>
 func.func @residual(%g: !gnn.graph<as_given>, %x: !gnn.vertex<4xf32>, %w: tensor<4x4xf32> {gnn.param = "w"}) -> !gnn.vertex<4xf32> {
   %m = gnn.message_passing %g (%x, %w) aggr = add : !gnn.graph<as_given>, (!gnn.vertex<4xf32>, tensor<4x4xf32>) -> !gnn.vertex<4xf32> {
   ^bb0(%a: !gnn.vertex<4xf32>, %wa: tensor<4x4xf32>):

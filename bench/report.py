@@ -298,7 +298,7 @@ ISSUE15_MAIN_COMMIT = "9565c9c"
 ISSUE15_MAIN_S = {"gcn": 2.104950, "sage": 2.089724, "gin": 2.892864, "gat": 3.266592}
 
 
-def write_against_issue_main(L, ab, confs, models):
+def write_against_issue_main(L, confs, models):
     """Each model's fastest rmat-22 configuration against the main issue 15
     was filed against, and its target (at least 1.5x)."""
     rows = []
@@ -376,7 +376,7 @@ def write_ablation(L, ab, adoc, apath, own_file=False):
         L.append(f"{'¹²³⁴⁵⁶⁷⁸⁹'[i]} {note}")
     if footnotes:
         L.append("")
-    write_against_issue_main(L, ab, confs, models)
+    write_against_issue_main(L, confs, models)
 
     # Once per graph
     L.append("### Once per graph\n")

@@ -150,12 +150,14 @@ def GNN_RowLinearOp : GNN_Op<"row_linear", [Pure]> {
   let summary = "y = x W^T + b on one row inside a stage region (torch.nn.Linear)";
   let description = [{
     A `torch.nn.Linear` applied to a row inside a message (EdgeConv's MLP
-    on `cat([x_i, x_j - x_i])`). `weight` has PyTorch's layout `[out, in]`
+    on `cat([x_i, x_j - x_i])`) or an update (a linear after the stage,
+    moved there by `gnn-fuse-linear-into-update`). `weight` has PyTorch's layout `[out, in]`
     and `bias` is `[out]`; the row has one feature dimension.
     `gnn-hoist-message-linears` moves what distributes over the row's
-    parts to the vertex level first; what stays is computed per edge in
-    the message kernel, a matrix-vector product against the transposed
-    weight (a `gnn.param_view ... transpose` the kernel reads row by row).
+    parts to the vertex level first; what stays is computed in the
+    message kernel, per edge in a message and per target in an update, a
+    matrix-vector product against the transposed weight (a
+    `gnn.param_view ... transpose` the kernel reads row by row).
 
     ```mlir
     %y = gnn.row_linear %r, %w, %b : vector<64xf32>, tensor<16x64xf32>, tensor<16xf32> -> vector<16xf32>

@@ -25,40 +25,44 @@ namespace gnn {
 using namespace mlir;
 using namespace gnn;
 
-namespace {
-/// The row op computing `activation` bit for bit as oneDNN's eltwise
-/// post-op does, or null: relu and leaky_relu are a compare and a
-/// multiply; the transcendental ones are polynomials that differ.
-static Value exactActivation(OpBuilder &b, Location loc, LinearOp linear,
-                             Value row) {
+/// Whether oneDNN's eltwise post-op for `activation` has the bits of the
+/// row op emitActivation makes: relu and leaky_relu (a compare and a
+/// multiply); the transcendental ones are polynomials that differ.
+static bool isExact(Activation activation) {
+  return activation == Activation::Relu || activation == Activation::LeakyRelu;
+}
+
+/// `linear`'s activation (an exact one) of `row`.
+static Value emitActivation(OpBuilder &b, LinearOp linear, Value row) {
   switch (*linear.getActivation()) {
   case Activation::Relu:
-    return b.create<ReluOp>(loc, row);
+    return b.create<ReluOp>(linear.getLoc(), row);
   case Activation::LeakyRelu:
-    return b.create<LeakyReluOp>(loc, row, linear.getAlphaAttr());
+    return b.create<LeakyReluOp>(linear.getLoc(), row, linear.getAlphaAttr());
   default:
-    return Value();
+    llvm_unreachable("not an exact activation (isExact)");
   }
 }
 
-/// Whether `linear` may run as a row linear: flat rows in and out, at most
-/// `maxProduct` weights, an exact activation or none, a vertex tensor (if
-/// any) to sum into.
-static bool fusible(LinearOp linear, int64_t maxProduct) {
-  auto in = dyn_cast<VertexType>(linear.getInput().getType());
-  auto out = dyn_cast<VertexType>(linear.getResult().getType());
-  if (!in || !out || in.getRowType().getRank() != 1 ||
-      out.getRowType().getRank() != 1)
+/// Whether `linear` may join the update of `stage`, whose rows it reads:
+/// flat rows in and out, at most `maxProduct` weights, an exact activation
+/// or none, and a weight the kernel can read transposed (a parameter, or a
+/// column view of one) that the stage does not read already (a row
+/// linear's weight is read as nothing else).
+static bool fusible(LinearOp linear, MessagePassingOp stage,
+                    int64_t maxProduct) {
+  VectorType in = cast<VertexType>(linear.getInput().getType()).getRowType();
+  VectorType out = cast<VertexType>(linear.getResult().getType()).getRowType();
+  if (in.getRank() != 1 || out.getRank() != 1 ||
+      in.getNumElements() * out.getNumElements() > maxProduct)
     return false;
-  if (in.getRowType().getNumElements() * out.getRowType().getNumElements() >
-      maxProduct)
+  if (linear.getActivation() && !isExact(*linear.getActivation()))
     return false;
-  if (linear.getActivation() &&
-      !llvm::is_contained({Activation::Relu, Activation::LeakyRelu},
-                          *linear.getActivation()))
+  Value weight = linear.getWeight();
+  auto view = weight.getDefiningOp<ParamViewOp>();
+  if (!isa<BlockArgument>(weight) && !(view && !view.getTranspose()))
     return false;
-  Value accumulate = linear.getAccumulate();
-  return !accumulate || isa<VertexType>(accumulate.getType());
+  return !llvm::is_contained(stage.getInputs(), weight);
 }
 
 /// The values a fused `linear` reads besides its input rows.
@@ -71,24 +75,28 @@ static SmallVector<Value> linearOperands(LinearOp linear) {
 }
 
 /// `linear` applied to `row` at `b`, its operands mapped by `argOf`: the
-/// row linear, then the bias, the sum and the activation.
+/// row linear, then the bias, the sum and the activation, in the order of
+/// oneDNN's post-ops.
 static Value emitLinear(OpBuilder &b, LinearOp linear, Value row,
-                        function_ref<Value(Value)> argOf) {
+                        const IRMapping &argOf) {
   Location loc = linear.getLoc();
-  VectorType rowType = cast<VertexType>(linear.getResult().getType()).getRowType();
+  VectorType rowType =
+      cast<VertexType>(linear.getResult().getType()).getRowType();
   Value y = b.create<RowLinearOp>(loc, rowType, row,
-                                  argOf(linear.getWeight()), Value());
+                                  argOf.lookup(linear.getWeight()), Value());
   if (Value bias = linear.getBias())
-    y = b.create<AddOp>(loc, rowType, y, argOf(bias));
+    y = b.create<AddOp>(loc, rowType, y, argOf.lookup(bias));
   if (Value accumulate = linear.getAccumulate())
     y = b.create<AddOp>(loc, rowType, y,
-                        b.create<GetVertexOp>(loc, rowType, argOf(accumulate),
+                        b.create<GetVertexOp>(loc, rowType,
+                                              argOf.lookup(accumulate),
                                               Side::Target));
   if (linear.getActivation())
-    y = exactActivation(b, loc, linear, y);
+    y = emitActivation(b, linear, y);
   return y;
 }
 
+namespace {
 /// message_passing(...) -> linear: the linear joins the end of the update.
 struct FuseLinear : public OpRewritePattern<LinearOp> {
   FuseLinear(MLIRContext *context, int64_t maxProduct)
@@ -97,14 +105,13 @@ struct FuseLinear : public OpRewritePattern<LinearOp> {
   LogicalResult matchAndRewrite(LinearOp linear,
                                 PatternRewriter &rewriter) const override {
     auto stage = linear.getInput().getDefiningOp<MessagePassingOp>();
-    if (!stage || !stage->hasOneUse() || !fusible(linear, maxProduct))
+    if (!stage || !stage->hasOneUse() || !fusible(linear, stage, maxProduct))
       return failure();
     auto fused = appendToUpdate(
         rewriter, stage, linear, linearOperands(linear),
         cast<VertexType>(linear.getResult().getType()),
         [&](OpBuilder &b, Value row, const IRMapping &argOf) {
-          return emitLinear(b, linear, row,
-                            [&](Value v) { return argOf.lookup(v); });
+          return emitLinear(b, linear, row, argOf);
         });
     rewriter.replaceOp(linear, fused.getResult());
     rewriter.eraseOp(stage);

@@ -187,19 +187,22 @@ private:
   /// on rmat-22, GCN's first stage with its second layer's linear took 770
   /// ms with 512-bit vectors against 820 ms with 256-bit ones, GIN's first
   /// with a 64x64 linear 745 against 945 ms).
-  static bool isComputeBound(Operation *stage) {
+  /// A message stage's kernels that stop before the update (the push
+  /// form's partial, a gather block's fold) are judged without it.
+  static bool isComputeBound(Operation *stage, bool withUpdate) {
     auto message = dyn_cast<MessagePassingOp>(stage);
     if (message && message.getAggr() == Aggregation::SoftmaxAdd)
       return true;
-    return stage
-        ->walk([](Operation *op) {
-          return isa<gnn::ExpOp, gnn::LogOp, gnn::PowOp, gnn::SigmoidOp,
-                     gnn::TanhOp, gnn::GeluOp, gnn::EluOp, gnn::ReduceOp,
-                     gnn::RowLinearOp>(op)
-                     ? WalkResult::interrupt()
-                     : WalkResult::advance();
-        })
-        .wasInterrupted();
+    auto heavy = [](Operation *op) {
+      return isa<gnn::ExpOp, gnn::LogOp, gnn::PowOp, gnn::SigmoidOp,
+                 gnn::TanhOp, gnn::GeluOp, gnn::EluOp, gnn::ReduceOp,
+                 gnn::RowLinearOp>(op)
+                 ? WalkResult::interrupt()
+                 : WalkResult::advance();
+    };
+    if (message && !withUpdate)
+      return message.getBody().walk(heavy).wasInterrupted();
+    return stage->walk(heavy).wasInterrupted();
   }
 
   /// The vector width `stage`'s kernel is compiled for on AVX-512 hosts,
@@ -209,15 +212,16 @@ private:
   /// sigmoid-gated gather 1.7x); the others stream rows from memory and
   /// run as fast or up to 8% faster with 256-bit ones (AVX-512VL on ymm
   /// registers: GCN's and GIN's 64-float gathers).
-  int64_t vectorWidthOf(Operation *stage) const {
+  int64_t vectorWidthOf(Operation *stage, bool withUpdate) const {
     if (vectorWidth != 0)
       return vectorWidth;
-    return isComputeBound(stage) ? 512 : 256;
+    return isComputeBound(stage, withUpdate) ? 512 : 256;
   }
 
-  /// A new, empty kernel function for `stage`, next to `parent`.
+  /// A new, empty kernel function for `stage`, next to `parent`; one that
+  /// stops before a message stage's update says so (`withUpdate`).
   func::FuncOp createKernel(func::FuncOp parent, Operation *stage,
-                            StringRef suffix = "") {
+                            StringRef suffix = "", bool withUpdate = true) {
     OpBuilder b(module.getBodyRegion());
     b.setInsertionPointAfter(lastKernel ? lastKernel.getOperation()
                                         : parent.getOperation());
@@ -232,7 +236,7 @@ private:
         type);
     kernel->setAttr(kKernelAttrName, b.getUnitAttr());
     kernel->setAttr(kVectorWidthAttrName,
-                    b.getI64IntegerAttr(vectorWidthOf(stage)));
+                    b.getI64IntegerAttr(vectorWidthOf(stage, withUpdate)));
     symbols.insert(kernel);
     lastKernel = kernel;
     return kernel;
@@ -509,8 +513,8 @@ private:
   /// (one map per edge or target): per input feature k, r_t[k] broadcast
   /// times row k of the transposed weight (`weightT`, [in, out]),
   /// accumulated with fused multiply-adds. Each weight row is loaded once
-  /// per tile, not once per edge, and serves every edge's accumulator:
-  /// with two FMA ports and two
+  /// per tile, not once per edge, and serves every edge's (or target's)
+  /// accumulator: with two FMA ports and two
   /// vector loads per cycle, one edge at a time is bound by the loads (a
   /// row of 64 floats is 4 loads to 4 FMAs, plus r[k]'s broadcast). Each
   /// y_t still sums over k in order, so tiles change no bit. The rows go
@@ -659,12 +663,12 @@ private:
     func::FuncOp partial, finish;
     func::FuncOp fold, foldFinish;
     if (pushKernels && hasPushForm(stage)) {
-      partial = createKernel(func, stage, "_partial");
+      partial = createKernel(func, stage, "_partial", /*withUpdate=*/false);
       emitMessageKernel(partial, stage, MessagePart::Partial);
       finish = createKernel(func, stage, "_finish");
       emitMessageKernel(finish, stage, MessagePart::Finish);
       if (gatherBudget >= 0) {
-        fold = createKernel(func, stage, "_fold");
+        fold = createKernel(func, stage, "_fold", /*withUpdate=*/false);
         emitMessageKernel(fold, stage, MessagePart::Fold);
         foldFinish = createKernel(func, stage, "_fold_finish");
         emitMessageKernel(foldFinish, stage, MessagePart::FoldFinish);
@@ -1059,9 +1063,10 @@ private:
   }
 
   /// The first gnn.row_linear of `stage`'s update region, if what the ops
-  /// from it on read from before it can be kept per target of a tile: rows
-  /// (updateCarried), the stage's inputs, constants and rows at the target
-  /// (computed again per target); else null.
+  /// from it on read from before it can be kept per target of a tile: f32
+  /// rows (crossingValues, kept in slots), the stage's inputs, constants
+  /// and rows at the target (computed again per target); and if no op from
+  /// it on has regions of its own. Else null.
   static RowLinearOp tileableUpdateLinear(MessagePassingOp stage) {
     if (!stage.hasUpdate())
       return {};
@@ -1070,8 +1075,12 @@ private:
     if (linears.empty())
       return {};
     RowLinearOp first = *linears.begin();
+    for (Operation *op = first; op; op = op->getNextNode())
+      if (op->getNumRegions() != 0)
+        return {};
     for (Value v : crossingValues(stage, first))
-      if (!isa<VectorType>(v.getType()))
+      if (auto row = dyn_cast<VectorType>(v.getType());
+          !row || !row.getElementType().isF32())
         return {};
     return first;
   }
@@ -1119,8 +1128,8 @@ private:
   }
 
   /// Stack slots for a tile's rows of each crossingValues value, in the
-  /// kernel's entry block, zeroed (a last, partial tile computes on the
-  /// rows it does not store).
+  /// kernel's entry block, zeroed: a call's first tile, if partial,
+  /// computes on rows no target wrote (later ones on the previous tile's).
   static SmallVector<Value> updateTileSlots(KernelBuilder &kb,
                                             MessagePassingOp stage,
                                             int64_t tile) {

@@ -73,13 +73,13 @@ def GNNFuseLinearIntoUpdate : Pass<"gnn-fuse-linear-into-update", "::mlir::func:
   let summary = "Move the linear after a message-passing stage into its update region";
   let description = [{
     When the only user of a `gnn.message_passing` result is a `gnn.linear`
-    (a layer's MLP, the next layer's narrowing linear) with no activation
-    or an exact one (relu, leaky_relu), the linear becomes a
-    `gnn.row_linear` at the end of the stage's update region, with its
-    bias, sum and activation after it in oneDNN's order. The aggregated
-    rows are multiplied while the kernel waits on its gathers, and are
-    neither stored nor read back. Linears with more than `max-product`
-    weights (in times out) stay oneDNN matmuls.
+    (a layer's MLP, the next layer's narrowing linear) with flat rows, no
+    activation or an exact one (relu, leaky_relu), and a parameter for a
+    weight, the linear becomes a `gnn.row_linear` at the end of the stage's
+    update region, with its bias, sum and activation after it in oneDNN's
+    order. The aggregated rows are multiplied in the kernel that makes
+    them, and are neither stored nor read back. Linears with more than
+    `max-product` weights (in times out) stay oneDNN matmuls.
   }];
   let options = [
     Option<"maxProduct", "max-product", "int64_t", /*default=*/"4096",

@@ -35,7 +35,7 @@ void gnn::buildStagePipeline(OpPassManager &pm) {
   pm.addNestedPass<func::FuncOp>(createGNNFuseUpdate());
   // What is left after a linear becomes its oneDNN post-ops.
   pm.addNestedPass<func::FuncOp>(createGNNFuseDenseEpilogue());
-  // A linear after a message stage runs while its kernel waits on gathers.
+  // A linear after a message stage multiplies its rows in its kernel.
   pm.addNestedPass<func::FuncOp>(createGNNFuseLinearIntoUpdate());
   // Attention logits over the same rows: one pass over them, one row per
   // message.

@@ -105,3 +105,35 @@ func.func @refused(%g: !gnn.graph<as_given>, %x: !gnn.vertex<8xf32>,
   return %e, %l, %r, %f : !gnn.vertex<8xf32>, !gnn.vertex<8xf32>, !gnn.vertex<8xf32>, !gnn.vertex<2x4xf32>
 }
 
+
+// -----
+
+// Left alone: a weight the stage already reads as a tensor (a row
+// linear's weight is read as nothing else), and a weight that is not a
+// parameter (the kernel reads a parameter transposed).
+// CHECK-LABEL: func.func @weights
+// CHECK-NOT:   gnn.row_linear
+// CHECK:       gnn.linear %{{.*}}, %arg2 :
+// CHECK:       gnn.linear %{{.*}}, %[[N:.*]] :
+func.func @weights(%g: !gnn.graph<as_given>, %x: !gnn.vertex<4xf32>,
+                   %w: tensor<4x4xf32>) -> (!gnn.vertex<4xf32>, !gnn.vertex<4xf32>) {
+  %m1 = gnn.message_passing %g(%x, %w) aggr = add : <as_given>, (!gnn.vertex<4xf32>, tensor<4x4xf32>) -> !gnn.vertex<4xf32> {
+  ^bb0(%a: !gnn.vertex<4xf32>, %wa: tensor<4x4xf32>):
+    %xj = gnn.get_vertex %a source : <4xf32> -> vector<4xf32>
+    gnn.yield %xj : vector<4xf32>
+  } update {
+  ^bb0(%a: !gnn.vertex<4xf32>, %wa: tensor<4x4xf32>, %agg: vector<4xf32>):
+    %s = gnn.add %agg, %wa : vector<4xf32>, tensor<4x4xf32> -> vector<4x4xf32>
+    %r = gnn.reduce sum %s dim = 1 : vector<4x4xf32> -> vector<4xf32>
+    gnn.yield %r : vector<4xf32>
+  }
+  %y1 = gnn.linear %m1, %w : !gnn.vertex<4xf32>, tensor<4x4xf32> -> !gnn.vertex<4xf32>
+  %m2 = gnn.message_passing %g(%x) aggr = add : <as_given>, (!gnn.vertex<4xf32>) -> !gnn.vertex<4xf32> {
+  ^bb0(%a: !gnn.vertex<4xf32>):
+    %xj = gnn.get_vertex %a source : <4xf32> -> vector<4xf32>
+    gnn.yield %xj : vector<4xf32>
+  }
+  %n = gnn.neg %w : tensor<4x4xf32>
+  %y2 = gnn.linear %m2, %n : !gnn.vertex<4xf32>, tensor<4x4xf32> -> !gnn.vertex<4xf32>
+  return %y1, %y2 : !gnn.vertex<4xf32>, !gnn.vertex<4xf32>
+}

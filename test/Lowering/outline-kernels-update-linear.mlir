@@ -84,3 +84,30 @@ func.func @residual(%g: !gnn.graph<as_given>, %x: !gnn.vertex<4xf32>, %w: tensor
   }
   return %m : !gnn.vertex<4xf32>
 }
+
+// A row at the target after the linear (a linear's accumulate): read per
+// target of the tile, at min(first + t, hi - 1), so that a partial last
+// tile reads no row past its range.
+// CHECK-LABEL: func.func @accumulate_kernel2
+// CHECK: scf.for %[[FIRST:.*]] = %arg0 to %arg1 step %c8_i64
+// CHECK: %[[LAST:.*]] = arith.subi %arg1, %c1_i64 : i64
+// CHECK: %[[T7:.*]] = arith.addi %[[FIRST]], %c7_i64 : i64
+// CHECK-NEXT: %[[AT7:.*]] = arith.minsi %[[T7]], %[[LAST]] : i64
+// CHECK: %[[OFF7:.*]] = arith.muli %[[AT7]], %c2_i64 : i64
+// CHECK-NEXT: %[[P7:.*]] = llvm.getelementptr %{{.*}}[%[[OFF7]]]
+// CHECK-NEXT: %[[A7:.*]] = llvm.load %[[P7]] {alignment = 4 : i64} : !llvm.ptr -> vector<2xf32>
+// CHECK: gnn.add %{{.*}}#7, %[[A7]] : vector<2xf32>, vector<2xf32> -> vector<2xf32>
+func.func @accumulate(%g: !gnn.graph<as_given>, %x: !gnn.vertex<4xf32>, %w: tensor<2x4xf32> {gnn.param = "w"}, %acc: !gnn.vertex<2xf32>) -> !gnn.vertex<2xf32> {
+  %m = gnn.message_passing %g (%x, %w, %acc) aggr = add : !gnn.graph<as_given>, (!gnn.vertex<4xf32>, tensor<2x4xf32>, !gnn.vertex<2xf32>) -> !gnn.vertex<2xf32> {
+  ^bb0(%a: !gnn.vertex<4xf32>, %wa: tensor<2x4xf32>, %c: !gnn.vertex<2xf32>):
+    %xj = gnn.get_vertex %a source : !gnn.vertex<4xf32> -> vector<4xf32>
+    gnn.yield %xj : vector<4xf32>
+  } update {
+  ^bb0(%a: !gnn.vertex<4xf32>, %wa: tensor<2x4xf32>, %c: !gnn.vertex<2xf32>, %agg: vector<4xf32>):
+    %y = gnn.row_linear %agg, %wa : vector<4xf32>, tensor<2x4xf32> -> vector<2xf32>
+    %ci = gnn.get_vertex %c target : !gnn.vertex<2xf32> -> vector<2xf32>
+    %o = gnn.add %y, %ci : vector<2xf32>, vector<2xf32> -> vector<2xf32>
+    gnn.yield %o : vector<2xf32>
+  }
+  return %m : !gnn.vertex<2xf32>
+}

@@ -22,6 +22,7 @@
 #include "gtest/gtest.h"
 
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <functional>
 #include <random>
@@ -861,9 +862,16 @@ TEST_F(ExecutorTest, LinearsAfterAStageRunInItsUpdateWithTheMatmulsBits) {
     auto separate = matmuls->run(graph, *aggregated);
     ASSERT_TRUE(bool(separate)) << llvm::toString(separate.takeError());
     ASSERT_EQ(out->numElements(), separate->numElements());
-    EXPECT_EQ(0, std::memcmp(out->data(), separate->data(),
-                             out->numElements() * sizeof(float)))
-        << "the fused linears' rows differ from the matmuls' bits";
+    // oneDNN's AVX-512 matmul sums each row over the features in order, as
+    // the row linear does; its kernels for other ISAs may not.
+    if (__builtin_cpu_supports("avx512f") && !std::getenv("ONEDNN_MAX_CPU_ISA"))
+      EXPECT_EQ(0, std::memcmp(out->data(), separate->data(),
+                               out->numElements() * sizeof(float)))
+          << "the fused linears' rows differ from the matmuls' bits";
+    else
+      expectNear(*out, std::vector<double>(separate->data(),
+                                           separate->data() + separate->numElements()),
+                 1e-5);
     // Gather blocks: the tiles run in the last block's kernel (which
     // sums the blocks' partial sums, in another order).
     fused->setGatherBlocks(3);

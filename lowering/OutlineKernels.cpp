@@ -798,30 +798,28 @@ private:
       lastEdge = b.create<arith::SubIOp>(kb.loc, edges, kb.i64(1));
     }
 
-    // With row linears in the update, targets go in tiles (see
-    // emitUpdateTile): the loop over a tile's targets runs up to the first
-    // linear's input, the rest of the update runs once for the tile.
-    int64_t targetTile = storesState ? 1 : targetTileOf(stage);
+    // With row linears in the update, targets go in tiles (UpdateTile).
+    std::optional<UpdateTile> tile;
+    if (!storesState)
+      tile = planUpdateTile(stage);
     Value tileFirst, tileCount;
-    SmallVector<Value> tileSlots;
-    if (targetTile > 1) {
+    if (tile) {
+      allocateTileSlots(kb, *tile);
       auto tileLoop = b.create<scf::ForOp>(kb.loc, kb.lo, kb.hi,
-                                           kb.i64(targetTile));
+                                           kb.i64(tile->targets));
       b.setInsertionPointToStart(tileLoop.getBody());
       tileFirst = tileLoop.getInductionVar();
       Value left = b.create<arith::SubIOp>(kb.loc, kb.hi, tileFirst);
-      tileCount = b.create<arith::MinSIOp>(kb.loc, left, kb.i64(targetTile));
-      tileSlots = updateTileSlots(kb, stage, targetTile);
+      tileCount =
+          b.create<arith::MinSIOp>(kb.loc, left, kb.i64(tile->targets));
     }
     auto vertexLoop =
-        targetTile > 1
-            ? b.create<scf::ForOp>(kb.loc, kb.i64(0), tileCount, kb.i64(1))
-            : b.create<scf::ForOp>(kb.loc, kb.lo, kb.hi, kb.i64(1));
+        tile ? b.create<scf::ForOp>(kb.loc, kb.i64(0), tileCount, kb.i64(1))
+             : b.create<scf::ForOp>(kb.loc, kb.lo, kb.hi, kb.i64(1));
     b.setInsertionPointToStart(vertexLoop.getBody());
-    Value v = targetTile > 1
-                  ? b.create<arith::AddIOp>(kb.loc, tileFirst,
-                                            vertexLoop.getInductionVar())
-                  : vertexLoop.getInductionVar();
+    Value v = tile ? b.create<arith::AddIOp>(kb.loc, tileFirst,
+                                             vertexLoop.getInductionVar())
+                   : vertexLoop.getInductionVar();
     Value start, end; // v's in-edges
     if (foldsEdges)
       std::tie(start, end) = kb.inEdges(v);
@@ -1049,12 +1047,11 @@ private:
                                            count, kb.i64(0));
       acc = b.create<arith::SelectOp>(kb.loc, none, splat(kb, flatRow, 0.0f), acc);
     }
-    if (targetTile > 1) {
-      emitUpdateHead(kb, stage, uniformValues, acc, v, tileSlots,
+    if (tile) {
+      emitUpdateHead(kb, stage, *tile, uniformValues, acc, v,
                      vertexLoop.getInductionVar());
       b.setInsertionPointAfter(vertexLoop);
-      emitUpdateTile(kb, stage, uniformValues, tileSlots, targetTile,
-                     tileFirst, tileCount);
+      emitUpdateTile(kb, stage, *tile, uniformValues, tileFirst, tileCount);
       return;
     }
     if (stage.hasUpdate())
@@ -1062,161 +1059,140 @@ private:
     kb.storeRow(kb.result(), acc, v);
   }
 
-  /// The first gnn.row_linear of `stage`'s update region, if what the ops
-  /// from it on read from before it can be kept per target of a tile: f32
-  /// rows (crossingValues, kept in slots), the stage's inputs, constants
-  /// and rows at the target (computed again per target); and if no op from
-  /// it on has regions of its own. Else null.
-  static RowLinearOp tileableUpdateLinear(MessagePassingOp stage) {
+  /// How a message kernel runs an update with row linears a tile of
+  /// targets at a time: the loop over a tile's targets runs the update up
+  /// to `first` and keeps `kept` per target in `slots` (stack slots, one
+  /// per value, made by allocateTileSlots); the rest runs once for the
+  /// tile, each row linear over all its targets, and computes the values
+  /// in `again` once more per target.
+  struct UpdateTile {
+    RowLinearOp first;
+    SmallVector<Value> kept;      // first's input first, then rows read later
+    SmallVector<Operation *> again; // constants and rows at the target
+    int64_t targets = 1;          // per tile
+    SmallVector<Value> slots;
+  };
+
+  /// The tile of `stage`'s update, if it has a row linear and what the ops
+  /// from the first one on read from before it is either f32 rows (kept)
+  /// or constants and rows at the target (computed again), with no op
+  /// from it on having regions of its own. Targets per tile as edgeTileOf:
+  /// the accumulators of the widest linear take at most half of AVX-512's
+  /// 32 registers. Alone, a target's row linear is a chain of FMAs, one
+  /// per input feature, each waiting on the last (4 cycles); a tile's
+  /// independent chains fill both FMA ports.
+  static std::optional<UpdateTile> planUpdateTile(MessagePassingOp stage) {
     if (!stage.hasUpdate())
-      return {};
+      return std::nullopt;
     Block &update = stage.getUpdate().front();
     auto linears = update.getOps<RowLinearOp>();
     if (linears.empty())
-      return {};
-    RowLinearOp first = *linears.begin();
-    for (Operation *op = first; op; op = op->getNextNode())
-      if (op->getNumRegions() != 0)
-        return {};
-    for (Value v : crossingValues(stage, first))
-      if (auto row = dyn_cast<VectorType>(v.getType());
-          !row || !row.getElementType().isF32())
-        return {};
-    return first;
-  }
-
-  /// The values of `stage`'s update defined before `first` (or the
-  /// aggregated row) that the ops from `first` on read, but for the
-  /// stage's inputs and what can be computed again per target (constants,
-  /// rows at the target); `first`'s input comes first. A tile keeps them
-  /// per target in stack slots.
-  static SmallVector<Value> crossingValues(MessagePassingOp stage,
-                                           RowLinearOp first) {
-    Block &update = stage.getUpdate().front();
-    SmallVector<Value> values = {first.getInput()};
-    for (Operation *op = first; op; op = op->getNextNode())
-      for (Value operand : op->getOperands()) {
-        if (auto arg = dyn_cast<BlockArgument>(operand)) {
-          if (arg != update.getArguments().back()) // a stage input
-            continue;
-        } else {
-          Operation *def = operand.getDefiningOp();
-          if (def == first || first->isBeforeInBlock(def) ||
-              isa<GetVertexOp, arith::ConstantOp>(def))
-            continue;
-        }
-        if (!llvm::is_contained(values, operand))
-          values.push_back(operand);
-      }
-    return values;
-  }
-
-  /// Targets per tile of `stage`'s kernel: 1 without a tileable update
-  /// linear; else as edgeTileOf, the accumulators of the widest update
-  /// linear taking at most half of AVX-512's 32 registers. A target's row
-  /// linear is a chain of FMAs, one per input feature, each waiting on the
-  /// last (4 cycles); a tile's independent chains fill both FMA ports.
-  static int64_t targetTileOf(MessagePassingOp stage) {
-    if (!tileableUpdateLinear(stage))
-      return 1;
+      return std::nullopt;
+    UpdateTile tile;
+    tile.first = *linears.begin();
+    tile.kept.push_back(tile.first.getInput());
     int64_t widest = 0;
-    for (RowLinearOp linear : stage.getUpdate().front().getOps<RowLinearOp>())
-      widest = std::max(
-          widest, cast<VectorType>(linear.getResult().getType()).getDimSize(0));
-    int64_t registersPerTarget = llvm::divideCeil(widest, 16);
-    return std::clamp<int64_t>(16 / registersPerTarget, 1, 8);
+    for (Operation *op = tile.first; op; op = op->getNextNode()) {
+      if (op->getNumRegions() != 0)
+        return std::nullopt;
+      if (auto linear = dyn_cast<RowLinearOp>(op))
+        widest = std::max(widest, cast<VectorType>(linear.getResult().getType())
+                                      .getDimSize(0));
+      for (Value operand : op->getOperands()) {
+        Operation *def = operand.getDefiningOp();
+        if (def && (def == tile.first || tile.first->isBeforeInBlock(def)))
+          continue; // computed in the tile
+        if (!def && operand != update.getArguments().back())
+          continue; // a stage input
+        if (isa_and_nonnull<GetVertexOp, arith::ConstantOp>(def) &&
+            operand != tile.first.getInput()) {
+          if (!llvm::is_contained(tile.again, def))
+            tile.again.push_back(def);
+          continue;
+        }
+        auto row = dyn_cast<VectorType>(operand.getType());
+        if (!row || !row.getElementType().isF32())
+          return std::nullopt;
+        if (!llvm::is_contained(tile.kept, operand))
+          tile.kept.push_back(operand);
+      }
+    }
+    // Computed again in the order they had.
+    llvm::sort(tile.again, [](Operation *a, Operation *b) {
+      return a->isBeforeInBlock(b);
+    });
+    tile.targets = std::clamp<int64_t>(16 / llvm::divideCeil(widest, 16), 1, 8);
+    return tile;
   }
 
-  /// Stack slots for a tile's rows of each crossingValues value, in the
-  /// kernel's entry block, zeroed: a call's first tile, if partial,
-  /// computes on rows no target wrote (later ones on the previous tile's).
-  static SmallVector<Value> updateTileSlots(KernelBuilder &kb,
-                                            MessagePassingOp stage,
-                                            int64_t tile) {
+  /// `tile`'s slots, in the kernel's entry block, zeroed: a call's first
+  /// tile, if partial, computes on rows no target wrote (later ones on the
+  /// previous tile's).
+  static void allocateTileSlots(KernelBuilder &kb, UpdateTile &tile) {
     OpBuilder &b = kb.b;
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(kb.entry);
     auto ptrType = LLVM::LLVMPointerType::get(b.getContext());
-    SmallVector<Value> slots;
-    for (Value value :
-         crossingValues(stage, tileableUpdateLinear(stage))) {
+    for (Value value : tile.kept) {
       auto row = cast<VectorType>(value.getType());
       Value slot = b.create<LLVM::AllocaOp>(
           kb.loc, ptrType, b.getF32Type(),
-          kb.i64(tile * row.getNumElements()), /*alignment=*/64);
+          kb.i64(tile.targets * row.getNumElements()), /*alignment=*/64);
       Value zero = b.create<arith::ConstantOp>(
           kb.loc, DenseElementsAttr::get(row, b.getF32FloatAttr(0)));
-      for (int64_t t = 0; t < tile; ++t)
+      for (int64_t t = 0; t < tile.targets; ++t)
         kb.storeRow(slot, zero, kb.i64(t));
-      slots.push_back(slot);
+      tile.slots.push_back(slot);
     }
-    return slots;
   }
 
-  /// The update region of target `v` up to its first row linear (per
-  /// tileableUpdateLinear); the values the rest reads (crossingValues)
-  /// stored as row `t` of their slots.
+  /// The update region of target `v` up to `tile`'s first row linear; the
+  /// values the rest reads (tile.kept) stored as row `t` of their slots.
   static void emitUpdateHead(KernelBuilder &kb, MessagePassingOp stage,
+                             const UpdateTile &tile,
                              ArrayRef<Value> uniformValues, Value aggregate,
-                             Value v, ArrayRef<Value> slots, Value t) {
-    RowLinearOp first = tileableUpdateLinear(stage);
+                             Value v, Value t) {
     IRMapping map =
-        emitUpdateOps(kb, stage, uniformValues, aggregate, v, first);
-    for (auto [value, slot] :
-         llvm::zip_equal(crossingValues(stage, first), slots))
+        emitUpdateOps(kb, stage, uniformValues, aggregate, v, tile.first);
+    for (auto [value, slot] : llvm::zip_equal(tile.kept, tile.slots))
       kb.storeRow(slot, map.lookup(value), t);
   }
 
-  /// The rest of the update region for a tile of `count` (at most `tile`)
-  /// targets from `firstTarget`, the values it reads from before in
-  /// `slots` (emitUpdateHead): each row linear once for the tile
-  /// (emitRowLinear), the other ops per target; the results stored for the
-  /// targets the tile has. Each target's rows are summed in the same order
-  /// as alone, so tiles change no bit.
+  /// The rest of the update region for a tile of `count` (at most
+  /// tile.targets) targets from `firstTarget`, the values it reads from
+  /// before in the tile's slots (emitUpdateHead): each row linear once for
+  /// the tile (emitRowLinear), the other ops per target; the results
+  /// stored for the targets the tile has. Each target's rows are summed in
+  /// the same order as alone, so tiles change no bit.
   static void emitUpdateTile(KernelBuilder &kb, MessagePassingOp stage,
-                             ArrayRef<Value> uniformValues,
-                             ArrayRef<Value> slots, int64_t tile,
-                             Value firstTarget, Value count) {
+                             const UpdateTile &tile,
+                             ArrayRef<Value> uniformValues, Value firstTarget,
+                             Value count) {
     OpBuilder &b = kb.b;
     Block &update = stage.getUpdate().front();
-    RowLinearOp first = tileableUpdateLinear(stage);
-    SmallVector<Value> crossing = crossingValues(stage, first);
-    SmallVector<IRMapping> maps(tile);
+    SmallVector<IRMapping> maps;
     SmallVector<Value> targets;
     Value last = b.create<arith::SubIOp>(kb.loc, kb.hi, kb.i64(1));
-    for (auto [t, map] : llvm::enumerate(maps)) {
-      for (auto [i, value] : llvm::enumerate(uniformValues))
-        if (value)
-          map.map(update.getArgument(i), value);
-      for (auto [value, slot] : llvm::zip_equal(crossing, slots))
+    for (int64_t t = 0; t < tile.targets; ++t) {
+      IRMapping &map = maps.emplace_back(uniformMap(update, uniformValues));
+      for (auto [value, slot] : llvm::zip_equal(tile.kept, tile.slots))
         map.map(value, kb.loadRow(slot, cast<VectorType>(value.getType()),
-                                  kb.i64(int64_t(t))));
+                                  kb.i64(t)));
       // A partial tile's missing targets read the range's last rows.
-      Value target =
-          b.create<arith::AddIOp>(kb.loc, firstTarget, kb.i64(int64_t(t)));
-      targets.push_back(b.create<arith::MinSIOp>(kb.loc, target, last));
+      Value target = firstTarget;
+      if (t > 0)
+        target = b.create<arith::MinSIOp>(
+            kb.loc, b.create<arith::AddIOp>(kb.loc, firstTarget, kb.i64(t)),
+            last);
+      targets.push_back(target);
     }
     auto emitPerTarget = [&](Operation &op) {
-      for (auto [map, target] : llvm::zip_equal(maps, targets)) {
-        if (auto get = dyn_cast<GetVertexOp>(op))
-          map.map(get.getRow(),
-                  kb.loadRow(kb.input(cast<BlockArgument>(get.getTensor())
-                                          .getArgNumber()),
-                             get.getRow().getType(), target));
-        else
-          cloneAsRowOp(b, op, map);
-      }
+      for (auto [map, target] : llvm::zip_equal(maps, targets))
+        emitUpdateOp(kb, op, map, target);
     };
-    // Rows at the target and constants from before the linear, again,
-    // but for those kept in a slot.
-    for (Operation &op : update) {
-      if (&op == first.getOperation())
-        break;
-      if (isa<GetVertexOp, arith::ConstantOp>(op) &&
-          !llvm::is_contained(crossing, op.getResult(0)))
-        emitPerTarget(op);
-    }
-    for (Operation *op = first; !isa<YieldOp>(op); op = op->getNextNode()) {
+    for (Operation *op : tile.again)
+      emitPerTarget(*op);
+    for (Operation *op = tile.first; !isa<YieldOp>(op); op = op->getNextNode()) {
       if (auto linear = dyn_cast<RowLinearOp>(op)) {
         unsigned w = cast<BlockArgument>(linear.getWeight()).getArgNumber();
         for (auto [map, y] : llvm::zip_equal(
@@ -1256,6 +1232,34 @@ private:
                       map.lookup(cast<YieldOp>(update.getTerminator()).getValue()));
   }
 
+  /// The update region's stage-input arguments mapped to the kernel's
+  /// uniform values (parameters loaded once).
+  static IRMapping uniformMap(Block &update, ArrayRef<Value> uniformValues) {
+    IRMapping map;
+    for (auto [i, value] : llvm::enumerate(uniformValues))
+      if (value)
+        map.map(update.getArgument(i), value);
+    return map;
+  }
+
+  /// One op of an update region for target `v`, under `map`: a row read at
+  /// the target, a row linear of one row, or a row op.
+  static void emitUpdateOp(KernelBuilder &kb, Operation &op, IRMapping &map,
+                           Value v) {
+    if (auto get = dyn_cast<GetVertexOp>(op)) {
+      map.map(get.getRow(),
+              kb.loadRow(kb.input(cast<BlockArgument>(get.getTensor())
+                                      .getArgNumber()),
+                         get.getRow().getType(), v));
+    } else if (auto linear = dyn_cast<RowLinearOp>(op)) {
+      unsigned w = cast<BlockArgument>(linear.getWeight()).getArgNumber();
+      map.map(linear.getResult(),
+              emitRowLinear(kb, linear, map, kb.input(w)).front());
+    } else {
+      cloneAsRowOp(kb.b, op, map);
+    }
+  }
+
   /// The ops of the update region before `stop`, for the aggregated row
   /// `aggregate` (flat) of target `v`; returns what they computed, mapped
   /// from the region's values.
@@ -1263,27 +1267,13 @@ private:
                                  ArrayRef<Value> uniformValues,
                                  Value aggregate, Value v, Operation *stop) {
     Block &update = stage.getUpdate().front();
-    IRMapping map;
-    for (auto [i, value] : llvm::enumerate(uniformValues))
-      if (value)
-        map.map(update.getArgument(i), value);
+    IRMapping map = uniformMap(update, uniformValues);
     map.map(update.getArguments().back(),
             unflattenRow(kb.b, kb.loc, aggregate, stage.getAggregateRowType()));
     for (Operation &op : update) {
       if (&op == stop)
         break;
-      if (auto get = dyn_cast<GetVertexOp>(op)) {
-        map.map(get.getRow(),
-                kb.loadRow(kb.input(cast<BlockArgument>(get.getTensor())
-                                        .getArgNumber()),
-                           get.getRow().getType(), v));
-      } else if (auto linear = dyn_cast<RowLinearOp>(op)) {
-        unsigned w = cast<BlockArgument>(linear.getWeight()).getArgNumber();
-        map.map(linear.getResult(),
-                emitRowLinear(kb, linear, map, kb.input(w)).front());
-      } else {
-        cloneAsRowOp(kb.b, op, map);
-      }
+      emitUpdateOp(kb, op, map, v);
     }
     return map;
   }

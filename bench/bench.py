@@ -652,6 +652,70 @@ def ablation_steps(model, graph, names, stages_ms, limits):
     return {"steps": out, "other_stages": other}
 
 
+# The main issue 15 was filed against: its speedup target is measured
+# against this commit's gnnc, built and run on the same machine in the same
+# bench run (figures from another machine would make the ratio a guess).
+ISSUE15_MAIN_COMMIT = "9565c9c"
+
+
+def build_issue_main(args):
+    """ISSUE15_MAIN_COMMIT's gnnc-repeat, built from this clone's history in
+    <build>/issue15-main (the sources by git archive, a Release build
+    beside them, kept for later runs); returns (path, None) or (None, why)."""
+    top = os.path.join(os.path.abspath(args.build), "issue15-main")
+    src, build = os.path.join(top, "src"), os.path.join(top, "build")
+    repeat = os.path.join(build, "bench", "gnnc-repeat")
+    if os.path.exists(repeat):
+        return repeat, None
+    r = subprocess.run(["git", "-C", ROOT, "rev-parse", "--verify", ISSUE15_MAIN_COMMIT + "^{commit}"],
+                       capture_output=True, text=True)
+    if r.returncode != 0:
+        return None, f"commit {ISSUE15_MAIN_COMMIT} is not in this clone's history (a shallow clone?)"
+    os.makedirs(src, exist_ok=True)
+    log(f"bench: building gnnc at {ISSUE15_MAIN_COMMIT} (issue 15's main) in {top}")
+    archive = subprocess.Popen(["git", "-C", ROOT, "archive", ISSUE15_MAIN_COMMIT], stdout=subprocess.PIPE)
+    untar = subprocess.run(["tar", "-x", "-C", src], stdin=archive.stdout, capture_output=True, text=True)
+    archive.stdout.close()
+    if archive.wait() != 0 or untar.returncode != 0:
+        return None, "git archive failed: " + untar.stderr.strip()[-300:]
+    for cmd in (["cmake", "-S", src, "-B", build, "-G", "Ninja", "-DCMAKE_BUILD_TYPE=Release",
+                 "-DPython3_EXECUTABLE=/usr/bin/python3"],
+                ["cmake", "--build", build, "--target", "gnnc-repeat"]):
+        r = subprocess.run(cmd, capture_output=True, text=True)
+        if r.returncode != 0:
+            return None, f"{' '.join(cmd[:2])} failed: " + (r.stderr or r.stdout).strip()[-500:]
+    return repeat, None
+
+
+def measure_issue_main(args, graph, models):
+    """Each model's steady-state time on GRAPH with issue 15's main, timed
+    as that main's `make bench` timed gnnc (bench/gnnc-repeat on the edge
+    list, a first run, then --ablation-runs timed runs; the median)."""
+    out = {"commit": ISSUE15_MAIN_COMMIT, "graph": graph["name"], "models": {}}
+    repeat, why = build_issue_main(args)
+    if repeat is None:
+        out["status"] = "unavailable: " + why
+        log(f"bench:   issue 15's main: {out['status']}")
+        return out
+    out["status"] = "ok"
+    for model in models:
+        log(f"bench: ablation {graph['name']} {model['name']} at issue 15's main")
+        cmd = [repeat, os.path.join(ROOT, model["file"]), graph["edges_path"], graph["features_path"],
+               model["weights"], str(args.threads), str(args.ablation_runs)]
+        env = child_env(args.threads)
+        env["GNNC_CACHE"] = "0"  # nothing shared with this build's kernel cache
+        rc, stdout, err, wall, rss = run_measured(cmd, env=env)
+        if rc != 0:
+            out["models"][model["name"]] = {"status": "failed", "note": (err or stdout).strip()[-800:]}
+            continue
+        r = json.loads(stdout)
+        runs = [x["seconds"] for x in r["runs"]]
+        out["models"][model["name"]] = {"status": "ok", "median_s": statistics.median(runs),
+                                        "runs_s": runs, "checksum": r["checksum"]}
+        log(f"bench:   {statistics.median(runs):.3f} s")
+    return out
+
+
 def run_ablation(args, doc, models, save, prepared):
     """For each ablation graph (from PREPARED, the graphs this run has
     prepared already, or prepared here): the graph converted to a CSR file
@@ -678,6 +742,10 @@ def run_ablation(args, doc, models, save, prepared):
                                                            if "reorder_s" in c else ""))
             else:
                 log(f"bench:   {c['status']}: {c['note']}")
+            save()
+        if gname == "rmat-22":
+            ab["issue_main"] = measure_issue_main(
+                args, graph, [m for m in models if m["name"] in wanted and "skipped" not in m])
             save()
         for model in models:
             if model["name"] not in wanted or "skipped" in model:

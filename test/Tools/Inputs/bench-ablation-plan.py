@@ -37,3 +37,12 @@ print("cdf", bench.source_cdf(path, 5))
 for name in ['kernel @forward_kernel2 loc("<gnn.nn>":78:20)', 'linear loc("<gnn.nn>":77:18)',
              "permute rows"]:
     print("stage", bench.stage_key(name))
+
+# Issue 15's main built from a clone without its commit (a shallow one, or
+# another repository): no build, and the reason.
+import subprocess  # noqa: E402
+import types  # noqa: E402
+repo = os.path.join(sys.argv[2], "repo")
+subprocess.run(["git", "init", "-q", repo], check=True)
+bench.ROOT = repo
+print("issue main", bench.build_issue_main(types.SimpleNamespace(build=os.path.join(sys.argv[2], "b"))))

@@ -29,3 +29,16 @@ print("chosen:", os.path.basename(chosen))
 main["ablation"]["started"] = "2999-01-01T00:00:00"
 _, _, chosen = report.load_ablation(main, path)
 print("chosen:", os.path.basename(chosen))
+
+# The table against issue 15's main, from that main's timings measured in
+# the same run: each model's fastest rmat-22 configuration, its ratio, and
+# whether it reaches 1.5x; then a run that could not build the main.
+confs = {("rmat-22", m, c): {"status": "ok", "median_s": s, "configuration": c, "ordering": o}
+         for m, c, s, o in [("gcn", "baseline", 1.2, "none"), ("gcn", "all", 0.9, "rcm"),
+                            ("sage", "baseline", 1.3, "none"), ("sage", "reorder=rcm", 1.2, "rcm")]}
+main = {"commit": "9565c9c", "status": "ok",
+        "models": {"gcn": {"status": "ok", "median_s": 1.8}, "sage": {"status": "ok", "median_s": 1.5}}}
+L = []
+report.write_against_issue_main(L, confs, ["gcn", "sage"], main)
+report.write_against_issue_main(L, confs, ["gcn"], {"commit": "9565c9c", "status": "unavailable: no history"})
+print("\n".join(L))

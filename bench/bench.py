@@ -687,33 +687,33 @@ def build_issue_main(args):
     return repeat, None
 
 
-def measure_issue_main(args, graph, models):
-    """Each model's steady-state time on GRAPH with issue 15's main, timed
-    as that main's `make bench` timed gnnc (bench/gnnc-repeat on the edge
-    list, a first run, then --ablation-runs timed runs; the median)."""
-    out = {"commit": ISSUE15_MAIN_COMMIT, "graph": graph["name"], "models": {}}
-    repeat, why = build_issue_main(args)
-    if repeat is None:
-        out["status"] = "unavailable: " + why
-        log(f"bench:   issue 15's main: {out['status']}")
-        return out
-    out["status"] = "ok"
-    for model in models:
-        log(f"bench: ablation {graph['name']} {model['name']} at issue 15's main")
-        cmd = [repeat, os.path.join(ROOT, model["file"]), graph["edges_path"], graph["features_path"],
-               model["weights"], str(args.threads), str(args.ablation_runs)]
-        env = child_env(args.threads)
-        env["GNNC_CACHE"] = "0"  # nothing shared with this build's kernel cache
-        rc, stdout, err, wall, rss = run_measured(cmd, env=env)
-        if rc != 0:
-            out["models"][model["name"]] = {"status": "failed", "note": (err or stdout).strip()[-800:]}
-            continue
-        r = json.loads(stdout)
-        runs = [x["seconds"] for x in r["runs"]]
-        out["models"][model["name"]] = {"status": "ok", "median_s": statistics.median(runs),
-                                        "runs_s": runs, "checksum": r["checksum"]}
-        log(f"bench:   {statistics.median(runs):.3f} s")
-    return out
+def time_issue_main(args, repeat, graph, model):
+    """One gnnc-repeat process of issue 15's main (REPEAT) on GRAPH's edge
+    list, timed as that main's `make bench` timed gnnc: a first run, then
+    --ablation-runs timed runs. Returns the timed runs' seconds, or a
+    failure's note."""
+    log(f"bench: ablation {graph['name']} {model['name']} at issue 15's main")
+    cmd = [repeat, os.path.join(ROOT, model["file"]), graph["edges_path"], graph["features_path"],
+           model["weights"], str(args.threads), str(args.ablation_runs)]
+    env = child_env(args.threads)
+    env["GNNC_CACHE"] = "0"  # nothing shared with this build's kernel cache
+    rc, out, err, wall, rss = run_measured(cmd, env=env)
+    if rc != 0:
+        return None, (err or out).strip()[-800:]
+    runs = [x["seconds"] for x in json.loads(out)["runs"]]
+    log(f"bench:   {statistics.median(runs):.3f} s")
+    return runs, None
+
+
+def add_issue_main_runs(main, name, runs, note):
+    """Adds a process's RUNS (or its failure NOTE) to MAIN's entry for
+    model NAME: its runs so far, their median."""
+    entry = main["models"].setdefault(name, {"status": "ok", "runs_s": []})
+    if runs is None:
+        main["models"][name] = {"status": "failed", "note": note}
+    elif entry["status"] == "ok":
+        entry["runs_s"] += runs
+        entry["median_s"] = statistics.median(entry["runs_s"])
 
 
 def run_ablation(args, doc, models, save, prepared):
@@ -743,13 +743,23 @@ def run_ablation(args, doc, models, save, prepared):
             else:
                 log(f"bench:   {c['status']}: {c['note']}")
             save()
+        # Issue 15's main, on rmat-22: a process just before and one just
+        # after each model's runs here, so that a host whose speed drifts
+        # (shared memory bandwidth: the same run measured 1.7 and 2.5 s
+        # within minutes) moves both sides of the ratio alike.
+        old_repeat = None
         if gname == "rmat-22":
-            ab["issue_main"] = measure_issue_main(
-                args, graph, [m for m in models if m["name"] in wanted and "skipped" not in m])
+            main = ab["issue_main"] = {"commit": ISSUE15_MAIN_COMMIT, "graph": gname, "models": {}}
+            old_repeat, why = build_issue_main(args)
+            main["status"] = "ok" if old_repeat else "unavailable: " + why
+            if not old_repeat:
+                log(f"bench:   issue 15's main: {main['status']}")
             save()
         for model in models:
             if model["name"] not in wanted or "skipped" in model:
                 continue
+            if old_repeat:
+                add_issue_main_runs(main, model["name"], *time_issue_main(args, old_repeat, graph, model))
             base_out = None
             by_config = {}
             for ordering in ORDERINGS:
@@ -798,6 +808,8 @@ def run_ablation(args, doc, models, save, prepared):
             failed = {c["ordering"]: f"{c['status']}: {c.get('note', '')}"
                       for c in ginfo["converts"] if c["status"] != "ok"}
             ab["configurations"] += ablation_configurations(gname, model["name"], by_config, failed)
+            if old_repeat:
+                add_issue_main_runs(main, model["name"], *time_issue_main(args, old_repeat, graph, model))
             save()
         for path in csr.values():
             if os.path.exists(path):

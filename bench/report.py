@@ -320,8 +320,10 @@ def write_against_issue_main(L, confs, models, main):
     L.append(f"Against the main issue 15 was filed against: gnnc at `{main['commit']}`, built from "
              f"this clone's history and timed in the same run on the same machine, as that main's "
              f"`make bench` timed gnnc (bench/gnnc-repeat on the rmat-22 edge list, a first run, "
-             f"then the median of the same number of timed runs); each model's fastest "
-             f"configuration above; and the issue's target of at least 1.5×.\n")
+             f"then timed runs), in one process just before and one just after each model's "
+             f"runs above (the median of both processes' runs; a shared host's speed drifts); "
+             f"each model's fastest configuration above; and the issue's target of at least "
+             f"1.5×.\n")
     L.append(table(["model", "issue's main", "fastest now", "configuration", "speedup",
                     "≥ 1.5×"], rows))
     L.append("")

@@ -46,3 +46,12 @@ repo = os.path.join(sys.argv[2], "repo")
 subprocess.run(["git", "init", "-q", repo], check=True)
 bench.ROOT = repo
 print("issue main", bench.build_issue_main(types.SimpleNamespace(build=os.path.join(sys.argv[2], "b"))))
+
+# A model's runs at issue 15's main from its two processes: one median of
+# all of them; a failed process marks the model failed.
+main = {"models": {}}
+bench.add_issue_main_runs(main, "gcn", [3.0, 1.0, 2.0], None)
+bench.add_issue_main_runs(main, "gcn", [5.0, 4.0], None)
+bench.add_issue_main_runs(main, "gat", [1.0], None)
+bench.add_issue_main_runs(main, "gat", None, "crashed")
+print("main", main["models"]["gcn"]["median_s"], main["models"]["gcn"]["runs_s"], main["models"]["gat"])

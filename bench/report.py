@@ -291,10 +291,23 @@ def write_ladder(L, limits):
     L.append("")
 
 
-def write_against_issue_main(L, confs, models, main):
+def fastest_run_s(ab, c):
+    """The fastest timed run of configuration C (with its way back into
+    the user's order, as its median has), from the ablation's runs."""
+    for r in ab.get("runs", []):
+        if (r["graph"], r["model"], r["ordering"], r["gather_blocks"]) == \
+                (c["graph"], c["model"], c["ordering"], c["gather_blocks"]) and r.get("runs_s"):
+            return min(r["runs_s"]) + (r.get("output_back_ms") or 0) / 1e3
+    return None
+
+
+def write_against_issue_main(L, ab, models):
     """Each model's fastest rmat-22 configuration against the main issue 15
-    was filed against (MAIN: the ablation's own measurement of it, on the
-    same machine in the same run), and its target (at least 1.5x)."""
+    was filed against (ab["issue_main"]: the ablation's own measurement of
+    it, on the same machine in the same run), and its target (at least
+    1.5x): by medians and by fastest runs (a shared host only ever slows a
+    run down); met or not where both agree, unclear where they do not."""
+    main = ab.get("issue_main")
     if not main:
         L.append("Against issue 15's main: not measured in this run.\n")
         return
@@ -304,8 +317,8 @@ def write_against_issue_main(L, confs, models, main):
     rows = []
     for m in models:
         old = main["models"].get(m)
-        runs = [c for (g, mm, _), c in confs.items()
-                if g == "rmat-22" and mm == m and c["status"] == "ok"]
+        runs = [c for c in ab["configurations"]
+                if c["graph"] == "rmat-22" and c["model"] == m and c["status"] == "ok"]
         if not old or old.get("status") != "ok" or not runs:
             continue
         best = min(runs, key=lambda c: c["median_s"])
@@ -313,19 +326,27 @@ def write_against_issue_main(L, confs, models, main):
         if name == "all":
             name = f"all ({best['ordering']}, auto blocks)"
         ratio = old["median_s"] / best["median_s"]
-        rows.append([m, fmt_s(old["median_s"]), fmt_s(best["median_s"]), name,
-                     f"{ratio:.2f}×", "met" if ratio >= 1.5 else "**not met**"])
+        fastest = fastest_run_s(ab, best)
+        fast_ratio = min(old["runs_s"]) / fastest if fastest else None
+        ratios = [x for x in (ratio, fast_ratio) if x is not None]
+        verdict = ("met" if all(x >= 1.5 for x in ratios) else
+                   "**not met**" if all(x < 1.5 for x in ratios) else "unclear")
+        rows.append([m, f"{fmt_s(old['median_s'])} ({fmt_s(min(old['runs_s']))})",
+                     f"{fmt_s(best['median_s'])} ({fmt_s(fastest) if fastest else '–'})", name,
+                     f"{ratio:.2f}×", f"{fast_ratio:.2f}×" if fast_ratio else "–", verdict])
     if not rows:
         return
     L.append(f"Against the main issue 15 was filed against: gnnc at `{main['commit']}`, built from "
              f"this clone's history and timed in the same run on the same machine, as that main's "
              f"`make bench` timed gnnc (bench/gnnc-repeat on the rmat-22 edge list, a first run, "
              f"then timed runs), in one process just before and one just after each model's "
-             f"runs above (the median of both processes' runs; a shared host's speed drifts); "
-             f"each model's fastest configuration above; and the issue's target of at least "
-             f"1.5×.\n")
-    L.append(table(["model", "issue's main", "fastest now", "configuration", "speedup",
-                    "≥ 1.5×"], rows))
+             f"runs above; each model's fastest configuration above; and the issue's target of "
+             f"at least 1.5×. Times are medians (fastest run in brackets). A shared host's speed "
+             f"drifts and only ever slows a run down, so the ratio is given both ways: of the "
+             f"medians and of the fastest runs; the target counts as met where both reach it, "
+             f"unclear where only one does.\n")
+    L.append(table(["model", "issue's main", "fastest now", "configuration",
+                    "speedup (medians)", "speedup (fastest runs)", "≥ 1.5×"], rows))
     L.append("")
 
 
@@ -380,7 +401,7 @@ def write_ablation(L, ab, adoc, apath, own_file=False):
         L.append(f"{'¹²³⁴⁵⁶⁷⁸⁹'[i]} {note}")
     if footnotes:
         L.append("")
-    write_against_issue_main(L, confs, models, ab.get("issue_main"))
+    write_against_issue_main(L, ab, models)
 
     # Once per graph
     L.append("### Once per graph\n")

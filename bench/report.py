@@ -291,6 +291,15 @@ def write_ladder(L, limits):
     L.append("")
 
 
+def host_of(doc):
+    """", on CPU (its caches)" for a results file's machine, or nothing."""
+    m = doc.get("machine") or {}
+    if "Model name" not in m:
+        return ""
+    caches = ", ".join(f"{k} {m[k]}" for k in ("L2 cache", "L3 cache") if k in m)
+    return f", on {m['Model name']}" + (f" ({caches})" if caches else "")
+
+
 def fastest_run_s(ab, c):
     """The fastest timed run of configuration C (with its way back into
     the user's order, as its median has), from the ablation's runs."""
@@ -363,7 +372,8 @@ def write_ablation(L, ab, adoc, apath, own_file=False):
              f"auto = the cost model's choice per stage). Huge pages for large arrays are always on "
              f"and not part of it. From `{os.path.relpath(apath, ROOT)}` (started {ab.get('started', '?')}, "
              f"{ab.get('wall_s', 0) / 60:.1f} min; gnnc at `{adoc['git']['commit'][:12]}`"
-             f"{' plus uncommitted changes' if adoc['git']['dirty'] else ''}, {adoc['threads']} threads).\n")
+             f"{' plus uncommitted changes' if adoc['git']['dirty'] else ''}, {adoc['threads']} threads"
+             f"{host_of(adoc)}).\n")
     L.append(f"Each graph, model and vertex order is one `bench/gnnc-repeat` process: for each "
              f"gather setting a first run (with blocks, it profiles the sources and builds the "
              f"blocks: once per graph, and so outside the median), then {ab['runs_per_setting']} "

@@ -745,8 +745,8 @@ def run_ablation(args, doc, models, save, prepared):
             save()
         # Issue 15's main, on rmat-22: a process just before and one just
         # after each model's runs here, so that a host whose speed drifts
-        # (shared memory bandwidth: the same run measured 1.7 and 2.5 s
-        # within minutes) moves both sides of the ratio alike.
+        # (shared memory bandwidth: the same build measured 1.7 and 2.5 s
+        # within minutes) slows both sides of the ratio more nearly alike.
         old_repeat = None
         if gname == "rmat-22":
             main = ab["issue_main"] = {"commit": ISSUE15_MAIN_COMMIT, "graph": gname, "models": {}}

@@ -4,7 +4,8 @@
   bench.py [--quick] [--models gcn,sage,...] [--systems gnnc,eager,...]
            [--graphs rmat-18,...] [--runs 5] [--threads 2] [--out FILE]
            [--[no-]ablation | --only-ablation] [--ablation-graphs rmat-22,sbm-22]
-           [--ablation-models gcn,...] [--ablation-runs 5] [--time-budget 45]
+           [--ablation-models gcn,...] [--ablation-runs 5] [--paired-rounds 4]
+           [--time-budget 45]
 
 For each graph (generated once by gnn-graph, kept in --data) and each model
 of MODELS that exists, in this order: gnnc (gnn-run, one process per run),
@@ -26,8 +27,11 @@ The ablation of issue 15 (after the main graphs in a full run, or alone
 with --only-ablation into bench/results/ablation.json): gnnc on rmat-22 and
 sbm-22 with each vertex order (gnn-graph convert --reorder) and the
 gathers unblocked or blocked by the cost model (gnnc-repeat
---gather-blocks=1,auto), each technique alone and together. Optional
-graphs (rmat-23) run last, only if predicted to fit --time-budget.
+--gather-blocks=1,auto), each technique alone and together; on rmat-22,
+each model's fastest configuration head to head with the gnnc of the main
+issue 15 was filed against (--paired-rounds rounds of the two processes
+back to back). Optional graphs (rmat-23) run last, only if predicted to
+fit --time-budget.
 
 A peer on a graph is skipped, with the reason recorded, when its time on
 the previous graph scaled by the edge count predicts more than
@@ -692,7 +696,6 @@ def time_issue_main(args, repeat, graph, model):
     list, timed as that main's `make bench` timed gnnc: a first run, then
     --ablation-runs timed runs. Returns the timed runs' seconds, or a
     failure's note."""
-    log(f"bench: ablation {graph['name']} {model['name']} at issue 15's main")
     cmd = [repeat, os.path.join(ROOT, model["file"]), graph["edges_path"], graph["features_path"],
            model["weights"], str(args.threads), str(args.ablation_runs)]
     env = child_env(args.threads)
@@ -700,20 +703,67 @@ def time_issue_main(args, repeat, graph, model):
     rc, out, err, wall, rss = run_measured(cmd, env=env)
     if rc != 0:
         return None, (err or out).strip()[-800:]
-    runs = [x["seconds"] for x in json.loads(out)["runs"]]
-    log(f"bench:   {statistics.median(runs):.3f} s")
-    return runs, None
+    return [x["seconds"] for x in json.loads(out)["runs"]], None
 
 
-def add_issue_main_runs(main, name, runs, note):
-    """Adds a process's RUNS (or its failure NOTE) to MAIN's entry for
-    model NAME: its runs so far, their median."""
-    entry = main["models"].setdefault(name, {"status": "ok", "runs_s": []})
-    if runs is None:
-        main["models"][name] = {"status": "failed", "note": note}
-    elif entry["status"] == "ok":
-        entry["runs_s"] += runs
-        entry["median_s"] = statistics.median(entry["runs_s"])
+def time_configuration(args, graph, model, csr_path, gather_blocks):
+    """One gnnc-repeat process of this build on CSR_PATH with GATHER_BLOCKS:
+    a first run, then --ablation-runs timed runs. Returns the end-to-end
+    median (with the output put back into the user's order), or a
+    failure's note."""
+    cmd = [args.repeat, os.path.join(ROOT, model["file"]), csr_path, graph["features_path"],
+           model["weights"], str(args.threads), str(args.ablation_runs),
+           "--gather-blocks=" + gather_blocks]
+    env = child_env(args.threads)
+    env["GNNC_CACHE_DIR"] = os.path.join(args.data, "kernel-cache", model["name"])
+    rc, out, err, wall, rss = run_measured(cmd, env=env)
+    if rc != 0:
+        return None, (err or out).strip()[-800:]
+    return end_to_end(summarise_setting(json.loads(out)["settings"][0])), None
+
+
+def add_pair(entry, old_runs, now_s, note):
+    """Adds one round of the head to head to ENTRY (a model's entry of
+    ab["issue_main"]["models"]): the main's process (OLD_RUNS, its timed
+    runs) and this build's (NOW_S, its end-to-end median), or the failure
+    NOTE of either, which ends the model's measurement."""
+    if entry["status"] != "ok":
+        return
+    if note is not None:
+        entry.update(status="failed", note=note)
+        return
+    entry["pairs"].append({"issue_main_s": statistics.median(old_runs), "now_s": now_s})
+
+
+def head_to_head(args, main, old_repeat, graph, model, csr, best, save):
+    """Issue 15's main against this build's fastest configuration BEST on
+    rmat-22, in --paired-rounds rounds of two processes back to back, the
+    order alternating (main first, then this build first, ...): a host
+    whose speed drifts over minutes (the same build measured 1.7 and 2.7 s
+    within minutes) slows the two processes of a round nearly alike, and
+    the alternation cancels a steady drift within a round."""
+    entry = main["models"][model["name"]] = {
+        "status": "ok", "configuration": best["configuration"], "ordering": best["ordering"],
+        "gather_blocks": best["gather_blocks"], "pairs": []}
+    for k in range(args.paired_rounds):
+        log(f"bench: head to head {model['name']}, round {k + 1}: issue 15's main and "
+            f"{best['configuration']} ({best['ordering']}, gather blocks {best['gather_blocks']})")
+        sides = {}
+        for side in (("main", "now") if k % 2 == 0 else ("now", "main")):
+            if side == "main":
+                sides[side] = time_issue_main(args, old_repeat, graph, model)
+            else:
+                sides[side] = time_configuration(args, graph, model, csr[best["ordering"]],
+                                                 best["gather_blocks"])
+        (old_runs, old_note), (now_s, now_note) = sides["main"], sides["now"]
+        add_pair(entry, old_runs, now_s, old_note or now_note)
+        if entry["status"] != "ok":
+            log(f"bench:   failed: {entry['note']}")
+            break
+        pair = entry["pairs"][-1]
+        log(f"bench:   {pair['issue_main_s']:.3f} s against {pair['now_s']:.3f} s: "
+            f"{pair['issue_main_s'] / pair['now_s']:.2f}x")
+        save()
 
 
 def run_ablation(args, doc, models, save, prepared):
@@ -743,13 +793,12 @@ def run_ablation(args, doc, models, save, prepared):
             else:
                 log(f"bench:   {c['status']}: {c['note']}")
             save()
-        # Issue 15's main, on rmat-22: a process just before and one just
-        # after each model's runs here, so that a host whose speed drifts
-        # (shared memory bandwidth: the same build measured 1.7 and 2.5 s
-        # within minutes) slows both sides of the ratio more nearly alike.
+        # Issue 15's main, on rmat-22: timed head to head against each
+        # model's fastest configuration once its configurations are known.
         old_repeat = None
         if gname == "rmat-22":
-            main = ab["issue_main"] = {"commit": ISSUE15_MAIN_COMMIT, "graph": gname, "models": {}}
+            main = ab["issue_main"] = {"commit": ISSUE15_MAIN_COMMIT, "graph": gname,
+                                       "rounds": args.paired_rounds, "models": {}}
             old_repeat, why = build_issue_main(args)
             main["status"] = "ok" if old_repeat else "unavailable: " + why
             if not old_repeat:
@@ -758,8 +807,6 @@ def run_ablation(args, doc, models, save, prepared):
         for model in models:
             if model["name"] not in wanted or "skipped" in model:
                 continue
-            if old_repeat:
-                add_issue_main_runs(main, model["name"], *time_issue_main(args, old_repeat, graph, model))
             base_out = None
             by_config = {}
             for ordering in ORDERINGS:
@@ -807,9 +854,12 @@ def run_ablation(args, doc, models, save, prepared):
                 os.unlink(base_out)
             failed = {c["ordering"]: f"{c['status']}: {c.get('note', '')}"
                       for c in ginfo["converts"] if c["status"] != "ok"}
-            ab["configurations"] += ablation_configurations(gname, model["name"], by_config, failed)
-            if old_repeat:
-                add_issue_main_runs(main, model["name"], *time_issue_main(args, old_repeat, graph, model))
+            configurations = ablation_configurations(gname, model["name"], by_config, failed)
+            ab["configurations"] += configurations
+            measured = [c for c in configurations if c["status"] == "ok"]
+            if old_repeat and measured:
+                best = min(measured, key=lambda c: c["median_s"])
+                head_to_head(args, main, old_repeat, graph, model, csr, best, save)
             save()
         for path in csr.values():
             if os.path.exists(path):
@@ -1009,6 +1059,9 @@ def main():
     p.add_argument("--ablation-runs", type=int, default=5,
                    help="timed runs per ablation configuration, after a first (5: the first "
                    "timed run often maps fresh pages for 0.3 s, which a median of 3 can catch)")
+    p.add_argument("--paired-rounds", type=int, default=4,
+                   help="rounds of issue 15's main and this build's fastest rmat-22 configuration "
+                   "timed back to back, per model")
     p.add_argument("--time-budget", type=float, default=45.0,
                    help="minutes the whole run may take: an optional graph (rmat-23) is measured "
                    "only if it is predicted to fit")

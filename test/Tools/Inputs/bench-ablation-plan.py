@@ -47,11 +47,32 @@ subprocess.run(["git", "init", "-q", repo], check=True)
 bench.ROOT = repo
 print("issue main", bench.build_issue_main(types.SimpleNamespace(build=os.path.join(sys.argv[2], "b"))))
 
-# A model's runs at issue 15's main from its two processes: one median of
-# all of them; a failed process marks the model failed.
+# The head to head with issue 15's main, its two processes stubbed: the
+# order alternates by round (main first in rounds 1 and 3), each round's
+# pair is the main's median against this build's end-to-end median, and a
+# failure of either side ends the model's rounds with its note.
+calls = []
+old = iter([[3.0, 1.0, 2.0], [5.0, 4.0], [1.0], None])
+now = iter([1.0, 2.0, 0.5, 0.6])
+
+
+def main_process(args, repeat, graph, model):
+    calls.append("main")
+    runs = next(old)
+    return (runs, None) if runs else (None, "crashed")
+
+
+def this_process(args, graph, model, csr_path, gather_blocks):
+    calls.append(f"now:{csr_path}:{gather_blocks}")
+    return next(now), None
+
+
+bench.time_issue_main, bench.time_configuration = main_process, this_process
+bench.log = lambda message: None
+args = types.SimpleNamespace(paired_rounds=5)
 main = {"models": {}}
-bench.add_issue_main_runs(main, "gcn", [3.0, 1.0, 2.0], None)
-bench.add_issue_main_runs(main, "gcn", [5.0, 4.0], None)
-bench.add_issue_main_runs(main, "gat", [1.0], None)
-bench.add_issue_main_runs(main, "gat", None, "crashed")
-print("main", main["models"]["gcn"]["median_s"], main["models"]["gcn"]["runs_s"], main["models"]["gat"])
+best = {"configuration": "all", "ordering": "rcm", "gather_blocks": "auto"}
+bench.head_to_head(args, main, "old", {}, {"name": "gcn"}, {"rcm": "g.rcm.csr"}, best, lambda: None)
+print("calls", " ".join(calls))
+print("pairs", main["models"]["gcn"]["pairs"])
+print("status", main["models"]["gcn"]["status"], main["models"]["gcn"]["note"])

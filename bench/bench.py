@@ -719,7 +719,9 @@ def time_configuration(args, graph, model, csr_path, gather_blocks):
     rc, out, err, wall, rss = run_measured(cmd, env=env)
     if rc != 0:
         return None, (err or out).strip()[-800:]
-    return end_to_end(summarise_setting(json.loads(out)["settings"][0])), None
+    r = json.loads(out)
+    # One setting: its runs are the object's own (a list has "settings").
+    return end_to_end(summarise_setting(r["settings"][0] if "settings" in r else r)), None
 
 
 def add_pair(entry, old_runs, now_s, note):

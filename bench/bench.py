@@ -743,7 +743,8 @@ def head_to_head(args, main, old_repeat, graph, model, csr, best, save):
     order alternating (main first, then this build first, ...): a host
     whose speed drifts over minutes (the same build measured 1.7 and 2.7 s
     within minutes) slows the two processes of a round nearly alike, and
-    the alternation cancels a steady drift within a round."""
+    alternating which runs first keeps a steady drift from favouring one
+    side in every round."""
     entry = main["models"][model["name"]] = {
         "status": "ok", "configuration": best["configuration"], "ordering": best["ordering"],
         "gather_blocks": best["gather_blocks"], "pairs": []}

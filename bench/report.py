@@ -302,9 +302,9 @@ def host_of(doc):
 
 def paired_speedup(pairs):
     """The head to head's speedup from its rounds' PAIRS (issue 15's main
-    and this build, back to back): each round's ratio, their median and
-    range, and the verdict on the issue's target (at least 1.5x): met where
-    the median ratio reaches it. Each ratio compares two processes run
+    and this build, back to back): each round's ratio, their median, and
+    the verdict on the issue's target (at least 1.5x): met where the median
+    ratio reaches it. Each ratio compares two processes run
     within a minute, so a drift of the host over minutes cancels in it."""
     ratios = [p["issue_main_s"] / p["now_s"] for p in pairs]
     median = statistics.median(ratios)
@@ -334,7 +334,7 @@ def write_against_issue_main(L, ab, models):
         pairs = entry.get("pairs") or []
         if entry.get("status") != "ok" or not pairs:
             rows.append([m, name, "–", "–", "–", "–",
-                         f"not measured: {entry.get('note', 'no rounds')}".replace("\n", " ")[:200]])
+                         f"not measured: {entry.get('note', 'no rounds')}".replace("\n", " ").replace("|", "/")[:200]])
             continue
         ratios, median, verdict = paired_speedup(pairs)
         rows.append([m, name, fmt_s(statistics.median(p["issue_main_s"] for p in pairs)),

@@ -443,6 +443,25 @@ def run_gnnc(args, graph, model, out_path):
     return result
 
 
+def repeat_command(args, model, graph_path, features_path, runs, out_path=None,
+                   gather_blocks=None):
+    """This build's bench/gnnc-repeat on GRAPH_PATH: its command line and
+    environment (--threads threads, the model's own kernel cache)."""
+    cmd = [args.repeat, os.path.join(ROOT, model["file"]), graph_path, features_path,
+           model["weights"], str(args.threads), str(runs)]
+    cmd += [out_path] if out_path else []
+    cmd += ["--gather-blocks=" + ",".join(gather_blocks)] if gather_blocks else []
+    env = child_env(args.threads)
+    env["GNNC_CACHE_DIR"] = os.path.join(args.data, "kernel-cache", model["name"])
+    return cmd, env
+
+
+def repeat_settings(r):
+    """The gather settings of a gnnc-repeat object: its "settings" list, or
+    the object itself when it ran one setting (then it has no list)."""
+    return r["settings"] if "settings" in r else [r]
+
+
 def run_gnnc_repeat(args, graph, model, gnnc_first_s, extra_env=None):
     """gnnc's steady state in one process (bench/gnnc-repeat, the embedding
     API): a first run, then --runs timed runs, as the PyTorch peers are
@@ -453,10 +472,7 @@ def run_gnnc_repeat(args, graph, model, gnnc_first_s, extra_env=None):
     # bias it.
     per_run = max(gnnc_first_s, 1e-3)
     runs = max(args.runs, min(25, int(10.0 / per_run)))
-    cmd = [args.repeat, os.path.join(ROOT, model["file"]), graph["edges_path"],
-           graph["features_path"], model["weights"], str(args.threads), str(runs)]
-    env = child_env(args.threads)
-    env["GNNC_CACHE_DIR"] = os.path.join(args.data, "kernel-cache", model["name"])
+    cmd, env = repeat_command(args, model, graph["edges_path"], graph["features_path"], runs)
     env.update(extra_env or {})
     rc, out, err, wall, rss = run_measured(cmd, env=env)
     if rc != 0:
@@ -711,17 +727,12 @@ def time_configuration(args, graph, model, csr_path, gather_blocks):
     a first run, then --ablation-runs timed runs. Returns the end-to-end
     median (with the output put back into the user's order), or a
     failure's note."""
-    cmd = [args.repeat, os.path.join(ROOT, model["file"]), csr_path, graph["features_path"],
-           model["weights"], str(args.threads), str(args.ablation_runs),
-           "--gather-blocks=" + gather_blocks]
-    env = child_env(args.threads)
-    env["GNNC_CACHE_DIR"] = os.path.join(args.data, "kernel-cache", model["name"])
+    cmd, env = repeat_command(args, model, csr_path, graph["features_path"], args.ablation_runs,
+                              gather_blocks=[gather_blocks])
     rc, out, err, wall, rss = run_measured(cmd, env=env)
     if rc != 0:
         return None, (err or out).strip()[-800:]
-    r = json.loads(out)
-    # One setting: its runs are the object's own (a list has "settings").
-    return end_to_end(summarise_setting(r["settings"][0] if "settings" in r else r)), None
+    return end_to_end(summarise_setting(repeat_settings(json.loads(out))[0])), None
 
 
 def add_pair(entry, old_runs, now_s, note):
@@ -729,8 +740,6 @@ def add_pair(entry, old_runs, now_s, note):
     ab["issue_main"]["models"]): the main's process (OLD_RUNS, its timed
     runs) and this build's (NOW_S, its end-to-end median), or the failure
     NOTE of either, which ends the model's measurement."""
-    if entry["status"] != "ok":
-        return
     if note is not None:
         entry.update(status="failed", note=note)
         return
@@ -751,13 +760,10 @@ def head_to_head(args, main, old_repeat, graph, model, csr, best, save):
     for k in range(args.paired_rounds):
         log(f"bench: head to head {model['name']}, round {k + 1}: issue 15's main and "
             f"{best['configuration']} ({best['ordering']}, gather blocks {best['gather_blocks']})")
-        sides = {}
-        for side in (("main", "now") if k % 2 == 0 else ("now", "main")):
-            if side == "main":
-                sides[side] = time_issue_main(args, old_repeat, graph, model)
-            else:
-                sides[side] = time_configuration(args, graph, model, csr[best["ordering"]],
-                                                 best["gather_blocks"])
+        timed = {"main": lambda: time_issue_main(args, old_repeat, graph, model),
+                 "now": lambda: time_configuration(args, graph, model, csr[best["ordering"]],
+                                                   best["gather_blocks"])}
+        sides = {side: timed[side]() for side in (("main", "now") if k % 2 == 0 else ("now", "main"))}
         (old_runs, old_note), (now_s, now_note) = sides["main"], sides["now"]
         add_pair(entry, old_runs, now_s, old_note or now_note)
         if entry["status"] != "ok":
@@ -818,11 +824,8 @@ def run_ablation(args, doc, models, save, prepared):
                 log(f"bench: ablation {gname} {model['name']} order {ordering}, gather blocks "
                     + ",".join(GATHER_SETTINGS))
                 out_path = os.path.join(args.data, f"{gname}.{model['name']}.{ordering}.ablation.npy")
-                cmd = [args.repeat, os.path.join(ROOT, model["file"]), csr[ordering],
-                       graph["features_path"], model["weights"], str(args.threads),
-                       str(args.ablation_runs), out_path, "--gather-blocks=" + ",".join(GATHER_SETTINGS)]
-                env = child_env(args.threads)
-                env["GNNC_CACHE_DIR"] = os.path.join(args.data, "kernel-cache", model["name"])
+                cmd, env = repeat_command(args, model, csr[ordering], graph["features_path"],
+                                          args.ablation_runs, out_path, GATHER_SETTINGS)
                 rc, out, err, wall, rss = run_measured(cmd, env=env)
                 key = {"graph": gname, "model": model["name"], "ordering": ordering}
                 if rc != 0:
@@ -837,7 +840,7 @@ def run_ablation(args, doc, models, save, prepared):
                           "time_to_first_result_s":
                           r.get("time_to_first_result_s"), "peak_rss_kib": rss, "process_wall_s": wall,
                           "stage_names": r.get("stages")}
-                for k, sr in enumerate(r["settings"]):
+                for k, sr in enumerate(repeat_settings(r)):
                     st = sr["gather_blocks"]
                     res = {**key, "gather_blocks": st, "status": "ok", **common, **summarise_setting(sr)}
                     path = out_path if k == 0 else out_path[:-len(".npy")] + f".{st}.npy"

@@ -346,7 +346,7 @@ def write_against_issue_main(L, ab, models):
              f"this clone's history and timed on the same machine in the same run, as that main's "
              f"`make bench` timed gnnc (bench/gnnc-repeat on the rmat-22 edge list, a first run, "
              f"then timed runs), head to head with each model's fastest configuration above: "
-             f"{main.get('rounds', len(rows))} rounds of one process of each back to back, the order "
+             f"{main['rounds']} rounds of one process of each back to back, the order "
              f"alternating. A shared host's speed drifts over minutes (the same build measured "
              f"1.7 s and 2.7 s), which a ratio of two processes run within a minute of each other "
              f"mostly cancels; the target (at least 1.5×) counts as met where the median of the "

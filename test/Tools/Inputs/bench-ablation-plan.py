@@ -47,6 +47,18 @@ subprocess.run(["git", "init", "-q", repo], check=True)
 bench.ROOT = repo
 print("issue main", bench.build_issue_main(types.SimpleNamespace(build=os.path.join(sys.argv[2], "b"))))
 
+# This build's gnnc-repeat command: the output path and the gather
+# settings only where given; the model's own kernel cache. Its settings: a
+# list as it is, one setting's object (no list) as a list of itself.
+rargs = types.SimpleNamespace(repeat="rep", threads=2, data="d")
+rmodel = {"file": "m.gnn", "weights": "m.st", "name": "gcn"}
+for extra in [{}, {"out_path": "o.npy", "gather_blocks": ["1", "auto"]}, {"gather_blocks": ["auto"]}]:
+    cmd, env = bench.repeat_command(rargs, rmodel, "g.csr", "f.npy", 5, **extra)
+    print("command", " ".join(os.path.relpath(c, repo) if c.startswith(repo) else c for c in cmd),
+          env["GNNC_CACHE_DIR"])
+print("settings", bench.repeat_settings({"settings": [{"gather_blocks": "1"}, {"gather_blocks": "auto"}]}),
+      bench.repeat_settings({"gather_blocks": "auto", "runs": []}))
+
 # The head to head with issue 15's main, its two processes stubbed: the
 # order alternates by round (main first in rounds 1 and 3), each round's
 # pair is the main's median against this build's end-to-end median, and a

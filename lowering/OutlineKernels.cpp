@@ -449,10 +449,46 @@ private:
     return rows;
   }
 
-  /// The 64-byte lines of a row of `get`: one prefetch each.
-  static int64_t linesOf(GetVertexOp get) {
-    return llvm::divideCeil(
-        cast<VectorType>(get.getRow().getType()).getNumElements(), 16);
+  /// The floats [first, end) of a source row of `get`'s tensor that
+  /// `body` reads: the whole row, unless every get_vertex of the tensor
+  /// at the source is read only by gnn.slice (GraphSAGE's second layer
+  /// gathers one half of rows holding both of its linears' results,
+  /// gnn-fuse-linear-into-update); then from the first float a slice
+  /// takes to the last. LLVM narrows the loads to what the slices read;
+  /// the prefetches must not fetch the rest.
+  static std::pair<int64_t, int64_t> usedFloats(Block &body, GetVertexOp get) {
+    auto row = cast<VectorType>(get.getRow().getType());
+    int64_t first = row.getNumElements(), end = 0;
+    for (Operation &op : body) {
+      auto other = dyn_cast<GetVertexOp>(op);
+      if (!other || other.getSide() != Side::Source ||
+          other.getTensor() != get.getTensor())
+        continue;
+      for (Operation *user : other.getRow().getUsers()) {
+        auto slice = dyn_cast<SliceOp>(user);
+        if (!slice)
+          return {0, row.getNumElements()};
+        // The flat positions of the box's first and last elements.
+        auto shape = row.getShape();
+        auto size = cast<VectorType>(slice.getResult().getType()).getShape();
+        int64_t low = 0, high = 0;
+        for (size_t d = 0; d < shape.size(); ++d) {
+          low = low * shape[d] + slice.getOffsets()[d];
+          high = high * shape[d] + slice.getOffsets()[d] +
+                 (size[d] - 1) * slice.getStrides()[d];
+        }
+        first = std::min(first, low);
+        end = std::max(end, high + 1);
+      }
+    }
+    return first < end ? std::make_pair(first, end) : std::make_pair(int64_t(0), int64_t(0));
+  }
+
+  /// The 64-byte lines of a row of `get` the body reads: one prefetch
+  /// each.
+  static int64_t linesOf(Block &body, GetVertexOp get) {
+    auto [first, end] = usedFloats(body, get);
+    return llvm::divideCeil(end - first, 16);
   }
 
   /// How many edges ahead a stage's kernels prefetch: the option, or for
@@ -463,7 +499,7 @@ private:
       return prefetchDistance;
     int64_t lines = 0;
     for (GetVertexOp get : sourceRows(body))
-      lines += linesOf(get);
+      lines += linesOf(body, get);
     lines = std::max<int64_t>(lines, 1);
     return std::clamp<int64_t>(128 / lines, 8, 128);
   }
@@ -481,9 +517,10 @@ private:
     for (GetVertexOp get : sourceRows(body)) {
       unsigned input = cast<BlockArgument>(get.getTensor()).getArgNumber();
       int64_t n = cast<VectorType>(get.getRow().getType()).getNumElements();
+      auto [used, usedEnd] = usedFloats(body, get);
       Value first = b.create<arith::MulIOp>(kb.loc, u, kb.i64(n));
-      // One prefetch per 64-byte line of the row (linesOf).
-      for (int64_t offset = 0; offset < n; offset += 16) {
+      // One prefetch per 64-byte line of what the body reads (linesOf).
+      for (int64_t offset = used; offset < usedEnd; offset += 16) {
         Value index = b.create<arith::AddIOp>(kb.loc, first, kb.i64(offset));
         Value line = kb.address(kb.input(input), b.getF32Type(), index);
         b.create<LLVM::Prefetch>(kb.loc, line, /*rw=*/0, /*hint=*/3,

@@ -54,3 +54,75 @@ func.func @gather(%g: !gnn.graph<as_given>, %x: !gnn.vertex<24xf32>, %y: !gnn.ve
   }
   return %0 : !gnn.vertex<24xf32>
 }
+
+// A message that reads only slices of a source row prefetches only the
+// lines from the first float a slice takes to the last (LLVM narrows the
+// loads alike): here floats [16, 32) of a 48-float row, one line, so the
+// default distance is 128 edges.
+// CHECK-LABEL: func.func @half_kernel1(
+// CHECK: scf.for
+// CHECK: arith.constant 128 : i64
+// CHECK: %[[HN:.*]] = arith.constant 48 : i64
+// CHECK-NEXT: %[[HFIRST:.*]] = arith.muli %{{.*}}, %[[HN]] : i64
+// CHECK-NEXT: %[[H16:.*]] = arith.constant 16 : i64
+// CHECK-NEXT: %[[HI0:.*]] = arith.addi %[[HFIRST]], %[[H16]] : i64
+// CHECK-NEXT: %[[HP0:.*]] = llvm.getelementptr %{{.*}}[%[[HI0]]] : (!llvm.ptr, i64) -> !llvm.ptr, f32
+// CHECK-NEXT: "llvm.intr.prefetch"(%[[HP0]])
+// CHECK-NOT: llvm.intr.prefetch
+// CHECK: scf.yield
+func.func @half(%g: !gnn.graph<as_given>, %x: !gnn.vertex<48xf32>) -> !gnn.vertex<16xf32> {
+  %0 = gnn.message_passing %g (%x) aggr = add : !gnn.graph<as_given>, (!gnn.vertex<48xf32>) -> !gnn.vertex<16xf32> {
+  ^bb0(%a: !gnn.vertex<48xf32>):
+    %xj = gnn.get_vertex %a source : !gnn.vertex<48xf32> -> vector<48xf32>
+    %h = gnn.slice %xj offsets = [16] strides = [1] : vector<48xf32> -> vector<16xf32>
+    gnn.yield %h : vector<16xf32>
+  }
+  return %0 : !gnn.vertex<16xf32>
+}
+
+// Slices of two reads of the same tensor span floats [0, 32): two lines,
+// 64 edges ahead. A whole-row read besides a slice keeps all lines.
+// CHECK-LABEL: func.func @two_slices_kernel2(
+// CHECK: scf.for
+// CHECK: arith.constant 64 : i64
+// CHECK: %[[TN:.*]] = arith.constant 48 : i64
+// CHECK-NEXT: %[[TFIRST:.*]] = arith.muli %{{.*}}, %[[TN]] : i64
+// CHECK-NEXT: %[[T0:.*]] = arith.constant 0 : i64
+// CHECK-NEXT: arith.addi %[[TFIRST]], %[[T0]] : i64
+// CHECK-NEXT: llvm.getelementptr
+// CHECK-NEXT: "llvm.intr.prefetch"
+// CHECK-NEXT: %[[T16:.*]] = arith.constant 16 : i64
+// CHECK-NEXT: arith.addi %[[TFIRST]], %[[T16]] : i64
+// CHECK-NEXT: llvm.getelementptr
+// CHECK-NEXT: "llvm.intr.prefetch"
+// CHECK-NOT: llvm.intr.prefetch
+// CHECK: scf.yield
+// CHECK-LABEL: func.func @slice_and_row_kernel3(
+// CHECK: scf.for
+// CHECK: arith.constant 42 : i64
+// CHECK-COUNT-3: "llvm.intr.prefetch"
+// CHECK-NOT: llvm.intr.prefetch
+// CHECK: scf.yield
+func.func @two_slices(%g: !gnn.graph<as_given>, %x: !gnn.vertex<48xf32>) -> !gnn.vertex<8xf32> {
+  %0 = gnn.message_passing %g (%x) aggr = add : !gnn.graph<as_given>, (!gnn.vertex<48xf32>) -> !gnn.vertex<8xf32> {
+  ^bb0(%a: !gnn.vertex<48xf32>):
+    %xj = gnn.get_vertex %a source : !gnn.vertex<48xf32> -> vector<48xf32>
+    %l = gnn.slice %xj offsets = [0] strides = [1] : vector<48xf32> -> vector<8xf32>
+    %xj2 = gnn.get_vertex %a source : !gnn.vertex<48xf32> -> vector<48xf32>
+    %r = gnn.slice %xj2 offsets = [24] strides = [1] : vector<48xf32> -> vector<8xf32>
+    %m = gnn.mul %l, %r : vector<8xf32>, vector<8xf32> -> vector<8xf32>
+    gnn.yield %m : vector<8xf32>
+  }
+  return %0 : !gnn.vertex<8xf32>
+}
+
+func.func @slice_and_row(%g: !gnn.graph<as_given>, %x: !gnn.vertex<48xf32>) -> !gnn.vertex<48xf32> {
+  %0 = gnn.message_passing %g (%x) aggr = add : !gnn.graph<as_given>, (!gnn.vertex<48xf32>) -> !gnn.vertex<48xf32> {
+  ^bb0(%a: !gnn.vertex<48xf32>):
+    %xj = gnn.get_vertex %a source : !gnn.vertex<48xf32> -> vector<48xf32>
+    %s = gnn.slice %xj offsets = [0] strides = [1] : vector<48xf32> -> vector<1xf32>
+    %m = gnn.mul %s, %xj : vector<1xf32>, vector<48xf32> -> vector<48xf32>
+    gnn.yield %m : vector<48xf32>
+  }
+  return %0 : !gnn.vertex<48xf32>
+}

@@ -601,8 +601,8 @@ def write_page(results, doc_path, plot_dir, results_path, ablation=(None, None, 
              "and against the machine's own limits.\n")
     L.append("## Reproduce\n")
     L.append("```sh\nmake bench        # installs python3-torch, python3-matplotlib, libopenblas0-pthread;\n"
-             "                  # builds; generates the graphs; measures; rewrites this page (~70 min,\n"
-             "                  # the ablation ~25 of them)\n"
+             "                  # builds; generates the graphs; measures; rewrites this page (~100 min\n"
+             "                  # on a 2-core AMD EPYC host: 65 without the ablation, BENCH_FLAGS=--no-ablation)\n"
              "make bench-quick  # < 2 min: GCN on one small graph, gnnc vs eager and sparse PyTorch (no page)\n"
              "make bench-ablation  # issue 15's ablation alone (bench/results/ablation.json); rewrites this page\n"
              "bench/bench.py --help   # choose graphs, models, systems, runs, threads\n```\n")
@@ -799,9 +799,13 @@ def write_page(results, doc_path, plot_dir, results_path, ablation=(None, None, 
         steps = [s for s in b.get("steps", []) if "ms" in s]
         if not steps:
             continue
-        L.append(f"**{m['title']}** — lower bound {fmt_s(b['model_bound']['bound_s'])} for the "
-                 f"fused model ({b['model_bound']['bytes'] / 1e6:.0f} MB, "
-                 f"{b['model_bound']['flops'] / 1e9:.1f} GFLOP); {fmt_s(b['schedule_bound_s'])} for "
+        # A model without a layer description for the bound (EdgeConv's
+        # per-edge MLP) has the schedule's bound only.
+        fused = (f"lower bound {fmt_s(b['model_bound']['bound_s'])} for the fused model "
+                 f"({b['model_bound']['bytes'] / 1e6:.0f} MB, "
+                 f"{b['model_bound']['flops'] / 1e9:.1f} GFLOP); " if "model_bound" in b else
+                 "no bound for the fused model (its layers have no description in bench/schedule.py); ")
+        L.append(f"**{m['title']}** — {fused}{fmt_s(b['schedule_bound_s'])} for "
                  f"gnnc's schedule as it stands ({b['schedule_bytes'] / 1e6:.0f} MB).\n")
         rows = [[s["step"], s["kind"], f"{s['ms']:.2f}", f"{s['bytes'] / 1e6:.1f}",
                  f"{s['flops'] / 1e9:.2f}", f"{s['gbs']:.1f}" if s.get("gbs") else "–",

@@ -51,6 +51,21 @@ def fmt_n(n):
     return f"{n:,}"
 
 
+def bounds_sentence(title, b):
+    """The line above a model's steps in "Where gnnc's time goes": the
+    lower bound of the fused model, where bench/schedule.py describes the
+    model's layers (EdgeConv's per-edge MLP has no description, so only
+    its schedule's bound), and that of gnnc's schedule."""
+    if "model_bound" in b:
+        fused = (f"lower bound {fmt_s(b['model_bound']['bound_s'])} for the fused model "
+                 f"({b['model_bound']['bytes'] / 1e6:.0f} MB, "
+                 f"{b['model_bound']['flops'] / 1e9:.1f} GFLOP); ")
+    else:
+        fused = "no bound for the fused model (no description of its layers in bench/schedule.py); "
+    return (f"**{title}** — {fused}{fmt_s(b['schedule_bound_s'])} for "
+            f"gnnc's schedule as it stands ({b['schedule_bytes'] / 1e6:.0f} MB).\n")
+
+
 class Results:
     def __init__(self, doc):
         self.doc = doc
@@ -799,14 +814,7 @@ def write_page(results, doc_path, plot_dir, results_path, ablation=(None, None, 
         steps = [s for s in b.get("steps", []) if "ms" in s]
         if not steps:
             continue
-        # A model without a layer description for the bound (EdgeConv's
-        # per-edge MLP) has the schedule's bound only.
-        fused = (f"lower bound {fmt_s(b['model_bound']['bound_s'])} for the fused model "
-                 f"({b['model_bound']['bytes'] / 1e6:.0f} MB, "
-                 f"{b['model_bound']['flops'] / 1e9:.1f} GFLOP); " if "model_bound" in b else
-                 "no bound for the fused model (its layers have no description in bench/schedule.py); ")
-        L.append(f"**{m['title']}** — {fused}{fmt_s(b['schedule_bound_s'])} for "
-                 f"gnnc's schedule as it stands ({b['schedule_bytes'] / 1e6:.0f} MB).\n")
+        L.append(bounds_sentence(m["title"], b))
         rows = [[s["step"], s["kind"], f"{s['ms']:.2f}", f"{s['bytes'] / 1e6:.1f}",
                  f"{s['flops'] / 1e9:.2f}", f"{s['gbs']:.1f}" if s.get("gbs") else "–",
                  f"{100 * s['gbs'] / limits['bandwidth_gbs']:.0f}%" if s.get("gbs") else "–",

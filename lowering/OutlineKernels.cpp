@@ -451,11 +451,11 @@ private:
 
   /// The floats [first, end) of a source row of `get`'s tensor that
   /// `body` reads: the whole row, unless every get_vertex of the tensor
-  /// at the source is read only by gnn.slice (GraphSAGE's second layer
-  /// gathers one half of rows holding both of its linears' results,
-  /// gnn-fuse-linear-into-update); then from the first float a slice
-  /// takes to the last. LLVM narrows the loads to what the slices read;
-  /// the prefetches must not fetch the rest.
+  /// at the source is read only by gnn.slice (a message of `x_j[:, :16]`,
+  /// GAT's source logits in a row that also holds the target's); then
+  /// from the first float a slice takes to the last. LLVM narrows the
+  /// loads to what the slices read; the prefetches must not fetch the
+  /// rest.
   static std::pair<int64_t, int64_t> usedFloats(Block &body, GetVertexOp get) {
     auto row = cast<VectorType>(get.getRow().getType());
     int64_t first = row.getNumElements(), end = 0;
@@ -481,7 +481,9 @@ private:
         end = std::max(end, high + 1);
       }
     }
-    return first < end ? std::make_pair(first, end) : std::make_pair(int64_t(0), int64_t(0));
+    if (first >= end) // no reads
+      return {0, 0};
+    return {first, end};
   }
 
   /// The 64-byte lines of a row of `get` the body reads: one prefetch

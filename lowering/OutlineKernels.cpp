@@ -436,61 +436,53 @@ private:
     return {step.getResult(0), step.getResult(1), step.getResult(2)};
   }
 
-  /// The rows an in-edge of `body` gathers at its source: the first
-  /// get_vertex of each tensor read there.
-  static SmallVector<GetVertexOp> sourceRows(Block &body) {
-    llvm::SmallDenseSet<Value> seen;
-    SmallVector<GetVertexOp> rows;
-    for (Operation &op : body)
-      if (auto get = dyn_cast<GetVertexOp>(op);
-          get && get.getSide() == Side::Source &&
-          seen.insert(get.getTensor()).second)
-        rows.push_back(get);
-    return rows;
-  }
+  /// A row an in-edge gathers at its source: the first get_vertex of its
+  /// tensor, and the floats [first, end) of the row the body reads.
+  struct SourceRow {
+    GetVertexOp get;
+    int64_t first, end;
+    /// The 64-byte lines read: one prefetch each.
+    int64_t lines() const { return llvm::divideCeil(end - first, 16); }
+  };
 
-  /// The floats [first, end) of a source row of `get`'s tensor that
-  /// `body` reads: the whole row, unless every get_vertex of the tensor
-  /// at the source is read only by gnn.slice (a message of `x_j[:, :16]`,
-  /// GAT's source logits in a row that also holds the target's); then
-  /// from the first float a slice takes to the last. LLVM narrows the
-  /// loads to what the slices read; the prefetches must not fetch the
-  /// rest.
-  static std::pair<int64_t, int64_t> usedFloats(Block &body, GetVertexOp get) {
-    auto row = cast<VectorType>(get.getRow().getType());
-    int64_t first = row.getNumElements(), end = 0;
+  /// The rows an in-edge of `body` gathers at its source, one per tensor.
+  /// Each is read whole, unless every read of it is a gnn.slice (a
+  /// message of `x_j[:, :16]`, GAT's source logits in a row that also
+  /// holds the target's): then from the first float a slice takes to the
+  /// last. LLVM narrows the loads to what the slices read; the prefetches
+  /// must not fetch the rest.
+  static SmallVector<SourceRow> sourceRows(Block &body) {
+    SmallVector<SourceRow> rows;
+    llvm::SmallDenseMap<Value, unsigned> rowOf;
     for (Operation &op : body) {
-      auto other = dyn_cast<GetVertexOp>(op);
-      if (!other || other.getSide() != Side::Source ||
-          other.getTensor() != get.getTensor())
+      auto get = dyn_cast<GetVertexOp>(op);
+      if (!get || get.getSide() != Side::Source)
         continue;
-      for (Operation *user : other.getRow().getUsers()) {
-        auto slice = dyn_cast<SliceOp>(user);
-        if (!slice)
-          return {0, row.getNumElements()};
-        // The flat positions of the box's first and last elements.
-        auto shape = row.getShape();
-        auto size = cast<VectorType>(slice.getResult().getType()).getShape();
-        int64_t low = 0, high = 0;
-        for (size_t d = 0; d < shape.size(); ++d) {
-          low = low * shape[d] + slice.getOffsets()[d];
-          high = high * shape[d] + slice.getOffsets()[d] +
-                 (size[d] - 1) * slice.getStrides()[d];
+      auto type = cast<VectorType>(get.getRow().getType());
+      auto [at, fresh] = rowOf.try_emplace(get.getTensor(), rows.size());
+      if (fresh)
+        rows.push_back({get, type.getNumElements(), 0}); // nothing read yet
+      SourceRow &row = rows[at->second];
+      for (Operation *user : get.getRow().getUsers()) {
+        int64_t low = 0, high = type.getNumElements() - 1;
+        if (auto slice = dyn_cast<SliceOp>(user)) {
+          // The flat positions of the box's first and last elements.
+          auto size = cast<VectorType>(slice.getResult().getType()).getShape();
+          low = high = 0;
+          for (int64_t d = 0; d < type.getRank(); ++d) {
+            low = low * type.getDimSize(d) + slice.getOffsets()[d];
+            high = high * type.getDimSize(d) + slice.getOffsets()[d] +
+                   (size[d] - 1) * slice.getStrides()[d];
+          }
         }
-        first = std::min(first, low);
-        end = std::max(end, high + 1);
+        row.first = std::min(row.first, low);
+        row.end = std::max(row.end, high + 1);
       }
     }
-    if (first >= end) // no reads
-      return {0, 0};
-    return {first, end};
-  }
-
-  /// The 64-byte lines of a row of `get` the body reads: one prefetch
-  /// each.
-  static int64_t linesOf(Block &body, GetVertexOp get) {
-    auto [first, end] = usedFloats(body, get);
-    return llvm::divideCeil(end - first, 16);
+    for (SourceRow &row : rows)
+      if (row.first >= row.end) // never read
+        row.first = row.end = 0;
+    return rows;
   }
 
   /// How many edges ahead a stage's kernels prefetch: the option, or for
@@ -500,8 +492,8 @@ private:
     if (prefetchDistance >= 0)
       return prefetchDistance;
     int64_t lines = 0;
-    for (GetVertexOp get : sourceRows(body))
-      lines += linesOf(body, get);
+    for (const SourceRow &row : sourceRows(body))
+      lines += row.lines();
     lines = std::max<int64_t>(lines, 1);
     return std::clamp<int64_t>(128 / lines, 8, 128);
   }
@@ -516,13 +508,12 @@ private:
         b.create<arith::AddIOp>(kb.loc, e, kb.i64(prefetchDistanceOf(body)));
     ahead = b.create<arith::MinSIOp>(kb.loc, ahead, lastEdge);
     Value u = kb.sourceOf(ahead);
-    for (GetVertexOp get : sourceRows(body)) {
-      unsigned input = cast<BlockArgument>(get.getTensor()).getArgNumber();
-      int64_t n = cast<VectorType>(get.getRow().getType()).getNumElements();
-      auto [used, usedEnd] = usedFloats(body, get);
+    for (SourceRow &row : sourceRows(body)) {
+      unsigned input = cast<BlockArgument>(row.get.getTensor()).getArgNumber();
+      int64_t n = cast<VectorType>(row.get.getRow().getType()).getNumElements();
       Value first = b.create<arith::MulIOp>(kb.loc, u, kb.i64(n));
-      // One prefetch per 64-byte line of what the body reads (linesOf).
-      for (int64_t offset = used; offset < usedEnd; offset += 16) {
+      // One prefetch per 64-byte line of what the body reads (lines()).
+      for (int64_t offset = row.first; offset < row.end; offset += 16) {
         Value index = b.create<arith::AddIOp>(kb.loc, first, kb.i64(offset));
         Value line = kb.address(kb.input(input), b.getF32Type(), index);
         b.create<LLVM::Prefetch>(kb.loc, line, /*rw=*/0, /*hint=*/3,

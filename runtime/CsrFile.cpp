@@ -7,6 +7,7 @@
 #include "ResourceFaults.h"
 #include "gnn/Npy.h"
 #include "gnn/Progress.h"
+#include "gnn/Reorder.h"
 
 #include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/SmallString.h"
@@ -17,6 +18,7 @@
 #include <algorithm>
 #include <optional>
 #include <cstring>
+#include <numeric>
 #include <sys/mman.h>
 #include <unistd.h>
 #include <vector>
@@ -169,6 +171,36 @@ llvm::Error writeIota(TempFile &out, int64_t count, uint64_t offset) {
       return err;
   }
   return llvm::Error::success();
+}
+
+/// Sorts the in-edges of each of `count` destinations (their ranges
+/// off[0..count] into `src`, and into `rows` of `d` floats each when
+/// d > 0) by source, stably.
+void sortInEdgeRuns(const int64_t *off, int64_t count, int32_t *src,
+                    float *rows, int64_t d) {
+  std::vector<int64_t> order;
+  std::vector<int32_t> sortedSrc;
+  std::vector<float> sortedRows;
+  for (int64_t t = 0; t < count; ++t) {
+    int64_t b = off[t] - off[0], m = off[t + 1] - off[t];
+    if (std::is_sorted(src + b, src + b + m))
+      continue;
+    order.resize(size_t(m));
+    std::iota(order.begin(), order.end(), b);
+    std::stable_sort(order.begin(), order.end(),
+                     [&](int64_t x, int64_t y) { return src[x] < src[y]; });
+    sortedSrc.resize(size_t(m));
+    for (int64_t i = 0; i < m; ++i)
+      sortedSrc[size_t(i)] = src[order[size_t(i)]];
+    std::copy(sortedSrc.begin(), sortedSrc.end(), src + b);
+    if (d == 0)
+      continue;
+    sortedRows.resize(size_t(m * d));
+    for (int64_t i = 0; i < m; ++i)
+      std::memcpy(sortedRows.data() + i * d, rows + order[size_t(i)] * d,
+                  sizeof(float) * size_t(d));
+    std::copy(sortedRows.begin(), sortedRows.end(), rows + b * d);
+  }
 }
 
 } // namespace
@@ -433,6 +465,9 @@ llvm::Error writeCsrFile(const std::string &path, int64_t n,
                     "cannot read the edge features (the file changed or is "
                     "unreadable)");
       progress.finish();
+      if (options.sortInEdges)
+        sortInEdgeRuns(off.data() + v0, v1 - v0, src32 + (off[v0] - first),
+                       rowOut, d);
       if (llvm::Error err = (*out)->writeAt(
               src32, uint64_t(count) * 4,
               layout.offset[Sources] + uint64_t(first) * 4))
@@ -460,15 +495,23 @@ llvm::Error writeCsrFile(const std::string &path, const Graph &graph,
                          const CsrWriteOptions &options) {
   return detail::catchOutOfMemory(path, "writing the CSR file", [&]()
                                                                    -> llvm::Error {
-    int64_t n = graph.numVertices(), e = graph.numEdges();
     if (graph.numGhosts() != 0)
       return fail(path, "a graph part (with ghosts) is not a whole graph");
+    std::optional<Graph> sorted;
+    if (options.sortInEdges) {
+      auto s = sortInEdges(graph);
+      if (!s)
+        return s.takeError();
+      sorted = std::move(*s);
+    }
+    const Graph &g = sorted ? *sorted : graph;
+    int64_t n = g.numVertices(), e = g.numEdges();
     std::optional<Tensor> rows;
     if (!options.edgeFeaturesIn.empty()) {
       auto in = mapNpyF32(options.edgeFeaturesIn, 2);
       if (!in)
         return in.takeError();
-      auto csr = edgeFeaturesToCsr(graph, *in, options.edgeFeaturesIn);
+      auto csr = edgeFeaturesToCsr(g, *in, options.edgeFeaturesIn);
       if (!csr)
         return csr.takeError();
       rows = std::move(*csr);
@@ -477,7 +520,7 @@ llvm::Error writeCsrFile(const std::string &path, const Graph &graph,
     auto out = startCsrFile(path, n, e, layout);
     if (!out)
       return out.takeError();
-    if (const int64_t *ids = graph.originalIds()) {
+    if (const int64_t *ids = g.originalIds()) {
       if (llvm::Error err = (*out)->writeAt(ids, layout.length[GlobalIds],
                                             layout.offset[GlobalIds]))
         return err;
@@ -485,11 +528,11 @@ llvm::Error writeCsrFile(const std::string &path, const Graph &graph,
                    writeIota(**out, n, layout.offset[GlobalIds])) {
       return err;
     }
-    if (llvm::Error err = (*out)->writeAt(graph.offsets(),
+    if (llvm::Error err = (*out)->writeAt(g.offsets(),
                                           layout.length[Offsets],
                                           layout.offset[Offsets]))
       return err;
-    if (llvm::Error err = (*out)->writeAt(graph.sources(),
+    if (llvm::Error err = (*out)->writeAt(g.sources(),
                                           layout.length[Sources],
                                           layout.offset[Sources]))
       return err;

@@ -297,6 +297,49 @@ llvm::Expected<Graph> permuteGraph(const Graph &graph,
       });
 }
 
+llvm::Expected<Graph> sortInEdges(const Graph &graph) {
+  const std::string where = "sortInEdges";
+  int64_t n = graph.numVertices(), e = graph.numEdges();
+  if (graph.numGhosts() != 0)
+    return fail(where, "a graph part (with ghosts) is not a whole graph");
+  return detail::catchOutOfMemory(
+      where, "sorting the in-edges", [&]() -> llvm::Expected<Graph> {
+        const int64_t *off = graph.offsets();
+        const int32_t *src = graph.sources();
+        const int64_t *eid = graph.edgeIds();
+        AlignedArray<int64_t> offsets(size_t(n) + 1);
+        AlignedArray<int32_t> sources(static_cast<size_t>(e));
+        AlignedArray<int64_t> edgeIds(static_cast<size_t>(e));
+        std::memcpy(offsets.data(), off, sizeof(int64_t) * (size_t(n) + 1));
+        std::vector<std::pair<int32_t, int64_t>> edges;
+        for (int64_t v = 0; v < n; ++v) {
+          edges.clear();
+          for (int64_t k = off[v]; k < off[v + 1]; ++k)
+            edges.emplace_back(src[k], eid[k]);
+          std::stable_sort(edges.begin(), edges.end(),
+                           [](const auto &a, const auto &b) {
+                             return a.first < b.first;
+                           });
+          int64_t k = off[v];
+          for (auto [s, id] : edges) {
+            sources[k] = s;
+            edgeIds[k++] = id;
+          }
+        }
+        auto out = Graph::fromCsr(n, 0, std::move(offsets), std::move(sources),
+                                  std::move(edgeIds), where);
+        if (!out)
+          return out.takeError();
+        if (const int64_t *orig = graph.originalIds()) {
+          AlignedArray<int64_t> ids(static_cast<size_t>(n));
+          std::memcpy(ids.data(), orig, sizeof(int64_t) * size_t(n));
+          if (llvm::Error err = out->setOriginalIds(std::move(ids), where))
+            return std::move(err);
+        }
+        return std::move(*out);
+      });
+}
+
 llvm::Expected<std::vector<int32_t>> streamDegreeOrder(EdgeStream &edges,
                                                        int64_t numVertices) {
   return detail::catchOutOfMemory(

@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Checks reordered binary CSR files against the edge list they came from.
 
-  check_orders.py EDGES.npy N [--edge-attr E.npy] ORDER=FILE.csr[:ATTR.npy]...
+  check_orders.py EDGES.npy N [--edge-attr E.npy] [--sorted]
+                  ORDER=FILE.csr[:ATTR.npy]...
 
 Reads each file with its own parser of the layout (runtime/PartFile.h:
 a 208-byte header, the arrays' offsets and lengths at byte 80 + 16 i),
@@ -9,6 +10,8 @@ sharing no code with gnnc, and checks:
   - globalIds is a permutation of 0..N-1;
   - the file holds exactly the edge list's edges, each target's in-edges in
     edge-list order (renamed through globalIds), and edgeIds are 0..E-1;
+    with --sorted (convert --sort-in-edges), each target's in-edges in
+    ascending new source id instead, equal sources in edge-list order;
   - with ATTR (convert --edge-attr-out), its row k is the edge list's row
     of the edge at CSR position k;
   - for ORDER=degree, out-degrees do not increase along the file, and
@@ -52,6 +55,9 @@ def main():
     if args and args[0] == "--edge-attr":
         args.pop(0)
         attr = np.load(args.pop(0))
+    by_source = bool(args) and args[0] == "--sorted"
+    if by_source:
+        args.pop(0)
     src, dst = edges[0], edges[1]
     # The edge list's edges grouped by target, each group in list order.
     want = np.argsort(dst, kind="stable")
@@ -70,6 +76,12 @@ def main():
         deg = np.diff(off)
         if off[0] != 0 or np.any(deg < 0) or off[-1] != fe:
             fail(f"{order}: bad offsets")
+        if by_source:
+            # Grouped by target, each group by the sources' new ids; lexsort
+            # is stable, so equal sources stay in list order.
+            rank = np.empty(n, dtype=np.int64)
+            rank[ids] = np.arange(n)
+            want = np.lexsort((rank[src], dst))
         # Each CSR edge in original ids; regrouped by original target
         # (stable: a target's in-edges keep their CSR order).
         t = np.repeat(ids, deg)

@@ -386,4 +386,51 @@ TEST_F(CsrFileTest, TheStreamedDegreeOrderWritesTheInMemoryBytes) {
     EXPECT_EQ(loaded->originalIds()[i], want[size_t(i)]);
 }
 
+TEST_F(CsrFileTest, SortedInEdgesStreamedAndInMemoryWriteTheSameBytes) {
+  // CsrWriteOptions::sortInEdges in the streamed writer (renumbered by
+  // degree, several fill passes) writes the file and edge features of the
+  // in-memory writer given sortInEdges' graph; the in-memory writer with
+  // the option writes them too.
+  VectorEdges edges = randomEdges(50, 600, 5);
+  Tensor rows({600, 3});
+  for (size_t i = 0; i < rows.numElements(); ++i)
+    rows.data()[i] = float(i) * 0.25f;
+  ASSERT_FALSE(bool(writeNpyF32(path("e.npy"), rows.data(), rows.shape)));
+  Graph g = llvm::cantFail(
+      Graph::fromEdges(50, edges.src.data(), edges.dst.data(), 600));
+  std::vector<int32_t> sequence =
+      llvm::cantFail(computeVertexOrder(g, VertexOrder::Degree));
+  Graph sorted = llvm::cantFail(sortInEdges(llvm::cantFail(permuteGraph(g, sequence))));
+  CsrWriteOptions plain;
+  plain.edgeFeaturesIn = path("e.npy");
+  plain.edgeFeaturesOut = path("want.e.npy");
+  ASSERT_FALSE(bool(writeCsrFile(path("want.csr"), sorted, plain)));
+
+  CsrWriteOptions option = plain;
+  option.sortInEdges = true;
+  option.edgeFeaturesOut = path("mem.e.npy");
+  ASSERT_FALSE(bool(writeCsrFile(path("mem.csr"), llvm::cantFail(permuteGraph(g, sequence)),
+                                 option)));
+  EXPECT_EQ(slurp(path("mem.csr")), slurp(path("want.csr")));
+  EXPECT_EQ(slurp(path("mem.e.npy")), slurp(path("want.e.npy")));
+
+  std::vector<int64_t> ids(sequence.begin(), sequence.end());
+  CsrWriteOptions streamed = option;
+  streamed.edgeFeaturesOut = path("got.e.npy");
+  streamed.memoryBytes = 1024; // a few fill passes
+  streamed.originalIds = ids.data();
+  std::unique_ptr<EdgeStream> renumbered = renumberEdgeStream(edges, sequence);
+  llvm::Error err = writeCsrFile(path("got.csr"), 50, *renumbered, streamed);
+  ASSERT_FALSE(bool(err)) << llvm::toString(std::move(err));
+  EXPECT_EQ(slurp(path("got.csr")), slurp(path("want.csr")));
+  EXPECT_EQ(slurp(path("got.e.npy")), slurp(path("want.e.npy")));
+  // And sorting changed the file.
+  CsrWriteOptions unsorted = streamed;
+  unsorted.sortInEdges = false;
+  unsorted.edgeFeaturesOut = path("unsorted.e.npy");
+  renumbered = renumberEdgeStream(edges, sequence);
+  ASSERT_FALSE(bool(writeCsrFile(path("unsorted.csr"), 50, *renumbered, unsorted)));
+  EXPECT_NE(slurp(path("unsorted.csr")), slurp(path("want.csr")));
+}
+
 } // namespace

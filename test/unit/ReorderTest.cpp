@@ -186,6 +186,55 @@ TEST(Reorder, PermuteGraphKeepsEveryInEdgeList) {
             std::string::npos);
 }
 
+TEST(Reorder, SortInEdgesOnAHandGraph) {
+  // Vertex 2's in-edges from 3, 1, 3, 0 (edges 0, 1, 3, 4); vertex 0's
+  // from 2 (edge 2).
+  Graph g = graphOf(4, {3, 1, 2, 3, 0}, {2, 2, 0, 2, 2});
+  Graph s = llvm::cantFail(sortInEdges(g));
+  EXPECT_FALSE(s.isReordered());
+  std::vector<std::pair<int64_t, int64_t>> two = {{0, 4}, {1, 1}, {3, 0}, {3, 3}};
+  EXPECT_EQ(inEdges(s, 2), two);
+  std::vector<std::pair<int64_t, int64_t>> zero = {{2, 2}};
+  EXPECT_EQ(inEdges(s, 0), zero);
+  EXPECT_TRUE(inEdges(s, 1).empty());
+  EXPECT_TRUE(inEdges(s, 3).empty());
+}
+
+TEST(Reorder, SortInEdgesSortsEveryListAndKeepsTheEdges) {
+  std::vector<int64_t> s, d;
+  Graph g = randomGraph(200, 1500, 11, &s, &d);
+  Graph r = llvm::cantFail(permuteGraph(g, order(g, VertexOrder::Degree)));
+  Graph sorted = llvm::cantFail(sortInEdges(r));
+  ASSERT_EQ(sorted.numVertices(), 200);
+  ASSERT_EQ(sorted.numEdges(), 1500);
+  ASSERT_TRUE(sorted.isReordered());
+  int64_t moved = 0;
+  for (int64_t v = 0; v < 200; ++v) {
+    SCOPED_TRACE(v);
+    EXPECT_EQ(sorted.originalIds()[v], r.originalIds()[v]);
+    ASSERT_EQ(sorted.offsets()[v + 1], r.offsets()[v + 1]);
+    const int32_t *src = sorted.sources();
+    const int64_t *eid = sorted.edgeIds();
+    for (int64_t k = sorted.offsets()[v] + 1; k < sorted.offsets()[v + 1]; ++k) {
+      // Ascending sources; equal ones in the order of their edges, which
+      // is the edge list's order in a graph built from it.
+      EXPECT_TRUE(src[k - 1] < src[k] || (src[k - 1] == src[k] && eid[k - 1] < eid[k]));
+    }
+    // The same edges: the same (source, edge id) pairs.
+    auto want = inEdges(r, v), got = inEdges(sorted, v);
+    moved += want != got;
+    std::sort(want.begin(), want.end());
+    std::sort(got.begin(), got.end());
+    EXPECT_EQ(got, want);
+    // Every edge id still names an edge with this source and target.
+    for (int64_t k = sorted.offsets()[v]; k < sorted.offsets()[v + 1]; ++k) {
+      EXPECT_EQ(s[size_t(eid[k])], sorted.originalIds()[src[k]]);
+      EXPECT_EQ(d[size_t(eid[k])], sorted.originalIds()[v]);
+    }
+  }
+  EXPECT_GT(moved, 50); // The lists were not sorted before.
+}
+
 class ReorderFileTest : public TempDirTest {};
 
 TEST_F(ReorderFileTest, AReorderedCsrFileLoadsAsTheRenumberedGraph) {

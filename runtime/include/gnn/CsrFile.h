@@ -62,6 +62,10 @@ struct CsrWriteOptions {
   /// sequence), written as the file's globalIds; null: 0..N-1. The stream
   /// is then the renumbered one.
   const int64_t *originalIds = nullptr;
+  /// The streamed writer: each vertex's in-edges sorted by source id (ties
+  /// in stream order, edge features moved with their edges), the file
+  /// gnn::sortInEdges (gnn/Reorder.h) makes of the unsorted one's graph.
+  bool sortInEdges = false;
 };
 
 /// Writes the binary CSR of `numVertices` vertices and the stream's edges

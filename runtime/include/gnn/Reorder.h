@@ -71,6 +71,15 @@ llvm::Expected<std::vector<int32_t>> computeVertexOrder(const Graph &graph,
 llvm::Expected<Graph> permuteGraph(const Graph &graph,
                                    const std::vector<int32_t> &sequence);
 
+/// `graph` with each vertex's in-edges sorted by source id (ties in their
+/// order in `graph`; edgeIds move with their edges), ids unchanged. After a
+/// renumbering, a vertex's sources then come in the order of their rows in
+/// memory: its hot (low-numbered, in degree order) rows first and the rest
+/// ascending, which the gathers fetch faster (docs/passes.md). A vertex's
+/// messages are summed in this order, so outputs match the unsorted
+/// graph's within rounding, not bit for bit. A whole graph only.
+llvm::Expected<Graph> sortInEdges(const Graph &graph);
+
 /// The degree order of the graph `edges` holds, from one pass over the
 /// stream (8 bytes per vertex, the edges never held): the sequence
 /// computeVertexOrder(graph, VertexOrder::Degree) gives. What lets

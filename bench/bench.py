@@ -25,8 +25,9 @@ Results go to one JSON file (bench/results/full.json, or quick.json with
 
 The ablation of issue 15 (after the main graphs in a full run, or alone
 with --only-ablation into bench/results/ablation.json): gnnc on rmat-22 and
-sbm-22 with each vertex order (gnn-graph convert --reorder) and the
-gathers unblocked or blocked by the cost model (gnnc-repeat
+sbm-22 with each vertex order (gnn-graph convert --reorder), the edge
+list's order with sorted in-edges (--sort-in-edges, which the reorders use
+too) and the gathers unblocked or blocked by the cost model (gnnc-repeat
 --gather-blocks=1,auto), each technique alone and together; on rmat-22,
 each model's fastest configuration head to head with the gnnc of the main
 issue 15 was filed against (--paired-rounds rounds of the two processes
@@ -110,7 +111,11 @@ QUICK = {"graphs": ["rmat-16"], "systems": ["gnnc", "eager", "sparse"], "models"
 # in one process per graph, model and vertex order (bench/gnnc-repeat), with
 # the cache-blocked gathers off (1) and chosen by the cost model (auto).
 ABLATION = {"graphs": ["rmat-22", "sbm-22"], "models": ["gcn", "sage", "gin", "gat"]}
-ORDERINGS = ["none", "degree", "rcm", "community"]
+# The CSR files of the ablation: "sorted" is the edge list's order with
+# each vertex's in-edges sorted by source (convert --sort-in-edges); the
+# reorders sort them too (their unsorted figures: docs/runtime.md).
+ORDERINGS = ["none", "sorted", "degree", "rcm", "community"]
+SORTED_IN_EDGES = ("sorted", "degree", "rcm", "community")
 GATHER_SETTINGS = ["1", "auto"]
 FEATURES = 128
 SEED = 1
@@ -575,11 +580,15 @@ def stage_key(name):
 
 def convert_graph(args, graph, ordering):
     """gnn-graph convert into a binary CSR file with ORDERING's vertex
-    numbering: a once-per-graph cost, timed whole (reading the edge list,
-    ordering, building and writing the CSR) and split as convert reports."""
+    numbering (ORDERINGS; those in SORTED_IN_EDGES with --sort-in-edges):
+    a once-per-graph cost, timed whole (reading the edge list, ordering,
+    building and writing the CSR) and split as convert reports."""
     out = os.path.join(args.data, f"{graph['name']}.{ordering}.csr")
     cmd = [os.path.join(args.bin, "gnn-graph"), "convert", f"--graph={graph['edges_path']}",
-           f"--num-nodes={graph['vertices']}", f"--out={out}", f"--reorder={ordering}"]
+           f"--num-nodes={graph['vertices']}", f"--out={out}",
+           f"--reorder={'none' if ordering == 'sorted' else ordering}"]
+    if ordering in SORTED_IN_EDGES:
+        cmd.append("--sort-in-edges")
     rc, stdout, stderr, wall, rss = run_measured(cmd, env=child_env(args.threads))
     if rc != 0:
         return {"ordering": ordering, "status": "failed", "note": (stderr or stdout).strip()[-800:]}
@@ -782,6 +791,7 @@ def run_ablation(args, doc, models, save, prepared):
     the gathers unblocked (1) and with the cost model's blocks (auto); the
     configurations of the ablation table picked from those runs."""
     ab = doc["ablation"] = {"graphs": [], "runs": [], "configurations": [], "orderings": ORDERINGS,
+                            "sorted_in_edges": list(SORTED_IN_EDGES),
                             "runs_per_setting": args.ablation_runs, "started": datetime.datetime.now().isoformat(timespec="seconds")}
     t0 = time.time()
     wanted = args.ablation_models.split(",")
@@ -883,10 +893,10 @@ def end_to_end(r):
 
 def ablation_configurations(gname, mname, by_config, failed):
     """The ablation table's rows for one graph and model: baseline (order
-    none, gathers unblocked), each order alone, auto blocks alone, and all
-    (the fastest order alone, with auto blocks). A configuration not
-    measured is there with its reason (FAILED: the orders whose convert
-    failed)."""
+    none, gathers unblocked), sorted in-edges alone, each order alone (its
+    in-edges sorted), auto blocks alone, and all (the fastest of those
+    orders, with auto blocks). A configuration not measured is there with
+    its reason (FAILED: the orders whose convert failed)."""
     off = "1"
     base = by_config.get(("none", off))
     rows = []
@@ -906,7 +916,7 @@ def ablation_configurations(gname, mname, by_config, failed):
 
     row("baseline", "none", off)
     for ordering in ORDERINGS[1:]:
-        row(f"reorder={ordering}", ordering, off,
+        row("sort-in-edges" if ordering == "sorted" else f"reorder={ordering}", ordering, off,
             "convert " + failed[ordering] if ordering in failed else None)
     row("gather-blocks=auto", "none", "auto")
     alone = {o: end_to_end(by_config[(o, off)]) for o in ORDERINGS[1:] if (o, off) in by_config}

@@ -262,8 +262,8 @@ def checked(r, system):
 # --------------------------------------------------------------------------
 # The ablation (issue 15)
 
-CONFIGURATIONS = ["baseline", "reorder=degree", "reorder=rcm", "reorder=community",
-                  "gather-blocks=auto", "all"]
+CONFIGURATIONS = ["baseline", "sort-in-edges", "reorder=degree", "reorder=rcm",
+                  "reorder=community", "gather-blocks=auto", "all"]
 
 
 def load_ablation(doc, results_path, override=None):
@@ -376,11 +376,16 @@ def write_ablation(L, ab, adoc, apath, own_file=False):
     its own, whose limits and cache ladder are then shown here)."""
     limits = adoc["limits"]
     bw = limits["bandwidth_gbs"]
+    sorted_in_edges = bool(ab.get("sorted_in_edges"))
     L.append("## Ablation (issue 15)\n")
     L.append(f"gnnc alone, on graphs larger than the caches, with each of issue 15's techniques "
              f"alone and together: **vertex reordering** (`gnn-graph convert --reorder=...` writes a "
              f"binary CSR file with renumbered vertices; features go in and outputs come out in the "
-             f"original order) and **cache-blocked gathers** (`Model::setGatherBlocks`: 1 = off, "
+             f"original order), "
+             + (f"**sorted in-edges** (`convert --sort-in-edges`: each vertex's in-edges by source "
+                f"id, so that its rows are read in memory order; the sums run in that order) "
+                if sorted_in_edges else "")
+             + f"and **cache-blocked gathers** (`Model::setGatherBlocks`: 1 = off, "
              f"auto = the cost model's choice per stage). Huge pages for large arrays are always on "
              f"and not part of it. From `{os.path.relpath(apath, ROOT)}` (started {ab.get('started', '?')}, "
              f"{ab.get('wall_s', 0) / 60:.1f} min; gnnc at `{adoc['git']['commit'][:12]}`"
@@ -390,8 +395,11 @@ def write_ablation(L, ab, adoc, apath, own_file=False):
              f"gather setting a first run (with blocks, it profiles the sources and builds the "
              f"blocks: once per graph, and so outside the median), then {ab['runs_per_setting']} "
              f"timed runs (the median is the figure). **baseline**: the edge list's own order, gathers unblocked; "
-             f"**reorder=X**: order X alone; **gather-blocks=auto** alone; **all**: the fastest "
-             f"order alone (per graph and model), with auto blocks. A renumbered graph's time "
+             + ("**sort-in-edges**: the edge list's order, in-edges sorted; **reorder=X**: order X "
+                "with its in-edges sorted (the orders without sorting are in this page's history: "
+                "stop 26's ablation); " if sorted_in_edges else "**reorder=X**: order X alone; ")
+             + f"**gather-blocks=auto** alone; **all**: the fastest "
+             f"of those orders (per graph and model), with auto blocks. A renumbered graph's time "
              f"also holds putting the run's output back into the user's vertex order "
              f"(`gnn::rowsToOriginalOrder`, which every run must do to hand its output over; "
              f"timed once per setting and added to the median). Speedup = baseline ÷ "
@@ -400,10 +408,13 @@ def write_ablation(L, ab, adoc, apath, own_file=False):
     graphs = [g["name"] for g in ab["graphs"]]
     models = list(dict.fromkeys(c["model"] for c in ab["configurations"]))
     rows, footnotes = [], []
+    # An ablation from before sorted in-edges has no such column.
+    columns = [n for n in CONFIGURATIONS
+               if n != "sort-in-edges" or any(c["configuration"] == n for c in ab["configurations"])]
     for g in graphs:
         for m in models:
             row = [g, m]
-            for name in CONFIGURATIONS:
+            for name in columns:
                 c = confs.get((g, m, name))
                 if c is None:
                     row.append("not run")
@@ -417,7 +428,7 @@ def write_ablation(L, ab, adoc, apath, own_file=False):
                     order = f", {c['ordering']}" if name == "all" else ""
                     row.append(f"{fmt_s(c['median_s'])}{sp}{order}")
             rows.append(row)
-    L.append(table(["graph", "model"] + CONFIGURATIONS, rows))
+    L.append(table(["graph", "model"] + columns, rows))
     L.append("")
     for i, note in enumerate(footnotes[:9]):
         L.append(f"{'¹²³⁴⁵⁶⁷⁸⁹'[i]} {note}")

@@ -4,8 +4,8 @@
   bench.py [--quick] [--models gcn,sage,...] [--systems gnnc,eager,...]
            [--graphs rmat-18,...] [--runs 5] [--threads 2] [--out FILE]
            [--[no-]ablation | --only-ablation] [--ablation-graphs rmat-22,sbm-22]
-           [--ablation-models gcn,...] [--ablation-runs 5] [--paired-rounds 4]
-           [--time-budget 45]
+           [--ablation-models gcn,...] [--ablation-runs 3] [--ablation-rounds 2]
+           [--paired-rounds 4] [--paired-runs 5] [--time-budget 45]
 
 For each graph (generated once by gnn-graph, kept in --data) and each model
 of MODELS that exists, in this order: gnnc (gnn-run, one process per run),
@@ -649,6 +649,17 @@ def summarise_setting(r):
             "output_back_ms": r.get("output_to_original_order_ms")}
 
 
+def merge_rounds(settings):
+    """One gather setting of an ablation configuration measured in several
+    processes (rounds): every round's timed runs together, the first run
+    and checksum of the first round, the median of the rounds' output-back
+    times."""
+    back = [x["output_to_original_order_ms"] for x in settings
+            if x.get("output_to_original_order_ms") is not None]
+    return {**settings[0], "runs": [run for x in settings for run in x["runs"]],
+            "output_to_original_order_ms": statistics.median(back) if back else None}
+
+
 def ablation_steps(model, graph, names, stages_ms, limits):
     """Per timed step of MODEL's schedule: its gnnc-repeat median, its
     compulsory bytes as a share of triad, and for a message step the time
@@ -719,10 +730,10 @@ def build_issue_main(args):
 def time_issue_main(args, repeat, graph, model):
     """One gnnc-repeat process of issue 15's main (REPEAT) on GRAPH's edge
     list, timed as that main's `make bench` timed gnnc: a first run, then
-    --ablation-runs timed runs. Returns the timed runs' seconds, or a
+    --paired-runs timed runs. Returns the timed runs' seconds, or a
     failure's note."""
     cmd = [repeat, os.path.join(ROOT, model["file"]), graph["edges_path"], graph["features_path"],
-           model["weights"], str(args.threads), str(args.ablation_runs)]
+           model["weights"], str(args.threads), str(args.paired_runs)]
     env = child_env(args.threads)
     env["GNNC_CACHE"] = "0"  # nothing shared with this build's kernel cache
     rc, out, err, wall, rss = run_measured(cmd, env=env)
@@ -733,10 +744,10 @@ def time_issue_main(args, repeat, graph, model):
 
 def time_configuration(args, graph, model, csr_path, gather_blocks):
     """One gnnc-repeat process of this build on CSR_PATH with GATHER_BLOCKS:
-    a first run, then --ablation-runs timed runs. Returns the end-to-end
+    a first run, then --paired-runs timed runs. Returns the end-to-end
     median (with the output put back into the user's order), or a
     failure's note."""
-    cmd, env = repeat_command(args, model, csr_path, graph["features_path"], args.ablation_runs,
+    cmd, env = repeat_command(args, model, csr_path, graph["features_path"], args.paired_runs,
                               gather_blocks=[gather_blocks])
     rc, out, err, wall, rss = run_measured(cmd, env=env)
     if rc != 0:
@@ -792,7 +803,8 @@ def run_ablation(args, doc, models, save, prepared):
     configurations of the ablation table picked from those runs."""
     ab = doc["ablation"] = {"graphs": [], "runs": [], "configurations": [], "orderings": ORDERINGS,
                             "sorted_in_edges": list(SORTED_IN_EDGES),
-                            "runs_per_setting": args.ablation_runs, "started": datetime.datetime.now().isoformat(timespec="seconds")}
+                            "runs_per_setting": args.ablation_runs,
+                            "rounds": args.ablation_rounds, "started": datetime.datetime.now().isoformat(timespec="seconds")}
     t0 = time.time()
     wanted = args.ablation_models.split(",")
     for gname in args.ablation_graphs.split(","):
@@ -828,31 +840,54 @@ def run_ablation(args, doc, models, save, prepared):
                 continue
             base_out = None
             by_config = {}
-            for ordering in ORDERINGS:
-                if ordering not in csr:
-                    continue
-                log(f"bench: ablation {gname} {model['name']} order {ordering}, gather blocks "
-                    + ",".join(GATHER_SETTINGS))
-                out_path = os.path.join(args.data, f"{gname}.{model['name']}.{ordering}.ablation.npy")
-                cmd, env = repeat_command(args, model, csr[ordering], graph["features_path"],
-                                          args.ablation_runs, out_path, GATHER_SETTINGS)
-                rc, out, err, wall, rss = run_measured(cmd, env=env)
+            # One process per order and round, the orders rotating from
+            # round to round, so that a host whose speed drifts over minutes
+            # weighs on every order alike; a configuration's runs are those
+            # of all its rounds. Round 1 writes the outputs compared below.
+            names = [o for o in ORDERINGS if o in csr]
+            done = {o: [] for o in names}
+            failed_runs = {}
+            for rnd in range(args.ablation_rounds):
+                shift = rnd % len(names) if names else 0
+                for ordering in names[shift:] + names[:shift]:
+                    if ordering in failed_runs:
+                        continue
+                    log(f"bench: ablation {gname} {model['name']} order {ordering}, gather blocks "
+                        + ",".join(GATHER_SETTINGS) + f", round {rnd + 1}/{args.ablation_rounds}")
+                    out_path = (os.path.join(args.data, f"{gname}.{model['name']}.{ordering}.ablation.npy")
+                                if rnd == 0 else None)
+                    cmd, env = repeat_command(args, model, csr[ordering], graph["features_path"],
+                                              args.ablation_runs, out_path, GATHER_SETTINGS)
+                    rc, out, err, wall, rss = run_measured(cmd, env=env)
+                    if rc != 0:
+                        failed_runs[ordering] = (err or out).strip()[-800:]
+                        log(f"bench:   failed: {failed_runs[ordering]}")
+                        continue
+                    r = json.loads(out)
+                    done[ordering].append((r, wall, rss))
+                    for sr in repeat_settings(r):
+                        log(f"bench:   gather blocks {sr['gather_blocks']}: "
+                            f"{repeat_medians(sr)['median_s']:.3f} s")
+            for ordering in names:
                 key = {"graph": gname, "model": model["name"], "ordering": ordering}
-                if rc != 0:
-                    note = (err or out).strip()[-800:]
-                    log(f"bench:   failed: {note}")
+                if ordering in failed_runs or not done[ordering]:
                     for st in GATHER_SETTINGS:
-                        ab["runs"].append({**key, "gather_blocks": st, "status": "failed", "note": note})
+                        ab["runs"].append({**key, "gather_blocks": st, "status": "failed",
+                                           "note": failed_runs.get(ordering, "no run")})
                     continue
-                r = json.loads(out)
+                r, _, _ = done[ordering][0]
+                out_path = os.path.join(args.data, f"{gname}.{model['name']}.{ordering}.ablation.npy")
                 common = {"csr_load_s": r.get("csr_build_s"),
                           "features_to_graph_order_s": r.get("features_to_graph_order_s"),
-                          "time_to_first_result_s":
-                          r.get("time_to_first_result_s"), "peak_rss_kib": rss, "process_wall_s": wall,
-                          "stage_names": r.get("stages")}
+                          "time_to_first_result_s": r.get("time_to_first_result_s"),
+                          "peak_rss_kib": max(rss for _, _, rss in done[ordering]),
+                          "process_wall_s": statistics.median(w for _, w, _ in done[ordering]),
+                          "rounds": len(done[ordering]), "stage_names": r.get("stages")}
                 for k, sr in enumerate(repeat_settings(r)):
                     st = sr["gather_blocks"]
-                    res = {**key, "gather_blocks": st, "status": "ok", **common, **summarise_setting(sr)}
+                    merged = merge_rounds([repeat_settings(x)[k] for x, _, _ in done[ordering]])
+                    res = {**key, "gather_blocks": st, "status": "ok", **common,
+                           **summarise_setting(merged)}
                     path = out_path if k == 0 else out_path[:-len(".npy")] + f".{st}.npy"
                     if ordering == "none" and k == 0:
                         base_out = path  # order none, gathers unblocked: the baseline
@@ -864,7 +899,8 @@ def run_ablation(args, doc, models, save, prepared):
                     by_config[(ordering, st)] = res
                     if path != base_out and os.path.exists(path):
                         os.unlink(path)
-                    log(f"bench:   gather blocks {st}: {res['median_s']:.3f} s")
+                    log(f"bench:   {ordering}, gather blocks {st}: {res['median_s']:.3f} s "
+                        f"over {len(done[ordering])} rounds")
                 save()
             if base_out and os.path.exists(base_out):
                 os.unlink(base_out)
@@ -1072,9 +1108,15 @@ def main():
                    help="the machine's limits and the ablation, nothing else")
     p.add_argument("--ablation-graphs", default=",".join(ABLATION["graphs"]))
     p.add_argument("--ablation-models", default=",".join(ABLATION["models"]))
-    p.add_argument("--ablation-runs", type=int, default=5,
-                   help="timed runs per ablation configuration, after a first (5: the first "
-                   "timed run often maps fresh pages for 0.3 s, which a median of 3 can catch)")
+    p.add_argument("--ablation-runs", type=int, default=3,
+                   help="timed runs per ablation configuration and round, after a first (the "
+                   "first timed run often maps fresh pages for 0.3 s: one such run per round "
+                   "leaves the median of 2 rounds of 3 alone)")
+    p.add_argument("--ablation-rounds", type=int, default=2,
+                   help="processes per ablation configuration, one per round, the orders "
+                   "rotating between rounds; a configuration's median is over all its runs")
+    p.add_argument("--paired-runs", type=int, default=5,
+                   help="timed runs of each process of the head to head, after a first")
     p.add_argument("--paired-rounds", type=int, default=4,
                    help="rounds of issue 15's main and this build's fastest rmat-22 configuration "
                    "timed back to back, per model")

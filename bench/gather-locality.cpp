@@ -11,10 +11,14 @@
 //                  (gather blocking);
 //   degree ...     the same on the graph renumbered by descending
 //                  out-degree (gnn/Reorder.h, as gnn-graph convert
-//                  --reorder=degree does it).
+//                  --reorder=degree does it);
+//   degree+sorted  whole, on that graph with each vertex's in-edges
+//                  sorted by source (gnn::sortInEdges, as convert
+//                  --sort-in-edges does it).
 // Each variant runs RUNS times; the fastest is printed with the row-gather
 // rate. The sums are compared with the whole pass's (within 1e-4: blocks
-// and tiles regroup nothing within a column but blocks reorder the terms).
+// and tiles regroup nothing within a column but blocks and sorting
+// reorder the terms).
 //
 //   gather-locality GRAPH [NUM_NODES] [THREADS] [RUNS]
 #include "gnn/Graph.h"
@@ -145,6 +149,11 @@ int main(int argc, char **argv) {
         for (int t = 0; t < tiles; ++t)
           gatherColumns(g, x.data(), out.data(), t * F / tiles, F / tiles);
       }, true);
+    if (order == gnn::VertexOrder::Degree) {
+      gnn::Graph sorted = exitOnError(gnn::sortInEdges(g));
+      measure("degree+sorted whole",
+              [&] { gatherColumns(sorted, x.data(), out.data(), 0, F); }, true);
+    }
     for (int blocks : {2, 4, 8, 16}) {
       // As gnnc's runtime splits them (runtime/GatherBlocking.h).
       gnn::detail::SourceBlocks split = gnn::detail::splitSources(g, blocks, threads);

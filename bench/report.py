@@ -391,10 +391,15 @@ def write_ablation(L, ab, adoc, apath, own_file=False):
              f"{ab.get('wall_s', 0) / 60:.1f} min; gnnc at `{adoc['git']['commit'][:12]}`"
              f"{' plus uncommitted changes' if adoc['git']['dirty'] else ''}, {adoc['threads']} threads"
              f"{host_of(adoc)}).\n")
-    L.append(f"Each graph, model and vertex order is one `bench/gnnc-repeat` process: for each "
-             f"gather setting a first run (with blocks, it profiles the sources and builds the "
-             f"blocks: once per graph, and so outside the median), then {ab['runs_per_setting']} "
-             f"timed runs (the median is the figure). **baseline**: the edge list's own order, gathers unblocked; "
+    rounds = ab.get("rounds", 1)
+    L.append(f"Each graph, model and vertex order is one `bench/gnnc-repeat` process"
+             + (f" per round ({rounds} rounds, the orders taking turns first, so that a drift of "
+                f"the host's speed weighs on all alike)" if rounds > 1 else "")
+             + f": for each gather setting a first run (with blocks, it profiles the sources and "
+             f"builds the blocks: once per graph, and so outside the median), then "
+             f"{ab['runs_per_setting']} timed runs ("
+             + ("the median of all rounds' runs" if rounds > 1 else "the median") + " is the figure). "
+             f"**baseline**: the edge list's own order, gathers unblocked; "
              + ("**sort-in-edges**: the edge list's order, in-edges sorted; **reorder=X**: order X "
                 "with its in-edges sorted (the orders without sorting are in this page's history: "
                 "stop 26's ablation); " if sorted_in_edges else "**reorder=X**: order X alone; ")

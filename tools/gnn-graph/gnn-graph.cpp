@@ -113,7 +113,8 @@ ABSL_FLAG(std::string, reorder, "none",
           "degree (by descending out-degree), rcm (reverse Cuthill-McKee) or "
           "community (size-capped label propagation); the permutation is "
           "stored with the graph, so features and outputs stay in the "
-          "original vertex order and runs give the same bits. convert "
+          "original vertex order and runs give the same bits (unless "
+          "--sort-in-edges). convert "
           "--reorder=degree stays within --memory; rcm and community hold "
           "the whole graph in memory (not bounded by --memory)");
 ABSL_FLAG(bool, sort_in_edges, false,

@@ -62,9 +62,12 @@ struct CsrWriteOptions {
   /// sequence), written as the file's globalIds; null: 0..N-1. The stream
   /// is then the renumbered one.
   const int64_t *originalIds = nullptr;
-  /// The streamed writer: each vertex's in-edges sorted by source id (ties
-  /// in stream order, edge features moved with their edges), the file
-  /// gnn::sortInEdges (gnn/Reorder.h) makes of the unsorted one's graph.
+  /// Each vertex's in-edges sorted by source id (ties in stream or graph
+  /// order, edge features moved with their edges): both writers write the
+  /// file of gnn::sortInEdges (gnn/Reorder.h) of the unsorted graph. The
+  /// streamed one sorts each fill pass in place, with a scratch of 12
+  /// bytes (+ 4 x D) per in-edge of the largest in-edge list beyond the
+  /// budget.
   bool sortInEdges = false;
 };
 

@@ -75,7 +75,7 @@ llvm::Expected<Graph> permuteGraph(const Graph &graph,
 /// order in `graph`; edgeIds move with their edges), ids unchanged. After a
 /// renumbering, a vertex's sources then come in the order of their rows in
 /// memory: its hot (low-numbered, in degree order) rows first and the rest
-/// ascending, which the gathers fetch faster (docs/passes.md). A vertex's
+/// ascending, which the gathers fetch faster (docs/runtime.md). A vertex's
 /// messages are summed in this order, so outputs match the unsorted
 /// graph's within rounding, not bit for bit. A whole graph only.
 llvm::Expected<Graph> sortInEdges(const Graph &graph);

@@ -60,6 +60,17 @@ for extra in [{}, {"out_path": "o.npy", "gather_blocks": ["1", "auto"]}, {"gathe
 print("settings", bench.repeat_settings({"settings": [{"gather_blocks": "1"}, {"gather_blocks": "auto"}]}),
       bench.repeat_settings({"gather_blocks": "auto", "runs": []}))
 
+# A configuration over rounds: every round's runs, round 1's first run,
+# the median of the output-back times (one round without one).
+merged = bench.merge_rounds([
+    {"runs": [{"seconds": 1.0, "stages_ms": [1.0]}], "first": {"seconds": 5.0}, "checksum": [1.0],
+     "output_to_original_order_ms": 10.0},
+    {"runs": [{"seconds": 3.0, "stages_ms": [3.0]}, {"seconds": 2.0, "stages_ms": [2.0]}], "first": {"seconds": 6.0}, "checksum": [1.0],
+     "output_to_original_order_ms": 30.0},
+    {"runs": [{"seconds": 4.0, "stages_ms": [4.0]}], "first": {"seconds": 7.0}, "checksum": [1.0]}])
+print("merged", [x["seconds"] for x in merged["runs"]], merged["first"]["seconds"],
+      merged["output_to_original_order_ms"], bench.summarise_setting(merged)["median_s"])
+
 # The head to head with issue 15's main, its two processes stubbed: the
 # order alternates by round (main first in rounds 1 and 3), each round's
 # pair is the main's median against this build's end-to-end median, and a

@@ -632,7 +632,7 @@ def write_page(results, doc_path, plot_dir, results_path, ablation=(None, None, 
              "and against the machine's own limits.\n")
     L.append("## Reproduce\n")
     L.append("```sh\nmake bench        # installs python3-torch, python3-matplotlib, libopenblas0-pthread;\n"
-             "                  # builds; generates the graphs; measures; rewrites this page (~100 min\n"
+             "                  # builds; generates the graphs; measures; rewrites this page (~110 min\n"
              "                  # on a 2-core AMD EPYC host: 65 without the ablation, BENCH_FLAGS=--no-ablation)\n"
              "make bench-quick  # < 2 min: GCN on one small graph, gnnc vs eager and sparse PyTorch (no page)\n"
              "make bench-ablation  # issue 15's ablation alone (bench/results/ablation.json); rewrites this page\n"

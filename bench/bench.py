@@ -113,7 +113,8 @@ QUICK = {"graphs": ["rmat-16"], "systems": ["gnnc", "eager", "sparse"], "models"
 ABLATION = {"graphs": ["rmat-22", "sbm-22"], "models": ["gcn", "sage", "gin", "gat"]}
 # The CSR files of the ablation: "sorted" is the edge list's order with
 # each vertex's in-edges sorted by source (convert --sort-in-edges); the
-# reorders sort them too (their unsorted figures: docs/runtime.md).
+# reorders sort them too (the reorders unsorted: docs/performance.md in
+# git history, the ablation started 2026-12-04T15:41).
 ORDERINGS = ["none", "sorted", "degree", "rcm", "community"]
 SORTED_IN_EDGES = ("sorted", "degree", "rcm", "community")
 GATHER_SETTINGS = ["1", "auto"]

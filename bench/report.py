@@ -401,8 +401,8 @@ def write_ablation(L, ab, adoc, apath, own_file=False):
              + ("the median of all rounds' runs" if rounds > 1 else "the median") + " is the figure). "
              f"**baseline**: the edge list's own order, gathers unblocked; "
              + ("**sort-in-edges**: the edge list's order, in-edges sorted; **reorder=X**: order X "
-                "with its in-edges sorted (the orders without sorting are in this page's history: "
-                "stop 26's ablation); " if sorted_in_edges else "**reorder=X**: order X alone; ")
+                "with its in-edges sorted (the orders without sorting: this page's git history, "
+                "the ablation started 2026-12-04T15:41); " if sorted_in_edges else "**reorder=X**: order X alone; ")
              + f"**gather-blocks=auto** alone; **all**: the fastest "
              f"of those orders (per graph and model), with auto blocks. A renumbered graph's time "
              f"also holds putting the run's output back into the user's vertex order "

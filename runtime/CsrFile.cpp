@@ -18,7 +18,6 @@
 #include <algorithm>
 #include <optional>
 #include <cstring>
-#include <numeric>
 #include <sys/mman.h>
 #include <unistd.h>
 #include <vector>
@@ -171,36 +170,6 @@ llvm::Error writeIota(TempFile &out, int64_t count, uint64_t offset) {
       return err;
   }
   return llvm::Error::success();
-}
-
-/// Sorts the in-edges of each of `count` destinations (their ranges
-/// off[0..count] into `src`, and into `rows` of `d` floats each when
-/// d > 0) by source, stably.
-void sortInEdgeRuns(const int64_t *off, int64_t count, int32_t *src,
-                    float *rows, int64_t d) {
-  std::vector<int64_t> order;
-  std::vector<int32_t> sortedSrc;
-  std::vector<float> sortedRows;
-  for (int64_t t = 0; t < count; ++t) {
-    int64_t b = off[t] - off[0], m = off[t + 1] - off[t];
-    if (std::is_sorted(src + b, src + b + m))
-      continue;
-    order.resize(size_t(m));
-    std::iota(order.begin(), order.end(), b);
-    std::stable_sort(order.begin(), order.end(),
-                     [&](int64_t x, int64_t y) { return src[x] < src[y]; });
-    sortedSrc.resize(size_t(m));
-    for (int64_t i = 0; i < m; ++i)
-      sortedSrc[size_t(i)] = src[order[size_t(i)]];
-    std::copy(sortedSrc.begin(), sortedSrc.end(), src + b);
-    if (d == 0)
-      continue;
-    sortedRows.resize(size_t(m * d));
-    for (int64_t i = 0; i < m; ++i)
-      std::memcpy(sortedRows.data() + i * d, rows + order[size_t(i)] * d,
-                  sizeof(float) * size_t(d));
-    std::copy(sortedRows.begin(), sortedRows.end(), rows + b * d);
-  }
 }
 
 } // namespace
@@ -466,8 +435,8 @@ llvm::Error writeCsrFile(const std::string &path, int64_t n,
                     "unreadable)");
       progress.finish();
       if (options.sortInEdges)
-        sortInEdgeRuns(off.data() + v0, v1 - v0, src32 + (off[v0] - first),
-                       rowOut, d);
+        detail::sortInEdgeRuns(off.data() + v0, v1 - v0, src32, nullptr,
+                               rowOut, d);
       if (llvm::Error err = (*out)->writeAt(
               src32, uint64_t(count) * 4,
               layout.offset[Sources] + uint64_t(first) * 4))

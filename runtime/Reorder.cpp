@@ -297,6 +297,39 @@ llvm::Expected<Graph> permuteGraph(const Graph &graph,
       });
 }
 
+void detail::sortInEdgeRuns(const int64_t *off, int64_t count, int32_t *src,
+                            int64_t *ids, float *rows, int64_t d) {
+  std::vector<int64_t> order, sortedIds;
+  std::vector<int32_t> sortedSrc;
+  std::vector<float> sortedRows;
+  for (int64_t t = 0; t < count; ++t) {
+    int64_t b = off[t] - off[0], m = off[t + 1] - off[t];
+    if (std::is_sorted(src + b, src + b + m))
+      continue;
+    order.resize(size_t(m));
+    std::iota(order.begin(), order.end(), b);
+    std::stable_sort(order.begin(), order.end(),
+                     [&](int64_t x, int64_t y) { return src[x] < src[y]; });
+    sortedSrc.resize(size_t(m));
+    for (int64_t i = 0; i < m; ++i)
+      sortedSrc[size_t(i)] = src[order[size_t(i)]];
+    std::copy(sortedSrc.begin(), sortedSrc.end(), src + b);
+    if (ids) {
+      sortedIds.resize(size_t(m));
+      for (int64_t i = 0; i < m; ++i)
+        sortedIds[size_t(i)] = ids[order[size_t(i)]];
+      std::copy(sortedIds.begin(), sortedIds.end(), ids + b);
+    }
+    if (d > 0) {
+      sortedRows.resize(size_t(m * d));
+      for (int64_t i = 0; i < m; ++i)
+        std::memcpy(sortedRows.data() + i * d, rows + order[size_t(i)] * d,
+                    sizeof(float) * size_t(d));
+      std::copy(sortedRows.begin(), sortedRows.end(), rows + b * d);
+    }
+  }
+}
+
 llvm::Expected<Graph> sortInEdges(const Graph &graph) {
   const std::string where = "sortInEdges";
   int64_t n = graph.numVertices(), e = graph.numEdges();
@@ -304,28 +337,15 @@ llvm::Expected<Graph> sortInEdges(const Graph &graph) {
     return fail(where, "a graph part (with ghosts) is not a whole graph");
   return detail::catchOutOfMemory(
       where, "sorting the in-edges", [&]() -> llvm::Expected<Graph> {
-        const int64_t *off = graph.offsets();
-        const int32_t *src = graph.sources();
-        const int64_t *eid = graph.edgeIds();
+        // A copy of the arrays, each vertex's run sorted in place.
         AlignedArray<int64_t> offsets(size_t(n) + 1);
         AlignedArray<int32_t> sources(static_cast<size_t>(e));
         AlignedArray<int64_t> edgeIds(static_cast<size_t>(e));
-        std::memcpy(offsets.data(), off, sizeof(int64_t) * (size_t(n) + 1));
-        std::vector<std::pair<int32_t, int64_t>> edges;
-        for (int64_t v = 0; v < n; ++v) {
-          edges.clear();
-          for (int64_t k = off[v]; k < off[v + 1]; ++k)
-            edges.emplace_back(src[k], eid[k]);
-          std::stable_sort(edges.begin(), edges.end(),
-                           [](const auto &a, const auto &b) {
-                             return a.first < b.first;
-                           });
-          int64_t k = off[v];
-          for (auto [s, id] : edges) {
-            sources[k] = s;
-            edgeIds[k++] = id;
-          }
-        }
+        std::copy_n(graph.offsets(), n + 1, offsets.data());
+        std::copy_n(graph.sources(), e, sources.data());
+        std::copy_n(graph.edgeIds(), e, edgeIds.data());
+        detail::sortInEdgeRuns(offsets.data(), n, sources.data(), edgeIds.data(),
+                               nullptr, 0);
         auto out = Graph::fromCsr(n, 0, std::move(offsets), std::move(sources),
                                   std::move(edgeIds), where);
         if (!out)

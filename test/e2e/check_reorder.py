@@ -32,6 +32,7 @@ import os
 
 import numpy as np
 
+from compare import outside_rule
 from model_run_inputs import prepare, run
 
 
@@ -49,7 +50,7 @@ def within_rule(ref, path):
     got = np.load(path)
     if got.shape != ref.shape:
         return f"shape {got.shape}, expected {ref.shape}"
-    bad = np.count_nonzero(~(np.abs(got - ref) <= 1e-5 + 1e-4 * np.abs(ref)))
+    bad = np.count_nonzero(outside_rule(got, ref))
     diff = np.count_nonzero(got.view(np.uint32) != ref.view(np.uint32))
     if bad:
         return f"OUTSIDE the rule: {bad} of {ref.size} elements"

@@ -12,6 +12,12 @@ import sys
 import numpy as np
 
 
+def outside_rule(actual, expected, rtol=1e-4, atol=1e-5):
+    """The elements that break the rule, as a boolean array (NaN breaks it)."""
+    a64, b64 = actual.astype(np.float64), expected.astype(np.float64)
+    return ~(np.abs(a64 - b64) <= atol + rtol * np.abs(b64))
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("actual")
@@ -33,7 +39,7 @@ def main():
     a64, b64 = a.astype(np.float64), b.astype(np.float64)
     diff = np.abs(a64 - b64)
     rel = diff / np.maximum(np.abs(b64), np.finfo(np.float64).tiny)
-    bad = ~(diff <= args.atol + args.rtol * np.abs(b64))  # NaN -> bad
+    bad = outside_rule(a, b, args.rtol, args.atol)
     worst_abs = float(np.nanmax(diff)) if diff.size else 0.0
     worst_rel = float(np.nanmax(rel)) if rel.size else 0.0
     nan = int(np.isnan(diff).sum())

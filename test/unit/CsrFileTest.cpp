@@ -61,7 +61,18 @@ std::string slurp(const std::string &path) {
   return std::string(std::istreambuf_iterator<char>(is), {});
 }
 
-class CsrFileTest : public TempDirTest {};
+class CsrFileTest : public TempDirTest {
+protected:
+  /// Writes [e, d] float32 edge features to `name`, element i being
+  /// i * step.
+  void writeRampFeatures(const std::string &name, int64_t e, int64_t d,
+                         float step) {
+    Tensor rows({e, d});
+    for (size_t i = 0; i < rows.numElements(); ++i)
+      rows.data()[i] = float(i) * step;
+    ASSERT_FALSE(bool(writeNpyF32(path(name), rows.data(), rows.shape)));
+  }
+};
 
 TEST_F(CsrFileTest, MatchesTheInMemoryCsr) {
   VectorEdges edges = randomEdges(50, 600, 1);
@@ -320,10 +331,7 @@ TEST_F(CsrFileTest, AGraphInMemoryWritesTheStreamedBytes) {
   // writeCsrFile of a Graph in its original order writes the streamed
   // writer's file and edge features, byte for byte.
   VectorEdges edges = randomEdges(50, 600, 3);
-  Tensor rows({600, 2});
-  for (size_t i = 0; i < rows.numElements(); ++i)
-    rows.data()[i] = float(i) * 0.5f;
-  ASSERT_FALSE(bool(writeNpyF32(path("e.npy"), rows.data(), rows.shape)));
+  writeRampFeatures("e.npy", 600, 2, 0.5f);
   CsrWriteOptions streamed;
   streamed.edgeFeaturesIn = path("e.npy");
   streamed.edgeFeaturesOut = path("want.e.npy");
@@ -345,10 +353,7 @@ TEST_F(CsrFileTest, TheStreamedDegreeOrderWritesTheInMemoryBytes) {
   // the same file, the same edge features.
   VectorEdges edges = randomEdges(50, 600, 4);
   edges.src[5] = edges.dst[5] = 7; // a self loop
-  Tensor rows({600, 3});
-  for (size_t i = 0; i < rows.numElements(); ++i)
-    rows.data()[i] = float(i) * 0.25f;
-  ASSERT_FALSE(bool(writeNpyF32(path("e.npy"), rows.data(), rows.shape)));
+  writeRampFeatures("e.npy", 600, 3, 0.25f);
   Graph g = llvm::cantFail(
       Graph::fromEdges(50, edges.src.data(), edges.dst.data(), 600));
   std::vector<int32_t> want =
@@ -392,10 +397,7 @@ TEST_F(CsrFileTest, SortedInEdgesStreamedAndInMemoryWriteTheSameBytes) {
   // in-memory writer given sortInEdges' graph; the in-memory writer with
   // the option writes them too.
   VectorEdges edges = randomEdges(50, 600, 5);
-  Tensor rows({600, 3});
-  for (size_t i = 0; i < rows.numElements(); ++i)
-    rows.data()[i] = float(i) * 0.25f;
-  ASSERT_FALSE(bool(writeNpyF32(path("e.npy"), rows.data(), rows.shape)));
+  writeRampFeatures("e.npy", 600, 3, 0.25f);
   Graph g = llvm::cantFail(
       Graph::fromEdges(50, edges.src.data(), edges.dst.data(), 600));
   std::vector<int32_t> sequence =

@@ -80,6 +80,16 @@ llvm::Expected<Graph> permuteGraph(const Graph &graph,
 /// graph's within rounding, not bit for bit. A whole graph only.
 llvm::Expected<Graph> sortInEdges(const Graph &graph);
 
+namespace detail {
+/// Sorts the in-edges of `count` consecutive destinations by source,
+/// stably: destination t's in-edges are positions [off[t] - off[0],
+/// off[t + 1] - off[0]) of `src`, and the same positions of `ids` (if not
+/// null) and of `rows` (`d` floats an edge, if d > 0) move with them. What
+/// sortInEdges and the streamed CSR writer's fill passes both run.
+void sortInEdgeRuns(const int64_t *off, int64_t count, int32_t *src,
+                    int64_t *ids, float *rows, int64_t d);
+} // namespace detail
+
 /// The degree order of the graph `edges` holds, from one pass over the
 /// stream (8 bytes per vertex, the edges never held): the sequence
 /// computeVertexOrder(graph, VertexOrder::Degree) gives. What lets

@@ -528,7 +528,8 @@ LogicalResult LaunchOp::verifySymbolUses(SymbolTableCollection &symbols) {
 }
 
 /// Gathered inputs and those read at targets are vertex tensors, named once
-/// each, in order; the push form comes whole, from a message launch.
+/// each, in order; those read only at sources are among the gathered and
+/// not read at targets; the push form comes whole, from a message launch.
 LogicalResult LaunchOp::verify() {
   auto checkPositions = [&](std::optional<ArrayRef<int64_t>> positions,
                             StringRef what) -> LogicalResult {
@@ -548,8 +549,15 @@ LogicalResult LaunchOp::verify() {
     return success();
   };
   if (failed(checkPositions(getGathers(), "gathers")) ||
+      failed(checkPositions(getSourceOnly(), "source_only")) ||
       failed(checkPositions(getTargetReads(), "target_reads")))
     return failure();
+  if (std::optional<ArrayRef<int64_t>> only = getSourceOnly())
+    for (int64_t i : *only)
+      if (!getGathers() || !llvm::is_contained(*getGathers(), i) ||
+          (getTargetReads() && llvm::is_contained(*getTargetReads(), i)))
+        return emitOpError("source_only input #")
+               << i << " is not gathered, or is also read at targets";
   bool push = getPartialAttr() || getFinishAttr() || getAggrAttr() ||
               getAccumulatorAttr() || getLogitsAttr();
   bool blocked = getFoldAttr() || getFoldFinishAttr() || getGatherBudgetAttr();

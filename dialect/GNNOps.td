@@ -473,6 +473,11 @@ def GNN_LaunchOp : GNN_Op<"launch", [DeclareOpInterfaceMethods<SymbolUserOpInter
     `gathers` lists the inputs (by position) whose rows the kernel reads at
     in-edge sources (`_j`): on a graph part those rows include other parts'
     vertices, which the distributed runtime fetches before the launch.
+    `source_only` lists those of them it reads nowhere else (not at
+    targets, not in the update, and with no virtual self loop reading a
+    vertex's own row): a row of such an input is read only if its vertex
+    has an out-edge, so the runtime may leave the other rows unwritten
+    (docs/runtime.md, "Rows nothing gathers").
 
     A message-passing launch may also name the two kernels of its *push*
     form (docs/distributed.md): `partial` aggregates the in-edges from a
@@ -506,6 +511,7 @@ def GNN_LaunchOp : GNN_Op<"launch", [DeclareOpInterfaceMethods<SymbolUserOpInter
   let arguments = (ins FlatSymbolRefAttr:$kernel, GNN_GraphType:$graph,
                        Variadic<GNN_Elementwise>:$inputs,
                        OptionalAttr<DenseI64ArrayAttr>:$gathers,
+                       OptionalAttr<DenseI64ArrayAttr>:$source_only,
                        OptionalAttr<FlatSymbolRefAttr>:$partial,
                        OptionalAttr<FlatSymbolRefAttr>:$finish,
                        OptionalAttr<GNN_AggregationAttr>:$aggr,
@@ -519,6 +525,7 @@ def GNN_LaunchOp : GNN_Op<"launch", [DeclareOpInterfaceMethods<SymbolUserOpInter
   let results = (outs GNN_FeatureTensor:$result);
   let assemblyFormat = [{
     $kernel `(` $graph (`,` $inputs^)? `)` (`gathers` $gathers^)?
+    (`source_only` $source_only^)?
     (`push` `(` $partial^ `,` $finish `,` `aggr` `=` $aggr `,` `accumulator` `=`
      $accumulator `,` `logits` `=` $logits `)`)?
     (`target_reads` $target_reads^)?

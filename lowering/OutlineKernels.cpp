@@ -268,7 +268,9 @@ private:
     auto launch = b.create<LaunchOp>(stage->getLoc(),
                                      stage->getResult(0).getType(),
                                      kernel.getSymName(), graph, inputs,
-                                     /*gathers=*/nullptr, /*partial=*/nullptr,
+                                     /*gathers=*/nullptr,
+                                     /*source_only=*/nullptr,
+                                     /*partial=*/nullptr,
                                      /*finish=*/nullptr, /*aggr=*/nullptr,
                                      /*accumulator=*/nullptr, /*logits=*/nullptr,
                                      /*target_reads=*/nullptr, /*fold=*/nullptr,
@@ -717,10 +719,24 @@ private:
       return out;
     };
     SmallVector<int64_t> gathers = positions(Side::Source);
+    // Of those, the ones read nowhere else: the rest of their rows (of
+    // vertices without out-edges) are never read. A virtual self loop
+    // reads every vertex's own row at the source.
+    SmallVector<int64_t> sourceOnly;
+    for (int64_t i : addLoops ? ArrayRef<int64_t>() : ArrayRef(gathers)) {
+      auto atSource = [](Operation *user) {
+        auto get = dyn_cast<GetVertexOp>(user);
+        return get && get.getSide() == Side::Source;
+      };
+      if (llvm::all_of(body.getArgument(i).getUsers(), atSource) &&
+          (!stage.hasUpdate() || stage.getUpdate().getArgument(i).use_empty()))
+        sourceOnly.push_back(i);
+    }
     OpBuilder b(stage);
     auto launch = b.create<LaunchOp>(stage.getLoc(), stage.getResult().getType(),
                                      kernel.getSymName(), graph,
                                      inputs, /*gathers=*/nullptr,
+                                     /*source_only=*/nullptr,
                                      /*partial=*/nullptr, /*finish=*/nullptr,
                                      /*aggr=*/nullptr, /*accumulator=*/nullptr,
                                      /*logits=*/nullptr, /*target_reads=*/nullptr,
@@ -729,6 +745,8 @@ private:
                                      /*edgeBalanced=*/true);
     if (!gathers.empty())
       launch.setGathers(gathers);
+    if (!sourceOnly.empty())
+      launch.setSourceOnly(sourceOnly);
     if (partial) {
       Aggregation aggr = stage.getAggr();
       auto yield = cast<YieldOp>(body.getTerminator());

@@ -224,6 +224,18 @@ llvm::Expected<rt::Schedule> gnn::scheduleFromIR(func::FuncOp func) {
         step.epilogue.activation = toRuntime(*act);
       if (FloatAttr alpha = linear.getAlphaAttr())
         step.epilogue.alpha = alpha.getValueAsDouble();
+      // Every use is a launch that reads the rows only at in-edge sources.
+      auto onlyGathered = [](OpOperand &use) {
+        auto launch = dyn_cast<LaunchOp>(use.getOwner());
+        if (!launch)
+          return false;
+        std::optional<ArrayRef<int64_t>> only = launch.getSourceOnly();
+        int64_t position = int64_t(use.getOperandNumber()) -
+                           int64_t(launch.getInputs().getBeginOperandIndex());
+        return only && llvm::is_contained(*only, position);
+      };
+      step.sourceRowsOnly = !linear->use_empty() &&
+                            llvm::all_of(linear->getUses(), onlyGathered);
     } else if (auto launch = dyn_cast<LaunchOp>(op)) {
       step.kind = rt::Step::Kind::Launch;
       step.kernel = launch.getKernel().str();

@@ -430,6 +430,11 @@ llvm::Expected<Tensor> Executor::run(const Schedule &s,
     return blocks;
   };
 
+  // A linear whose rows only in-edges gather computes the rows up to the
+  // largest source (in degree order, the vertices without out-edges come
+  // last). Not on a part, whose rows other parts gather too.
+  bool onlySourceRows = !exchange && ghosts == 0;
+
   for (size_t i = 0; i < s.steps.size(); ++i) {
     const Step &step = s.steps[i];
     // Message kernels count edges (their chunks hold equal edge counts, so
@@ -479,15 +484,23 @@ llvm::Expected<Tensor> Executor::run(const Schedule &s,
     if (step.kind == Step::Kind::Linear) {
       const Slot &x = s.slots[step.inputs[0]];
       const Slot &w = s.slots[step.inputs[1]];
+      int64_t rows = rowsOf(step.inputs[0]);
+      if (step.sourceRowsOnly && onlySourceRows) {
+        rows = std::min(n, graph.sourceEnd());
+        if (stats)
+          stats->linearRows.push_back({step.label, rows, n});
+      }
       const float *bias = step.bias >= 0 ? dataOf(step.bias) : nullptr;
       if (step.accumulate >= 0 && dataOf(step.accumulate) != out) {
         // Not planned in place (the accumulated tensor is read later).
         const float *acc = dataOf(step.accumulate);
-        std::copy(acc, acc + rowsOf(step.result) * result.rowSize, out);
+        std::copy(acc, acc + rows * result.rowSize, out);
       }
-      if (llvm::Error e = dense.run(
+      if (rows == 0) {
+        // No in-edges: nothing reads the rows.
+      } else if (llvm::Error e = dense.run(
               dataOf(step.inputs[0]),
-              rowsOf(step.inputs[0]) * (x.rowSize / w.shape[1]), w.shape[1],
+              rows * (x.rowSize / w.shape[1]), w.shape[1],
               dataOf(step.inputs[1]), w.shape[0], bias, out, step.epilogue))
         return std::move(e);
     } else if (push) {

@@ -15,6 +15,7 @@
 
 #include "llvm/Support/MemoryBuffer.h"
 
+#include <algorithm>
 #include <atomic>
 #include <cassert>
 #include <cstring>
@@ -110,12 +111,15 @@ struct GraphBuilder {
     int32_t *sources = g.sources_.data();
     int64_t *edgeIds = g.edgeIds_.data();
     int64_t *cur = cursor.data();
+    int64_t largest = -1;
     for (int64_t k = 0; k < numEdges; ++k) {
       int64_t s = loadId<Id>(src, k), d = loadId<Id>(dst, k);
       int64_t pos = cur[d]++;
       sources[pos] = int32_t(s);
       edgeIds[pos] = k;
+      largest = std::max(largest, s);
     }
+    g.sourceEnd_ = largest + 1;
     return g;
   }
 };
@@ -371,12 +375,16 @@ llvm::Expected<Graph> Graph::fromCsr(int64_t numVertices, int64_t numGhosts,
       if (off[v] > off[v + 1])
         return fail(source, "CSR offsets decrease at vertex " + llvm::Twine(v));
     uint64_t limit = numVertices + numGhosts;
-    for (int64_t k = 0; k < numEdges; ++k)
+    int64_t largest = -1;
+    for (int64_t k = 0; k < numEdges; ++k) {
       if (uint64_t(int64_t(sources[k])) >= limit)
         return fail(source, "edge " + llvm::Twine(k) + " has source id " +
                                 llvm::Twine(sources[k]) + ", not below " +
                                 llvm::Twine(limit));
+      largest = std::max<int64_t>(largest, sources[k]);
+    }
     Graph g;
+    g.sourceEnd_ = largest + 1;
     g.numVertices_ = numVertices;
     g.numGhosts_ = numGhosts;
     g.numEdges_ = numEdges;

@@ -98,6 +98,9 @@ struct Step {
   int result = -1;
   int bias = -1, accumulate = -1; // Linear: slots, or -1
   DenseEpilogue epilogue;         // Linear: post-ops
+  /// Linear: every step that reads the result reads it only at in-edge
+  /// sources, so the rows of vertices without out-edges are never read.
+  bool sourceRowsOnly = false;
   std::string kernel; // Launch
   KernelFn fn = nullptr;
   bool edgeBalanced = false;

@@ -100,6 +100,8 @@ static void writeStep(json::OStream &j, const Step &step) {
       j.attribute("activation", kActivations[int(step.epilogue.activation)]);
     if (step.epilogue.alpha != 0)
       j.attribute("alpha", double(step.epilogue.alpha));
+    if (step.sourceRowsOnly)
+      j.attribute("source_rows_only", true);
   } else {
     if (!step.gathers.empty())
       j.attribute("gathers", list(step.gathers));
@@ -630,6 +632,9 @@ static bool readSteps(Reader &r, const json::Object &doc, Schedule &s) {
       step.epilogue.activation = DenseActivation(act - std::begin(kActivations));
       step.epilogue.alpha = *alpha;
       step.epilogue.accumulate = step.accumulate >= 0;
+      step.sourceRowsOnly = r.boolean(*o, "source_rows_only", where);
+      if (r.failed())
+        return false;
       if (!checkLinear(r, where, s, step))
         return false;
     } else {
@@ -689,6 +694,29 @@ static bool readEnds(Reader &r, const json::Object &doc, Schedule &s) {
   return true;
 }
 
+/// A linear that writes only the rows in-edges gather: every reader of its
+/// result gathers it, and it is not the output (what the kernels read is
+/// theirs to keep).
+static bool checkSourceRowsOnly(Reader &r, const Schedule &s) {
+  for (size_t i = 0; i < s.steps.size(); ++i) {
+    if (!s.steps[i].sourceRowsOnly)
+      continue;
+    int slot = s.steps[i].result;
+    bool gatheredOnly = true;
+    for (const Step &reader : s.steps)
+      for (int input : reader.inputs)
+        if (storageOf(s, input) == slot &&
+            (input != slot || !llvm::is_contained(reader.gathers, slot) ||
+             (reader.push && llvm::is_contained(reader.push->targetReads, slot))))
+          gatheredOnly = false;
+    if (!gatheredOnly || storageOf(s, s.output) == slot)
+      return r.fail(at("steps", i),
+                    "source_rows_only, but its result is read other than "
+                    "at in-edge sources");
+  }
+  return true;
+}
+
 llvm::Expected<Schedule> gnn::detail::parseSchedule(llvm::StringRef text,
                                                     llvm::StringRef name) {
   auto error = [&](const llvm::Twine &message) {
@@ -734,7 +762,8 @@ llvm::Expected<Schedule> gnn::detail::parseSchedule(llvm::StringRef text,
     }
   }
   if (r.failed() || !readParams(r, *doc, s) || !readSlots(r, *doc, s) ||
-      !readSteps(r, *doc, s) || !readEnds(r, *doc, s))
+      !readSteps(r, *doc, s) || !readEnds(r, *doc, s) ||
+      !checkSourceRowsOnly(r, s))
     return error("invalid schedule: " + r.fault);
   return s;
 }

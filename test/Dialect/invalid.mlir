@@ -1059,6 +1059,24 @@ func.func @launch_gathers_order(%g: !gnn.graph<as_given>, %x: !gnn.vertex<4xf32>
 
 // -----
 
+func.func private @gather_kernel(i64, i64, !llvm.ptr)
+func.func @launch_source_only_not_gathered(%g: !gnn.graph<as_given>, %x: !gnn.vertex<4xf32>, %y: !gnn.vertex<4xf32>) -> !gnn.vertex<4xf32> {
+  // expected-error @+1 {{'gnn.launch' op source_only input #1 is not gathered, or is also read at targets}}
+  %r = gnn.launch @gather_kernel(%g, %x, %y) gathers [0] source_only [1] : !gnn.graph<as_given>, !gnn.vertex<4xf32>, !gnn.vertex<4xf32> -> !gnn.vertex<4xf32>
+  return %r : !gnn.vertex<4xf32>
+}
+
+// -----
+
+func.func private @k(i64, i64, !llvm.ptr)
+func.func @launch_source_only_read_at_targets(%g: !gnn.graph<as_given>, %x: !gnn.vertex<4xf32>) -> !gnn.vertex<4xf32> {
+  // expected-error @+1 {{'gnn.launch' op source_only input #0 is not gathered, or is also read at targets}}
+  %r = gnn.launch @k(%g, %x) gathers [0] source_only [0] push(@k, @k, aggr = add, accumulator = [4], logits = []) target_reads [0] {edge_balanced} : !gnn.graph<as_given>, !gnn.vertex<4xf32> -> !gnn.vertex<4xf32>
+  return %r : !gnn.vertex<4xf32>
+}
+
+// -----
+
 func.func private @k(i64, i64, !llvm.ptr)
 func.func @launch_push_without_kernels(%g: !gnn.graph<as_given>, %x: !gnn.vertex<4xf32>) -> !gnn.vertex<4xf32> {
   // expected-error @+1 {{'gnn.launch' op push form needs partial and finish kernels, an aggregation, and accumulator and logits shapes}}

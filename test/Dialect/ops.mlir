@@ -512,14 +512,17 @@ func.func @kernel(%lo: i64, %hi: i64, %args: !llvm.ptr) attributes {gnn.kernel} 
 // CHECK: %[[D:.*]] = gnn.launch @kernel(%[[G]]) {edge_balanced} : <as_given> -> !gnn.vertex<1xf32>
 // CHECK: gnn.launch @kernel(%[[G]], %[[A]]) {edge_balanced} : <as_given>, !gnn.vertex<4xf32> -> !gnn.edge<4xf32>
 // CHECK: gnn.launch @kernel(%[[G]], %[[X]], %[[B]], %[[D]]) gathers [0, 2] {edge_balanced} : <as_given>, !gnn.vertex<4xf32>, tensor<4xf32>, !gnn.vertex<1xf32> -> !gnn.vertex<4xf32>
+// CHECK: gnn.launch @kernel(%[[G]], %[[X]], %[[D]]) gathers [0, 1] source_only [1] {edge_balanced} : <as_given>, !gnn.vertex<4xf32>, !gnn.vertex<1xf32> -> !gnn.vertex<4xf32>
 // GENERIC-LABEL: sym_name = "launch"
 // GENERIC: "gnn.launch"(%{{.*}}, %{{.*}}, %{{.*}}) <{kernel = @kernel}>
 // GENERIC: "gnn.launch"(%{{.*}}) <{edge_balanced, kernel = @kernel}>
 // GENERIC: "gnn.launch"(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}) <{edge_balanced, gathers = array<i64: 0, 2>, kernel = @kernel}>
+// GENERIC: "gnn.launch"(%{{.*}}, %{{.*}}, %{{.*}}) <{edge_balanced, gathers = array<i64: 0, 1>, kernel = @kernel, source_only = array<i64: 1>}>
 func.func @launch(%g: !gnn.graph<as_given>, %x: !gnn.vertex<4xf32>, %b: tensor<4xf32>) {
   %0 = gnn.launch @kernel(%g, %x, %b) : !gnn.graph<as_given>, !gnn.vertex<4xf32>, tensor<4xf32> -> !gnn.vertex<4xf32>
   %1 = gnn.launch @kernel(%g) {edge_balanced} : !gnn.graph<as_given> -> !gnn.vertex<1xf32>
   %2 = gnn.launch @kernel(%g, %0) {edge_balanced} : !gnn.graph<as_given>, !gnn.vertex<4xf32> -> !gnn.edge<4xf32>
   %3 = gnn.launch @kernel(%g, %x, %b, %1) gathers [0, 2] {edge_balanced} : !gnn.graph<as_given>, !gnn.vertex<4xf32>, tensor<4xf32>, !gnn.vertex<1xf32> -> !gnn.vertex<4xf32>
+  %4 = gnn.launch @kernel(%g, %x, %1) gathers [0, 1] source_only [1] {edge_balanced} : !gnn.graph<as_given>, !gnn.vertex<4xf32>, !gnn.vertex<1xf32> -> !gnn.vertex<4xf32>
   return
 }

@@ -6,7 +6,7 @@
 // source row loaded at sources[e] * 4.
 // CHECK-LABEL: func.func @edge_message(
 // CHECK-SAME: %[[G:.*]]: !gnn.graph<as_given>, %[[X:.*]]: !gnn.vertex<4xf32>, %[[E:.*]]: !gnn.edge<4xf32>)
-// CHECK-NEXT: %[[R:.*]] = gnn.launch @edge_message_kernel0(%[[G]], %[[X]], %[[E]]) gathers [0] {edge_balanced} : <as_given>, !gnn.vertex<4xf32>, !gnn.edge<4xf32> -> !gnn.vertex<4xf32>
+// CHECK-NEXT: %[[R:.*]] = gnn.launch @edge_message_kernel0(%[[G]], %[[X]], %[[E]]) gathers [0] source_only [0] {edge_balanced} : <as_given>, !gnn.vertex<4xf32>, !gnn.edge<4xf32> -> !gnn.vertex<4xf32>
 // CHECK-LABEL: func.func @edge_message_kernel0(
 // CHECK: %[[S1:.*]] = llvm.getelementptr %{{.*}}[1] : (!llvm.ptr) -> !llvm.ptr, !llvm.ptr
 // CHECK-NEXT: %[[SRC:.*]] = llvm.load %[[S1]] : !llvm.ptr -> !llvm.ptr
@@ -114,7 +114,7 @@ func.func @edge_loops(%g: !gnn.graph<as_given>, %x: !gnn.vertex<4xf32>, %w: !gnn
 // and none is added; the degree counts from zero; no conversion op is left.
 // CHECK-LABEL: func.func @no_loops(
 // CHECK-NEXT: gnn.launch @no_loops_kernel0(%arg0) {edge_balanced} : <as_given>
-// CHECK-NEXT: gnn.launch @no_loops_kernel1(%arg0, %arg1) gathers [0] {edge_balanced} : <as_given>
+// CHECK-NEXT: gnn.launch @no_loops_kernel1(%arg0, %arg1) gathers [0] source_only [0] {edge_balanced} : <as_given>
 // CHECK-NOT: remove_self_loops
 // CHECK-LABEL: func.func @no_loops_kernel0(
 // CHECK: %[[ZERO:.*]] = arith.constant 0 : i64

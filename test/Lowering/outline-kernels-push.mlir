@@ -113,7 +113,7 @@ func.func @message_mean(%g: !gnn.graph<one_per_vertex>, %x: !gnn.vertex<4xf32>) 
 
 // An add stores no count: the state row is the accumulator alone.
 // CHECK-LABEL: func.func @message_add(
-// CHECK-NEXT: gnn.launch @message_add_kernel0(%arg0, %arg1) gathers [0] push(@message_add_kernel0_partial, @message_add_kernel0_finish, aggr = add, accumulator = [4], logits = []) {edge_balanced}
+// CHECK-NEXT: gnn.launch @message_add_kernel0(%arg0, %arg1) gathers [0] source_only [0] push(@message_add_kernel0_partial, @message_add_kernel0_finish, aggr = add, accumulator = [4], logits = []) {edge_balanced}
 // CHECK-LABEL: func.func @message_add_kernel0_partial(
 // CHECK-NOT: i32, !llvm.ptr
 // CHECK: arith.constant 4 : i64
@@ -134,7 +134,7 @@ func.func @message_add(%g: !gnn.graph<as_given>, %x: !gnn.vertex<4xf32>) -> !gnn
 // An online softmax's state: the accumulator (2 heads x 2), then the
 // running maxima and sums per head (2 + 2), then the count: 9 floats.
 // CHECK-LABEL: func.func @attention(
-// CHECK-NEXT: gnn.launch @attention_kernel0(%arg0, %arg1, %arg2) gathers [0] push(@attention_kernel0_partial, @attention_kernel0_finish, aggr = softmax_add, accumulator = [2, 2], logits = [2, 1]) target_reads [1] {edge_balanced}
+// CHECK-NEXT: gnn.launch @attention_kernel0(%arg0, %arg1, %arg2) gathers [0] source_only [0] push(@attention_kernel0_partial, @attention_kernel0_finish, aggr = softmax_add, accumulator = [2, 2], logits = [2, 1]) target_reads [1] {edge_balanced}
 // CHECK-LABEL: func.func @attention_kernel0_partial(
 // CHECK: arith.constant 9 : i64
 // CHECK: llvm.store %{{.*}} : vector<4xf32>, !llvm.ptr
@@ -158,7 +158,7 @@ func.func @attention(%g: !gnn.graph<as_given>, %x: !gnn.vertex<2x2xf32>, %a: !gn
 
 // A message that reads edge rows has no push form.
 // CHECK-LABEL: func.func @edge_message(
-// CHECK-NEXT: gnn.launch @edge_message_kernel0(%arg0, %arg1, %arg2) gathers [0] {edge_balanced}
+// CHECK-NEXT: gnn.launch @edge_message_kernel0(%arg0, %arg1, %arg2) gathers [0] source_only [0] {edge_balanced}
 // CHECK-NOT: _partial
 func.func @edge_message(%g: !gnn.graph<as_given>, %x: !gnn.vertex<4xf32>, %e: !gnn.edge<4xf32>) -> !gnn.vertex<4xf32> {
   %0 = gnn.message_passing %g (%x, %e) aggr = add : !gnn.graph<as_given>, (!gnn.vertex<4xf32>, !gnn.edge<4xf32>) -> !gnn.vertex<4xf32> {

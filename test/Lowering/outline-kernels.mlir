@@ -109,10 +109,11 @@ func.func @scalar_param(%g: !gnn.graph<as_given>, %x: !gnn.vertex<4xf32>, %eps: 
 
 // Message passing on an as_given graph: a loop over the in-edges of v
 // carrying (accumulator, count); every stored edge, self loops included,
-// contributes; no virtual self loop after the loop.
+// contributes; no virtual self loop after the loop. x is read only at
+// sources: `source_only` (with a virtual self loop, below, it is not).
 // CHECK-LABEL: func.func @message_add(
 // CHECK-SAME: %[[G:.*]]: !gnn.graph<as_given>, %[[X:.*]]: !gnn.vertex<4xf32>)
-// CHECK-NEXT: %[[R:.*]] = gnn.launch @message_add_kernel0(%[[G]], %[[X]]) gathers [0] {edge_balanced} : <as_given>, !gnn.vertex<4xf32> -> !gnn.vertex<4xf32>
+// CHECK-NEXT: %[[R:.*]] = gnn.launch @message_add_kernel0(%[[G]], %[[X]]) gathers [0] source_only [0] {edge_balanced} : <as_given>, !gnn.vertex<4xf32> -> !gnn.vertex<4xf32>
 // CHECK-NEXT: return %[[R]]
 // CHECK-LABEL: func.func @message_add_kernel0(
 // CHECK-SAME: %[[LO:.*]]: i64, %[[HI:.*]]: i64, %[[ARGS:.*]]: !llvm.ptr)
@@ -411,9 +412,11 @@ func.func @message_min(%g: !gnn.graph<as_given>, %x: !gnn.vertex<4xf32>) -> !gnn
 // moves where d > 0: one exp(-|d|) rescales the sums there (and the edge
 // weighs 1) or weighs the edge elsewhere. The per-head factors reach their
 // channels by a constant shuffle; products and sums may fuse (contract). A
-// vertex with no in-edges gets zeros instead of 0/0.
+// vertex with no in-edges gets zeros instead of 0/0. The values are read
+// only at sources, the logits at targets too: only the values are
+// `source_only`.
 // CHECK-LABEL: func.func @softmax_add(
-// CHECK-NEXT: gnn.launch @softmax_add_kernel0(%{{.*}}, %{{.*}}, %{{.*}}) gathers [0, 1] {edge_balanced} : <as_given>, !gnn.vertex<2x3xf32>, !gnn.vertex<2xf32> -> !gnn.vertex<2x3xf32>
+// CHECK-NEXT: gnn.launch @softmax_add_kernel0(%{{.*}}, %{{.*}}, %{{.*}}) gathers [0, 1] source_only [0] {edge_balanced} : <as_given>, !gnn.vertex<2x3xf32>, !gnn.vertex<2xf32> -> !gnn.vertex<2x3xf32>
 // CHECK-LABEL: func.func @softmax_add_kernel0(
 // CHECK: scf.for %[[V:.*]] = %{{.*}} to %{{.*}} step %{{.*}} : i64 {
 // CHECK: %[[AI:.*]] = llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr -> vector<2xf32>

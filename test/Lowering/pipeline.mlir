@@ -127,7 +127,7 @@ func.func @gcn(%g: !gnn.graph<as_given>, %x: !gnn.vertex<8xf32>,
 // KERNELS-LABEL: func.func @sage(
 // KERNELS-NEXT: %[[L:.*]] = gnn.linear
 // KERNELS-NEXT: %[[R:.*]] = gnn.linear
-// KERNELS-NEXT: %[[M:.*]] = gnn.launch @sage_kernel0(%{{.*}}, %[[L]], %{{.*}}, %[[R]]) gathers [0] push(@sage_kernel0_partial, @sage_kernel0_finish, aggr = mean, accumulator = [4], logits = []) blocked(@sage_kernel0_fold, @sage_kernel0_fold_finish, budget = 0) {edge_balanced} : <as_given>, !gnn.vertex<4xf32>, tensor<4xf32>, !gnn.vertex<4xf32> -> !gnn.vertex<4xf32>
+// KERNELS-NEXT: %[[M:.*]] = gnn.launch @sage_kernel0(%{{.*}}, %[[L]], %{{.*}}, %[[R]]) gathers [0] source_only [0] push(@sage_kernel0_partial, @sage_kernel0_finish, aggr = mean, accumulator = [4], logits = []) blocked(@sage_kernel0_fold, @sage_kernel0_fold_finish, budget = 0) {edge_balanced} : <as_given>, !gnn.vertex<4xf32>, tensor<4xf32>, !gnn.vertex<4xf32> -> !gnn.vertex<4xf32>
 // KERNELS-NEXT: return %[[M]]
 // KERNELS-LABEL: func.func @sage_kernel0(
 // KERNELS-NOT: scf.if

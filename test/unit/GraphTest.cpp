@@ -64,6 +64,32 @@ TEST(GraphCsr, FromEdgesMatchesHandComputedCsr) {
   EXPECT_EQ(g.inDegree(1), 4);
   EXPECT_EQ(g.inDegree(2), 0); // Isolated as a target.
   EXPECT_EQ(g.inDegree(5), 0); // Isolated entirely.
+  // Sources go up to 4: no in-edge reads vertex 5's row.
+  EXPECT_EQ(g.sourceEnd(), 5);
+}
+
+TEST(GraphCsr, SourceEndOfCsrArrays) {
+  // Vertices 3 and 4 are only targets; the ghost count does not matter.
+  AlignedArray<int64_t> offsets(6);
+  const int64_t off[] = {0, 1, 1, 3, 3, 4};
+  std::copy(off, off + 6, offsets.data());
+  AlignedArray<int32_t> sources(4);
+  const int32_t src[] = {2, 0, 1, 2};
+  std::copy(src, src + 4, sources.data());
+  AlignedArray<int64_t> edgeIds(4);
+  for (int k = 0; k < 4; ++k)
+    edgeIds[k] = k;
+  Graph g = llvm::cantFail(Graph::fromCsr(5, 0, std::move(offsets),
+                                          std::move(sources),
+                                          std::move(edgeIds), "csr"));
+  EXPECT_EQ(g.sourceEnd(), 3);
+  AlignedArray<int64_t> none(4);
+  for (int v = 0; v < 4; ++v)
+    none[v] = 0;
+  Graph empty = llvm::cantFail(Graph::fromCsr(3, 0, std::move(none),
+                                              AlignedArray<int32_t>(0),
+                                              AlignedArray<int64_t>(0), "csr"));
+  EXPECT_EQ(empty.sourceEnd(), 0);
 }
 
 TEST(GraphCsr, KeepsSelfLoopsAndDuplicateEdges) {
@@ -107,6 +133,7 @@ TEST(GraphCsr, EmptyGraphs) {
   Graph g = llvm::cantFail(Graph::fromEdges(3, nullptr, nullptr, 0));
   EXPECT_EQ(offsetsOf(g), (std::vector<int64_t>{0, 0, 0, 0}));
   EXPECT_EQ(g.numEdges(), 0);
+  EXPECT_EQ(g.sourceEnd(), 0);
   Graph none = llvm::cantFail(Graph::fromEdges(0, nullptr, nullptr, 0));
   EXPECT_EQ(none.numVertices(), 0);
   EXPECT_EQ(none.offsets()[0], 0);
@@ -202,6 +229,7 @@ TEST(GraphCsr, MatchesStableSortOnRandomGraph) {
     for (int64_t p = g.offsets()[v]; p < g.offsets()[v + 1]; ++p)
       ASSERT_EQ(dst[g.edgeIds()[p]], v);
   EXPECT_EQ(g.offsets()[n], e);
+  EXPECT_EQ(g.sourceEnd(), *std::max_element(src.begin(), src.end()) + 1);
 }
 
 TEST_F(GraphTest, LoadsInt64AndInt32EdgeIndex) {

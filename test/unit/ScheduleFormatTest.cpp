@@ -21,7 +21,8 @@ namespace {
 
 /// A schedule with every kind of slot and step: graph, vertex and edge
 /// features, three weights, a launch gathering at sources (edge balanced),
-/// a view, a linear with bias, sum and activation, an edge-row buffer.
+/// a view, a linear with bias, sum and activation whose rows only in-edges
+/// read (source_rows_only), an edge-row buffer.
 Schedule sampleSchedule() {
   Schedule s;
   s.params = {{"conv.lin.weight", {6, 3}}, {"conv.bias", {6}}, {"edge.w", {2, 2}}};
@@ -96,6 +97,7 @@ Schedule sampleSchedule() {
   sum.accumulate = linear.result;
   sum.epilogue.accumulate = true;
   sum.epilogue.activation = DenseActivation::Gelu;
+  sum.sourceRowsOnly = true;
   sum.result = add(features(SlotKind::Buffer, {6}, false));
   s.steps.push_back(sum);
 
@@ -103,7 +105,7 @@ Schedule sampleSchedule() {
   last.kind = Step::Kind::Launch;
   last.kernel = "forward_kernel1";
   last.inputs = {g, v, sum.result, edgeLinear.result};
-  last.gathers = {v};
+  last.gathers = {v, sum.result};
   last.result = add(features(SlotKind::Buffer, {2, 3}, false));
   s.steps.push_back(last);
   s.output = last.result;
@@ -158,6 +160,7 @@ TEST(ScheduleFormatTest, RoundTripKeepsEveryField) {
     EXPECT_EQ(a.epilogue.accumulate, b.epilogue.accumulate);
     EXPECT_EQ(a.epilogue.activation, b.epilogue.activation);
     EXPECT_EQ(a.epilogue.alpha, b.epilogue.alpha);
+    EXPECT_EQ(a.sourceRowsOnly, b.sourceRowsOnly);
     EXPECT_EQ(a.kernel, b.kernel);
     EXPECT_EQ(a.edgeBalanced, b.edgeBalanced);
     EXPECT_EQ(a.gathers, b.gathers);
@@ -343,6 +346,17 @@ TEST(ScheduleFormatTest, EachBrokenRuleIsNamed) {
        [](Schedule &s) { s.edgeInput = -1; }},
       {"schedule.output: not a vertex tensor",
        [](Schedule &s) { s.output = 7; }},
+      // Rows only in-edges read: every reader gathers them, none through
+      // a view or at targets, and they are not the output.
+      {"steps[3]: source_rows_only, but its result is read other than at "
+       "in-edge sources",
+       [](Schedule &s) { s.steps[4].gathers = {9}; }},
+      {"steps[2]: source_rows_only, but its result is read other than at "
+       "in-edge sources",
+       [](Schedule &s) { s.steps[2].sourceRowsOnly = true; }},
+      {"steps[3]: source_rows_only, but its result is read other than at "
+       "in-edge sources",
+       [](Schedule &s) { s.output = 10; }},
   };
   for (const Case &c : cases) {
     SCOPED_TRACE(c.expected);

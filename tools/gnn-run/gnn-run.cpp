@@ -488,6 +488,12 @@ static int runSingle(const Flags &flags) {
                                      c.unblockedSeconds, c.blockedSeconds);
       llvm::outs() << c.reason << ")\n";
     }
+    for (const gnn::LinearRows &l : stats.linearRows)
+      llvm::outs() << "linear rows: " << l.rows << " of " << l.vertices
+                   << " for "
+                   << llvm::StringRef(l.stage).split(" loc(").first
+                   << " (only in-edges read them: the rows up to the "
+                      "largest source)\n";
     if (stats.gatherSetupSeconds > 0)
       llvm::outs() << llvm::format("gather blocks setup: %.3f s (source degrees "
                                    "and blocks, once per graph, in the "

@@ -44,6 +44,10 @@ public:
   const int32_t *sources() const { return sources_.data(); }
   const int64_t *edgeIds() const { return edgeIds_.data(); }
   int64_t inDegree(int64_t v) const { return offsets_[v + 1] - offsets_[v]; }
+  /// One past the largest in-edge source id (0 without edges): no in-edge
+  /// reads the rows of the vertices from here on. Found while the graph is
+  /// built, which visits every source anyway.
+  int64_t sourceEnd() const { return sourceEnd_; }
   /// Whether the arrays are views of a read-only file mapping (a binary
   /// CSR file): a run may drop their pages from memory once it has read
   /// them (RunOptions::releaseMemory); the next read maps them again from
@@ -109,7 +113,7 @@ private:
 
   static uint64_t newId();
   uint64_t id_ = newId();
-  int64_t numVertices_ = 0, numEdges_ = 0, numGhosts_ = 0;
+  int64_t numVertices_ = 0, numEdges_ = 0, numGhosts_ = 0, sourceEnd_ = 0;
   bool fileMapped_ = false;
   AlignedArray<int64_t> offsets_; // numVertices + 1
   AlignedArray<int32_t> sources_; // numEdges

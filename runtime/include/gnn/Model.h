@@ -199,6 +199,13 @@ struct StageTiming {
   double seconds = 0;
 };
 
+/// A linear step that computed only the rows some in-edge gathers: those
+/// of the vertices up to the largest in-edge source.
+struct LinearRows {
+  std::string stage; // as StageTiming::name
+  int64_t rows = 0, vertices = 0;
+};
+
 struct RunStats {
   /// Schedule steps in order, and the exchanges between them ("exchange
   /// ..."), each also in `exchanges` with its traffic.
@@ -221,6 +228,9 @@ struct RunStats {
   /// profiling the sources' degrees and building the blocks.
   std::vector<GatherBlockChoice> gatherBlocks;
   double gatherSetupSeconds = 0;
+  /// Linear steps whose result only in-edges gather, with the rows they
+  /// computed (docs/runtime.md, "Rows nothing gathers").
+  std::vector<LinearRows> linearRows;
 };
 
 /// Where the time to make a Model went (Model::compileStats).

@@ -403,8 +403,8 @@ def write_ablation(L, ab, adoc, apath, own_file=False):
              + ("**sort-in-edges**: the edge list's order, in-edges sorted; **reorder=X**: order X "
                 "with its in-edges sorted (the orders without sorting: this page's git history, "
                 "the ablation started 2026-12-04T15:41); " if sorted_in_edges else "**reorder=X**: order X alone; ")
-             + f"**gather-blocks=auto** alone; **all**: the fastest "
-             f"of those orders (per graph and model), with auto blocks. A renumbered graph's time "
+             + f"**gather-blocks=auto** alone; **all**: those orders with auto blocks, the "
+             f"fastest of them (per graph and model). A renumbered graph's time "
              f"also holds putting the run's output back into the user's vertex order "
              f"(`gnn::rowsToOriginalOrder`, which every run must do to hand its output over; "
              f"timed once per setting and added to the median). Speedup = baseline ÷ "

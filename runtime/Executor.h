@@ -8,6 +8,7 @@
 #include "Schedule.h"
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -35,6 +36,12 @@ private:
   AlignedArray<float> arena;
   /// A push form's state rows (the largest one so far).
   AlignedArray<float> states;
+  /// The buffers outputs were returned in, of the last output size: a run
+  /// writes into one the caller no longer holds, whose pages are mapped
+  /// already. Two, so that a caller who keeps each output until the next
+  /// run returns still finds one free.
+  static constexpr size_t kKeptOutputs = 2;
+  std::vector<std::shared_ptr<AlignedArray<float>>> outputs;
   /// Gather blocking's work on the last graph it ran on: the sources' profile and the blocks by count, made
   /// on the first run that needs them and kept while the graph is the same.
   struct GatherCache {

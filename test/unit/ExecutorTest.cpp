@@ -581,6 +581,46 @@ TEST_F(ExecutorTest, RunsReuseTheArenaAcrossRunsAndGraphSizes) {
   EXPECT_NE(first.data(), second.data());
 }
 
+TEST_F(ExecutorTest, OutputsGoIntoBuffersTheCallerLetGo) {
+  auto model = compile(kTwoLayerProgram);
+  ASSERT_TRUE(model);
+  auto [w1, b1, w2] = bindTwoLayerWeights(*model, 12);
+  Tensor x = randomTensor({g.n, 3}, 16);
+  std::vector<double> want = referenceTwoLayer(g.src, g.dst, g.n, x, w1, b1, w2);
+  auto run = [&] {
+    auto out = model->run(g.graph(), x);
+    if (!out) {
+      ADD_FAILURE() << llvm::toString(out.takeError());
+      return Tensor();
+    }
+    return std::move(*out);
+  };
+  Tensor a = run();
+  Tensor b = run(); // a is held: another buffer
+  EXPECT_NE(a.data(), b.data());
+  const float *aData = a.data();
+  a = Tensor();
+  Tensor c = run(); // into a's buffer, whose pages are mapped
+  EXPECT_EQ(c.data(), aData);
+  ASSERT_EQ(c.numElements(), b.numElements());
+  EXPECT_EQ(0, std::memcmp(c.data(), b.data(), b.numElements() * sizeof(float)));
+  expectNear(c, want);
+  // Both kept buffers held: a third, which the model does not keep.
+  Tensor d = run();
+  EXPECT_NE(d.data(), b.data());
+  EXPECT_NE(d.data(), c.data());
+  const float *bData = b.data();
+  d = Tensor();
+  b = Tensor();
+  Tensor e = run(); // b's, which the model kept
+  EXPECT_EQ(e.data(), bData);
+  expectNear(e, want);
+  // An output outlives its model.
+  model.reset();
+  expectNear(c, want);
+  expectNear(e, want);
+}
+
 /// Edges in memory as a stream, for writing a binary CSR file.
 class VectorEdges : public EdgeStream {
 public:

@@ -215,12 +215,13 @@ struct RunStats {
   /// run maps included, so it is what a caller waits for.
   double totalSeconds = 0;
   /// Of totalSeconds, allocating and mapping the pages of fresh result
-  /// memory: the arena on the first run of a graph size, the output on
-  /// every run (with RunOptions::releaseMemory: every result's pages, on
-  /// every run, as its first step maps them).
+  /// memory: the arena on the first run of a graph size, the output when
+  /// no earlier output's buffer is free (the caller still holds it;
+  /// docs/runtime.md, "Memory"), and with RunOptions::releaseMemory
+  /// every result's pages, on every run, as its first step maps them.
   double memorySeconds = 0;
   /// Memory for step results: the arena reused across runs of one graph
-  /// size, the returned output (fresh per run), all results together (what
+  /// size, the returned output, all results together (what
   /// allocating each afresh would take) and the widest set alive at once.
   int64_t arenaBytes = 0, outputBytes = 0, bufferBytes = 0, peakLiveBytes = 0;
   /// Gather blocking's choice for each message stage with a blocked form,

@@ -932,8 +932,7 @@ def ablation_configurations(gname, mname, by_config, failed):
     """The ablation table's rows for one graph and model: baseline (order
     none, gathers unblocked), sorted in-edges alone, each order alone (its
     in-edges sorted), auto blocks alone, and all (those orders with auto
-    blocks: the fastest of them; by the orders alone if none of them ran).
-    A configuration not measured is there with its reason (FAILED: the
+    blocks: the fastest of them). A configuration not measured is there with its reason (FAILED: the
     orders whose convert failed)."""
     off = "1"
     base = by_config.get(("none", off))
@@ -961,9 +960,7 @@ def ablation_configurations(gname, mname, by_config, failed):
     # gain less from the blocks than another (SAGE's rcm and degree).
     together = {o: end_to_end(by_config[(o, "auto")]) for o in ORDERINGS[1:]
                 if (o, "auto") in by_config}
-    alone = {o: end_to_end(by_config[(o, off)]) for o in ORDERINGS[1:] if (o, off) in by_config}
-    candidates = together or alone
-    best = min(candidates, key=candidates.get) if candidates else "none"
+    best = min(together, key=together.get) if together else "none"
     row("all", best, "auto")
     rows[-1]["best_ordering"] = best
     return rows

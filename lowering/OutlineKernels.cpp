@@ -722,16 +722,16 @@ private:
     // Of those, the ones read nowhere else: the rest of their rows (of
     // vertices without out-edges) are never read. A virtual self loop
     // reads every vertex's own row at the source.
+    auto atSource = [](Operation *user) {
+      auto get = dyn_cast<GetVertexOp>(user);
+      return get && get.getSide() == Side::Source;
+    };
     SmallVector<int64_t> sourceOnly;
-    for (int64_t i : addLoops ? ArrayRef<int64_t>() : ArrayRef(gathers)) {
-      auto atSource = [](Operation *user) {
-        auto get = dyn_cast<GetVertexOp>(user);
-        return get && get.getSide() == Side::Source;
-      };
-      if (llvm::all_of(body.getArgument(i).getUsers(), atSource) &&
-          (!stage.hasUpdate() || stage.getUpdate().getArgument(i).use_empty()))
-        sourceOnly.push_back(i);
-    }
+    if (!addLoops)
+      for (int64_t i : gathers)
+        if (llvm::all_of(body.getArgument(i).getUsers(), atSource) &&
+            (!stage.hasUpdate() || stage.getUpdate().getArgument(i).use_empty()))
+          sourceOnly.push_back(i);
     OpBuilder b(stage);
     auto launch = b.create<LaunchOp>(stage.getLoc(), stage.getResult().getType(),
                                      kernel.getSymName(), graph,

@@ -510,13 +510,13 @@ llvm::Expected<Tensor> Executor::run(const Schedule &s,
         const float *acc = dataOf(step.accumulate);
         std::copy(acc, acc + rows * result.rowSize, out);
       }
-      if (rows == 0) {
-        // No in-edges: nothing reads the rows.
-      } else if (llvm::Error e = dense.run(
-              dataOf(step.inputs[0]),
-              rows * (x.rowSize / w.shape[1]), w.shape[1],
-              dataOf(step.inputs[1]), w.shape[0], bias, out, step.epilogue))
-        return std::move(e);
+      // No rows (a graph without in-edges, for a source-rows step): no call.
+      if (rows > 0)
+        if (llvm::Error e = dense.run(
+                dataOf(step.inputs[0]), rows * (x.rowSize / w.shape[1]),
+                w.shape[1], dataOf(step.inputs[1]), w.shape[0], bias, out,
+                step.epilogue))
+          return std::move(e);
     } else if (push) {
       // Partial states over the owned targets and the mirrors, merged at
       // the targets' owners, then finished there.

@@ -310,23 +310,19 @@ void detail::sortInEdgeRuns(const int64_t *off, int64_t count, int32_t *src,
     std::iota(order.begin(), order.end(), b);
     std::stable_sort(order.begin(), order.end(),
                      [&](int64_t x, int64_t y) { return src[x] < src[y]; });
-    sortedSrc.resize(size_t(m));
-    for (int64_t i = 0; i < m; ++i)
-      sortedSrc[size_t(i)] = src[order[size_t(i)]];
-    std::copy(sortedSrc.begin(), sortedSrc.end(), src + b);
-    if (ids) {
-      sortedIds.resize(size_t(m));
+    // The run's items of `width` elements of `a` into `order`.
+    auto permute = [&](auto *a, int64_t width, auto &scratch) {
+      scratch.resize(size_t(m * width));
       for (int64_t i = 0; i < m; ++i)
-        sortedIds[size_t(i)] = ids[order[size_t(i)]];
-      std::copy(sortedIds.begin(), sortedIds.end(), ids + b);
-    }
-    if (d > 0) {
-      sortedRows.resize(size_t(m * d));
-      for (int64_t i = 0; i < m; ++i)
-        std::memcpy(sortedRows.data() + i * d, rows + order[size_t(i)] * d,
-                    sizeof(float) * size_t(d));
-      std::copy(sortedRows.begin(), sortedRows.end(), rows + b * d);
-    }
+        std::copy_n(a + order[size_t(i)] * width, width,
+                    scratch.data() + i * width);
+      std::copy(scratch.begin(), scratch.end(), a + b * width);
+    };
+    permute(src, 1, sortedSrc);
+    if (ids)
+      permute(ids, 1, sortedIds);
+    if (d > 0)
+      permute(rows, d, sortedRows);
   }
 }
 

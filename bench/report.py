@@ -392,6 +392,7 @@ def write_ablation(L, ab, adoc, apath, own_file=False):
              f"{' plus uncommitted changes' if adoc['git']['dirty'] else ''}, {adoc['threads']} threads"
              f"{host_of(adoc)}).\n")
     rounds = ab.get("rounds", 1)
+    back_in_runs = any(c.get("output_back_in_runs") for c in ab["configurations"])
     L.append(f"Each graph, model and vertex order is one `bench/gnnc-repeat` process"
              + (f" per round ({rounds} rounds, the orders taking turns first, so that a drift of "
                 f"the host's speed weighs on all alike)" if rounds > 1 else "")
@@ -405,9 +406,12 @@ def write_ablation(L, ab, adoc, apath, own_file=False):
                 "the ablation started 2026-12-04T15:41); " if sorted_in_edges else "**reorder=X**: order X alone; ")
              + f"**gather-blocks=auto** alone; **all**: those orders with auto blocks, the "
              f"fastest of them (per graph and model). A renumbered graph's time "
-             f"also holds putting the run's output back into the user's vertex order "
-             f"(`gnn::rowsToOriginalOrder`, which every run must do to hand its output over; "
-             f"timed once per setting and added to the median). Speedup = baseline ÷ "
+             f"also holds putting the run's output back into the user's vertex order, "
+             f"which every run must do to hand its output over "
+             + ("(each run returns it so: `Model::setOriginalOrderOutput`, inside the run's time). "
+                if back_in_runs else
+                "(`gnn::rowsToOriginalOrder`, timed once per setting and added to the median). ")
+             + f"Speedup = baseline ÷ "
              f"configuration (in brackets).\n")
     confs = {(c["graph"], c["model"], c["configuration"]): c for c in ab["configurations"]}
     graphs = [g["name"] for g in ab["graphs"]]

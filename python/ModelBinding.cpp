@@ -127,13 +127,13 @@ static py::array run(gnn::Model &model, const gnn::Graph &graph, py::handle x,
   {
     py::gil_scoped_release unlocked; // `features` keeps x referenced
     // A reordered graph (a CSR file from gnn-graph convert --reorder) runs
-    // in its own vertex order; x and the result are in the original one.
+    // in its own vertex order; x and the result are in the original one
+    // (the run puts its rows back, into memory an earlier run mapped).
     gnn::Tensor x = unwrap(
         gnn::rowsToGraphOrder(graph, std::move(features.tensor), "x"));
+    model.setOriginalOrderOutput(true);
     output = unwrap(edgeCsr ? model.run(graph, x, *edgeCsr)
                             : model.run(graph, x));
-    output = unwrap(gnn::rowsToOriginalOrder(graph, std::move(output),
-                                             "the output"));
   }
   return toNumpy(std::move(output));
 }

@@ -15,6 +15,7 @@
 #include "Pages.h"
 #include "ParamViews.h"
 #include "PartialStates.h"
+#include "RowGather.h"
 #include "gnn/Progress.h"
 
 #include <omp.h>
@@ -194,6 +195,12 @@ llvm::Expected<Tensor> Executor::run(const Schedule &s,
   // The returned buffer is the caller's, so it is not in the arena.
   int outputSlot = plan.storage[s.output];
   std::shared_ptr<AlignedArray<float>> outputBuffer;
+  // Where the steps write the output: the returned buffer, or, when its
+  // rows go back into the original order after the last step, a buffer
+  // of the executor's own that stays mapped from run to run.
+  float *outputRows = nullptr;
+  bool backToOriginal = options.originalOrder && graph.isReordered() && !exchange;
+  bool reuse = !options.releaseMemory && !exchange;
   if (s.slots[outputSlot].kind == SlotKind::Buffer) {
     // Exactly the output's elements (the Tensor's size); AlignedArray's
     // allocation is rounded up to 64 bytes like the plan's outputBytes.
@@ -204,7 +211,6 @@ llvm::Expected<Tensor> Executor::run(const Schedule &s,
     // One the caller has let go of, its pages mapped by an earlier run
     // (rmat-22's 256 MiB output took 6-170 ms to map afresh). Not on a
     // part, nor when memory goes back as the run goes.
-    bool reuse = !options.releaseMemory && !exchange;
     if (!reuse)
       outputs.clear();
     llvm::erase_if(outputs, [&](const auto &b) { return b->size() != elements; });
@@ -217,6 +223,16 @@ llvm::Expected<Tensor> Executor::run(const Schedule &s,
         prefault(outputBuffer->data(), elements * sizeof(float));
       if (reuse && outputs.size() < kKeptOutputs)
         outputs.push_back(outputBuffer);
+    }
+    outputRows = outputBuffer->data();
+    if (backToOriginal) {
+      if (graphOrderOutput.size() != elements) {
+        graphOrderOutput = AlignedArray<float>(); // the old one goes first
+        graphOrderOutput = AlignedArray<float>(elements);
+        if (!options.releaseMemory)
+          prefault(graphOrderOutput.data(), elements * sizeof(float));
+      }
+      outputRows = graphOrderOutput.data();
     }
   }
   double memorySeconds = std::chrono::duration<double>(
@@ -241,7 +257,7 @@ llvm::Expected<Tensor> Executor::run(const Schedule &s,
       int64_t at = plan.offsets[slot];
       return reinterpret_cast<float *>(
           at < plan.outputBytes
-              ? reinterpret_cast<char *>(outputBuffer->data()) + at
+              ? reinterpret_cast<char *>(outputRows) + at
               : arenaBytes + (at - plan.outputBytes));
     }
     case SlotKind::Graph:
@@ -639,11 +655,24 @@ llvm::Expected<Tensor> Executor::run(const Schedule &s,
   output.shape = {n};
   for (int64_t d : s.slots[s.output].shape)
     output.shape.push_back(d);
+  double originalOrderSeconds = 0;
   if (s.slots[outputSlot].kind == SlotKind::Features) {
     output = Tensor(output.shape);
-    std::copy(features.data(), features.data() + output.numElements(),
-              output.data());
+    if (backToOriginal && n > 0)
+      gatherRows(features.data(), graph.graphIds(), n,
+                 int64_t(output.numElements()) / n, output.data());
+    else
+      std::copy(features.data(), features.data() + output.numElements(),
+                output.data());
   } else {
+    if (backToOriginal && n > 0) {
+      auto start = std::chrono::steady_clock::now();
+      gatherRows(outputRows, graph.graphIds(), n,
+                 int64_t(output.numElements()) / n, outputBuffer->data());
+      originalOrderSeconds = secondsSince(start);
+    }
+    if (!reuse)
+      graphOrderOutput = AlignedArray<float>();
     float *data = outputBuffer->data();
     size_t elements = outputBuffer->size();
     output.values =
@@ -655,6 +684,7 @@ llvm::Expected<Tensor> Executor::run(const Schedule &s,
                               std::chrono::steady_clock::now() - runStart)
                               .count();
     stats->memorySeconds = memorySeconds;
+    stats->originalOrderSeconds = originalOrderSeconds;
     stats->arenaBytes = plan.arenaBytes;
     stats->outputBytes = plan.outputBytes;
     stats->bufferBytes = plan.bufferBytes;

@@ -42,6 +42,10 @@ private:
   /// run returns still finds one free.
   static constexpr size_t kKeptOutputs = 2;
   std::vector<std::shared_ptr<AlignedArray<float>>> outputs;
+  /// With RunOptions::originalOrder on a reordered graph: the output's
+  /// rows in the graph's order, which the last step writes and the run
+  /// then gathers into the returned buffer.
+  AlignedArray<float> graphOrderOutput;
   /// Gather blocking's work on the last graph it ran on: the sources' profile and the blocks by count, made
   /// on the first run that needs them and kept while the graph is the same.
   struct GatherCache {

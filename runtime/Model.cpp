@@ -49,6 +49,10 @@ void Model::setProgress(bool progress) { impl->progress = progress; }
 void Model::setReleaseMemory(bool release) { impl->releaseMemory = release; }
 void Model::setGatherBlocks(int blocks) { impl->gatherBlocks = blocks; }
 int Model::getGatherBlocks() const { return impl->gatherBlocks; }
+void Model::setOriginalOrderOutput(bool original) {
+  impl->originalOrder = original;
+}
+bool Model::getOriginalOrderOutput() const { return impl->originalOrder; }
 
 char UnusedWeightsError::ID = 0;
 

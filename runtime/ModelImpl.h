@@ -27,7 +27,7 @@ struct Model::Impl {
   /// and oneDNN primitives.
   std::mutex runMutex;
   std::atomic<int> threads{0};
-  std::atomic<bool> progress{false}, releaseMemory{false};
+  std::atomic<bool> progress{false}, releaseMemory{false}, originalOrder{false};
   std::atomic<int> gatherBlocks{0};
   CompileStats stats;
 
@@ -38,6 +38,7 @@ struct Model::Impl {
     options.progress = progress;
     options.releaseMemory = releaseMemory;
     options.gatherBlocks = gatherBlocks;
+    options.originalOrder = originalOrder;
     return options;
   }
 };

@@ -621,6 +621,114 @@ TEST_F(ExecutorTest, OutputsGoIntoBuffersTheCallerLetGo) {
   expectNear(e, want);
 }
 
+/// SmallGraph renumbered: graph vertex i is original vertex kOrder[i].
+const std::vector<int64_t> kOrder{5, 2, 7, 0, 3, 6, 1, 4};
+
+/// `g` in kOrder's numbering, with kOrder as its original ids, and `x`'s
+/// rows in that order.
+static std::pair<Graph, Tensor> renumbered(const SmallGraph &g,
+                                           const Tensor &x) {
+  std::vector<int64_t> graphIds(g.n);
+  for (int64_t i = 0; i < g.n; ++i)
+    graphIds[kOrder[i]] = i;
+  std::vector<int64_t> src, dst;
+  for (size_t e = 0; e < g.src.size(); ++e) {
+    src.push_back(graphIds[g.src[e]]);
+    dst.push_back(graphIds[g.dst[e]]);
+  }
+  Graph graph = llvm::cantFail(
+      Graph::fromEdges(g.n, src.data(), dst.data(), src.size()));
+  AlignedArray<int64_t> ids(kOrder.size());
+  std::copy(kOrder.begin(), kOrder.end(), ids.data());
+  EXPECT_FALSE(bool(graph.setOriginalIds(std::move(ids), "order")));
+  int64_t width = x.shape[1];
+  Tensor inGraphOrder(x.shape);
+  for (int64_t i = 0; i < g.n; ++i)
+    std::copy(x.data() + kOrder[i] * width, x.data() + (kOrder[i] + 1) * width,
+              inGraphOrder.data() + i * width);
+  return {std::move(graph), std::move(inGraphOrder)};
+}
+
+TEST_F(ExecutorTest, OutputsComeBackInTheOriginalOrderWhenAsked) {
+  auto model = compile(kTwoLayerProgram);
+  ASSERT_TRUE(model);
+  auto [w1, b1, w2] = bindTwoLayerWeights(*model, 13);
+  Tensor x = randomTensor({g.n, 3}, 17);
+  // The reference on the graph as given: rows in the original order.
+  std::vector<double> want = referenceTwoLayer(g.src, g.dst, g.n, x, w1, b1, w2);
+  auto [graph, xg] = renumbered(g, x);
+  auto run = [&, &graph = graph, &xg = xg](RunStats *stats = nullptr) {
+    auto out = model->run(graph, xg, stats);
+    if (!out) {
+      ADD_FAILURE() << llvm::toString(out.takeError());
+      return Tensor();
+    }
+    return std::move(*out);
+  };
+  // Off by default: rows in the graph's order, which rowsToOriginalOrder
+  // puts back.
+  EXPECT_FALSE(model->getOriginalOrderOutput());
+  Tensor inGraphOrder = run();
+  std::vector<double> wantInGraphOrder;
+  for (int64_t i = 0; i < g.n; ++i)
+    for (int c = 0; c < 2; ++c)
+      wantInGraphOrder.push_back(want[kOrder[i] * 2 + c]);
+  expectNear(inGraphOrder, wantInGraphOrder);
+  Tensor back =
+      llvm::cantFail(rowsToOriginalOrder(graph, std::move(inGraphOrder), "y"));
+  expectNear(back, want);
+
+  model->setOriginalOrderOutput(true);
+  EXPECT_TRUE(model->getOriginalOrderOutput());
+  RunStats stats;
+  Tensor a = run(&stats);
+  expectNear(a, want);
+  ASSERT_EQ(a.shape, back.shape);
+  EXPECT_EQ(0, std::memcmp(a.data(), back.data(), back.numElements() * sizeof(float)));
+  EXPECT_GE(stats.originalOrderSeconds, 0.0);
+  EXPECT_LE(stats.originalOrderSeconds, stats.totalSeconds);
+  // The returned buffers are reused as without the option: the graph-order
+  // rows are the executor's own, never handed out.
+  Tensor b = run();
+  EXPECT_NE(a.data(), b.data());
+  const float *aData = a.data();
+  a = Tensor();
+  Tensor c = run();
+  EXPECT_EQ(c.data(), aData);
+  expectNear(c, want);
+  expectNear(b, want);
+
+  // A graph in its original order: the option changes nothing.
+  RunStats plain;
+  auto same = model->run(g.graph(), x, &plain);
+  ASSERT_TRUE(bool(same)) << llvm::toString(same.takeError());
+  expectNear(*same, want);
+  EXPECT_EQ(plain.originalOrderSeconds, 0.0);
+
+  // Memory given back as the run goes: the same rows.
+  model->setReleaseMemory(true);
+  Tensor d = run();
+  expectNear(d, want);
+  EXPECT_EQ(0, std::memcmp(d.data(), back.data(), back.numElements() * sizeof(float)));
+}
+
+TEST_F(ExecutorTest, AModelReturningItsFeaturesReturnsThemInTheOriginalOrder) {
+  auto model = compile(R"(
+func.func @forward(%g: !gnn.graph<as_given>, %x: !gnn.vertex<3xf32>) -> !gnn.vertex<3xf32> {
+  return %x : !gnn.vertex<3xf32>
+}
+)");
+  ASSERT_TRUE(model);
+  EXPECT_FALSE(bool(model->bindWeights({}, "w")));
+  Tensor x = randomTensor({g.n, 3}, 19);
+  auto [graph, xg] = renumbered(g, x);
+  model->setOriginalOrderOutput(true);
+  auto out = model->run(graph, xg);
+  ASSERT_TRUE(bool(out)) << llvm::toString(out.takeError());
+  ASSERT_EQ(out->shape, x.shape);
+  EXPECT_EQ(0, std::memcmp(out->data(), x.data(), x.numElements() * sizeof(float)));
+}
+
 /// Edges in memory as a stream, for writing a binary CSR file.
 class VectorEdges : public EdgeStream {
 public:

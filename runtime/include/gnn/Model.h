@@ -171,6 +171,13 @@ struct RunOptions {
   /// is asked only when that copy takes at most an eighth of the memory.
   /// Counts above kMaxGatherBlocks (or the vertex count) are taken as it.
   int gatherBlocks = 0;
+  /// On a graph stored reordered (Graph::originalIds), the result's rows in
+  /// the user's original vertex order: what gnn::rowsToOriginalOrder does
+  /// to it, but into a buffer whose pages an earlier run mapped (a fresh
+  /// one's first touch costs about as much as the copy). The features stay
+  /// in the graph's order. No effect on a graph in its original order or
+  /// on a part.
+  bool originalOrder = false;
 };
 
 /// The most gather blocks a run uses: each holds an offset per vertex.
@@ -232,6 +239,10 @@ struct RunStats {
   /// Linear steps whose result only in-edges gather, with the rows they
   /// computed (docs/runtime.md, "Rows nothing gathers").
   std::vector<LinearRows> linearRows;
+  /// Of totalSeconds, putting the output's rows back into the original
+  /// vertex order (RunOptions::originalOrder); 0 when not asked or the
+  /// graph is in its original order.
+  double originalOrderSeconds = 0;
 };
 
 /// Where the time to make a Model went (Model::compileStats).
@@ -326,6 +337,10 @@ public:
   /// RunOptions::gatherBlocks for run(): 0 (the cost model) by default.
   void setGatherBlocks(int blocks);
   int getGatherBlocks() const;
+  /// RunOptions::originalOrder for run(): off by default (the result in
+  /// the graph's vertex order).
+  void setOriginalOrderOutput(bool original);
+  bool getOriginalOrderOutput() const;
 
   /// Full-graph inference: features are [N, F] for the graph's N vertices;
   /// the result is [N, C...], one row per vertex, in memory the caller
@@ -334,7 +349,8 @@ public:
   /// the graph's vertex order, features and result alike: for a graph
   /// stored reordered (Graph::originalIds()), put rows given in the user's
   /// order into it with gnn::rowsToGraphOrder and the result back with
-  /// gnn::rowsToOriginalOrder (gnn/Graph.h), as gnn-run does.
+  /// gnn::rowsToOriginalOrder (gnn/Graph.h), or have run() return it so
+  /// (setOriginalOrderOutput), which reuses mapped memory run after run.
   llvm::Expected<Tensor> run(const Graph &graph, const Tensor &features,
                              RunStats *stats = nullptr);
   /// The same for a model that takes edge features: `edgeFeaturesCsr` is

@@ -71,6 +71,15 @@ merged = bench.merge_rounds([
     {"runs": [{"seconds": 4.0, "stages_ms": [4.0]}], "first": {"seconds": 7.0}, "checksum": [1.0]}])
 print("merged", [x["seconds"] for x in merged["runs"]], merged["first"]["seconds"],
       merged["output_to_original_order_ms"], bench.summarise_setting(merged)["median_s"])
+# Runs that returned their output in the original order: the output-back
+# time is each run's share (the median), already inside the run's time.
+inside = bench.summarise_setting(
+    {"runs": [{"seconds": 1.0, "stages_ms": [], "original_order_ms": 9.0},
+              {"seconds": 2.0, "stages_ms": [], "original_order_ms": 5.0},
+              {"seconds": 3.0, "stages_ms": [], "original_order_ms": 7.0}],
+     "first": {"seconds": 4.0}, "checksum": [1.0]})
+print("inside", inside["output_back_ms"], inside["output_back_in_runs"], bench.end_to_end(inside),
+      bench.end_to_end({"median_s": 2.0, "output_back_ms": 7.0}))
 
 # The head to head with issue 15's main, its two processes stubbed: the
 # order alternates by round (main first in rounds 1 and 3), each round's

@@ -12,6 +12,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "Executor.h"
+#include "GraphOnlySteps.h"
 #include "Pages.h"
 #include "ParamViews.h"
 #include "PartialStates.h"
@@ -465,8 +466,25 @@ llvm::Expected<Tensor> Executor::run(const Schedule &s,
   // last). Not on a part, whose rows other parts gather too.
   bool onlySourceRows = !exchange && ghosts == 0;
 
+  // Steps of the graph alone run on the first run over a graph; later
+  // runs copy in the results other steps read and skip the rest. Not on a
+  // part (the exchange may write their halo), nor when memory goes back.
+  std::vector<GraphOnly> graphOnly;
+  bool keepGraphOnly = !exchange && ghosts == 0 && !options.releaseMemory;
+  if (keepGraphOnly) {
+    graphOnly = findGraphOnlySteps(s, plan.storage);
+    if (graphOnlyCache.graph != graph.id()) {
+      graphOnlyCache = GraphOnlyCache();
+      graphOnlyCache.graph = graph.id();
+    }
+  } else {
+    graphOnlyCache = GraphOnlyCache();
+  }
+  bool graphOnlyKept = keepGraphOnly && graphOnlyCache.complete;
+
   for (size_t i = 0; i < s.steps.size(); ++i) {
     const Step &step = s.steps[i];
+    GraphOnly ofGraph = keepGraphOnly ? graphOnly[i] : GraphOnly::No;
     // Message kernels count edges (their chunks hold equal edge counts, so
     // the ETA holds on skewed graphs); other steps count rows.
     bool byEdges = step.kind != Step::Kind::Linear &&
@@ -489,6 +507,20 @@ llvm::Expected<Tensor> Executor::run(const Schedule &s,
         }
       }
     };
+    if (graphOnlyKept && ofGraph != GraphOnly::No) {
+      auto keptStart = std::chrono::steady_clock::now();
+      if (ofGraph == GraphOnly::Keep) {
+        const AlignedArray<float> &kept = graphOnlyCache.results.at(i);
+        std::copy(kept.data(), kept.data() + kept.size(),
+                  dataOf(step.result));
+      }
+      if (stats) {
+        stats->stages.push_back({step.label, secondsSince(keptStart)});
+        stats->keptSteps.push_back(step.label);
+      }
+      stepDone(i, progress, units);
+      continue;
+    }
     bool push = exchange && choosePush(i);
     if (exchange && !push)
       for (int view : step.gathers)
@@ -645,11 +677,20 @@ llvm::Expected<Tensor> Executor::run(const Schedule &s,
              });
     }
 
+    if (ofGraph == GraphOnly::Keep) {
+      size_t floats = size_t(rowsOf(step.result) * result.rowSize);
+      AlignedArray<float> &kept = graphOnlyCache.results[i];
+      if (kept.size() != floats)
+        kept = AlignedArray<float>(floats);
+      std::copy(out, out + floats, kept.data());
+    }
     if (stats)
       stats->stages.push_back({step.label, secondsSince(stepStart)});
     // Kernels counted their chunks as they went.
     stepDone(i, progress, step.kind == Step::Kind::Linear ? units : 0);
   }
+  if (keepGraphOnly)
+    graphOnlyCache.complete = true;
 
   Tensor output;
   output.shape = {n};

@@ -46,6 +46,13 @@ private:
   /// rows in the graph's order, which the last step writes and the run
   /// then gathers into the returned buffer.
   AlignedArray<float> graphOrderOutput;
+  /// The results of the steps of the graph alone (GraphOnlySteps.h) that
+  /// other steps read, kept from the last complete run on that graph.
+  struct GraphOnlyCache {
+    uint64_t graph = 0; // Graph::id; 0: nothing kept
+    bool complete = false;
+    std::map<size_t, AlignedArray<float>> results; // by step
+  } graphOnlyCache;
   /// Gather blocking's work on the last graph it ran on: the sources' profile and the blocks by count, made
   /// on the first run that needs them and kept while the graph is the same.
   struct GatherCache {

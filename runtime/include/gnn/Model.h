@@ -243,6 +243,11 @@ struct RunStats {
   /// vertex order (RunOptions::originalOrder); 0 when not asked or the
   /// graph is in its original order.
   double originalOrderSeconds = 0;
+  /// Steps that depend on the graph alone (GCN's degrees and their inverse
+  /// square roots) taken from an earlier run on the same Graph instead of
+  /// computed again: their results copied into place, or nothing at all
+  /// where only such steps read them (docs/runtime.md, "Memory").
+  std::vector<std::string> keptSteps;
 };
 
 /// Where the time to make a Model went (Model::compileStats).

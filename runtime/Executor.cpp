@@ -12,7 +12,6 @@
 //
 //===----------------------------------------------------------------------===//
 #include "Executor.h"
-#include "GraphOnlySteps.h"
 #include "Pages.h"
 #include "ParamViews.h"
 #include "PartialStates.h"
@@ -190,6 +189,7 @@ llvm::Expected<Tensor> Executor::run(const Schedule &s,
     if (!options.releaseMemory)
       prefault(arena.data(), next.arenaBytes);
     plan = std::move(next);
+    graphOnlySteps = findGraphOnlySteps(s, plan.storage);
   }
   char *arenaBytes = reinterpret_cast<char *>(arena.data());
 
@@ -469,22 +469,16 @@ llvm::Expected<Tensor> Executor::run(const Schedule &s,
   // Steps of the graph alone run on the first run over a graph; later
   // runs copy in the results other steps read and skip the rest. Not on a
   // part (the exchange may write their halo), nor when memory goes back.
-  std::vector<GraphOnly> graphOnly;
   bool keepGraphOnly = !exchange && ghosts == 0 && !options.releaseMemory;
-  if (keepGraphOnly) {
-    graphOnly = findGraphOnlySteps(s, plan.storage);
-    if (graphOnlyCache.graph != graph.id()) {
-      graphOnlyCache = GraphOnlyCache();
-      graphOnlyCache.graph = graph.id();
-    }
-  } else {
+  if (!keepGraphOnly || graphOnlyCache.graph != graph.id()) {
     graphOnlyCache = GraphOnlyCache();
+    graphOnlyCache.graph = keepGraphOnly ? graph.id() : 0;
   }
   bool graphOnlyKept = keepGraphOnly && graphOnlyCache.complete;
 
   for (size_t i = 0; i < s.steps.size(); ++i) {
     const Step &step = s.steps[i];
-    GraphOnly ofGraph = keepGraphOnly ? graphOnly[i] : GraphOnly::No;
+    GraphOnly ofGraph = keepGraphOnly ? graphOnlySteps[i] : GraphOnly::No;
     // Message kernels count edges (their chunks hold equal edge counts, so
     // the ETA holds on skewed graphs); other steps count rows.
     bool byEdges = step.kind != Step::Kind::Linear &&
@@ -697,19 +691,20 @@ llvm::Expected<Tensor> Executor::run(const Schedule &s,
   for (int64_t d : s.slots[s.output].shape)
     output.shape.push_back(d);
   double originalOrderSeconds = 0;
+  int64_t outputWidth = s.slots[outputSlot].rowSize;
   if (s.slots[outputSlot].kind == SlotKind::Features) {
     output = Tensor(output.shape);
-    if (backToOriginal && n > 0)
-      gatherRows(features.data(), graph.graphIds(), n,
-                 int64_t(output.numElements()) / n, output.data());
+    if (backToOriginal)
+      gatherRows(features.data(), graph.graphIds(), n, outputWidth,
+                 output.data());
     else
       std::copy(features.data(), features.data() + output.numElements(),
                 output.data());
   } else {
-    if (backToOriginal && n > 0) {
+    if (backToOriginal) {
       auto start = std::chrono::steady_clock::now();
-      gatherRows(outputRows, graph.graphIds(), n,
-                 int64_t(output.numElements()) / n, outputBuffer->data());
+      gatherRows(outputRows, graph.graphIds(), n, outputWidth,
+                 outputBuffer->data());
       originalOrderSeconds = secondsSince(start);
     }
     if (!reuse)

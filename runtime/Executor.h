@@ -4,6 +4,7 @@
 
 #include "DenseKernels.h"
 #include "GatherBlocking.h"
+#include "GraphOnlySteps.h"
 #include "MemoryPlan.h"
 #include "Schedule.h"
 
@@ -48,6 +49,8 @@ private:
   AlignedArray<float> graphOrderOutput;
   /// The results of the steps of the graph alone (GraphOnlySteps.h) that
   /// other steps read, kept from the last complete run on that graph.
+  /// Which steps depend on the graph alone, found with the plan.
+  std::vector<GraphOnly> graphOnlySteps;
   struct GraphOnlyCache {
     uint64_t graph = 0; // Graph::id; 0: nothing kept
     bool complete = false;

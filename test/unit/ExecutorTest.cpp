@@ -99,7 +99,13 @@ protected:
 
   Tensor run(Model &model, const Tensor &x, int threads = 2) {
     model.setThreads(threads);
-    auto out = model.run(g.graph(), x);
+    return runOn(model, g.graph(), x);
+  }
+
+  /// One run on `graph`; a failure fails the test and gives no rows.
+  static Tensor runOn(Model &model, const Graph &graph, const Tensor &x,
+                      RunStats *stats = nullptr) {
+    auto out = model.run(graph, x, stats);
     if (!out) {
       ADD_FAILURE() << llvm::toString(out.takeError());
       return Tensor();
@@ -587,14 +593,8 @@ TEST_F(ExecutorTest, OutputsGoIntoBuffersTheCallerLetGo) {
   auto [w1, b1, w2] = bindTwoLayerWeights(*model, 12);
   Tensor x = randomTensor({g.n, 3}, 16);
   std::vector<double> want = referenceTwoLayer(g.src, g.dst, g.n, x, w1, b1, w2);
-  auto run = [&] {
-    auto out = model->run(g.graph(), x);
-    if (!out) {
-      ADD_FAILURE() << llvm::toString(out.takeError());
-      return Tensor();
-    }
-    return std::move(*out);
-  };
+  Graph graph = g.graph();
+  auto run = [&] { return runOn(*model, graph, x); };
   Tensor a = run();
   Tensor b = run(); // a is held: another buffer
   EXPECT_NE(a.data(), b.data());
@@ -658,12 +658,7 @@ TEST_F(ExecutorTest, OutputsComeBackInTheOriginalOrderWhenAsked) {
   std::vector<double> want = referenceTwoLayer(g.src, g.dst, g.n, x, w1, b1, w2);
   auto [graph, xg] = renumbered(g, x);
   auto run = [&, &graph = graph, &xg = xg](RunStats *stats = nullptr) {
-    auto out = model->run(graph, xg, stats);
-    if (!out) {
-      ADD_FAILURE() << llvm::toString(out.takeError());
-      return Tensor();
-    }
-    return std::move(*out);
+    return runOn(*model, graph, xg, stats);
   };
   // Off by default: rows in the graph's order, which rowsToOriginalOrder
   // puts back.
@@ -767,12 +762,7 @@ TEST_F(ExecutorTest, StepsOfTheGraphAloneRunOncePerGraph) {
   Tensor x = randomTensor({g.n, 3}, 23);
   Graph graph = g.graph();
   auto run = [&](const Graph &on, RunStats &stats) {
-    auto out = model->run(on, x, &stats);
-    if (!out) {
-      ADD_FAILURE() << llvm::toString(out.takeError());
-      return Tensor();
-    }
-    return std::move(*out);
+    return runOn(*model, on, x, &stats);
   };
   RunStats first, second, third;
   Tensor a = run(graph, first);

@@ -151,6 +151,14 @@ LogicalResult LinearOp::verify() {
   if (Value acc = getAccumulate(); acc && acc.getType() != want)
     return emitOpError("accumulate must have the result type ")
            << want << ", got " << acc.getType();
+  if (Value scale = getScale()) {
+    Type one = typeInDomain(getDomain(getInput().getType()), {1},
+                            getInput().getType());
+    if (scale.getType() != one)
+      return emitOpError("scale must be ") << one << ", got " << scale.getType();
+    if (inShape.size() != 1)
+      return emitOpError("scale needs an input with one feature dimension");
+  }
   // Only elu and leaky_relu have a parameter, and they need it.
   std::optional<Activation> act = getActivation();
   bool takesAlpha =

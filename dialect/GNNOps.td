@@ -104,25 +104,32 @@ def GNN_DegreeOp : GNN_Op<"degree", [Pure]> {
 //===----------------------------------------------------------------------===//
 
 def GNN_LinearOp : GNN_Op<"linear", [Pure, AttrSizedOperandSegments]> {
-  let summary = "y = act(x W^T + b + acc) on every row (torch.nn.Linear)";
+  let summary = "y = s * act(x W^T + b + acc) on every row (torch.nn.Linear)";
   let description = [{
     `weight` has PyTorch's layout `[out, in]`; `bias` is `[out]`. Lowered to
     one oneDNN matmul over all rows, with what follows it as post-ops:
     `accumulate`, a tensor of the result's type, is added to the product
     (SAGE's `lin_l(aggr) + lin_r(x)` as one matmul summing into the
     other's result), then `activation` is applied (`alpha`: elu's alpha or
-    leaky_relu's negative slope). `gnn-fuse-dense-epilogue` folds them in
-    from the transform that follows a linear.
+    leaky_relu's negative slope). Last, each row is multiplied by its
+    `scale`, a one-element row per row of the input (GCN's deg^-1/2 of the
+    source, which its messages would otherwise read per edge), while the
+    block of rows is still in cache; the input has one feature dimension.
+    `gnn-fuse-dense-epilogue` folds them in from the transform that
+    follows a linear.
 
     ```mlir
     %y = gnn.linear %x, %w, %b accumulate(%a : !gnn.vertex<16xf32>)
         activation = leaky_relu alpha = 2.000000e-01
         : !gnn.vertex<64xf32>, tensor<16x64xf32>, tensor<16xf32> -> !gnn.vertex<16xf32>
+    %z = gnn.linear %x, %w scale(%s : !gnn.vertex<1xf32>)
+        : !gnn.vertex<64xf32>, tensor<16x64xf32> -> !gnn.vertex<16xf32>
     ```
   }];
   let arguments = (ins GNN_FeatureTensor:$input, GNN_Param:$weight,
                        Optional<GNN_Param>:$bias,
                        Optional<GNN_FeatureTensor>:$accumulate,
+                       Optional<GNN_FeatureTensor>:$scale,
                        OptionalAttr<GNN_ActivationAttr>:$activation,
                        OptionalAttr<F32Attr>:$alpha);
   let results = (outs GNN_FeatureTensor:$result);
@@ -130,6 +137,7 @@ def GNN_LinearOp : GNN_Op<"linear", [Pure, AttrSizedOperandSegments]> {
   let assemblyFormat = [{
     $input `,` $weight (`,` $bias^)?
     (`accumulate` `(` $accumulate^ `:` type($accumulate) `)`)?
+    (`scale` `(` $scale^ `:` type($scale) `)`)?
     (`activation` `=` `` $activation^)? (`alpha` `=` $alpha^)?
     attr-dict `:` type($input) `,` type($weight) (`,` type($bias)^)?
     `->` type($result)
@@ -139,7 +147,8 @@ def GNN_LinearOp : GNN_Op<"linear", [Pure, AttrSizedOperandSegments]> {
     OpBuilder<(ins "::mlir::Type":$result, "::mlir::Value":$input,
                    "::mlir::Value":$weight, "::mlir::Value":$bias), [{
       build($_builder, $_state, result, input, weight, bias,
-            /*accumulate=*/::mlir::Value(), /*activation=*/nullptr,
+            /*accumulate=*/::mlir::Value(), /*scale=*/::mlir::Value(),
+            /*activation=*/nullptr,
             /*alpha=*/nullptr);
     }]>,
   ];

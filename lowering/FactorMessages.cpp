@@ -17,10 +17,12 @@
 //   E times; a product of plain rows pays only if it needs no pass of its
 //   own, which a standalone transform would be.
 //
-// A product `linear(h) * s` with a per-vertex scalar s needs none when h
-// comes from another stage: row scaling commutes with the matmul, so it is
+// A product `linear(h) * s` with a per-vertex scalar s needs none: when h
+// comes from another stage, row scaling commutes with the matmul, so it is
 // computed as `linear(h * s)` and the scaling joins that stage's update
-// (gnn-fuse-update). GCN's second layer then gathers one row per edge.
+// (gnn-fuse-update); otherwise the linear scales its rows itself, right
+// after the matmul (gnn-fuse-dense-epilogue). GCN's layers then gather one
+// row per edge instead of a row and a deg^-1/2.
 //
 //===----------------------------------------------------------------------===//
 #include "lowering/Passes.h"
@@ -140,7 +142,7 @@ VectorType productType(ArrayRef<Value> factors, VectorType row) {
 bool scaleCommutesWith(LinearOp linear, Value scale) {
   auto scaleType = dyn_cast<VertexType>(scale.getType());
   if (!scaleType || scaleType.getRowSize() != 1 || linear.getBias() ||
-      linear.getAccumulate() || linear.getActivation() ||
+      linear.getAccumulate() || linear.getActivation() || linear.getScale() ||
       !linear.getInput().getDefiningOp<MessagePassingOp>() ||
       !linear.getInput().hasOneUse())
     return false;
@@ -149,18 +151,18 @@ bool scaleCommutesWith(LinearOp linear, Value scale) {
                   def->isBeforeInBlock(linear));
 }
 
-/// Whether the source factors of `stage` are the rows of a linear read
-/// nowhere else and a per-vertex scalar that commutes with it: hoisted,
-/// they cost no pass of their own.
-bool hoistsIntoPreviousStage(MessagePassingOp stage, ArrayRef<Value> sourceOnly) {
+/// The linear and the other factor, when the two source factors of
+/// `stage` are the rows of a linear read nowhere else and something else.
+std::pair<LinearOp, Value> linearAndFactor(MessagePassingOp stage,
+                                           ArrayRef<Value> sourceOnly) {
   if (sourceOnly.size() != 2)
-    return false;
+    return {};
   LinearOp linear;
   Value scale;
   for (Value f : sourceOnly) {
     auto get = f.getDefiningOp<GetVertexOp>();
     if (!get)
-      return false;
+      return {};
     auto arg = cast<BlockArgument>(get.getTensor());
     Value tensor = stage.getInputs()[arg.getArgNumber()];
     if (auto l = tensor.getDefiningOp<LinearOp>();
@@ -171,7 +173,28 @@ bool hoistsIntoPreviousStage(MessagePassingOp stage, ArrayRef<Value> sourceOnly)
     else
       scale = tensor;
   }
-  return linear && scale && scaleCommutesWith(linear, scale);
+  if (!linear || !scale)
+    return {};
+  return {linear, scale};
+}
+
+/// Whether `linear(x) * scale`, scale a per-vertex scalar, can be computed
+/// by the linear itself, which scales each block of rows right after its
+/// matmul (gnn-fuse-dense-epilogue folds the product into it).
+bool scaleFoldsInto(LinearOp linear, Value scale) {
+  auto scaleType = dyn_cast<VertexType>(scale.getType());
+  return scaleType && scaleType.getRowSize() == 1 && !linear.getScale() &&
+         isa<VertexType>(linear.getType()) &&
+         getFeatureShape(linear.getInput().getType()).size() == 1;
+}
+
+/// Whether the source factors of `stage` are the rows of a linear read
+/// nowhere else and a per-vertex scalar that commutes with it or that it
+/// can apply itself: hoisted, they cost no pass of their own.
+bool hoistsIntoLinear(MessagePassingOp stage, ArrayRef<Value> sourceOnly) {
+  auto [linear, scale] = linearAndFactor(stage, sourceOnly);
+  return linear &&
+         (scaleCommutesWith(linear, scale) || scaleFoldsInto(linear, scale));
 }
 
 /// `transform(linear(h), s) { row * s_row }`, with h another stage's result
@@ -263,7 +286,7 @@ struct FactorMessagesPass
     bool computed = llvm::any_of(
         sourceOnly, [](Value f) { return !f.getDefiningOp<GetVertexOp>(); });
     bool hoist = productType(sourceOnly, row) &&
-                 (computed || hoistsIntoPreviousStage(stage, sourceOnly));
+                 (computed || hoistsIntoLinear(stage, sourceOnly));
     auto graph = cast<GraphType>(stage.getGraph().getType());
     bool sink = !targetOnly.empty() &&
                 (stage.getAggr() == Aggregation::Add ||

@@ -3,7 +3,9 @@
 // oneDNN applies a bias, a sum into the destination and an activation while
 // the matmul's output tile is still in registers (post-ops). A transform
 // doing only that to a linear's result would read and write every row
-// once more; this folds it into the linear instead.
+// once more; this folds it into the linear instead, and likewise a
+// transform that multiplies a linear's rows by a per-row scalar, which
+// the runtime applies to each block of rows right after its matmul.
 //
 //===----------------------------------------------------------------------===//
 #include "lowering/Passes.h"
@@ -134,7 +136,7 @@ struct FoldEpilogueIntoLinear : public OpRewritePattern<TransformOp> {
     for (unsigned arg : e->linearArgs) {
       auto linear = transform.getInputs()[arg].getDefiningOp<LinearOp>();
       if (!linear->hasOneUse() || linear.getActivation() ||
-          linear.getAccumulate())
+          linear.getAccumulate() || linear.getScale())
         return failure();
       linears.push_back(linear);
     }
@@ -169,7 +171,7 @@ struct FoldEpilogueIntoLinear : public OpRewritePattern<TransformOp> {
     auto fused = rewriter.create<LinearOp>(
         rewriter.getFusedLoc({last.getLoc(), transform.getLoc()}),
         transform.getResult().getType(), last.getInput(), last.getWeight(),
-        bias, accumulate,
+        bias, accumulate, /*scale=*/Value(),
         e->activation ? ActivationAttr::get(getContext(), *e->activation)
                       : ActivationAttr(),
         e->alpha);
@@ -179,11 +181,60 @@ struct FoldEpilogueIntoLinear : public OpRewritePattern<TransformOp> {
   }
 };
 
+/// transform(linear(x, ...), s) { row * s_row }, s one f32 per row
+///   -> linear(x, ...) scale(s)
+/// when the linear's only user is the transform and its input has one
+/// feature dimension.
+struct FoldRowScaleIntoLinear : public OpRewritePattern<TransformOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(TransformOp transform,
+                                PatternRewriter &rewriter) const override {
+    Block &body = transform.getBody().front();
+    if (transform.getInputs().size() != 2 || body.getOperations().size() != 2)
+      return failure();
+    auto mul = dyn_cast<MulOp>(body.front());
+    if (!mul || cast<YieldOp>(body.getTerminator()).getValue() != mul.getResult())
+      return failure();
+    // The linear's rows and the scale, as the product's operands in either
+    // order.
+    for (unsigned rows : {0u, 1u}) {
+      Value rowArg = body.getArgument(rows), scaleArg = body.getArgument(1 - rows);
+      bool operands = (mul.getLhs() == rowArg && mul.getRhs() == scaleArg) ||
+                      (mul.getLhs() == scaleArg && mul.getRhs() == rowArg);
+      auto linear = transform.getInputs()[rows].getDefiningOp<LinearOp>();
+      Value scale = transform.getInputs()[1 - rows];
+      if (!operands || !linear || !linear->hasOneUse() || linear.getScale() ||
+          mul.getType() != rowArg.getType() ||
+          getFeatureShape(linear.getInput().getType()).size() != 1)
+        continue;
+      // One f32 per row of the linear's domain (vertex or edge).
+      bool sameDomain = isa<VertexType>(linear.getType())
+                            ? isa<VertexType>(scale.getType())
+                            : isa<EdgeType>(scale.getType());
+      if (!sameDomain ||
+          getFeatureShape(scale.getType()) != ArrayRef<int64_t>{1})
+        continue;
+      // At the transform, where the scale is known to exist.
+      rewriter.setInsertionPoint(transform);
+      auto scaled = rewriter.create<LinearOp>(
+          rewriter.getFusedLoc({linear.getLoc(), transform.getLoc()}),
+          transform.getResult().getType(), linear.getInput(),
+          linear.getWeight(), linear.getBias(), linear.getAccumulate(), scale,
+          linear.getActivationAttr(), linear.getAlphaAttr());
+      rewriter.replaceOp(transform, scaled.getResult());
+      rewriter.eraseOp(linear);
+      return success();
+    }
+    return failure();
+  }
+};
+
 struct FuseDenseEpiloguePass
     : public gnn::impl::GNNFuseDenseEpilogueBase<FuseDenseEpiloguePass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<FoldEpilogueIntoLinear>(&getContext());
+    patterns.add<FoldEpilogueIntoLinear, FoldRowScaleIntoLinear>(&getContext());
     if (failed(applyPatternsAndFoldGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }

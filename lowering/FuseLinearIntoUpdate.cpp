@@ -53,7 +53,7 @@ static bool fusible(LinearOp linear, MessagePassingOp stage,
                     int64_t maxProduct) {
   VectorType in = cast<VertexType>(linear.getInput().getType()).getRowType();
   VectorType out = cast<VertexType>(linear.getResult().getType()).getRowType();
-  if (in.getRank() != 1 || out.getRank() != 1 ||
+  if (linear.getScale() || in.getRank() != 1 || out.getRank() != 1 ||
       in.getNumElements() * out.getNumElements() > maxProduct)
     return false;
   if (linear.getActivation() && !isExact(*linear.getActivation()))

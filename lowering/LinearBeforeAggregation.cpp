@@ -115,7 +115,7 @@ struct LinearBeforeAggregation : public OpRewritePattern<LinearOp> {
   LogicalResult matchAndRewrite(LinearOp linear,
                                 PatternRewriter &rewriter) const override {
     // A plain linear: folded post-ops would not commute.
-    if (linear.getAccumulate() || linear.getActivation())
+    if (linear.getAccumulate() || linear.getActivation() || linear.getScale())
       return failure();
     auto stage = linear.getInput().getDefiningOp<MessagePassingOp>();
     if (!stage || !stage->hasOneUse())
@@ -166,6 +166,7 @@ struct LinearBeforeAggregation : public OpRewritePattern<LinearOp> {
           other && other != linear && other.getInput() == x &&
           other.getWeight() == linear.getWeight() && !other.getBias() &&
           !other.getAccumulate() && !other.getActivation() &&
+          !other.getScale() &&
           other->getBlock() == linear->getBlock() &&
           other->isBeforeInBlock(linear))
         narrowed = other.getResult();

@@ -99,11 +99,13 @@ def GNNFactorMessages : Pass<"gnn-factor-messages", "::mlir::func::FuncOp"> {
     - the factors reading only the source's rows become a `gnn.transform`
       over all vertices before the stage, whose rows the message gathers,
       when that saves per-edge computation (a factor computed from source
-      rows) or costs no pass of its own: the rows of `linear(h)`, h another
-      stage's result, times a per-vertex scalar s become `linear(h * s)`,
-      and `gnn-fuse-update` puts `h * s` into that stage's update.
+      rows) or costs no pass of its own: the rows of a linear only the
+      stage reads times a per-vertex scalar s, which become
+      `linear(h * s)` when h is another stage's result (`gnn-fuse-update`
+      puts `h * s` into that stage's update), and otherwise a transform
+      that `gnn-fuse-dense-epilogue` folds into the linear as its `scale`.
     GCN's `norm_i * norm_j * x_j` scales its sum by `norm_i` once per
-    target; in its second layer each edge gathers one row. With finite
+    target; in both its layers each edge gathers one row. With finite
     factors, results differ from the unfactored message only by rounding
     (the products are reassociated); an infinite factor can turn a result
     that is infinite either way into nan.
@@ -111,7 +113,7 @@ def GNNFactorMessages : Pass<"gnn-factor-messages", "::mlir::func::FuncOp"> {
 }
 
 def GNNFuseDenseEpilogue : Pass<"gnn-fuse-dense-epilogue", "::mlir::func::FuncOp"> {
-  let summary = "Fold a bias, a sum of two linears and an activation into gnn.linear";
+  let summary = "Fold a bias, a sum of two linears, an activation and a row scale into gnn.linear";
   let description = [{
     A `gnn.transform` that only adds a bias (`tensor<Fxf32>`) to the rows
     of a `gnn.linear` and then applies one activation (relu, leaky_relu,
@@ -121,7 +123,10 @@ def GNNFuseDenseEpilogue : Pass<"gnn-fuse-dense-epilogue", "::mlir::func::FuncOp
     `accumulate` into the earlier one's result. Each linear folded must
     have the transform as its only user. oneDNN then applies the epilogue
     to each output tile as a post-op, instead of a kernel reading and
-    writing every row again.
+    writing every row again. A transform that only multiplies the rows of
+    a linear (of one feature dimension) by one float per row becomes the
+    linear's `scale`, which the runtime applies to each block of rows
+    right after its matmul.
   }];
 }
 

@@ -220,6 +220,8 @@ llvm::Expected<rt::Schedule> gnn::scheduleFromIR(func::FuncOp func) {
         step.accumulate = slotOf.lookup(acc);
         step.epilogue.accumulate = true;
       }
+      if (Value scale = linear.getScale())
+        step.scale = slotOf.lookup(scale);
       if (std::optional<Activation> act = linear.getActivation())
         step.epilogue.activation = toRuntime(*act);
       if (FloatAttr alpha = linear.getAlphaAttr())

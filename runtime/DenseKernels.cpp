@@ -121,7 +121,8 @@ DenseLinear::~DenseLinear() = default;
 llvm::Error DenseLinear::run(const float *x, int64_t rows, int64_t in,
                              const float *weight, int64_t out,
                              const float *bias, float *y,
-                             const DenseEpilogue &epilogue) {
+                             const DenseEpilogue &epilogue,
+                             const float *rowScale) {
   if (rows == 0)
     return llvm::Error::success();
   // What went wrong, said as "a dense layer [rows x in] * [in x out]: ...".
@@ -217,6 +218,15 @@ llvm::Error DenseLinear::run(const float *x, int64_t rows, int64_t in,
           if (count < kRowBlock)
             std::copy(paddedDst.begin(), paddedDst.begin() + count * out,
                       y + first * out);
+          // The row scale while the block (960 rows) is still in cache:
+          // oneDNN 2.6's per-row binary post-op falls back to its
+          // reference matmul (measured 2000x slower).
+          if (rowScale)
+            for (int64_t r = first; r < first + count; ++r) {
+              float s = rowScale[r];
+              for (float *v = y + r * out, *end = v + out; v != end; ++v)
+                *v *= s;
+            }
         } catch (const dnnl::error &e) {
           record(std::string("oneDNN error: ") + e.what());
         } catch (const std::bad_alloc &) {

@@ -24,7 +24,8 @@ public:
   ~DenseLinear();
   llvm::Error run(const float *x, int64_t rows, int64_t in,
                   const float *weight, int64_t out, const float *bias, float *y,
-                  const DenseEpilogue &epilogue = {});
+                  const DenseEpilogue &epilogue = {},
+                  const float *rowScale = nullptr);
 
 private:
   struct Impl;

@@ -557,7 +557,8 @@ llvm::Expected<Tensor> Executor::run(const Schedule &s,
         if (llvm::Error e = dense.run(
                 dataOf(step.inputs[0]), rows * (x.rowSize / w.shape[1]),
                 w.shape[1], dataOf(step.inputs[1]), w.shape[0], bias, out,
-                step.epilogue))
+                step.epilogue,
+                step.scale >= 0 ? dataOf(step.scale) : nullptr))
           return std::move(e);
     } else if (push) {
       // Partial states over the owned targets and the mirrors, merged at

@@ -94,9 +94,13 @@ struct PushForm {
 
 struct Step {
   enum class Kind { Linear, Launch } kind;
-  std::vector<int> inputs; // Linear: {input, weight[, bias][, accumulate]}
+  /// Linear: {input, weight[, bias][, accumulate][, scale]}
+  std::vector<int> inputs;
   int result = -1;
   int bias = -1, accumulate = -1; // Linear: slots, or -1
+  /// Linear: a slot of one float per row that multiplies the row's
+  /// result, after the post-ops; or -1.
+  int scale = -1;
   DenseEpilogue epilogue;         // Linear: post-ops
   /// Linear: every step that reads the result reads it only at in-edge
   /// sources, so the rows of vertices without out-edges are never read.

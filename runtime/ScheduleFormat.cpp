@@ -96,6 +96,8 @@ static void writeStep(json::OStream &j, const Step &step) {
       j.attribute("bias", step.bias);
     if (step.accumulate >= 0)
       j.attribute("accumulate", step.accumulate);
+    if (step.scale >= 0)
+      j.attribute("scale", step.scale);
     if (step.epilogue.activation != DenseActivation::None)
       j.attribute("activation", kActivations[int(step.epilogue.activation)]);
     if (step.epilogue.alpha != 0)
@@ -471,7 +473,8 @@ static bool readSlotList(Reader &r, const json::Object &o, llvm::StringRef key,
 /// input's rows are split into pieces of `in` floats, each giving `out`.
 static bool checkLinear(Reader &r, const std::string &where, const Schedule &s,
                         const Step &step) {
-  size_t operands = 2 + (step.bias >= 0) + (step.accumulate >= 0);
+  size_t operands =
+      2 + (step.bias >= 0) + (step.accumulate >= 0) + (step.scale >= 0);
   if (step.inputs.size() != operands)
     return r.fail(where, "a linear step takes " + llvm::Twine(operands) +
                              " inputs, not " + llvm::Twine(step.inputs.size()));
@@ -498,11 +501,25 @@ static bool checkLinear(Reader &r, const std::string &where, const Schedule &s,
                              llvm::Twine(out) + "] among the inputs");
   if (step.accumulate >= 0) {
     const Slot &acc = s.slots[step.accumulate];
-    if (step.accumulate != step.inputs.back() ||
+    if (step.accumulate != step.inputs[2 + (step.bias >= 0)] ||
         !isFeatureSlot(s, step.accumulate) || acc.rowSize != result.rowSize ||
         acc.edges != result.edges)
       return r.fail(where, "the accumulated tensor is not one of the "
                            "result's shape among the inputs");
+  }
+  // One float per row, and rows that are one matmul row each (the scale
+  // multiplies a matmul row).
+  if (step.scale >= 0) {
+    const Slot &scale = s.slots[step.scale];
+    if (step.scale != step.inputs.back() || !isFeatureSlot(s, step.scale) ||
+        scale.rowSize != 1 || scale.edges != input.edges)
+      return r.fail(where, "the scale is not a tensor of one float per row "
+                           "among the inputs");
+    if (input.rowSize != in)
+      return r.fail(where, "a scaled linear step has rows of " +
+                               llvm::Twine(input.rowSize) +
+                               " floats, not one matmul row of " +
+                               llvm::Twine(in));
   }
   return true;
 }
@@ -616,7 +633,8 @@ static bool readSteps(Reader &r, const json::Object &doc, Schedule &s) {
 
     if (step.kind == Step::Kind::Linear) {
       if (!readSlotIndex(r, *o, "bias", where, s, step.bias, true) ||
-          !readSlotIndex(r, *o, "accumulate", where, s, step.accumulate, true))
+          !readSlotIndex(r, *o, "accumulate", where, s, step.accumulate, true) ||
+          !readSlotIndex(r, *o, "scale", where, s, step.scale, true))
         return false;
       std::string activation =
           r.string(*o, "activation", where, llvm::StringRef("none"));

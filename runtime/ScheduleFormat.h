@@ -22,7 +22,9 @@ namespace gnn::detail {
 constexpr const char *kScheduleSymbol = "gnn_schedule";
 
 /// The version serializeSchedule writes and the only one parseSchedule
-/// reads. Bump it with any change to the format's meaning.
+/// reads. Bump it with any change to the format's meaning. (A key added
+/// with an operand among a step's inputs, as a linear's `scale`, needs
+/// none: a runtime that predates it refuses the step's input count.)
 constexpr int kScheduleFormatVersion = 1;
 
 /// The schedule as text (kernel pointers are not part of it). A non-empty

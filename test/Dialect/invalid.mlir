@@ -185,6 +185,30 @@ func.func @linear_accumulate_type(%x: !gnn.vertex<8xf32>, %w: tensor<4x8xf32>, %
 
 // -----
 
+func.func @linear_scale_width(%x: !gnn.vertex<8xf32>, %w: tensor<4x8xf32>, %s: !gnn.vertex<4xf32>) {
+  // expected-error @+1 {{'gnn.linear' op scale must be '!gnn.vertex<1xf32>', got '!gnn.vertex<4xf32>'}}
+  %y = gnn.linear %x, %w scale(%s : !gnn.vertex<4xf32>) : !gnn.vertex<8xf32>, tensor<4x8xf32> -> !gnn.vertex<4xf32>
+  return
+}
+
+// -----
+
+func.func @linear_scale_domain(%x: !gnn.vertex<8xf32>, %w: tensor<4x8xf32>, %s: !gnn.edge<1xf32>) {
+  // expected-error @+1 {{'gnn.linear' op scale must be '!gnn.vertex<1xf32>', got '!gnn.edge<1xf32>'}}
+  %y = gnn.linear %x, %w scale(%s : !gnn.edge<1xf32>) : !gnn.vertex<8xf32>, tensor<4x8xf32> -> !gnn.vertex<4xf32>
+  return
+}
+
+// -----
+
+func.func @linear_scale_heads(%x: !gnn.vertex<3x8xf32>, %w: tensor<4x8xf32>, %s: !gnn.vertex<1xf32>) {
+  // expected-error @+1 {{'gnn.linear' op scale needs an input with one feature dimension}}
+  %y = gnn.linear %x, %w scale(%s : !gnn.vertex<1xf32>) : !gnn.vertex<3x8xf32>, tensor<4x8xf32> -> !gnn.vertex<3x4xf32>
+  return
+}
+
+// -----
+
 func.func @linear_accumulate_domain(%x: !gnn.vertex<8xf32>, %w: tensor<4x8xf32>, %a: !gnn.edge<4xf32>) {
   // expected-error @+1 {{'gnn.linear' op accumulate must have the result type '!gnn.vertex<4xf32>', got '!gnn.edge<4xf32>'}}
   %y = gnn.linear %x, %w accumulate(%a : !gnn.edge<4xf32>) : !gnn.vertex<8xf32>, tensor<4x8xf32> -> !gnn.vertex<4xf32>

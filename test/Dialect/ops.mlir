@@ -81,7 +81,7 @@ func.func @stored_loop_rows_filled(%g: !gnn.graph<as_given>, %e: !gnn.edge<2x3xf
 //===----------------------------------------------------------------------===//
 
 // CHECK-LABEL: func.func @linear
-// CHECK-SAME: (%[[X:.*]]: !gnn.vertex<8xf32>, %[[E:.*]]: !gnn.edge<8xf32>, %[[M:.*]]: !gnn.vertex<3x8xf32>, %[[W:.*]]: tensor<4x8xf32>, %[[B:.*]]: tensor<4xf32>)
+// CHECK-SAME: (%[[X:.*]]: !gnn.vertex<8xf32>, %[[E:.*]]: !gnn.edge<8xf32>, %[[M:.*]]: !gnn.vertex<3x8xf32>, %[[W:.*]]: tensor<4x8xf32>, %[[B:.*]]: tensor<4xf32>, %[[S:.*]]: !gnn.vertex<1xf32>, %[[T:.*]]: !gnn.edge<1xf32>)
 // CHECK: gnn.linear %[[X]], %[[W]] : !gnn.vertex<8xf32>, tensor<4x8xf32> -> !gnn.vertex<4xf32>
 // CHECK: gnn.linear %[[X]], %[[W]], %[[B]] : !gnn.vertex<8xf32>, tensor<4x8xf32>, tensor<4xf32> -> !gnn.vertex<4xf32>
 // CHECK: gnn.linear %[[E]], %[[W]] : !gnn.edge<8xf32>, tensor<4x8xf32> -> !gnn.edge<4xf32>
@@ -97,14 +97,18 @@ func.func @stored_loop_rows_filled(%g: !gnn.graph<as_given>, %e: !gnn.edge<2x3xf
 // CHECK: %[[A:.*]] = gnn.linear %[[X]], %[[W]] : !gnn.vertex<8xf32>
 // CHECK: gnn.linear %[[X]], %[[W]], %[[B]] accumulate(%[[A]] : !gnn.vertex<4xf32>) activation = relu : !gnn.vertex<8xf32>, tensor<4x8xf32>, tensor<4xf32> -> !gnn.vertex<4xf32>
 // CHECK: gnn.linear %[[E]], %[[W]] accumulate(%{{.*}} : !gnn.edge<4xf32>) : !gnn.edge<8xf32>, tensor<4x8xf32> -> !gnn.edge<4xf32>
+// CHECK: gnn.linear %[[X]], %[[W]], %[[B]] accumulate(%[[A]] : !gnn.vertex<4xf32>) scale(%[[S]] : !gnn.vertex<1xf32>) activation = relu : !gnn.vertex<8xf32>, tensor<4x8xf32>, tensor<4xf32> -> !gnn.vertex<4xf32>
+// CHECK: gnn.linear %[[E]], %[[W]] scale(%[[T]] : !gnn.edge<1xf32>) : !gnn.edge<8xf32>, tensor<4x8xf32> -> !gnn.edge<4xf32>
 // GENERIC-LABEL: sym_name = "linear"
-// GENERIC: "gnn.linear"(%{{.*}}, %{{.*}}) <{operandSegmentSizes = array<i32: 1, 1, 0, 0>}> : (!gnn.vertex<8xf32>, tensor<4x8xf32>) -> !gnn.vertex<4xf32>
-// GENERIC: "gnn.linear"(%{{.*}}, %{{.*}}, %{{.*}}) <{operandSegmentSizes = array<i32: 1, 1, 1, 0>}> : (!gnn.vertex<8xf32>, tensor<4x8xf32>, tensor<4xf32>) -> !gnn.vertex<4xf32>
-// GENERIC: "gnn.linear"(%{{.*}}, %{{.*}}, %{{.*}}) <{activation = #gnn<activation relu>, operandSegmentSizes = array<i32: 1, 1, 1, 0>}>
-// GENERIC: "gnn.linear"(%{{.*}}, %{{.*}}) <{activation = #gnn<activation leaky_relu>, alpha = 2.000000e-01 : f32, operandSegmentSizes = array<i32: 1, 1, 0, 0>}>
-// GENERIC: "gnn.linear"(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}) <{activation = #gnn<activation relu>, operandSegmentSizes = array<i32: 1, 1, 1, 1>}>
+// GENERIC: "gnn.linear"(%{{.*}}, %{{.*}}) <{operandSegmentSizes = array<i32: 1, 1, 0, 0, 0>}> : (!gnn.vertex<8xf32>, tensor<4x8xf32>) -> !gnn.vertex<4xf32>
+// GENERIC: "gnn.linear"(%{{.*}}, %{{.*}}, %{{.*}}) <{operandSegmentSizes = array<i32: 1, 1, 1, 0, 0>}> : (!gnn.vertex<8xf32>, tensor<4x8xf32>, tensor<4xf32>) -> !gnn.vertex<4xf32>
+// GENERIC: "gnn.linear"(%{{.*}}, %{{.*}}, %{{.*}}) <{activation = #gnn<activation relu>, operandSegmentSizes = array<i32: 1, 1, 1, 0, 0>}>
+// GENERIC: "gnn.linear"(%{{.*}}, %{{.*}}) <{activation = #gnn<activation leaky_relu>, alpha = 2.000000e-01 : f32, operandSegmentSizes = array<i32: 1, 1, 0, 0, 0>}>
+// GENERIC: "gnn.linear"(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}) <{activation = #gnn<activation relu>, operandSegmentSizes = array<i32: 1, 1, 1, 1, 0>}>
+// GENERIC: "gnn.linear"(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}) <{activation = #gnn<activation relu>, operandSegmentSizes = array<i32: 1, 1, 1, 1, 1>}>
 func.func @linear(%x: !gnn.vertex<8xf32>, %e: !gnn.edge<8xf32>, %m: !gnn.vertex<3x8xf32>,
-                  %w: tensor<4x8xf32>, %b: tensor<4xf32>) {
+                  %w: tensor<4x8xf32>, %b: tensor<4xf32>, %s: !gnn.vertex<1xf32>,
+                  %t: !gnn.edge<1xf32>) {
   %0 = gnn.linear %x, %w : !gnn.vertex<8xf32>, tensor<4x8xf32> -> !gnn.vertex<4xf32>
   %1 = gnn.linear %x, %w, %b : !gnn.vertex<8xf32>, tensor<4x8xf32>, tensor<4xf32> -> !gnn.vertex<4xf32>
   %2 = gnn.linear %e, %w : !gnn.edge<8xf32>, tensor<4x8xf32> -> !gnn.edge<4xf32>
@@ -121,6 +125,9 @@ func.func @linear(%x: !gnn.vertex<8xf32>, %e: !gnn.edge<8xf32>, %m: !gnn.vertex<
   %12 = gnn.linear %x, %w : !gnn.vertex<8xf32>, tensor<4x8xf32> -> !gnn.vertex<4xf32>
   %13 = gnn.linear %x, %w, %b accumulate(%12 : !gnn.vertex<4xf32>) activation = relu : !gnn.vertex<8xf32>, tensor<4x8xf32>, tensor<4xf32> -> !gnn.vertex<4xf32>
   %14 = gnn.linear %e, %w accumulate(%2 : !gnn.edge<4xf32>) : !gnn.edge<8xf32>, tensor<4x8xf32> -> !gnn.edge<4xf32>
+  // A scale per row, after the other post-ops.
+  %15 = gnn.linear %x, %w, %b accumulate(%12 : !gnn.vertex<4xf32>) scale(%s : !gnn.vertex<1xf32>) activation = relu : !gnn.vertex<8xf32>, tensor<4x8xf32>, tensor<4xf32> -> !gnn.vertex<4xf32>
+  %16 = gnn.linear %e, %w scale(%t : !gnn.edge<1xf32>) : !gnn.edge<8xf32>, tensor<4x8xf32> -> !gnn.edge<4xf32>
   return
 }
 

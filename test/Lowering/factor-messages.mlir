@@ -3,6 +3,9 @@
 // before a linear joins the previous stage's update.
 // RUN: gnn-opt %s -split-input-file --gnn-factor-messages --gnn-fuse-update \
 // RUN:   | FileCheck %s --check-prefix=FUSED
+// With gnn-fuse-dense-epilogue after it: the scaling the linear applies.
+// RUN: gnn-opt %s -split-input-file --gnn-factor-messages \
+// RUN:   --gnn-fuse-dense-epilogue | FileCheck %s --check-prefix=EPILOGUE
 
 // GCN's first layer: norm_i * norm_j * x_j with x an argument. norm_i
 // scales the sum in the update, before what the update already did. The
@@ -230,17 +233,33 @@ func.func @two_layers(%g: !gnn.graph<one_per_vertex>, %x: !gnn.vertex<4xf32>, %n
 
 // No commuting when the linear has a bias (it would be scaled too) or reads
 // a function argument (the scaling would cost a pass over its wider input
-// rows): a product of norm_j and the linear's rows would then be a pass of
-// its own, and the factors stay per edge.
-// CHECK-LABEL: func.func @no_commute
-// CHECK-NOT: gnn.transform
-// CHECK: %[[L1:.*]] = gnn.linear %{{.*}}, %{{.*}}, %{{.*}} : !gnn.vertex<4xf32>, tensor<2x4xf32>, tensor<2xf32>
-// CHECK-NEXT: gnn.message_passing %{{.*}}(%[[L1]], %{{.*}})
-// CHECK-NOT: gnn.transform
-// CHECK: %[[L2:.*]] = gnn.linear %arg1, %{{.*}} : !gnn.vertex<4xf32>, tensor<2x4xf32> -> !gnn.vertex<2xf32>
-// CHECK-NEXT: gnn.message_passing %{{.*}}(%[[L2]], %{{.*}})
-// CHECK-NOT: gnn.transform
-func.func @no_commute(%g: !gnn.graph<one_per_vertex>, %x: !gnn.vertex<4xf32>, %n: !gnn.vertex<1xf32>, %w: tensor<2x4xf32>, %b: tensor<2xf32>) -> (!gnn.vertex<2xf32>, !gnn.vertex<2xf32>) {
+// rows). The product of norm_j and the linear's rows is still computed
+// once per vertex: gnn-fuse-dense-epilogue folds it into the linear, which
+// scales each block of rows after its matmul, and the message gathers one
+// row per edge.
+// CHECK-LABEL: func.func @scaled_by_the_linear
+// CHECK-SAME: (%{{.*}}: !gnn.graph<one_per_vertex>, %[[X:.*]]: !gnn.vertex<4xf32>, %[[N:.*]]: !gnn.vertex<1xf32>, %[[W:.*]]: tensor<2x4xf32>, %[[B:.*]]: tensor<2xf32>)
+// CHECK: %[[L1:.*]] = gnn.linear %{{.*}}, %[[W]], %[[B]] : !gnn.vertex<4xf32>, tensor<2x4xf32>, tensor<2xf32>
+// CHECK-NEXT: %[[T1:.*]] = gnn.transform(%[[L1]], %[[N]]) : (!gnn.vertex<2xf32>, !gnn.vertex<1xf32>) -> !gnn.vertex<2xf32>
+// CHECK-NEXT: ^bb0(%[[LR:.*]]: vector<2xf32>, %[[NR:.*]]: vector<1xf32>):
+// CHECK-NEXT: %[[P:.*]] = gnn.mul %[[NR]], %[[LR]] : vector<1xf32>, vector<2xf32> -> vector<2xf32>
+// CHECK-NEXT: gnn.yield %[[P]]
+// CHECK: gnn.message_passing %{{.*}}(%[[T1]])
+// CHECK-NEXT: ^bb0(%[[TA:.*]]: !gnn.vertex<2xf32>):
+// CHECK-NEXT: %[[TJ:.*]] = gnn.get_vertex %[[TA]] source
+// CHECK-NEXT: gnn.yield %[[TJ]]
+// CHECK: %[[L2:.*]] = gnn.linear %[[X]], %[[W]] : !gnn.vertex<4xf32>, tensor<2x4xf32> -> !gnn.vertex<2xf32>
+// CHECK-NEXT: %[[T2:.*]] = gnn.transform(%[[L2]], %[[N]])
+// CHECK: gnn.message_passing %{{.*}}(%[[T2]])
+// EPILOGUE-LABEL: func.func @scaled_by_the_linear
+// EPILOGUE-SAME: (%{{.*}}: !gnn.graph<one_per_vertex>, %[[X:.*]]: !gnn.vertex<4xf32>, %[[N:.*]]: !gnn.vertex<1xf32>, %[[W:.*]]: tensor<2x4xf32>, %[[B:.*]]: tensor<2xf32>)
+// EPILOGUE-NOT: gnn.transform
+// EPILOGUE: %[[L1:.*]] = gnn.linear %{{.*}}, %[[W]], %[[B]] scale(%[[N]] : !gnn.vertex<1xf32>) : !gnn.vertex<4xf32>, tensor<2x4xf32>, tensor<2xf32> -> !gnn.vertex<2xf32>
+// EPILOGUE-NEXT: gnn.message_passing %{{.*}}(%[[L1]])
+// EPILOGUE: %[[L2:.*]] = gnn.linear %[[X]], %[[W]] scale(%[[N]] : !gnn.vertex<1xf32>) : !gnn.vertex<4xf32>, tensor<2x4xf32> -> !gnn.vertex<2xf32>
+// EPILOGUE-NEXT: gnn.message_passing %{{.*}}(%[[L2]])
+// EPILOGUE-NOT: gnn.transform
+func.func @scaled_by_the_linear(%g: !gnn.graph<one_per_vertex>, %x: !gnn.vertex<4xf32>, %n: !gnn.vertex<1xf32>, %w: tensor<2x4xf32>, %b: tensor<2xf32>) -> (!gnn.vertex<2xf32>, !gnn.vertex<2xf32>) {
   %h = gnn.message_passing %g (%x) aggr = add : !gnn.graph<one_per_vertex>, (!gnn.vertex<4xf32>) -> !gnn.vertex<4xf32> {
   ^bb0(%xa: !gnn.vertex<4xf32>):
     %xj = gnn.get_vertex %xa source : !gnn.vertex<4xf32> -> vector<4xf32>
@@ -263,4 +282,33 @@ func.func @no_commute(%g: !gnn.graph<one_per_vertex>, %x: !gnn.vertex<4xf32>, %n
     gnn.yield %msg : vector<2xf32>
   }
   return %m1, %m2 : !gnn.vertex<2xf32>, !gnn.vertex<2xf32>
+}
+
+// -----
+
+// The factors stay per edge when the linear's rows are read elsewhere too
+// (the transform would be a pass of its own, the linear's rows still
+// needed unscaled) or when its rows have two feature dimensions (the
+// linear scales rows of one).
+// CHECK-LABEL: func.func @stays_per_edge
+// CHECK-NOT: gnn.transform
+// CHECK: return
+func.func @stays_per_edge(%g: !gnn.graph<one_per_vertex>, %x: !gnn.vertex<4xf32>, %y: !gnn.vertex<3x4xf32>, %n: !gnn.vertex<1xf32>, %k: !gnn.vertex<1x1xf32>, %w: tensor<2x4xf32>) -> (!gnn.vertex<2xf32>, !gnn.vertex<2xf32>, !gnn.vertex<3x2xf32>) {
+  %l1 = gnn.linear %x, %w : !gnn.vertex<4xf32>, tensor<2x4xf32> -> !gnn.vertex<2xf32>
+  %m1 = gnn.message_passing %g (%l1, %n) aggr = add : !gnn.graph<one_per_vertex>, (!gnn.vertex<2xf32>, !gnn.vertex<1xf32>) -> !gnn.vertex<2xf32> {
+  ^bb0(%la: !gnn.vertex<2xf32>, %na: !gnn.vertex<1xf32>):
+    %lj = gnn.get_vertex %la source : !gnn.vertex<2xf32> -> vector<2xf32>
+    %nj = gnn.get_vertex %na source : !gnn.vertex<1xf32> -> vector<1xf32>
+    %msg = gnn.mul %nj, %lj : vector<1xf32>, vector<2xf32> -> vector<2xf32>
+    gnn.yield %msg : vector<2xf32>
+  }
+  %l2 = gnn.linear %y, %w : !gnn.vertex<3x4xf32>, tensor<2x4xf32> -> !gnn.vertex<3x2xf32>
+  %m2 = gnn.message_passing %g (%l2, %k) aggr = add : !gnn.graph<one_per_vertex>, (!gnn.vertex<3x2xf32>, !gnn.vertex<1x1xf32>) -> !gnn.vertex<3x2xf32> {
+  ^bb0(%la: !gnn.vertex<3x2xf32>, %ka: !gnn.vertex<1x1xf32>):
+    %lj = gnn.get_vertex %la source : !gnn.vertex<3x2xf32> -> vector<3x2xf32>
+    %kj = gnn.get_vertex %ka source : !gnn.vertex<1x1xf32> -> vector<1x1xf32>
+    %msg = gnn.mul %kj, %lj : vector<1x1xf32>, vector<3x2xf32> -> vector<3x2xf32>
+    gnn.yield %msg : vector<3x2xf32>
+  }
+  return %m1, %l1, %m2 : !gnn.vertex<2xf32>, !gnn.vertex<2xf32>, !gnn.vertex<3x2xf32>
 }

@@ -154,3 +154,73 @@ func.func @left_alone(%x: !gnn.vertex<8xf32>, %w: tensor<4x8xf32>, %b: tensor<4x
   }
   return %0, %1, %3, %5, %7, %9 : !gnn.vertex<4xf32>, !gnn.vertex<4xf32>, !gnn.vertex<4xf32>, !gnn.vertex<4xf32>, !gnn.vertex<4xf32>, !gnn.vertex<4xf32>
 }
+
+// -----
+
+// A product of a linear's rows and a per-row scalar, in either order, as
+// the linear's scale, after the post-ops it already has; an edge-domain
+// linear scales by an edge scalar.
+// CHECK-LABEL: func.func @row_scale
+// CHECK-SAME: (%[[X:.*]]: !gnn.vertex<8xf32>, %[[W:.*]]: tensor<4x8xf32>, %[[B:.*]]: tensor<4xf32>, %[[S:.*]]: !gnn.vertex<1xf32>, %[[E:.*]]: !gnn.edge<8xf32>, %[[T:.*]]: !gnn.edge<1xf32>)
+// CHECK-NEXT: %[[Y:.*]] = gnn.linear %[[X]], %[[W]], %[[B]] scale(%[[S]] : !gnn.vertex<1xf32>) activation = relu : !gnn.vertex<8xf32>, tensor<4x8xf32>, tensor<4xf32> -> !gnn.vertex<4xf32>
+// CHECK-NEXT: %[[Z:.*]] = gnn.linear %[[X]], %[[W]] scale(%[[S]] : !gnn.vertex<1xf32>) : !gnn.vertex<8xf32>, tensor<4x8xf32> -> !gnn.vertex<4xf32>
+// CHECK-NEXT: %[[V:.*]] = gnn.linear %[[E]], %[[W]] scale(%[[T]] : !gnn.edge<1xf32>) : !gnn.edge<8xf32>, tensor<4x8xf32> -> !gnn.edge<4xf32>
+// CHECK-NEXT: return %[[Y]], %[[Z]], %[[V]]
+func.func @row_scale(%x: !gnn.vertex<8xf32>, %w: tensor<4x8xf32>, %b: tensor<4xf32>, %s: !gnn.vertex<1xf32>, %e: !gnn.edge<8xf32>, %t: !gnn.edge<1xf32>)
+    -> (!gnn.vertex<4xf32>, !gnn.vertex<4xf32>, !gnn.edge<4xf32>) {
+  %0 = gnn.linear %x, %w, %b activation = relu : !gnn.vertex<8xf32>, tensor<4x8xf32>, tensor<4xf32> -> !gnn.vertex<4xf32>
+  %1 = gnn.transform (%0, %s) : (!gnn.vertex<4xf32>, !gnn.vertex<1xf32>) -> !gnn.vertex<4xf32> {
+  ^bb0(%r: vector<4xf32>, %sr: vector<1xf32>):
+    %y = gnn.mul %r, %sr : vector<4xf32>, vector<1xf32> -> vector<4xf32>
+    gnn.yield %y : vector<4xf32>
+  }
+  %2 = gnn.linear %x, %w : !gnn.vertex<8xf32>, tensor<4x8xf32> -> !gnn.vertex<4xf32>
+  %3 = gnn.transform (%s, %2) : (!gnn.vertex<1xf32>, !gnn.vertex<4xf32>) -> !gnn.vertex<4xf32> {
+  ^bb0(%sr: vector<1xf32>, %r: vector<4xf32>):
+    %y = gnn.mul %sr, %r : vector<1xf32>, vector<4xf32> -> vector<4xf32>
+    gnn.yield %y : vector<4xf32>
+  }
+  %4 = gnn.linear %e, %w : !gnn.edge<8xf32>, tensor<4x8xf32> -> !gnn.edge<4xf32>
+  %5 = gnn.transform (%4, %t) : (!gnn.edge<4xf32>, !gnn.edge<1xf32>) -> !gnn.edge<4xf32> {
+  ^bb0(%r: vector<4xf32>, %tr: vector<1xf32>):
+    %y = gnn.mul %r, %tr : vector<4xf32>, vector<1xf32> -> vector<4xf32>
+    gnn.yield %y : vector<4xf32>
+  }
+  return %1, %3, %5 : !gnn.vertex<4xf32>, !gnn.vertex<4xf32>, !gnn.edge<4xf32>
+}
+
+// -----
+
+// Not folded: a product with a whole row, a linear read elsewhere, a
+// scaled linear whose result a bias transform follows (the bias would be
+// scaled too), and a linear scaled already.
+// CHECK-LABEL: func.func @row_scale_left_alone
+// CHECK-COUNT-4: gnn.transform
+func.func @row_scale_left_alone(%x: !gnn.vertex<8xf32>, %w: tensor<4x8xf32>, %b: tensor<4xf32>, %r4: !gnn.vertex<4xf32>, %s: !gnn.vertex<1xf32>)
+    -> (!gnn.vertex<4xf32>, !gnn.vertex<4xf32>, !gnn.vertex<4xf32>, !gnn.vertex<4xf32>, !gnn.vertex<4xf32>) {
+  %0 = gnn.linear %x, %w : !gnn.vertex<8xf32>, tensor<4x8xf32> -> !gnn.vertex<4xf32>
+  %1 = gnn.transform (%0, %r4) : (!gnn.vertex<4xf32>, !gnn.vertex<4xf32>) -> !gnn.vertex<4xf32> {
+  ^bb0(%r: vector<4xf32>, %q: vector<4xf32>):
+    %y = gnn.mul %r, %q : vector<4xf32>, vector<4xf32> -> vector<4xf32>
+    gnn.yield %y : vector<4xf32>
+  }
+  %2 = gnn.linear %x, %w : !gnn.vertex<8xf32>, tensor<4x8xf32> -> !gnn.vertex<4xf32>
+  %3 = gnn.transform (%2, %s) : (!gnn.vertex<4xf32>, !gnn.vertex<1xf32>) -> !gnn.vertex<4xf32> {
+  ^bb0(%r: vector<4xf32>, %sr: vector<1xf32>):
+    %y = gnn.mul %r, %sr : vector<4xf32>, vector<1xf32> -> vector<4xf32>
+    gnn.yield %y : vector<4xf32>
+  }
+  %4 = gnn.linear %x, %w scale(%s : !gnn.vertex<1xf32>) : !gnn.vertex<8xf32>, tensor<4x8xf32> -> !gnn.vertex<4xf32>
+  %5 = gnn.transform (%4, %b) : (!gnn.vertex<4xf32>, tensor<4xf32>) -> !gnn.vertex<4xf32> {
+  ^bb0(%r: vector<4xf32>, %bias: tensor<4xf32>):
+    %y = gnn.add %r, %bias : vector<4xf32>, tensor<4xf32> -> vector<4xf32>
+    gnn.yield %y : vector<4xf32>
+  }
+  %6 = gnn.linear %x, %w scale(%s : !gnn.vertex<1xf32>) : !gnn.vertex<8xf32>, tensor<4x8xf32> -> !gnn.vertex<4xf32>
+  %7 = gnn.transform (%6, %s) : (!gnn.vertex<4xf32>, !gnn.vertex<1xf32>) -> !gnn.vertex<4xf32> {
+  ^bb0(%r: vector<4xf32>, %sr: vector<1xf32>):
+    %y = gnn.mul %r, %sr : vector<4xf32>, vector<1xf32> -> vector<4xf32>
+    gnn.yield %y : vector<4xf32>
+  }
+  return %1, %2, %3, %5, %7 : !gnn.vertex<4xf32>, !gnn.vertex<4xf32>, !gnn.vertex<4xf32>, !gnn.vertex<4xf32>, !gnn.vertex<4xf32>
+}

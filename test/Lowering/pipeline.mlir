@@ -6,8 +6,9 @@
 // GCNConv: D^-1/2 (A + I) D^-1/2 X W^T + b, then relu.
 //
 // Stages: the normalisation becomes a transform; norm_i leaves the
-// message and scales the sum once per target; the epilogue (add and relu)
-// joins the update; the dead top-level constant is gone.
+// message and scales the sum once per target; norm_j scales the linear's
+// rows after its matmul, so each edge gathers one row; the epilogue (add
+// and relu) joins the update; the dead top-level constant is gone.
 // STAGES-LABEL: func.func @gcn(
 // STAGES-SAME: %[[G:[^:]*]]: !gnn.graph<as_given>, %[[X:[^:]*]]: !gnn.vertex<8xf32>, %[[W:[^:]*]]: tensor<4x8xf32> {gnn.param = "conv1.lin.weight"}, %[[B:[^:]*]]: tensor<4xf32> {gnn.param = "conv1.bias"})
 // STAGES-NEXT: %[[G1:.*]] = gnn.add_self_loops %[[G]] : <as_given> -> <one_per_vertex>
@@ -18,15 +19,13 @@
 // STAGES-NEXT: %[[P:.*]] = gnn.pow %[[D]], %[[C]] : vector<1xf32>, f32 -> vector<1xf32>
 // STAGES-NEXT: gnn.yield %[[P]] : vector<1xf32>
 // STAGES-NEXT: }
-// STAGES-NEXT: %[[H:.*]] = gnn.linear %[[X]], %[[W]] : !gnn.vertex<8xf32>, tensor<4x8xf32> -> !gnn.vertex<4xf32>
-// STAGES-NEXT: %[[M:.*]] = gnn.message_passing %[[G1]](%[[H]], %[[NORM]], %[[B]]) aggr = add : <one_per_vertex>, (!gnn.vertex<4xf32>, !gnn.vertex<1xf32>, tensor<4xf32>) -> !gnn.vertex<4xf32> {
-// STAGES-NEXT: ^bb0(%[[HA:.*]]: !gnn.vertex<4xf32>, %[[NA:.*]]: !gnn.vertex<1xf32>, %{{.*}}: tensor<4xf32>):
+// STAGES-NEXT: %[[H:.*]] = gnn.linear %[[X]], %[[W]] scale(%[[NORM]] : !gnn.vertex<1xf32>) : !gnn.vertex<8xf32>, tensor<4x8xf32> -> !gnn.vertex<4xf32>
+// STAGES-NEXT: %[[M:.*]] = gnn.message_passing %[[G1]](%[[NORM]], %[[B]], %[[H]]) aggr = add : <one_per_vertex>, (!gnn.vertex<1xf32>, tensor<4xf32>, !gnn.vertex<4xf32>) -> !gnn.vertex<4xf32> {
+// STAGES-NEXT: ^bb0(%[[NA:.*]]: !gnn.vertex<1xf32>, %{{.*}}: tensor<4xf32>, %[[HA:.*]]: !gnn.vertex<4xf32>):
 // STAGES-NEXT: %[[XJ:.*]] = gnn.get_vertex %[[HA]] source
-// STAGES-NEXT: %[[NJ:.*]] = gnn.get_vertex %[[NA]] source
-// STAGES-NEXT: %[[MSG:.*]] = gnn.mul %[[NJ]], %[[XJ]]
-// STAGES-NEXT: gnn.yield %[[MSG]] : vector<4xf32>
+// STAGES-NEXT: gnn.yield %[[XJ]] : vector<4xf32>
 // STAGES-NEXT: } update {
-// STAGES-NEXT: ^bb0(%{{.*}}: !gnn.vertex<4xf32>, %[[UN:.*]]: !gnn.vertex<1xf32>, %[[BR:.*]]: tensor<4xf32>, %[[R:.*]]: vector<4xf32>):
+// STAGES-NEXT: ^bb0(%[[UN:.*]]: !gnn.vertex<1xf32>, %[[BR:.*]]: tensor<4xf32>, %{{.*}}: !gnn.vertex<4xf32>, %[[R:.*]]: vector<4xf32>):
 // STAGES-NEXT: %[[NI:.*]] = gnn.get_vertex %[[UN]] target
 // STAGES-NEXT: %[[RN:.*]] = gnn.mul %[[R]], %[[NI]]
 // STAGES-NEXT: %[[S:.*]] = gnn.add %[[RN]], %[[BR]] : vector<4xf32>, tensor<4xf32> -> vector<4xf32>
@@ -42,8 +41,8 @@
 // KERNELS-SAME: %[[G:[^:]*]]: !gnn.graph<as_given>, %[[X:[^:]*]]: !gnn.vertex<8xf32>, %[[W:[^:]*]]: tensor<4x8xf32> {gnn.param = "conv1.lin.weight"}, %[[B:[^:]*]]: tensor<4xf32> {gnn.param = "conv1.bias"})
 // KERNELS-NEXT: %[[DEG:.*]] = gnn.launch @gcn_kernel0(%[[G]]) {edge_balanced} : <as_given> -> !gnn.vertex<1xf32>
 // KERNELS-NEXT: %[[NORM:.*]] = gnn.launch @gcn_kernel1(%[[G]], %[[DEG]]) : <as_given>, !gnn.vertex<1xf32> -> !gnn.vertex<1xf32>
-// KERNELS-NEXT: %[[H:.*]] = gnn.linear %[[X]], %[[W]] : !gnn.vertex<8xf32>, tensor<4x8xf32> -> !gnn.vertex<4xf32>
-// KERNELS-NEXT: %[[OUT:.*]] = gnn.launch @gcn_kernel2(%[[G]], %[[H]], %[[NORM]], %[[B]]) gathers [0, 1] push(@gcn_kernel2_partial, @gcn_kernel2_finish, aggr = add, accumulator = [4], logits = []) blocked(@gcn_kernel2_fold, @gcn_kernel2_fold_finish, budget = 0) {edge_balanced} : <as_given>, !gnn.vertex<4xf32>, !gnn.vertex<1xf32>, tensor<4xf32> -> !gnn.vertex<4xf32>
+// KERNELS-NEXT: %[[H:.*]] = gnn.linear %[[X]], %[[W]] scale(%[[NORM]] : !gnn.vertex<1xf32>) : !gnn.vertex<8xf32>, tensor<4x8xf32> -> !gnn.vertex<4xf32>
+// KERNELS-NEXT: %[[OUT:.*]] = gnn.launch @gcn_kernel2(%[[G]], %[[NORM]], %[[B]], %[[H]]) gathers [2] push(@gcn_kernel2_partial, @gcn_kernel2_finish, aggr = add, accumulator = [4], logits = []) blocked(@gcn_kernel2_fold, @gcn_kernel2_fold_finish, budget = 0) {edge_balanced} : <as_given>, !gnn.vertex<1xf32>, tensor<4xf32>, !gnn.vertex<4xf32> -> !gnn.vertex<4xf32>
 // KERNELS-NEXT: return %[[OUT]] : !gnn.vertex<4xf32>
 // KERNELS-NEXT: }
 // The degree of A + I: in-edges that are not self loops, plus one.
@@ -58,21 +57,21 @@
 // KERNELS-NOT: math.powf
 // KERNELS: %[[SQRT:.*]] = math.sqrt %{{.*}} : vector<1xf32>
 // KERNELS-NEXT: arith.divf %{{.*}}, %[[SQRT]] : vector<1xf32>
-// The normalised aggregation with the virtual self loop: each edge scales
-// the gathered row by norm_j.
+// The normalised aggregation with the virtual self loop: each edge adds
+// the gathered row, which the linear scaled by norm_j already.
 // KERNELS-LABEL: func.func @gcn_kernel2(
 // KERNELS: %[[BIAS:.*]] = llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr -> vector<4xf32>
 // KERNELS: scf.for
 // KERNELS: scf.if
 // KERNELS: } else {
-// KERNELS: %[[NJ:.*]] = llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr -> vector<1xf32>
-// KERNELS-NEXT: %[[NB:.*]] = vector.broadcast %[[NJ]] : vector<1xf32> to vector<4xf32>
-// KERNELS-NEXT: %[[M:.*]] = arith.mulf %[[NB]], %{{.*}} fastmath<contract> : vector<4xf32>
-// KERNELS-NEXT: arith.addf %{{.*}}, %[[M]] fastmath<contract> : vector<4xf32>
-// The virtual self loop (its norm_j is norm_i), then the update: norm_i,
-// bias and relu on the aggregated row, stored once.
-// KERNELS: %[[NI:.*]] = vector.broadcast %{{.*}} : vector<1xf32> to vector<4xf32>
+// KERNELS-NEXT: arith.muli
+// KERNELS-NEXT: llvm.getelementptr
+// KERNELS-NEXT: %[[HJ:.*]] = llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr -> vector<4xf32>
+// KERNELS-NEXT: arith.addf %{{.*}}, %[[HJ]] fastmath<contract> : vector<4xf32>
+// The virtual self loop (the target's own scaled row), then the update:
+// norm_i, bias and relu on the aggregated row, stored once.
 // KERNELS: %[[SELF:.*]] = arith.addf %{{.*}}, %{{.*}} fastmath<contract> : vector<4xf32>
+// KERNELS: %[[NI:.*]] = vector.broadcast %{{.*}} : vector<1xf32> to vector<4xf32>
 // KERNELS-NEXT: %[[SN:.*]] = arith.mulf %[[SELF]], %[[NI]] fastmath<contract> : vector<4xf32>
 // KERNELS-NEXT: %[[S:.*]] = arith.addf %[[SN]], %[[BIAS]] fastmath<contract> : vector<4xf32>
 // KERNELS-NEXT: %[[Y:.*]] = arith.maximumf %[[S]], %{{.*}} : vector<4xf32>

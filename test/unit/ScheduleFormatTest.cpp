@@ -387,4 +387,73 @@ TEST(ScheduleFormatTest, EachBrokenRuleIsNamed) {
   }
 }
 
+/// sampleSchedule with its vertex linear (then steps[3]) scaling each row
+/// by a slot of one float per vertex, which a launch first writes.
+Schedule scaledSchedule() {
+  Schedule s = sampleSchedule();
+  Slot one{SlotKind::Buffer, {1}};
+  one.rowSize = 1;
+  s.slots.push_back(one);
+  int k = int(s.slots.size() - 1);
+  Step norm;
+  norm.kind = Step::Kind::Launch;
+  norm.kernel = "forward_kernel2";
+  norm.inputs = {0};
+  norm.result = k;
+  s.steps.insert(s.steps.begin(), norm);
+  s.steps[3].inputs.push_back(k);
+  s.steps[3].scale = k;
+  return s;
+}
+
+TEST(ScheduleFormatTest, ALinearsScaleRoundTripsAndIsChecked) {
+  Schedule s = scaledSchedule();
+  std::string text = serializeSchedule(s);
+  EXPECT_NE(text.find("\"inputs\":[6,3,4,12],\"bias\":4,\"scale\":12,"),
+            std::string::npos)
+      << text;
+  auto parsed = parseSchedule(text, "m.o");
+  ASSERT_TRUE(bool(parsed)) << llvm::toString(parsed.takeError()) << "\n" << text;
+  ASSERT_EQ(parsed->steps.size(), s.steps.size());
+  for (size_t i = 0; i < s.steps.size(); ++i) {
+    EXPECT_EQ(parsed->steps[i].scale, s.steps[i].scale) << "step " << i;
+    EXPECT_EQ(parsed->steps[i].inputs, s.steps[i].inputs) << "step " << i;
+  }
+
+  struct Case {
+    std::string expected;
+    std::function<void(Schedule &)> damage;
+  };
+  std::vector<Case> cases = {
+      // A runtime that predates `scale` sees one input too many.
+      {"steps[3]: a linear step takes 3 inputs, not 4",
+       [](Schedule &s) { s.steps[3].scale = -1; }},
+      {"steps[3]: the scale is not a tensor of one float per row among the "
+       "inputs",
+       [](Schedule &s) { s.steps[3].scale = s.steps[3].inputs[3] = 6; }},
+      {"steps[3]: the scale is not a tensor of one float per row among the "
+       "inputs",
+       [](Schedule &s) { s.steps[3].scale = s.steps[3].inputs[3] = 2; }},
+      {"steps[3]: the scale is not a tensor of one float per row among the "
+       "inputs",
+       [](Schedule &s) { s.steps[3].scale = 4; }},
+      // Input rows of two matmul rows each (a [3, 3] weight on rows of 6).
+      {"steps[3]: a scaled linear step has rows of 6 floats, not one matmul "
+       "row of 3",
+       [](Schedule &s) {
+         s.slots[6].shape = {6};
+         s.slots[6].rowSize = 6;
+         s.params[0].shape = {3, 3};
+         s.params[1].shape = {3};
+       }},
+  };
+  for (const Case &c : cases) {
+    SCOPED_TRACE(c.expected);
+    Schedule damaged = scaledSchedule();
+    c.damage(damaged);
+    EXPECT_EQ(parseError(damaged),
+              std::string("m.o: invalid schedule: ") + c.expected);
+  }
+}
+
 } // namespace

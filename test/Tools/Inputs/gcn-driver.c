@@ -47,7 +47,9 @@ int main(void) {
    * m[v] = sum over u in N(v) + {v} of norm[v] norm[u] h[u],
    * out = relu(m + bias). The kernel scales its output rows by norm too
    * (the second layer's norm[u], moved before its linear), then applies
-   * that linear: y = w2 (out norm). */
+   * that linear: y = w2 (out norm). h stands for the first linear's
+   * result, which the schedule's linear step scales by norm[u] (its
+   * "scale"): the kernel reads h[u] norm[u]. */
   float deg[N], norm[N], out[N * F], y[N * O];
   for (int v = 0; v < N; ++v) {
     deg[v] = (float)(offsets[v + 1] - offsets[v]) + 1.0f;
@@ -71,13 +73,16 @@ int main(void) {
   /* The kernels, over two ranges as the executor's threads would; the
    * message kernel applies norm, bias, relu and the linear itself (its
    * update). */
-  float kdeg[N], knorm[N], ky[N * O];
+  float kdeg[N], knorm[N], hs[N * F], ky[N * O];
   void *a0[] = {offsets, sources, kdeg};
   void *a1[] = {offsets, sources, kdeg, knorm};
-  void *a2[] = {offsets, sources, h, knorm, bias, w2t, ky};
+  void *a2[] = {offsets, sources, knorm, bias, hs, w2t, ky};
   struct { Kernel *fn; void **args; } steps[] = {
       {forward_kernel0, a0}, {forward_kernel1, a1}, {forward_kernel2, a2}};
   for (int s = 0; s < 3; ++s) {
+    if (steps[s].fn == forward_kernel2) /* the linear step's row scale */
+      for (int i = 0; i < N * F; ++i)
+        hs[i] = h[i] * knorm[i / F];
     steps[s].fn(0, 2, steps[s].args);
     steps[s].fn(2, N, steps[s].args);
   }
@@ -87,6 +92,11 @@ int main(void) {
 
   if (!strstr(gnn_schedule, "\"kernel\":\"forward_kernel2\"")) {
     printf("gnn_schedule does not launch forward_kernel2\n");
+    ++failures;
+  }
+  if (!strstr(gnn_schedule, "\"kind\":\"linear\",\"result\":8,"
+                            "\"inputs\":[1,3,7],\"scale\":7,")) {
+    printf("gnn_schedule does not scale the linear's rows by norm\n");
     ++failures;
   }
   if (!failures)

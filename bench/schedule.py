@@ -47,11 +47,16 @@ def parse(text):
         body, _, types = rest.rpartition(" : ")
         lhs, _, rhs = types.partition(" -> ")
         kernel = re.match(r"@([\w$.]+)", body)
+        inputs = [_width(d) for d in _VERTEX.findall(lhs)]
+        if op == "linear":
+            # Its accumulate(...) and scale(...) operands, typed in its
+            # body: rows it reads too, after its input.
+            inputs += [_width(d) for d in _VERTEX.findall(body)]
         steps.append({
             "op": op,
             "kernel": kernel.group(1) if op == "launch" and kernel else None,
             "edge_balanced": "edge_balanced" in body,
-            "inputs": [_width(d) for d in _VERTEX.findall(lhs)],
+            "inputs": inputs,
             "params": [_width(d) for d in _TENSOR.findall(lhs)],
             "outputs": [_width(d) for d in _VERTEX.findall(rhs)],
         })

@@ -68,10 +68,13 @@ MemoryPlan gnn::detail::planMemory(const Schedule &s, int64_t vertices,
     int root = r;
     if (step.accumulate >= 0) {
       int acc = plan.storage[plan.storage[step.accumulate]];
-      // In place only if the matmul's source (inputs[0]) is another buffer:
-      // its source and destination must not overlap.
-      bool readElsewhere = !step.inputs.empty() &&
-                           plan.storage[plan.storage[step.inputs[0]]] == acc;
+      // In place only if the matmul's source (inputs[0]) and its row
+      // scale are other buffers: what it reads must not be overwritten.
+      auto isAcc = [&](int slot) {
+        return slot >= 0 && plan.storage[plan.storage[slot]] == acc;
+      };
+      bool readElsewhere = (!step.inputs.empty() && isAcc(step.inputs[0])) ||
+                           isAcc(step.scale);
       if (s.slots[acc].kind == SlotKind::Buffer && plan.live[acc].second == int(i) &&
           plan.bytes[acc] == plan.bytes[r] && !readElsewhere)
         root = acc; // nothing reads the accumulated buffer later

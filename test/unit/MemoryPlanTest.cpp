@@ -114,12 +114,14 @@ void checkPlan(const Schedule &s, int64_t n, int64_t e) {
     int64_t at = plan.offsets[slot], end = at + plan.bytes[slot];
     EXPECT_EQ(at % 64, 0) << "slot " << slot;
     EXPECT_GE(at, 0);
-    if (int(slot) == output)
+    if (int(slot) == output) {
       EXPECT_EQ(at, 0) << "the output is the caller's buffer";
-    if (at < plan.outputBytes)
+    }
+    if (at < plan.outputBytes) {
       EXPECT_LE(end, plan.outputBytes) << "slot " << slot << " straddles";
-    else
+    } else {
       EXPECT_LE(end, plan.outputBytes + plan.arenaBytes) << "slot " << slot;
+    }
   }
   if (s.slots[output].kind == SlotKind::Buffer)
     EXPECT_EQ(plan.outputBytes, plan.bytes[output]);
@@ -228,6 +230,26 @@ TEST(MemoryPlanTest, NoSumInPlaceIntoTheMatmulsOwnSource) {
   MemoryPlan plan = planMemory(b.s, 100, 0);
   EXPECT_EQ(plan.storage[r], r);
   EXPECT_NE(plan.storage[l], r);
+}
+
+TEST(MemoryPlanTest, NoSumInPlaceIntoTheRowScale) {
+  Builder b;
+  int l = b.step({0, 1}, 1);
+  int x = b.step({0, 1}, 4);
+  // linear(x) accumulated into l and scaled by l (one float a row): l
+  // dies here, but its rows scale each block after the matmul wrote it.
+  int r = b.accumulate(x, l);
+  b.s.steps.back().inputs.push_back(l);
+  b.s.steps.back().scale = l;
+  b.s.output = r;
+  checkPlan(b.s, 100, 0);
+  MemoryPlan plan = planMemory(b.s, 100, 0);
+  EXPECT_EQ(plan.storage[r], r);
+  EXPECT_NE(plan.storage[l], r);
+  // Without the scale the same sum happens in place.
+  b.s.steps.back().inputs.pop_back();
+  b.s.steps.back().scale = -1;
+  EXPECT_EQ(planMemory(b.s, 100, 0).storage[r], l);
 }
 
 TEST(MemoryPlanTest, RandomSchedulesKeepTheInvariants) {

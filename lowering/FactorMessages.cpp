@@ -26,6 +26,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "lowering/Passes.h"
+#include "lowering/RowScale.h"
 
 #include "mlir/IR/IRMapping.h"
 
@@ -178,44 +179,26 @@ std::pair<LinearOp, Value> linearAndFactor(MessagePassingOp stage,
   return {linear, scale};
 }
 
-/// Whether `linear(x) * scale`, scale a per-vertex scalar, can be computed
-/// by the linear itself, which scales each block of rows right after its
-/// matmul (gnn-fuse-dense-epilogue folds the product into it).
-bool scaleFoldsInto(LinearOp linear, Value scale) {
-  auto scaleType = dyn_cast<VertexType>(scale.getType());
-  return scaleType && scaleType.getRowSize() == 1 && !linear.getScale() &&
-         isa<VertexType>(linear.getType()) &&
-         getFeatureShape(linear.getInput().getType()).size() == 1;
-}
-
 /// Whether the source factors of `stage` are the rows of a linear read
 /// nowhere else and a per-vertex scalar that commutes with it or that it
-/// can apply itself: hoisted, they cost no pass of their own.
+/// can apply itself (gnn-fuse-dense-epilogue then folds the product into
+/// it): hoisted, they cost no pass of their own.
 bool hoistsIntoLinear(MessagePassingOp stage, ArrayRef<Value> sourceOnly) {
   auto [linear, scale] = linearAndFactor(stage, sourceOnly);
   return linear &&
-         (scaleCommutesWith(linear, scale) || scaleFoldsInto(linear, scale));
+         (scaleCommutesWith(linear, scale) || linearCanScaleBy(linear, scale));
 }
 
 /// `transform(linear(h), s) { row * s_row }`, with h another stage's result
 /// and s a per-vertex scalar, as `linear(transform(h, s) { h_row * s_row })`.
 void commuteRowScale(TransformOp transform) {
-  Block &body = transform.getBody().front();
-  if (body.getOperations().size() != 2 || transform.getInputs().size() != 2)
+  std::optional<std::pair<LinearOp, Value>> match = matchLinearTimes(transform);
+  if (!match)
     return;
-  auto mul = dyn_cast<MulOp>(body.front());
-  if (!mul || cast<YieldOp>(body.getTerminator()).getValue() != mul.getResult())
+  auto [linear, scale] = *match;
+  if (!linear->hasOneUse() || !scaleCommutesWith(linear, scale))
     return;
-  // The linear's rows and the scale, as inputs in either order.
-  unsigned rowsArg = transform.getInputs()[0].getDefiningOp<LinearOp>() ? 0 : 1;
-  auto linear = transform.getInputs()[rowsArg].getDefiningOp<LinearOp>();
-  Value scale = transform.getInputs()[1 - rowsArg];
-  bool operandsAreArgs =
-      (mul.getLhs() == body.getArgument(0) && mul.getRhs() == body.getArgument(1)) ||
-      (mul.getLhs() == body.getArgument(1) && mul.getRhs() == body.getArgument(0));
-  if (!linear || !linear->hasOneUse() || !operandsAreArgs ||
-      !scaleCommutesWith(linear, scale))
-    return;
+  MulOp mul = cast<MulOp>(transform.getBody().front().front());
   auto scaleType = cast<VertexType>(scale.getType());
 
   Value h = linear.getInput();

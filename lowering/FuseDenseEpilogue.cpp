@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "lowering/Passes.h"
+#include "lowering/RowScale.h"
 
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
@@ -190,43 +191,24 @@ struct FoldRowScaleIntoLinear : public OpRewritePattern<TransformOp> {
 
   LogicalResult matchAndRewrite(TransformOp transform,
                                 PatternRewriter &rewriter) const override {
-    Block &body = transform.getBody().front();
-    if (transform.getInputs().size() != 2 || body.getOperations().size() != 2)
+    std::optional<std::pair<LinearOp, Value>> match = matchLinearTimes(transform);
+    if (!match)
       return failure();
-    auto mul = dyn_cast<MulOp>(body.front());
-    if (!mul || cast<YieldOp>(body.getTerminator()).getValue() != mul.getResult())
+    auto [linear, scale] = *match;
+    // The product keeps the linear's row type.
+    if (!linear->hasOneUse() || transform.getType() != linear.getType() ||
+        !linearCanScaleBy(linear, scale))
       return failure();
-    // The linear's rows and the scale, as the product's operands in either
-    // order.
-    for (unsigned rows : {0u, 1u}) {
-      Value rowArg = body.getArgument(rows), scaleArg = body.getArgument(1 - rows);
-      bool operands = (mul.getLhs() == rowArg && mul.getRhs() == scaleArg) ||
-                      (mul.getLhs() == scaleArg && mul.getRhs() == rowArg);
-      auto linear = transform.getInputs()[rows].getDefiningOp<LinearOp>();
-      Value scale = transform.getInputs()[1 - rows];
-      if (!operands || !linear || !linear->hasOneUse() || linear.getScale() ||
-          mul.getType() != rowArg.getType() ||
-          getFeatureShape(linear.getInput().getType()).size() != 1)
-        continue;
-      // One f32 per row of the linear's domain (vertex or edge).
-      bool sameDomain = isa<VertexType>(linear.getType())
-                            ? isa<VertexType>(scale.getType())
-                            : isa<EdgeType>(scale.getType());
-      if (!sameDomain ||
-          getFeatureShape(scale.getType()) != ArrayRef<int64_t>{1})
-        continue;
-      // At the transform, where the scale is known to exist.
-      rewriter.setInsertionPoint(transform);
-      auto scaled = rewriter.create<LinearOp>(
-          rewriter.getFusedLoc({linear.getLoc(), transform.getLoc()}),
-          transform.getResult().getType(), linear.getInput(),
-          linear.getWeight(), linear.getBias(), linear.getAccumulate(), scale,
-          linear.getActivationAttr(), linear.getAlphaAttr());
-      rewriter.replaceOp(transform, scaled.getResult());
-      rewriter.eraseOp(linear);
-      return success();
-    }
-    return failure();
+    // At the transform, where the scale is known to exist.
+    rewriter.setInsertionPoint(transform);
+    auto scaled = rewriter.create<LinearOp>(
+        rewriter.getFusedLoc({linear.getLoc(), transform.getLoc()}),
+        transform.getResult().getType(), linear.getInput(), linear.getWeight(),
+        linear.getBias(), linear.getAccumulate(), scale,
+        linear.getActivationAttr(), linear.getAlphaAttr());
+    rewriter.replaceOp(transform, scaled.getResult());
+    rewriter.eraseOp(linear);
+    return success();
   }
 };
 

@@ -5,9 +5,10 @@
 
 // Each kernel carries the vector width it is compiled for on AVX-512
 // hosts: 512 bits for compute-bound kernels (an online softmax, a
-// transcendental function, a reduction within rows), 256 for those that
-// stream rows (degrees, plain transforms, gathers). The option forces one
-// width on every kernel.
+// transcendental function, a reduction within rows, a max or min
+// aggregation, whose IEEE maximum is several instructions per vector),
+// 256 for those that stream rows (degrees, plain transforms, sum and mean
+// gathers). The option forces one width on every kernel.
 // CHECK-LABEL: func.func @layer_kernel0(
 // CHECK-SAME: attributes {gnn.kernel, gnn.vector_width = 256 : i64}
 // CHECK-LABEL: func.func @layer_kernel1(
@@ -21,7 +22,7 @@
 // CHECK-LABEL: func.func @layer_kernel5(
 // CHECK-SAME: attributes {gnn.kernel, gnn.vector_width = 512 : i64}
 // CHECK-LABEL: func.func @layer_kernel6(
-// CHECK-SAME: attributes {gnn.kernel, gnn.vector_width = 256 : i64}
+// CHECK-SAME: attributes {gnn.kernel, gnn.vector_width = 512 : i64}
 
 // WIDE-COUNT-7: attributes {gnn.kernel, gnn.vector_width = 512 : i64}
 // WIDE-NOT: gnn.vector_width = 256

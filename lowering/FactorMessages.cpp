@@ -192,12 +192,13 @@ bool hoistsIntoLinear(MessagePassingOp stage, ArrayRef<Value> sourceOnly) {
 /// `transform(linear(h), s) { row * s_row }`, with h another stage's result
 /// and s a per-vertex scalar, as `linear(transform(h, s) { h_row * s_row })`.
 void commuteRowScale(TransformOp transform) {
-  std::optional<std::pair<LinearOp, Value>> match = matchLinearTimes(transform);
+  std::optional<std::pair<LinearOp, Value>> match =
+      matchLinearTimes(transform, [](LinearOp linear, Value scale) {
+        return linear->hasOneUse() && scaleCommutesWith(linear, scale);
+      });
   if (!match)
     return;
   auto [linear, scale] = *match;
-  if (!linear->hasOneUse() || !scaleCommutesWith(linear, scale))
-    return;
   MulOp mul = cast<MulOp>(transform.getBody().front().front());
   auto scaleType = cast<VertexType>(scale.getType());
 

@@ -191,14 +191,16 @@ struct FoldRowScaleIntoLinear : public OpRewritePattern<TransformOp> {
 
   LogicalResult matchAndRewrite(TransformOp transform,
                                 PatternRewriter &rewriter) const override {
-    std::optional<std::pair<LinearOp, Value>> match = matchLinearTimes(transform);
+    // The product keeps the linear's row type.
+    std::optional<std::pair<LinearOp, Value>> match =
+        matchLinearTimes(transform, [&](LinearOp linear, Value scale) {
+          return linear->hasOneUse() &&
+                 transform.getType() == linear.getType() &&
+                 linearCanScaleBy(linear, scale);
+        });
     if (!match)
       return failure();
     auto [linear, scale] = *match;
-    // The product keeps the linear's row type.
-    if (!linear->hasOneUse() || transform.getType() != linear.getType() ||
-        !linearCanScaleBy(linear, scale))
-      return failure();
     // At the transform, where the scale is known to exist.
     rewriter.setInsertionPoint(transform);
     auto scaled = rewriter.create<LinearOp>(

@@ -198,9 +198,9 @@ private:
   /// form's partial, a gather block's fold) are judged without it.
   static bool isComputeBound(Operation *stage, bool withUpdate) {
     auto message = dyn_cast<MessagePassingOp>(stage);
-    if (message && (message.getAggr() == Aggregation::SoftmaxAdd ||
-                    message.getAggr() == Aggregation::Max ||
-                    message.getAggr() == Aggregation::Min))
+    if (message && llvm::is_contained({Aggregation::SoftmaxAdd,
+                                       Aggregation::Max, Aggregation::Min},
+                                      message.getAggr()))
       return true;
     auto heavy = [](Operation *op) {
       return isa<gnn::ExpOp, gnn::LogOp, gnn::PowOp, gnn::SigmoidOp,

@@ -11,6 +11,8 @@
 
 #include "dialect/GNNOps.h"
 
+#include "llvm/ADT/STLFunctionalExtras.h"
+
 #include <optional>
 #include <utility>
 
@@ -18,9 +20,11 @@ namespace gnn {
 
 /// The linear and the other input of `transform` when its body only
 /// multiplies its two inputs' rows (in either order) and one input is a
-/// gnn.linear's result (the first such); std::nullopt otherwise.
+/// gnn.linear's result that `accepts` with the other as its scale (both
+/// inputs are tried, when both are linears); std::nullopt otherwise.
 inline std::optional<std::pair<LinearOp, mlir::Value>>
-matchLinearTimes(TransformOp transform) {
+matchLinearTimes(TransformOp transform,
+                 llvm::function_ref<bool(LinearOp, mlir::Value)> accepts) {
   mlir::Block &body = transform.getBody().front();
   if (transform.getInputs().size() != 2 || body.getOperations().size() != 2)
     return std::nullopt;
@@ -31,9 +35,12 @@ matchLinearTimes(TransformOp transform) {
   if (!((mul.getLhs() == a && mul.getRhs() == b) ||
         (mul.getLhs() == b && mul.getRhs() == a)))
     return std::nullopt;
-  for (unsigned rows : {0u, 1u})
-    if (auto linear = transform.getInputs()[rows].getDefiningOp<LinearOp>())
-      return std::make_pair(linear, transform.getInputs()[1 - rows]);
+  for (unsigned rows : {0u, 1u}) {
+    auto linear = transform.getInputs()[rows].getDefiningOp<LinearOp>();
+    mlir::Value scale = transform.getInputs()[1 - rows];
+    if (linear && accepts(linear, scale))
+      return std::make_pair(linear, scale);
+  }
   return std::nullopt;
 }
 

@@ -191,6 +191,26 @@ func.func @row_scale(%x: !gnn.vertex<8xf32>, %w: tensor<4x8xf32>, %b: tensor<4xf
 
 // -----
 
+// Both inputs are linears: the 1-float one (first) is the scale of the
+// 4-float one (second), which takes it.
+// CHECK-LABEL: func.func @row_scale_by_a_linear
+// CHECK-SAME: (%[[X:.*]]: !gnn.vertex<8xf32>, %[[W:.*]]: tensor<4x8xf32>, %[[V:.*]]: tensor<1x8xf32>)
+// CHECK-NEXT: %[[S:.*]] = gnn.linear %[[X]], %[[V]] : !gnn.vertex<8xf32>, tensor<1x8xf32> -> !gnn.vertex<1xf32>
+// CHECK-NEXT: %[[Y:.*]] = gnn.linear %[[X]], %[[W]] scale(%[[S]] : !gnn.vertex<1xf32>) : !gnn.vertex<8xf32>, tensor<4x8xf32> -> !gnn.vertex<4xf32>
+// CHECK-NEXT: return %[[Y]]
+func.func @row_scale_by_a_linear(%x: !gnn.vertex<8xf32>, %w: tensor<4x8xf32>, %v: tensor<1x8xf32>) -> !gnn.vertex<4xf32> {
+  %s = gnn.linear %x, %v : !gnn.vertex<8xf32>, tensor<1x8xf32> -> !gnn.vertex<1xf32>
+  %0 = gnn.linear %x, %w : !gnn.vertex<8xf32>, tensor<4x8xf32> -> !gnn.vertex<4xf32>
+  %1 = gnn.transform (%s, %0) : (!gnn.vertex<1xf32>, !gnn.vertex<4xf32>) -> !gnn.vertex<4xf32> {
+  ^bb0(%sr: vector<1xf32>, %r: vector<4xf32>):
+    %y = gnn.mul %sr, %r : vector<1xf32>, vector<4xf32> -> vector<4xf32>
+    gnn.yield %y : vector<4xf32>
+  }
+  return %1 : !gnn.vertex<4xf32>
+}
+
+// -----
+
 // Not folded: a product with a whole row, a linear read elsewhere, a
 // scaled linear whose result a bias transform follows (the bias would be
 // scaled too), and a linear scaled already.

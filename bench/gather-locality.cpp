@@ -8,7 +8,8 @@
 //                  each pass gathers a narrower table);
 //   blocks/B       B passes, each over the in-edges from one block of
 //                  sources, the sums kept in the output between passes
-//                  (gather blocking);
+//                  (gather blocking); for B = 2 also each pass alone,
+//                  with its share of the in-edges and its time an edge;
 //   degree ...     the same on the graph renumbered by descending
 //                  out-degree (gnn/Reorder.h, as gnn-graph convert
 //                  --reorder=degree does it);
@@ -162,6 +163,27 @@ int main(int argc, char **argv) {
           gather<F>(split.offsets[b].data(), split.sources[b].data(), n, x.data(),
                     out.data(), 0, b > 0);
       }, true);
+      if (blocks != 2)
+        continue;
+      // Each pass of the 2 blocks alone: the share of the in-edges each
+      // block's sources have, and what an edge costs in it (in rcm order
+      // the lower half's sources have few out-edges, and their rows,
+      // gathered apart, no longer evict the upper half's).
+      for (int b = 0; b < 2; ++b) {
+        int64_t blockEdges = split.offsets[b].data()[n];
+        double best = 1e30;
+        for (int r = 0; r < runs; ++r) {
+          auto t = std::chrono::steady_clock::now();
+          gather<F>(split.offsets[b].data(), split.sources[b].data(), n, x.data(),
+                    out.data(), 0, b > 0);
+          best = std::min(best, std::chrono::duration<double>(
+                                    std::chrono::steady_clock::now() - t).count());
+        }
+        std::printf("  block %d of 2 alone      %8.3f s  %5.1f%% of the in-edges, "
+                    "%5.1f ns an edge\n",
+                    b, best, 100.0 * double(blockEdges) / double(std::max<int64_t>(edges, 1)),
+                    blockEdges ? best * 1e9 / double(blockEdges) : 0.0);
+      }
     }
   }
   return 0;

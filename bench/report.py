@@ -263,7 +263,12 @@ def checked(r, system):
 # The ablation (issue 15)
 
 CONFIGURATIONS = ["baseline", "sort-in-edges", "reorder=degree", "reorder=rcm",
-                  "reorder=community", "gather-blocks=auto", "all"]
+                  "reorder=community", "gather-blocks=auto", "gather-blocks=2", "all"]
+
+
+def blocks_label(setting):
+    """A gather setting as the tables name it: "auto blocks", "2 blocks"."""
+    return "auto blocks" if setting in (None, "auto") else f"{setting} blocks"
 
 
 def load_ablation(doc, results_path, override=None):
@@ -345,7 +350,7 @@ def write_against_issue_main(L, ab, models):
             continue
         name = entry.get("configuration", "–")
         if name == "all":
-            name = f"all ({entry['ordering']}, auto blocks)"
+            name = f"all ({entry['ordering']}, {blocks_label(entry.get('gather_blocks'))})"
         pairs = entry.get("pairs") or []
         if entry.get("status") != "ok" or not pairs:
             rows.append([m, name, "–", "–", "–", "–",
@@ -377,6 +382,8 @@ def write_ablation(L, ab, adoc, apath, own_file=False):
     limits = adoc["limits"]
     bw = limits["bandwidth_gbs"]
     sorted_in_edges = bool(ab.get("sorted_in_edges"))
+    # An ablation from before forced blocks has no such column.
+    two_blocks = any(c["configuration"] == "gather-blocks=2" for c in ab["configurations"])
     L.append("## Ablation (issue 15)\n")
     L.append(f"gnnc alone, on graphs larger than the caches, with each of issue 15's techniques "
              f"alone and together: **vertex reordering** (`gnn-graph convert --reorder=...` writes a "
@@ -386,7 +393,9 @@ def write_ablation(L, ab, adoc, apath, own_file=False):
                 f"id, so that its rows are read in memory order; the sums run in that order) "
                 if sorted_in_edges else "")
              + f"and **cache-blocked gathers** (`Model::setGatherBlocks`: 1 = off, "
-             f"auto = the cost model's choice per stage). Huge pages for large arrays are always on "
+             f"auto = the cost model's choice per stage"
+             + (", 2 = two source blocks for every stage that has a blocked form" if two_blocks else "")
+             + f"). Huge pages for large arrays are always on "
              f"and not part of it. From `{os.path.relpath(apath, ROOT)}` (started {ab.get('started', '?')}, "
              f"{ab.get('wall_s', 0) / 60:.1f} min; gnnc at `{adoc['git']['commit'][:12]}`"
              f"{' plus uncommitted changes' if adoc['git']['dirty'] else ''}, {adoc['threads']} threads"
@@ -404,8 +413,11 @@ def write_ablation(L, ab, adoc, apath, own_file=False):
              + ("**sort-in-edges**: the edge list's order, in-edges sorted; **reorder=X**: order X "
                 "with its in-edges sorted (the orders without sorting: this page's git history, "
                 "the ablation started 2026-12-04T15:41); " if sorted_in_edges else "**reorder=X**: order X alone; ")
-             + f"**gather-blocks=auto** alone; **all**: those orders with auto blocks, the "
-             f"fastest of them (per graph and model). A renumbered graph's time "
+             + (f"**gather-blocks=auto** and **gather-blocks=2** alone; **all**: those orders "
+                f"with auto or 2 blocks, the fastest of them (per graph and model). " if two_blocks else
+                f"**gather-blocks=auto** alone; **all**: those orders with auto blocks, the "
+                f"fastest of them (per graph and model). ")
+             + f"A renumbered graph's time "
              f"also holds putting the run's output back into the user's vertex order, "
              f"which every run must do to hand its output over "
              + ("(each run returns it so: `Model::setOriginalOrderOutput`, inside the run's time). "
@@ -419,7 +431,8 @@ def write_ablation(L, ab, adoc, apath, own_file=False):
     rows, footnotes = [], []
     # An ablation from before sorted in-edges has no such column.
     columns = [n for n in CONFIGURATIONS
-               if n != "sort-in-edges" or any(c["configuration"] == n for c in ab["configurations"])]
+               if n not in ("sort-in-edges", "gather-blocks=2")
+               or any(c["configuration"] == n for c in ab["configurations"])]
     for g in graphs:
         for m in models:
             row = [g, m]
@@ -434,7 +447,10 @@ def write_ablation(L, ab, adoc, apath, own_file=False):
                     row.append(f"{c['status']}{mark}")
                 else:
                     sp = "" if name == "baseline" else f" ({x2(c.get('speedup'))})"
-                    order = f", {c['ordering']}" if name == "all" else ""
+                    order = ""
+                    if name == "all":
+                        order = f", {c['ordering']}" + (
+                            f", {blocks_label(c['gather_blocks'])}" if two_blocks else "")
                     row.append(f"{fmt_s(c['median_s'])}{sp}{order}")
             rows.append(row)
     L.append(table(["graph", "model"] + columns, rows))

@@ -19,7 +19,9 @@ by_config = {("none", "1"): {"median_s": 1.0}, ("none", "auto"): {"median_s": 0.
              ("degree", "1"): {"median_s": 0.9, "output_back_ms": 50.0},
              ("rcm", "1"): {"median_s": 0.7, "output_back_ms": 100.0},
              ("degree", "auto"): {"median_s": 0.45, "output_back_ms": 50.0},
-             ("rcm", "auto"): {"median_s": 0.5, "output_back_ms": 100.0}}
+             ("rcm", "auto"): {"median_s": 0.5, "output_back_ms": 100.0},
+             ("none", "2"): {"median_s": 0.9},
+             ("rcm", "2"): {"median_s": 0.3, "output_back_ms": 100.0}}
 for c in bench.ablation_configurations("g", "m", by_config, {"community": "failed: no memory"}):
     print(c["configuration"], c["ordering"], c["gather_blocks"], c["status"],
           "%.3f" % c["median_s"] if "median_s" in c else c.get("note"),

@@ -27,8 +27,9 @@ The ablation of issue 15 (after the main graphs in a full run, or alone
 with --only-ablation into bench/results/ablation.json): gnnc on rmat-22 and
 sbm-22 with each vertex order (gnn-graph convert --reorder), the edge
 list's order with sorted in-edges (--sort-in-edges, which the reorders use
-too) and the gathers unblocked or blocked by the cost model (gnnc-repeat
---gather-blocks=1,auto), each technique alone and together; on rmat-22,
+too) and the gathers unblocked, in 2 forced source blocks or blocked by
+the cost model (gnnc-repeat --gather-blocks=1,2,auto), each technique
+alone and together; on rmat-22,
 each model's fastest configuration head to head with the gnnc of the main
 issue 15 was filed against (--paired-rounds rounds of the two processes
 back to back). Optional graphs (rmat-23) run last, only if predicted to

@@ -516,9 +516,8 @@ void gnn::detail::gatherRows(const float *in, const int64_t *from,
   // On all threads: the copy, and the first touch of fresh pages of `out`,
   // were 110-140 ms on one for rmat-22's [4M, 16] output. A row of one
   // line (16 floats, a common class count) is a fixed-size copy, not a
-  // call.
-  // Rows are read at random: each is fetched 16 rows ahead, every line of
-  // it, as the cache ladder's gather does (bench/stream.cpp).
+  // call. Rows are read at random, so each is prefetched 16 rows ahead,
+  // every line of it, as the cache ladder's gather does (bench/stream.cpp).
   constexpr int64_t kAhead = 16;
 #pragma omp parallel for schedule(static)
   for (int64_t i = 0; i < rows; ++i) {
